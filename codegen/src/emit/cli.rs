@@ -1,0 +1,100 @@
+//! The CLI's subcommands, one per endpoint, and the dispatch from a subcommand to its call.
+//! The driver (environment, exit codes, output) is hand-written in `generated/src/cli.rs`.
+
+use super::ident;
+use crate::model::{Model, ScalarType};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub(super) fn emit(model: &Model) -> TokenStream {
+    let mut commands = Vec::new();
+    let mut arms = Vec::new();
+    for p in &model.providers {
+        let module = ident(&p.key);
+        let client = ident(&p.client);
+        for e in &p.endpoints {
+            let id = &e.id;
+            let about = e.summary.trim();
+            let long_about = format!(
+                "{}\n\n{}\n\nSends `{} {}`. The token is read from {}.",
+                e.title,
+                e.summary.trim(),
+                e.method.as_str(),
+                e.path_template,
+                p.token_env
+            );
+            let args = e.params.iter().map(|param| {
+                let wire = &param.wire;
+                let flag = &param.cli_flag;
+                let value_name = param.cli_flag.to_uppercase().replace('-', "_");
+                let help = format!("{} ({})", param.summary.trim(), param.description.trim());
+                let required = param.required;
+                let parser = match param.ty {
+                    ScalarType::String => quote!(),
+                    ScalarType::Integer => quote!(.value_parser(clap::value_parser!(i64))),
+                    ScalarType::Boolean => quote!(.value_parser(clap::value_parser!(bool))),
+                };
+                quote! {
+                    Arg::new(#wire).long(#flag).value_name(#value_name).required(#required).help(#help) #parser
+                }
+            });
+            commands.push(quote! {
+                Command::new(#id).about(#about).long_about(#long_about) #(.arg(#args))*
+            });
+
+            let operation = ident(&e.operation);
+            let value = |param: &crate::model::Param| {
+                let wire = &param.wire;
+                match param.ty {
+                    ScalarType::String => quote!(call.value::<String>(#wire)),
+                    ScalarType::Integer => quote!(call.value::<i64>(#wire)),
+                    ScalarType::Boolean => quote!(call.value::<bool>(#wire)),
+                }
+            };
+            let required = e.params.iter().filter(|p| p.required).map(|param| {
+                let v = value(param);
+                quote!(#v.unwrap_or_default())
+            });
+            let optional = e.params.iter().filter(|p| !p.required).map(|param| {
+                let setter = ident(&param.ident);
+                let v = value(param);
+                quote! { if let Some(value) = #v { request = request.#setter(value); } }
+            });
+            let request_binding = if e.params.iter().any(|p| !p.required) {
+                quote!(let mut request)
+            } else {
+                quote!(let request)
+            };
+            arms.push(quote! {
+                #id => {
+                    let client = match call.client::<crate::#module::#client>() {
+                        Ok(client) => client,
+                        Err(outcome) => return outcome,
+                    };
+                    #request_binding = client.#operation(#(#required),*);
+                    #(#optional)*
+                    Outcome::of(request.send().await)
+                }
+            });
+        }
+    }
+    quote! {
+        #![doc = " The CLI's subcommands, one per endpoint spec, named by endpoint id."]
+
+        use crate::cli::{Call, Outcome};
+        use clap::{Arg, Command};
+
+        /// One subcommand per endpoint, flags named after the wire names in kebab-case.
+        pub(crate) fn commands() -> Vec<Command> {
+            vec![#(#commands),*]
+        }
+
+        /// Runs the endpoint named by `command`.
+        pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
+            match command {
+                #(#arms)*
+                other => Outcome::unknown_command(other),
+            }
+        }
+    }
+}

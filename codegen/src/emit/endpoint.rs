@@ -1,0 +1,465 @@
+//! An endpoint module: the request builder, the reply types and the error enum.
+
+use super::{code_literal, docs, ident, module_docs, paragraphs, sentence};
+use crate::model::{Endpoint, EnumDef, ErrorCase, Field, FieldRust, Param, PathPart, Provider, ScalarType, StructDef, TypeDef};
+use crate::spec::{CodeType, ParamIn};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
+    let sends = format!("`{} {}`", e.method.as_str(), e.path_template);
+    let info_static = ident(&e.operation.to_uppercase());
+    let example_const = format_ident!("{}_EXAMPLE", e.operation.to_uppercase());
+    let module_doc = module_docs(&paragraphs([
+        format!("{} (`{}`)", e.title, e.id).as_str(),
+        &e.summary,
+        &e.description,
+        &format!("Sends {sends}."),
+        &endpoint_facts(e),
+    ]));
+    let info_doc = docs(&format!("Identity of this endpoint: {sends}."));
+    let id = &e.id;
+    let method = ident(e.method.as_str());
+    let path_template = &e.path_template;
+    let example = &e.example;
+    let example_doc = docs(&format!(
+        "The example reply from the documentation ({}), verbatim.",
+        if e.source.is_empty() { "no source given" } else { &e.source }
+    ));
+    let client_method = client_method(p, e, &info_static);
+    let types = e.types.iter().map(|t| match t {
+        TypeDef::Struct(s) => struct_def(s),
+        TypeDef::Enum(en) => enum_def(en),
+    });
+    let error = error_enum(p, e, &info_static);
+    let client = ident(&p.client);
+    let common = ident(&p.common_error_enum);
+
+    quote! {
+        #module_doc
+
+        use super::{#client, #common};
+        use crate::runtime::{ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode, Failure, InvalidRequest, PathPart, TransportError};
+        use serde::{Deserialize, Serialize};
+        use std::fmt;
+
+        #info_doc
+        pub static #info_static: EndpointInfo = EndpointInfo {
+            id: #id,
+            method: reqwest::Method::#method,
+            path: #path_template,
+        };
+
+        #example_doc
+        pub const #example_const: &str = #example;
+
+        #client_method
+        #(#types)*
+        #error
+    }
+}
+
+/// Tokens, app types, scopes, rate limit: what a caller needs to know before calling.
+fn endpoint_facts(e: &Endpoint) -> String {
+    let mut facts = Vec::new();
+    if !e.token_kinds.is_empty() {
+        facts.push(format!("- Access tokens (支持的访问令牌): {}", e.token_kinds.join(", ")));
+    }
+    if !e.app_types.is_empty() {
+        facts.push(format!("- App types (支持的应用类型): {}", e.app_types.join(", ")));
+    }
+    for (scope, description) in &e.scopes {
+        facts.push(format!("- Scope (权限要求): `{scope}` ({description})"));
+    }
+    if let Some(rate) = &e.rate_limit {
+        facts.push(format!("- Rate limit: {rate}"));
+    }
+    facts.join("\n")
+}
+
+fn param_doc(param: &Param) -> String {
+    let max = param.max_length.map(|m| format!(" At most {m} characters.")).unwrap_or_default();
+    paragraphs([format!("`{}`: {}{max}", param.wire, param.summary.trim()).as_str(), &param.description])
+}
+
+fn param_type(ty: ScalarType) -> (TokenStream, TokenStream) {
+    // (argument type, stored type)
+    match ty {
+        ScalarType::String => (quote!(impl Into<String>), quote!(String)),
+        ScalarType::Integer => (quote!(i64), quote!(i64)),
+        ScalarType::Boolean => (quote!(bool), quote!(bool)),
+    }
+}
+
+fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream {
+    let client = ident(&p.client);
+    let operation = ident(&e.operation);
+    let request = format_ident!("{}Request", e.type_prefix);
+    let response = ident(&e.response);
+    let error = format_ident!("{}Error", e.type_prefix);
+    let required: Vec<&Param> = e.params.iter().filter(|p| p.required).collect();
+    let optional: Vec<&Param> = e.params.iter().filter(|p| !p.required).collect();
+
+    let args = required.iter().map(|param| {
+        let name = ident(&param.ident);
+        let (arg_ty, _) = param_type(param.ty);
+        quote!(#name: #arg_ty)
+    });
+    let inits = e.params.iter().map(|param| {
+        let name = ident(&param.ident);
+        match (param.required, param.ty) {
+            (false, _) => quote!(#name: None),
+            (true, ScalarType::String) => quote!(#name: #name.into()),
+            (true, _) => quote!(#name),
+        }
+    });
+    let fields = e.params.iter().map(|param| {
+        let name = ident(&param.ident);
+        let (_, stored) = param_type(param.ty);
+        if param.required { quote!(#name: #stored) } else { quote!(#name: Option<#stored>) }
+    });
+    let setters = optional.iter().map(|param| {
+        let name = ident(&param.ident);
+        let (arg_ty, _) = param_type(param.ty);
+        let value = if param.ty == ScalarType::String { quote!(#name.into()) } else { quote!(#name) };
+        let doc = docs(&param_doc(param));
+        quote! {
+            #doc
+            pub fn #name(mut self, #name: #arg_ty) -> Self {
+                self.#name = Some(#value);
+                self
+            }
+        }
+    });
+
+    let path_parts = e.path_parts.iter().map(|part| match part {
+        PathPart::Literal(text) => quote!(PathPart::Literal(#text)),
+        PathPart::Param(i) => {
+            let param = &e.params[*i];
+            let wire = &param.wire;
+            let name = ident(&param.ident);
+            quote!(PathPart::Param { name: #wire, value: &self.#name })
+        }
+    });
+    let query_param = |param: &Param, value: TokenStream| {
+        let wire = &param.wire;
+        match param.ty {
+            ScalarType::String => quote!((#wire, #value)),
+            _ => quote!((#wire, #value.to_string())),
+        }
+    };
+    let required_query = e
+        .params
+        .iter()
+        .filter(|p| p.required && p.location == ParamIn::Query)
+        .map(|param| {
+            let name = ident(&param.ident);
+            query_param(param, quote!(self.#name))
+        });
+    let optional_query: Vec<_> = e
+        .params
+        .iter()
+        .filter(|p| !p.required && p.location == ParamIn::Query)
+        .map(|param| {
+            let name = ident(&param.ident);
+            let pair = query_param(param, quote!(value));
+            quote! { if let Some(value) = self.#name { query.push(#pair); } }
+        })
+        .collect();
+    let has_query = e.params.iter().any(|p| p.location == ParamIn::Query);
+    let (query_decl, query_arg) = if !has_query {
+        (quote!(), quote!(&[]))
+    } else if optional_query.is_empty() {
+        (quote!(let query = [#(#required_query),*];), quote!(&query))
+    } else {
+        (quote!(let mut query = vec![#(#required_query),*];), quote!(&query))
+    };
+
+    let method_doc = docs(&paragraphs([
+        format!("{} ({})", e.title, e.summary.trim()).as_str(),
+        &format!("Sends `{} {}` (`{}`).", e.method.as_str(), e.path_template, e.id),
+        &required.iter().map(|p| format!("- {}", param_doc(p).replace("\n\n", " "))).collect::<Vec<_>>().join("\n"),
+    ]));
+    let request_doc = docs(&format!(
+        "A `{} {}` request, built by [`{}::{}`]. Set optional parameters, then [`send`](Self::send) it.",
+        e.method.as_str(),
+        e.path_template,
+        p.client,
+        e.operation
+    ));
+    let send_doc = docs(&format!(
+        "Sends `{} {}` and decodes the reply into [`{}`].",
+        e.method.as_str(),
+        e.path_template,
+        e.response
+    ));
+
+    quote! {
+        impl #client {
+            #method_doc
+            pub fn #operation(&self, #(#args),*) -> #request<'_> {
+                #request {
+                    core: &self.core,
+                    #(#inits,)*
+                }
+            }
+        }
+
+        #request_doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until `.send()` is awaited"]
+        pub struct #request<'c> {
+            core: &'c Core,
+            #(#fields,)*
+        }
+
+        impl #request<'_> {
+            #(#setters)*
+
+            #send_doc
+            pub async fn send(self) -> Result<#response, #error> {
+                let path = [#(#path_parts),*];
+                #query_decl
+                #(#optional_query)*
+                self.core.send(&#info_static, &path, #query_arg).await
+            }
+        }
+    }
+}
+
+fn rust_type(ty: &FieldRust) -> TokenStream {
+    let scalar = |s: &ScalarType| match s {
+        ScalarType::String => quote!(String),
+        ScalarType::Integer => quote!(i64),
+        ScalarType::Boolean => quote!(bool),
+    };
+    match ty {
+        FieldRust::Scalar(s) => scalar(s),
+        FieldRust::List(s) => {
+            let item = scalar(s);
+            quote!(Vec<#item>)
+        }
+        FieldRust::Named(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+    }
+}
+
+fn struct_def(s: &StructDef) -> TokenStream {
+    let name = ident(&s.name);
+    let doc = docs(&paragraphs([
+        s.description.as_str(),
+        "Fields the spec does not list are ignored; fields that may be absent are `Option`.",
+    ]));
+    let fields = s.fields.iter().map(field);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+        pub struct #name {
+            #(#fields,)*
+        }
+    }
+}
+
+fn field(f: &Field) -> TokenStream {
+    let name = ident(&f.ident);
+    let ty = rust_type(&f.ty);
+    let rename = (f.ident != f.wire).then(|| {
+        let wire = &f.wire;
+        quote!(#[serde(rename = #wire)])
+    });
+    let presence = if f.required { "Always present." } else { "May be absent." };
+    let doc = docs(&format!("`{}`: {} {presence}", f.wire, sentence(&f.description)));
+    if f.required {
+        quote!(#doc #rename pub #name: #ty)
+    } else {
+        quote! {
+            #doc
+            #rename
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub #name: Option<#ty>
+        }
+    }
+}
+
+fn enum_def(en: &EnumDef) -> TokenStream {
+    let name = ident(&en.name);
+    let (repr, derives) = match en.repr {
+        CodeType::Integer => (quote!(i64), quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)])),
+        CodeType::String => (quote!(String), quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize)])),
+    };
+    let repr_name = repr.to_string();
+    let variants: Vec<Ident> = en.variants.iter().map(|v| ident(&v.name)).collect();
+    let values: Vec<TokenStream> = en.variants.iter().map(|v| code_literal(&v.value)).collect();
+    let descriptions = en.variants.iter().map(|v| &v.description);
+    let variant_docs = en.variants.iter().map(|v| docs(&format!("`{}`: {}", v.value, v.description)));
+    let doc = docs(&paragraphs([
+        en.description.as_str(),
+        "A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply.",
+    ]));
+    let (from_match, into_arms, unknown_into) = match en.repr {
+        CodeType::Integer => (
+            quote!(match value { #(#values => Self::#variants,)* other => Self::Unknown(other) }),
+            quote!(#(#name::#variants => #values,)*),
+            quote!(#name::Unknown(other) => other),
+        ),
+        CodeType::String => (
+            quote!(match value.as_str() { #(#values => Self::#variants,)* _ => Self::Unknown(value) }),
+            quote!(#(#name::#variants => #values.to_owned(),)*),
+            quote!(#name::Unknown(other) => other),
+        ),
+    };
+    quote! {
+        #doc
+        #derives
+        #[serde(from = #repr_name, into = #repr_name)]
+        pub enum #name {
+            #(#variant_docs #variants,)*
+            /// A value the spec does not list; the raw value is kept.
+            Unknown(#repr),
+        }
+
+        impl #name {
+            /// What the value means, from the spec; `None` for `Unknown`.
+            pub fn description(&self) -> Option<&'static str> {
+                match self {
+                    #(Self::#variants => Some(#descriptions),)*
+                    Self::Unknown(_) => None,
+                }
+            }
+        }
+
+        impl From<#repr> for #name {
+            fn from(value: #repr) -> Self {
+                #from_match
+            }
+        }
+
+        impl From<#name> for #repr {
+            fn from(value: #name) -> Self {
+                match value {
+                    #into_arms
+                    #unknown_into,
+                }
+            }
+        }
+    }
+}
+
+fn error_enum(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream {
+    let name = format_ident!("{}Error", e.type_prefix);
+    let common = ident(&p.common_error_enum);
+    let variants: Vec<Ident> = e.errors.iter().map(|c| ident(&c.variant)).collect();
+    let variant_docs = e.errors.iter().map(error_doc);
+    let codes = e.errors.iter().map(|c| code_literal(&c.code));
+    let hints = e.errors.iter().map(|c| &c.hint);
+    let retryable = e.errors.iter().map(|c| c.retryable);
+    let lookup = match p.code_type {
+        CodeType::Integer => quote!(error.code().as_i64()),
+        CodeType::String => quote!(error.code().as_str()),
+    };
+    let doc = docs(&format!(
+        "Everything `{}` can fail with: one variant per code its documentation lists, the \
+         provider's common codes, unknown codes, and failures below the API.",
+        e.id
+    ));
+    quote! {
+        #doc
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variant_docs #variants(ApiError),)*
+            /// One of the provider's common codes (tokens, permissions, rate limits).
+            Common(#common, ApiError),
+            /// A code the documentation does not list; code and message are kept.
+            Unknown(ApiError),
+            /// No complete reply: connection refused or reset, timeout.
+            Transport(TransportError),
+            /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
+            Decode(DecodeError),
+            /// Refused before sending: a parameter cannot be sent as given.
+            InvalidRequest(InvalidRequest),
+        }
+
+        impl EndpointError for #name {
+            fn from_api(error: ApiError) -> Self {
+                match #lookup {
+                    #(Some(#codes) => Self::#variants(error.documented(#hints, #retryable)),)*
+                    _ => match #common::from_code(error.code()) {
+                        Some(common) => Self::Common(common, error.documented(common.hint(), common.is_retryable())),
+                        None => Self::Unknown(error),
+                    },
+                }
+            }
+
+            fn from_transport(error: TransportError) -> Self {
+                Self::Transport(error)
+            }
+
+            fn from_decode(error: DecodeError) -> Self {
+                Self::Decode(error)
+            }
+
+            fn from_invalid_request(error: InvalidRequest) -> Self {
+                Self::InvalidRequest(error)
+            }
+
+            fn failure(&self) -> Failure<'_> {
+                match self {
+                    #(Self::#variants(e))|* | Self::Common(_, e) | Self::Unknown(e) => Failure::Api(e),
+                    Self::Transport(e) => Failure::Transport(e),
+                    Self::Decode(e) => Failure::Decode(e),
+                    Self::InvalidRequest(e) => Failure::InvalidRequest(e),
+                }
+            }
+        }
+
+        impl #name {
+            /// The API error, when the provider answered with a code.
+            pub fn api_error(&self) -> Option<&ApiError> {
+                self.failure().api_error()
+            }
+
+            /// The HTTP status, when a reply arrived.
+            pub fn http_status(&self) -> Option<u16> {
+                self.failure().http_status()
+            }
+
+            /// The provider's error code, when it sent one.
+            pub fn code(&self) -> Option<&ErrorCode> {
+                self.failure().code()
+            }
+
+            /// The request id to quote in support tickets, when the reply carried one.
+            pub fn request_id(&self) -> Option<&str> {
+                self.failure().request_id()
+            }
+
+            /// The documentation's troubleshooting hint (排查建议) for this code.
+            pub fn hint(&self) -> Option<&'static str> {
+                self.api_error().and_then(ApiError::hint)
+            }
+
+            /// Whether trying again may succeed: codes the spec marks retryable, timeouts,
+            /// connection failures, gateway errors.
+            pub fn is_retryable(&self) -> bool {
+                self.failure().is_retryable()
+            }
+        }
+
+        impl fmt::Display for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}: {}", #info_static.id, self.failure())
+            }
+        }
+
+        impl std::error::Error for #name {}
+    }
+}
+
+fn error_doc(c: &ErrorCase) -> TokenStream {
+    let status = c.http_status.map(|s| format!(", HTTP {s}")).unwrap_or_default();
+    let retry = if c.retryable { "\n\nRetryable." } else { "" };
+    docs(&format!("`{}`{status}: {}\n\n{}{retry}", c.code, c.message, c.hint))
+}

@@ -1,0 +1,205 @@
+//! A provider module: its client, its conventions and its common error codes.
+
+use super::{code_literal, docs, ident, module_docs, paragraphs};
+use crate::model::Provider;
+use crate::spec::{CodeType, EnvelopeStyle};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub(super) fn emit(p: &Provider) -> TokenStream {
+    let modules: Vec<_> = p.endpoints.iter().map(|e| ident(&e.operation)).collect();
+    let endpoint_list: String = p
+        .endpoints
+        .iter()
+        .map(|e| format!("- `{}`: [`{}::{}`] ({})\n", e.id, p.client, e.operation, e.title))
+        .collect();
+    let module_doc = module_docs(&paragraphs([
+        p.title.as_str(),
+        p.summary.as_str(),
+        &format!("Endpoints:\n{endpoint_list}"),
+    ]));
+    let provider_static = ident(&p.key.to_uppercase());
+    let client = ident(&p.client);
+    let common = common_errors(p);
+    let info = provider_info(p, &provider_static);
+
+    let host_consts = p.hosts.iter().enumerate().map(|(i, h)| {
+        let name = ident(&h.const_name);
+        let url = &h.base_url;
+        let default = if i == 0 { " The default." } else { "" };
+        let doc = docs(&format!("`{url}`: {}{default}", h.description.trim()));
+        quote! { #doc pub const #name: &'static str = #url; }
+    });
+    let client_doc = docs(&paragraphs([
+        format!("Client for the {} API.", p.title).as_str(),
+        &format!(
+            "Sends the access token as `{}: {}<token>`. {}",
+            p.auth_header,
+            p.auth_scheme.as_deref().map(|s| format!("{s} ")).unwrap_or_default(),
+            p.auth_description.trim()
+        ),
+        "Cloning is cheap: clones share one connection pool.",
+        &format!(
+            "```no_run\n# async fn demo() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = taskapi::{}::{}::new(\"token\")?;\n# Ok(()) }}\n```",
+            p.key, p.client
+        ),
+    ]));
+
+    quote! {
+        #module_doc
+
+        #(pub mod #modules;)*
+        #(pub use #modules::*;)*
+
+        use crate::runtime::{AccessToken, BuildError, ClientBuilder, Core, Envelope, ErrorCode, ProviderClient, ProviderInfo};
+
+        #info
+
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct #client {
+            core: Core,
+        }
+
+        impl #client {
+            #(#host_consts)*
+
+            /// Starts configuring a client: token, base URL, shared `reqwest::Client`.
+            pub fn builder() -> ClientBuilder<Self> {
+                ClientBuilder::default()
+            }
+
+            /// A client for the default host with a static access token.
+            pub fn new(access_token: impl Into<AccessToken>) -> Result<Self, BuildError> {
+                Self::builder().access_token(access_token).build()
+            }
+
+            /// The base URL requests are sent to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+        }
+
+        impl ProviderClient for #client {
+            const PROVIDER: &'static ProviderInfo = &#provider_static;
+
+            fn from_core(core: Core) -> Self {
+                Self { core }
+            }
+        }
+
+        #common
+    }
+}
+
+fn provider_info(p: &Provider, name: &proc_macro2::Ident) -> TokenStream {
+    let key = &p.key;
+    let default_base_url = p.hosts.first().map(|h| h.base_url.as_str()).unwrap_or_default();
+    let header = &p.auth_header;
+    let scheme = match &p.auth_scheme {
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
+    };
+    let token_env = &p.token_env;
+    let envelope = match p.envelope {
+        EnvelopeStyle::CodeMsgData => quote!(Envelope::CodeMsgData),
+        EnvelopeStyle::Bare => quote!(Envelope::Bare),
+    };
+    let id_headers = &p.request_id_headers;
+    let id_field = match &p.request_id_body_field {
+        Some(f) => quote!(Some(#f)),
+        None => quote!(None),
+    };
+    let doc = docs(&paragraphs([
+        format!("How {} replies and authenticates.", p.title).as_str(),
+        p.envelope_description.as_str(),
+        &format!("Request id: {}", p.request_id_description.trim()),
+    ]));
+    quote! {
+        #doc
+        pub static #name: ProviderInfo = ProviderInfo {
+            name: #key,
+            default_base_url: #default_base_url,
+            auth_header: #header,
+            auth_scheme: #scheme,
+            token_env: #token_env,
+            envelope: #envelope,
+            request_id_headers: &[#(#id_headers),*],
+            request_id_body_field: #id_field,
+        };
+    }
+}
+
+fn common_errors(p: &Provider) -> TokenStream {
+    let name = ident(&p.common_error_enum);
+    let variants: Vec<_> = p.common_errors.iter().map(|e| ident(&e.variant)).collect();
+    let variant_docs = p.common_errors.iter().map(|e| {
+        let status = e.http_status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+        let retry = if e.retryable { "\n\nRetryable." } else { "" };
+        docs(&format!("`{}`: {}{status}\n\n{}{retry}", e.code, e.message, e.hint))
+    });
+    let codes: Vec<_> = p.common_errors.iter().map(|e| code_literal(&e.code)).collect();
+    let messages = p.common_errors.iter().map(|e| &e.message);
+    let hints = p.common_errors.iter().map(|e| &e.hint);
+    let retryable: Vec<_> = variants
+        .iter()
+        .zip(&p.common_errors)
+        .filter(|(_, e)| e.retryable)
+        .map(|(v, _)| v)
+        .collect();
+    let (code_ty, lookup) = match p.code_type {
+        CodeType::Integer => (quote!(i64), quote!(code.as_i64()?)),
+        CodeType::String => (quote!(&'static str), quote!(code.as_str()?)),
+    };
+    let is_retryable = if retryable.is_empty() {
+        quote!(false)
+    } else {
+        quote!(matches!(self, #(Self::#retryable)|*))
+    };
+    let doc = docs(&format!(
+        "Error codes any {} endpoint can return (tokens, permissions, rate limits, quotas).",
+        p.title
+    ));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variant_docs #variants,)*
+        }
+
+        impl #name {
+            /// The common error with this code, if it is one.
+            pub fn from_code(code: &ErrorCode) -> Option<Self> {
+                match #lookup {
+                    #(#codes => Some(Self::#variants),)*
+                    _ => None,
+                }
+            }
+
+            pub fn code(self) -> #code_ty {
+                match self {
+                    #(Self::#variants => #codes,)*
+                }
+            }
+
+            /// What the code means.
+            pub fn message(self) -> &'static str {
+                match self {
+                    #(Self::#variants => #messages,)*
+                }
+            }
+
+            /// The documentation's troubleshooting hint.
+            pub fn hint(self) -> &'static str {
+                match self {
+                    #(Self::#variants => #hints,)*
+                }
+            }
+
+            /// Whether the spec marks this code as worth retrying.
+            pub fn is_retryable(self) -> bool {
+                #is_retryable
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! The generator behind `cargo xtask gen`: YAML endpoint specs in, the `taskapi` client
+//! crate's API modules out.
+//!
+//! The pipeline reads top to bottom, each stage in its own module:
+//! [`load`] (files -> located YAML -> spec structs) -> [`validate`] (every problem, located)
+//! -> [`model`] (Rust names decided) -> [`emit`] (tokens -> formatted source).
+
+pub mod decode;
+pub mod diag;
+pub mod emit;
+pub mod load;
+pub mod model;
+pub mod naming;
+pub mod spec;
+pub mod validate;
+pub mod yaml;
+
+pub use diag::{Diagnostic, Diagnostics, Location};
+pub use emit::{GEN_COMMAND, GeneratedFile, OUTPUT_DIR};
+use std::path::Path;
+
+/// Why generation stopped.
+#[derive(Debug)]
+pub enum Error {
+    /// The specs have problems; each is located.
+    Specs(Diagnostics),
+    /// The generator produced invalid Rust: a bug here, not in the specs.
+    Emit(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Specs(d) => d.fmt(f),
+            Error::Emit(e) => f.write_str(e),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Loads, validates and emits: every generated file for the specs under `root/specs_dir`.
+pub fn generate(root: &Path, specs_dir: &str) -> Result<Vec<GeneratedFile>, Error> {
+    let set = load::load(root, specs_dir).map_err(Error::Specs)?;
+    validate::validate(&set).map_err(Error::Specs)?;
+    let model = model::build(&set);
+    emit::emit(&model).map_err(Error::Emit)
+}

@@ -1,0 +1,34 @@
+//! Typed clients for the "query task status" APIs of Feishu/Lark and DingTalk.
+//!
+//! Generated from the YAML specs in `specs/` by `cargo xtask gen`: each endpoint has a
+//! request builder that cannot be sent without its required parameters, reply types whose
+//! statuses are enums (with an `Unknown` variant that keeps unlisted values), and an error
+//! enum with one variant per documented code.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use taskapi::feishu::{ExportJobStatus, FeishuClient, GetExportTaskError};
+//!
+//! let client = FeishuClient::new("t-your-tenant-token")?;
+//! match client.get_export_task("ticket", "doc-token").send().await {
+//!     Ok(data) => {
+//!         if data.result.job_status == Some(ExportJobStatus::Success) {
+//!             println!("file token: {:?}", data.result.file_token);
+//!         }
+//!     }
+//!     Err(GetExportTaskError::DocsDeleted(e)) => println!("gone: {e}"),
+//!     Err(e) => println!("{e} (retryable: {})", e.is_retryable()),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The crate root only wires modules: generated code lives in `api/` (never edit it by
+//! hand), the hand-written runtime it calls in `runtime/`, the CLI driver in `cli.rs`.
+
+mod api;
+pub mod runtime;
+
+#[cfg(feature = "cli")]
+pub mod cli;
+
+pub use api::{dingtalk, feishu};

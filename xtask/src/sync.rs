@@ -1,0 +1,163 @@
+//! Keeping `generated/src/api/` equal to what the specs generate: write it, or check it.
+
+use codegen::{GEN_COMMAND, GeneratedFile, OUTPUT_DIR};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    /// Write nothing; fail when anything differs.
+    Check,
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// How the output directory differs from what the specs generate.
+#[derive(Debug, Default)]
+struct Drift {
+    /// (path, unified diff from the file on disk to the generated text)
+    changed: Vec<(String, String)>,
+    missing: Vec<String>,
+    /// Files the generator does not write, e.g. left over from a deleted spec.
+    extra: Vec<String>,
+}
+
+impl Drift {
+    fn is_empty(&self) -> bool {
+        self.changed.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+    }
+}
+
+/// Generates from `root/specs` and writes or checks `root/generated/src/api`.
+/// `Ok` carries a one-line summary; `Err` the whole report for a person.
+pub fn run(root: &Path, mode: Mode) -> Result<String, String> {
+    let files = codegen::generate(root, "specs").map_err(|e| e.to_string())?;
+    let out_dir = root.join(OUTPUT_DIR);
+    let on_disk = read_tree(&out_dir).map_err(|e| format!("cannot read {OUTPUT_DIR}: {e}"))?;
+    let drift = compare(&files, &on_disk);
+    match mode {
+        Mode::Check if drift.is_empty() => Ok(format!("{OUTPUT_DIR}: {} files up to date", files.len())),
+        Mode::Check => Err(report(&drift)),
+        Mode::Write => {
+            write(&out_dir, &files, &drift).map_err(|e| format!("cannot write {OUTPUT_DIR}: {e}"))?;
+            Ok(format!(
+                "{OUTPUT_DIR}: {} files; {} written, {} removed",
+                files.len(),
+                drift.changed.len() + drift.missing.len(),
+                drift.extra.len()
+            ))
+        }
+    }
+}
+
+/// Every file under `dir`, by path relative to it (with `/` separators).
+fn read_tree(dir: &Path) -> std::io::Result<BTreeMap<String, Vec<u8>>> {
+    let mut files = BTreeMap::new();
+    if !dir.exists() {
+        return Ok(files);
+    }
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap_or(&path);
+                let key = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                files.insert(key, std::fs::read(&path)?);
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn compare(files: &[GeneratedFile], on_disk: &BTreeMap<String, Vec<u8>>) -> Drift {
+    let mut drift = Drift::default();
+    for file in files {
+        match on_disk.get(&file.path) {
+            None => drift.missing.push(file.path.clone()),
+            Some(bytes) if bytes.as_slice() != file.contents.as_bytes() => {
+                let old = String::from_utf8_lossy(bytes);
+                let diff = similar::TextDiff::from_lines(old.as_ref(), file.contents.as_str())
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{OUTPUT_DIR}/{}", file.path), &format!("b/{OUTPUT_DIR}/{}", file.path))
+                    .to_string();
+                drift.changed.push((file.path.clone(), diff));
+            }
+            Some(_) => {}
+        }
+    }
+    for path in on_disk.keys() {
+        if !files.iter().any(|f| &f.path == path) {
+            drift.extra.push(path.clone());
+        }
+    }
+    drift
+}
+
+fn report(drift: &Drift) -> String {
+    let mut out = String::new();
+    for (_, diff) in &drift.changed {
+        out.push_str(diff);
+    }
+    for path in &drift.changed {
+        let _ = writeln!(out, "stale:   {OUTPUT_DIR}/{} (edited by hand, or its spec changed)", path.0);
+    }
+    for path in &drift.missing {
+        let _ = writeln!(out, "missing: {OUTPUT_DIR}/{path}");
+    }
+    for path in &drift.extra {
+        let _ = writeln!(out, "extra:   {OUTPUT_DIR}/{path} (no spec generates it)");
+    }
+    let _ = write!(out, "generated code is out of date: run `{GEN_COMMAND}`");
+    out
+}
+
+fn write(out_dir: &Path, files: &[GeneratedFile], drift: &Drift) -> std::io::Result<()> {
+    let to_write = drift.changed.iter().map(|(p, _)| p).chain(&drift.missing);
+    for path in to_write {
+        let Some(file) = files.iter().find(|f| &f.path == path) else {
+            continue;
+        };
+        let target = out_dir.join(&file.path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(target, &file.contents)?;
+    }
+    for path in &drift.extra {
+        let target = out_dir.join(path);
+        std::fs::remove_file(&target)?;
+        // Drop directories the removal emptied (a deleted provider).
+        let mut dir = target.parent();
+        while let Some(d) = dir.filter(|d| *d != out_dir) {
+            if std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cargo test` fails when the checked-in generated code is stale.
+    #[test]
+    fn generated_code_is_up_to_date() {
+        if let Err(report) = run(&workspace_root(), Mode::Check) {
+            panic!("{report}");
+        }
+    }
+}
