@@ -28,7 +28,11 @@ impl Ctx<'_> {
                 known: Vec::new(),
             }),
             _ => {
-                self.error(node.at, path, format!("expected a mapping, found {}", node.kind()));
+                self.error(
+                    node.at,
+                    path,
+                    format!("expected a mapping, found {}", node.kind()),
+                );
                 None
             }
         }
@@ -49,11 +53,20 @@ pub trait Decode: Sized {
 }
 
 /// The text of a scalar, or an error naming what was expected.
-pub fn scalar<'n>(cx: &mut Ctx<'_>, node: &'n Node, path: &str, expected: &str) -> Option<(&'n str, bool)> {
+pub fn scalar<'n>(
+    cx: &mut Ctx<'_>,
+    node: &'n Node,
+    path: &str,
+    expected: &str,
+) -> Option<(&'n str, bool)> {
     match &node.value {
         Value::Scalar { text, plain } if !(*plain && is_null(text)) => Some((text, *plain)),
         _ => {
-            cx.error(node.at, path, format!("expected {expected}, found {}", node.kind()));
+            cx.error(
+                node.at,
+                path,
+                format!("expected {expected}, found {}", node.kind()),
+            );
             None
         }
     }
@@ -71,7 +84,11 @@ impl Decode for bool {
             ("true", true) => Some(true),
             ("false", true) => Some(false),
             (other, _) => {
-                cx.error(node.at, path, format!("expected true or false, found `{other}`"));
+                cx.error(
+                    node.at,
+                    path,
+                    format!("expected true or false, found `{other}`"),
+                );
                 None
             }
         }
@@ -100,7 +117,11 @@ decode_integer!(i64, u16, u32);
 impl<T: Decode> Decode for Vec<T> {
     fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
         let Value::Seq(items) = &node.value else {
-            cx.error(node.at, path, format!("expected a list, found {}", node.kind()));
+            cx.error(
+                node.at,
+                path,
+                format!("expected a list, found {}", node.kind()),
+            );
             return None;
         };
         let mut out = Vec::with_capacity(items.len());
@@ -126,14 +147,23 @@ impl<T: Decode> Decode for Spanned<T> {
 }
 
 /// Reads one of a fixed set of words, e.g. an HTTP method or a field type.
-pub fn keyword<T: Copy>(cx: &mut Ctx<'_>, node: &Node, path: &str, words: &[(&str, T)]) -> Option<T> {
+pub fn keyword<T: Copy>(
+    cx: &mut Ctx<'_>,
+    node: &Node,
+    path: &str,
+    words: &[(&str, T)],
+) -> Option<T> {
     let names: Vec<&str> = words.iter().map(|(w, _)| *w).collect();
     let expected = format!("one of {}", names.join(", "));
     let (text, _) = scalar(cx, node, path, &expected)?;
     match words.iter().find(|(w, _)| *w == text) {
         Some((_, v)) => Some(*v),
         None => {
-            cx.error(node.at, path, format!("unknown value `{text}`; expected {expected}"));
+            cx.error(
+                node.at,
+                path,
+                format!("unknown value `{text}`; expected {expected}"),
+            );
             None
         }
     }
@@ -158,7 +188,10 @@ impl<'n> Fields<'n> {
 
     fn node(&mut self, key: &'static str) -> Option<&'n Node> {
         self.known.push(key);
-        self.entries.iter().find(|(k, _)| k.name == key).map(|(_, n)| n)
+        self.entries
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, n)| n)
     }
 
     /// A field that must be present.

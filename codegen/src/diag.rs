@@ -40,7 +40,13 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
-    pub fn push(&mut self, file: &str, at: Option<Location>, field: &str, message: impl Into<String>) {
+    pub fn push(
+        &mut self,
+        file: &str,
+        at: Option<Location>,
+        field: &str,
+        message: impl Into<String>,
+    ) {
         self.0.push(Diagnostic {
             file: file.to_owned(),
             at,

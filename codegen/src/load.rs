@@ -39,12 +39,25 @@ pub fn load(root: &Path, specs_dir: &str) -> Result<SpecSet, Diagnostics> {
     for (name, path) in provider_dirs {
         let shown = format!("{specs_dir}/{name}");
         if !path.is_dir() {
-            diags.push(&shown, None, "", "unexpected file: specs/ holds one directory per provider");
+            diags.push(
+                &shown,
+                None,
+                "",
+                "unexpected file: specs/ holds one directory per provider",
+            );
             continue;
         }
         let provider_file = format!("{shown}/provider.yaml");
-        let provider = read_yaml(&path.join("provider.yaml"), &provider_file, &mut diags)
-            .and_then(|node| ProviderSpec::decode(&mut Ctx { file: &provider_file, diags: &mut diags }, &node));
+        let provider =
+            read_yaml(&path.join("provider.yaml"), &provider_file, &mut diags).and_then(|node| {
+                ProviderSpec::decode(
+                    &mut Ctx {
+                        file: &provider_file,
+                        diags: &mut diags,
+                    },
+                    &node,
+                )
+            });
         let mut endpoints = Vec::new();
         for (entry, entry_path) in sorted_entries(&path, &shown, &mut diags).unwrap_or_default() {
             if entry != "provider.yaml" && entry != "endpoints" {
@@ -67,7 +80,11 @@ pub fn load(root: &Path, specs_dir: &str) -> Result<SpecSet, Diagnostics> {
             });
         }
     }
-    if diags.is_empty() { Ok(set) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(set)
+    } else {
+        Err(diags)
+    }
 }
 
 fn load_endpoints(dir: &Path, shown: &str, diags: &mut Diagnostics) -> Vec<EndpointSpec> {
@@ -75,7 +92,12 @@ fn load_endpoints(dir: &Path, shown: &str, diags: &mut Diagnostics) -> Vec<Endpo
     for (name, path) in sorted_entries(dir, shown, diags).unwrap_or_default() {
         let file = format!("{shown}/{name}");
         if !name.ends_with(".yaml") || !path.is_file() {
-            diags.push(&file, None, "", "unexpected file: endpoint specs are `*.yaml` files");
+            diags.push(
+                &file,
+                None,
+                "",
+                "unexpected file: endpoint specs are `*.yaml` files",
+            );
             continue;
         }
         if let Some(node) = read_yaml(&path, &file, diags) {
@@ -88,7 +110,11 @@ fn load_endpoints(dir: &Path, shown: &str, diags: &mut Diagnostics) -> Vec<Endpo
 }
 
 /// Directory entries sorted by name; hidden files (editor swap files, `.DS_Store`) skipped.
-fn sorted_entries(dir: &Path, shown: &str, diags: &mut Diagnostics) -> Option<Vec<(String, std::path::PathBuf)>> {
+fn sorted_entries(
+    dir: &Path,
+    shown: &str,
+    diags: &mut Diagnostics,
+) -> Option<Vec<(String, std::path::PathBuf)>> {
     let read = match std::fs::read_dir(dir) {
         Ok(read) => read,
         Err(e) => {
@@ -122,7 +148,12 @@ fn read_yaml(path: &Path, file: &str, diags: &mut Diagnostics) -> Option<yaml::N
         }
     };
     if size > MAX_SPEC_BYTES {
-        diags.push(file, None, "", format!("file is {size} bytes; a spec may be at most {MAX_SPEC_BYTES}"));
+        diags.push(
+            file,
+            None,
+            "",
+            format!("file is {size} bytes; a spec may be at most {MAX_SPEC_BYTES}"),
+        );
         return None;
     }
     let bytes = match std::fs::read(path) {
@@ -138,7 +169,12 @@ fn read_yaml(path: &Path, file: &str, diags: &mut Diagnostics) -> Option<yaml::N
             let offset = e.utf8_error().valid_up_to();
             let before = &e.as_bytes()[..offset];
             let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-            let col = offset - before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+            let col = offset
+                - before
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |p| p + 1)
+                + 1;
             diags.push(
                 file,
                 Some(crate::diag::Location { line, col }),

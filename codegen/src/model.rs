@@ -5,8 +5,8 @@
 use crate::load::SpecSet;
 use crate::naming;
 use crate::spec::{
-    CodeType, EndpointSpec, EnvelopeStyle, ErrorSpec, FieldSpec, FieldType, Method, ObjectSpec, ParamIn, ProviderSpec,
-    Scalar,
+    CodeType, EndpointSpec, EnvelopeStyle, ErrorSpec, FieldSpec, FieldType, Method, ObjectSpec,
+    ParamIn, ProviderSpec, Scalar,
 };
 use std::fmt;
 
@@ -197,7 +197,10 @@ pub fn build(set: &SpecSet) -> Model {
 
 fn build_provider(p: &ProviderSpec, endpoints: &[EndpointSpec]) -> Provider {
     let code_type = p.envelope.code_type;
-    let mut endpoints: Vec<Endpoint> = endpoints.iter().map(|e| build_endpoint(e, code_type)).collect();
+    let mut endpoints: Vec<Endpoint> = endpoints
+        .iter()
+        .map(|e| build_endpoint(e, code_type))
+        .collect();
     // Sorted by id, not by file name, so renaming a file never reorders the output.
     endpoints.sort_by(|a, b| a.id.cmp(&b.id));
     Provider {
@@ -226,7 +229,11 @@ fn build_provider(p: &ProviderSpec, endpoints: &[EndpointSpec]) -> Provider {
         request_id_body_field: p.request_id.body_field.clone(),
         request_id_description: p.request_id.description.clone(),
         common_error_enum: crate::validate::common_error_enum(p),
-        common_errors: p.common_errors.iter().filter_map(|e| error_case(e, code_type)).collect(),
+        common_errors: p
+            .common_errors
+            .iter()
+            .filter_map(|e| error_case(e, code_type))
+            .collect(),
         endpoints,
     }
 }
@@ -287,7 +294,11 @@ fn build_endpoint(e: &EndpointSpec, code_type: CodeType) -> Endpoint {
         params,
         token_kinds: e.token_kinds.clone(),
         app_types: e.app_types.clone(),
-        scopes: e.scopes.iter().map(|s| (s.scope.clone(), s.description.clone())).collect(),
+        scopes: e
+            .scopes
+            .iter()
+            .map(|s| (s.scope.clone(), s.description.clone()))
+            .collect(),
         rate_limit: e.rate_limit.as_ref().map(|r| {
             let mut parts = Vec::new();
             if let Some(n) = r.per_minute {
@@ -301,7 +312,11 @@ fn build_endpoint(e: &EndpointSpec, code_type: CodeType) -> Endpoint {
         response: e.response.name.value.clone(),
         types,
         example: e.example.value.clone(),
-        errors: e.errors.iter().filter_map(|err| error_case(err, code_type)).collect(),
+        errors: e
+            .errors
+            .iter()
+            .filter_map(|err| error_case(err, code_type))
+            .collect(),
     }
 }
 
@@ -357,7 +372,11 @@ fn field_type(f: &FieldSpec, types: &mut Vec<TypeDef>) -> FieldRust {
         return FieldRust::Named(object.name.value.clone());
     }
     if let Some(enumeration) = &f.enumeration {
-        let repr = if f.ty.value == FieldType::Integer { CodeType::Integer } else { CodeType::String };
+        let repr = if f.ty.value == FieldType::Integer {
+            CodeType::Integer
+        } else {
+            CodeType::String
+        };
         types.push(TypeDef::Enum(EnumDef {
             name: enumeration.name.value.clone(),
             description: f.description.clone(),

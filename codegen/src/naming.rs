@@ -5,11 +5,11 @@ use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords (strict and reserved, all editions) that cannot be plain identifiers.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use",
-    "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 pub fn is_keyword(name: &str) -> bool {
@@ -20,7 +20,11 @@ pub fn is_keyword(name: &str) -> bool {
 /// The wire name is kept separately (serde `rename`, query key).
 pub fn field_ident(wire: &str) -> String {
     let snake = wire.to_snake_case();
-    if is_keyword(&snake) { format!("{snake}_") } else { snake }
+    if is_keyword(&snake) {
+        format!("{snake}_")
+    } else {
+        snake
+    }
 }
 
 /// The CLI flag for a parameter: kebab-case of its wire name (`taskId` -> `task-id`).
@@ -41,10 +45,17 @@ pub fn const_name(name: &str) -> String {
 /// The variant name an error message gives when the spec names none
 /// (`internal error.` -> `InternalError`); `None` when the message has no letters to use.
 pub fn error_variant_from_message(message: &str) -> Option<String> {
-    let words: String = message
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect();
+    // DingTalk's table prints printf placeholders (`%s`) as messages: they name nothing.
+    let mut words = String::with_capacity(message.len());
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        if c == '%' {
+            chars.next();
+            words.push(' ');
+        } else {
+            words.push(if c.is_ascii_alphanumeric() { c } else { ' ' });
+        }
+    }
     let name = words.to_upper_camel_case();
     is_upper_camel(&name).then_some(name)
 }
@@ -89,12 +100,19 @@ mod tests {
 
     #[test]
     fn error_names_come_from_messages() {
-        assert_eq!(error_variant_from_message("internal error.").as_deref(), Some("InternalError"));
+        assert_eq!(
+            error_variant_from_message("internal error.").as_deref(),
+            Some("InternalError")
+        );
         assert_eq!(
             error_variant_from_message("mount point not found or no permission").as_deref(),
             Some("MountPointNotFoundOrNoPermission")
         );
         assert_eq!(error_variant_from_message("%s"), None);
+        assert_eq!(
+            error_variant_from_message("bad %s value").as_deref(),
+            Some("BadValue")
+        );
         assert_eq!(error_variant_from_message("404"), None);
     }
 }

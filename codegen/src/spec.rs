@@ -330,11 +330,19 @@ impl EnvelopeSpec {
                 cx,
                 n,
                 p,
-                &[("code_msg_data", EnvelopeStyle::CodeMsgData), ("bare", EnvelopeStyle::Bare)],
+                &[
+                    ("code_msg_data", EnvelopeStyle::CodeMsgData),
+                    ("bare", EnvelopeStyle::Bare),
+                ],
             )
         });
         let code_type = f.with(cx, "code_type", true, |cx, n, p| {
-            keyword(cx, n, p, &[("integer", CodeType::Integer), ("string", CodeType::String)])
+            keyword(
+                cx,
+                n,
+                p,
+                &[("integer", CodeType::Integer), ("string", CodeType::String)],
+            )
         });
         let description = f.opt(cx, "description").unwrap_or_default();
         f.finish(cx);
@@ -479,7 +487,12 @@ impl Decode for ParamSpec {
         let mut f = cx.fields(node, path)?;
         let name = f.req(cx, "name");
         let location = f.with(cx, "in", true, |cx, n, p| {
-            keyword(cx, n, p, &[("path", ParamIn::Path), ("query", ParamIn::Query)])
+            keyword(
+                cx,
+                n,
+                p,
+                &[("path", ParamIn::Path), ("query", ParamIn::Query)],
+            )
         });
         let ty = f.req(cx, "type");
         let required = f.req(cx, "required");

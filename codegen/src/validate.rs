@@ -8,12 +8,14 @@ use crate::load::{ProviderDir, SpecSet};
 use crate::model::Code;
 use crate::naming;
 use crate::spec::{
-    CodeType, EndpointSpec, EnumSpec, ErrorSpec, FieldSpec, FieldType, Method, ObjectSpec, ParamIn, ProviderSpec,
+    CodeType, EndpointSpec, EnumSpec, ErrorSpec, FieldSpec, FieldType, Method, ObjectSpec, ParamIn,
+    ProviderSpec,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Error variant names the generator itself uses in every endpoint's error enum.
-const RESERVED_ERROR_VARIANTS: &[&str] = &["Common", "Unknown", "Transport", "Decode", "InvalidRequest"];
+const RESERVED_ERROR_VARIANTS: &[&str] =
+    &["Common", "Unknown", "Transport", "Decode", "InvalidRequest"];
 
 pub fn validate(set: &SpecSet) -> Result<(), Diagnostics> {
     let mut diags = Diagnostics::default();
@@ -22,7 +24,12 @@ pub fn validate(set: &SpecSet) -> Result<(), Diagnostics> {
         validate_provider(dir, &mut diags);
         for endpoint in &dir.endpoints {
             if let Some(first) = ids.insert(&endpoint.id.value, &endpoint.file) {
-                report(&mut diags, &endpoint.file, &endpoint.id, format!("duplicate endpoint id (also in {first})"));
+                report(
+                    &mut diags,
+                    &endpoint.file,
+                    &endpoint.id,
+                    format!("duplicate endpoint id (also in {first})"),
+                );
             }
         }
     }
@@ -62,35 +69,72 @@ fn validate_provider(dir: &ProviderDir, diags: &mut Diagnostics) {
     let p = &dir.provider;
     let file = p.file.as_str();
     if p.provider.value != dir.dir_name {
-        report(diags, file, &p.provider, format!("must equal its directory name `{}`", dir.dir_name));
+        report(
+            diags,
+            file,
+            &p.provider,
+            format!("must equal its directory name `{}`", dir.dir_name),
+        );
     }
     if !naming::is_snake_ident(&p.provider.value) {
-        report(diags, file, &p.provider, "must be a lower-case snake_case name (it becomes a module)");
+        report(
+            diags,
+            file,
+            &p.provider,
+            "must be a lower-case snake_case name (it becomes a module)",
+        );
     }
     if !naming::is_upper_camel(&p.client.value) {
-        report(diags, file, &p.client, "must be an UpperCamelCase type name");
+        report(
+            diags,
+            file,
+            &p.client,
+            "must be an UpperCamelCase type name",
+        );
     }
     if p.hosts.is_empty() {
-        diags.push(file, None, "hosts", "at least one host is needed (the first is the default)");
+        diags.push(
+            file,
+            None,
+            "hosts",
+            "at least one host is needed (the first is the default)",
+        );
     }
     let mut host_names = Names::new("host name");
     for host in &p.hosts {
         if !naming::is_snake_ident(&host.name.value) {
-            report(diags, file, &host.name, "must be a lower-case snake_case name");
+            report(
+                diags,
+                file,
+                &host.name,
+                "must be a lower-case snake_case name",
+            );
         } else if let Err(e) = host_names.claim(host.name.value.clone(), &host.name.path) {
             report(diags, file, &host.name, e);
         }
         let url = &host.base_url.value;
-        let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"));
         if rest.is_none_or(|r| r.is_empty() || r.contains(['/', '?', '#', ' '])) {
-            report(diags, file, &host.base_url, "expected `https://host` with no path, query or trailing slash");
+            report(
+                diags,
+                file,
+                &host.base_url,
+                "expected `https://host` with no path, query or trailing slash",
+            );
         }
     }
     if !is_header_name(&p.auth.header.value) {
         report(diags, file, &p.auth.header, "not a valid HTTP header name");
     }
     if !is_env_name(&p.auth.token_env.value) {
-        report(diags, file, &p.auth.token_env, "expected an environment variable name like `FEISHU_ACCESS_TOKEN`");
+        report(
+            diags,
+            file,
+            &p.auth.token_env,
+            "expected an environment variable name like `FEISHU_ACCESS_TOKEN`",
+        );
     }
     if let Some(rate) = &p.rate_limit
         && let Some(code) = &rate.code
@@ -109,16 +153,31 @@ fn validate_provider(dir: &ProviderDir, diags: &mut Diagnostics) {
     let common_codes: BTreeMap<String, &ErrorSpec> = p
         .common_errors
         .iter()
-        .filter_map(|e| Code::parse(p.envelope.code_type, &e.code.value).ok().map(|c| (c.to_string(), e)))
+        .filter_map(|e| {
+            Code::parse(p.envelope.code_type, &e.code.value)
+                .ok()
+                .map(|c| (c.to_string(), e))
+        })
         .collect();
     for endpoint in &dir.endpoints {
-        validate_endpoint(dir, endpoint, &common_codes, &mut operations, &mut type_names, diags);
+        validate_endpoint(
+            dir,
+            endpoint,
+            &common_codes,
+            &mut operations,
+            &mut type_names,
+            diags,
+        );
     }
 }
 
 /// `FeishuClient` -> `FeishuCommonError`: the common-code enum follows the client's casing.
 pub fn common_error_enum(p: &ProviderSpec) -> String {
-    let base = p.client.value.strip_suffix("Client").unwrap_or(&p.client.value);
+    let base = p
+        .client
+        .value
+        .strip_suffix("Client")
+        .unwrap_or(&p.client.value);
     format!("{base}CommonError")
 }
 
@@ -133,13 +192,32 @@ fn validate_endpoint<'a>(
     let file = e.file.as_str();
     let id = &e.id.value;
     let segments: Vec<&str> = id.split('.').collect();
-    if segments.len() < 2 || !segments.iter().all(|s| naming::is_snake_ident(s) || is_id_segment(s)) {
-        report(diags, file, &e.id, "expected dotted lower-case words like `feishu.drive.export_task.get`");
+    if segments.len() < 2
+        || !segments
+            .iter()
+            .all(|s| naming::is_snake_ident(s) || is_id_segment(s))
+    {
+        report(
+            diags,
+            file,
+            &e.id,
+            "expected dotted lower-case words like `feishu.drive.export_task.get`",
+        );
     } else if segments[0] != dir.dir_name {
-        report(diags, file, &e.id, format!("must start with its provider `{}.`", dir.dir_name));
+        report(
+            diags,
+            file,
+            &e.id,
+            format!("must start with its provider `{}.`", dir.dir_name),
+        );
     }
     if !naming::is_snake_ident(&e.operation.value) {
-        report(diags, file, &e.operation, "must be a snake_case method name like `get_export_task`");
+        report(
+            diags,
+            file,
+            &e.operation,
+            "must be a snake_case method name like `get_export_task`",
+        );
     } else if let Err(msg) = operations.claim(e.operation.value.clone(), file) {
         report(diags, file, &e.operation, msg);
     }
@@ -148,7 +226,10 @@ fn validate_endpoint<'a>(
             diags,
             file,
             &e.method,
-            format!("{} is not supported yet: the generator sends GET requests only", e.method.value.as_str()),
+            format!(
+                "{} is not supported yet: the generator sends GET requests only",
+                e.method.value.as_str()
+            ),
         );
     }
     if let Err(msg) = serde_json::from_str::<serde_json::Value>(&e.example.value) {
@@ -182,13 +263,20 @@ fn validate_errors(
             Ok(code) => {
                 let key = code.to_string();
                 if let Some(first) = codes.get(&key) {
-                    report(diags, file, &err.code, format!("duplicate code {key} (first at {first})"));
+                    report(
+                        diags,
+                        file,
+                        &err.code,
+                        format!("duplicate code {key} (first at {first})"),
+                    );
                 } else if common_codes.contains_key(&key) {
                     report(
                         diags,
                         file,
                         &err.code,
-                        format!("code {key} is one of the provider's common codes; list it only in provider.yaml"),
+                        format!(
+                            "code {key} is one of the provider's common codes; list it only in provider.yaml"
+                        ),
                     );
                 }
                 codes.entry(key).or_insert(&err.code.path);
@@ -197,7 +285,12 @@ fn validate_errors(
         if let Some(status) = &err.http_status
             && !(100..=599).contains(&status.value)
         {
-            report(diags, file, status, "expected an HTTP status from 100 to 599");
+            report(
+                diags,
+                file,
+                status,
+                "expected an HTTP status from 100 to 599",
+            );
         }
         let name = match &err.name {
             Some(name) => {
@@ -228,7 +321,12 @@ fn validate_errors(
             None => (err.code.at, err.code.path.clone()),
         };
         if RESERVED_ERROR_VARIANTS.contains(&name.as_str()) {
-            diags.push(file, Some(at), &path, format!("`{name}` is reserved by the generator; give this error another `name:`"));
+            diags.push(
+                file,
+                Some(at),
+                &path,
+                format!("`{name}` is reserved by the generator; give this error another `name:`"),
+            );
         } else if let Some(first) = names.get(&name) {
             diags.push(
                 file,
@@ -261,7 +359,12 @@ fn validate_path_and_params(e: &EndpointSpec, diags: &mut Diagnostics) {
     for param in &e.params {
         let name = &param.name;
         if !naming::is_wire_name(&name.value) {
-            report(diags, file, name, "expected letters, digits and `_`, starting with a letter");
+            report(
+                diags,
+                file,
+                name,
+                "expected letters, digits and `_`, starting with a letter",
+            );
             continue;
         }
         if let Err(msg) = wire_names.claim(name.value.clone(), &name.path) {
@@ -269,21 +372,44 @@ fn validate_path_and_params(e: &EndpointSpec, diags: &mut Diagnostics) {
         } else if let Err(msg) = idents.claim(naming::field_ident(&name.value), &name.path) {
             report(diags, file, name, msg);
         }
-        if !matches!(param.ty.value, FieldType::String | FieldType::Integer | FieldType::Boolean) {
-            report(diags, file, &param.ty, "a parameter is a string, integer or boolean");
+        if !matches!(
+            param.ty.value,
+            FieldType::String | FieldType::Integer | FieldType::Boolean
+        ) {
+            report(
+                diags,
+                file,
+                &param.ty,
+                "a parameter is a string, integer or boolean",
+            );
         }
         if let Some(max) = &param.max_length
             && param.ty.value != FieldType::String
         {
-            report(diags, file, max, "max_length applies to string parameters only");
+            report(
+                diags,
+                file,
+                max,
+                "max_length applies to string parameters only",
+            );
         }
         if param.location == ParamIn::Path {
             declared_path.insert(name.value.as_str());
             if !param.required {
-                diags.push(file, Some(name.at), &format!("{}.required", param.path), "a path parameter must be required");
+                diags.push(
+                    file,
+                    Some(name.at),
+                    &format!("{}.required", param.path),
+                    "a path parameter must be required",
+                );
             }
             if !placeholders.contains(&name.value.as_str()) {
-                report(diags, file, name, format!("path parameter does not appear in path `{template}`"));
+                report(
+                    diags,
+                    file,
+                    name,
+                    format!("path parameter does not appear in path `{template}`"),
+                );
             }
         }
     }
@@ -305,7 +431,10 @@ pub fn path_placeholders(template: &str) -> Result<Vec<&str>, String> {
         return Err("a path starts with `/`".into());
     }
     if template.contains(['?', '#', ' ']) {
-        return Err("a path holds no query, fragment or spaces: declare query parameters with `in: query`".into());
+        return Err(
+            "a path holds no query, fragment or spaces: declare query parameters with `in: query`"
+                .into(),
+        );
     }
     let mut names = Vec::new();
     let mut rest = template;
@@ -322,7 +451,9 @@ pub fn path_placeholders(template: &str) -> Result<Vec<&str>, String> {
         if names.contains(&name) {
             return Err(format!("`{{{name}}}` appears twice in the path"));
         }
-        if !(rest[..open].ends_with('/') && (after[close + 1..].is_empty() || after[close + 1..].starts_with('/'))) {
+        if !(rest[..open].ends_with('/')
+            && (after[close + 1..].is_empty() || after[close + 1..].starts_with('/')))
+        {
             return Err(format!("`{{{name}}}` must be a whole path segment"));
         }
         names.push(name);
@@ -331,9 +462,19 @@ pub fn path_placeholders(template: &str) -> Result<Vec<&str>, String> {
     Ok(names)
 }
 
-fn validate_object<'a>(file: &'a str, object: &'a ObjectSpec, type_names: &mut Names<'a>, diags: &mut Diagnostics) {
+fn validate_object<'a>(
+    file: &'a str,
+    object: &'a ObjectSpec,
+    type_names: &mut Names<'a>,
+    diags: &mut Diagnostics,
+) {
     if !naming::is_upper_camel(&object.name.value) {
-        report(diags, file, &object.name, "must be an UpperCamelCase type name");
+        report(
+            diags,
+            file,
+            &object.name,
+            "must be an UpperCamelCase type name",
+        );
     } else if let Err(msg) = type_names.claim(object.name.value.clone(), &object.name.path) {
         report(diags, file, &object.name, msg);
     }
@@ -342,33 +483,66 @@ fn validate_object<'a>(file: &'a str, object: &'a ObjectSpec, type_names: &mut N
     for field in &object.fields {
         validate_field(file, field, type_names, diags);
         if !naming::is_wire_name(&field.name.value) {
-            report(diags, file, &field.name, "expected letters, digits and `_`, starting with a letter");
+            report(
+                diags,
+                file,
+                &field.name,
+                "expected letters, digits and `_`, starting with a letter",
+            );
         } else if let Err(msg) = wire_names.claim(field.name.value.clone(), &field.name.path) {
             report(diags, file, &field.name, msg);
-        } else if let Err(msg) = idents.claim(naming::field_ident(&field.name.value), &field.name.path) {
+        } else if let Err(msg) =
+            idents.claim(naming::field_ident(&field.name.value), &field.name.path)
+        {
             report(diags, file, &field.name, msg);
         }
     }
 }
 
-fn validate_field<'a>(file: &'a str, field: &'a FieldSpec, type_names: &mut Names<'a>, diags: &mut Diagnostics) {
+fn validate_field<'a>(
+    file: &'a str,
+    field: &'a FieldSpec,
+    type_names: &mut Names<'a>,
+    diags: &mut Diagnostics,
+) {
     let ty = field.ty.value;
     match (&field.object, ty) {
         (Some(object), FieldType::Object) => validate_object(file, object, type_names, diags),
-        (None, FieldType::Object) => {
-            report(diags, file, &field.ty, "an object field needs `object:` with its name and fields")
-        }
-        (Some(object), _) => report(diags, file, &object.name, format!("`object:` needs `type: object`, not {}", ty.as_str())),
+        (None, FieldType::Object) => report(
+            diags,
+            file,
+            &field.ty,
+            "an object field needs `object:` with its name and fields",
+        ),
+        (Some(object), _) => report(
+            diags,
+            file,
+            &object.name,
+            format!("`object:` needs `type: object`, not {}", ty.as_str()),
+        ),
         (None, _) => {}
     }
     match (&field.items, ty) {
         (Some(items), FieldType::Array) => {
-            if !matches!(items.value, FieldType::String | FieldType::Integer | FieldType::Boolean) {
-                report(diags, file, items, "array items are string, integer or boolean");
+            if !matches!(
+                items.value,
+                FieldType::String | FieldType::Integer | FieldType::Boolean
+            ) {
+                report(
+                    diags,
+                    file,
+                    items,
+                    "array items are string, integer or boolean",
+                );
             }
         }
         (None, FieldType::Array) => report(diags, file, &field.ty, "an array field needs `items:`"),
-        (Some(items), _) => report(diags, file, items, format!("`items:` needs `type: array`, not {}", ty.as_str())),
+        (Some(items), _) => report(
+            diags,
+            file,
+            items,
+            format!("`items:` needs `type: array`, not {}", ty.as_str()),
+        ),
         (None, _) => {}
     }
     if let Some(enumeration) = &field.enumeration {
@@ -376,7 +550,12 @@ fn validate_field<'a>(file: &'a str, field: &'a FieldSpec, type_names: &mut Name
             FieldType::Integer => CodeType::Integer,
             FieldType::String => CodeType::String,
             _ => {
-                report(diags, file, &enumeration.name, "an enum field has `type: integer` or `type: string`");
+                report(
+                    diags,
+                    file,
+                    &enumeration.name,
+                    "an enum field has `type: integer` or `type: string`",
+                );
                 return;
             }
         };
@@ -392,12 +571,24 @@ fn validate_enum<'a>(
     diags: &mut Diagnostics,
 ) {
     if !naming::is_upper_camel(&enumeration.name.value) {
-        report(diags, file, &enumeration.name, "must be an UpperCamelCase type name");
-    } else if let Err(msg) = type_names.claim(enumeration.name.value.clone(), &enumeration.name.path) {
+        report(
+            diags,
+            file,
+            &enumeration.name,
+            "must be an UpperCamelCase type name",
+        );
+    } else if let Err(msg) =
+        type_names.claim(enumeration.name.value.clone(), &enumeration.name.path)
+    {
         report(diags, file, &enumeration.name, msg);
     }
     if enumeration.values.is_empty() {
-        report(diags, file, &enumeration.name, "an enum needs at least one value");
+        report(
+            diags,
+            file,
+            &enumeration.name,
+            "an enum needs at least one value",
+        );
     }
     let mut values = Names::new("value");
     let mut names = Names::new("variant");
@@ -411,9 +602,19 @@ fn validate_enum<'a>(
             }
         }
         if !naming::is_upper_camel(&v.name.value) {
-            report(diags, file, &v.name, "must be an UpperCamelCase variant name");
+            report(
+                diags,
+                file,
+                &v.name,
+                "must be an UpperCamelCase variant name",
+            );
         } else if v.name.value == "Unknown" {
-            report(diags, file, &v.name, "`Unknown` is reserved for values the spec does not list");
+            report(
+                diags,
+                file,
+                &v.name,
+                "`Unknown` is reserved for values the spec does not list",
+            );
         } else if let Err(msg) = names.claim(v.name.value.clone(), &v.name.path) {
             report(diags, file, &v.name, msg);
         }
@@ -423,14 +624,20 @@ fn validate_enum<'a>(
 fn is_id_segment(s: &str) -> bool {
     // Endpoint ids may use words that are Rust keywords (`type`), unlike module names.
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase()) && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn is_header_name(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
 }
 
 fn is_env_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_uppercase())
-        && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }

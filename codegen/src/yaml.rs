@@ -20,7 +20,10 @@ pub struct Node {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// `plain` is false for quoted and block scalars: `"123"` is text, `123` may be a number.
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Key, Node)>),
 }
@@ -97,7 +100,8 @@ pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
             Event::Alias(_) => {
                 return Err(ParseError {
                     at,
-                    message: "aliases (`*name`) are not allowed in specs: write the value out".into(),
+                    message: "aliases (`*name`) are not allowed in specs: write the value out"
+                        .into(),
                 });
             }
             Event::Scalar(_, _, anchor, _)
@@ -107,7 +111,8 @@ pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
             {
                 return Err(ParseError {
                     at,
-                    message: "anchors (`&name`) are not allowed in specs: write the value out".into(),
+                    message: "anchors (`&name`) are not allowed in specs: write the value out"
+                        .into(),
                 });
             }
             Event::Scalar(text, style, _, _) => Some(Node {
@@ -227,7 +232,12 @@ mod tests {
         assert!(dup.message.contains("duplicate key `a`"));
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
         assert!(parse(&deep).unwrap_err().message.contains("nested deeper"));
-        assert!(parse("a: 1\n---\nb: 2\n").unwrap_err().message.contains("one YAML document"));
+        assert!(
+            parse("a: 1\n---\nb: 2\n")
+                .unwrap_err()
+                .message
+                .contains("one YAML document")
+        );
     }
 
     #[test]

@@ -63,11 +63,18 @@ impl Outcome {
         let mut stderr = format!("error: {error}\n");
         let exit_code = match error.failure() {
             Failure::Api(api) => {
-                stderr.push_str(&format!("code: {}\nmessage: {}\n", api.code(), api.message()));
+                stderr.push_str(&format!(
+                    "code: {}\nmessage: {}\n",
+                    api.code(),
+                    api.message()
+                ));
                 if let Some(hint) = api.hint() {
                     stderr.push_str(&format!("hint: {hint}\n"));
                 }
-                stderr.push_str(&format!("request id: {}\n", api.request_id().unwrap_or("-")));
+                stderr.push_str(&format!(
+                    "request id: {}\n",
+                    api.request_id().unwrap_or("-")
+                ));
                 EXIT_API
             }
             Failure::Decode(decode) => {
@@ -167,14 +174,19 @@ pub async fn run(args: Vec<OsString>, env: &dyn Fn(&str) -> Option<String>) -> O
 /// The binary's entry point: runs on the process's arguments and environment, prints, and
 /// returns the exit code.
 pub fn main() -> i32 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
             return EXIT_TRANSPORT;
         }
     };
-    let outcome = runtime.block_on(run(std::env::args_os().collect(), &|name| std::env::var(name).ok()));
+    let outcome = runtime.block_on(run(std::env::args_os().collect(), &|name| {
+        std::env::var(name).ok()
+    }));
     let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
     let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
     outcome.exit_code

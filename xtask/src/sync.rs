@@ -43,10 +43,13 @@ pub fn run(root: &Path, mode: Mode) -> Result<String, String> {
     let on_disk = read_tree(&out_dir).map_err(|e| format!("cannot read {OUTPUT_DIR}: {e}"))?;
     let drift = compare(&files, &on_disk);
     match mode {
-        Mode::Check if drift.is_empty() => Ok(format!("{OUTPUT_DIR}: {} files up to date", files.len())),
+        Mode::Check if drift.is_empty() => {
+            Ok(format!("{OUTPUT_DIR}: {} files up to date", files.len()))
+        }
         Mode::Check => Err(report(&drift)),
         Mode::Write => {
-            write(&out_dir, &files, &drift).map_err(|e| format!("cannot write {OUTPUT_DIR}: {e}"))?;
+            write(&out_dir, &files, &drift)
+                .map_err(|e| format!("cannot write {OUTPUT_DIR}: {e}"))?;
             Ok(format!(
                 "{OUTPUT_DIR}: {} files; {} written, {} removed",
                 files.len(),
@@ -71,7 +74,11 @@ fn read_tree(dir: &Path) -> std::io::Result<BTreeMap<String, Vec<u8>>> {
                 pending.push(path);
             } else {
                 let relative = path.strip_prefix(dir).unwrap_or(&path);
-                let key = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                let key = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
                 files.insert(key, std::fs::read(&path)?);
             }
         }
@@ -89,7 +96,10 @@ fn compare(files: &[GeneratedFile], on_disk: &BTreeMap<String, Vec<u8>>) -> Drif
                 let diff = similar::TextDiff::from_lines(old.as_ref(), file.contents.as_str())
                     .unified_diff()
                     .context_radius(3)
-                    .header(&format!("a/{OUTPUT_DIR}/{}", file.path), &format!("b/{OUTPUT_DIR}/{}", file.path))
+                    .header(
+                        &format!("a/{OUTPUT_DIR}/{}", file.path),
+                        &format!("b/{OUTPUT_DIR}/{}", file.path),
+                    )
                     .to_string();
                 drift.changed.push((file.path.clone(), diff));
             }
@@ -110,7 +120,11 @@ fn report(drift: &Drift) -> String {
         out.push_str(diff);
     }
     for path in &drift.changed {
-        let _ = writeln!(out, "stale:   {OUTPUT_DIR}/{} (edited by hand, or its spec changed)", path.0);
+        let _ = writeln!(
+            out,
+            "stale:   {OUTPUT_DIR}/{} (edited by hand, or its spec changed)",
+            path.0
+        );
     }
     for path in &drift.missing {
         let _ = writeln!(out, "missing: {OUTPUT_DIR}/{path}");

@@ -1,7 +1,10 @@
 //! An endpoint module: the request builder, the reply types and the error enum.
 
 use super::{code_literal, docs, ident, module_docs, paragraphs, sentence};
-use crate::model::{Endpoint, EnumDef, ErrorCase, Field, FieldRust, Param, PathPart, Provider, ScalarType, StructDef, TypeDef};
+use crate::model::{
+    Endpoint, EnumDef, ErrorCase, Field, FieldRust, Param, PathPart, Provider, ScalarType,
+    StructDef, TypeDef,
+};
 use crate::spec::{CodeType, ParamIn};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -24,7 +27,11 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
     let example = &e.example;
     let example_doc = docs(&format!(
         "The example reply from the documentation ({}), verbatim.",
-        if e.source.is_empty() { "no source given" } else { &e.source }
+        if e.source.is_empty() {
+            "no source given"
+        } else {
+            &e.source
+        }
     ));
     let client_method = client_method(p, e, &info_static);
     let types = e.types.iter().map(|t| match t {
@@ -63,10 +70,16 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
 fn endpoint_facts(e: &Endpoint) -> String {
     let mut facts = Vec::new();
     if !e.token_kinds.is_empty() {
-        facts.push(format!("- Access tokens (支持的访问令牌): {}", e.token_kinds.join(", ")));
+        facts.push(format!(
+            "- Access tokens (支持的访问令牌): {}",
+            e.token_kinds.join(", ")
+        ));
     }
     if !e.app_types.is_empty() {
-        facts.push(format!("- App types (支持的应用类型): {}", e.app_types.join(", ")));
+        facts.push(format!(
+            "- App types (支持的应用类型): {}",
+            e.app_types.join(", ")
+        ));
     }
     for (scope, description) in &e.scopes {
         facts.push(format!("- Scope (权限要求): `{scope}` ({description})"));
@@ -78,8 +91,14 @@ fn endpoint_facts(e: &Endpoint) -> String {
 }
 
 fn param_doc(param: &Param) -> String {
-    let max = param.max_length.map(|m| format!(" At most {m} characters.")).unwrap_or_default();
-    paragraphs([format!("`{}`: {}{max}", param.wire, param.summary.trim()).as_str(), &param.description])
+    let max = param
+        .max_length
+        .map(|m| format!(" At most {m} characters."))
+        .unwrap_or_default();
+    paragraphs([
+        format!("`{}`: {}{max}", param.wire, param.summary.trim()).as_str(),
+        &param.description,
+    ])
 }
 
 fn param_type(ty: ScalarType) -> (TokenStream, TokenStream) {
@@ -116,12 +135,20 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
     let fields = e.params.iter().map(|param| {
         let name = ident(&param.ident);
         let (_, stored) = param_type(param.ty);
-        if param.required { quote!(#name: #stored) } else { quote!(#name: Option<#stored>) }
+        if param.required {
+            quote!(#name: #stored)
+        } else {
+            quote!(#name: Option<#stored>)
+        }
     });
     let setters = optional.iter().map(|param| {
         let name = ident(&param.ident);
         let (arg_ty, _) = param_type(param.ty);
-        let value = if param.ty == ScalarType::String { quote!(#name.into()) } else { quote!(#name) };
+        let value = if param.ty == ScalarType::String {
+            quote!(#name.into())
+        } else {
+            quote!(#name)
+        };
         let doc = docs(&param_doc(param));
         quote! {
             #doc
@@ -172,13 +199,25 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
     } else if optional_query.is_empty() {
         (quote!(let query = [#(#required_query),*];), quote!(&query))
     } else {
-        (quote!(let mut query = vec![#(#required_query),*];), quote!(&query))
+        (
+            quote!(let mut query = vec![#(#required_query),*];),
+            quote!(&query),
+        )
     };
 
     let method_doc = docs(&paragraphs([
         format!("{} ({})", e.title, e.summary.trim()).as_str(),
-        &format!("Sends `{} {}` (`{}`).", e.method.as_str(), e.path_template, e.id),
-        &required.iter().map(|p| format!("- {}", param_doc(p).replace("\n\n", " "))).collect::<Vec<_>>().join("\n"),
+        &format!(
+            "Sends `{} {}` (`{}`).",
+            e.method.as_str(),
+            e.path_template,
+            e.id
+        ),
+        &required
+            .iter()
+            .map(|p| format!("- {}", param_doc(p).replace("\n\n", " ")))
+            .collect::<Vec<_>>()
+            .join("\n"),
     ]));
     let request_doc = docs(&format!(
         "A `{} {}` request, built by [`{}::{}`]. Set optional parameters, then [`send`](Self::send) it.",
@@ -269,8 +308,16 @@ fn field(f: &Field) -> TokenStream {
         let wire = &f.wire;
         quote!(#[serde(rename = #wire)])
     });
-    let presence = if f.required { "Always present." } else { "May be absent." };
-    let doc = docs(&format!("`{}`: {} {presence}", f.wire, sentence(&f.description)));
+    let presence = if f.required {
+        "Always present."
+    } else {
+        "May be absent."
+    };
+    let doc = docs(&format!(
+        "`{}`: {} {presence}",
+        f.wire,
+        sentence(&f.description)
+    ));
     if f.required {
         quote!(#doc #rename pub #name: #ty)
     } else {
@@ -286,14 +333,23 @@ fn field(f: &Field) -> TokenStream {
 fn enum_def(en: &EnumDef) -> TokenStream {
     let name = ident(&en.name);
     let (repr, derives) = match en.repr {
-        CodeType::Integer => (quote!(i64), quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)])),
-        CodeType::String => (quote!(String), quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize)])),
+        CodeType::Integer => (
+            quote!(i64),
+            quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]),
+        ),
+        CodeType::String => (
+            quote!(String),
+            quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize)]),
+        ),
     };
     let repr_name = repr.to_string();
     let variants: Vec<Ident> = en.variants.iter().map(|v| ident(&v.name)).collect();
     let values: Vec<TokenStream> = en.variants.iter().map(|v| code_literal(&v.value)).collect();
     let descriptions = en.variants.iter().map(|v| &v.description);
-    let variant_docs = en.variants.iter().map(|v| docs(&format!("`{}`: {}", v.value, v.description)));
+    let variant_docs = en
+        .variants
+        .iter()
+        .map(|v| docs(&format!("`{}`: {}", v.value, v.description)));
     let doc = docs(&paragraphs([
         en.description.as_str(),
         "A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply.",
@@ -459,7 +515,13 @@ fn error_enum(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream {
 }
 
 fn error_doc(c: &ErrorCase) -> TokenStream {
-    let status = c.http_status.map(|s| format!(", HTTP {s}")).unwrap_or_default();
+    let status = c
+        .http_status
+        .map(|s| format!(", HTTP {s}"))
+        .unwrap_or_default();
     let retry = if c.retryable { "\n\nRetryable." } else { "" };
-    docs(&format!("`{}`{status}: {}\n\n{}{retry}", c.code, c.message, c.hint))
+    docs(&format!(
+        "`{}`{status}: {}\n\n{}{retry}",
+        c.code, c.message, c.hint
+    ))
 }

@@ -75,14 +75,23 @@ fn space_items(source: &str) -> String {
         let body = line.trim_start();
         let prev_indent = previous.len() - previous.trim_start().len();
         let prev_body = previous.trim_start();
-        let item_start = ["///", "#[", "pub ", "pub(", "fn ", "impl", "const ", "static ", "use ", "mod ", "enum ", "struct "]
-            .iter()
-            .any(|start| body.starts_with(start));
+        let item_start = [
+            "///", "#[", "pub ", "pub(", "fn ", "impl", "const ", "static ", "use ", "mod ",
+            "enum ", "struct ",
+        ]
+        .iter()
+        .any(|start| body.starts_with(start));
         let after_closed_item = prev_indent == indent && matches!(prev_body, "}" | "};");
         let after_docs = prev_body.starts_with("//!") && !body.starts_with("//!");
-        let after_imports = prev_body.starts_with("use ") && prev_body.ends_with(';') && !body.starts_with("use ");
+        let after_imports =
+            prev_body.starts_with("use ") && prev_body.ends_with(';') && !body.starts_with("use ");
         let after_import_block = prev_body == "};" && prev_indent == 0 && !body.starts_with("use ");
-        if !previous.is_empty() && (item_start && after_closed_item || after_docs || after_imports || after_import_block) {
+        if !previous.is_empty()
+            && (item_start && after_closed_item
+                || after_docs
+                || after_imports
+                || after_import_block)
+        {
             out.push('\n');
         }
         out.push_str(line);
@@ -100,7 +109,11 @@ pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
 /// `#[doc]` attributes for each line of `text`, so prettyplease prints `///` lines.
 pub(crate) fn docs(text: &str) -> TokenStream {
     let lines = text.trim_end().lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
@@ -109,7 +122,11 @@ pub(crate) fn docs(text: &str) -> TokenStream {
 /// Inner (`//!`) doc attributes.
 pub(crate) fn module_docs(text: &str) -> TokenStream {
     let lines = text.trim_end().lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote!(#![doc = #line])
     });
     quote!(#(#lines)*)

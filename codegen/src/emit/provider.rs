@@ -11,7 +11,12 @@ pub(super) fn emit(p: &Provider) -> TokenStream {
     let endpoint_list: String = p
         .endpoints
         .iter()
-        .map(|e| format!("- `{}`: [`{}::{}`] ({})\n", e.id, p.client, e.operation, e.title))
+        .map(|e| {
+            format!(
+                "- `{}`: [`{}::{}`] ({})\n",
+                e.id, p.client, e.operation, e.title
+            )
+        })
         .collect();
     let module_doc = module_docs(&paragraphs([
         p.title.as_str(),
@@ -35,7 +40,10 @@ pub(super) fn emit(p: &Provider) -> TokenStream {
         &format!(
             "Sends the access token as `{}: {}<token>`. {}",
             p.auth_header,
-            p.auth_scheme.as_deref().map(|s| format!("{s} ")).unwrap_or_default(),
+            p.auth_scheme
+                .as_deref()
+                .map(|s| format!("{s} "))
+                .unwrap_or_default(),
             p.auth_description.trim()
         ),
         "Cloning is cheap: clones share one connection pool.",
@@ -94,7 +102,11 @@ pub(super) fn emit(p: &Provider) -> TokenStream {
 
 fn provider_info(p: &Provider, name: &proc_macro2::Ident) -> TokenStream {
     let key = &p.key;
-    let default_base_url = p.hosts.first().map(|h| h.base_url.as_str()).unwrap_or_default();
+    let default_base_url = p
+        .hosts
+        .first()
+        .map(|h| h.base_url.as_str())
+        .unwrap_or_default();
     let header = &p.auth_header;
     let scheme = match &p.auth_scheme {
         Some(s) => quote!(Some(#s)),
@@ -134,11 +146,21 @@ fn common_errors(p: &Provider) -> TokenStream {
     let name = ident(&p.common_error_enum);
     let variants: Vec<_> = p.common_errors.iter().map(|e| ident(&e.variant)).collect();
     let variant_docs = p.common_errors.iter().map(|e| {
-        let status = e.http_status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+        let status = e
+            .http_status
+            .map(|s| format!(" (HTTP {s})"))
+            .unwrap_or_default();
         let retry = if e.retryable { "\n\nRetryable." } else { "" };
-        docs(&format!("`{}`: {}{status}\n\n{}{retry}", e.code, e.message, e.hint))
+        docs(&format!(
+            "`{}`: {}{status}\n\n{}{retry}",
+            e.code, e.message, e.hint
+        ))
     });
-    let codes: Vec<_> = p.common_errors.iter().map(|e| code_literal(&e.code)).collect();
+    let codes: Vec<_> = p
+        .common_errors
+        .iter()
+        .map(|e| code_literal(&e.code))
+        .collect();
     let messages = p.common_errors.iter().map(|e| &e.message);
     let hints = p.common_errors.iter().map(|e| &e.hint);
     let retryable: Vec<_> = variants

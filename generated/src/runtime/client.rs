@@ -57,7 +57,10 @@ pub enum BuildError {
     MissingAccessToken,
     /// The token has characters an HTTP header cannot carry. The token itself is not shown.
     InvalidAccessToken,
-    InvalidBaseUrl { url: String, reason: String },
+    InvalidBaseUrl {
+        url: String,
+        reason: String,
+    },
     Http(String),
 }
 
@@ -65,8 +68,12 @@ impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BuildError::MissingAccessToken => f.write_str("no access token given"),
-            BuildError::InvalidAccessToken => f.write_str("the access token has characters an HTTP header cannot carry"),
-            BuildError::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL {url:?}: {reason}"),
+            BuildError::InvalidAccessToken => {
+                f.write_str("the access token has characters an HTTP header cannot carry")
+            }
+            BuildError::InvalidBaseUrl { url, reason } => {
+                write!(f, "invalid base URL {url:?}: {reason}")
+            }
             BuildError::Http(reason) => write!(f, "cannot set up the HTTP client: {reason}"),
         }
     }
@@ -121,10 +128,15 @@ impl<C: ProviderClient> ClientBuilder<C> {
             Some(scheme) => format!("{scheme} {}", token.expose()),
             None => token.expose().to_owned(),
         };
-        let mut auth_value = HeaderValue::from_str(&header_text).map_err(|_| BuildError::InvalidAccessToken)?;
+        let mut auth_value =
+            HeaderValue::from_str(&header_text).map_err(|_| BuildError::InvalidAccessToken)?;
         // Marked sensitive so reqwest/hyper never print it.
         auth_value.set_sensitive(true);
-        let base_url = normalise_base_url(self.base_url.as_deref().unwrap_or(provider.default_base_url))?;
+        let base_url = normalise_base_url(
+            self.base_url
+                .as_deref()
+                .unwrap_or(provider.default_base_url),
+        )?;
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -186,7 +198,8 @@ impl Core {
         path: &[PathPart<'_>],
         query: &[(&'static str, String)],
     ) -> Result<T, E> {
-        let url = url_builder::build(&self.base_url, path, query).map_err(E::from_invalid_request)?;
+        let url =
+            url_builder::build(&self.base_url, path, query).map_err(E::from_invalid_request)?;
         let response = self
             .http
             .request(endpoint.method.clone(), url)

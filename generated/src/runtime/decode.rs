@@ -42,7 +42,11 @@ fn code_msg_data<T: DeserializeOwned, E: EndpointError>(
     request_id: Option<String>,
     body: &[u8],
 ) -> Result<T, E> {
-    let fail = |request_id: Option<String>, reason: String| Err(E::from_decode(DecodeError::new(status, request_id, reason, body)));
+    let fail = |request_id: Option<String>, reason: String| {
+        Err(E::from_decode(DecodeError::new(
+            status, request_id, reason, body,
+        )))
+    };
     let envelope: CodeMsgData<'_> = match serde_json::from_slice(body) {
         Ok(envelope) => envelope,
         Err(e) => return fail(request_id, format!("not the API's JSON envelope: {e}")),
@@ -50,13 +54,21 @@ fn code_msg_data<T: DeserializeOwned, E: EndpointError>(
     let request_id = request_id.or_else(|| envelope.error.and_then(|e| e.log_id));
     match envelope.code {
         None => fail(request_id, "the reply has no `code` field".into()),
-        Some(0) if !(200..300).contains(&status) => fail(request_id, format!("HTTP {status} with code 0")),
+        Some(0) if !(200..300).contains(&status) => {
+            fail(request_id, format!("HTTP {status} with code 0"))
+        }
         Some(0) => {
             // A success without `data` is an empty object, not an error.
             let data = envelope.data.map_or("{}", RawValue::get);
-            serde_json::from_str(data).or_else(|e| fail(request_id, format!("`data` does not match the spec: {e}")))
+            serde_json::from_str(data)
+                .or_else(|e| fail(request_id, format!("`data` does not match the spec: {e}")))
         }
-        Some(code) => Err(E::from_api(ApiError::new(status, ErrorCode::Int(code), envelope.msg, request_id))),
+        Some(code) => Err(E::from_api(ApiError::new(
+            status,
+            ErrorCode::Int(code),
+            envelope.msg,
+            request_id,
+        ))),
     }
 }
 
@@ -68,14 +80,24 @@ fn bare<T: DeserializeOwned, E: EndpointError>(
 ) -> Result<T, E> {
     if (200..300).contains(&status) {
         return serde_json::from_slice(body).map_err(|e| {
-            E::from_decode(DecodeError::new(status, request_id, format!("the reply does not match the spec: {e}"), body))
+            E::from_decode(DecodeError::new(
+                status,
+                request_id,
+                format!("the reply does not match the spec: {e}"),
+                body,
+            ))
         });
     }
     // An error body: {"code": "...", "message": "...", "requestid": "..."}.
     let object = match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body) {
         Ok(object) => object,
         Err(e) => {
-            return Err(E::from_decode(DecodeError::new(status, request_id, format!("HTTP {status} and not a JSON error body: {e}"), body)));
+            return Err(E::from_decode(DecodeError::new(
+                status,
+                request_id,
+                format!("HTTP {status} and not a JSON error body: {e}"),
+                body,
+            )));
         }
     };
     let text = |key: &str| object.get(key).and_then(|v| v.as_str()).map(str::to_owned);
@@ -84,9 +106,16 @@ fn bare<T: DeserializeOwned, E: EndpointError>(
         Some(serde_json::Value::String(code)) if !code.is_empty() => ErrorCode::Str(code.clone()),
         Some(serde_json::Value::Number(n)) => ErrorCode::Str(n.to_string()),
         _ => {
-            return Err(E::from_decode(DecodeError::new(status, request_id, format!("HTTP {status} and the error body has no `code`"), body)));
+            return Err(E::from_decode(DecodeError::new(
+                status,
+                request_id,
+                format!("HTTP {status} and the error body has no `code`"),
+                body,
+            )));
         }
     };
     let message = text("message").unwrap_or_default();
-    Err(E::from_api(ApiError::new(status, code, message, request_id)))
+    Err(E::from_api(ApiError::new(
+        status, code, message, request_id,
+    )))
 }

@@ -49,7 +49,12 @@ pub struct ApiError {
 
 impl ApiError {
     /// An error as read off the wire, before the endpoint has classified its code.
-    pub fn new(http_status: u16, code: ErrorCode, message: String, request_id: Option<String>) -> Self {
+    pub fn new(
+        http_status: u16,
+        code: ErrorCode,
+        message: String,
+        request_id: Option<String>,
+    ) -> Self {
         ApiError {
             http_status,
             code,
@@ -98,7 +103,11 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "API error {} ({}), HTTP {}", self.code, self.message, self.http_status)?;
+        write!(
+            f,
+            "API error {} ({}), HTTP {}",
+            self.code, self.message, self.http_status
+        )?;
         if let Some(id) = &self.request_id {
             write!(f, ", request id {id}")?;
         }
@@ -189,7 +198,12 @@ pub struct DecodeError {
 pub const EXCERPT_BYTES: usize = 200;
 
 impl DecodeError {
-    pub(crate) fn new(http_status: u16, request_id: Option<String>, reason: String, body: &[u8]) -> Self {
+    pub(crate) fn new(
+        http_status: u16,
+        request_id: Option<String>,
+        reason: String,
+        body: &[u8],
+    ) -> Self {
         DecodeError {
             http_status,
             request_id,
@@ -225,7 +239,9 @@ fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_BYTES)]);
     // A cut through a multi-byte character leaves a replacement char at the end: drop it.
     let text = text.trim_end_matches('\u{FFFD}');
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 impl fmt::Display for DecodeError {

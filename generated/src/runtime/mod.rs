@@ -7,10 +7,12 @@ mod error;
 mod token;
 mod url;
 
-pub use client::{BuildError, ClientBuilder, Core, EndpointInfo, Envelope, ProviderClient, ProviderInfo};
+pub use client::{
+    BuildError, ClientBuilder, Core, EndpointInfo, Envelope, ProviderClient, ProviderInfo,
+};
 pub use error::{
-    ApiError, DecodeError, EXCERPT_BYTES, EndpointError, ErrorCode, Failure, InvalidRequest, TransportError,
-    TransportErrorKind,
+    ApiError, DecodeError, EXCERPT_BYTES, EndpointError, ErrorCode, Failure, InvalidRequest,
+    TransportError, TransportErrorKind,
 };
 pub use token::AccessToken;
 pub use url::PathPart;
