@@ -70,6 +70,13 @@ impl Diagnostics {
     pub fn extend(&mut self, other: Diagnostics) {
         self.0.extend(other.0);
     }
+
+    /// Orders by file, then position, so output reads like a compiler's.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (&a.file, a.at.map(|l| (l.line, l.col))).cmp(&(&b.file, b.at.map(|l| (l.line, l.col))))
+        });
+    }
 }
 
 impl fmt::Display for Diagnostics {

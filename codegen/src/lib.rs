@@ -41,8 +41,12 @@ impl std::error::Error for Error {}
 
 /// Loads, validates and emits: every generated file for the specs under `root/specs_dir`.
 pub fn generate(root: &Path, specs_dir: &str) -> Result<Vec<GeneratedFile>, Error> {
-    let set = load::load(root, specs_dir).map_err(Error::Specs)?;
-    validate::validate(&set).map_err(Error::Specs)?;
+    let (set, mut problems) = load::load(root, specs_dir);
+    problems.extend(validate::validate(&set));
+    if !problems.is_empty() {
+        problems.sort();
+        return Err(Error::Specs(problems));
+    }
     let model = model::build(&set);
     emit::emit(&model).map_err(Error::Emit)
 }

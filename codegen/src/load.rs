@@ -29,12 +29,15 @@ pub struct SpecSet {
 
 /// Reads all specs under `root/specs_dir`. File names in diagnostics are shown as
 /// `specs_dir/...`, the way a person at the workspace root would type them.
-pub fn load(root: &Path, specs_dir: &str) -> Result<SpecSet, Diagnostics> {
+///
+/// Returns every spec that could be read together with the problems found, so that
+/// validation can still report on the rest (every problem at once, not file by file).
+pub fn load(root: &Path, specs_dir: &str) -> (SpecSet, Diagnostics) {
     let mut diags = Diagnostics::default();
     let mut set = SpecSet::default();
     let base = root.join(specs_dir);
     let Some(provider_dirs) = sorted_entries(&base, specs_dir, &mut diags) else {
-        return Err(diags);
+        return (set, diags);
     };
     for (name, path) in provider_dirs {
         let shown = format!("{specs_dir}/{name}");
@@ -48,16 +51,12 @@ pub fn load(root: &Path, specs_dir: &str) -> Result<SpecSet, Diagnostics> {
             continue;
         }
         let provider_file = format!("{shown}/provider.yaml");
-        let provider =
-            read_yaml(&path.join("provider.yaml"), &provider_file, &mut diags).and_then(|node| {
-                ProviderSpec::decode(
-                    &mut Ctx {
-                        file: &provider_file,
-                        diags: &mut diags,
-                    },
-                    &node,
-                )
-            });
+        let provider = read_clean(
+            &path.join("provider.yaml"),
+            &provider_file,
+            &mut diags,
+            ProviderSpec::decode,
+        );
         let mut endpoints = Vec::new();
         for (entry, entry_path) in sorted_entries(&path, &shown, &mut diags).unwrap_or_default() {
             if entry != "provider.yaml" && entry != "endpoints" {
@@ -80,11 +79,7 @@ pub fn load(root: &Path, specs_dir: &str) -> Result<SpecSet, Diagnostics> {
             });
         }
     }
-    if diags.is_empty() {
-        Ok(set)
-    } else {
-        Err(diags)
-    }
+    (set, diags)
 }
 
 fn load_endpoints(dir: &Path, shown: &str, diags: &mut Diagnostics) -> Vec<EndpointSpec> {
@@ -100,13 +95,24 @@ fn load_endpoints(dir: &Path, shown: &str, diags: &mut Diagnostics) -> Vec<Endpo
             );
             continue;
         }
-        if let Some(node) = read_yaml(&path, &file, diags) {
-            if let Some(spec) = EndpointSpec::decode(&mut Ctx { file: &file, diags }, &node) {
-                endpoints.push(spec);
-            }
-        }
+        endpoints.extend(read_clean(&path, &file, diags, EndpointSpec::decode));
     }
     endpoints
+}
+
+/// Reads and decodes one spec file. A file with any problem yields no spec: half a spec
+/// would only make validation report consequences (a parameter that failed to decode
+/// leaves its path placeholder "undeclared") instead of causes.
+fn read_clean<T>(
+    path: &Path,
+    file: &str,
+    diags: &mut Diagnostics,
+    decode: fn(&mut Ctx<'_>, &yaml::Node) -> Option<T>,
+) -> Option<T> {
+    let before = diags.len();
+    let node = read_yaml(path, file, diags)?;
+    let spec = decode(&mut Ctx { file, diags }, &node);
+    if diags.len() == before { spec } else { None }
 }
 
 /// Directory entries sorted by name; hidden files (editor swap files, `.DS_Store`) skipped.

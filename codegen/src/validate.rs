@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const RESERVED_ERROR_VARIANTS: &[&str] =
     &["Common", "Unknown", "Transport", "Decode", "InvalidRequest"];
 
-pub fn validate(set: &SpecSet) -> Result<(), Diagnostics> {
+pub fn validate(set: &SpecSet) -> Diagnostics {
     let mut diags = Diagnostics::default();
     let mut ids: BTreeMap<&str, &str> = BTreeMap::new();
     for dir in &set.providers {
@@ -33,7 +33,7 @@ pub fn validate(set: &SpecSet) -> Result<(), Diagnostics> {
             }
         }
     }
-    if diags.is_empty() { Ok(()) } else { Err(diags) }
+    diags
 }
 
 fn report<T>(diags: &mut Diagnostics, file: &str, at: &Spanned<T>, message: impl Into<String>) {

@@ -174,4 +174,131 @@ mod tests {
             panic!("{report}");
         }
     }
+
+    /// A temp workspace with the real specs and a freshly generated output directory.
+    fn fresh_copy() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&workspace_root().join("specs"), &dir.path().join("specs"));
+        run(dir.path(), Mode::Write).unwrap();
+        assert!(run(dir.path(), Mode::Check).is_ok());
+        dir
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let target = to.join(path.file_name().unwrap());
+            if path.is_dir() {
+                copy_dir(&path, &target);
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+
+    /// Check fails with `expected` in its report, writes nothing, and `gen` repairs it.
+    fn assert_check_fails_then_gen_repairs(root: &Path, expected: &[&str]) {
+        let before = read_tree(&root.join(OUTPUT_DIR)).unwrap();
+        let report = run(root, Mode::Check).unwrap_err();
+        for text in expected {
+            assert!(report.contains(text), "missing {text:?} in:\n{report}");
+        }
+        assert!(report.ends_with("run `cargo xtask gen`"), "{report}");
+        assert_eq!(
+            read_tree(&root.join(OUTPUT_DIR)).unwrap(),
+            before,
+            "check wrote something"
+        );
+        run(root, Mode::Write).unwrap();
+        assert!(
+            run(root, Mode::Check).is_ok(),
+            "gen did not repair the output"
+        );
+    }
+
+    #[test]
+    fn hand_edit_of_a_generated_file_is_caught_with_a_diff() {
+        let ws = fresh_copy();
+        let file = ws.path().join(OUTPUT_DIR).join("feishu/get_export_task.rs");
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(
+            &file,
+            text.replacen(
+                "pub struct ExportTaskData",
+                "pub struct MyExportTaskData",
+                1,
+            ),
+        )
+        .unwrap();
+        assert_check_fails_then_gen_repairs(
+            ws.path(),
+            &[
+                "--- a/generated/src/api/feishu/get_export_task.rs",
+                "-pub struct MyExportTaskData",
+                "+pub struct ExportTaskData",
+                "stale:   generated/src/api/feishu/get_export_task.rs",
+            ],
+        );
+    }
+
+    #[test]
+    fn spec_change_without_regenerating_is_caught() {
+        let ws = fresh_copy();
+        let spec = ws
+            .path()
+            .join("specs/feishu/endpoints/drive_file_task_check.yaml");
+        let text = std::fs::read_to_string(&spec).unwrap();
+        std::fs::write(&spec, text.replace("name: Process,", "name: Processing,")).unwrap();
+        assert_check_fails_then_gen_repairs(
+            ws.path(),
+            &[
+                "+    Processing,",
+                "stale:   generated/src/api/feishu/check_folder_task.rs",
+            ],
+        );
+    }
+
+    #[test]
+    fn deleted_spec_and_stray_file_are_extra_and_gen_removes_them() {
+        let ws = fresh_copy();
+        std::fs::remove_file(ws.path().join("specs/feishu/endpoints/vc_export_get.yaml")).unwrap();
+        let stray = ws.path().join(OUTPUT_DIR).join("feishu/notes.rs");
+        std::fs::write(&stray, "// left behind").unwrap();
+        assert_check_fails_then_gen_repairs(
+            ws.path(),
+            &[
+                "extra:   generated/src/api/feishu/get_meeting_export.rs (no spec generates it)",
+                "extra:   generated/src/api/feishu/notes.rs",
+            ],
+        );
+        assert!(!stray.exists());
+        assert!(
+            !ws.path()
+                .join(OUTPUT_DIR)
+                .join("feishu/get_meeting_export.rs")
+                .exists()
+        );
+    }
+
+    #[test]
+    fn missing_generated_file_is_caught() {
+        let ws = fresh_copy();
+        std::fs::remove_file(ws.path().join(OUTPUT_DIR).join("cli.rs")).unwrap();
+        assert_check_fails_then_gen_repairs(ws.path(), &["missing: generated/src/api/cli.rs"]);
+    }
+
+    #[test]
+    fn invalid_specs_stop_both_modes_with_located_errors() {
+        let ws = fresh_copy();
+        let spec = ws
+            .path()
+            .join("specs/dingtalk/endpoints/doc_task_info_get.yaml");
+        let text = std::fs::read_to_string(&spec).unwrap();
+        std::fs::write(&spec, text.replace("method: GET", "method: GOT")).unwrap();
+        for mode in [Mode::Check, Mode::Write] {
+            let report = run(ws.path(), mode).unwrap_err();
+            assert!(report.contains("specs/dingtalk/endpoints/doc_task_info_get.yaml:7:9: method: unknown value `GOT`"), "{report}");
+        }
+    }
 }

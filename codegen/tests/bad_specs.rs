@@ -1,0 +1,350 @@
+//! Damaged specs get located errors, all at once, and never a panic.
+//!
+//! Each case copies the real `specs/` into a temp dir, damages one thing, and asserts the
+//! exact message, with the line computed from where the damage was made.
+
+use codegen::{Error, generate};
+use std::path::{Path, PathBuf};
+
+const EXPORT: &str = "feishu/endpoints/drive_export_task_get.yaml";
+const IMPORT: &str = "feishu/endpoints/drive_import_task_get.yaml";
+const DINGTALK: &str = "dingtalk/endpoints/doc_task_info_get.yaml";
+
+fn real_specs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs")
+}
+
+/// A temp workspace root holding a copy of the real specs.
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&real_specs(), &dir.path().join("specs"));
+        Workspace { dir }
+    }
+
+    fn path(&self, spec: &str) -> PathBuf {
+        self.dir.path().join("specs").join(spec)
+    }
+
+    fn read(&self, spec: &str) -> String {
+        std::fs::read_to_string(self.path(spec)).unwrap()
+    }
+
+    /// Replaces the first `from` with `to` in a spec; returns the 1-based line of the edit.
+    fn edit(&self, spec: &str, from: &str, to: &str) -> usize {
+        let text = self.read(spec);
+        let at = text
+            .find(from)
+            .unwrap_or_else(|| panic!("{from:?} not in {spec}"));
+        std::fs::write(self.path(spec), text.replacen(from, to, 1)).unwrap();
+        text[..at].lines().count() + usize::from(text[..at].ends_with('\n') || at == 0)
+    }
+
+    fn errors(&self) -> Vec<String> {
+        match generate(self.dir.path(), "specs") {
+            Err(Error::Specs(diags)) => diags.iter().map(ToString::to_string).collect(),
+            Err(Error::Emit(e)) => panic!("emit error instead of a spec error: {e}"),
+            Ok(_) => panic!("damaged specs were accepted"),
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+fn file(spec: &str) -> String {
+    format!("specs/{spec}")
+}
+
+#[test]
+fn the_real_specs_generate() {
+    let first = generate(&real_specs().join(".."), "specs").unwrap();
+    let second = generate(&real_specs().join(".."), "specs").unwrap();
+    assert_eq!(first, second, "output is deterministic");
+    assert_eq!(first.len(), 9);
+}
+
+#[test]
+fn unknown_key_is_a_located_error() {
+    let ws = Workspace::new();
+    let line = ws.edit(
+        IMPORT,
+        "    hint: 文件超过 20 MB",
+        "    hnit: 文件超过 20 MB",
+    );
+    let errors = ws.errors();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(
+        errors[0],
+        format!(
+            "{}:{line}:5: errors[8].hnit: unknown field; expected one of: http_status, code, name, message, hint, retryable",
+            file(IMPORT)
+        )
+    );
+}
+
+#[test]
+fn duplicate_code_names_both_places() {
+    let ws = Workspace::new();
+    let line = ws.edit(IMPORT, "code: 1069905", "code: 1069903");
+    assert_eq!(
+        ws.errors(),
+        vec![format!(
+            "{}:{line}:11: errors[4].code: duplicate code 1069903 (first at errors[2].code)",
+            file(IMPORT)
+        )]
+    );
+}
+
+#[test]
+fn names_colliding_after_case_conversion_ask_for_an_explicit_name() {
+    let ws = Workspace::new();
+    ws.edit(IMPORT, "    name: InternalError1069903\n", "");
+    let line = ws
+        .read(IMPORT)
+        .lines()
+        .position(|l| l.contains("code: 1069903"))
+        .unwrap()
+        + 1;
+    assert_eq!(
+        ws.errors(),
+        vec![format!(
+            "{}:{line}:11: errors[2].code: variant name `InternalError` (from message \"internal error\") collides \
+             with errors[0] (code 1069901); give one of them an explicit `name:`",
+            file(IMPORT)
+        )]
+    );
+}
+
+#[test]
+fn path_template_must_match_path_params() {
+    let ws = Workspace::new();
+    let path_line = ws.edit(EXPORT, "export_tasks/{ticket}", "export_tasks/{tickets}");
+    let param_line = ws
+        .read(EXPORT)
+        .lines()
+        .position(|l| l == "  - name: ticket")
+        .unwrap()
+        + 1;
+    assert_eq!(
+        ws.errors(),
+        vec![
+            format!(
+                "{}:{path_line}:7: path: `{{tickets}}` has no matching parameter with `in: path`",
+                file(EXPORT)
+            ),
+            format!(
+                "{}:{param_line}:11: params[0].name: path parameter does not appear in path \
+                 `/open-apis/drive/v1/export_tasks/{{tickets}}`",
+                file(EXPORT)
+            ),
+        ]
+    );
+}
+
+#[test]
+fn unknown_types_and_methods_are_rejected() {
+    let ws = Workspace::new();
+    let method_line = ws.edit(DINGTALK, "method: GET", "method: FETCH");
+    let type_line = ws.edit(
+        DINGTALK,
+        "      type: integer\n      description: 任务总数",
+        "      type: int\n      description: 任务总数",
+    );
+    assert_eq!(
+        ws.errors(),
+        vec![
+            format!(
+                "{}:{method_line}:9: method: unknown value `FETCH`; expected one of GET, POST, PUT, PATCH, DELETE",
+                file(DINGTALK)
+            ),
+            format!(
+                "{}:{}:13: response.fields[2].type: unknown value `int`; expected one of string, integer, boolean, object, array",
+                file(DINGTALK),
+                type_line
+            ),
+        ]
+    );
+}
+
+#[test]
+fn every_problem_in_every_file_is_reported_at_once() {
+    let ws = Workspace::new();
+    ws.edit(DINGTALK, "required: true", "required: yes");
+    ws.edit(EXPORT, "operation: get_export_task\n", "");
+    ws.edit(
+        IMPORT,
+        "value: 0, name: Success",
+        "value: zero, name: Success",
+    );
+    let errors = ws.errors();
+    assert_eq!(errors.len(), 3, "{errors:#?}");
+    assert!(
+        errors[0].starts_with(&format!("{}:", file(DINGTALK)))
+            && errors[0].ends_with("params[0].required: expected true or false, found `yes`"),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(
+        errors[1],
+        format!("{}:1:1: operation: missing required field", file(EXPORT))
+    );
+    assert!(errors[2].ends_with("response.fields[0].object.fields[2].enum.values[0].value: expected an integer, found `zero`"), "{}", errors[2]);
+}
+
+#[test]
+fn error_names_must_be_derivable_or_given() {
+    let ws = Workspace::new();
+    let line = ws.edit(DINGTALK, "    name: ParamError\n", "");
+    // The `message: "%s"` line now stands where `name:` stood.
+    assert_eq!(
+        ws.errors(),
+        vec![format!(
+            "{}:{}:14: errors[0].message: cannot derive a variant name from message \"%s\"; add `name:` to this error",
+            file(DINGTALK),
+            line - 1
+        )]
+    );
+}
+
+#[test]
+fn reserved_and_clashing_names_are_rejected() {
+    let ws = Workspace::new();
+    ws.edit(DINGTALK, "name: SystemError", "name: Unknown");
+    ws.edit(EXPORT, "name: ExportJobStatus", "name: ImportJobStatus");
+    let errors = ws.errors();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors[0].ends_with("errors[1].name: `Unknown` is reserved by the generator; give this error another `name:`"), "{}", errors[0]);
+    assert!(
+        errors[1].contains("type name `ImportJobStatus` collides with"),
+        "{}",
+        errors[1]
+    );
+}
+
+#[test]
+fn yaml_level_damage_is_located() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "unclosed bracket",
+            "token_kinds: [tenant_access_token, user_access_token]",
+            "token_kinds: [tenant_access_token, user_access_token",
+        ),
+        (
+            "tab indentation",
+            "  - scope: vc:export",
+            "\t- scope: vc:export",
+        ),
+        (
+            "duplicate key",
+            "title: 查询导出任务结果\n",
+            "title: 查询导出任务结果\ntitle: again\n",
+        ),
+        (
+            "alias",
+            "app_types: [custom, isv]",
+            "app_types: &a [custom, isv]\nextra: *a",
+        ),
+    ];
+    for (what, from, to) in cases {
+        let ws = Workspace::new();
+        ws.edit("feishu/endpoints/vc_export_get.yaml", from, to);
+        let errors = ws.errors();
+        assert_eq!(errors.len(), 1, "{what}: {errors:#?}");
+        let prefix = format!("{}:", file("feishu/endpoints/vc_export_get.yaml"));
+        assert!(errors[0].starts_with(&prefix), "{what}: {}", errors[0]);
+        let line: usize = errors[0][prefix.len()..]
+            .split(':')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap_or(0);
+        assert!(line > 0, "{what}: no line in {}", errors[0]);
+    }
+}
+
+#[test]
+fn alias_bombs_empty_files_and_bad_bytes_are_refused() {
+    let ws = Workspace::new();
+    let bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n";
+    std::fs::write(ws.path(EXPORT), bomb).unwrap();
+    std::fs::write(ws.path(IMPORT), "").unwrap();
+    std::fs::write(ws.path(DINGTALK), b"id: \"\xff\xfe\"\n").unwrap();
+    assert_eq!(
+        ws.errors(),
+        vec![
+            format!(
+                "{}:1:6: not valid UTF-8: specs must be UTF-8 text",
+                file(DINGTALK)
+            ),
+            format!(
+                "{}:1:4: invalid YAML: anchors (`&name`) are not allowed in specs: write the value out",
+                file(EXPORT)
+            ),
+            format!("{}: empty file: expected a spec mapping", file(IMPORT)),
+        ]
+    );
+}
+
+#[test]
+fn stray_files_are_reported() {
+    let ws = Workspace::new();
+    std::fs::write(ws.path("feishu/endpoints/notes.txt"), "todo").unwrap();
+    std::fs::write(ws.path("feishu/readme.md"), "x").unwrap();
+    assert_eq!(
+        ws.errors(),
+        vec![
+            format!(
+                "{}: unexpected file: endpoint specs are `*.yaml` files",
+                file("feishu/endpoints/notes.txt")
+            ),
+            format!(
+                "{}: unexpected file: a provider directory holds provider.yaml and endpoints/",
+                file("feishu/readme.md")
+            ),
+        ]
+    );
+}
+
+/// Every prefix of every real spec is a damaged spec: none may panic, each names its file.
+#[test]
+fn truncated_specs_never_panic() {
+    let ws = Workspace::new();
+    for spec in [
+        EXPORT,
+        IMPORT,
+        DINGTALK,
+        "feishu/provider.yaml",
+        "dingtalk/provider.yaml",
+    ] {
+        let original = ws.read(spec);
+        let cuts: Vec<usize> = (1..original.len())
+            .step_by(97)
+            .filter(|i| original.is_char_boundary(*i))
+            .collect();
+        for cut in cuts {
+            std::fs::write(ws.path(spec), &original[..cut]).unwrap();
+            if let Err(Error::Specs(diags)) = generate(ws.dir.path(), "specs") {
+                assert!(
+                    diags.iter().all(|d| d.file == file(spec)),
+                    "cut {cut} of {spec}: {diags}"
+                );
+            }
+        }
+        std::fs::write(ws.path(spec), &original).unwrap();
+    }
+}
