@@ -5,6 +5,8 @@
 //! [`load`] (files -> located YAML -> spec structs) -> [`validate`] (every problem, located)
 //! -> [`model`] (Rust names decided) -> [`emit`] (tokens -> formatted source).
 
+#![forbid(unsafe_code)]
+
 pub mod decode;
 pub mod diag;
 pub mod emit;

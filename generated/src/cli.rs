@@ -14,16 +14,23 @@ use serde::Serialize;
 use std::ffi::OsString;
 use std::io::Write;
 
+/// Success.
 pub const EXIT_OK: i32 = 0;
+/// Bad flags, missing token, bad base URL, unsendable parameter.
 pub const EXIT_USAGE: i32 = 2;
+/// The API answered with an error code.
 pub const EXIT_API: i32 = 3;
+/// Transport failure or undecodable reply.
 pub const EXIT_TRANSPORT: i32 = 4;
 
 /// What a run ends with: text for stdout and stderr, and an exit code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
+    /// The process exit code.
     pub exit_code: i32,
+    /// Everything for standard output.
     pub stdout: String,
+    /// Everything for standard error.
     pub stderr: String,
 }
 

@@ -25,6 +25,9 @@
 //! The crate root only wires modules: generated code lives in `api/` (never edit it by
 //! hand), the hand-written runtime it calls in `runtime/`, the CLI driver in `cli.rs`.
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 // Formatted by the generator (prettyplease); rustfmt would fight the drift check.
 #[rustfmt::skip]
 mod api;

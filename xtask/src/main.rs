@@ -1,6 +1,8 @@
 //! `cargo xtask gen` writes the generated client modules from `specs/`;
 //! `cargo xtask gen --check` writes nothing and fails, with a diff, when they are stale.
 
+#![forbid(unsafe_code)]
+
 mod sync;
 
 use std::process::ExitCode;

@@ -198,6 +198,7 @@ fn common_errors(p: &Provider) -> TokenStream {
                 }
             }
 
+            /// The code as the provider sends it.
             pub fn code(self) -> #code_ty {
                 match self {
                     #(Self::#variants => #codes,)*

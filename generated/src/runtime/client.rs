@@ -21,13 +21,17 @@ pub enum Envelope {
 /// A provider's conventions, generated from its provider spec.
 #[derive(Debug)]
 pub struct ProviderInfo {
+    /// The provider's key, e.g. `feishu`.
     pub name: &'static str,
+    /// Where requests go unless the caller picks another host.
     pub default_base_url: &'static str,
+    /// The header that carries the access token.
     pub auth_header: &'static str,
     /// Prefix of the auth header value (`Bearer`); `None` sends the raw token.
     pub auth_scheme: Option<&'static str>,
     /// Where the CLI looks for a token.
     pub token_env: &'static str,
+    /// How replies are wrapped.
     pub envelope: Envelope,
     /// Response headers that carry the request id, in order of preference.
     pub request_id_headers: &'static [&'static str],
@@ -40,6 +44,7 @@ pub struct ProviderInfo {
 pub struct EndpointInfo {
     /// The stable id, e.g. `feishu.drive.export_task.get`.
     pub id: &'static str,
+    /// The HTTP method.
     pub method: reqwest::Method,
     /// The path template as the spec writes it, e.g. `/open-apis/drive/v1/export_tasks/{ticket}`.
     pub path: &'static str,
@@ -47,20 +52,27 @@ pub struct EndpointInfo {
 
 /// Implemented by each generated provider client, so one builder serves them all.
 pub trait ProviderClient: Sized {
+    /// The provider's conventions.
     const PROVIDER: &'static ProviderInfo;
+    /// Wraps a configured core.
     fn from_core(core: Core) -> Self;
 }
 
 /// Why a client could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BuildError {
+    /// `build()` was called without a token.
     MissingAccessToken,
     /// The token has characters an HTTP header cannot carry. The token itself is not shown.
     InvalidAccessToken,
+    /// The base URL is not an `http(s)://` URL without query or fragment.
     InvalidBaseUrl {
+        /// The URL as given.
         url: String,
+        /// What is wrong with it.
         reason: String,
     },
+    /// The HTTP client could not be set up (e.g. TLS initialisation failed).
     Http(String),
 }
 
@@ -121,6 +133,7 @@ impl<C: ProviderClient> ClientBuilder<C> {
         self
     }
 
+    /// Builds the client. Fails on a missing or unsendable token, or a bad base URL.
     pub fn build(self) -> Result<C, BuildError> {
         let provider = C::PROVIDER;
         let token = self.token.ok_or(BuildError::MissingAccessToken)?;
@@ -187,6 +200,7 @@ impl fmt::Debug for Core {
 }
 
 impl Core {
+    /// The base URL requests are sent to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }

@@ -7,11 +7,14 @@ use std::fmt;
 /// An error code as the provider sends it: Feishu's are integers, DingTalk's strings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
+    /// A numeric code (Feishu).
     Int(i64),
+    /// A string code (DingTalk).
     Str(String),
 }
 
 impl ErrorCode {
+    /// The code as an integer, if it is one.
     pub fn as_i64(&self) -> Option<i64> {
         match self {
             ErrorCode::Int(n) => Some(*n),
@@ -19,6 +22,7 @@ impl ErrorCode {
         }
     }
 
+    /// The code as a string, if it is one.
     pub fn as_str(&self) -> Option<&str> {
         match self {
             ErrorCode::Str(s) => Some(s),
@@ -72,10 +76,12 @@ impl ApiError {
         self
     }
 
+    /// The HTTP status the error came with (not always 4xx/5xx: see the provider notes).
     pub fn http_status(&self) -> u16 {
         self.http_status
     }
 
+    /// The provider's error code.
     pub fn code(&self) -> &ErrorCode {
         &self.code
     }
@@ -118,13 +124,17 @@ impl fmt::Display for ApiError {
 /// What went wrong below the API: the request never got a complete reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransportErrorKind {
+    /// The connection could not be made.
     Connect,
+    /// No reply in time.
     Timeout,
     /// The reply started but its body could not be read (e.g. connection reset).
     Body,
+    /// Anything else reqwest reports (TLS, redirects, protocol errors).
     Other,
 }
 
+/// The request did not get a complete reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransportError {
     kind: TransportErrorKind,
@@ -159,6 +169,7 @@ impl TransportError {
         }
     }
 
+    /// What kind of failure it was.
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
     }
@@ -212,14 +223,17 @@ impl DecodeError {
         }
     }
 
+    /// The reply's HTTP status.
     pub fn http_status(&self) -> u16 {
         self.http_status
     }
 
+    /// The request id, if the reply's headers carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
 
+    /// Why the body could not be decoded.
     pub fn reason(&self) -> &str {
         &self.reason
     }
@@ -285,13 +299,18 @@ impl fmt::Display for InvalidRequest {
 /// (the CLI, logging, retry decisions).
 #[derive(Debug, Clone, Copy)]
 pub enum Failure<'a> {
+    /// The provider answered with an error code.
     Api(&'a ApiError),
+    /// No complete reply.
     Transport(&'a TransportError),
+    /// A reply that is not what the spec describes.
     Decode(&'a DecodeError),
+    /// Refused before sending.
     InvalidRequest(&'a InvalidRequest),
 }
 
 impl<'a> Failure<'a> {
+    /// The API error, if the provider answered with a code.
     pub fn api_error(self) -> Option<&'a ApiError> {
         match self {
             Failure::Api(e) => Some(e),
@@ -299,6 +318,7 @@ impl<'a> Failure<'a> {
         }
     }
 
+    /// The HTTP status, when a reply (or its headers) arrived.
     pub fn http_status(self) -> Option<u16> {
         match self {
             Failure::Api(e) => Some(e.http_status()),
@@ -308,10 +328,12 @@ impl<'a> Failure<'a> {
         }
     }
 
+    /// The provider's error code, when it sent one.
     pub fn code(self) -> Option<&'a ErrorCode> {
         self.api_error().map(ApiError::code)
     }
 
+    /// The request id to quote in support tickets.
     pub fn request_id(self) -> Option<&'a str> {
         match self {
             Failure::Api(e) => e.request_id(),
@@ -320,6 +342,7 @@ impl<'a> Failure<'a> {
         }
     }
 
+    /// Whether trying again may succeed.
     pub fn is_retryable(self) -> bool {
         match self {
             Failure::Api(e) => e.is_retryable(),
@@ -345,8 +368,11 @@ impl fmt::Display for Failure<'_> {
 pub trait EndpointError: std::error::Error + Send + Sync + Sized + 'static {
     /// Classifies an API error by its code: a documented variant, a common code, or `Unknown`.
     fn from_api(error: ApiError) -> Self;
+    /// Wraps a transport failure.
     fn from_transport(error: TransportError) -> Self;
+    /// Wraps an undecodable reply.
     fn from_decode(error: DecodeError) -> Self;
+    /// Wraps a request refused before sending.
     fn from_invalid_request(error: InvalidRequest) -> Self;
     /// A uniform view of this error.
     fn failure(&self) -> Failure<'_>;

@@ -15,8 +15,15 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// One piece of a path template, as generated from the spec.
 #[derive(Debug, Clone, Copy)]
 pub enum PathPart<'a> {
+    /// Fixed text of the template, sent as is.
     Literal(&'static str),
-    Param { name: &'static str, value: &'a str },
+    /// A parameter's value, encoded as one segment.
+    Param {
+        /// The wire name, for errors.
+        name: &'static str,
+        /// The caller's value.
+        value: &'a str,
+    },
 }
 
 /// Joins a base URL (no trailing slash), the path and the query.

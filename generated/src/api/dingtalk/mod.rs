@@ -116,6 +116,7 @@ impl DingTalkCommonError {
         }
     }
 
+    /// The code as the provider sends it.
     pub fn code(self) -> &'static str {
         match self {
             Self::InvalidAuthentication => "InvalidAuthentication",

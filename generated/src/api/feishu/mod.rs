@@ -179,6 +179,7 @@ impl FeishuCommonError {
         }
     }
 
+    /// The code as the provider sends it.
     pub fn code(self) -> i64 {
         match self {
             Self::RateLimited => 99991400,

@@ -1,4 +1,5 @@
-//! Damaged specs get located errors, all at once, and never a panic.
+//! Spec handling end to end: damaged specs get located errors, all at once, and never a
+//! panic; spec features no real endpoint uses yet still generate.
 //!
 //! Each case copies the real `specs/` into a temp dir, damages one thing, and asserts the
 //! exact message, with the line computed from where the damage was made.
@@ -346,5 +347,47 @@ fn truncated_specs_never_panic() {
             }
         }
         std::fs::write(ws.path(spec), &original).unwrap();
+    }
+}
+
+/// No real endpoint has optional parameters yet; the emission path must work when one does.
+#[test]
+fn optional_params_get_setters_query_handling_and_cli_flags() {
+    let ws = Workspace::new();
+    ws.edit(
+        "feishu/endpoints/vc_export_get.yaml",
+        "response:\n",
+        "  - name: page_size\n    in: query\n    type: integer\n    required: false\n    description: 分页大小\n\
+         \x20 - name: withDetail\n    in: query\n    type: boolean\n    required: false\n    description: 详情\nresponse:\n",
+    );
+    let files = generate(ws.dir.path(), "specs").unwrap();
+    let endpoint = &files
+        .iter()
+        .find(|f| f.path == "feishu/get_meeting_export.rs")
+        .unwrap()
+        .contents;
+    for expected in [
+        "pub fn page_size(mut self, page_size: i64) -> Self {",
+        "self.page_size = Some(page_size);",
+        "pub fn with_detail(mut self, with_detail: bool) -> Self {",
+        "let mut query = vec![];",
+        "if let Some(value) = self.page_size {",
+        "query.push((\"page_size\", value.to_string()));",
+        "query.push((\"withDetail\", value.to_string()));",
+        "page_size: None,",
+    ] {
+        assert!(
+            endpoint.contains(expected),
+            "missing {expected:?} in:\n{endpoint}"
+        );
+    }
+    let cli = &files.iter().find(|f| f.path == "cli.rs").unwrap().contents;
+    for expected in [
+        "Arg::new(\"withDetail\")",
+        ".long(\"with-detail\")",
+        ".value_parser(clap::value_parser!(i64))",
+        "request = request.page_size(value);",
+    ] {
+        assert!(cli.contains(expected), "missing {expected:?} in cli.rs");
     }
 }
