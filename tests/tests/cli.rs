@@ -2,21 +2,11 @@
 
 mod common;
 
-use common::{FEISHU_TOKEN, error_reply, json};
+use common::{FEISHU_TOKEN, error_reply, json, serve};
 use std::collections::HashMap;
 use taskapi::cli::{EXIT_API, EXIT_OK, EXIT_TRANSPORT, EXIT_USAGE, Outcome, run};
 use taskapi::{dingtalk, feishu};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-async fn serve(reply: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(reply)
-        .mount(&server)
-        .await;
-    server
-}
+use wiremock::{MockServer, ResponseTemplate};
 
 async fn cli(args: &[&str], env: &[(&str, &str)]) -> Outcome {
     let env: HashMap<String, String> = env
@@ -30,24 +20,30 @@ async fn cli(args: &[&str], env: &[(&str, &str)]) -> Outcome {
     run(args, &|name| env.get(name).cloned()).await
 }
 
+/// Runs the CLI with `--base-url` pointing at `server`.
+async fn cli_at(server: &MockServer, args: &[&str], env: &[(&str, &str)]) -> Outcome {
+    let uri = server.uri();
+    let args: Vec<&str> = args
+        .iter()
+        .copied()
+        .chain(["--base-url", uri.as_str()])
+        .collect();
+    cli(&args, env).await
+}
+
 const FEISHU_ENV: &[(&str, &str)] = &[("FEISHU_ACCESS_TOKEN", FEISHU_TOKEN)];
 
 #[tokio::test]
 async fn success_prints_the_data_as_one_json_line_with_wire_names() {
     let server = serve(json(200, feishu::GET_EXPORT_TASK_EXAMPLE)).await;
-    let out = cli(
-        &[
-            "feishu.drive.export_task.get",
-            "--ticket",
-            "T",
-            "--token",
-            "D",
-            "--base-url",
-            &server.uri(),
-        ],
-        FEISHU_ENV,
-    )
-    .await;
+    let args = [
+        "feishu.drive.export_task.get",
+        "--ticket",
+        "T",
+        "--token",
+        "D",
+    ];
+    let out = cli_at(&server, &args, FEISHU_ENV).await;
     assert_eq!(out.exit_code, EXIT_OK, "{out:?}");
     assert_eq!(out.stdout.lines().count(), 1);
     let printed: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -57,26 +53,22 @@ async fn success_prints_the_data_as_one_json_line_with_wire_names() {
         "wire names and wire values, `data` only"
     );
 
+    // --base-url is global: it may come before the subcommand too.
     let server = serve(json(200, dingtalk::GET_TASK_INFO_EXAMPLE)).await;
-    let out = cli(
-        &[
-            "--base-url",
-            &server.uri(),
-            "dingtalk.doc.task_info.get",
-            "--task-id",
-            "12345678",
-        ],
-        &[("DINGTALK_ACCESS_TOKEN", "dt")],
-    )
-    .await;
+    let args = [
+        "--base-url",
+        &server.uri(),
+        "dingtalk.doc.task_info.get",
+        "--task-id",
+        "12345678",
+    ];
+    let out = cli(&args, &[("DINGTALK_ACCESS_TOKEN", "dt")]).await;
     assert_eq!(out.exit_code, EXIT_OK, "{out:?}");
     let printed: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let example: serde_json::Value = serde_json::from_str(dingtalk::GET_TASK_INFO_EXAMPLE).unwrap();
     assert_eq!(printed, example, "DingTalk prints the body");
-    assert_eq!(
-        server.received_requests().await.unwrap()[0].url.path(),
-        "/v2.0/doc/task/info/12345678"
-    );
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].url.path(), "/v2.0/doc/task/info/12345678");
 }
 
 #[tokio::test]
@@ -89,97 +81,62 @@ async fn every_endpoint_has_a_subcommand_and_every_documented_code_exits_3() {
             .filter(|p| p.required)
             .flat_map(|p| [format!("--{}", p.cli_flag), "x1".to_owned()])
             .collect();
+        let mut args = vec![endpoint.id.as_str()];
+        args.extend(flags.iter().map(String::as_str));
         let env = [(provider.token_env.as_str(), "tok")];
         for case in &endpoint.errors {
+            let status = case.http_status.unwrap_or(400);
             let server = serve(error_reply(
                 &provider.key,
-                case.http_status.unwrap_or(400),
+                status,
                 &case.code,
                 "server says",
                 "req-7",
             ))
             .await;
-            let mut args = vec![endpoint.id.as_str(), "--base-url"];
-            let uri = server.uri();
-            args.push(&uri);
-            args.extend(flags.iter().map(String::as_str));
-            let out = cli(&args, &env).await;
+            let out = cli_at(&server, &args, &env).await;
             assert_eq!(
                 out.exit_code, EXIT_API,
                 "{} {}: {out:?}",
                 endpoint.id, case.code
             );
             assert!(out.stdout.is_empty());
-            assert!(
-                out.stderr.contains(&format!("code: {}\n", case.code)),
-                "{}",
-                out.stderr
-            );
-            assert!(
-                out.stderr.contains("message: server says\n"),
-                "{}",
-                out.stderr
-            );
-            assert!(
-                out.stderr.contains(&format!("hint: {}\n", case.hint)),
-                "{}",
-                out.stderr
-            );
-            assert!(out.stderr.contains("request id: req-7\n"), "{}", out.stderr);
+            for line in [
+                format!("code: {}\n", case.code),
+                "message: server says\n".to_owned(),
+                format!("hint: {}\n", case.hint),
+                "request id: req-7\n".to_owned(),
+            ] {
+                assert!(
+                    out.stderr.contains(&line),
+                    "{line:?} missing from:\n{}",
+                    out.stderr
+                );
+            }
         }
     }
 }
 
 #[tokio::test]
 async fn unknown_and_common_codes_exit_3() {
+    let args = ["feishu.vc.export.get", "--task-id", "1"];
     let server = serve(json(200, r#"{"code":99991663,"msg":"invalid token"}"#)).await;
-    let out = cli(
-        &[
-            "feishu.vc.export.get",
-            "--task-id",
-            "1",
-            "--base-url",
-            &server.uri(),
-        ],
-        FEISHU_ENV,
-    )
-    .await;
+    let out = cli_at(&server, &args, FEISHU_ENV).await;
     assert_eq!(out.exit_code, EXIT_API, "{out:?}");
     assert!(out.stderr.contains("code: 99991663"));
     assert!(out.stderr.contains("hint: 访问令牌无效"));
 
     let server = serve(json(400, r#"{"code":7777777,"msg":"new"}"#)).await;
-    let out = cli(
-        &[
-            "feishu.vc.export.get",
-            "--task-id",
-            "1",
-            "--base-url",
-            &server.uri(),
-        ],
-        FEISHU_ENV,
-    )
-    .await;
+    let out = cli_at(&server, &args, FEISHU_ENV).await;
     assert_eq!(out.exit_code, EXIT_API, "{out:?}");
     assert!(out.stderr.contains("code: 7777777"));
 }
 
 #[tokio::test]
 async fn transport_failures_and_undecodable_replies_exit_4() {
-    let server =
-        serve(ResponseTemplate::new(502).set_body_raw("<html>Bad Gateway</html>", "text/html"))
-            .await;
-    let out = cli(
-        &[
-            "feishu.drive.import_task.get",
-            "--ticket",
-            "1",
-            "--base-url",
-            &server.uri(),
-        ],
-        FEISHU_ENV,
-    )
-    .await;
+    let args = ["feishu.drive.import_task.get", "--ticket", "1"];
+    let page = ResponseTemplate::new(502).set_body_raw("<html>Bad Gateway</html>", "text/html");
+    let out = cli_at(&serve(page).await, &args, FEISHU_ENV).await;
     assert_eq!(out.exit_code, EXIT_TRANSPORT, "{out:?}");
     assert!(
         out.stderr.contains("HTTP 502") && out.stderr.contains("<html>Bad Gateway"),
@@ -187,18 +144,8 @@ async fn transport_failures_and_undecodable_replies_exit_4() {
         out.stderr
     );
 
-    let server = serve(json(200, r#"{"code":0,"data":{"result":{"job_st"#)).await;
-    let out = cli(
-        &[
-            "feishu.drive.import_task.get",
-            "--ticket",
-            "1",
-            "--base-url",
-            &server.uri(),
-        ],
-        FEISHU_ENV,
-    )
-    .await;
+    let truncated = json(200, r#"{"code":0,"data":{"result":{"job_st"#);
+    let out = cli_at(&serve(truncated).await, &args, FEISHU_ENV).await;
     assert_eq!(out.exit_code, EXIT_TRANSPORT, "{out:?}");
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -208,13 +155,7 @@ async fn transport_failures_and_undecodable_replies_exit_4() {
         .port();
     let base = format!("http://127.0.0.1:{port}");
     let out = cli(
-        &[
-            "feishu.drive.import_task.get",
-            "--ticket",
-            "1",
-            "--base-url",
-            &base,
-        ],
+        &[args[0], args[1], args[2], "--base-url", &base],
         FEISHU_ENV,
     )
     .await;

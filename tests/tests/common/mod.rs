@@ -5,7 +5,8 @@
 
 use codegen::model::{Code, Endpoint, Model, Provider};
 use std::path::Path;
-use wiremock::ResponseTemplate;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub const FEISHU_TOKEN: &str = "t-test-tenant-token-0123456789";
 pub const DINGTALK_TOKEN: &str = "dingtalk-test-token-0123456789";
@@ -54,4 +55,14 @@ pub fn error_reply(
 
 pub fn json(status: u16, body: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json")
+}
+
+/// A server on 127.0.0.1 that answers every GET with `reply`.
+pub async fn serve(reply: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(reply)
+        .mount(&server)
+        .await;
+    server
 }
