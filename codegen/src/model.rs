@@ -5,8 +5,8 @@
 use crate::load::SpecSet;
 use crate::naming;
 use crate::spec::{
-    CodeType, EndpointSpec, EnvelopeStyle, ErrorSpec, FieldSpec, FieldType, Method, ObjectSpec,
-    ParamIn, ProviderSpec, Scalar,
+    CodeType, EndpointSpec, EnvelopeStyle, ErrorSpec, FieldRole, FieldSpec, FieldType, Method,
+    ObjectSpec, ParamIn, ProviderSpec, Scalar, TokenEndpointSpec,
 };
 use std::fmt;
 
@@ -36,7 +36,33 @@ pub struct Provider {
     pub request_id_description: String,
     pub common_error_enum: String,
     pub common_errors: Vec<ErrorCase>,
+    /// Codes that mean "this access token was refused" (from `invalidates_token`).
+    pub token_invalid_codes: Vec<Code>,
+    /// Header giving the seconds until a rate-limit window resets.
+    pub rate_limit_reset_header: Option<String>,
+    pub token: Option<TokenEndpoint>,
     pub endpoints: Vec<Endpoint>,
+}
+
+/// The endpoint that exchanges app credentials for an access token.
+#[derive(Debug, Clone)]
+pub struct TokenEndpoint {
+    pub title: String,
+    pub summary: String,
+    pub method: Method,
+    pub path: String,
+    pub envelope: EnvelopeStyle,
+    pub id_env: String,
+    pub secret_env: String,
+    pub example: String,
+    pub request: String,
+    pub response: String,
+    /// The request's and the reply's types (and anything nested in them).
+    pub types: Vec<TypeDef>,
+    pub app_id_field: String,
+    pub app_secret_field: String,
+    pub token_field: String,
+    pub expires_field: String,
 }
 
 #[derive(Debug, Clone)]
@@ -160,6 +186,8 @@ pub struct Field {
     pub ty: FieldRust,
     pub required: bool,
     pub description: String,
+    /// Kept out of Debug output (app secrets, access tokens).
+    pub secret: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -234,6 +262,17 @@ fn build_provider(p: &ProviderSpec, endpoints: &[EndpointSpec]) -> Provider {
             .iter()
             .filter_map(|e| error_case(e, code_type))
             .collect(),
+        token_invalid_codes: p
+            .common_errors
+            .iter()
+            .filter(|e| e.invalidates_token.as_ref().is_some_and(|f| f.value))
+            .filter_map(|e| Code::parse(code_type, &e.code.value).ok())
+            .collect(),
+        rate_limit_reset_header: p
+            .rate_limit
+            .as_ref()
+            .and_then(|r| r.reset_seconds_header.clone()),
+        token: p.token_endpoint.as_ref().map(build_token_endpoint),
         endpoints,
     }
 }
@@ -320,6 +359,37 @@ fn build_endpoint(e: &EndpointSpec, code_type: CodeType) -> Endpoint {
     }
 }
 
+fn build_token_endpoint(t: &TokenEndpointSpec) -> TokenEndpoint {
+    let mut types = Vec::new();
+    collect_types(&t.request, &mut types);
+    collect_types(&t.response, &mut types);
+    let field_with = |object: &ObjectSpec, role: FieldRole| {
+        object
+            .fields
+            .iter()
+            .find(|f| f.role.as_ref().is_some_and(|r| r.value == role))
+            .map(|f| naming::field_ident(&f.name.value))
+            .unwrap_or_default()
+    };
+    TokenEndpoint {
+        title: t.title.clone(),
+        summary: t.summary.clone(),
+        method: t.method.value,
+        path: t.path.value.clone(),
+        envelope: t.envelope.value,
+        id_env: t.id_env.value.clone(),
+        secret_env: t.secret_env.value.clone(),
+        example: t.example.value.clone(),
+        request: t.request.name.value.clone(),
+        response: t.response.name.value.clone(),
+        types,
+        app_id_field: field_with(&t.request, FieldRole::AppId),
+        app_secret_field: field_with(&t.request, FieldRole::AppSecret),
+        token_field: field_with(&t.response, FieldRole::AccessToken),
+        expires_field: field_with(&t.response, FieldRole::ExpiresInSeconds),
+    }
+}
+
 /// Splits `/a/{x}/b` into literal runs and parameter slots.
 fn path_parts(template: &str, params: &[Param]) -> Vec<PathPart> {
     let mut parts = Vec::new();
@@ -359,6 +429,7 @@ fn collect_types(object: &ObjectSpec, types: &mut Vec<TypeDef>) {
             ty: field_type(f, types),
             required: f.required,
             description: f.description.clone(),
+            secret: f.role.as_ref().is_some_and(|r| r.value.is_secret()),
         });
     }
     if let TypeDef::Struct(def) = &mut types[index] {

@@ -18,7 +18,49 @@ pub struct ProviderSpec {
     pub envelope: EnvelopeSpec,
     pub request_id: RequestIdSpec,
     pub rate_limit: Option<ProviderRateLimit>,
+    pub token_endpoint: Option<TokenEndpointSpec>,
     pub common_errors: Vec<ErrorSpec>,
+}
+
+/// The endpoint that turns app credentials into an access token (managed tokens).
+#[derive(Debug, Clone)]
+pub struct TokenEndpointSpec {
+    pub path_in_file: String,
+    pub title: String,
+    pub summary: String,
+    pub method: Spanned<Method>,
+    pub path: Spanned<String>,
+    pub envelope: Spanned<EnvelopeStyle>,
+    pub id_env: Spanned<String>,
+    pub secret_env: Spanned<String>,
+    pub request: ObjectSpec,
+    pub response: ObjectSpec,
+    pub example: Spanned<String>,
+}
+
+/// What a token endpoint field means to the runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldRole {
+    AppId,
+    AppSecret,
+    AccessToken,
+    ExpiresInSeconds,
+}
+
+impl FieldRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldRole::AppId => "app_id",
+            FieldRole::AppSecret => "app_secret",
+            FieldRole::AccessToken => "access_token",
+            FieldRole::ExpiresInSeconds => "expires_in_seconds",
+        }
+    }
+
+    /// Secrets never appear in Debug output.
+    pub fn is_secret(self) -> bool {
+        matches!(self, FieldRole::AppSecret | FieldRole::AccessToken)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +84,8 @@ pub struct AuthSpec {
 pub enum EnvelopeStyle {
     /// `{"code", "msg", "data"}`; `code != 0` is an error whatever the HTTP status.
     CodeMsgData,
+    /// `{"code", "msg", ...fields}`: like `CodeMsgData` but not wrapped (Feishu's token reply).
+    CodeMsgFlat,
     /// The bare object on 2xx; `{"code", "message", "requestid"}` with a non-2xx status.
     Bare,
 }
@@ -91,6 +135,8 @@ pub struct ErrorSpec {
     pub message: Spanned<String>,
     pub hint: String,
     pub retryable: bool,
+    /// The access token was refused: a managed token is dropped and fetched again, once.
+    pub invalidates_token: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Clone)]
@@ -203,6 +249,7 @@ pub struct FieldSpec {
     pub items: Option<Spanned<FieldType>>,
     pub object: Option<ObjectSpec>,
     pub enumeration: Option<EnumSpec>,
+    pub role: Option<Spanned<FieldRole>>,
 }
 
 #[derive(Debug, Clone)]
@@ -251,6 +298,70 @@ impl Decode for Method {
     }
 }
 
+const ENVELOPE_STYLES: &[(&str, EnvelopeStyle)] = &[
+    ("code_msg_data", EnvelopeStyle::CodeMsgData),
+    ("code_msg_flat", EnvelopeStyle::CodeMsgFlat),
+    ("bare", EnvelopeStyle::Bare),
+];
+
+impl Decode for EnvelopeStyle {
+    fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
+        keyword(cx, node, path, ENVELOPE_STYLES)
+    }
+}
+
+impl Decode for FieldRole {
+    fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
+        keyword(
+            cx,
+            node,
+            path,
+            &[
+                ("app_id", FieldRole::AppId),
+                ("app_secret", FieldRole::AppSecret),
+                ("access_token", FieldRole::AccessToken),
+                ("expires_in_seconds", FieldRole::ExpiresInSeconds),
+            ],
+        )
+    }
+}
+
+impl TokenEndpointSpec {
+    fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
+        let mut f = cx.fields(node, path)?;
+        let title = f.req(cx, "title");
+        let summary = f.req(cx, "summary");
+        let method = f.req(cx, "method");
+        let endpoint_path = f.req(cx, "path");
+        let envelope = f.req(cx, "envelope");
+        let credentials = f.with(cx, "credentials_env", true, |cx, n, p| {
+            let mut c = cx.fields(n, p)?;
+            let id = c.req(cx, "id");
+            let secret = c.req(cx, "secret");
+            c.finish(cx);
+            Some((id?, secret?))
+        });
+        let request = f.with(cx, "request", true, ObjectSpec::decode);
+        let response = f.with(cx, "response", true, ObjectSpec::decode);
+        let example = f.req(cx, "example");
+        f.finish(cx);
+        let (id_env, secret_env) = credentials?;
+        Some(TokenEndpointSpec {
+            path_in_file: path.to_owned(),
+            title: title?,
+            summary: summary?,
+            method: method?,
+            path: endpoint_path?,
+            envelope: envelope?,
+            id_env,
+            secret_env,
+            request: request?,
+            response: response?,
+            example: example?,
+        })
+    }
+}
+
 impl Decode for Scalar {
     fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
         scalar(cx, node, path, "a scalar").map(|(text, plain)| Scalar {
@@ -272,6 +383,7 @@ impl ProviderSpec {
         let envelope = f.with(cx, "envelope", true, EnvelopeSpec::decode);
         let request_id = f.with(cx, "request_id", true, RequestIdSpec::decode);
         let rate_limit = f.with(cx, "rate_limit", false, ProviderRateLimit::decode);
+        let token_endpoint = f.with(cx, "token_endpoint", false, TokenEndpointSpec::decode);
         let common_errors = f.opt(cx, "common_errors").unwrap_or_default();
         f.finish(cx);
         Some(ProviderSpec {
@@ -285,6 +397,7 @@ impl ProviderSpec {
             envelope: envelope?,
             request_id: request_id?,
             rate_limit,
+            token_endpoint,
             common_errors,
         })
     }
@@ -325,17 +438,7 @@ impl AuthSpec {
 impl EnvelopeSpec {
     fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
         let mut f = cx.fields(node, path)?;
-        let style = f.with(cx, "style", true, |cx, n, p| {
-            keyword(
-                cx,
-                n,
-                p,
-                &[
-                    ("code_msg_data", EnvelopeStyle::CodeMsgData),
-                    ("bare", EnvelopeStyle::Bare),
-                ],
-            )
-        });
+        let style = f.req(cx, "style");
         let code_type = f.with(cx, "code_type", true, |cx, n, p| {
             keyword(
                 cx,
@@ -401,6 +504,7 @@ impl Decode for ErrorSpec {
         let message = f.req(cx, "message");
         let hint = f.opt(cx, "hint").unwrap_or_default();
         let retryable = f.opt(cx, "retryable").unwrap_or(false);
+        let invalidates_token = f.opt(cx, "invalidates_token");
         f.finish(cx);
         Some(ErrorSpec {
             path: path.to_owned(),
@@ -410,6 +514,7 @@ impl Decode for ErrorSpec {
             message: message?,
             hint,
             retryable,
+            invalidates_token,
         })
     }
 }
@@ -538,6 +643,7 @@ impl Decode for FieldSpec {
         let items = f.opt(cx, "items");
         let object = f.with(cx, "object", false, ObjectSpec::decode);
         let enumeration = f.with(cx, "enum", false, EnumSpec::decode);
+        let role = f.opt(cx, "role");
         f.finish(cx);
         Some(FieldSpec {
             path: path.to_owned(),
@@ -548,6 +654,7 @@ impl Decode for FieldSpec {
             items,
             object,
             enumeration,
+            role,
         })
     }
 }

@@ -8,8 +8,8 @@ use crate::load::{ProviderDir, SpecSet};
 use crate::model::Code;
 use crate::naming;
 use crate::spec::{
-    CodeType, EndpointSpec, EnumSpec, ErrorSpec, FieldSpec, FieldType, Method, ObjectSpec, ParamIn,
-    ProviderSpec,
+    CodeType, EndpointSpec, EnumSpec, EnvelopeStyle, ErrorSpec, FieldRole, FieldSpec, FieldType,
+    Method, ObjectSpec, ParamIn, ProviderSpec, TokenEndpointSpec,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -149,6 +149,9 @@ fn validate_provider(dir: &ProviderDir, diags: &mut Diagnostics) {
     let mut type_names = Names::new("type name");
     let _ = type_names.claim(p.client.value.clone(), "the provider's client");
     let _ = type_names.claim(common_error_enum(p), "the provider's common error enum");
+    if let Some(token) = &p.token_endpoint {
+        validate_token_endpoint(file, token, &mut type_names, diags);
+    }
     let mut operations = Names::new("operation");
     let common_codes: BTreeMap<String, &ErrorSpec> = p
         .common_errors
@@ -242,8 +245,18 @@ fn validate_endpoint<'a>(
             report(diags, file, &e.operation, msg);
         }
     }
-    validate_object(file, &e.response, type_names, diags);
+    validate_object(file, &e.response, false, type_names, diags);
     validate_errors(&dir.provider, &e.errors, common_codes, file, diags);
+    for err in &e.errors {
+        if let Some(flag) = &err.invalidates_token {
+            report(
+                diags,
+                file,
+                flag,
+                "token errors are declared once, in provider.yaml common_errors",
+            );
+        }
+    }
 }
 
 /// Checks an error table: codes of the provider's type, unique (and not shadowing a common
@@ -462,9 +475,11 @@ pub fn path_placeholders(template: &str) -> Result<Vec<&str>, String> {
     Ok(names)
 }
 
+/// `roles_allowed` is true only for the top-level objects of a token endpoint.
 fn validate_object<'a>(
     file: &'a str,
     object: &'a ObjectSpec,
+    roles_allowed: bool,
     type_names: &mut Names<'a>,
     diags: &mut Diagnostics,
 ) {
@@ -482,6 +497,16 @@ fn validate_object<'a>(
     let mut idents = Names::new("field name (after snake_case)");
     for field in &object.fields {
         validate_field(file, field, type_names, diags);
+        if let Some(role) = &field.role
+            && !roles_allowed
+        {
+            report(
+                diags,
+                file,
+                role,
+                "`role` is only for the fields of a token_endpoint's request and response",
+            );
+        }
         if !naming::is_wire_name(&field.name.value) {
             report(
                 diags,
@@ -507,7 +532,9 @@ fn validate_field<'a>(
 ) {
     let ty = field.ty.value;
     match (&field.object, ty) {
-        (Some(object), FieldType::Object) => validate_object(file, object, type_names, diags),
+        (Some(object), FieldType::Object) => {
+            validate_object(file, object, false, type_names, diags)
+        }
         (None, FieldType::Object) => report(
             diags,
             file,
@@ -640,4 +667,130 @@ fn is_env_name(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// A token endpoint: POST, a fixed path, a flat or bare reply, and exactly one field for each
+/// role the runtime needs (credentials in the request, token and lifetime in the reply).
+fn validate_token_endpoint<'a>(
+    file: &'a str,
+    token: &'a TokenEndpointSpec,
+    type_names: &mut Names<'a>,
+    diags: &mut Diagnostics,
+) {
+    if token.method.value != Method::Post {
+        report(
+            diags,
+            file,
+            &token.method,
+            "a token endpoint is a POST with a JSON body",
+        );
+    }
+    match path_placeholders(&token.path.value) {
+        Ok(names) if names.is_empty() => {}
+        Ok(_) => report(
+            diags,
+            file,
+            &token.path,
+            "a token endpoint path has no parameters",
+        ),
+        Err(msg) => report(diags, file, &token.path, msg),
+    }
+    if token.envelope.value == EnvelopeStyle::CodeMsgData {
+        report(
+            diags,
+            file,
+            &token.envelope,
+            "token replies are not wrapped in `data`: use code_msg_flat or bare",
+        );
+    }
+    for env in [&token.id_env, &token.secret_env] {
+        if !is_env_name(&env.value) {
+            report(
+                diags,
+                file,
+                env,
+                "expected an environment variable name like `FEISHU_APP_ID`",
+            );
+        }
+    }
+    if let Err(msg) = serde_json::from_str::<serde_json::Value>(&token.example.value) {
+        report(
+            diags,
+            file,
+            &token.example,
+            format!("not valid JSON: {msg}"),
+        );
+    }
+    let roles = [
+        (&token.request, FieldRole::AppId, FieldType::String),
+        (&token.request, FieldRole::AppSecret, FieldType::String),
+        (&token.response, FieldRole::AccessToken, FieldType::String),
+        (
+            &token.response,
+            FieldRole::ExpiresInSeconds,
+            FieldType::Integer,
+        ),
+    ];
+    for object in [&token.request, &token.response] {
+        validate_object(file, object, true, type_names, diags);
+    }
+    for (object, role, ty) in roles {
+        let fields: Vec<&FieldSpec> = object
+            .fields
+            .iter()
+            .filter(|f| f.role.as_ref().is_some_and(|r| r.value == role))
+            .collect();
+        match fields.as_slice() {
+            [field] if field.ty.value == ty && field.required => {}
+            [field] => report(
+                diags,
+                file,
+                &field.ty,
+                format!(
+                    "the `{}` field must be a required {}",
+                    role.as_str(),
+                    ty.as_str()
+                ),
+            ),
+            [] => report(
+                diags,
+                file,
+                &object.name,
+                format!("needs one field with `role: {}`", role.as_str()),
+            ),
+            [_, second, ..] => report(
+                diags,
+                file,
+                &second.name,
+                format!("a second field with `role: {}`", role.as_str()),
+            ),
+        }
+    }
+    for field in &token.request.fields {
+        if let Some(role) = &field.role
+            && !matches!(role.value, FieldRole::AppId | FieldRole::AppSecret)
+        {
+            report(
+                diags,
+                file,
+                role,
+                "a request field's role is app_id or app_secret",
+            );
+        }
+    }
+    for field in &token.response.fields {
+        if let Some(role) = &field.role
+            && !matches!(
+                role.value,
+                FieldRole::AccessToken | FieldRole::ExpiresInSeconds
+            )
+        {
+            report(
+                diags,
+                file,
+                role,
+                "a response field's role is access_token or expires_in_seconds",
+            );
+        }
+    }
 }

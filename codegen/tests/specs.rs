@@ -92,7 +92,8 @@ fn unknown_key_is_a_located_error() {
     assert_eq!(
         errors[0],
         format!(
-            "{}:{line}:5: errors[8].hnit: unknown field; expected one of: http_status, code, name, message, hint, retryable",
+            "{}:{line}:5: errors[8].hnit: unknown field; expected one of: http_status, code, name, message, hint, retryable, \
+             invalidates_token",
             file(IMPORT)
         )
     );

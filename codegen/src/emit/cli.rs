@@ -12,6 +12,12 @@ pub(super) fn emit(model: &Model) -> TokenStream {
     for p in &model.providers {
         let module = ident(&p.key);
         let client = ident(&p.client);
+        // Providers with a token endpoint also accept app credentials.
+        let client_fn = if p.token.is_some() {
+            ident("managed_client")
+        } else {
+            ident("client")
+        };
         for e in &p.endpoints {
             let id = &e.id;
             let about = e.summary.trim();
@@ -67,7 +73,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             };
             arms.push(quote! {
                 #id => {
-                    let client = match call.client::<crate::#module::#client>() {
+                    let client = match call.#client_fn::<crate::#module::#client>() {
                         Ok(client) => client,
                         Err(outcome) => return outcome,
                     };

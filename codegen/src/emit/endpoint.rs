@@ -1,11 +1,11 @@
 //! An endpoint module: the request builder, the reply types and the error enum.
 
-use super::{code_literal, docs, ident, module_docs, paragraphs, sentence};
-use crate::model::{
-    Endpoint, EnumDef, ErrorCase, Field, FieldRust, Param, PathPart, Provider, ScalarType,
-    StructDef, TypeDef,
-};
+use super::{code_literal, docs, ident, module_docs, paragraphs, types};
+use crate::model::{Endpoint, ErrorCase, Param, PathPart, Provider, ScalarType};
 use crate::spec::{CodeType, ParamIn};
+
+/// Endpoints whose spec lists this token kind take a user token per request.
+const USER_TOKEN_KIND: &str = "user_access_token";
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -34,20 +34,17 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
         }
     ));
     let client_method = client_method(p, e, &info_static);
-    let types = e.types.iter().map(|t| match t {
-        TypeDef::Struct(s) => struct_def(s),
-        TypeDef::Enum(en) => enum_def(en),
-    });
+    let types = e.types.iter().map(types::type_def);
     let error = error_enum(p, e, &info_static);
     let client = ident(&p.client);
     let common = ident(&p.common_error_enum);
+    let access_token = takes_user_token(e).then(|| quote!(AccessToken,));
 
     quote! {
         #module_doc
 
         use super::{#client, #common};
-        use crate::runtime::{ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode, Failure, InvalidRequest, PathPart, TransportError};
-        use serde::{Deserialize, Serialize};
+        use crate::runtime::{#access_token ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode, Failure, InvalidRequest, PathPart, TokenError, TransportError};
         use std::fmt;
 
         #info_doc
@@ -88,6 +85,10 @@ fn endpoint_facts(e: &Endpoint) -> String {
         facts.push(format!("- Rate limit: {rate}"));
     }
     facts.join("\n")
+}
+
+fn takes_user_token(e: &Endpoint) -> bool {
+    e.token_kinds.iter().any(|kind| kind == USER_TOKEN_KIND)
 }
 
 fn param_doc(param: &Param) -> String {
@@ -233,6 +234,25 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
         e.response
     ));
 
+    let user_token = takes_user_token(e);
+    let user_token_field = user_token.then(|| quote!(user_token: Option<AccessToken>,));
+    let user_token_init = user_token.then(|| quote!(user_token: None,));
+    let user_token_arg = if user_token {
+        quote!(self.user_token.as_ref())
+    } else {
+        quote!(None)
+    };
+    let user_token_setter = user_token.then(|| {
+        quote! {
+            /// Sends this request with a user access token (`u-...`) instead of the client's
+            /// token. A user token is not refreshed by the client.
+            pub fn user_access_token(mut self, token: impl Into<AccessToken>) -> Self {
+                self.user_token = Some(token.into());
+                self
+            }
+        }
+    });
+
     quote! {
         impl #client {
             #method_doc
@@ -240,6 +260,7 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
                 #request {
                     core: &self.core,
                     #(#inits,)*
+                    #user_token_init
                 }
             }
         }
@@ -250,154 +271,19 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
         pub struct #request<'c> {
             core: &'c Core,
             #(#fields,)*
+            #user_token_field
         }
 
         impl #request<'_> {
             #(#setters)*
+            #user_token_setter
 
             #send_doc
             pub async fn send(self) -> Result<#response, #error> {
                 let path = [#(#path_parts),*];
                 #query_decl
                 #(#optional_query)*
-                self.core.send(&#info_static, &path, #query_arg).await
-            }
-        }
-    }
-}
-
-fn rust_type(ty: &FieldRust) -> TokenStream {
-    let scalar = |s: &ScalarType| match s {
-        ScalarType::String => quote!(String),
-        ScalarType::Integer => quote!(i64),
-        ScalarType::Boolean => quote!(bool),
-    };
-    match ty {
-        FieldRust::Scalar(s) => scalar(s),
-        FieldRust::List(s) => {
-            let item = scalar(s);
-            quote!(Vec<#item>)
-        }
-        FieldRust::Named(name) => {
-            let name = ident(name);
-            quote!(#name)
-        }
-    }
-}
-
-fn struct_def(s: &StructDef) -> TokenStream {
-    let name = ident(&s.name);
-    let doc = docs(&paragraphs([
-        s.description.as_str(),
-        "Fields the spec does not list are ignored; fields that may be absent are `Option`.",
-    ]));
-    let fields = s.fields.iter().map(field);
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-        pub struct #name {
-            #(#fields,)*
-        }
-    }
-}
-
-fn field(f: &Field) -> TokenStream {
-    let name = ident(&f.ident);
-    let ty = rust_type(&f.ty);
-    let rename = (f.ident != f.wire).then(|| {
-        let wire = &f.wire;
-        quote!(#[serde(rename = #wire)])
-    });
-    let presence = if f.required {
-        "Always present."
-    } else {
-        "May be absent."
-    };
-    let doc = docs(&format!(
-        "`{}`: {} {presence}",
-        f.wire,
-        sentence(&f.description)
-    ));
-    if f.required {
-        quote!(#doc #rename pub #name: #ty)
-    } else {
-        quote! {
-            #doc
-            #rename
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub #name: Option<#ty>
-        }
-    }
-}
-
-fn enum_def(en: &EnumDef) -> TokenStream {
-    let name = ident(&en.name);
-    let (repr, derives) = match en.repr {
-        CodeType::Integer => (
-            quote!(i64),
-            quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]),
-        ),
-        CodeType::String => (
-            quote!(String),
-            quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize)]),
-        ),
-    };
-    let repr_name = repr.to_string();
-    let variants: Vec<Ident> = en.variants.iter().map(|v| ident(&v.name)).collect();
-    let values: Vec<TokenStream> = en.variants.iter().map(|v| code_literal(&v.value)).collect();
-    let descriptions = en.variants.iter().map(|v| &v.description);
-    let variant_docs = en
-        .variants
-        .iter()
-        .map(|v| docs(&format!("`{}`: {}", v.value, v.description)));
-    let doc = docs(&paragraphs([
-        en.description.as_str(),
-        "A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply.",
-    ]));
-    let (from_match, into_arms, unknown_into) = match en.repr {
-        CodeType::Integer => (
-            quote!(match value { #(#values => Self::#variants,)* other => Self::Unknown(other) }),
-            quote!(#(#name::#variants => #values,)*),
-            quote!(#name::Unknown(other) => other),
-        ),
-        CodeType::String => (
-            quote!(match value.as_str() { #(#values => Self::#variants,)* _ => Self::Unknown(value) }),
-            quote!(#(#name::#variants => #values.to_owned(),)*),
-            quote!(#name::Unknown(other) => other),
-        ),
-    };
-    quote! {
-        #doc
-        #derives
-        #[serde(from = #repr_name, into = #repr_name)]
-        pub enum #name {
-            #(#variant_docs #variants,)*
-            /// A value the spec does not list; the raw value is kept.
-            Unknown(#repr),
-        }
-
-        impl #name {
-            /// What the value means, from the spec; `None` for `Unknown`.
-            pub fn description(&self) -> Option<&'static str> {
-                match self {
-                    #(Self::#variants => Some(#descriptions),)*
-                    Self::Unknown(_) => None,
-                }
-            }
-        }
-
-        impl From<#repr> for #name {
-            fn from(value: #repr) -> Self {
-                #from_match
-            }
-        }
-
-        impl From<#name> for #repr {
-            fn from(value: #name) -> Self {
-                match value {
-                    #into_arms
-                    #unknown_into,
-                }
+                self.core.send(&#info_static, &path, #query_arg, #user_token_arg).await
             }
         }
     }
@@ -436,6 +322,8 @@ fn error_enum(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream {
             Decode(DecodeError),
             /// Refused before sending: a parameter cannot be sent as given.
             InvalidRequest(InvalidRequest),
+            /// No access token could be had (e.g. the app secret is wrong).
+            Token(TokenError),
         }
 
         impl EndpointError for #name {
@@ -461,12 +349,17 @@ fn error_enum(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream {
                 Self::InvalidRequest(error)
             }
 
+            fn from_token(error: TokenError) -> Self {
+                Self::Token(error)
+            }
+
             fn failure(&self) -> Failure<'_> {
                 match self {
                     #(Self::#variants(e))|* | Self::Common(_, e) | Self::Unknown(e) => Failure::Api(e),
                     Self::Transport(e) => Failure::Transport(e),
                     Self::Decode(e) => Failure::Decode(e),
                     Self::InvalidRequest(e) => Failure::InvalidRequest(e),
+                    Self::Token(e) => Failure::Token(e),
                 }
             }
         }
@@ -490,6 +383,11 @@ fn error_enum(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream {
             /// The request id to quote in support tickets, when the reply carried one.
             pub fn request_id(&self) -> Option<&str> {
                 self.failure().request_id()
+            }
+
+            /// How many requests were sent before giving up (retries included).
+            pub fn attempts(&self) -> u32 {
+                self.failure().attempts()
             }
 
             /// The documentation's troubleshooting hint (排查建议) for this code.

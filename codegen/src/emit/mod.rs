@@ -4,6 +4,7 @@
 mod cli;
 mod endpoint;
 mod provider;
+mod types;
 
 use crate::model::{Code, Model};
 use proc_macro2::{Literal, TokenStream};

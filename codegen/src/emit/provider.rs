@@ -1,9 +1,10 @@
 //! A provider module: its client, its conventions and its common error codes.
 
-use super::{code_literal, docs, ident, module_docs, paragraphs};
-use crate::model::Provider;
+use super::{code_literal, docs, ident, module_docs, paragraphs, types};
+use crate::model::{Provider, TokenEndpoint};
 use crate::spec::{CodeType, EnvelopeStyle};
 use proc_macro2::TokenStream;
+use quote::format_ident;
 use quote::quote;
 
 pub(super) fn emit(p: &Provider) -> TokenStream {
@@ -26,6 +27,12 @@ pub(super) fn emit(p: &Provider) -> TokenStream {
     let provider_static = ident(&p.key.to_uppercase());
     let client = ident(&p.client);
     let common = common_errors(p);
+    let token = p.token.as_ref().map(|t| token_endpoint(p, t));
+    let token_imports = p.token.as_ref().map(|_| {
+        quote!(
+            use crate::runtime::{ApiError, AppCredentials, EndpointInfo, TokenApi};
+        )
+    });
     let info = provider_info(p, &provider_static);
 
     let host_consts = p.hosts.iter().enumerate().map(|(i, h)| {
@@ -60,6 +67,7 @@ pub(super) fn emit(p: &Provider) -> TokenStream {
         #(pub use #modules::*;)*
 
         use crate::runtime::{AccessToken, BuildError, ClientBuilder, Core, Envelope, ErrorCode, ProviderClient, ProviderInfo};
+        #token_imports
 
         #info
 
@@ -97,6 +105,76 @@ pub(super) fn emit(p: &Provider) -> TokenStream {
         }
 
         #common
+        #token
+    }
+}
+
+/// The token endpoint's request and reply types, and the `TokenApi` binding the runtime's
+/// managed tokens use.
+fn token_endpoint(p: &Provider, t: &TokenEndpoint) -> TokenStream {
+    let client = ident(&p.client);
+    let common = ident(&p.common_error_enum);
+    let info = format_ident!("{}_TOKEN_ENDPOINT", p.key.to_uppercase());
+    let sends = format!("`{} {}`", t.method.as_str(), t.path);
+    let info_doc = docs(&paragraphs([
+        format!("{} ({sends})", t.title).as_str(),
+        &t.summary,
+        &format!("Example reply:\n```json\n{}\n```", t.example.trim()),
+    ]));
+    let method = ident(t.method.as_str());
+    let path = &t.path;
+    let types = t.types.iter().map(types::type_def);
+    let request = ident(&t.request);
+    let reply = ident(&t.response);
+    let envelope = envelope(t.envelope);
+    let (id_env, secret_env) = (&t.id_env, &t.secret_env);
+    let app_id = ident(&t.app_id_field);
+    let app_secret = ident(&t.app_secret_field);
+    let token = ident(&t.token_field);
+    let expires = ident(&t.expires_field);
+    quote! {
+        #info_doc
+        pub static #info: EndpointInfo = EndpointInfo {
+            id: #path,
+            method: reqwest::Method::#method,
+            path: #path,
+        };
+
+        #(#types)*
+
+        impl TokenApi for #client {
+            type TokenRequest = #request;
+            type TokenReply = #reply;
+            const TOKEN_ENDPOINT: &'static EndpointInfo = &#info;
+            const TOKEN_ENVELOPE: Envelope = #envelope;
+            const CREDENTIALS_ENV: (&'static str, &'static str) = (#id_env, #secret_env);
+
+            fn token_request(credentials: &AppCredentials) -> Self::TokenRequest {
+                #request {
+                    #app_id: credentials.id().to_owned(),
+                    #app_secret: credentials.secret().to_owned(),
+                }
+            }
+
+            fn token_from_reply(reply: Self::TokenReply) -> (AccessToken, i64) {
+                (AccessToken::new(reply.#token), reply.#expires)
+            }
+
+            fn document_token_error(error: ApiError) -> ApiError {
+                match #common::from_code(error.code()) {
+                    Some(common) => error.documented(common.hint(), common.is_retryable()),
+                    None => error,
+                }
+            }
+        }
+    }
+}
+
+fn envelope(style: EnvelopeStyle) -> TokenStream {
+    match style {
+        EnvelopeStyle::CodeMsgData => quote!(Envelope::CodeMsgData),
+        EnvelopeStyle::CodeMsgFlat => quote!(Envelope::CodeMsgFlat),
+        EnvelopeStyle::Bare => quote!(Envelope::Bare),
     }
 }
 
@@ -113,14 +191,27 @@ fn provider_info(p: &Provider, name: &proc_macro2::Ident) -> TokenStream {
         None => quote!(None),
     };
     let token_env = &p.token_env;
-    let envelope = match p.envelope {
-        EnvelopeStyle::CodeMsgData => quote!(Envelope::CodeMsgData),
-        EnvelopeStyle::Bare => quote!(Envelope::Bare),
-    };
+    let envelope = envelope(p.envelope);
     let id_headers = &p.request_id_headers;
     let id_field = match &p.request_id_body_field {
         Some(f) => quote!(Some(#f)),
         None => quote!(None),
+    };
+    let reset_header = match &p.rate_limit_reset_header {
+        Some(h) => quote!(Some(#h)),
+        None => quote!(None),
+    };
+    let invalid_codes = p.token_invalid_codes.iter().map(code_literal);
+    let token_invalid = if p.token_invalid_codes.is_empty() {
+        quote!({
+            let _ = code;
+            false
+        })
+    } else {
+        match p.code_type {
+            CodeType::Integer => quote!(matches!(code.as_i64(), Some(#(#invalid_codes)|*))),
+            CodeType::String => quote!(matches!(code.as_str(), Some(#(#invalid_codes)|*))),
+        }
     };
     let doc = docs(&paragraphs([
         format!("How {} replies and authenticates.", p.title).as_str(),
@@ -138,7 +229,14 @@ fn provider_info(p: &Provider, name: &proc_macro2::Ident) -> TokenStream {
             envelope: #envelope,
             request_id_headers: &[#(#id_headers),*],
             request_id_body_field: #id_field,
+            rate_limit_reset_header: #reset_header,
+            is_token_invalid,
         };
+
+        /// Whether a code means the access token was refused (`invalidates_token` in the spec).
+        fn is_token_invalid(code: &ErrorCode) -> bool {
+            #token_invalid
+        }
     }
 }
 

@@ -43,7 +43,7 @@ pub(crate) fn commands() -> Vec<Command> {
 pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
     match command {
         "dingtalk.doc.task_info.get" => {
-            let client = match call.client::<crate::dingtalk::DingTalkClient>() {
+            let client = match call.managed_client::<crate::dingtalk::DingTalkClient>() {
                 Ok(client) => client,
                 Err(outcome) => return outcome,
             };
@@ -52,7 +52,7 @@ pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
             Outcome::of(request.send().await)
         }
         "feishu.drive.export_task.get" => {
-            let client = match call.client::<crate::feishu::FeishuClient>() {
+            let client = match call.managed_client::<crate::feishu::FeishuClient>() {
                 Ok(client) => client,
                 Err(outcome) => return outcome,
             };
@@ -64,7 +64,7 @@ pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
             Outcome::of(request.send().await)
         }
         "feishu.drive.file.task_check" => {
-            let client = match call.client::<crate::feishu::FeishuClient>() {
+            let client = match call.managed_client::<crate::feishu::FeishuClient>() {
                 Ok(client) => client,
                 Err(outcome) => return outcome,
             };
@@ -73,7 +73,7 @@ pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
             Outcome::of(request.send().await)
         }
         "feishu.drive.import_task.get" => {
-            let client = match call.client::<crate::feishu::FeishuClient>() {
+            let client = match call.managed_client::<crate::feishu::FeishuClient>() {
                 Ok(client) => client,
                 Err(outcome) => return outcome,
             };
@@ -82,7 +82,7 @@ pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
             Outcome::of(request.send().await)
         }
         "feishu.vc.export.get" => {
-            let client = match call.client::<crate::feishu::FeishuClient>() {
+            let client = match call.managed_client::<crate::feishu::FeishuClient>() {
                 Ok(client) => client,
                 Err(outcome) => return outcome,
             };

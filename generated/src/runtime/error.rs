@@ -3,6 +3,7 @@
 //! `Unknown`, and the non-API failures below.
 
 use std::fmt;
+use std::time::Duration;
 
 /// An error code as the provider sends it: Feishu's are integers, DingTalk's strings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -49,6 +50,8 @@ pub struct ApiError {
     request_id: Option<String>,
     hint: Option<&'static str>,
     retryable: bool,
+    retry_after: Option<Duration>,
+    attempts: u32,
 }
 
 impl ApiError {
@@ -66,7 +69,24 @@ impl ApiError {
             request_id,
             hint: None,
             retryable: false,
+            retry_after: None,
+            attempts: 1,
         }
+    }
+
+    pub(crate) fn with_retry_after(mut self, wait: Option<Duration>) -> Self {
+        self.retry_after = wait;
+        self
+    }
+
+    /// How long the server asked us to wait (`Retry-After`, `x-ogw-ratelimit-reset`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// How many requests were sent before giving up (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// Attaches what the spec documents for this code (used by generated code).
@@ -117,8 +137,15 @@ impl fmt::Display for ApiError {
         if let Some(id) = &self.request_id {
             write!(f, ", request id {id}")?;
         }
-        Ok(())
+        write_attempts(f, self.attempts)
     }
+}
+
+fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    if attempts > 1 {
+        write!(f, " (after {attempts} attempts)")?;
+    }
+    Ok(())
 }
 
 /// What went wrong below the API: the request never got a complete reply.
@@ -140,6 +167,7 @@ pub struct TransportError {
     kind: TransportErrorKind,
     http_status: Option<u16>,
     message: String,
+    attempts: u32,
 }
 
 impl TransportError {
@@ -166,7 +194,13 @@ impl TransportError {
             kind,
             http_status,
             message,
+            attempts: 1,
         }
+    }
+
+    /// How many requests were sent before giving up (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// What kind of failure it was.
@@ -190,7 +224,8 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "transport error ({:?}): {}", self.kind, self.message)
+        write!(f, "transport error ({:?}): {}", self.kind, self.message)?;
+        write_attempts(f, self.attempts)
     }
 }
 
@@ -202,6 +237,8 @@ pub struct DecodeError {
     request_id: Option<String>,
     reason: String,
     excerpt: String,
+    retry_after: Option<Duration>,
+    attempts: u32,
 }
 
 /// How much of an undecodable body is kept: enough to recognise an HTML page or a JSON
@@ -220,7 +257,24 @@ impl DecodeError {
             request_id,
             reason,
             excerpt: excerpt(body),
+            retry_after: None,
+            attempts: 1,
         }
+    }
+
+    pub(crate) fn with_retry_after(mut self, wait: Option<Duration>) -> Self {
+        self.retry_after = wait;
+        self
+    }
+
+    /// How long the server asked us to wait (`Retry-After`, `x-ogw-ratelimit-reset`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// How many requests were sent before giving up (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// The reply's HTTP status.
@@ -264,7 +318,8 @@ impl fmt::Display for DecodeError {
             f,
             "undecodable reply (HTTP {}): {}; body starts: {:?}",
             self.http_status, self.reason, self.excerpt
-        )
+        )?;
+        write_attempts(f, self.attempts)
     }
 }
 
@@ -307,6 +362,8 @@ pub enum Failure<'a> {
     Decode(&'a DecodeError),
     /// Refused before sending.
     InvalidRequest(&'a InvalidRequest),
+    /// No access token could be had.
+    Token(&'a TokenError),
 }
 
 impl<'a> Failure<'a> {
@@ -314,6 +371,28 @@ impl<'a> Failure<'a> {
     pub fn api_error(self) -> Option<&'a ApiError> {
         match self {
             Failure::Api(e) => Some(e),
+            Failure::Token(e) => e.api_error(),
+            _ => None,
+        }
+    }
+
+    /// How many requests were sent before giving up.
+    pub fn attempts(self) -> u32 {
+        match self {
+            Failure::Api(e) => e.attempts(),
+            Failure::Transport(e) => e.attempts(),
+            Failure::Decode(e) => e.attempts(),
+            Failure::InvalidRequest(_) => 0,
+            Failure::Token(e) => e.attempts(),
+        }
+    }
+
+    /// How long the server asked us to wait before trying again.
+    pub fn retry_after(self) -> Option<Duration> {
+        match self {
+            Failure::Api(e) => e.retry_after(),
+            Failure::Decode(e) => e.retry_after(),
+            Failure::Token(e) => e.as_failure().and_then(Failure::retry_after),
             _ => None,
         }
     }
@@ -325,6 +404,7 @@ impl<'a> Failure<'a> {
             Failure::Transport(e) => e.http_status(),
             Failure::Decode(e) => Some(e.http_status()),
             Failure::InvalidRequest(_) => None,
+            Failure::Token(e) => e.as_failure().and_then(Failure::http_status),
         }
     }
 
@@ -338,6 +418,7 @@ impl<'a> Failure<'a> {
         match self {
             Failure::Api(e) => e.request_id(),
             Failure::Decode(e) => e.request_id(),
+            Failure::Token(e) => e.as_failure().and_then(Failure::request_id),
             _ => None,
         }
     }
@@ -349,6 +430,7 @@ impl<'a> Failure<'a> {
             Failure::Transport(e) => e.is_retryable(),
             Failure::Decode(e) => e.is_retryable(),
             Failure::InvalidRequest(_) => false,
+            Failure::Token(e) => e.is_retryable(),
         }
     }
 }
@@ -360,6 +442,129 @@ impl fmt::Display for Failure<'_> {
             Failure::Transport(e) => e.fmt(f),
             Failure::Decode(e) => e.fmt(f),
             Failure::InvalidRequest(e) => e.fmt(f),
+            Failure::Token(e) => e.fmt(f),
+        }
+    }
+}
+
+/// Why no access token could be had: the token endpoint's own failure (a wrong secret is
+/// an [`ApiError`] with the provider's code, e.g. Feishu 99991543), or a custom source's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenError {
+    kind: TokenErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TokenErrorKind {
+    Api(ApiError),
+    Transport(TransportError),
+    Decode(DecodeError),
+    Other(String),
+}
+
+impl TokenError {
+    /// A failure of a custom [`TokenSource`](super::TokenSource), described in words.
+    /// Do not put the secret or a token in the message.
+    pub fn other(message: impl Into<String>) -> Self {
+        TokenError {
+            kind: TokenErrorKind::Other(message.into()),
+        }
+    }
+
+    pub(crate) fn from_failed(failed: Failed) -> Self {
+        let kind = match failed {
+            Failed::Api(e) => TokenErrorKind::Api(e),
+            Failed::Transport(e) => TokenErrorKind::Transport(e),
+            Failed::Decode(e) => TokenErrorKind::Decode(e),
+            Failed::InvalidRequest(e) => TokenErrorKind::Other(e.to_string()),
+            Failed::Token(e) => return e,
+        };
+        TokenError { kind }
+    }
+
+    /// The token endpoint's failure, when it was an HTTP exchange.
+    pub fn as_failure(&self) -> Option<Failure<'_>> {
+        match &self.kind {
+            TokenErrorKind::Api(e) => Some(Failure::Api(e)),
+            TokenErrorKind::Transport(e) => Some(Failure::Transport(e)),
+            TokenErrorKind::Decode(e) => Some(Failure::Decode(e)),
+            TokenErrorKind::Other(_) => None,
+        }
+    }
+
+    /// The token endpoint's error code, if it answered with one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match &self.kind {
+            TokenErrorKind::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Transport failures and codes the spec marks retryable; never a wrong secret.
+    pub fn is_retryable(&self) -> bool {
+        self.as_failure().is_some_and(Failure::is_retryable)
+    }
+
+    /// How many token requests were sent.
+    pub fn attempts(&self) -> u32 {
+        self.as_failure().map_or(1, Failure::attempts)
+    }
+
+    fn set_attempts(&mut self, attempts: u32) {
+        match &mut self.kind {
+            TokenErrorKind::Api(e) => e.attempts = attempts,
+            TokenErrorKind::Transport(e) => e.attempts = attempts,
+            TokenErrorKind::Decode(e) => e.attempts = attempts,
+            TokenErrorKind::Other(_) => {}
+        }
+    }
+}
+
+impl fmt::Display for TokenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("cannot get an access token: ")?;
+        match &self.kind {
+            TokenErrorKind::Api(e) => e.fmt(f),
+            TokenErrorKind::Transport(e) => e.fmt(f),
+            TokenErrorKind::Decode(e) => e.fmt(f),
+            TokenErrorKind::Other(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for TokenError {}
+
+/// A failure inside the runtime before it becomes an endpoint's error type.
+#[derive(Debug)]
+pub(crate) enum Failed {
+    Api(ApiError),
+    Transport(TransportError),
+    Decode(DecodeError),
+    InvalidRequest(InvalidRequest),
+    Token(TokenError),
+}
+
+impl Failed {
+    /// Converts to the endpoint's error type (classifying API codes), stamping the attempt count.
+    pub(crate) fn into_endpoint<E: EndpointError>(self, attempts: u32) -> E {
+        match self {
+            Failed::Api(mut e) => {
+                e.attempts = attempts;
+                E::from_api(e)
+            }
+            Failed::Transport(mut e) => {
+                e.attempts = attempts;
+                E::from_transport(e)
+            }
+            Failed::Decode(mut e) => {
+                e.attempts = attempts;
+                E::from_decode(e)
+            }
+            Failed::InvalidRequest(e) => E::from_invalid_request(e),
+            Failed::Token(mut e) => {
+                e.set_attempts(attempts);
+                E::from_token(e)
+            }
         }
     }
 }
@@ -374,6 +579,8 @@ pub trait EndpointError: std::error::Error + Send + Sync + Sized + 'static {
     fn from_decode(error: DecodeError) -> Self;
     /// Wraps a request refused before sending.
     fn from_invalid_request(error: InvalidRequest) -> Self;
+    /// Wraps a failure to get an access token.
+    fn from_token(error: TokenError) -> Self;
     /// A uniform view of this error.
     fn failure(&self) -> Failure<'_>;
 }

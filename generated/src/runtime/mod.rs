@@ -1,18 +1,27 @@
-//! The hand-written runtime the generated code calls: HTTP, URL building, reply decoding,
-//! errors and tokens. Generated modules hold no logic of their own beyond what the specs say.
+//! The hand-written runtime the generated code calls: HTTP, retries, tokens, URL building,
+//! reply decoding and errors. Generated modules hold no logic beyond what the specs say.
 
+mod auth;
 mod client;
 mod decode;
 mod error;
+mod http;
+mod retry;
 mod token;
 mod url;
 
+pub use auth::{
+    AppCredentials, BoxFuture, DEFAULT_REFRESH_MARGIN, ManagedToken, StaticToken, TokenApi,
+    TokenContext, TokenSource,
+};
 pub use client::{
-    BuildError, ClientBuilder, Core, EndpointInfo, Envelope, ProviderClient, ProviderInfo,
+    BuildError, ClientBuilder, Core, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    EndpointInfo, Envelope, ProviderClient, ProviderInfo,
 };
 pub use error::{
     ApiError, DecodeError, EXCERPT_BYTES, EndpointError, ErrorCode, Failure, InvalidRequest,
-    TransportError, TransportErrorKind,
+    TokenError, TransportError, TransportErrorKind,
 };
+pub use retry::RetryPolicy;
 pub use token::AccessToken;
 pub use url::PathPart;

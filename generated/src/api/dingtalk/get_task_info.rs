@@ -16,10 +16,9 @@
 use super::{DingTalkClient, DingTalkCommonError};
 use crate::runtime::{
     ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode, Failure,
-    InvalidRequest, PathPart, TransportError,
+    InvalidRequest, PathPart, TokenError, TransportError,
 };
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Identity of this endpoint: `GET /v2.0/doc/task/info/{taskId}`.
@@ -63,14 +62,14 @@ impl GetTaskInfoRequest<'_> {
                 value: &self.task_id,
             },
         ];
-        self.core.send(&GET_TASK_INFO, &path, &[]).await
+        self.core.send(&GET_TASK_INFO, &path, &[], None).await
     }
 }
 
 /// The reply body (not wrapped). Every field may be absent.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct TaskInfo {
     /// `taskId`: 任务id。 May be absent.
     #[serde(rename = "taskId")]
@@ -96,7 +95,7 @@ pub struct TaskInfo {
 /// 任务状态
 ///
 /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
 #[serde(from = "i64", into = "i64")]
 pub enum TaskStatus {
     /// `-1`: 等待中 (waiting)
@@ -192,6 +191,8 @@ pub enum GetTaskInfoError {
     Decode(DecodeError),
     /// Refused before sending: a parameter cannot be sent as given.
     InvalidRequest(InvalidRequest),
+    /// No access token could be had (e.g. the app secret is wrong).
+    Token(TokenError),
 }
 
 impl EndpointError for GetTaskInfoError {
@@ -235,6 +236,10 @@ impl EndpointError for GetTaskInfoError {
         Self::InvalidRequest(error)
     }
 
+    fn from_token(error: TokenError) -> Self {
+        Self::Token(error)
+    }
+
     fn failure(&self) -> Failure<'_> {
         match self {
             Self::ParamError(e)
@@ -246,6 +251,7 @@ impl EndpointError for GetTaskInfoError {
             Self::Transport(e) => Failure::Transport(e),
             Self::Decode(e) => Failure::Decode(e),
             Self::InvalidRequest(e) => Failure::InvalidRequest(e),
+            Self::Token(e) => Failure::Token(e),
         }
     }
 }
@@ -269,6 +275,11 @@ impl GetTaskInfoError {
     /// The request id to quote in support tickets, when the reply carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.failure().request_id()
+    }
+
+    /// How many requests were sent before giving up (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.failure().attempts()
     }
 
     /// The documentation's troubleshooting hint (排查建议) for this code.

@@ -15,6 +15,8 @@ use crate::runtime::{
     ProviderInfo,
 };
 
+use crate::runtime::{ApiError, AppCredentials, EndpointInfo, TokenApi};
+
 /// How DingTalk replies and authenticates.
 ///
 /// A success reply is the bare object. An error reply has a non-2xx HTTP status and the body `{"code", "message", "requestid"}` with a string code.
@@ -29,7 +31,14 @@ pub static DINGTALK: ProviderInfo = ProviderInfo {
     envelope: Envelope::Bare,
     request_id_headers: &[],
     request_id_body_field: Some("requestid"),
+    rate_limit_reset_header: None,
+    is_token_invalid,
 };
+
+/// Whether a code means the access token was refused (`invalidates_token` in the spec).
+fn is_token_invalid(code: &ErrorCode) -> bool {
+    matches!(code.as_str(), Some("InvalidAuthentication"))
+}
 
 /// Client for the DingTalk API.
 ///
@@ -155,5 +164,91 @@ impl DingTalkCommonError {
     /// Whether the spec marks this code as worth retrying.
     pub fn is_retryable(self) -> bool {
         matches!(self, Self::QpsLimitForApi | Self::QpsLimitForAppkeyAndApi)
+    }
+}
+
+/// 获取企业内部应用的accessToken (`POST /v1.0/oauth2/accessToken`)
+///
+/// Get an access token for an internal app from its appKey and appSecret.
+///
+/// Example reply:
+/// ```json
+/// {"accessToken": "fw8ef8we8f76e6f7s8df8s9df", "expireIn": 7200}
+/// ```
+pub static DINGTALK_TOKEN_ENDPOINT: EndpointInfo = EndpointInfo {
+    id: "/v1.0/oauth2/accessToken",
+    method: reqwest::Method::POST,
+    path: "/v1.0/oauth2/accessToken",
+};
+
+/// The JSON body of the token request.
+///
+/// Fields the spec does not list are ignored; fields that may be absent are `Option`.
+#[derive(Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+pub struct AccessTokenRequest {
+    /// `appKey`: 已创建的企业内部应用的 AppKey (the app's key). Always present.
+    #[serde(rename = "appKey")]
+    pub app_key: String,
+    /// `appSecret`: 已创建的企业内部应用的 AppSecret (the app's secret). Always present.
+    #[serde(rename = "appSecret")]
+    pub app_secret: String,
+}
+
+impl std::fmt::Debug for AccessTokenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessTokenRequest")
+            .field("app_key", &self.app_key)
+            .field("app_secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The token reply (not wrapped).
+///
+/// Fields the spec does not list are ignored; fields that may be absent are `Option`.
+#[derive(Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+pub struct AccessTokenReply {
+    /// `accessToken`: The access token. Always present.
+    #[serde(rename = "accessToken")]
+    pub access_token: String,
+    /// `expireIn`: Seconds until the token expires (7200). Always present.
+    #[serde(rename = "expireIn")]
+    pub expire_in: i64,
+}
+
+impl std::fmt::Debug for AccessTokenReply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessTokenReply")
+            .field("access_token", &"<redacted>")
+            .field("expire_in", &self.expire_in)
+            .finish()
+    }
+}
+
+impl TokenApi for DingTalkClient {
+    type TokenRequest = AccessTokenRequest;
+    type TokenReply = AccessTokenReply;
+    const TOKEN_ENDPOINT: &'static EndpointInfo = &DINGTALK_TOKEN_ENDPOINT;
+    const TOKEN_ENVELOPE: Envelope = Envelope::Bare;
+    const CREDENTIALS_ENV: (&'static str, &'static str) = (
+        "DINGTALK_APP_KEY",
+        "DINGTALK_APP_SECRET",
+    );
+    fn token_request(credentials: &AppCredentials) -> Self::TokenRequest {
+        AccessTokenRequest {
+            app_key: credentials.id().to_owned(),
+            app_secret: credentials.secret().to_owned(),
+        }
+    }
+
+    fn token_from_reply(reply: Self::TokenReply) -> (AccessToken, i64) {
+        (AccessToken::new(reply.access_token), reply.expire_in)
+    }
+
+    fn document_token_error(error: ApiError) -> ApiError {
+        match DingTalkCommonError::from_code(error.code()) {
+            Some(common) => error.documented(common.hint(), common.is_retryable()),
+            None => error,
+        }
     }
 }

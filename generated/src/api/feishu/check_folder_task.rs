@@ -17,11 +17,10 @@
 
 use super::{FeishuClient, FeishuCommonError};
 use crate::runtime::{
-    ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode, Failure,
-    InvalidRequest, PathPart, TransportError,
+    AccessToken, ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode,
+    Failure, InvalidRequest, PathPart, TokenError, TransportError,
 };
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Identity of this endpoint: `GET /open-apis/drive/v1/files/task_check`.
@@ -46,6 +45,7 @@ impl FeishuClient {
         CheckFolderTaskRequest {
             core: &self.core,
             task_id: task_id.into(),
+            user_token: None,
         }
     }
 }
@@ -56,21 +56,29 @@ impl FeishuClient {
 pub struct CheckFolderTaskRequest<'c> {
     core: &'c Core,
     task_id: String,
+    user_token: Option<AccessToken>,
 }
 
 impl CheckFolderTaskRequest<'_> {
+    /// Sends this request with a user access token (`u-...`) instead of the client's
+    /// token. A user token is not refreshed by the client.
+    pub fn user_access_token(mut self, token: impl Into<AccessToken>) -> Self {
+        self.user_token = Some(token.into());
+        self
+    }
+
     /// Sends `GET /open-apis/drive/v1/files/task_check` and decodes the reply into [`FolderTaskData`].
     pub async fn send(self) -> Result<FolderTaskData, CheckFolderTaskError> {
         let path = [PathPart::Literal("/open-apis/drive/v1/files/task_check")];
         let query = [("task_id", self.task_id)];
-        self.core.send(&CHECK_FOLDER_TASK, &path, &query).await
+        self.core.send(&CHECK_FOLDER_TASK, &path, &query, self.user_token.as_ref()).await
     }
 }
 
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct FolderTaskData {
     /// `status`: Task status. Always present.
     pub status: FolderTaskStatus,
@@ -79,7 +87,7 @@ pub struct FolderTaskData {
 /// Task status.
 ///
 /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
 #[serde(from = "String", into = "String")]
 pub enum FolderTaskStatus {
     /// `success`: 成功 (success)
@@ -161,6 +169,8 @@ pub enum CheckFolderTaskError {
     Decode(DecodeError),
     /// Refused before sending: a parameter cannot be sent as given.
     InvalidRequest(InvalidRequest),
+    /// No access token could be had (e.g. the app secret is wrong).
+    Token(TokenError),
 }
 
 impl EndpointError for CheckFolderTaskError {
@@ -211,6 +221,10 @@ impl EndpointError for CheckFolderTaskError {
         Self::InvalidRequest(error)
     }
 
+    fn from_token(error: TokenError) -> Self {
+        Self::Token(error)
+    }
+
     fn failure(&self) -> Failure<'_> {
         match self {
             Self::InternalError(e)
@@ -221,6 +235,7 @@ impl EndpointError for CheckFolderTaskError {
             Self::Transport(e) => Failure::Transport(e),
             Self::Decode(e) => Failure::Decode(e),
             Self::InvalidRequest(e) => Failure::InvalidRequest(e),
+            Self::Token(e) => Failure::Token(e),
         }
     }
 }
@@ -244,6 +259,11 @@ impl CheckFolderTaskError {
     /// The request id to quote in support tickets, when the reply carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.failure().request_id()
+    }
+
+    /// How many requests were sent before giving up (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.failure().attempts()
     }
 
     /// The documentation's troubleshooting hint (排查建议) for this code.

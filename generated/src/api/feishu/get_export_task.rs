@@ -16,11 +16,10 @@
 
 use super::{FeishuClient, FeishuCommonError};
 use crate::runtime::{
-    ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode, Failure,
-    InvalidRequest, PathPart, TransportError,
+    AccessToken, ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode,
+    Failure, InvalidRequest, PathPart, TokenError, TransportError,
 };
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Identity of this endpoint: `GET /open-apis/drive/v1/export_tasks/{ticket}`.
@@ -48,6 +47,7 @@ impl FeishuClient {
             core: &self.core,
             ticket: ticket.into(),
             token: token.into(),
+            user_token: None,
         }
     }
 }
@@ -59,9 +59,17 @@ pub struct GetExportTaskRequest<'c> {
     core: &'c Core,
     ticket: String,
     token: String,
+    user_token: Option<AccessToken>,
 }
 
 impl GetExportTaskRequest<'_> {
+    /// Sends this request with a user access token (`u-...`) instead of the client's
+    /// token. A user token is not refreshed by the client.
+    pub fn user_access_token(mut self, token: impl Into<AccessToken>) -> Self {
+        self.user_token = Some(token.into());
+        self
+    }
+
     /// Sends `GET /open-apis/drive/v1/export_tasks/{ticket}` and decodes the reply into [`ExportTaskData`].
     pub async fn send(self) -> Result<ExportTaskData, GetExportTaskError> {
         let path = [
@@ -72,14 +80,14 @@ impl GetExportTaskRequest<'_> {
             },
         ];
         let query = [("token", self.token)];
-        self.core.send(&GET_EXPORT_TASK, &path, &query).await
+        self.core.send(&GET_EXPORT_TASK, &path, &query, self.user_token.as_ref()).await
     }
 }
 
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ExportTaskData {
     /// `result`: The export task's result. Always present.
     pub result: ExportTaskResult,
@@ -88,7 +96,7 @@ pub struct ExportTaskData {
 /// Result of a document export task.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ExportTaskResult {
     /// `file_extension`: Exported file's extension: docx, pdf, xlsx, csv (newer: base, pptx). May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -117,7 +125,7 @@ pub struct ExportTaskResult {
 /// Export task status.
 ///
 /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
 #[serde(from = "i64", into = "i64")]
 pub enum ExportJobStatus {
     /// `0`: 成功 (success)
@@ -247,6 +255,8 @@ pub enum GetExportTaskError {
     Decode(DecodeError),
     /// Refused before sending: a parameter cannot be sent as given.
     InvalidRequest(InvalidRequest),
+    /// No access token could be had (e.g. the app secret is wrong).
+    Token(TokenError),
 }
 
 impl EndpointError for GetExportTaskError {
@@ -308,6 +318,10 @@ impl EndpointError for GetExportTaskError {
         Self::InvalidRequest(error)
     }
 
+    fn from_token(error: TokenError) -> Self {
+        Self::Token(error)
+    }
+
     fn failure(&self) -> Failure<'_> {
         match self {
             Self::InternalError(e)
@@ -319,6 +333,7 @@ impl EndpointError for GetExportTaskError {
             Self::Transport(e) => Failure::Transport(e),
             Self::Decode(e) => Failure::Decode(e),
             Self::InvalidRequest(e) => Failure::InvalidRequest(e),
+            Self::Token(e) => Failure::Token(e),
         }
     }
 }
@@ -342,6 +357,11 @@ impl GetExportTaskError {
     /// The request id to quote in support tickets, when the reply carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.failure().request_id()
+    }
+
+    /// How many requests were sent before giving up (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.failure().attempts()
     }
 
     /// The documentation's troubleshooting hint (排查建议) for this code.

@@ -18,11 +18,10 @@
 
 use super::{FeishuClient, FeishuCommonError};
 use crate::runtime::{
-    ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode, Failure,
-    InvalidRequest, PathPart, TransportError,
+    AccessToken, ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode,
+    Failure, InvalidRequest, PathPart, TokenError, TransportError,
 };
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Identity of this endpoint: `GET /open-apis/drive/v1/import_tasks/{ticket}`.
@@ -47,6 +46,7 @@ impl FeishuClient {
         GetImportTaskRequest {
             core: &self.core,
             ticket: ticket.into(),
+            user_token: None,
         }
     }
 }
@@ -57,9 +57,17 @@ impl FeishuClient {
 pub struct GetImportTaskRequest<'c> {
     core: &'c Core,
     ticket: String,
+    user_token: Option<AccessToken>,
 }
 
 impl GetImportTaskRequest<'_> {
+    /// Sends this request with a user access token (`u-...`) instead of the client's
+    /// token. A user token is not refreshed by the client.
+    pub fn user_access_token(mut self, token: impl Into<AccessToken>) -> Self {
+        self.user_token = Some(token.into());
+        self
+    }
+
     /// Sends `GET /open-apis/drive/v1/import_tasks/{ticket}` and decodes the reply into [`ImportTaskData`].
     pub async fn send(self) -> Result<ImportTaskData, GetImportTaskError> {
         let path = [
@@ -69,14 +77,14 @@ impl GetImportTaskRequest<'_> {
                 value: &self.ticket,
             },
         ];
-        self.core.send(&GET_IMPORT_TASK, &path, &[]).await
+        self.core.send(&GET_IMPORT_TASK, &path, &[], self.user_token.as_ref()).await
     }
 }
 
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ImportTaskData {
     /// `result`: The import task's result. Always present.
     pub result: ImportTaskResult,
@@ -85,7 +93,7 @@ pub struct ImportTaskData {
 /// Result of a file import task.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ImportTaskResult {
     /// `ticket`: The import task id. May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,7 +122,7 @@ pub struct ImportTaskResult {
 /// Import task status. 109 means something else here than in export.
 ///
 /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
 #[serde(from = "i64", into = "i64")]
 pub enum ImportJobStatus {
     /// `0`: 成功 (success)
@@ -400,6 +408,8 @@ pub enum GetImportTaskError {
     Decode(DecodeError),
     /// Refused before sending: a parameter cannot be sent as given.
     InvalidRequest(InvalidRequest),
+    /// No access token could be had (e.g. the app secret is wrong).
+    Token(TokenError),
 }
 
 impl EndpointError for GetImportTaskError {
@@ -539,6 +549,10 @@ impl EndpointError for GetImportTaskError {
         Self::InvalidRequest(error)
     }
 
+    fn from_token(error: TokenError) -> Self {
+        Self::Token(error)
+    }
+
     fn failure(&self) -> Failure<'_> {
         match self {
             Self::InternalError(e)
@@ -560,6 +574,7 @@ impl EndpointError for GetImportTaskError {
             Self::Transport(e) => Failure::Transport(e),
             Self::Decode(e) => Failure::Decode(e),
             Self::InvalidRequest(e) => Failure::InvalidRequest(e),
+            Self::Token(e) => Failure::Token(e),
         }
     }
 }
@@ -583,6 +598,11 @@ impl GetImportTaskError {
     /// The request id to quote in support tickets, when the reply carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.failure().request_id()
+    }
+
+    /// How many requests were sent before giving up (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.failure().attempts()
     }
 
     /// The documentation's troubleshooting hint (排查建议) for this code.

@@ -16,11 +16,10 @@
 
 use super::{FeishuClient, FeishuCommonError};
 use crate::runtime::{
-    ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode, Failure,
-    InvalidRequest, PathPart, TransportError,
+    AccessToken, ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode,
+    Failure, InvalidRequest, PathPart, TokenError, TransportError,
 };
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Identity of this endpoint: `GET /open-apis/vc/v1/exports/{task_id}`.
@@ -45,6 +44,7 @@ impl FeishuClient {
         GetMeetingExportRequest {
             core: &self.core,
             task_id: task_id.into(),
+            user_token: None,
         }
     }
 }
@@ -55,9 +55,17 @@ impl FeishuClient {
 pub struct GetMeetingExportRequest<'c> {
     core: &'c Core,
     task_id: String,
+    user_token: Option<AccessToken>,
 }
 
 impl GetMeetingExportRequest<'_> {
+    /// Sends this request with a user access token (`u-...`) instead of the client's
+    /// token. A user token is not refreshed by the client.
+    pub fn user_access_token(mut self, token: impl Into<AccessToken>) -> Self {
+        self.user_token = Some(token.into());
+        self
+    }
+
     /// Sends `GET /open-apis/vc/v1/exports/{task_id}` and decodes the reply into [`MeetingExportData`].
     pub async fn send(self) -> Result<MeetingExportData, GetMeetingExportError> {
         let path = [
@@ -67,14 +75,14 @@ impl GetMeetingExportRequest<'_> {
                 value: &self.task_id,
             },
         ];
-        self.core.send(&GET_MEETING_EXPORT, &path, &[]).await
+        self.core.send(&GET_MEETING_EXPORT, &path, &[], self.user_token.as_ref()).await
     }
 }
 
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct MeetingExportData {
     /// `status`: Export task status. Always present.
     pub status: MeetingExportStatus,
@@ -92,7 +100,7 @@ pub struct MeetingExportData {
 /// Export task status.
 ///
 /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
 #[serde(from = "i64", into = "i64")]
 pub enum MeetingExportStatus {
     /// `1`: 进行中 (in progress)
@@ -175,6 +183,8 @@ pub enum GetMeetingExportError {
     Decode(DecodeError),
     /// Refused before sending: a parameter cannot be sent as given.
     InvalidRequest(InvalidRequest),
+    /// No access token could be had (e.g. the app secret is wrong).
+    Token(TokenError),
 }
 
 impl EndpointError for GetMeetingExportError {
@@ -245,6 +255,10 @@ impl EndpointError for GetMeetingExportError {
         Self::InvalidRequest(error)
     }
 
+    fn from_token(error: TokenError) -> Self {
+        Self::Token(error)
+    }
+
     fn failure(&self) -> Failure<'_> {
         match self {
             Self::InternalError(e)
@@ -257,6 +271,7 @@ impl EndpointError for GetMeetingExportError {
             Self::Transport(e) => Failure::Transport(e),
             Self::Decode(e) => Failure::Decode(e),
             Self::InvalidRequest(e) => Failure::InvalidRequest(e),
+            Self::Token(e) => Failure::Token(e),
         }
     }
 }
@@ -280,6 +295,11 @@ impl GetMeetingExportError {
     /// The request id to quote in support tickets, when the reply carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.failure().request_id()
+    }
+
+    /// How many requests were sent before giving up (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.failure().attempts()
     }
 
     /// The documentation's troubleshooting hint (排查建议) for this code.

@@ -24,6 +24,8 @@ use crate::runtime::{
     ProviderInfo,
 };
 
+use crate::runtime::{ApiError, AppCredentials, EndpointInfo, TokenApi};
+
 /// How Feishu / Lark replies and authenticates.
 ///
 /// Every reply is `{"code", "msg", "data"}`. `code` 0 is success; any other code is an error, whatever the HTTP status. Newer error bodies also carry an `error` object with `log_id`.
@@ -38,7 +40,14 @@ pub static FEISHU: ProviderInfo = ProviderInfo {
     envelope: Envelope::CodeMsgData,
     request_id_headers: &["X-Tt-Logid", "X-Request-Id"],
     request_id_body_field: None,
+    rate_limit_reset_header: Some("x-ogw-ratelimit-reset"),
+    is_token_invalid,
 };
+
+/// Whether a code means the access token was refused (`invalidates_token` in the spec).
+fn is_token_invalid(code: &ErrorCode) -> bool {
+    matches!(code.as_i64(), Some(99991663 | 99991664 | 99991665 | 99991668 | 99991677))
+}
 
 /// Client for the Feishu / Lark API.
 ///
@@ -254,5 +263,87 @@ impl FeishuCommonError {
     /// Whether the spec marks this code as worth retrying.
     pub fn is_retryable(self) -> bool {
         matches!(self, Self::RateLimited)
+    }
+}
+
+/// 自建应用获取 tenant_access_token (`POST /open-apis/auth/v3/tenant_access_token/internal`)
+///
+/// Get a tenant access token for a self-built app from its app_id and app_secret. The reply is not wrapped in `data`. Asking again with under 30 minutes left returns a new token; both stay valid.
+///
+/// Example reply:
+/// ```json
+/// {"code": 0, "msg": "ok", "tenant_access_token": "t-caecc734c2e3328a62489fe0648c4b98779515d3", "expire": 7200}
+/// ```
+pub static FEISHU_TOKEN_ENDPOINT: EndpointInfo = EndpointInfo {
+    id: "/open-apis/auth/v3/tenant_access_token/internal",
+    method: reqwest::Method::POST,
+    path: "/open-apis/auth/v3/tenant_access_token/internal",
+};
+
+/// The JSON body of the token request.
+///
+/// Fields the spec does not list are ignored; fields that may be absent are `Option`.
+#[derive(Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+pub struct TenantAccessTokenRequest {
+    /// `app_id`: 应用唯一标识 (the app's id, `cli_...`). Always present.
+    pub app_id: String,
+    /// `app_secret`: 应用秘钥 (the app's secret). Always present.
+    pub app_secret: String,
+}
+
+impl std::fmt::Debug for TenantAccessTokenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TenantAccessTokenRequest")
+            .field("app_id", &self.app_id)
+            .field("app_secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The token reply; `code` and `msg` sit beside these fields.
+///
+/// Fields the spec does not list are ignored; fields that may be absent are `Option`.
+#[derive(Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+pub struct TenantAccessTokenReply {
+    /// `tenant_access_token`: The tenant access token (`t-...`). Always present.
+    pub tenant_access_token: String,
+    /// `expire`: Seconds until the token expires (at most 7200). Always present.
+    pub expire: i64,
+}
+
+impl std::fmt::Debug for TenantAccessTokenReply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TenantAccessTokenReply")
+            .field("tenant_access_token", &"<redacted>")
+            .field("expire", &self.expire)
+            .finish()
+    }
+}
+
+impl TokenApi for FeishuClient {
+    type TokenRequest = TenantAccessTokenRequest;
+    type TokenReply = TenantAccessTokenReply;
+    const TOKEN_ENDPOINT: &'static EndpointInfo = &FEISHU_TOKEN_ENDPOINT;
+    const TOKEN_ENVELOPE: Envelope = Envelope::CodeMsgFlat;
+    const CREDENTIALS_ENV: (&'static str, &'static str) = (
+        "FEISHU_APP_ID",
+        "FEISHU_APP_SECRET",
+    );
+    fn token_request(credentials: &AppCredentials) -> Self::TokenRequest {
+        TenantAccessTokenRequest {
+            app_id: credentials.id().to_owned(),
+            app_secret: credentials.secret().to_owned(),
+        }
+    }
+
+    fn token_from_reply(reply: Self::TokenReply) -> (AccessToken, i64) {
+        (AccessToken::new(reply.tenant_access_token), reply.expire)
+    }
+
+    fn document_token_error(error: ApiError) -> ApiError {
+        match FeishuCommonError::from_code(error.code()) {
+            Some(common) => error.documented(common.hint(), common.is_retryable()),
+            None => error,
+        }
     }
 }

@@ -1,0 +1,181 @@
+//! Reply and request types: structs (with redacted `Debug` for secret fields) and status
+//! enums with an `Unknown` variant. Shared by endpoints and token endpoints.
+
+use super::{code_literal, docs, ident, paragraphs, sentence};
+use crate::model::{EnumDef, Field, FieldRust, ScalarType, StructDef, TypeDef};
+use crate::spec::CodeType;
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+pub(super) fn type_def(t: &TypeDef) -> TokenStream {
+    match t {
+        TypeDef::Struct(s) => struct_def(s),
+        TypeDef::Enum(e) => enum_def(e),
+    }
+}
+
+fn rust_type(ty: &FieldRust) -> TokenStream {
+    let scalar = |s: &ScalarType| match s {
+        ScalarType::String => quote!(String),
+        ScalarType::Integer => quote!(i64),
+        ScalarType::Boolean => quote!(bool),
+    };
+    match ty {
+        FieldRust::Scalar(s) => scalar(s),
+        FieldRust::List(s) => {
+            let item = scalar(s);
+            quote!(Vec<#item>)
+        }
+        FieldRust::Named(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+    }
+}
+
+fn struct_def(s: &StructDef) -> TokenStream {
+    let name = ident(&s.name);
+    let doc = docs(&paragraphs([
+        s.description.as_str(),
+        "Fields the spec does not list are ignored; fields that may be absent are `Option`.",
+    ]));
+    let fields = s.fields.iter().map(field);
+    let secret = s.fields.iter().any(|f| f.secret);
+    let derives = if secret {
+        quote!(#[derive(Clone, PartialEq, serde::Deserialize, serde::Serialize)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)])
+    };
+    let redacted_debug = secret.then(|| redacted_debug(s, &name));
+    quote! {
+        #doc
+        #derives
+        pub struct #name {
+            #(#fields,)*
+        }
+        #redacted_debug
+    }
+}
+
+/// `Debug` that prints `<redacted>` for secret fields (app secrets, access tokens).
+fn redacted_debug(s: &StructDef, name: &Ident) -> TokenStream {
+    let type_name = &s.name;
+    let fields = s.fields.iter().map(|f| {
+        let wire = &f.ident;
+        let field = ident(&f.ident);
+        if f.secret {
+            quote!(.field(#wire, &"<redacted>"))
+        } else {
+            quote!(.field(#wire, &self.#field))
+        }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#type_name) #(#fields)* .finish()
+            }
+        }
+    }
+}
+
+fn field(f: &Field) -> TokenStream {
+    let name = ident(&f.ident);
+    let ty = rust_type(&f.ty);
+    let rename = (f.ident != f.wire).then(|| {
+        let wire = &f.wire;
+        quote!(#[serde(rename = #wire)])
+    });
+    let presence = if f.required {
+        "Always present."
+    } else {
+        "May be absent."
+    };
+    let doc = docs(&format!(
+        "`{}`: {} {presence}",
+        f.wire,
+        sentence(&f.description)
+    ));
+    if f.required {
+        quote!(#doc #rename pub #name: #ty)
+    } else {
+        quote! {
+            #doc
+            #rename
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub #name: Option<#ty>
+        }
+    }
+}
+
+fn enum_def(en: &EnumDef) -> TokenStream {
+    let name = ident(&en.name);
+    let (repr, derives) = match en.repr {
+        CodeType::Integer => (
+            quote!(i64),
+            quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]),
+        ),
+        CodeType::String => (
+            quote!(String),
+            quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]),
+        ),
+    };
+    let repr_name = repr.to_string();
+    let variants: Vec<Ident> = en.variants.iter().map(|v| ident(&v.name)).collect();
+    let values: Vec<TokenStream> = en.variants.iter().map(|v| code_literal(&v.value)).collect();
+    let descriptions = en.variants.iter().map(|v| &v.description);
+    let variant_docs = en
+        .variants
+        .iter()
+        .map(|v| docs(&format!("`{}`: {}", v.value, v.description)));
+    let doc = docs(&paragraphs([
+        en.description.as_str(),
+        "A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply.",
+    ]));
+    let (from_match, into_arms, unknown_into) = match en.repr {
+        CodeType::Integer => (
+            quote!(match value { #(#values => Self::#variants,)* other => Self::Unknown(other) }),
+            quote!(#(#name::#variants => #values,)*),
+            quote!(#name::Unknown(other) => other),
+        ),
+        CodeType::String => (
+            quote!(match value.as_str() { #(#values => Self::#variants,)* _ => Self::Unknown(value) }),
+            quote!(#(#name::#variants => #values.to_owned(),)*),
+            quote!(#name::Unknown(other) => other),
+        ),
+    };
+    quote! {
+        #doc
+        #derives
+        #[serde(from = #repr_name, into = #repr_name)]
+        pub enum #name {
+            #(#variant_docs #variants,)*
+            /// A value the spec does not list; the raw value is kept.
+            Unknown(#repr),
+        }
+
+        impl #name {
+            /// What the value means, from the spec; `None` for `Unknown`.
+            pub fn description(&self) -> Option<&'static str> {
+                match self {
+                    #(Self::#variants => Some(#descriptions),)*
+                    Self::Unknown(_) => None,
+                }
+            }
+        }
+
+        impl From<#repr> for #name {
+            fn from(value: #repr) -> Self {
+                #from_match
+            }
+        }
+
+        impl From<#name> for #repr {
+            fn from(value: #name) -> Self {
+                match value {
+                    #into_arms
+                    #unknown_into,
+                }
+            }
+        }
+    }
+}
