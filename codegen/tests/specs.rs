@@ -392,3 +392,48 @@ fn optional_params_get_setters_query_handling_and_cli_flags() {
         assert!(cli.contains(expected), "missing {expected:?} in cli.rs");
     }
 }
+
+#[test]
+fn token_endpoint_rules_are_checked() {
+    let ws = Workspace::new();
+    let feishu = "feishu/provider.yaml";
+    let method_line = ws.edit(feishu, "  method: POST", "  method: GET");
+    ws.edit(feishu, "        role: access_token\n", "");
+    let text = ws.read(feishu);
+    let reply_line = text
+        .lines()
+        .position(|l| l.contains("name: TenantAccessTokenReply"))
+        .unwrap()
+        + 1;
+    let misplaced_line = ws.edit(
+        DINGTALK,
+        "      type: integer\n      description: 成功数量",
+        "      type: integer\n      role: app_id\n      description: 成功数量",
+    ) + 1;
+    let flag_line = ws.edit(
+        DINGTALK,
+        "    retryable: true\n",
+        "    retryable: true\n    invalidates_token: true\n",
+    ) + 1;
+    assert_eq!(
+        ws.errors(),
+        vec![
+            format!(
+                "{}:{misplaced_line}:13: response.fields[3].role: `role` is only for the fields of a token_endpoint's request and response",
+                file(DINGTALK)
+            ),
+            format!(
+                "{}:{flag_line}:24: errors[1].invalidates_token: token errors are declared once, in provider.yaml common_errors",
+                file(DINGTALK)
+            ),
+            format!(
+                "{}:{method_line}:11: token_endpoint.method: a token endpoint is a POST with a JSON body",
+                file(feishu)
+            ),
+            format!(
+                "{}:{reply_line}:11: token_endpoint.response.name: needs one field with `role: access_token`",
+                file(feishu)
+            ),
+        ]
+    );
+}

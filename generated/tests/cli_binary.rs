@@ -55,3 +55,53 @@ async fn binary_prints_json_and_exits_by_the_contract() {
     assert_eq!(no_token.status.code(), Some(2), "{no_token:?}");
     assert!(String::from_utf8_lossy(&no_token.stderr).contains("FEISHU_ACCESS_TOKEN"));
 }
+
+#[tokio::test]
+async fn rust_log_traces_calls_on_stderr_without_secrets() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::path(
+        "/open-apis/auth/v3/tenant_access_token/internal",
+    ))
+    .respond_with(ResponseTemplate::new(200).set_body_raw(
+        r#"{"code":0,"msg":"ok","tenant_access_token":"t-traced-token-value","expire":7200}"#,
+        "application/json",
+    ))
+    .mount(&server)
+    .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            taskapi::feishu::CHECK_FOLDER_TASK_EXAMPLE,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_taskapi"))
+            .args([
+                "feishu.drive.file.task_check",
+                "--task-id",
+                "7",
+                "--base-url",
+                &uri,
+            ])
+            .env_remove("FEISHU_ACCESS_TOKEN")
+            .env("FEISHU_APP_ID", "cli_traced")
+            .env("FEISHU_APP_SECRET", "traced-secret-value")
+            .env("RUST_LOG", "taskapi=trace")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("taskapi.call") && stderr.contains("taskapi.token"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("traced-secret-value") && !stderr.contains("t-traced-token-value"),
+        "{stderr}"
+    );
+}

@@ -219,3 +219,143 @@ async fn help_lists_every_endpoint_and_exits_0() {
         );
     }
 }
+
+const TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/internal";
+
+fn token_requests(requests: &[wiremock::Request]) -> usize {
+    requests
+        .iter()
+        .filter(|r| r.url.path() == TOKEN_PATH)
+        .count()
+}
+
+#[tokio::test]
+async fn app_credentials_in_the_environment_select_managed_tokens() {
+    let server = MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::path(TOKEN_PATH))
+        .respond_with(json(
+            200,
+            r#"{"code":0,"msg":"ok","tenant_access_token":"t-managed","expire":7200}"#,
+        ))
+        .mount(&server)
+        .await;
+    wiremock::Mock::given(wiremock::matchers::header(
+        "authorization",
+        "Bearer t-managed",
+    ))
+    .respond_with(json(200, feishu::CHECK_FOLDER_TASK_EXAMPLE))
+    .mount(&server)
+    .await;
+    let env = [
+        ("FEISHU_APP_ID", "cli_app"),
+        ("FEISHU_APP_SECRET", "the-secret"),
+    ];
+    let out = cli_at(
+        &server,
+        &["feishu.drive.file.task_check", "--task-id", "1"],
+        &env,
+    )
+    .await;
+    assert_eq!(out.exit_code, EXIT_OK, "{out:?}");
+    assert_eq!(
+        token_requests(&server.received_requests().await.unwrap()),
+        1
+    );
+
+    // Half the credentials is a usage error that names the missing variable.
+    let out = cli_at(
+        &server,
+        &["feishu.drive.file.task_check", "--task-id", "1"],
+        &env[..1],
+    )
+    .await;
+    assert_eq!(out.exit_code, EXIT_USAGE, "{out:?}");
+    assert!(out.stderr.contains("FEISHU_APP_SECRET"), "{}", out.stderr);
+}
+
+#[tokio::test]
+async fn a_wrong_secret_exits_3_with_the_code_and_without_the_secret() {
+    let server = MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::path(TOKEN_PATH))
+        .respond_with(json(200, r#"{"code":99991543,"msg":"app secret invalid"}"#))
+        .mount(&server)
+        .await;
+    let env = [
+        ("FEISHU_APP_ID", "cli_app"),
+        ("FEISHU_APP_SECRET", "wrong-secret-value"),
+    ];
+    let out = cli_at(&server, &["feishu.vc.export.get", "--task-id", "1"], &env).await;
+    assert_eq!(out.exit_code, EXIT_API, "{out:?}");
+    assert!(out.stderr.contains("code: 99991543"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("hint: app_id 或 app_secret 错误。"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("wrong-secret-value"));
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "not retried"
+    );
+}
+
+#[tokio::test]
+async fn max_attempts_and_timeout_flags_and_the_last_failures_exit_code() {
+    let args = ["feishu.drive.import_task.get", "--ticket", "1"];
+    let gateway = serve(ResponseTemplate::new(503)).await;
+    let out = cli_at(
+        &gateway,
+        &[&args[..], &["--max-attempts", "1"]].concat(),
+        FEISHU_ENV,
+    )
+    .await;
+    assert_eq!(out.exit_code, EXIT_TRANSPORT, "{out:?}");
+    assert_eq!(gateway.received_requests().await.unwrap().len(), 1);
+
+    let internal = serve(json(500, r#"{"code":1069901,"msg":"internal error"}"#)).await;
+    let out = cli_at(
+        &internal,
+        &[&args[..], &["--max-attempts", "2"]].concat(),
+        FEISHU_ENV,
+    )
+    .await;
+    assert_eq!(
+        out.exit_code, EXIT_API,
+        "exhausted retries end with the last failure's code: {out:?}"
+    );
+    assert!(out.stderr.contains("after 2 attempts"), "{}", out.stderr);
+    assert_eq!(internal.received_requests().await.unwrap().len(), 2);
+
+    let slow = serve(
+        json(200, feishu::GET_IMPORT_TASK_EXAMPLE).set_delay(std::time::Duration::from_secs(5)),
+    )
+    .await;
+    let flags = ["--timeout", "0.1", "--max-attempts", "1"];
+    let out = cli_at(&slow, &[&args[..], &flags[..]].concat(), FEISHU_ENV).await;
+    assert_eq!(out.exit_code, EXIT_TRANSPORT, "{out:?}");
+    assert!(out.stderr.contains("Timeout"), "{}", out.stderr);
+
+    for bad in [
+        ["--max-attempts", "0"],
+        ["--timeout", "-1"],
+        ["--timeout", "soon"],
+    ] {
+        let out = cli_at(&slow, &[&args[..], &bad[..]].concat(), FEISHU_ENV).await;
+        assert_eq!(out.exit_code, EXIT_USAGE, "{bad:?}: {out:?}");
+    }
+}
+
+#[tokio::test]
+async fn plain_http_to_a_remote_host_is_a_usage_error() {
+    let args = [
+        "feishu.vc.export.get",
+        "--task-id",
+        "1",
+        "--base-url",
+        "http://example.com",
+    ];
+    let out = cli(&args, FEISHU_ENV).await;
+    assert_eq!(out.exit_code, EXIT_USAGE, "{out:?}");
+    assert!(out.stderr.contains("plain http"), "{}", out.stderr);
+}
