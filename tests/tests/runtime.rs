@@ -599,3 +599,60 @@ async fn tracing_at_trace_level_never_shows_secrets_or_tokens() {
         assert!(!shown.contains(secret), "{secret:?} leaked");
     }
 }
+
+/// A caller's own token source: asked for a token per attempt, told when one is refused.
+#[derive(Debug, Default)]
+struct Vault {
+    issued: std::sync::atomic::AtomicUsize,
+    invalidated: Mutex<Vec<String>>,
+}
+
+impl taskapi::runtime::TokenSource for Vault {
+    fn token<'a>(
+        &'a self,
+        _: &'a taskapi::runtime::TokenContext,
+    ) -> taskapi::runtime::BoxFuture<
+        'a,
+        Result<taskapi::runtime::AccessToken, taskapi::runtime::TokenError>,
+    > {
+        Box::pin(async move {
+            let n = self
+                .issued
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(taskapi::runtime::AccessToken::new(format!("t-vault-{n}")))
+        })
+    }
+
+    fn invalidate(&self, stale: &taskapi::runtime::AccessToken) {
+        self.invalidated
+            .lock()
+            .unwrap()
+            .push(stale.expose().to_owned());
+    }
+
+    fn can_refresh(&self) -> bool {
+        true
+    }
+}
+
+#[tokio::test]
+async fn a_custom_token_source_is_asked_again_after_a_refusal() {
+    let server = MockServer::start().await;
+    Mock::given(header("authorization", "Bearer t-vault-0"))
+        .respond_with(json(200, r#"{"code":99991677,"msg":"user token expired"}"#))
+        .mount(&server)
+        .await;
+    Mock::given(header("authorization", "Bearer t-vault-1"))
+        .respond_with(json(200, feishu::GET_EXPORT_TASK_EXAMPLE))
+        .mount(&server)
+        .await;
+    let vault = Arc::new(Vault::default());
+    let client = FeishuClient::builder()
+        .token_source(vault.clone())
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    client.get_export_task("T", "D").send().await.unwrap();
+    assert_eq!(*vault.invalidated.lock().unwrap(), ["t-vault-0"]);
+    assert_eq!(vault.issued.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
