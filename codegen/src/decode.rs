@@ -114,6 +114,19 @@ macro_rules! decode_integer {
 }
 decode_integer!(i64, u16, u32);
 
+impl Decode for f64 {
+    fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
+        let (text, plain) = scalar(cx, node, path, "a number")?;
+        match text.parse::<f64>() {
+            Ok(n) if plain && n.is_finite() => Some(n),
+            _ => {
+                cx.error(node.at, path, format!("expected a number, found `{text}`"));
+                None
+            }
+        }
+    }
+}
+
 impl<T: Decode> Decode for Vec<T> {
     fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
         let Value::Seq(items) = &node.value else {

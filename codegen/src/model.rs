@@ -2,11 +2,12 @@
 //!
 //! Building it cannot fail: [`crate::validate`] has already rejected whatever would.
 
+use crate::decode::Spanned;
 use crate::load::SpecSet;
 use crate::naming;
 use crate::spec::{
     CodeType, EndpointSpec, EnvelopeStyle, ErrorSpec, FieldRole, FieldSpec, FieldType, Method,
-    ObjectSpec, ParamIn, ProviderSpec, Scalar, TokenEndpointSpec,
+    ObjectSpec, ParamIn, ProviderSpec, Scalar, TokenEndpointSpec, WaitState, WaiterSpec,
 };
 use std::fmt;
 
@@ -137,6 +138,37 @@ pub struct Endpoint {
     pub types: Vec<TypeDef>,
     pub example: String,
     pub errors: Vec<ErrorCase>,
+    pub waiter: Option<Waiter>,
+}
+
+/// How to wait for an endpoint's task (see `WaiterSpec`), with fields and values resolved.
+#[derive(Debug, Clone)]
+pub struct Waiter {
+    pub name: String,
+    pub status: Vec<PathStep>,
+    pub status_enum: String,
+    pub status_is_integer: bool,
+    /// Variant names of the status enum, by what they mean.
+    pub pending: Vec<String>,
+    pub success: Vec<String>,
+    pub failure: Vec<String>,
+    pub unknown_is_failure: bool,
+    pub ready_when_set: Option<Vec<PathStep>>,
+    pub message: Option<Vec<PathStep>>,
+    pub progress: Option<(Vec<PathStep>, Vec<PathStep>)>,
+    /// Seconds.
+    pub min_delay: f64,
+    pub max_delay: f64,
+    pub max_wait: f64,
+    /// The spec's rules in words, for docs.
+    pub rules: String,
+}
+
+/// One field on the way to a value: its Rust name and whether it is always present.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathStep {
+    pub ident: String,
+    pub required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -356,7 +388,96 @@ fn build_endpoint(e: &EndpointSpec, code_type: CodeType) -> Endpoint {
             .iter()
             .filter_map(|err| error_case(err, code_type))
             .collect(),
+        waiter: e.waiter.as_ref().and_then(|w| build_waiter(&e.response, w)),
     }
+}
+
+fn steps(object: &ObjectSpec, dotted: &str) -> Option<Vec<PathStep>> {
+    let fields = object.field_path(dotted).ok()?;
+    Some(
+        fields
+            .iter()
+            .map(|f| PathStep {
+                ident: naming::field_ident(&f.name.value),
+                required: f.required,
+            })
+            .collect(),
+    )
+}
+
+fn build_waiter(response: &ObjectSpec, w: &WaiterSpec) -> Option<Waiter> {
+    let fields = response.field_path(&w.status.value).ok()?;
+    let status_field = fields.last()?;
+    let enumeration = status_field.enumeration.as_ref()?;
+    let repr = if status_field.ty.value == FieldType::Integer {
+        CodeType::Integer
+    } else {
+        CodeType::String
+    };
+    let variant = |value: &Spanned<Scalar>| {
+        let code = Code::parse(repr, &value.value).ok()?;
+        enumeration
+            .values
+            .iter()
+            .find(|v| Code::parse(repr, &v.value.value).ok().as_ref() == Some(&code))
+            .map(|v| v.name.value.clone())
+    };
+    let names = |values: &[Spanned<Scalar>]| values.iter().filter_map(variant).collect::<Vec<_>>();
+    let list = |values: &[Spanned<Scalar>]| {
+        values
+            .iter()
+            .map(|v| v.value.text.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let unknown_is_failure = w.unknown.value == WaitState::Failure;
+    let mut rules = format!(
+        "`{}` {} is success, {} pending, {} failure; a value no table lists is {}.",
+        w.status.value,
+        list(&w.success),
+        list(&w.pending),
+        if w.failure.is_empty() {
+            "nothing".to_owned()
+        } else {
+            list(&w.failure)
+        },
+        if unknown_is_failure {
+            "a failure"
+        } else {
+            "pending"
+        }
+    );
+    if let Some(ready) = &w.ready_when_set {
+        rules.push_str(&format!(
+            " A success counts only once `{}` is non-empty.",
+            ready.value
+        ));
+    }
+    Some(Waiter {
+        name: w.name.value.clone(),
+        status: steps(response, &w.status.value)?,
+        status_enum: enumeration.name.value.clone(),
+        status_is_integer: repr == CodeType::Integer,
+        pending: names(&w.pending),
+        success: names(&w.success),
+        failure: names(&w.failure),
+        unknown_is_failure,
+        ready_when_set: w
+            .ready_when_set
+            .as_ref()
+            .and_then(|r| steps(response, &r.value)),
+        message: w.message.as_ref().and_then(|m| steps(response, &m.value)),
+        progress: w.progress.as_ref().and_then(|(done, total)| {
+            Some((
+                steps(response, &done.value)?,
+                steps(response, &total.value)?,
+            ))
+        }),
+        min_delay: w.min_delay.value,
+        max_delay: w.max_delay.value,
+        max_wait: w.max_wait.value,
+        rules,
+    })
 }
 
 fn build_token_endpoint(t: &TokenEndpointSpec) -> TokenEndpoint {

@@ -158,6 +158,38 @@ pub struct EndpointSpec {
     pub response: ObjectSpec,
     pub example: Spanned<String>,
     pub errors: Vec<ErrorSpec>,
+    pub waiter: Option<WaiterSpec>,
+}
+
+/// How to wait for the task an endpoint reports on: where its status is, which values are
+/// pending, success and failure, and how often to poll.
+#[derive(Debug, Clone)]
+pub struct WaiterSpec {
+    pub path: String,
+    /// The client method, e.g. `wait_export_task`.
+    pub name: Spanned<String>,
+    /// Dotted path to the status field in the reply, e.g. `result.job_status`.
+    pub status: Spanned<String>,
+    pub pending: Vec<Spanned<Scalar>>,
+    pub success: Vec<Spanned<Scalar>>,
+    pub failure: Vec<Spanned<Scalar>>,
+    /// What a value the status enum does not list means.
+    pub unknown: Spanned<WaitState>,
+    /// A string field that must be non-empty for a success to count as done.
+    pub ready_when_set: Option<Spanned<String>>,
+    /// A string field explaining a failure.
+    pub message: Option<Spanned<String>>,
+    /// Integer fields counting done and total items.
+    pub progress: Option<(Spanned<String>, Spanned<String>)>,
+    pub min_delay: Spanned<f64>,
+    pub max_delay: Spanned<f64>,
+    pub max_wait: Spanned<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitState {
+    Pending,
+    Failure,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,6 +269,38 @@ pub struct ObjectSpec {
     pub name: Spanned<String>,
     pub description: String,
     pub fields: Vec<FieldSpec>,
+}
+
+impl ObjectSpec {
+    /// The fields a dotted path (`result.job_status`) walks through, outermost first, or
+    /// why it does not resolve.
+    pub fn field_path(&self, dotted: &str) -> Result<Vec<&FieldSpec>, String> {
+        let mut object = self;
+        let mut walked = Vec::new();
+        for (i, segment) in dotted.split('.').enumerate() {
+            if i > 0 {
+                let parent: &FieldSpec = walked[i - 1];
+                object = parent.object.as_ref().ok_or_else(|| {
+                    format!(
+                        "`{}` is not an object, so `{dotted}` goes nowhere",
+                        parent.name.value
+                    )
+                })?;
+            }
+            let field = object
+                .fields
+                .iter()
+                .find(|f| f.name.value == segment)
+                .ok_or_else(|| {
+                    format!(
+                        "`{dotted}`: `{}` has no field `{segment}`",
+                        object.name.value
+                    )
+                })?;
+            walked.push(field);
+        }
+        Ok(walked)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -358,6 +422,60 @@ impl TokenEndpointSpec {
             request: request?,
             response: response?,
             example: example?,
+        })
+    }
+}
+
+impl Decode for WaitState {
+    fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
+        keyword(
+            cx,
+            node,
+            path,
+            &[
+                ("pending", WaitState::Pending),
+                ("failure", WaitState::Failure),
+            ],
+        )
+    }
+}
+
+impl WaiterSpec {
+    fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
+        let mut f = cx.fields(node, path)?;
+        let name = f.req(cx, "name");
+        let status = f.req(cx, "status");
+        let pending = f.req(cx, "pending");
+        let success = f.req(cx, "success");
+        let failure = f.opt(cx, "failure").unwrap_or_default();
+        let unknown = f.req(cx, "unknown");
+        let ready_when_set = f.opt(cx, "ready_when_set");
+        let message = f.opt(cx, "message");
+        let progress = f.with(cx, "progress", false, |cx, n, p| {
+            let mut g = cx.fields(n, p)?;
+            let done = g.req(cx, "done");
+            let total = g.req(cx, "total");
+            g.finish(cx);
+            Some((done?, total?))
+        });
+        let min_delay = f.req(cx, "min_delay");
+        let max_delay = f.req(cx, "max_delay");
+        let max_wait = f.req(cx, "max_wait");
+        f.finish(cx);
+        Some(WaiterSpec {
+            path: path.to_owned(),
+            name: name?,
+            status: status?,
+            pending: pending?,
+            success: success?,
+            failure,
+            unknown: unknown?,
+            ready_when_set,
+            message,
+            progress,
+            min_delay: min_delay?,
+            max_delay: max_delay?,
+            max_wait: max_wait?,
         })
     }
 }
@@ -538,6 +656,7 @@ impl EndpointSpec {
         let response = f.with(cx, "response", true, ObjectSpec::decode);
         let example = f.req(cx, "example");
         let errors = f.opt(cx, "errors").unwrap_or_default();
+        let waiter = f.with(cx, "waiter", false, WaiterSpec::decode);
         f.finish(cx);
         Some(EndpointSpec {
             file: cx.file.to_owned(),
@@ -557,6 +676,7 @@ impl EndpointSpec {
             response: response?,
             example: example?,
             errors,
+            waiter,
         })
     }
 }

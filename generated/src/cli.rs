@@ -7,17 +7,20 @@
 //! - 3: the API answered with an error code (documented, common or unknown), including the
 //!   token endpoint (e.g. a wrong app secret)
 //! - 4: transport failure or an undecodable reply
+//! - 5: with `--wait`, the task ended in failure (the final data is still printed on stdout)
+//! - 6: with `--wait`, the task was still running when `--max-wait` ran out
 //!
 //! After retries, the exit code is that of the last failure.
 
 use crate::api::cli as commands;
 use crate::runtime::{
-    ApiError, AppCredentials, ClientBuilder, EndpointError, Failure, ProviderClient, RetryPolicy,
-    TokenApi,
+    ApiError, AppCredentials, ClientBuilder, EndpointError, Failure, Pollable, ProviderClient,
+    RetryPolicy, TokenApi, WaitError, WaitOutcome, WaitResult, Waiter,
 };
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde::Serialize;
 use std::ffi::OsString;
+use std::io::IsTerminal;
 use std::io::Write;
 use std::time::Duration;
 
@@ -29,6 +32,10 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_API: i32 = 3;
 /// Transport failure or undecodable reply.
 pub const EXIT_TRANSPORT: i32 = 4;
+/// With `--wait`: the task ended in failure.
+pub const EXIT_TASK_FAILED: i32 = 5;
+/// With `--wait`: the maximum wait ran out.
+pub const EXIT_WAIT_TIMEOUT: i32 = 6;
 
 /// What a run ends with: text for stdout and stderr, and an exit code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,19 +64,56 @@ impl Outcome {
     /// Turns a call's result into output and an exit code.
     pub(crate) fn of<T: Serialize, E: EndpointError>(result: Result<T, E>) -> Self {
         match result {
-            Ok(data) => match serde_json::to_string(&data) {
-                Ok(line) => Outcome {
-                    exit_code: EXIT_OK,
-                    stdout: line + "\n",
-                    stderr: String::new(),
-                },
-                Err(e) => Outcome {
-                    exit_code: EXIT_TRANSPORT,
-                    stdout: String::new(),
-                    stderr: format!("error: cannot print the reply as JSON: {e}\n"),
-                },
-            },
+            Ok(data) => Self::data(&data, EXIT_OK, String::new()),
             Err(error) => Self::failure(&error),
+        }
+    }
+
+    /// The data as one JSON line on stdout.
+    fn data<T: Serialize>(data: &T, exit_code: i32, stderr: String) -> Self {
+        match serde_json::to_string(data) {
+            Ok(line) => Outcome {
+                exit_code,
+                stdout: line + "\n",
+                stderr,
+            },
+            Err(e) => Outcome {
+                exit_code: EXIT_TRANSPORT,
+                stdout: String::new(),
+                stderr: format!("error: cannot print the reply as JSON: {e}\n"),
+            },
+        }
+    }
+
+    /// Turns a wait's result into output and an exit code.
+    fn of_wait<P: Pollable>(result: WaitResult<P>) -> Self
+    where
+        P::Data: Serialize,
+    {
+        match result {
+            Ok(WaitOutcome::Succeeded(data)) => Self::data(&data, EXIT_OK, String::new()),
+            Ok(WaitOutcome::Failed {
+                status,
+                message,
+                data,
+            }) => {
+                let status = status.map_or_else(|| "none".to_owned(), |s| format!("{s:?}"));
+                let message = message
+                    .filter(|m| !m.is_empty())
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default();
+                Self::data(
+                    &data,
+                    EXIT_TASK_FAILED,
+                    format!("error: the task failed with status {status}{message}\n"),
+                )
+            }
+            Err(WaitError::Call(error)) => Self::failure(&error),
+            Err(timed_out @ WaitError::TimedOut { .. }) => Outcome {
+                exit_code: EXIT_WAIT_TIMEOUT,
+                stdout: String::new(),
+                stderr: format!("error: {timed_out}\n"),
+            },
         }
     }
 
@@ -129,10 +173,19 @@ struct ClientOptions<'a> {
     allow_insecure_http: bool,
 }
 
+/// `--wait` and its delays.
+struct WaitOptions {
+    wait: bool,
+    min_delay: Option<Duration>,
+    max_delay: Option<Duration>,
+    max_wait: Option<Duration>,
+}
+
 /// One subcommand's parsed arguments and the environment it runs in.
 pub(crate) struct Call<'a> {
     args: &'a ArgMatches,
     options: ClientOptions<'a>,
+    wait: WaitOptions,
     env: &'a dyn Fn(&str) -> Option<String>,
 }
 
@@ -167,6 +220,44 @@ impl Call<'_> {
                 "{secret_var} is set but {id_var} is not"
             ))),
         }
+    }
+
+    /// Whether `--wait` was given.
+    pub(crate) fn waiting(&self) -> bool {
+        self.wait.wait
+    }
+
+    /// Runs a waiter with the flags' delays, reporting progress on stderr when it is a terminal.
+    pub(crate) async fn wait<P: Pollable>(&self, mut waiter: Waiter<'_, P>) -> Outcome
+    where
+        P::Data: Serialize,
+    {
+        if let Some(delay) = self.wait.min_delay {
+            waiter = waiter.min_delay(delay);
+        }
+        if let Some(delay) = self.wait.max_delay {
+            waiter = waiter.max_delay(delay);
+        }
+        if let Some(wait) = self.wait.max_wait {
+            waiter = waiter.max_wait(wait);
+        }
+        if std::io::stderr().is_terminal() {
+            waiter = waiter.on_progress(|p| {
+                let status = p
+                    .status
+                    .map_or_else(|| "none".to_owned(), |s| format!("{s:?}"));
+                let counts = match (p.done, p.total) {
+                    (Some(done), Some(total)) => format!(", {done}/{total}"),
+                    _ => String::new(),
+                };
+                eprintln!(
+                    "waiting: {status}{counts} after {:.1}s, {} polls",
+                    p.elapsed.as_secs_f64(),
+                    p.polls
+                );
+            });
+        }
+        Outcome::of_wait::<P>(waiter.await)
     }
 
     fn var(&self, name: &str) -> Option<String> {
@@ -225,19 +316,38 @@ fn command() -> Command {
         .global(true)
         .action(ArgAction::SetTrue)
         .help("Allow plain http to a host that is not loopback (sends the token in clear text)");
+    let seconds = |name: &'static str, help: &'static str| {
+        Arg::new(name)
+            .long(name)
+            .value_name("SECS")
+            .global(true)
+            .value_parser(parse_seconds)
+            .requires("wait")
+            .help(help)
+    };
+    let wait = Arg::new("wait")
+        .long("wait")
+        .global(true)
+        .action(ArgAction::SetTrue)
+        .help("Poll until the task ends: exit 0 on success, 5 on failure (data still printed), 6 on timeout");
     Command::new("taskapi")
         .about("Query Feishu/Lark and DingTalk task status from a shell")
         .after_help(
             "Tokens: FEISHU_APP_ID + FEISHU_APP_SECRET or DINGTALK_APP_KEY + DINGTALK_APP_SECRET select\n\
              managed tokens (fetched, cached, refreshed); otherwise FEISHU_ACCESS_TOKEN or\n\
              DINGTALK_ACCESS_TOKEN. RUST_LOG=taskapi=debug traces calls on stderr (never secrets).\n\
-             Exit codes: 0 success, 2 usage, 3 API error, 4 transport or undecodable reply.",
+             Exit codes: 0 success, 2 usage, 3 API error, 4 transport or undecodable reply,\n\
+             5 task failed (--wait), 6 still running at --max-wait.",
         )
         .subcommand_required(true)
         .arg(base_url)
         .arg(max_attempts)
         .arg(timeout)
         .arg(allow_insecure_http)
+        .arg(wait)
+        .arg(seconds("min-delay", "With --wait: shortest delay between polls (spec default)"))
+        .arg(seconds("max-delay", "With --wait: longest delay between polls (spec default)"))
+        .arg(seconds("max-wait", "With --wait: give up after this long (spec default)"))
         .subcommands(commands::commands())
 }
 
@@ -266,6 +376,10 @@ pub async fn run(args: Vec<OsString>, env: &dyn Fn(&str) -> Option<String>) -> O
     let Some((name, args)) = matches.subcommand() else {
         return Outcome::usage("no command given");
     };
+    let wait = matches.get_flag("wait");
+    if wait && !commands::WAITABLE.contains(&name) {
+        return Outcome::usage(format!("`{name}` has no waiter in its spec: drop --wait"));
+    }
     let call = Call {
         args,
         options: ClientOptions {
@@ -273,6 +387,12 @@ pub async fn run(args: Vec<OsString>, env: &dyn Fn(&str) -> Option<String>) -> O
             max_attempts: matches.get_one::<u32>("max-attempts").copied(),
             timeout: matches.get_one::<Duration>("timeout").copied(),
             allow_insecure_http: matches.get_flag("allow-insecure-http"),
+        },
+        wait: WaitOptions {
+            wait,
+            min_delay: matches.get_one::<Duration>("min-delay").copied(),
+            max_delay: matches.get_one::<Duration>("max-delay").copied(),
+            max_wait: matches.get_one::<Duration>("max-wait").copied(),
         },
         env,
     };

@@ -9,6 +9,7 @@ use quote::quote;
 pub(super) fn emit(model: &Model) -> TokenStream {
     let mut commands = Vec::new();
     let mut arms = Vec::new();
+    let mut waitable: Vec<String> = Vec::new();
     for p in &model.providers {
         let module = ident(&p.key);
         let client = ident(&p.client);
@@ -71,6 +72,15 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             } else {
                 quote!(let request)
             };
+            // The driver refuses --wait for endpoints not in WAITABLE before dispatching.
+            let wait = e.waiter.as_ref().map(|_| {
+                waitable.push(id.clone());
+                quote! {
+                    if call.waiting() {
+                        return call.wait(request.wait()).await;
+                    }
+                }
+            });
             arms.push(quote! {
                 #id => {
                     let client = match call.#client_fn::<crate::#module::#client>() {
@@ -79,6 +89,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
                     };
                     #request_binding = client.#operation(#(#required),*);
                     #(#optional)*
+                    #wait
                     Outcome::of(request.send().await)
                 }
             });
@@ -89,6 +100,9 @@ pub(super) fn emit(model: &Model) -> TokenStream {
 
         use crate::cli::{Call, Outcome};
         use clap::{Arg, Command};
+
+        /// The endpoints whose spec declares a waiter (`--wait` works for these).
+        pub(crate) const WAITABLE: &[&str] = &[#(#waitable),*];
 
         /// One subcommand per endpoint, flags named after the wire names in kebab-case.
         pub(crate) fn commands() -> Vec<Command> {

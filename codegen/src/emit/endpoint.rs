@@ -1,6 +1,6 @@
 //! An endpoint module: the request builder, the reply types and the error enum.
 
-use super::{code_literal, docs, ident, module_docs, paragraphs, types};
+use super::{code_literal, docs, ident, module_docs, paragraphs, types, waiter};
 use crate::model::{Endpoint, ErrorCase, Param, PathPart, Provider, ScalarType};
 use crate::spec::{CodeType, ParamIn};
 
@@ -39,6 +39,25 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
     let client = ident(&p.client);
     let common = ident(&p.common_error_enum);
     let access_token = takes_user_token(e).then(|| quote!(AccessToken,));
+    let waiter = e.waiter.as_ref().map(|w| {
+        let required: Vec<&Param> = e.params.iter().filter(|p| p.required).collect();
+        let args: Vec<TokenStream> = required
+            .iter()
+            .map(|param| {
+                let name = ident(&param.ident);
+                let (arg_ty, _) = param_type(param.ty);
+                quote!(#name: #arg_ty)
+            })
+            .collect();
+        let names: Vec<Ident> = required.iter().map(|param| ident(&param.ident)).collect();
+        waiter::emit(p, e, w, &args, &names)
+    });
+    let waiter_imports = e.waiter.as_ref().map(|_| {
+        quote! {
+            use crate::runtime::{BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter};
+            use std::time::Duration;
+        }
+    });
 
     quote! {
         #module_doc
@@ -46,6 +65,7 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
         use super::{#client, #common};
         use crate::runtime::{#access_token ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode, Failure, InvalidRequest, PathPart, TokenError, TransportError};
         use std::fmt;
+        #waiter_imports
 
         #info_doc
         pub static #info_static: EndpointInfo = EndpointInfo {
@@ -60,6 +80,7 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
         #client_method
         #(#types)*
         #error
+        #waiter
     }
 }
 

@@ -5,6 +5,7 @@ mod cli;
 mod endpoint;
 mod provider;
 mod types;
+mod waiter;
 
 use crate::model::{Code, Model};
 use proc_macro2::{Literal, TokenStream};

@@ -6,6 +6,14 @@
 use crate::cli::{Call, Outcome};
 use clap::{Arg, Command};
 
+/// The endpoints whose spec declares a waiter (`--wait` works for these).
+pub(crate) const WAITABLE: &[&str] = &[
+    "dingtalk.doc.task_info.get",
+    "feishu.drive.export_task.get",
+    "feishu.drive.file.task_check",
+    "feishu.drive.import_task.get",
+    "feishu.vc.export.get",
+];
 /// One subcommand per endpoint, flags named after the wire names in kebab-case.
 pub(crate) fn commands() -> Vec<Command> {
     vec![
@@ -49,6 +57,9 @@ pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
             };
             let request = client
                 .get_task_info(call.value::<String>("taskId").unwrap_or_default());
+            if call.waiting() {
+                return call.wait(request.wait()).await;
+            }
             Outcome::of(request.send().await)
         }
         "feishu.drive.export_task.get" => {
@@ -61,6 +72,9 @@ pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
                     call.value::<String>("ticket").unwrap_or_default(),
                     call.value::<String>("token").unwrap_or_default(),
                 );
+            if call.waiting() {
+                return call.wait(request.wait()).await;
+            }
             Outcome::of(request.send().await)
         }
         "feishu.drive.file.task_check" => {
@@ -70,6 +84,9 @@ pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
             };
             let request = client
                 .check_folder_task(call.value::<String>("task_id").unwrap_or_default());
+            if call.waiting() {
+                return call.wait(request.wait()).await;
+            }
             Outcome::of(request.send().await)
         }
         "feishu.drive.import_task.get" => {
@@ -79,6 +96,9 @@ pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
             };
             let request = client
                 .get_import_task(call.value::<String>("ticket").unwrap_or_default());
+            if call.waiting() {
+                return call.wait(request.wait()).await;
+            }
             Outcome::of(request.send().await)
         }
         "feishu.vc.export.get" => {
@@ -88,6 +108,9 @@ pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
             };
             let request = client
                 .get_meeting_export(call.value::<String>("task_id").unwrap_or_default());
+            if call.waiting() {
+                return call.wait(request.wait()).await;
+            }
             Outcome::of(request.send().await)
         }
         other => Outcome::unknown_command(other),

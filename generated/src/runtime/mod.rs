@@ -9,6 +9,7 @@ mod http;
 mod retry;
 mod token;
 mod url;
+mod waiter;
 
 pub use auth::{
     AppCredentials, BoxFuture, DEFAULT_REFRESH_MARGIN, ManagedToken, StaticToken, TokenApi,
@@ -25,3 +26,7 @@ pub use error::{
 pub use retry::RetryPolicy;
 pub use token::AccessToken;
 pub use url::PathPart;
+pub use waiter::{
+    Clock, GROWTH, Observation, Pollable, Progress, TokioClock, WaitDefaults, WaitError,
+    WaitOutcome, WaitResult, WaitState, Waiter,
+};

@@ -20,6 +20,8 @@ use crate::runtime::{
 };
 
 use std::fmt;
+use crate::runtime::{BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter};
+use std::time::Duration;
 
 /// Identity of this endpoint: `GET /v2.0/doc/task/info/{taskId}`.
 pub static GET_TASK_INFO: EndpointInfo = EndpointInfo {
@@ -301,3 +303,61 @@ impl fmt::Display for GetTaskInfoError {
 }
 
 impl std::error::Error for GetTaskInfoError {}
+/// The waiting defaults from this endpoint's spec.
+pub const GET_TASK_INFO_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
+    min_delay: Duration::from_millis(2000u64),
+    max_delay: Duration::from_millis(30000u64),
+    max_wait: Duration::from_millis(600000u64),
+};
+
+impl DingTalkClient {
+    /// Waits for the task `dingtalk.doc.task_info.get` reports on to end: polls `GET /v2.0/doc/task/info/{taskId}` until its status is terminal.
+    ///
+    /// `status` 1 is success, -1, 0 pending, 2, 3, 4 failure; a value no table lists is a failure.
+    ///
+    /// Defaults: first delay 2s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
+    ///
+    /// Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.
+    pub fn wait_copy_task(
+        &self,
+        task_id: impl Into<String>,
+    ) -> Waiter<'_, GetTaskInfoRequest<'_>> {
+        self.get_task_info(task_id).wait()
+    }
+}
+
+impl<'c> GetTaskInfoRequest<'c> {
+    /// Polls this request until its task ends (see [`DingTalkClient::wait_copy_task`]).
+    pub fn wait(self) -> Waiter<'c, Self> {
+        Waiter::new(self, GET_TASK_INFO_WAIT_DEFAULTS)
+    }
+}
+
+impl Pollable for GetTaskInfoRequest<'_> {
+    type Data = TaskInfo;
+    type Status = TaskStatus;
+    type Error = GetTaskInfoError;
+    fn poll(&self) -> BoxFuture<'_, Result<TaskInfo, GetTaskInfoError>> {
+        Box::pin(self.clone().send())
+    }
+
+    fn observe(data: &TaskInfo) -> Observation<TaskStatus> {
+        let status = data.status.as_ref().copied();
+        let state = match &status {
+            None => WaitState::Pending,
+            Some(TaskStatus::Succeeded) => WaitState::Succeeded,
+            Some(TaskStatus::Waiting | TaskStatus::Running) => WaitState::Pending,
+            Some(
+                TaskStatus::PartlyFailed | TaskStatus::AllFailed | TaskStatus::Failed,
+            ) => WaitState::Failed,
+            Some(TaskStatus::Unknown(_)) => WaitState::Failed,
+        };
+        Observation {
+            status,
+            state,
+            message: None,
+            done: data.succ_count.as_ref().copied(),
+            total: data.total_count.as_ref().copied(),
+        }
+    }
+}

@@ -22,6 +22,8 @@ use crate::runtime::{
 };
 
 use std::fmt;
+use crate::runtime::{BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter};
+use std::time::Duration;
 
 /// Identity of this endpoint: `GET /open-apis/drive/v1/files/task_check`.
 pub static CHECK_FOLDER_TASK: EndpointInfo = EndpointInfo {
@@ -285,3 +287,59 @@ impl fmt::Display for CheckFolderTaskError {
 }
 
 impl std::error::Error for CheckFolderTaskError {}
+/// The waiting defaults from this endpoint's spec.
+pub const CHECK_FOLDER_TASK_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
+    min_delay: Duration::from_millis(2000u64),
+    max_delay: Duration::from_millis(30000u64),
+    max_wait: Duration::from_millis(600000u64),
+};
+
+impl FeishuClient {
+    /// Waits for the task `feishu.drive.file.task_check` reports on to end: polls `GET /open-apis/drive/v1/files/task_check` until its status is terminal.
+    ///
+    /// `status` success is success, process pending, fail, failed failure; a value no table lists is pending.
+    ///
+    /// Defaults: first delay 2s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
+    ///
+    /// Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.
+    pub fn wait_folder_task(
+        &self,
+        task_id: impl Into<String>,
+    ) -> Waiter<'_, CheckFolderTaskRequest<'_>> {
+        self.check_folder_task(task_id).wait()
+    }
+}
+
+impl<'c> CheckFolderTaskRequest<'c> {
+    /// Polls this request until its task ends (see [`FeishuClient::wait_folder_task`]).
+    pub fn wait(self) -> Waiter<'c, Self> {
+        Waiter::new(self, CHECK_FOLDER_TASK_WAIT_DEFAULTS)
+    }
+}
+
+impl Pollable for CheckFolderTaskRequest<'_> {
+    type Data = FolderTaskData;
+    type Status = FolderTaskStatus;
+    type Error = CheckFolderTaskError;
+    fn poll(&self) -> BoxFuture<'_, Result<FolderTaskData, CheckFolderTaskError>> {
+        Box::pin(self.clone().send())
+    }
+
+    fn observe(data: &FolderTaskData) -> Observation<FolderTaskStatus> {
+        let status = Some(data.status.clone());
+        let state = match &status {
+            None => WaitState::Pending,
+            Some(FolderTaskStatus::Success) => WaitState::Succeeded,
+            Some(FolderTaskStatus::Process) => WaitState::Pending,
+            Some(FolderTaskStatus::Fail | FolderTaskStatus::Failed) => WaitState::Failed,
+            Some(FolderTaskStatus::Unknown(_)) => WaitState::Pending,
+        };
+        Observation {
+            status,
+            state,
+            message: None,
+            done: None,
+            total: None,
+        }
+    }
+}

@@ -21,6 +21,8 @@ use crate::runtime::{
 };
 
 use std::fmt;
+use crate::runtime::{BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter};
+use std::time::Duration;
 
 /// Identity of this endpoint: `GET /open-apis/drive/v1/export_tasks/{ticket}`.
 pub static GET_EXPORT_TASK: EndpointInfo = EndpointInfo {
@@ -383,3 +385,77 @@ impl fmt::Display for GetExportTaskError {
 }
 
 impl std::error::Error for GetExportTaskError {}
+/// The waiting defaults from this endpoint's spec.
+pub const GET_EXPORT_TASK_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
+    min_delay: Duration::from_millis(2000u64),
+    max_delay: Duration::from_millis(30000u64),
+    max_wait: Duration::from_millis(600000u64),
+};
+
+impl FeishuClient {
+    /// Waits for the task `feishu.drive.export_task.get` reports on to end: polls `GET /open-apis/drive/v1/export_tasks/{ticket}` until its status is terminal.
+    ///
+    /// `result.job_status` 0 is success, 1, 2 pending, 3, 107, 108, 109, 110, 111, 122, 123, 6000 failure; a value no table lists is a failure. A success counts only once `result.file_token` is non-empty.
+    ///
+    /// Defaults: first delay 2s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
+    ///
+    /// Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.
+    pub fn wait_export_task(
+        &self,
+        ticket: impl Into<String>,
+        token: impl Into<String>,
+    ) -> Waiter<'_, GetExportTaskRequest<'_>> {
+        self.get_export_task(ticket, token).wait()
+    }
+}
+
+impl<'c> GetExportTaskRequest<'c> {
+    /// Polls this request until its task ends (see [`FeishuClient::wait_export_task`]).
+    pub fn wait(self) -> Waiter<'c, Self> {
+        Waiter::new(self, GET_EXPORT_TASK_WAIT_DEFAULTS)
+    }
+}
+
+impl Pollable for GetExportTaskRequest<'_> {
+    type Data = ExportTaskData;
+    type Status = ExportJobStatus;
+    type Error = GetExportTaskError;
+    fn poll(&self) -> BoxFuture<'_, Result<ExportTaskData, GetExportTaskError>> {
+        Box::pin(self.clone().send())
+    }
+
+    fn observe(data: &ExportTaskData) -> Observation<ExportJobStatus> {
+        let status = data.result.job_status.as_ref().copied();
+        let state = match &status {
+            None => WaitState::Pending,
+            Some(
+                ExportJobStatus::Success,
+            ) if data.result.file_token.as_ref().is_some_and(|v| !v.is_empty()) => {
+                WaitState::Succeeded
+            }
+            Some(ExportJobStatus::Success) => WaitState::Pending,
+            Some(ExportJobStatus::Initialising | ExportJobStatus::Processing) => {
+                WaitState::Pending
+            }
+            Some(
+                ExportJobStatus::InternalError
+                | ExportJobStatus::DocumentTooLarge
+                | ExportJobStatus::ProcessingTimedOut
+                | ExportJobStatus::NoPermissionOnSomeBlocks
+                | ExportJobStatus::NoPermission
+                | ExportJobStatus::DocumentDeleted
+                | ExportJobStatus::ForbiddenWhileCopying
+                | ExportJobStatus::DocumentNotFound
+                | ExportJobStatus::TooManyImages,
+            ) => WaitState::Failed,
+            Some(ExportJobStatus::Unknown(_)) => WaitState::Failed,
+        };
+        Observation {
+            status,
+            state,
+            message: data.result.job_error_msg.as_ref().cloned(),
+            done: None,
+            total: None,
+        }
+    }
+}

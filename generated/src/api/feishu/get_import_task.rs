@@ -23,6 +23,8 @@ use crate::runtime::{
 };
 
 use std::fmt;
+use crate::runtime::{BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter};
+use std::time::Duration;
 
 /// Identity of this endpoint: `GET /open-apis/drive/v1/import_tasks/{ticket}`.
 pub static GET_IMPORT_TASK: EndpointInfo = EndpointInfo {
@@ -624,3 +626,94 @@ impl fmt::Display for GetImportTaskError {
 }
 
 impl std::error::Error for GetImportTaskError {}
+/// The waiting defaults from this endpoint's spec.
+pub const GET_IMPORT_TASK_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
+    min_delay: Duration::from_millis(2000u64),
+    max_delay: Duration::from_millis(30000u64),
+    max_wait: Duration::from_millis(600000u64),
+};
+
+impl FeishuClient {
+    /// Waits for the task `feishu.drive.import_task.get` reports on to end: polls `GET /open-apis/drive/v1/import_tasks/{ticket}` until its status is terminal.
+    ///
+    /// `result.job_status` 0 is success, 1, 2 pending, 3, 100, 101, 102, 103, 104, 105, 106, 108, 109, 110, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 129, 5000, 7000, 7001, 7002 failure; a value no table lists is a failure. A success counts only once `result.token` is non-empty.
+    ///
+    /// Defaults: first delay 2s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
+    ///
+    /// Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.
+    pub fn wait_import_task(
+        &self,
+        ticket: impl Into<String>,
+    ) -> Waiter<'_, GetImportTaskRequest<'_>> {
+        self.get_import_task(ticket).wait()
+    }
+}
+
+impl<'c> GetImportTaskRequest<'c> {
+    /// Polls this request until its task ends (see [`FeishuClient::wait_import_task`]).
+    pub fn wait(self) -> Waiter<'c, Self> {
+        Waiter::new(self, GET_IMPORT_TASK_WAIT_DEFAULTS)
+    }
+}
+
+impl Pollable for GetImportTaskRequest<'_> {
+    type Data = ImportTaskData;
+    type Status = ImportJobStatus;
+    type Error = GetImportTaskError;
+    fn poll(&self) -> BoxFuture<'_, Result<ImportTaskData, GetImportTaskError>> {
+        Box::pin(self.clone().send())
+    }
+
+    fn observe(data: &ImportTaskData) -> Observation<ImportJobStatus> {
+        let status = data.result.job_status.as_ref().copied();
+        let state = match &status {
+            None => WaitState::Pending,
+            Some(
+                ImportJobStatus::Success,
+            ) if data.result.token.as_ref().is_some_and(|v| !v.is_empty()) => {
+                WaitState::Succeeded
+            }
+            Some(ImportJobStatus::Success) => WaitState::Pending,
+            Some(ImportJobStatus::Initialising | ImportJobStatus::Processing) => {
+                WaitState::Pending
+            }
+            Some(
+                ImportJobStatus::InternalError
+                | ImportJobStatus::FileEncrypted
+                | ImportJobStatus::InternalError101
+                | ImportJobStatus::InternalError102
+                | ImportJobStatus::InternalError103
+                | ImportJobStatus::TenantStorageFull
+                | ImportJobStatus::TooManyFolderNodes
+                | ImportJobStatus::InternalError106
+                | ImportJobStatus::ProcessingTimedOut
+                | ImportJobStatus::InternalError109
+                | ImportJobStatus::NoPermission
+                | ImportJobStatus::FormatUnsupported
+                | ImportJobStatus::OfficeFormatUnsupported
+                | ImportJobStatus::InternalError114
+                | ImportJobStatus::FileTooLarge
+                | ImportJobStatus::NoPermissionOnTargetFolder
+                | ImportJobStatus::TargetFolderDeleted
+                | ImportJobStatus::ExtensionMismatch
+                | ImportJobStatus::TargetFolderNotFound
+                | ImportJobStatus::FileTypeMismatch
+                | ImportJobStatus::UploadedFileExpired
+                | ImportJobStatus::ForbiddenWhileCopying
+                | ImportJobStatus::FileCorrupted
+                | ImportJobStatus::InternalError5000
+                | ImportJobStatus::TooManyDocxBlocks
+                | ImportJobStatus::DocxBlocksNestedTooDeep
+                | ImportJobStatus::DocxBlockTooLarge,
+            ) => WaitState::Failed,
+            Some(ImportJobStatus::Unknown(_)) => WaitState::Failed,
+        };
+        Observation {
+            status,
+            state,
+            message: data.result.job_error_msg.as_ref().cloned(),
+            done: None,
+            total: None,
+        }
+    }
+}

@@ -21,6 +21,8 @@ use crate::runtime::{
 };
 
 use std::fmt;
+use crate::runtime::{BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter};
+use std::time::Duration;
 
 /// Identity of this endpoint: `GET /open-apis/vc/v1/exports/{task_id}`.
 pub static GET_MEETING_EXPORT: EndpointInfo = EndpointInfo {
@@ -321,3 +323,59 @@ impl fmt::Display for GetMeetingExportError {
 }
 
 impl std::error::Error for GetMeetingExportError {}
+/// The waiting defaults from this endpoint's spec.
+pub const GET_MEETING_EXPORT_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
+    min_delay: Duration::from_millis(2000u64),
+    max_delay: Duration::from_millis(30000u64),
+    max_wait: Duration::from_millis(600000u64),
+};
+
+impl FeishuClient {
+    /// Waits for the task `feishu.vc.export.get` reports on to end: polls `GET /open-apis/vc/v1/exports/{task_id}` until its status is terminal.
+    ///
+    /// `status` 3 is success, 1 pending, 2 failure; a value no table lists is a failure.
+    ///
+    /// Defaults: first delay 2s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
+    ///
+    /// Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.
+    pub fn wait_meeting_export(
+        &self,
+        task_id: impl Into<String>,
+    ) -> Waiter<'_, GetMeetingExportRequest<'_>> {
+        self.get_meeting_export(task_id).wait()
+    }
+}
+
+impl<'c> GetMeetingExportRequest<'c> {
+    /// Polls this request until its task ends (see [`FeishuClient::wait_meeting_export`]).
+    pub fn wait(self) -> Waiter<'c, Self> {
+        Waiter::new(self, GET_MEETING_EXPORT_WAIT_DEFAULTS)
+    }
+}
+
+impl Pollable for GetMeetingExportRequest<'_> {
+    type Data = MeetingExportData;
+    type Status = MeetingExportStatus;
+    type Error = GetMeetingExportError;
+    fn poll(&self) -> BoxFuture<'_, Result<MeetingExportData, GetMeetingExportError>> {
+        Box::pin(self.clone().send())
+    }
+
+    fn observe(data: &MeetingExportData) -> Observation<MeetingExportStatus> {
+        let status = Some(data.status);
+        let state = match &status {
+            None => WaitState::Pending,
+            Some(MeetingExportStatus::Done) => WaitState::Succeeded,
+            Some(MeetingExportStatus::InProgress) => WaitState::Pending,
+            Some(MeetingExportStatus::Failed) => WaitState::Failed,
+            Some(MeetingExportStatus::Unknown(_)) => WaitState::Failed,
+        };
+        Observation {
+            status,
+            state,
+            message: data.fail_msg.as_ref().cloned(),
+            done: None,
+            total: None,
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! An endpoint's waiter: `client.wait_*()`, `request.wait()`, and the `Pollable` impl whose
+//! `observe` applies the spec's status rules.
+
+use super::{docs, ident, paragraphs};
+use crate::model::{Endpoint, PathStep, Provider, Waiter};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+pub(super) fn emit(
+    p: &Provider,
+    e: &Endpoint,
+    w: &Waiter,
+    args: &[TokenStream],
+    arg_names: &[Ident],
+) -> TokenStream {
+    let client = ident(&p.client);
+    let operation = ident(&e.operation);
+    let name = ident(&w.name);
+    let request = format_ident!("{}Request", e.type_prefix);
+    let error = format_ident!("{}Error", e.type_prefix);
+    let data = ident(&e.response);
+    let status = ident(&w.status_enum);
+    let defaults = format_ident!("{}_WAIT_DEFAULTS", e.operation.to_uppercase());
+    let millis = |secs: f64| (secs * 1000.0).round() as u64;
+    let (min_delay, max_delay, max_wait) =
+        (millis(w.min_delay), millis(w.max_delay), millis(w.max_wait));
+    let method_doc = docs(&paragraphs([
+        format!("Waits for the task `{}` reports on to end: polls `{} {}` until its status is terminal.", e.id, e.method.as_str(), e.path_template).as_str(),
+        &w.rules,
+        &format!(
+            "Defaults: first delay {}s, growing with the time waited up to {}s, giving up after {}s. \
+             Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], \
+             [`Waiter::on_progress`], then `.await`.",
+            w.min_delay, w.max_delay, w.max_wait
+        ),
+        "Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.",
+    ]));
+    let wait_doc = docs(&format!(
+        "Polls this request until its task ends (see [`{}::{}`]).",
+        p.client, w.name
+    ));
+    // Integer status enums are `Copy`, string ones are not.
+    let status_expr = access(
+        &w.status,
+        if w.status_is_integer {
+            Finish::Copied
+        } else {
+            Finish::Cloned
+        },
+    );
+    let message = w
+        .message
+        .as_ref()
+        .map_or(quote!(None), |m| access(m, Finish::Cloned));
+    let (done, total) = match &w.progress {
+        Some((done, total)) => (access(done, Finish::Copied), access(total, Finish::Copied)),
+        None => (quote!(None), quote!(None)),
+    };
+    let success: Vec<Ident> = w.success.iter().map(|v| ident(v)).collect();
+    let pending: Vec<Ident> = w.pending.iter().map(|v| ident(v)).collect();
+    let failure: Vec<Ident> = w.failure.iter().map(|v| ident(v)).collect();
+    let success_arm = match &w.ready_when_set {
+        Some(ready) => {
+            let ready = access(ready, Finish::NonEmpty);
+            quote! {
+                // Terminal, but not usable until the readiness field is filled in.
+                Some(#(#status::#success)|*) if #ready => WaitState::Succeeded,
+                Some(#(#status::#success)|*) => WaitState::Pending,
+            }
+        }
+        None => quote!(Some(#(#status::#success)|*) => WaitState::Succeeded,),
+    };
+    let pending_arm =
+        (!pending.is_empty()).then(|| quote!(Some(#(#status::#pending)|*) => WaitState::Pending,));
+    let failure_arm =
+        (!failure.is_empty()).then(|| quote!(Some(#(#status::#failure)|*) => WaitState::Failed,));
+    let unknown = if w.unknown_is_failure {
+        quote!(WaitState::Failed)
+    } else {
+        quote!(WaitState::Pending)
+    };
+    quote! {
+        /// The waiting defaults from this endpoint's spec.
+        pub const #defaults: WaitDefaults = WaitDefaults {
+            min_delay: Duration::from_millis(#min_delay),
+            max_delay: Duration::from_millis(#max_delay),
+            max_wait: Duration::from_millis(#max_wait),
+        };
+
+        impl #client {
+            #method_doc
+            pub fn #name(&self, #(#args),*) -> Waiter<'_, #request<'_>> {
+                self.#operation(#(#arg_names),*).wait()
+            }
+        }
+
+        impl<'c> #request<'c> {
+            #wait_doc
+            pub fn wait(self) -> Waiter<'c, Self> {
+                Waiter::new(self, #defaults)
+            }
+        }
+
+        impl Pollable for #request<'_> {
+            type Data = #data;
+            type Status = #status;
+            type Error = #error;
+
+            fn poll(&self) -> BoxFuture<'_, Result<#data, #error>> {
+                Box::pin(self.clone().send())
+            }
+
+            fn observe(data: &#data) -> Observation<#status> {
+                let status = #status_expr;
+                // A reply without a status says nothing yet: keep waiting.
+                let state = match &status {
+                    None => WaitState::Pending,
+                    #success_arm
+                    #pending_arm
+                    #failure_arm
+                    Some(#status::Unknown(_)) => #unknown,
+                };
+                Observation {
+                    status,
+                    state,
+                    message: #message,
+                    done: #done,
+                    total: #total,
+                }
+            }
+        }
+    }
+}
+
+/// What to do with the value at the end of a path.
+#[derive(Clone, Copy)]
+enum Finish {
+    /// `Option<T>`, cloned.
+    Cloned,
+    /// `Option<T>`, copied.
+    Copied,
+    /// `bool`: present and non-empty.
+    NonEmpty,
+}
+
+/// An expression reading `data.a.b` through optional fields (`as_ref`/`and_then`), so that
+/// a missing field reads as `None` instead of failing.
+fn access(path: &[PathStep], finish: Finish) -> TokenStream {
+    let mut expr = quote!(data);
+    let mut optional = false;
+    for step in path {
+        let field = ident(&step.ident);
+        expr = match (optional, step.required) {
+            (false, true) => quote!(#expr.#field),
+            (false, false) => {
+                optional = true;
+                quote!(#expr.#field.as_ref())
+            }
+            (true, true) => quote!(#expr.map(|v| &v.#field)),
+            (true, false) => quote!(#expr.and_then(|v| v.#field.as_ref())),
+        };
+    }
+    match (optional, finish) {
+        (true, Finish::Cloned) => quote!(#expr.cloned()),
+        (true, Finish::Copied) => quote!(#expr.copied()),
+        (true, Finish::NonEmpty) => quote!(#expr.is_some_and(|v| !v.is_empty())),
+        (false, Finish::Cloned) => quote!(Some(#expr.clone())),
+        (false, Finish::Copied) => quote!(Some(#expr)),
+        (false, Finish::NonEmpty) => quote!(!#expr.is_empty()),
+    }
+}

@@ -1,0 +1,338 @@
+//! Waiting for a task to end: poll an endpoint until its status is terminal, with delays
+//! that grow with the time waited, within bounds, and the last poll at the deadline.
+//!
+//! The delay before the next poll is `min_delay + GROWTH × time waited so far`, capped at
+//! `max_delay`, jittered downward. A task that ends is therefore noticed at most
+//! `GROWTH × its length + min_delay` later, while long tasks are polled ever more rarely
+//! (fewer polls than a fixed interval once a task runs for a minute or so).
+
+use super::auth::BoxFuture;
+use super::error::EndpointError;
+use std::fmt;
+use std::future::IntoFuture;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The share of the time waited so far that the next delay may add (see the module docs).
+pub const GROWTH: f64 = 0.2;
+
+/// Where a status leaves the wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitState {
+    /// Not finished (or finished but not ready yet, e.g. no file token).
+    Pending,
+    /// Finished and usable.
+    Succeeded,
+    /// Finished without success.
+    Failed,
+}
+
+/// What one reply says about the task, as the endpoint's spec reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation<S> {
+    /// The status field; `None` when the reply did not carry one (treated as pending).
+    pub status: Option<S>,
+    /// What the status (and readiness rule) means.
+    pub state: WaitState,
+    /// The reply's failure message, when the spec names one.
+    pub message: Option<String>,
+    /// Items done, when the spec names a progress counter (DingTalk `succCount`).
+    pub done: Option<i64>,
+    /// Items in all (DingTalk `totalCount`).
+    pub total: Option<i64>,
+}
+
+/// A request that can be polled: implemented by the generated request types of endpoints
+/// whose spec declares a `waiter`.
+pub trait Pollable: Clone + Send + Sync {
+    /// The decoded reply.
+    type Data: Send;
+    /// The status enum.
+    type Status: Clone + PartialEq + fmt::Debug + Send + Sync;
+    /// The endpoint's error.
+    type Error: EndpointError;
+    /// Sends the request once (with the client's retries).
+    fn poll(&self) -> BoxFuture<'_, Result<Self::Data, Self::Error>>;
+    /// Reads the task's state out of a reply, by the spec's rules.
+    fn observe(data: &Self::Data) -> Observation<Self::Status>;
+}
+
+/// Per-endpoint defaults from its spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitDefaults {
+    /// Shortest delay between polls (kept within the endpoint's rate limit).
+    pub min_delay: Duration,
+    /// Longest delay between polls.
+    pub max_delay: Duration,
+    /// Give up after this long.
+    pub max_wait: Duration,
+}
+
+/// How a wait ended, when the task ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WaitOutcome<T, S> {
+    /// The task succeeded; the final reply.
+    Succeeded(T),
+    /// The task ended without success.
+    Failed {
+        /// The terminal status (an `Unknown` value when the spec treats unlisted values as
+        /// failures).
+        status: Option<S>,
+        /// The reply's failure message, if any.
+        message: Option<String>,
+        /// The final reply.
+        data: T,
+    },
+}
+
+/// What awaiting a [`Waiter`] gives.
+pub type WaitResult<P> = Result<
+    WaitOutcome<<P as Pollable>::Data, <P as Pollable>::Status>,
+    WaitError<<P as Pollable>::Error>,
+>;
+
+/// Why a wait ended without the task ending.
+#[derive(Debug)]
+pub enum WaitError<E> {
+    /// A call failed with an error that retrying cannot fix (not found, no permission,
+    /// a wrong secret). Transient failures do not end a wait.
+    Call(E),
+    /// The task was still running when the maximum wait ran out.
+    TimedOut {
+        /// Time waited.
+        elapsed: Duration,
+        /// Requests sent to the status endpoint (a poll's own retries not counted).
+        polls: u32,
+        /// The last transient failure, if the last poll failed.
+        last_error: Option<E>,
+    },
+}
+
+impl<E: fmt::Display> fmt::Display for WaitError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WaitError::Call(e) => e.fmt(f),
+            WaitError::TimedOut {
+                elapsed,
+                polls,
+                last_error,
+            } => {
+                write!(
+                    f,
+                    "the task did not end within {:.1}s ({polls} polls)",
+                    elapsed.as_secs_f64()
+                )?;
+                if let Some(e) = last_error {
+                    write!(f, "; last poll failed: {e}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for WaitError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WaitError::Call(e) => Some(e),
+            WaitError::TimedOut { last_error, .. } => last_error.as_ref().map(|e| e as _),
+        }
+    }
+}
+
+/// What the waiter has seen so far, reported when the status or progress changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress<'a, S> {
+    /// Polls so far.
+    pub polls: u32,
+    /// Time waited so far.
+    pub elapsed: Duration,
+    /// The status now.
+    pub status: Option<&'a S>,
+    /// What it means.
+    pub state: WaitState,
+    /// Items done, if the endpoint counts them.
+    pub done: Option<i64>,
+    /// Items in all, if the endpoint counts them.
+    pub total: Option<i64>,
+}
+
+/// Time as the waiter sees it. The default is tokio's clock; tests inject one whose sleeps
+/// return at once, so hour-long waits run in milliseconds.
+pub trait Clock: Send + Sync {
+    /// Time since some fixed start.
+    fn now(&self) -> Duration;
+    /// Waits `duration`.
+    fn sleep(&self, duration: Duration) -> BoxFuture<'_, ()>;
+}
+
+/// Real time, by tokio.
+#[derive(Debug, Clone, Copy)]
+pub struct TokioClock {
+    start: tokio::time::Instant,
+}
+
+impl Default for TokioClock {
+    fn default() -> Self {
+        TokioClock {
+            start: tokio::time::Instant::now(),
+        }
+    }
+}
+
+impl Clock for TokioClock {
+    fn now(&self) -> Duration {
+        self.start.elapsed()
+    }
+
+    fn sleep(&self, duration: Duration) -> BoxFuture<'_, ()> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+/// What a progress report is about: status, done, total. A report is made when it changes.
+type Seen<S> = (Option<S>, Option<i64>, Option<i64>);
+
+type ProgressFn<'c, S> = Box<dyn FnMut(&Progress<'_, S>) + Send + 'c>;
+
+/// Polls a request until its task ends. Configure it, then `.await` it. Dropping the future
+/// stops the polling.
+pub struct Waiter<'c, P: Pollable> {
+    request: P,
+    min_delay: Duration,
+    max_delay: Duration,
+    max_wait: Duration,
+    on_progress: Option<ProgressFn<'c, P::Status>>,
+    clock: Arc<dyn Clock>,
+}
+
+impl<P: Pollable> fmt::Debug for Waiter<'_, P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Waiter")
+            .field("min_delay", &self.min_delay)
+            .field("max_delay", &self.max_delay)
+            .field("max_wait", &self.max_wait)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'c, P: Pollable + 'c> Waiter<'c, P> {
+    /// A waiter with the endpoint's defaults (used by generated code).
+    pub fn new(request: P, defaults: WaitDefaults) -> Self {
+        Waiter {
+            request,
+            min_delay: defaults.min_delay,
+            max_delay: defaults.max_delay,
+            max_wait: defaults.max_wait,
+            on_progress: None,
+            clock: Arc::new(TokioClock::default()),
+        }
+    }
+
+    /// Shortest delay between polls. Going below the spec's default may break the
+    /// endpoint's rate limit.
+    pub fn min_delay(mut self, delay: Duration) -> Self {
+        self.min_delay = delay;
+        self
+    }
+
+    /// Longest delay between polls.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// Give up after this long; the last poll is made at this deadline.
+    pub fn max_wait(mut self, wait: Duration) -> Self {
+        self.max_wait = wait;
+        self
+    }
+
+    /// Called with the first observation and whenever the status or progress changes.
+    pub fn on_progress(mut self, report: impl FnMut(&Progress<'_, P::Status>) + Send + 'c) -> Self {
+        self.on_progress = Some(Box::new(report));
+        self
+    }
+
+    /// Replaces the clock (for tests and simulations).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The delay after waiting `elapsed`: `min + GROWTH × elapsed`, at most `max`, jittered
+    /// down by up to a fifth but never below `min`.
+    fn delay(&self, elapsed: Duration) -> Duration {
+        let max = self.max_delay.max(self.min_delay);
+        let ceiling = (self.min_delay + elapsed.mul_f64(GROWTH)).min(max);
+        let floor = ceiling.mul_f64(0.8).max(self.min_delay);
+        floor + (ceiling.saturating_sub(floor)).mul_f64(fastrand::f64())
+    }
+
+    /// Polls until the task ends, a call fails for good, or the maximum wait runs out.
+    pub async fn run(mut self) -> WaitResult<P> {
+        let start = self.clock.now();
+        let mut polls = 0;
+        let mut last_seen: Option<Seen<P::Status>> = None;
+        loop {
+            polls += 1;
+            let elapsed = self.clock.now().saturating_sub(start);
+            let mut last_error = None;
+            match self.request.poll().await {
+                Ok(data) => {
+                    let seen = P::observe(&data);
+                    let key = (seen.status.clone(), seen.done, seen.total);
+                    if last_seen.as_ref() != Some(&key) {
+                        tracing::debug!(polls, status = ?seen.status, state = ?seen.state, "task state");
+                        if let Some(report) = self.on_progress.as_mut() {
+                            report(&Progress {
+                                polls,
+                                elapsed,
+                                status: seen.status.as_ref(),
+                                state: seen.state,
+                                done: seen.done,
+                                total: seen.total,
+                            });
+                        }
+                        last_seen = Some(key);
+                    }
+                    match seen.state {
+                        WaitState::Succeeded => return Ok(WaitOutcome::Succeeded(data)),
+                        WaitState::Failed => {
+                            return Ok(WaitOutcome::Failed {
+                                status: seen.status,
+                                message: seen.message,
+                                data,
+                            });
+                        }
+                        WaitState::Pending => {}
+                    }
+                }
+                Err(error) if error.failure().is_retryable() => {
+                    tracing::debug!(polls, error = %error, "poll failed; still waiting");
+                    last_error = Some(error);
+                }
+                Err(error) => return Err(WaitError::Call(error)),
+            }
+            let elapsed = self.clock.now().saturating_sub(start);
+            let Some(remaining) = self.max_wait.checked_sub(elapsed).filter(|r| !r.is_zero())
+            else {
+                return Err(WaitError::TimedOut {
+                    elapsed,
+                    polls,
+                    last_error,
+                });
+            };
+            self.clock.sleep(self.delay(elapsed).min(remaining)).await;
+        }
+    }
+}
+
+impl<'c, P: Pollable + 'c> IntoFuture for Waiter<'c, P> {
+    type Output = WaitResult<P>;
+    type IntoFuture = BoxFuture<'c, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}
