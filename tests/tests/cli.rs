@@ -4,7 +4,10 @@ mod common;
 
 use common::{FEISHU_TOKEN, error_reply, json, serve};
 use std::collections::HashMap;
-use taskapi::cli::{EXIT_API, EXIT_OK, EXIT_TRANSPORT, EXIT_USAGE, Outcome, run};
+use taskapi::cli::{
+    EXIT_API, EXIT_OK, EXIT_TASK_FAILED, EXIT_TRANSPORT, EXIT_USAGE, EXIT_WAIT_TIMEOUT, Outcome,
+    run,
+};
 use taskapi::{dingtalk, feishu};
 use wiremock::{MockServer, ResponseTemplate};
 
@@ -358,4 +361,114 @@ async fn plain_http_to_a_remote_host_is_a_usage_error() {
     let out = cli(&args, FEISHU_ENV).await;
     assert_eq!(out.exit_code, EXIT_USAGE, "{out:?}");
     assert!(out.stderr.contains("plain http"), "{}", out.stderr);
+}
+
+/// Serves `replies` in order, one per request, repeating the last.
+struct Script(Vec<ResponseTemplate>, std::sync::atomic::AtomicUsize);
+
+impl wiremock::Respond for Script {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        let n = self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.0[n.min(self.0.len() - 1)].clone()
+    }
+}
+
+async fn scripted(replies: Vec<ResponseTemplate>) -> MockServer {
+    let server = MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .respond_with(Script(replies, Default::default()))
+        .mount(&server)
+        .await;
+    server
+}
+
+const FAST_WAIT: [&str; 5] = ["--wait", "--min-delay", "0.01", "--max-delay", "0.02"];
+
+fn import(status: i64, token: &str) -> ResponseTemplate {
+    json(
+        200,
+        &format!(
+            r#"{{"code":0,"msg":"success","data":{{"result":{{"job_status":{status},"token":"{token}","job_error_msg":"e{status}"}}}}}}"#
+        ),
+    )
+}
+
+#[tokio::test]
+async fn wait_exits_0_with_the_final_data() {
+    let server = scripted(vec![import(1, ""), import(2, ""), import(0, "Fm7")]).await;
+    let args = [
+        &["feishu.drive.import_task.get", "--ticket", "1"][..],
+        &FAST_WAIT,
+    ]
+    .concat();
+    let out = cli_at(&server, &args, FEISHU_ENV).await;
+    assert_eq!(out.exit_code, EXIT_OK, "{out:?}");
+    let printed: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(printed["result"]["token"], "Fm7");
+    assert_eq!(printed["result"]["job_status"], 0);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn wait_exits_5_on_a_failed_task_and_still_prints_the_data() {
+    let server = scripted(vec![import(2, ""), import(115, "")]).await;
+    let args = [
+        &["feishu.drive.import_task.get", "--ticket", "1"][..],
+        &FAST_WAIT,
+    ]
+    .concat();
+    let out = cli_at(&server, &args, FEISHU_ENV).await;
+    assert_eq!(out.exit_code, EXIT_TASK_FAILED, "{out:?}");
+    let printed: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(printed["result"]["job_status"], 115);
+    assert!(
+        out.stderr.contains("FileTooLarge") && out.stderr.contains("e115"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[tokio::test]
+async fn wait_exits_6_when_the_maximum_wait_runs_out() {
+    let server = scripted(vec![import(2, "")]).await;
+    let args = [
+        &["feishu.drive.import_task.get", "--ticket", "1"][..],
+        &FAST_WAIT,
+        &["--max-wait", "0.2"],
+    ]
+    .concat();
+    let out = cli_at(&server, &args, FEISHU_ENV).await;
+    assert_eq!(out.exit_code, EXIT_WAIT_TIMEOUT, "{out:?}");
+    assert!(out.stdout.is_empty());
+    assert!(out.stderr.contains("did not end within"), "{}", out.stderr);
+}
+
+#[tokio::test]
+async fn wait_keeps_errors_exit_codes_and_delay_flags_need_wait() {
+    let server = scripted(vec![json(
+        404,
+        r#"{"code":"notFound","message":"no task","requestid":"r1"}"#,
+    )])
+    .await;
+    let args = [
+        &["dingtalk.doc.task_info.get", "--task-id", "1"][..],
+        &FAST_WAIT,
+    ]
+    .concat();
+    let out = cli_at(&server, &args, &[("DINGTALK_ACCESS_TOKEN", "dt")]).await;
+    assert_eq!(out.exit_code, EXIT_API, "{out:?}");
+
+    let out = cli_at(
+        &server,
+        &[
+            "dingtalk.doc.task_info.get",
+            "--task-id",
+            "1",
+            "--max-wait",
+            "5",
+        ],
+        &[("DINGTALK_ACCESS_TOKEN", "dt")],
+    )
+    .await;
+    assert_eq!(out.exit_code, EXIT_USAGE, "{out:?}");
 }

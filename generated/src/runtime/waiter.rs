@@ -190,8 +190,9 @@ impl Clock for TokioClock {
     }
 }
 
-/// What a progress report is about: status, done, total. A report is made when it changes.
-type Seen<S> = (Option<S>, Option<i64>, Option<i64>);
+/// What a progress report is about: status, state, done, total. A report is made when it
+/// changes (a status can stay the same while its state moves on, e.g. a file token arrives).
+type Seen<S> = (Option<S>, WaitState, Option<i64>, Option<i64>);
 
 type ProgressFn<'c, S> = Box<dyn FnMut(&Progress<'_, S>) + Send + 'c>;
 
@@ -248,7 +249,8 @@ impl<'c, P: Pollable + 'c> Waiter<'c, P> {
         self
     }
 
-    /// Called with the first observation and whenever the status or progress changes.
+    /// Called with the first observation and whenever the status, its meaning or the
+    /// progress counts change.
     pub fn on_progress(mut self, report: impl FnMut(&Progress<'_, P::Status>) + Send + 'c) -> Self {
         self.on_progress = Some(Box::new(report));
         self
@@ -281,7 +283,7 @@ impl<'c, P: Pollable + 'c> Waiter<'c, P> {
             match self.request.poll().await {
                 Ok(data) => {
                     let seen = P::observe(&data);
-                    let key = (seen.status.clone(), seen.done, seen.total);
+                    let key = (seen.status.clone(), seen.state, seen.done, seen.total);
                     if last_seen.as_ref() != Some(&key) {
                         tracing::debug!(polls, status = ?seen.status, state = ?seen.state, "task state");
                         if let Some(report) = self.on_progress.as_mut() {
