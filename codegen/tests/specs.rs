@@ -437,3 +437,49 @@ fn token_endpoint_rules_are_checked() {
         ]
     );
 }
+
+#[test]
+fn waiter_rules_are_checked_against_the_response_schema() {
+    let ws = Workspace::new();
+    let vc = "feishu/endpoints/vc_export_get.yaml";
+    let status_line = ws.edit(
+        EXPORT,
+        "  status: result.job_status",
+        "  status: result.job_state",
+    );
+    let pending_line = ws.edit(IMPORT, "  pending: [1, 2]", "  pending: [1]");
+    let ready_line = ws.edit(
+        IMPORT,
+        "  ready_when_set: result.token",
+        "  ready_when_set: result.extra",
+    );
+    let value_line = ws.edit(DINGTALK, "  success: [1]", "  success: [1, 9]");
+    let delay_line = ws.edit(vc, "  min_delay: 2", "  min_delay: 0.5");
+    let errors = ws.errors();
+    assert_eq!(
+        errors,
+        vec![
+            format!(
+                "{}:{value_line}:16: waiter.success[1]: 9 is not a value of TaskStatus",
+                file(DINGTALK)
+            ),
+            format!(
+                "{}:{status_line}:11: waiter.status: `result.job_state`: `ExportTaskResult` has no field `job_state`",
+                file(EXPORT)
+            ),
+            format!(
+                "{}:{}:11: waiter.status: 2 (Processing) of ImportJobStatus is not listed as pending, success or failure",
+                file(IMPORT),
+                pending_line - 1
+            ),
+            format!(
+                "{}:{ready_line}:19: waiter.ready_when_set: `result.extra` is array, expected string",
+                file(IMPORT)
+            ),
+            format!(
+                "{}:{delay_line}:14: waiter.min_delay: polling every 0.5s would exceed the rate limit: at least 0.6s",
+                file(vc)
+            ),
+        ]
+    );
+}
