@@ -41,6 +41,8 @@ pub struct Provider {
     pub token_invalid_codes: Vec<Code>,
     /// Header giving the seconds until a rate-limit window resets.
     pub rate_limit_reset_header: Option<String>,
+    /// How the provider answers when it throttles: first documented status, and code.
+    pub rate_limit_reply: Option<(u16, Code)>,
     pub token: Option<TokenEndpoint>,
     pub endpoints: Vec<Endpoint>,
 }
@@ -64,6 +66,9 @@ pub struct TokenEndpoint {
     pub app_secret_field: String,
     pub token_field: String,
     pub expires_field: String,
+    /// Wire names of the token and lifetime fields (for the fake server).
+    pub token_wire: String,
+    pub expires_wire: String,
 }
 
 #[derive(Debug, Clone)]
@@ -304,6 +309,10 @@ fn build_provider(p: &ProviderSpec, endpoints: &[EndpointSpec]) -> Provider {
             .rate_limit
             .as_ref()
             .and_then(|r| r.reset_seconds_header.clone()),
+        rate_limit_reply: p.rate_limit.as_ref().and_then(|r| {
+            let code = Code::parse(code_type, &r.code.as_ref()?.value).ok()?;
+            Some((r.http_status.first().copied().unwrap_or(429), code))
+        }),
         token: p.token_endpoint.as_ref().map(build_token_endpoint),
         endpoints,
     }
@@ -484,14 +493,16 @@ fn build_token_endpoint(t: &TokenEndpointSpec) -> TokenEndpoint {
     let mut types = Vec::new();
     collect_types(&t.request, &mut types);
     collect_types(&t.response, &mut types);
-    let field_with = |object: &ObjectSpec, role: FieldRole| {
+    let wire_with = |object: &ObjectSpec, role: FieldRole| {
         object
             .fields
             .iter()
             .find(|f| f.role.as_ref().is_some_and(|r| r.value == role))
-            .map(|f| naming::field_ident(&f.name.value))
+            .map(|f| f.name.value.clone())
             .unwrap_or_default()
     };
+    let field_with =
+        |object: &ObjectSpec, role: FieldRole| naming::field_ident(&wire_with(object, role));
     TokenEndpoint {
         title: t.title.clone(),
         summary: t.summary.clone(),
@@ -508,6 +519,8 @@ fn build_token_endpoint(t: &TokenEndpointSpec) -> TokenEndpoint {
         app_secret_field: field_with(&t.request, FieldRole::AppSecret),
         token_field: field_with(&t.response, FieldRole::AccessToken),
         expires_field: field_with(&t.response, FieldRole::ExpiresInSeconds),
+        token_wire: wire_with(&t.response, FieldRole::AccessToken),
+        expires_wire: wire_with(&t.response, FieldRole::ExpiresInSeconds),
     }
 }
 

@@ -153,6 +153,17 @@ fn validate_provider(dir: &ProviderDir, diags: &mut Diagnostics) {
         validate_token_endpoint(file, token, &mut type_names, diags);
     }
     let mut operations = Names::new("operation");
+    // Operations also name methods of the fake server: keep its own and the token ones free.
+    for reserved in crate::emit::testing::RESERVED_METHODS {
+        let _ = operations.claim(
+            (*reserved).to_owned(),
+            "a method of taskapi::testing::FakeServer",
+        );
+    }
+    let _ = operations.claim(
+        format!("{}_token", p.provider.value),
+        "the fake server's token scripting method",
+    );
     let common_codes: BTreeMap<String, &ErrorSpec> = p
         .common_errors
         .iter()

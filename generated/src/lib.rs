@@ -36,4 +36,7 @@ pub mod runtime;
 #[cfg(feature = "cli")]
 pub mod cli;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 pub use api::{dingtalk, feishu};

@@ -1,9 +1,10 @@
-//! Model -> Rust source. Each emitter builds a token stream with `quote`; [`render`] parses
+//! Model -> Rust source. Each emitter builds a token stream with `quote`; `render` parses
 //! it as a file, formats it with prettyplease and puts the do-not-edit header on top.
 
 mod cli;
 mod endpoint;
 mod provider;
+pub(crate) mod testing;
 mod types;
 mod waiter;
 
@@ -34,6 +35,8 @@ pub fn emit(model: &Model) -> Result<Vec<GeneratedFile>, String> {
         #(pub mod #modules;)*
         #[cfg(feature = "cli")]
         pub(crate) mod cli;
+        #[cfg(feature = "testing")]
+        pub(crate) mod testing;
     };
     files.push(render("mod.rs", &["specs/"], root)?);
     for provider in &model.providers {
@@ -51,6 +54,7 @@ pub fn emit(model: &Model) -> Result<Vec<GeneratedFile>, String> {
         }
     }
     files.push(render("cli.rs", &["specs/"], cli::emit(model))?);
+    files.push(render("testing.rs", &["specs/"], testing::emit(model))?);
     Ok(files)
 }
 
@@ -132,6 +136,16 @@ pub(crate) fn module_docs(text: &str) -> TokenStream {
         quote!(#![doc = #line])
     });
     quote!(#(#lines)*)
+}
+
+/// The runtime's `Envelope` variant for a spec's envelope style.
+pub(crate) fn envelope(style: crate::spec::EnvelopeStyle) -> TokenStream {
+    use crate::spec::EnvelopeStyle;
+    match style {
+        EnvelopeStyle::CodeMsgData => quote!(Envelope::CodeMsgData),
+        EnvelopeStyle::CodeMsgFlat => quote!(Envelope::CodeMsgFlat),
+        EnvelopeStyle::Bare => quote!(Envelope::Bare),
+    }
 }
 
 /// A code or enum value as a pattern/literal: `1069901`, `-1` or `"paramError"`.

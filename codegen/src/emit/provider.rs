@@ -1,8 +1,8 @@
 //! A provider module: its client, its conventions and its common error codes.
 
-use super::{code_literal, docs, ident, module_docs, paragraphs, types};
+use super::{code_literal, docs, envelope, ident, module_docs, paragraphs, types};
 use crate::model::{Provider, TokenEndpoint};
-use crate::spec::{CodeType, EnvelopeStyle};
+use crate::spec::CodeType;
 use proc_macro2::TokenStream;
 use quote::format_ident;
 use quote::quote;
@@ -167,14 +167,6 @@ fn token_endpoint(p: &Provider, t: &TokenEndpoint) -> TokenStream {
                 }
             }
         }
-    }
-}
-
-fn envelope(style: EnvelopeStyle) -> TokenStream {
-    match style {
-        EnvelopeStyle::CodeMsgData => quote!(Envelope::CodeMsgData),
-        EnvelopeStyle::CodeMsgFlat => quote!(Envelope::CodeMsgFlat),
-        EnvelopeStyle::Bare => quote!(Envelope::Bare),
     }
 }
 

@@ -27,6 +27,7 @@ pub struct TokenContext {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
     pub(crate) timeout: Duration,
+    pub(crate) max_reply_bytes: usize,
 }
 
 /// Supplies access tokens to a client. Implement it for a custom source (a vault, a sidecar).
@@ -182,7 +183,7 @@ impl<A: TokenApi> ManagedToken<A> {
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body)
             .timeout(context.timeout);
-        let exchanged = http::exchange(request, A::PROVIDER).await;
+        let exchanged = http::exchange(request, A::PROVIDER, context.max_reply_bytes).await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         let exchanged = exchanged.map_err(|e| TokenError::from_failed(Failed::Transport(e)))?;
         span.record("http.status", exchanged.status);

@@ -122,6 +122,8 @@ impl std::error::Error for BuildError {}
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time for one attempt, from connecting to the last byte of the body.
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default largest reply body read. Task-status replies are a few hundred bytes.
+pub const DEFAULT_MAX_REPLY_BYTES: usize = 4 * 1024 * 1024;
 
 /// Configures a provider client: `FeishuClient::builder().access_token("t-...").build()`.
 pub struct ClientBuilder<C> {
@@ -131,6 +133,7 @@ pub struct ClientBuilder<C> {
     retry: RetryPolicy,
     connect_timeout: Duration,
     attempt_timeout: Duration,
+    max_reply_bytes: usize,
     allow_insecure_http: bool,
     client: std::marker::PhantomData<fn() -> C>,
 }
@@ -157,6 +160,7 @@ impl<C: ProviderClient> Default for ClientBuilder<C> {
             retry: RetryPolicy::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+            max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
             allow_insecure_http: false,
             client: std::marker::PhantomData,
         }
@@ -207,6 +211,13 @@ impl<C: ProviderClient> ClientBuilder<C> {
         self
     }
 
+    /// The largest reply body to read (default 4 MiB). A larger one is refused with a
+    /// [`TransportErrorKind::TooLarge`](super::TransportErrorKind::TooLarge) error, unread.
+    pub fn max_reply_bytes(mut self, limit: usize) -> Self {
+        self.max_reply_bytes = limit;
+        self
+    }
+
     /// Allows plain `http://` to hosts that are not loopback. Tokens then cross the network
     /// in clear text: only for trusted networks.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
@@ -236,6 +247,7 @@ impl<C: ProviderClient> ClientBuilder<C> {
                 http,
                 base_url,
                 timeout: self.attempt_timeout,
+                max_reply_bytes: self.max_reply_bytes,
             },
             token,
             retry: self.retry,
@@ -423,7 +435,7 @@ impl Core {
             .header(self.provider.auth_header, auth)
             .timeout(self.context.timeout);
         let started = tokio::time::Instant::now();
-        let exchanged = http::exchange(request, self.provider).await;
+        let exchanged = http::exchange(request, self.provider, self.context.max_reply_bytes).await;
         let span = tracing::Span::current();
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         let exchanged = exchanged.map_err(Failed::Transport)?;

@@ -32,6 +32,18 @@ impl ErrorCode {
     }
 }
 
+impl From<i64> for ErrorCode {
+    fn from(code: i64) -> Self {
+        ErrorCode::Int(code)
+    }
+}
+
+impl From<&str> for ErrorCode {
+    fn from(code: &str) -> Self {
+        ErrorCode::Str(code.to_owned())
+    }
+}
+
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -157,6 +169,8 @@ pub enum TransportErrorKind {
     Timeout,
     /// The reply started but its body could not be read (e.g. connection reset).
     Body,
+    /// The reply's body is larger than the client's limit; it was not read.
+    TooLarge,
     /// Anything else reqwest reports (TLS, redirects, protocol errors).
     Other,
 }
@@ -201,6 +215,15 @@ impl TransportError {
     /// How many requests were sent before giving up (retries included).
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+
+    pub(crate) fn too_large(http_status: u16, limit: usize) -> Self {
+        TransportError {
+            kind: TransportErrorKind::TooLarge,
+            http_status: Some(http_status),
+            message: format!("the reply is larger than the {limit}-byte limit; not read"),
+            attempts: 1,
+        }
     }
 
     /// What kind of failure it was.

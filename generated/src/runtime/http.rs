@@ -1,5 +1,5 @@
 //! One HTTP exchange: send, read the status, the headers the runtime cares about, and the
-//! whole body. Shared by API calls and token fetches.
+//! body (bounded). Shared by API calls and token fetches.
 
 use super::client::ProviderInfo;
 use super::error::TransportError;
@@ -13,36 +13,55 @@ pub(crate) struct Exchanged {
     pub body: bytes::Bytes,
 }
 
+/// Sends `request` and reads the reply, refusing a body over `max_body` bytes without
+/// buffering it: by `Content-Length` when the server sends one, else while reading.
 pub(crate) async fn exchange(
     request: reqwest::RequestBuilder,
     provider: &ProviderInfo,
+    max_body: usize,
 ) -> Result<Exchanged, TransportError> {
-    let response = request
+    let mut response = request
         .send()
         .await
         .map_err(|e| TransportError::from_reqwest(e, None))?;
     let status = response.status().as_u16();
-    let headers = response.headers();
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let request_id = provider
-        .request_id_headers
-        .iter()
-        .find_map(|name| header(name))
-        .map(str::to_owned);
-    let retry_after = [Some("retry-after"), provider.rate_limit_reset_header]
-        .into_iter()
-        .flatten()
-        .filter_map(|name| seconds(header(name)?))
-        .max();
-    let body = response
-        .bytes()
+    let (request_id, retry_after) = {
+        let headers = response.headers();
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let request_id = provider
+            .request_id_headers
+            .iter()
+            .find_map(|name| header(name))
+            .map(str::to_owned);
+        let retry_after = [Some("retry-after"), provider.rate_limit_reset_header]
+            .into_iter()
+            .flatten()
+            .filter_map(|name| seconds(header(name)?))
+            .max();
+        (request_id, retry_after)
+    };
+    if response
+        .content_length()
+        .is_some_and(|len| len > max_body as u64)
+    {
+        return Err(TransportError::too_large(status, max_body));
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response
+        .chunk()
         .await
-        .map_err(|e| TransportError::from_reqwest(e, Some(status)))?;
+        .map_err(|e| TransportError::from_reqwest(e, Some(status)))?
+    {
+        if body.len() + chunk.len() > max_body {
+            return Err(TransportError::too_large(status, max_body));
+        }
+        body.extend_from_slice(&chunk);
+    }
     Ok(Exchanged {
         status,
         request_id,
         retry_after,
-        body,
+        body: body.freeze(),
     })
 }
 

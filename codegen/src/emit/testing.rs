@@ -1,0 +1,136 @@
+//! The fake server's generated half (`taskapi::testing`): one route per endpoint and token
+//! endpoint, with envelopes, documented codes and examples from the specs, and a typed
+//! scripting method per endpoint on `FakeServer`.
+
+use super::{code_literal, docs, envelope, ident};
+use crate::model::{Code, ErrorCase, Model};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Methods of `FakeServer` itself, which no endpoint's scripting method may take.
+pub const RESERVED_METHODS: &[&str] = &[
+    "start",
+    "uri",
+    "client",
+    "requests",
+    "set_token_lifetime",
+    "script",
+];
+
+pub(super) fn emit(model: &Model) -> TokenStream {
+    let mut routes = Vec::new();
+    let mut methods = Vec::new();
+    let mut shapes = Vec::new();
+    for p in &model.providers {
+        let module = ident(&p.key);
+        let provider_envelope = envelope(p.envelope);
+        let rate_limit = match &p.rate_limit_reply {
+            Some((status, code)) => {
+                let shape = format_ident!("{}_RATE_LIMIT", p.key.to_uppercase());
+                let code = code_ref(code);
+                let reset = match &p.rate_limit_reset_header {
+                    Some(h) => quote!(Some(#h)),
+                    None => quote!(None),
+                };
+                shapes.push(quote! {
+                    static #shape: RateLimitShape = RateLimitShape { http_status: #status, code: #code, reset_header: #reset };
+                });
+                quote!(Some(&#shape))
+            }
+            None => quote!(None),
+        };
+        let common: Vec<TokenStream> = p.common_errors.iter().map(documented).collect();
+        for e in &p.endpoints {
+            let index = routes.len();
+            let (id, method, path) = (&e.id, e.method.as_str(), &e.path_template);
+            let example = format_ident!("{}_EXAMPLE", e.operation.to_uppercase());
+            let errors = e.errors.iter().map(documented);
+            routes.push(quote! {
+                Route {
+                    id: #id,
+                    method: #method,
+                    path: #path,
+                    envelope: #provider_envelope,
+                    kind: RouteKind::Endpoint,
+                    example: crate::#module::#example,
+                    errors: &[#(#errors,)* #(#common,)*],
+                    rate_limit: #rate_limit,
+                }
+            });
+            let name = ident(&e.operation);
+            let data = ident(&e.response);
+            let doc = docs(&format!(
+                "Scripts `{id}` (`{method} {path}`). Unscripted, it answers with the doc example."
+            ));
+            methods.push(quote! {
+                #doc
+                pub fn #name(&self) -> EndpointScript<'_, crate::#module::#data> {
+                    self.script(&ROUTES[#index])
+                }
+            });
+        }
+        if let Some(t) = &p.token {
+            let index = routes.len();
+            let id = format!("{}.token", p.key);
+            let (method, path) = (t.method.as_str(), &t.path);
+            let token_envelope = envelope(t.envelope);
+            let (token_field, expires_field) = (&t.token_wire, &t.expires_wire);
+            let example = &t.example;
+            routes.push(quote! {
+                Route {
+                    id: #id,
+                    method: #method,
+                    path: #path,
+                    envelope: #token_envelope,
+                    kind: RouteKind::Token { token_field: #token_field, expires_field: #expires_field },
+                    example: #example,
+                    errors: &[#(#common,)*],
+                    rate_limit: None,
+                }
+            });
+            let name = format_ident!("{}_token", p.key);
+            let reply = ident(&t.response);
+            let doc = docs(&format!(
+                "Scripts the {} token endpoint (`{method} {path}`, requests counted as `{id}`). \
+                 Unscripted, it issues `fake-token-N` tokens.",
+                p.title
+            ));
+            methods.push(quote! {
+                #doc
+                pub fn #name(&self) -> EndpointScript<'_, crate::#module::#reply> {
+                    self.script(&ROUTES[#index])
+                }
+            });
+        }
+    }
+    quote! {
+        #![doc = " Routes and scripting methods of `taskapi::testing::FakeServer`, one per spec."]
+
+        use crate::runtime::Envelope;
+        use crate::testing::{CodeRef, DocumentedError, EndpointScript, FakeServer, RateLimitShape, Route, RouteKind};
+
+        #(#shapes)*
+
+        /// Every route the fake serves.
+        pub(crate) static ROUTES: &[Route] = &[#(#routes),*];
+
+        impl FakeServer {
+            #(#methods)*
+        }
+    }
+}
+
+fn code_ref(code: &Code) -> TokenStream {
+    let literal = code_literal(code);
+    match code {
+        Code::Int(_) => quote!(CodeRef::Int(#literal)),
+        Code::Str(_) => quote!(CodeRef::Str(#literal)),
+    }
+}
+
+fn documented(e: &ErrorCase) -> TokenStream {
+    let code = code_ref(&e.code);
+    let status = e.http_status.unwrap_or(400);
+    let message = &e.message;
+    quote!(DocumentedError { code: #code, http_status: #status, message: #message })
+}

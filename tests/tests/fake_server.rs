@@ -1,0 +1,65 @@
+//! `taskapi::testing::FakeServer`, as a user would test their waiting code with it.
+
+use std::time::Duration;
+use taskapi::dingtalk::{DingTalkClient, TaskStatus};
+use taskapi::feishu::{ExportJobStatus, FeishuClient, GetExportTaskError};
+use taskapi::runtime::{AppCredentials, RetryPolicy, WaitOutcome};
+use taskapi::testing::{FakeServer, Fault};
+
+#[tokio::test]
+async fn a_scripted_export_moves_through_states_over_polls() {
+    let fake = FakeServer::start().await.unwrap();
+    let export = fake.get_export_task();
+    let mut processing = export.example();
+    processing.result.job_status = Some(ExportJobStatus::Processing);
+    let mut no_token_yet = export.example();
+    no_token_yet.result.file_token = Some(String::new());
+    export
+        .reply(&processing)
+        .reply(&processing)
+        .reply(&no_token_yet)
+        .reply(&export.example());
+
+    let client: FeishuClient = fake.client().build().unwrap();
+    let outcome = client
+        .wait_export_task("T", "D")
+        .min_delay(Duration::from_millis(5))
+        .max_delay(Duration::from_millis(10))
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, WaitOutcome::Succeeded(ref d) if d.result.file_token.as_deref() == Some("boxcnxe5OdjlAkNgSNdsJvabcef"))
+    );
+    assert_eq!(export.requests(), 4);
+    assert_eq!(fake.requests("feishu.drive.export_task.get"), 4);
+}
+
+#[tokio::test]
+async fn unscripted_endpoints_answer_with_their_doc_example_and_tokens_are_issued() {
+    let fake = FakeServer::start().await.unwrap();
+    let client: DingTalkClient = fake
+        .client()
+        .app_credentials(AppCredentials::new("key", "secret"))
+        .build()
+        .unwrap();
+    let data = client.get_task_info("1").send().await.unwrap();
+    assert_eq!(data.status, Some(TaskStatus::PartlyFailed));
+    assert_eq!(fake.requests("dingtalk.token"), 1);
+}
+
+#[tokio::test]
+async fn documented_codes_and_faults_can_be_injected() {
+    let fake = FakeServer::start().await.unwrap();
+    fake.get_export_task()
+        .error(1069906)
+        .fault(Fault::Html(502));
+    let client: FeishuClient = fake.client().retry(RetryPolicy::none()).build().unwrap();
+    let err = client.get_export_task("T", "D").send().await.unwrap_err();
+    assert!(matches!(err, GetExportTaskError::DocsDeleted(_)), "{err:?}");
+    assert_eq!(err.http_status(), Some(410), "the documented HTTP status");
+    let err = client.get_export_task("T", "D").send().await.unwrap_err();
+    assert!(
+        matches!(err, GetExportTaskError::Decode(ref d) if d.http_status() == 502),
+        "{err:?}"
+    );
+}
