@@ -172,6 +172,7 @@ pub struct Waiter {
 /// One field on the way to a value: its Rust name and whether it is always present.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathStep {
+    pub wire: String,
     pub ident: String,
     pub required: bool,
 }
@@ -407,6 +408,7 @@ fn steps(object: &ObjectSpec, dotted: &str) -> Option<Vec<PathStep>> {
         fields
             .iter()
             .map(|f| PathStep {
+                wire: f.name.value.clone(),
                 ident: naming::field_ident(&f.name.value),
                 required: f.required,
             })

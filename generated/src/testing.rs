@@ -261,6 +261,15 @@ impl FakeServer {
         self.lock().token_lifetime = seconds;
     }
 
+    /// Scripts an endpoint by its id (or a token endpoint as `<provider>.token`) with
+    /// untyped JSON data, for code that handles many endpoints alike.
+    pub fn endpoint(&self, id: &str) -> Option<EndpointScript<'_, serde_json::Value>> {
+        routes()
+            .iter()
+            .find(|r| r.id == id)
+            .map(|route| self.script(route))
+    }
+
     /// A scripting handle for a route (used by the generated per-endpoint methods).
     #[doc(hidden)]
     pub fn script<T>(&self, route: &'static Route) -> EndpointScript<'_, T> {

@@ -472,3 +472,25 @@ async fn wait_keeps_errors_exit_codes_and_delay_flags_need_wait() {
     .await;
     assert_eq!(out.exit_code, EXIT_USAGE, "{out:?}");
 }
+
+#[tokio::test]
+async fn a_reply_over_the_cap_exits_4() {
+    let fake = taskapi::testing::FakeServer::start().await.unwrap();
+    fake.get_meeting_export()
+        .fault(taskapi::testing::Fault::Oversized {
+            bytes: taskapi::runtime::DEFAULT_MAX_REPLY_BYTES + 1,
+            chunked: true,
+        });
+    let args = [
+        "feishu.vc.export.get",
+        "--task-id",
+        "1",
+        "--max-attempts",
+        "1",
+        "--base-url",
+        &fake.uri(),
+    ];
+    let out = cli(&args, FEISHU_ENV).await;
+    assert_eq!(out.exit_code, EXIT_TRANSPORT, "{out:?}");
+    assert!(out.stderr.contains("TooLarge"), "{}", out.stderr);
+}

@@ -167,6 +167,9 @@ pub enum TransportErrorKind {
     Connect,
     /// No reply in time.
     Timeout,
+    /// The connection broke while the request or the reply's head was on the wire
+    /// (reset, closed early).
+    Reset,
     /// The reply started but its body could not be read (e.g. connection reset).
     Body,
     /// The reply's body is larger than the client's limit; it was not read.
@@ -192,6 +195,8 @@ impl TransportError {
             TransportErrorKind::Connect
         } else if error.is_body() || error.is_decode() {
             TransportErrorKind::Body
+        } else if error.is_request() {
+            TransportErrorKind::Reset
         } else {
             TransportErrorKind::Other
         };
@@ -240,7 +245,10 @@ impl TransportError {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self.kind,
-            TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Body
+            TransportErrorKind::Connect
+                | TransportErrorKind::Timeout
+                | TransportErrorKind::Reset
+                | TransportErrorKind::Body
         )
     }
 }

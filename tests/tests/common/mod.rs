@@ -66,3 +66,12 @@ pub async fn serve(reply: ResponseTemplate) -> MockServer {
         .await;
     server
 }
+
+/// The doc example's data: under `data` for Feishu, the whole body for DingTalk.
+pub fn example_data(provider: &Provider, endpoint: &Endpoint) -> serde_json::Value {
+    let body: serde_json::Value = serde_json::from_str(&endpoint.example).unwrap();
+    match provider.envelope {
+        codegen::spec::EnvelopeStyle::CodeMsgData => body["data"].clone(),
+        _ => body,
+    }
+}

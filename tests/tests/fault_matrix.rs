@@ -1,0 +1,438 @@
+//! The fault matrix, driven by the specs: every endpoint against every documented code and
+//! every fault the fake server can make, each with the typed outcome expected and the number
+//! of requests (retries only where retryable). The cases are listed in `tests/FAULT_MATRIX.md`;
+//! a change to them fails this test until the table is refreshed with
+//! `UPDATE_FAULT_MATRIX=1 cargo test -p taskapi-tests --test fault_matrix`.
+
+mod common;
+
+use codegen::model::{Code, Endpoint, FieldRust, Provider, TypeDef};
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+use std::time::Duration;
+use taskapi::dingtalk::DingTalkClient;
+use taskapi::feishu::FeishuClient;
+use taskapi::runtime::{EndpointError, Failure, RetryPolicy, TransportErrorKind};
+use taskapi::testing::{FakeServer, Fault};
+
+const MAX_ATTEMPTS: usize = 3;
+const REPLY_CAP: usize = 64 * 1024;
+
+/// What a case should end in.
+#[derive(Debug, Clone, PartialEq)]
+enum Expect {
+    /// Success, and the printed data satisfies a check.
+    Ok(&'static str),
+    /// An error variant (by its name in Debug output), and whether it is retried.
+    Err { variant: String, retried: bool },
+}
+
+/// Scripts the fake for one case, given the endpoint id.
+type Script = Box<dyn Fn(&FakeServer, &str)>;
+/// An extra check on the printed data of a successful case.
+type Check = Box<dyn Fn(&Value) -> bool>;
+
+struct Case {
+    name: String,
+    script: Script,
+    expect: Expect,
+    check: Option<Check>,
+}
+
+/// What a call came to, whatever the endpoint.
+#[derive(Debug)]
+enum Seen {
+    Ok(Value),
+    Err {
+        debug: String,
+        retryable: bool,
+        transport: Option<TransportErrorKind>,
+    },
+}
+
+fn seen<T: serde::Serialize, E: EndpointError + std::fmt::Debug>(result: Result<T, E>) -> Seen {
+    match result {
+        Ok(data) => Seen::Ok(serde_json::to_value(&data).unwrap()),
+        Err(e) => Seen::Err {
+            debug: format!("{e:?}"),
+            retryable: e.failure().is_retryable(),
+            transport: match e.failure() {
+                Failure::Transport(t) => Some(t.kind()),
+                _ => None,
+            },
+        },
+    }
+}
+
+async fn call(id: &str, fake: &FakeServer) -> Seen {
+    let retry = RetryPolicy::default()
+        .max_attempts(MAX_ATTEMPTS as u32)
+        .base_delay(Duration::from_millis(1));
+    let feishu: FeishuClient = fake
+        .client()
+        .retry(retry.clone())
+        .attempt_timeout(Duration::from_millis(300))
+        .max_reply_bytes(REPLY_CAP)
+        .build()
+        .unwrap();
+    let dingtalk: DingTalkClient = fake
+        .client()
+        .retry(retry)
+        .attempt_timeout(Duration::from_millis(300))
+        .max_reply_bytes(REPLY_CAP)
+        .build()
+        .unwrap();
+    match id {
+        "feishu.vc.export.get" => seen(feishu.get_meeting_export("1").send().await),
+        "feishu.drive.export_task.get" => seen(feishu.get_export_task("1", "d").send().await),
+        "feishu.drive.import_task.get" => seen(feishu.get_import_task("1").send().await),
+        "feishu.drive.file.task_check" => seen(feishu.check_folder_task("1").send().await),
+        "dingtalk.doc.task_info.get" => seen(dingtalk.get_task_info("1").send().await),
+        other => panic!("no call for {other}: add an arm"),
+    }
+}
+
+fn err(variant: &str, retried: bool) -> Expect {
+    Expect::Err {
+        variant: variant.to_owned(),
+        retried,
+    }
+}
+
+fn case(
+    name: impl Into<String>,
+    expect: Expect,
+    script: impl Fn(&FakeServer, &str) + 'static,
+) -> Case {
+    Case {
+        name: name.into(),
+        script: Box::new(script),
+        expect,
+        check: None,
+    }
+}
+
+/// The example's data with every may-be-absent field (at any depth) changed by `edit`.
+fn edit_optional_fields(
+    endpoint: &Endpoint,
+    value: &mut Value,
+    type_name: &str,
+    edit: &dyn Fn(&mut serde_json::Map<String, Value>, &str),
+) {
+    let Some(TypeDef::Struct(def)) = endpoint
+        .types
+        .iter()
+        .find(|t| matches!(t, TypeDef::Struct(s) if s.name == type_name))
+    else {
+        return;
+    };
+    let Some(object) = value.as_object_mut() else {
+        return;
+    };
+    for field in &def.fields {
+        if let FieldRust::Named(nested) = &field.ty
+            && let Some(inner) = object.get_mut(&field.wire)
+        {
+            edit_optional_fields(endpoint, inner, nested, edit);
+        }
+        if !field.required {
+            edit(object, &field.wire);
+        }
+    }
+}
+
+fn cases(provider: &Provider, endpoint: &Endpoint) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for error in &endpoint.errors {
+        let code = error.code.clone();
+        cases.push(case(
+            format!("documented code {}", error.code),
+            err(&error.variant, error.retryable),
+            move |fake, id| {
+                let script = fake.endpoint(id).unwrap();
+                match &code {
+                    Code::Int(n) => script.error(*n),
+                    Code::Str(s) => script.error(s.as_str()),
+                };
+            },
+        ));
+    }
+    let unknown = if provider.key == "feishu" {
+        Code::Int(4_242_424)
+    } else {
+        Code::Str("brandNewCode".into())
+    };
+    cases.push(case(
+        format!("unknown code {unknown}"),
+        err("Unknown", false),
+        move |fake, id| {
+            let script = fake.endpoint(id).unwrap();
+            match &unknown {
+                Code::Int(n) => script.error(*n),
+                Code::Str(s) => script.error(s.as_str()),
+            };
+        },
+    ));
+    if let Some((_, code)) = &provider.rate_limit_reply {
+        let common = provider
+            .common_errors
+            .iter()
+            .find(|c| &c.code == code)
+            .unwrap();
+        cases.push(case(
+            "rate limited, with reset header",
+            err(&format!("Common({}", common.variant), common.retryable),
+            |fake, id| {
+                fake.endpoint(id)
+                    .unwrap()
+                    .fault(Fault::RateLimited { reset_seconds: 0 });
+            },
+        ));
+    }
+    let fault = |name: &str, expect: Expect, fault: Fault| {
+        case(name, expect, move |fake, id| {
+            fake.endpoint(id).unwrap().fault(fault.clone());
+        })
+    };
+    cases.push(fault(
+        "500 with an HTML page",
+        err("Decode", false),
+        Fault::Html(500),
+    ));
+    cases.push(fault(
+        "502 with an empty body",
+        err("Decode", true),
+        Fault::Empty(502),
+    ));
+    cases.push(fault(
+        "truncated JSON",
+        err("Decode", false),
+        Fault::TruncatedJson,
+    ));
+    cases.push(fault(
+        "reply slower than the timeout",
+        err("Transport", true),
+        Fault::Slow(Duration::from_secs(3)),
+    ));
+    cases.push(fault(
+        "connection reset mid-reply",
+        err("Transport", true),
+        Fault::ResetMidReply,
+    ));
+    cases.push(fault(
+        "reply over the cap, with Content-Length",
+        err("Transport", false),
+        Fault::Oversized {
+            bytes: REPLY_CAP * 3,
+            chunked: false,
+        },
+    ));
+    cases.push(fault(
+        "reply over the cap, chunked",
+        err("Transport", false),
+        Fault::Oversized {
+            bytes: REPLY_CAP * 3,
+            chunked: true,
+        },
+    ));
+    let reply = |name: &str, expect: Expect, data: Value| {
+        case(name, expect, move |fake, id| {
+            fake.endpoint(id).unwrap().reply(&data);
+        })
+    };
+    cases.push(reply(
+        "a JSON array where an object belongs",
+        err("Decode", false),
+        json!([1, 2]),
+    ));
+    cases.push(reply(
+        "a string where an object belongs",
+        err("Decode", false),
+        json!("done"),
+    ));
+
+    let example = common::example_data(provider, endpoint);
+    let mut wrong_types = example.clone();
+    if let Some(object) = wrong_types.as_object_mut() {
+        for value in object.values_mut() {
+            *value = json!([{"unexpected": true}]);
+        }
+    }
+    cases.push(reply(
+        "a wrong type in every field",
+        err("Decode", false),
+        wrong_types,
+    ));
+
+    let mut nulls = example.clone();
+    edit_optional_fields(endpoint, &mut nulls, &endpoint.response, &|object, wire| {
+        object.insert(wire.to_owned(), Value::Null);
+    });
+    cases.push(reply(
+        "null in every optional field",
+        Expect::Ok("decodes"),
+        nulls,
+    ));
+
+    let mut missing = example.clone();
+    edit_optional_fields(
+        endpoint,
+        &mut missing,
+        &endpoint.response,
+        &|object, wire| {
+            object.remove(wire);
+        },
+    );
+    cases.push(reply(
+        "every optional field missing",
+        Expect::Ok("decodes"),
+        missing,
+    ));
+
+    let mut extra = example.clone();
+    add_unknown_fields(&mut extra);
+    let mut expected = example.clone();
+    strip_unlisted(&mut expected);
+    let mut with_extra = reply(
+        "unknown extra fields at every level",
+        Expect::Ok("equals the example"),
+        extra,
+    );
+    with_extra.check = Some(Box::new(move |printed| printed == &expected));
+    cases.push(with_extra);
+
+    if let Some(waiter) = &endpoint.waiter {
+        let raw = if waiter.status_is_integer {
+            json!(987_654)
+        } else {
+            json!("brand_new_state")
+        };
+        let mut unknown_status = example.clone();
+        let mut at = &mut unknown_status;
+        for step in &waiter.status {
+            at = at
+                .as_object_mut()
+                .unwrap()
+                .entry(step.wire.clone())
+                .or_insert(json!({}));
+        }
+        *at = raw.clone();
+        let path: Vec<String> = waiter.status.iter().map(|s| s.wire.clone()).collect();
+        let mut unknown_case = reply(
+            "an unknown status value",
+            Expect::Ok("keeps the raw value"),
+            unknown_status,
+        );
+        unknown_case.check = Some(Box::new(move |printed| {
+            path.iter().try_fold(printed, |v, key| v.get(key)) == Some(&raw)
+        }));
+        cases.push(unknown_case);
+    }
+    cases
+}
+
+fn add_unknown_fields(value: &mut Value) {
+    if let Some(object) = value.as_object_mut() {
+        for inner in object.values_mut() {
+            add_unknown_fields(inner);
+        }
+        object.insert(
+            "zz_field_from_the_future".into(),
+            json!({"nested": [1, "two", null]}),
+        );
+    }
+}
+
+/// The example as the client prints it: the doc examples list no field the spec lacks,
+/// so this only drops nulls the client would not print.
+fn strip_unlisted(value: &mut Value) {
+    if let Some(object) = value.as_object_mut() {
+        object.retain(|_, v| !v.is_null());
+        for inner in object.values_mut() {
+            strip_unlisted(inner);
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_endpoint_against_every_code_and_fault() {
+    let model = common::model();
+    let mut table = String::from(
+        "# Fault matrix\n\nGenerated by `tests/tests/fault_matrix.rs` from the specs; refresh with\n\
+         `UPDATE_FAULT_MATRIX=1 cargo test -p taskapi-tests --test fault_matrix`. Client: 3 attempts,\n\
+         300 ms per attempt, 64 KiB reply cap.\n\n| endpoint | case | expected | requests |\n| --- | --- | --- | --- |\n",
+    );
+    let mut ran = 0;
+    for (provider, endpoint) in common::endpoints(&model) {
+        for case in cases(provider, endpoint) {
+            let fake = FakeServer::start().await.unwrap();
+            (case.script)(&fake, &endpoint.id);
+            let result = call(&endpoint.id, &fake).await;
+            let requests = fake.requests(&endpoint.id);
+            let what = format!("{} / {}", endpoint.id, case.name);
+            let expected_requests = match &case.expect {
+                Expect::Ok(_) => 1,
+                Expect::Err { retried: true, .. } => MAX_ATTEMPTS,
+                Expect::Err { retried: false, .. } => 1,
+            };
+            match (&case.expect, &result) {
+                (Expect::Ok(_), Seen::Ok(printed)) => {
+                    if let Some(check) = &case.check {
+                        assert!(check(printed), "{what}: {printed}");
+                    }
+                }
+                (
+                    Expect::Err { variant, retried },
+                    Seen::Err {
+                        debug,
+                        retryable,
+                        transport,
+                    },
+                ) => {
+                    assert!(
+                        debug.starts_with(&format!("{variant}("))
+                            || debug.starts_with(variant.as_str()),
+                        "{what}: got {debug}"
+                    );
+                    assert_eq!(retryable, retried, "{what}: {debug}");
+                    if case.name.starts_with("reply over the cap") {
+                        assert_eq!(*transport, Some(TransportErrorKind::TooLarge), "{what}");
+                    }
+                    if case.name.starts_with("reply slower") {
+                        assert_eq!(*transport, Some(TransportErrorKind::Timeout), "{what}");
+                    }
+                }
+                _ => panic!("{what}: expected {:?}, got {result:?}", case.expect),
+            }
+            assert_eq!(requests, expected_requests, "{what}: requests");
+            let expected = match &case.expect {
+                Expect::Ok(note) => format!("Ok ({note})"),
+                Expect::Err { variant, retried } => {
+                    let shown = if variant.contains('(') {
+                        format!("{variant}, _)")
+                    } else {
+                        variant.clone()
+                    };
+                    format!("`{shown}`{}", if *retried { ", retried" } else { "" })
+                }
+            };
+            let _ = writeln!(
+                table,
+                "| `{}` | {} | {expected} | {requests} |",
+                endpoint.id, case.name
+            );
+            ran += 1;
+        }
+    }
+    let _ = write!(table, "\n{ran} cases.\n");
+    println!("fault matrix: {ran} cases");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("FAULT_MATRIX.md");
+    if std::env::var_os("UPDATE_FAULT_MATRIX").is_some() {
+        std::fs::write(&path, &table).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == table,
+        "tests/FAULT_MATRIX.md is out of date: run `UPDATE_FAULT_MATRIX=1 cargo test -p taskapi-tests --test fault_matrix`"
+    );
+}
