@@ -4,72 +4,14 @@
 //! Each case copies the real `specs/` into a temp dir, damages one thing, and asserts the
 //! exact message, with the line computed from where the damage was made.
 
+mod common;
+
 use codegen::{Error, generate};
-use std::path::{Path, PathBuf};
+use common::{Workspace, file, real_specs};
 
 const EXPORT: &str = "feishu/endpoints/drive_export_task_get.yaml";
 const IMPORT: &str = "feishu/endpoints/drive_import_task_get.yaml";
 const DINGTALK: &str = "dingtalk/endpoints/doc_task_info_get.yaml";
-
-fn real_specs() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs")
-}
-
-/// A temp workspace root holding a copy of the real specs.
-struct Workspace {
-    dir: tempfile::TempDir,
-}
-
-impl Workspace {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(&real_specs(), &dir.path().join("specs"));
-        Workspace { dir }
-    }
-
-    fn path(&self, spec: &str) -> PathBuf {
-        self.dir.path().join("specs").join(spec)
-    }
-
-    fn read(&self, spec: &str) -> String {
-        std::fs::read_to_string(self.path(spec)).unwrap()
-    }
-
-    /// Replaces the first `from` with `to` in a spec; returns the 1-based line of the edit.
-    fn edit(&self, spec: &str, from: &str, to: &str) -> usize {
-        let text = self.read(spec);
-        let at = text
-            .find(from)
-            .unwrap_or_else(|| panic!("{from:?} not in {spec}"));
-        std::fs::write(self.path(spec), text.replacen(from, to, 1)).unwrap();
-        text[..at].lines().count() + usize::from(text[..at].ends_with('\n') || at == 0)
-    }
-
-    fn errors(&self) -> Vec<String> {
-        match generate(self.dir.path(), "specs") {
-            Err(Error::Specs(diags)) => diags.iter().map(ToString::to_string).collect(),
-            Err(Error::Emit(e)) => panic!("emit error instead of a spec error: {e}"),
-            Ok(_) => panic!("damaged specs were accepted"),
-        }
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
-fn file(spec: &str) -> String {
-    format!("specs/{spec}")
-}
 
 #[test]
 fn the_real_specs_generate() {

@@ -1,16 +1,15 @@
-//! Waiting for tasks: servers on 127.0.0.1 whose task advances over polls, and a simulated
-//! clock so that long waits run in milliseconds and every delay can be checked.
+//! Waiting for tasks, against `taskapi::testing::FakeServer` scripted to move each task
+//! through states over polls, on a simulated clock so that long waits run in milliseconds
+//! and every delay can be checked.
 
 mod common;
 
-use common::{DINGTALK_TOKEN, FEISHU_TOKEN, json};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use taskapi::dingtalk::{DingTalkClient, TaskStatus};
+use taskapi::dingtalk::{DingTalkClient, TaskInfo, TaskStatus};
 use taskapi::feishu::*;
 use taskapi::runtime::{BoxFuture, Clock, GROWTH, RetryPolicy, WaitError, WaitOutcome, WaitState};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use taskapi::testing::{EndpointScript, FakeServer, Fault};
 
 /// Simulated time: `sleep` returns at once and moves the clock on; every sleep is recorded.
 #[derive(Default)]
@@ -30,109 +29,78 @@ impl Clock for SimClock {
     }
 }
 
-/// Serves `replies` in order, one per poll, repeating the last.
-struct Script {
-    replies: Vec<ResponseTemplate>,
-    polls: AtomicUsize,
+fn sim() -> Arc<SimClock> {
+    Arc::new(SimClock::default())
 }
 
-impl Respond for Script {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        let n = self.polls.fetch_add(1, Ordering::SeqCst);
-        self.replies[n.min(self.replies.len() - 1)].clone()
-    }
+async fn fake() -> FakeServer {
+    FakeServer::start().await.unwrap()
 }
 
-async fn scripted(replies: Vec<ResponseTemplate>) -> MockServer {
-    let server = MockServer::start().await;
-    let script = Script {
-        replies,
-        polls: AtomicUsize::new(0),
-    };
-    Mock::given(wiremock::matchers::method("GET"))
-        .respond_with(script)
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn polls(server: &MockServer) -> usize {
-    server.received_requests().await.unwrap().len()
-}
-
-fn feishu(server: &MockServer) -> FeishuClient {
-    FeishuClient::builder()
-        .access_token(FEISHU_TOKEN)
-        .base_url(server.uri())
+fn feishu(fake: &FakeServer) -> FeishuClient {
+    fake.client()
         .retry(RetryPolicy::default().base_delay(Duration::from_millis(1)))
         .build()
         .unwrap()
 }
 
-fn dingtalk(server: &MockServer) -> DingTalkClient {
-    DingTalkClient::builder()
-        .access_token(DINGTALK_TOKEN)
-        .base_url(server.uri())
-        .build()
-        .unwrap()
+fn dingtalk(fake: &FakeServer) -> DingTalkClient {
+    fake.client().build().unwrap()
 }
 
-fn export(status: i64, file_token: &str) -> ResponseTemplate {
-    json(
-        200,
-        &format!(
-            r#"{{"code":0,"msg":"success","data":{{"result":{{"job_status":{status},"file_token":"{file_token}","job_error_msg":"msg {status}"}}}}}}"#
-        ),
-    )
+fn export(
+    script: &EndpointScript<'_, ExportTaskData>,
+    status: i64,
+    file_token: &str,
+) -> ExportTaskData {
+    let mut data = script.example();
+    data.result.job_status = Some(status.into());
+    data.result.file_token = Some(file_token.to_owned());
+    data.result.job_error_msg = Some(format!("msg {status}"));
+    data
 }
 
-fn import(status: i64, token: &str) -> ResponseTemplate {
-    json(
-        200,
-        &format!(
-            r#"{{"code":0,"msg":"success","data":{{"result":{{"job_status":{status},"token":"{token}","job_error_msg":"import {status}"}}}}}}"#
-        ),
-    )
+fn import(script: &EndpointScript<'_, ImportTaskData>, status: i64, token: &str) -> ImportTaskData {
+    let mut data = script.example();
+    data.result.job_status = Some(status.into());
+    data.result.token = Some(token.to_owned());
+    data
 }
 
-fn folder(status: &str) -> ResponseTemplate {
-    json(
-        200,
-        &format!(r#"{{"code":0,"msg":"success","data":{{"status":"{status}"}}}}"#),
-    )
+fn folder(status: &str) -> FolderTaskData {
+    FolderTaskData {
+        status: status.to_owned().into(),
+    }
 }
 
-fn meeting(status: i64) -> ResponseTemplate {
-    json(
-        200,
-        &format!(
-            r#"{{"code":0,"msg":"success","data":{{"status":{status},"fail_msg":"why {status}"}}}}"#
-        ),
-    )
+fn meeting(script: &EndpointScript<'_, MeetingExportData>, status: i64) -> MeetingExportData {
+    let mut data = script.example();
+    data.status = status.into();
+    data.fail_msg = Some(format!("why {status}"));
+    data
 }
 
-fn copy(status: i64, done: i64, total: i64) -> ResponseTemplate {
-    json(
-        200,
-        &format!(
-            r#"{{"taskId":"t","status":{status},"succCount":{done},"totalCount":{total},"failCount":0}}"#
-        ),
-    )
+fn copy(status: i64, done: i64, total: i64) -> TaskInfo {
+    TaskInfo {
+        task_id: Some("t".into()),
+        status: Some(status.into()),
+        total_count: Some(total),
+        succ_count: Some(done),
+        fail_count: Some(0),
+    }
 }
 
 #[tokio::test]
 async fn drive_export_is_done_only_with_status_0_and_a_file_token() {
-    let server = scripted(vec![
-        export(1, ""),
-        export(2, ""),
-        export(0, ""),
-        export(0, "boxcnDone"),
-    ])
-    .await;
-    let clock = Arc::new(SimClock::default());
+    let fake = fake().await;
+    let script = fake.get_export_task();
+    for (status, token) in [(1, ""), (2, ""), (0, ""), (0, "boxcnDone")] {
+        script.reply(&export(&script, status, token));
+    }
+    let clock = sim();
     let reports = Arc::new(Mutex::new(Vec::new()));
     let record = reports.clone();
-    let outcome = feishu(&server)
+    let outcome = feishu(&fake)
         .wait_export_task("T", "D")
         .clock(clock.clone())
         .on_progress(move |p| record.lock().unwrap().push((p.status.copied(), p.state)))
@@ -143,7 +111,7 @@ async fn drive_export_is_done_only_with_status_0_and_a_file_token() {
     };
     assert_eq!(data.result.file_token.as_deref(), Some("boxcnDone"));
     assert_eq!(
-        polls(&server).await,
+        script.requests(),
         4,
         "0 without a file token was still pending"
     );
@@ -168,10 +136,14 @@ async fn drive_export_failures_and_unknown_statuses_end_the_wait_as_failures() {
         (6000, ExportJobStatus::TooManyImages),
         (4242, ExportJobStatus::Unknown(4242)),
     ] {
-        let server = scripted(vec![export(2, ""), export(status, "")]).await;
-        let outcome = feishu(&server)
+        let fake = fake().await;
+        let script = fake.get_export_task();
+        script
+            .reply(&export(&script, 2, ""))
+            .reply(&export(&script, status, ""));
+        let outcome = feishu(&fake)
             .wait_export_task("T", "D")
-            .clock(Arc::new(SimClock::default()))
+            .clock(sim())
             .await
             .unwrap();
         let WaitOutcome::Failed {
@@ -190,22 +162,31 @@ async fn drive_export_failures_and_unknown_statuses_end_the_wait_as_failures() {
 
 #[tokio::test]
 async fn import_needs_a_token_and_its_109_is_its_own_failure() {
-    let server = scripted(vec![import(1, ""), import(0, ""), import(0, "Fm7new")]).await;
-    let outcome = feishu(&server)
+    let fake = fake().await;
+    let script = fake.get_import_task();
+    script
+        .reply(&import(&script, 1, ""))
+        .reply(&import(&script, 0, ""))
+        .reply(&import(&script, 0, "Fm7new"));
+    let outcome = feishu(&fake)
         .wait_import_task("T")
-        .clock(Arc::new(SimClock::default()))
+        .clock(sim())
         .await
         .unwrap();
     assert!(
         matches!(&outcome, WaitOutcome::Succeeded(d) if d.result.token.as_deref() == Some("Fm7new")),
         "{outcome:?}"
     );
-    assert_eq!(polls(&server).await, 3);
+    assert_eq!(script.requests(), 3);
 
-    let server = scripted(vec![import(2, ""), import(109, "")]).await;
-    let outcome = feishu(&server)
+    let fake = self::fake().await;
+    let script = fake.get_import_task();
+    script
+        .reply(&import(&script, 2, ""))
+        .reply(&import(&script, 109, ""));
+    let outcome = feishu(&fake)
         .wait_import_task("T")
-        .clock(Arc::new(SimClock::default()))
+        .clock(sim())
         .await
         .unwrap();
     assert!(
@@ -222,10 +203,13 @@ async fn import_needs_a_token_and_its_109_is_its_own_failure() {
 
 #[tokio::test]
 async fn folder_task_check_treats_failed_as_failure_and_new_words_as_pending() {
-    let server = scripted(vec![folder("process"), folder("failed")]).await;
-    let outcome = feishu(&server)
+    let fake = fake().await;
+    fake.check_folder_task()
+        .reply(&folder("process"))
+        .reply(&folder("failed"));
+    let outcome = feishu(&fake)
         .wait_folder_task("T")
-        .clock(Arc::new(SimClock::default()))
+        .clock(sim())
         .await
         .unwrap();
     assert!(
@@ -239,26 +223,32 @@ async fn folder_task_check_treats_failed_as_failure_and_new_words_as_pending() {
         "{outcome:?}"
     );
 
-    let server = scripted(vec![folder("process"), folder("queued"), folder("success")]).await;
-    let outcome = feishu(&server)
+    let fake = self::fake().await;
+    let script = fake.check_folder_task();
+    script
+        .reply(&folder("process"))
+        .reply(&folder("queued"))
+        .reply(&folder("success"));
+    let outcome = feishu(&fake)
         .wait_folder_task("T")
-        .clock(Arc::new(SimClock::default()))
+        .clock(sim())
         .await
         .unwrap();
     assert!(matches!(outcome, WaitOutcome::Succeeded(_)), "{outcome:?}");
-    assert_eq!(
-        polls(&server).await,
-        3,
-        "an unknown word kept the wait going"
-    );
+    assert_eq!(script.requests(), 3, "an unknown word kept the wait going");
 }
 
 #[tokio::test]
 async fn meeting_export_outcomes() {
-    let server = scripted(vec![meeting(1), meeting(1), meeting(3)]).await;
-    let outcome = feishu(&server)
+    let fake = fake().await;
+    let script = fake.get_meeting_export();
+    script
+        .reply(&meeting(&script, 1))
+        .reply(&meeting(&script, 1))
+        .reply(&meeting(&script, 3));
+    let outcome = feishu(&fake)
         .wait_meeting_export("T")
-        .clock(Arc::new(SimClock::default()))
+        .clock(sim())
         .await
         .unwrap();
     assert!(
@@ -266,10 +256,12 @@ async fn meeting_export_outcomes() {
         "{outcome:?}"
     );
 
-    let server = scripted(vec![meeting(2)]).await;
-    let outcome = feishu(&server)
+    let fake = self::fake().await;
+    let script = fake.get_meeting_export();
+    script.reply(&meeting(&script, 2));
+    let outcome = feishu(&fake)
         .wait_meeting_export("T")
-        .clock(Arc::new(SimClock::default()))
+        .clock(sim())
         .await
         .unwrap();
     let WaitOutcome::Failed {
@@ -291,19 +283,22 @@ async fn dingtalk_copy_reports_progress_and_statuses_2_3_4_are_terminal_failures
         (3, TaskStatus::AllFailed),
         (4, TaskStatus::Failed),
     ] {
-        let server = scripted(vec![
+        let fake = fake().await;
+        let script = fake.get_task_info();
+        for data in [
             copy(-1, 0, 3),
             copy(0, 1, 3),
             copy(0, 1, 3),
             copy(0, 2, 3),
             copy(terminal, 2, 3),
-        ])
-        .await;
+        ] {
+            script.reply(&data);
+        }
         let seen = Arc::new(Mutex::new(Vec::new()));
         let record = seen.clone();
-        let outcome = dingtalk(&server)
+        let outcome = dingtalk(&fake)
             .wait_copy_task("T")
-            .clock(Arc::new(SimClock::default()))
+            .clock(sim())
             .on_progress(move |p| {
                 record
                     .lock()
@@ -345,10 +340,13 @@ async fn dingtalk_copy_reports_progress_and_statuses_2_3_4_are_terminal_failures
             ]
         );
     }
-    let server = scripted(vec![copy(0, 0, 1), copy(1, 1, 1)]).await;
-    let outcome = dingtalk(&server)
+    let fake = fake().await;
+    fake.get_task_info()
+        .reply(&copy(0, 0, 1))
+        .reply(&copy(1, 1, 1));
+    let outcome = dingtalk(&fake)
         .wait_copy_task("T")
-        .clock(Arc::new(SimClock::default()))
+        .clock(sim())
         .await
         .unwrap();
     assert!(matches!(outcome, WaitOutcome::Succeeded(_)), "{outcome:?}");
@@ -356,14 +354,16 @@ async fn dingtalk_copy_reports_progress_and_statuses_2_3_4_are_terminal_failures
 
 #[tokio::test]
 async fn an_hour_long_wait_times_out_at_the_deadline_with_delays_in_bounds() {
-    let server = scripted(vec![export(2, "")]).await;
-    let clock = Arc::new(SimClock::default());
+    let fake = fake().await;
+    let script = fake.get_export_task();
+    script.reply(&export(&script, 2, ""));
+    let clock = sim();
     let (min, max, max_wait) = (
         Duration::from_secs(2),
         Duration::from_secs(30),
         Duration::from_secs(3600),
     );
-    let err = feishu(&server)
+    let err = feishu(&fake)
         .wait_export_task("T", "D")
         .min_delay(min)
         .max_delay(max)
@@ -373,7 +373,7 @@ async fn an_hour_long_wait_times_out_at_the_deadline_with_delays_in_bounds() {
         .unwrap_err();
     let WaitError::TimedOut {
         elapsed,
-        polls: count,
+        polls,
         last_error,
     } = err
     else {
@@ -381,9 +381,9 @@ async fn an_hour_long_wait_times_out_at_the_deadline_with_delays_in_bounds() {
     };
     assert_eq!(elapsed, max_wait, "the last poll is placed at the deadline");
     assert!(last_error.is_none());
-    assert_eq!(count as usize, polls(&server).await);
+    assert_eq!(polls as usize, script.requests());
     let sleeps = clock.sleeps.lock().unwrap().clone();
-    assert_eq!(sleeps.len() + 1, count as usize);
+    assert_eq!(sleeps.len() + 1, polls as usize);
     let mut waited = Duration::ZERO;
     for (i, sleep) in sleeps.iter().enumerate() {
         let last = i == sleeps.len() - 1;
@@ -399,39 +399,50 @@ async fn an_hour_long_wait_times_out_at_the_deadline_with_delays_in_bounds() {
         waited += *sleep;
     }
     // Fixed 5 s polling would make 721 requests in an hour.
-    assert!(count < 200, "{count} polls");
+    assert!(polls < 200, "{polls} polls");
 }
 
-/// A task that ends at `done_at` in simulated time.
+/// A task that ends at `done_at` in simulated time (the fake scripts by poll, not by time).
 struct EndsAt {
     clock: Arc<SimClock>,
     done_at: Duration,
 }
 
-impl Respond for EndsAt {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        if self.clock.now() >= self.done_at {
-            export(0, "boxcn")
+impl wiremock::Respond for EndsAt {
+    fn respond(&self, _: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let (status, token) = if self.clock.now() >= self.done_at {
+            (0, "boxcn")
         } else {
-            export(2, "")
-        }
+            (2, "")
+        };
+        common::json(
+            200,
+            &format!(
+                r#"{{"code":0,"msg":"success","data":{{"result":{{"job_status":{status},"file_token":"{token}"}}}}}}"#
+            ),
+        )
     }
 }
 
 #[tokio::test]
 async fn a_finished_task_is_noticed_within_a_fifth_of_its_length_plus_the_minimum_delay() {
     for job_secs in [2, 10, 60, 300, 1800] {
-        let clock = Arc::new(SimClock::default());
+        let clock = sim();
         let done_at = Duration::from_secs(job_secs);
-        let server = MockServer::start().await;
-        Mock::given(wiremock::matchers::method("GET"))
+        let server = wiremock::MockServer::start().await;
+        wiremock::Mock::given(wiremock::matchers::method("GET"))
             .respond_with(EndsAt {
                 clock: clock.clone(),
                 done_at,
             })
             .mount(&server)
             .await;
-        let outcome = feishu(&server)
+        let client = FeishuClient::builder()
+            .access_token("t")
+            .base_url(server.uri())
+            .build()
+            .unwrap();
+        let outcome = client
             .wait_export_task("T", "D")
             .max_wait(Duration::from_secs(3600))
             .clock(clock.clone())
@@ -449,52 +460,46 @@ async fn a_finished_task_is_noticed_within_a_fifth_of_its_length_plus_the_minimu
 
 #[tokio::test]
 async fn transient_failures_keep_waiting_and_other_errors_end_it() {
-    let gateway = ResponseTemplate::new(503).set_body_raw("<html>busy</html>", "text/html");
-    let server = scripted(vec![
-        export(1, ""),
-        gateway.clone(),
-        gateway.clone(),
-        gateway.clone(),
-        gateway,
-        export(0, "boxcn"),
-    ])
-    .await;
-    let client = FeishuClient::builder()
-        .access_token(FEISHU_TOKEN)
-        .base_url(server.uri())
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let fake = fake().await;
+    let script = fake.get_export_task();
+    script.reply(&export(&script, 1, ""));
+    for _ in 0..4 {
+        script.fault(Fault::Html(503));
+    }
+    script.reply(&export(&script, 0, "boxcn"));
+    let client: FeishuClient = fake.client().retry(RetryPolicy::none()).build().unwrap();
     let outcome = client
         .wait_export_task("T", "D")
-        .clock(Arc::new(SimClock::default()))
+        .clock(sim())
         .await
         .unwrap();
     assert!(matches!(outcome, WaitOutcome::Succeeded(_)), "{outcome:?}");
-    assert_eq!(polls(&server).await, 6);
+    assert_eq!(script.requests(), 6);
 
-    let server = scripted(vec![
-        export(1, ""),
-        json(403, r#"{"code":1069902,"msg":"no permission"}"#),
-        export(0, "x"),
-    ])
-    .await;
-    let err = feishu(&server)
+    let fake = self::fake().await;
+    let script = fake.get_export_task();
+    script
+        .reply(&export(&script, 1, ""))
+        .error(1069902)
+        .reply(&export(&script, 0, "x"));
+    let err = feishu(&fake)
         .wait_export_task("T", "D")
-        .clock(Arc::new(SimClock::default()))
+        .clock(sim())
         .await
         .unwrap_err();
     assert!(
         matches!(err, WaitError::Call(GetExportTaskError::NoPermission(_))),
         "{err:?}"
     );
-    assert_eq!(polls(&server).await, 2, "ended at once");
+    assert_eq!(script.requests(), 2, "ended at once");
 }
 
 #[tokio::test]
 async fn dropping_the_wait_stops_polling() {
-    let server = scripted(vec![export(2, "")]).await;
-    let client = feishu(&server);
+    let fake = fake().await;
+    let script = fake.get_export_task();
+    script.reply(&export(&script, 2, ""));
+    let client = feishu(&fake);
     let waiting = tokio::spawn(async move {
         client
             .wait_export_task("T", "D")
@@ -505,8 +510,8 @@ async fn dropping_the_wait_stops_polling() {
     tokio::time::sleep(Duration::from_millis(150)).await;
     waiting.abort();
     let _ = waiting.await;
-    let after_drop = polls(&server).await;
+    let after_drop = script.requests();
     assert!(after_drop >= 2, "it was polling ({after_drop})");
     tokio::time::sleep(Duration::from_millis(150)).await;
-    assert_eq!(polls(&server).await, after_drop);
+    assert_eq!(script.requests(), after_drop);
 }

@@ -1,0 +1,66 @@
+//! Shared by the spec tests: a temp workspace holding a copy of the real specs.
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+use codegen::{Error, generate};
+use std::path::{Path, PathBuf};
+
+pub fn real_specs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs")
+}
+
+/// A temp workspace root holding a copy of the real specs.
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&real_specs(), &dir.path().join("specs"));
+        Workspace { dir }
+    }
+
+    pub fn path(&self, spec: &str) -> PathBuf {
+        self.dir.path().join("specs").join(spec)
+    }
+
+    pub fn read(&self, spec: &str) -> String {
+        std::fs::read_to_string(self.path(spec)).unwrap()
+    }
+
+    /// Replaces the first `from` with `to` in a spec; returns the 1-based line of the edit.
+    pub fn edit(&self, spec: &str, from: &str, to: &str) -> usize {
+        let text = self.read(spec);
+        let at = text
+            .find(from)
+            .unwrap_or_else(|| panic!("{from:?} not in {spec}"));
+        std::fs::write(self.path(spec), text.replacen(from, to, 1)).unwrap();
+        text[..at].lines().count() + usize::from(text[..at].ends_with('\n') || at == 0)
+    }
+
+    pub fn errors(&self) -> Vec<String> {
+        match generate(self.dir.path(), "specs") {
+            Err(Error::Specs(diags)) => diags.iter().map(ToString::to_string).collect(),
+            Err(Error::Emit(e)) => panic!("emit error instead of a spec error: {e}"),
+            Ok(_) => panic!("damaged specs were accepted"),
+        }
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+pub fn file(spec: &str) -> String {
+    format!("specs/{spec}")
+}
