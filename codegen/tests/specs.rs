@@ -412,7 +412,7 @@ fn waiter_rules_are_checked_against_the_response_schema() {
         "  ready_when_set: result.extra",
     );
     let value_line = ws.edit(DINGTALK, "  success: [1]", "  success: [1, 9]");
-    let delay_line = ws.edit(vc, "  min_delay: 2", "  min_delay: 0.5");
+    let delay_line = ws.edit(vc, "  min_delay: 3", "  min_delay: 0.5");
     let errors = ws.errors();
     assert_eq!(
         errors,

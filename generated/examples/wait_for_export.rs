@@ -53,7 +53,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let outcome = client
         .wait_export_task("7108646852144136212", "docbcZVGtv1papC6jAVGiyabcef")
-        // Short delays for the demo; the spec's defaults start at 2 s.
+        // Short delays for the demo; the spec's defaults start at 3 s.
         .min_delay(Duration::from_millis(100))
         .max_delay(Duration::from_millis(500))
         .max_wait(Duration::from_secs(30))

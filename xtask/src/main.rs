@@ -7,10 +7,12 @@ mod sync;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask gen [--check]
+const USAGE: &str = "usage: cargo xtask gen [--check] | bench [--quick]
 
-  gen           regenerate generated/src/api/ from specs/
-  gen --check   write nothing; fail with a diff if the checked-in output is stale";
+  gen            regenerate generated/src/api/ from specs/
+  gen --check    write nothing; fail with a diff if the checked-in output is stale
+  bench          run the benchmarks (release build) and write BENCHMARKS.md
+  bench --quick  a smoke run of the benchmarks (written to target/)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -18,6 +20,7 @@ fn main() -> ExitCode {
     let mode = match args.as_slice() {
         ["gen"] => sync::Mode::Write,
         ["gen", "--check"] => sync::Mode::Check,
+        ["bench", rest @ ..] => return bench(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -34,6 +37,32 @@ fn main() -> ExitCode {
         }
         Err(message) => {
             eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The benchmarks live in their own crate (so `gen` never depends on the generated code
+/// compiling); they run in release mode.
+fn bench(args: &[&str]) -> ExitCode {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "taskapi-bench",
+            "--",
+        ])
+        .args(args)
+        .current_dir(sync::workspace_root())
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("cannot run the benchmarks: {e}");
             ExitCode::FAILURE
         }
     }

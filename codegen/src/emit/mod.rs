@@ -8,7 +8,7 @@ pub(crate) mod testing;
 mod types;
 mod waiter;
 
-use crate::model::{Code, Model};
+use crate::model::{Code, Endpoint, Model, Provider};
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, quote};
 
@@ -28,34 +28,84 @@ pub struct GeneratedFile {
 
 /// Every generated file, in a fixed order.
 pub fn emit(model: &Model) -> Result<Vec<GeneratedFile>, String> {
-    let mut files = Vec::new();
-    let modules = model.providers.iter().map(|p| ident(&p.key));
-    let root = quote! {
-        #![doc = " Generated API modules, one per provider. See the crate root for the overview."]
-        #(pub mod #modules;)*
-        #[cfg(feature = "cli")]
-        pub(crate) mod cli;
-        #[cfg(feature = "testing")]
-        pub(crate) mod testing;
-    };
-    files.push(render("mod.rs", &["specs/"], root)?);
+    let jobs = jobs(model);
+    // Files are independent: render them on every core. Token streams are not `Send`, so
+    // each worker builds its own files; results come back in the fixed order of `jobs`.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len().max(1));
+    let chunk = jobs.len().div_ceil(workers);
+    let rendered: Vec<Result<Vec<GeneratedFile>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(chunk.max(1))
+            .map(|chunk| scope.spawn(move || chunk.iter().map(|job| job.render(model)).collect()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("generator bug: a render thread panicked".to_owned()))
+            })
+            .collect()
+    });
+    let mut files = Vec::with_capacity(jobs.len());
+    for chunk in rendered {
+        files.extend(chunk?);
+    }
+    Ok(files)
+}
+
+/// One file to write.
+enum Job<'m> {
+    Root,
+    Provider(&'m Provider),
+    Endpoint(&'m Provider, &'m Endpoint),
+    Cli,
+    Testing,
+}
+
+/// Every generated file, in a fixed order.
+fn jobs(model: &Model) -> Vec<Job<'_>> {
+    let mut jobs = vec![Job::Root];
     for provider in &model.providers {
-        files.push(render(
-            &format!("{}/mod.rs", provider.key),
-            &[&provider.file],
-            provider::emit(provider),
-        )?);
-        for endpoint in &provider.endpoints {
-            files.push(render(
-                &format!("{}/{}.rs", provider.key, endpoint.operation),
-                &[&endpoint.file],
-                endpoint::emit(provider, endpoint),
-            )?);
+        jobs.push(Job::Provider(provider));
+        jobs.extend(
+            provider
+                .endpoints
+                .iter()
+                .map(|e| Job::Endpoint(provider, e)),
+        );
+    }
+    jobs.push(Job::Cli);
+    jobs.push(Job::Testing);
+    jobs
+}
+
+impl Job<'_> {
+    fn render(&self, model: &Model) -> Result<GeneratedFile, String> {
+        match self {
+            Job::Root => {
+                let modules = model.providers.iter().map(|p| ident(&p.key));
+                let root = quote! {
+                    #![doc = " Generated API modules, one per provider. See the crate root for the overview."]
+                    #(pub mod #modules;)*
+                    #[cfg(feature = "cli")]
+                    pub(crate) mod cli;
+                    #[cfg(feature = "testing")]
+                    pub(crate) mod testing;
+                };
+                render("mod.rs", &["specs/"], root)
+            }
+            Job::Provider(p) => render(&format!("{}/mod.rs", p.key), &[&p.file], provider::emit(p)),
+            Job::Endpoint(p, e) => render(
+                &format!("{}/{}.rs", p.key, e.operation),
+                &[&e.file],
+                endpoint::emit(p, e),
+            ),
+            Job::Cli => render("cli.rs", &["specs/"], cli::emit(model)),
+            Job::Testing => render("testing.rs", &["specs/"], testing::emit(model)),
         }
     }
-    files.push(render("cli.rs", &["specs/"], cli::emit(model))?);
-    files.push(render("testing.rs", &["specs/"], testing::emit(model))?);
-    Ok(files)
 }
 
 fn render(path: &str, sources: &[&str], tokens: TokenStream) -> Result<GeneratedFile, String> {

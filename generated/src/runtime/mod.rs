@@ -27,6 +27,6 @@ pub use retry::RetryPolicy;
 pub use token::AccessToken;
 pub use url::PathPart;
 pub use waiter::{
-    Clock, GROWTH, Observation, Pollable, Progress, TokioClock, WaitDefaults, WaitError,
+    Clock, GROWTH, JITTER, Observation, Pollable, Progress, TokioClock, WaitDefaults, WaitError,
     WaitOutcome, WaitResult, WaitState, Waiter,
 };

@@ -2,7 +2,7 @@
 //! that grow with the time waited, within bounds, and the last poll at the deadline.
 //!
 //! The delay before the next poll is `min_delay + GROWTH × time waited so far`, capped at
-//! `max_delay`, jittered downward. A task that ends is therefore noticed at most
+//! `max_delay`, jittered down by at most [`JITTER`]. A task that ends is therefore noticed at most
 //! `GROWTH × its length + min_delay` later, while long tasks are polled ever more rarely
 //! (fewer polls than a fixed interval once a task runs for a minute or so).
 
@@ -15,6 +15,10 @@ use std::time::Duration;
 
 /// The share of the time waited so far that the next delay may add (see the module docs).
 pub const GROWTH: f64 = 0.2;
+
+/// How far below its ceiling a delay may be jittered. Enough to keep many waiters from
+/// polling in step; small, because every shortened delay is an extra poll.
+pub const JITTER: f64 = 0.1;
 
 /// Where a status leaves the wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,11 +267,11 @@ impl<'c, P: Pollable + 'c> Waiter<'c, P> {
     }
 
     /// The delay after waiting `elapsed`: `min + GROWTH × elapsed`, at most `max`, jittered
-    /// down by up to a fifth but never below `min`.
+    /// down by up to [`JITTER`] but never below `min`.
     fn delay(&self, elapsed: Duration) -> Duration {
         let max = self.max_delay.max(self.min_delay);
         let ceiling = (self.min_delay + elapsed.mul_f64(GROWTH)).min(max);
-        let floor = ceiling.mul_f64(0.8).max(self.min_delay);
+        let floor = ceiling.mul_f64(1.0 - JITTER).max(self.min_delay);
         floor + (ceiling.saturating_sub(floor)).mul_f64(fastrand::f64())
     }
 

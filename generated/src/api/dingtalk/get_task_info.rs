@@ -305,7 +305,7 @@ impl fmt::Display for GetTaskInfoError {
 impl std::error::Error for GetTaskInfoError {}
 /// The waiting defaults from this endpoint's spec.
 pub const GET_TASK_INFO_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
-    min_delay: Duration::from_millis(2000u64),
+    min_delay: Duration::from_millis(3000u64),
     max_delay: Duration::from_millis(30000u64),
     max_wait: Duration::from_millis(600000u64),
 };
@@ -315,7 +315,7 @@ impl DingTalkClient {
     ///
     /// `status` 1 is success, -1, 0 pending, 2, 3, 4 failure; a value no table lists is a failure.
     ///
-    /// Defaults: first delay 2s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
+    /// Defaults: first delay 3s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
     ///
     /// Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.
     pub fn wait_copy_task(

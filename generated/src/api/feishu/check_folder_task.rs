@@ -289,7 +289,7 @@ impl fmt::Display for CheckFolderTaskError {
 impl std::error::Error for CheckFolderTaskError {}
 /// The waiting defaults from this endpoint's spec.
 pub const CHECK_FOLDER_TASK_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
-    min_delay: Duration::from_millis(2000u64),
+    min_delay: Duration::from_millis(3000u64),
     max_delay: Duration::from_millis(30000u64),
     max_wait: Duration::from_millis(600000u64),
 };
@@ -299,7 +299,7 @@ impl FeishuClient {
     ///
     /// `status` success is success, process pending, fail, failed failure; a value no table lists is pending.
     ///
-    /// Defaults: first delay 2s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
+    /// Defaults: first delay 3s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
     ///
     /// Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.
     pub fn wait_folder_task(

@@ -628,7 +628,7 @@ impl fmt::Display for GetImportTaskError {
 impl std::error::Error for GetImportTaskError {}
 /// The waiting defaults from this endpoint's spec.
 pub const GET_IMPORT_TASK_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
-    min_delay: Duration::from_millis(2000u64),
+    min_delay: Duration::from_millis(3000u64),
     max_delay: Duration::from_millis(30000u64),
     max_wait: Duration::from_millis(600000u64),
 };
@@ -638,7 +638,7 @@ impl FeishuClient {
     ///
     /// `result.job_status` 0 is success, 1, 2 pending, 3, 100, 101, 102, 103, 104, 105, 106, 108, 109, 110, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 129, 5000, 7000, 7001, 7002 failure; a value no table lists is a failure. A success counts only once `result.token` is non-empty.
     ///
-    /// Defaults: first delay 2s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
+    /// Defaults: first delay 3s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
     ///
     /// Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.
     pub fn wait_import_task(

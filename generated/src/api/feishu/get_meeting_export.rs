@@ -325,7 +325,7 @@ impl fmt::Display for GetMeetingExportError {
 impl std::error::Error for GetMeetingExportError {}
 /// The waiting defaults from this endpoint's spec.
 pub const GET_MEETING_EXPORT_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
-    min_delay: Duration::from_millis(2000u64),
+    min_delay: Duration::from_millis(3000u64),
     max_delay: Duration::from_millis(30000u64),
     max_wait: Duration::from_millis(600000u64),
 };
@@ -335,7 +335,7 @@ impl FeishuClient {
     ///
     /// `status` 3 is success, 1 pending, 2 failure; a value no table lists is a failure.
     ///
-    /// Defaults: first delay 2s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
+    /// Defaults: first delay 3s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
     ///
     /// Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.
     pub fn wait_meeting_export(
