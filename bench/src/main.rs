@@ -310,3 +310,21 @@ fn machine() -> String {
         .unwrap_or_default();
     format!("{cores} cores ({model}), {memory}, {rustc}")
 }
+
+#[cfg(test)]
+mod smoke {
+    //! Keeps the benchmark code from rotting: each part runs, tiny, in-process. Nothing
+    //! here asserts a time.
+
+    #[test]
+    fn every_part_runs() {
+        let root = super::workspace_root();
+        let generation = crate::generation::run(&root, &[3], 1).unwrap();
+        assert_eq!(generation.len(), 2);
+        assert!(generation.iter().all(|g| g.lines > 0));
+        let tokens = crate::tokens::run(50, 1).unwrap();
+        assert_eq!(tokens.token_requests, [1]);
+        let waiting = crate::waiting::run(&[2, 60], 1).unwrap();
+        assert!(waiting[1].polls.median < waiting[1].fixed_polls as f64);
+    }
+}
