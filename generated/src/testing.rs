@@ -101,8 +101,10 @@ pub struct Route {
     pub kind: RouteKind,
     /// The spec's example reply, verbatim.
     pub example: &'static str,
-    /// The endpoint's documented codes, then the provider's common codes.
+    /// The endpoint's documented codes.
     pub errors: &'static [DocumentedError],
+    /// The provider's common codes.
+    pub common_errors: &'static [DocumentedError],
     pub rate_limit: Option<&'static RateLimitShape>,
 }
 
@@ -332,7 +334,12 @@ impl<T: Serialize + DeserializeOwned> EndpointScript<'_, T> {
     /// spec documents (HTTP 400 for a code no spec lists).
     pub fn error(&self, code: impl Into<ErrorCode>) -> &Self {
         let code = code.into();
-        let documented = self.route.errors.iter().find(|e| e.code.matches(&code));
+        let documented = self
+            .route
+            .errors
+            .iter()
+            .chain(self.route.common_errors)
+            .find(|e| e.code.matches(&code));
         let status = documented.map_or(400, |e| e.http_status);
         let message = documented.map_or("an error no spec documents", |e| e.message);
         self.push(error_reply(self.route.envelope, status, &code, message))
@@ -624,6 +631,7 @@ mod tests {
             kind: RouteKind::Endpoint,
             example: "{}",
             errors: &[],
+            common_errors: &[],
             rate_limit: None,
         }
     }

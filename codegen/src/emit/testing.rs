@@ -39,7 +39,11 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             }
             None => quote!(None),
         };
-        let common: Vec<TokenStream> = p.common_errors.iter().map(documented).collect();
+        let common_static = format_ident!("{}_COMMON_ERRORS", p.key.to_uppercase());
+        let common = p.common_errors.iter().map(documented);
+        shapes.push(quote! {
+            static #common_static: &[DocumentedError] = &[#(#common),*];
+        });
         for e in &p.endpoints {
             let index = routes.len();
             let (id, method, path) = (&e.id, e.method.as_str(), &e.path_template);
@@ -53,7 +57,8 @@ pub(super) fn emit(model: &Model) -> TokenStream {
                     envelope: #provider_envelope,
                     kind: RouteKind::Endpoint,
                     example: crate::#module::#example,
-                    errors: &[#(#errors,)* #(#common,)*],
+                    errors: &[#(#errors),*],
+                    common_errors: #common_static,
                     rate_limit: #rate_limit,
                 }
             });
@@ -84,7 +89,8 @@ pub(super) fn emit(model: &Model) -> TokenStream {
                     envelope: #token_envelope,
                     kind: RouteKind::Token { token_field: #token_field, expires_field: #expires_field },
                     example: #example,
-                    errors: &[#(#common,)*],
+                    errors: &[],
+                    common_errors: #common_static,
                     rate_limit: None,
                 }
             });

@@ -15,12 +15,116 @@ static DINGTALK_RATE_LIMIT: RateLimitShape = RateLimitShape {
     reset_header: None,
 };
 
+static DINGTALK_COMMON_ERRORS: &[DocumentedError] = &[
+    DocumentedError {
+        code: CodeRef::Str("InvalidAuthentication"),
+        http_status: 400u16,
+        message: "bad or expired access token",
+    },
+    DocumentedError {
+        code: CodeRef::Str("Forbidden.AccessDenied.QpsLimitForApi"),
+        http_status: 403u16,
+        message: "API call rate limited",
+    },
+    DocumentedError {
+        code: CodeRef::Str("Forbidden.AccessDenied.QpsLimitForAppkeyAndApi"),
+        http_status: 403u16,
+        message: "app call rate limited for this API",
+    },
+    DocumentedError {
+        code: CodeRef::Str("Forbidden.AccessDenied.ApiCountLimitForOrg"),
+        http_status: 403u16,
+        message: "organisation's monthly API quota used up",
+    },
+];
 static FEISHU_RATE_LIMIT: RateLimitShape = RateLimitShape {
     http_status: 429u16,
     code: CodeRef::Int(99991400),
     reset_header: Some("x-ogw-ratelimit-reset"),
 };
 
+static FEISHU_COMMON_ERRORS: &[DocumentedError] = &[
+    DocumentedError {
+        code: CodeRef::Int(99991400),
+        http_status: 400u16,
+        message: "request rate limited",
+    },
+    DocumentedError {
+        code: CodeRef::Int(99991401),
+        http_status: 400u16,
+        message: "caller IP not on the app's allowlist",
+    },
+    DocumentedError {
+        code: CodeRef::Int(99991403),
+        http_status: 400u16,
+        message: "monthly call quota used up",
+    },
+    DocumentedError {
+        code: CodeRef::Int(99991543),
+        http_status: 400u16,
+        message: "wrong app_id or app_secret",
+    },
+    DocumentedError {
+        code: CodeRef::Int(99991661),
+        http_status: 400u16,
+        message: "no access token in the request",
+    },
+    DocumentedError {
+        code: CodeRef::Int(99991662),
+        http_status: 400u16,
+        message: "app disabled",
+    },
+    DocumentedError {
+        code: CodeRef::Int(99991663),
+        http_status: 400u16,
+        message: "invalid access token",
+    },
+    DocumentedError {
+        code: CodeRef::Int(99991664),
+        http_status: 400u16,
+        message: "invalid app token",
+    },
+    DocumentedError {
+        code: CodeRef::Int(99991665),
+        http_status: 400u16,
+        message: "invalid tenant token",
+    },
+    DocumentedError {
+        code: CodeRef::Int(99991668),
+        http_status: 400u16,
+        message: "invalid user token",
+    },
+    DocumentedError {
+        code: CodeRef::Int(99991671),
+        http_status: 400u16,
+        message: "token must start with t- or u-",
+    },
+    DocumentedError {
+        code: CodeRef::Int(99991672),
+        http_status: 400u16,
+        message: "app has not been granted the scope this API needs",
+    },
+    DocumentedError {
+        code: CodeRef::Int(99991673),
+        http_status: 400u16,
+        message: "app status unavailable",
+    },
+    DocumentedError {
+        code: CodeRef::Int(99991676),
+        http_status: 400u16,
+        message: "token lacks the permission",
+    },
+    DocumentedError {
+        code: CodeRef::Int(99991677),
+        http_status: 400u16,
+        message: "user token expired",
+    },
+    DocumentedError {
+        code: CodeRef::Int(99991679),
+        http_status: 400u16,
+        message: "user has not granted the scope",
+    },
+];
 /// Every route the fake serves.
 pub(crate) static ROUTES: &[Route] = &[
     Route {
@@ -51,27 +155,8 @@ pub(crate) static ROUTES: &[Route] = &[
                 http_status: 503u16,
                 message: "%s",
             },
-            DocumentedError {
-                code: CodeRef::Str("InvalidAuthentication"),
-                http_status: 400u16,
-                message: "bad or expired access token",
-            },
-            DocumentedError {
-                code: CodeRef::Str("Forbidden.AccessDenied.QpsLimitForApi"),
-                http_status: 403u16,
-                message: "API call rate limited",
-            },
-            DocumentedError {
-                code: CodeRef::Str("Forbidden.AccessDenied.QpsLimitForAppkeyAndApi"),
-                http_status: 403u16,
-                message: "app call rate limited for this API",
-            },
-            DocumentedError {
-                code: CodeRef::Str("Forbidden.AccessDenied.ApiCountLimitForOrg"),
-                http_status: 403u16,
-                message: "organisation's monthly API quota used up",
-            },
         ],
+        common_errors: DINGTALK_COMMON_ERRORS,
         rate_limit: Some(&DINGTALK_RATE_LIMIT),
     },
     Route {
@@ -84,28 +169,8 @@ pub(crate) static ROUTES: &[Route] = &[
             expires_field: "expireIn",
         },
         example: "{\"accessToken\": \"fw8ef8we8f76e6f7s8df8s9df\", \"expireIn\": 7200}\n",
-        errors: &[
-            DocumentedError {
-                code: CodeRef::Str("InvalidAuthentication"),
-                http_status: 400u16,
-                message: "bad or expired access token",
-            },
-            DocumentedError {
-                code: CodeRef::Str("Forbidden.AccessDenied.QpsLimitForApi"),
-                http_status: 403u16,
-                message: "API call rate limited",
-            },
-            DocumentedError {
-                code: CodeRef::Str("Forbidden.AccessDenied.QpsLimitForAppkeyAndApi"),
-                http_status: 403u16,
-                message: "app call rate limited for this API",
-            },
-            DocumentedError {
-                code: CodeRef::Str("Forbidden.AccessDenied.ApiCountLimitForOrg"),
-                http_status: 403u16,
-                message: "organisation's monthly API quota used up",
-            },
-        ],
+        errors: &[],
+        common_errors: DINGTALK_COMMON_ERRORS,
         rate_limit: None,
     },
     Route {
@@ -136,87 +201,8 @@ pub(crate) static ROUTES: &[Route] = &[
                 http_status: 410u16,
                 message: "docs deleted",
             },
-            DocumentedError {
-                code: CodeRef::Int(99991400),
-                http_status: 400u16,
-                message: "request rate limited",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991401),
-                http_status: 400u16,
-                message: "caller IP not on the app's allowlist",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991403),
-                http_status: 400u16,
-                message: "monthly call quota used up",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991543),
-                http_status: 400u16,
-                message: "wrong app_id or app_secret",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991661),
-                http_status: 400u16,
-                message: "no access token in the request",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991662),
-                http_status: 400u16,
-                message: "app disabled",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991663),
-                http_status: 400u16,
-                message: "invalid access token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991664),
-                http_status: 400u16,
-                message: "invalid app token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991665),
-                http_status: 400u16,
-                message: "invalid tenant token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991668),
-                http_status: 400u16,
-                message: "invalid user token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991671),
-                http_status: 400u16,
-                message: "token must start with t- or u-",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991672),
-                http_status: 400u16,
-                message: "app has not been granted the scope this API needs",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991673),
-                http_status: 400u16,
-                message: "app status unavailable",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991676),
-                http_status: 400u16,
-                message: "token lacks the permission",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991677),
-                http_status: 400u16,
-                message: "user token expired",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991679),
-                http_status: 400u16,
-                message: "user has not granted the scope",
-            },
         ],
+        common_errors: FEISHU_COMMON_ERRORS,
         rate_limit: Some(&FEISHU_RATE_LIMIT),
     },
     Route {
@@ -242,87 +228,8 @@ pub(crate) static ROUTES: &[Route] = &[
                 http_status: 404u16,
                 message: "not found.",
             },
-            DocumentedError {
-                code: CodeRef::Int(99991400),
-                http_status: 400u16,
-                message: "request rate limited",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991401),
-                http_status: 400u16,
-                message: "caller IP not on the app's allowlist",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991403),
-                http_status: 400u16,
-                message: "monthly call quota used up",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991543),
-                http_status: 400u16,
-                message: "wrong app_id or app_secret",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991661),
-                http_status: 400u16,
-                message: "no access token in the request",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991662),
-                http_status: 400u16,
-                message: "app disabled",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991663),
-                http_status: 400u16,
-                message: "invalid access token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991664),
-                http_status: 400u16,
-                message: "invalid app token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991665),
-                http_status: 400u16,
-                message: "invalid tenant token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991668),
-                http_status: 400u16,
-                message: "invalid user token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991671),
-                http_status: 400u16,
-                message: "token must start with t- or u-",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991672),
-                http_status: 400u16,
-                message: "app has not been granted the scope this API needs",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991673),
-                http_status: 400u16,
-                message: "app status unavailable",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991676),
-                http_status: 400u16,
-                message: "token lacks the permission",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991677),
-                http_status: 400u16,
-                message: "user token expired",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991679),
-                http_status: 400u16,
-                message: "user has not granted the scope",
-            },
         ],
+        common_errors: FEISHU_COMMON_ERRORS,
         rate_limit: Some(&FEISHU_RATE_LIMIT),
     },
     Route {
@@ -403,87 +310,8 @@ pub(crate) static ROUTES: &[Route] = &[
                 http_status: 400u16,
                 message: "invalid file token",
             },
-            DocumentedError {
-                code: CodeRef::Int(99991400),
-                http_status: 400u16,
-                message: "request rate limited",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991401),
-                http_status: 400u16,
-                message: "caller IP not on the app's allowlist",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991403),
-                http_status: 400u16,
-                message: "monthly call quota used up",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991543),
-                http_status: 400u16,
-                message: "wrong app_id or app_secret",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991661),
-                http_status: 400u16,
-                message: "no access token in the request",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991662),
-                http_status: 400u16,
-                message: "app disabled",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991663),
-                http_status: 400u16,
-                message: "invalid access token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991664),
-                http_status: 400u16,
-                message: "invalid app token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991665),
-                http_status: 400u16,
-                message: "invalid tenant token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991668),
-                http_status: 400u16,
-                message: "invalid user token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991671),
-                http_status: 400u16,
-                message: "token must start with t- or u-",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991672),
-                http_status: 400u16,
-                message: "app has not been granted the scope this API needs",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991673),
-                http_status: 400u16,
-                message: "app status unavailable",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991676),
-                http_status: 400u16,
-                message: "token lacks the permission",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991677),
-                http_status: 400u16,
-                message: "user token expired",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991679),
-                http_status: 400u16,
-                message: "user has not granted the scope",
-            },
         ],
+        common_errors: FEISHU_COMMON_ERRORS,
         rate_limit: Some(&FEISHU_RATE_LIMIT),
     },
     Route {
@@ -519,87 +347,8 @@ pub(crate) static ROUTES: &[Route] = &[
                 http_status: 403u16,
                 message: "no permission",
             },
-            DocumentedError {
-                code: CodeRef::Int(99991400),
-                http_status: 400u16,
-                message: "request rate limited",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991401),
-                http_status: 400u16,
-                message: "caller IP not on the app's allowlist",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991403),
-                http_status: 400u16,
-                message: "monthly call quota used up",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991543),
-                http_status: 400u16,
-                message: "wrong app_id or app_secret",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991661),
-                http_status: 400u16,
-                message: "no access token in the request",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991662),
-                http_status: 400u16,
-                message: "app disabled",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991663),
-                http_status: 400u16,
-                message: "invalid access token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991664),
-                http_status: 400u16,
-                message: "invalid app token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991665),
-                http_status: 400u16,
-                message: "invalid tenant token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991668),
-                http_status: 400u16,
-                message: "invalid user token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991671),
-                http_status: 400u16,
-                message: "token must start with t- or u-",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991672),
-                http_status: 400u16,
-                message: "app has not been granted the scope this API needs",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991673),
-                http_status: 400u16,
-                message: "app status unavailable",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991676),
-                http_status: 400u16,
-                message: "token lacks the permission",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991677),
-                http_status: 400u16,
-                message: "user token expired",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991679),
-                http_status: 400u16,
-                message: "user has not granted the scope",
-            },
         ],
+        common_errors: FEISHU_COMMON_ERRORS,
         rate_limit: Some(&FEISHU_RATE_LIMIT),
     },
     Route {
@@ -612,88 +361,8 @@ pub(crate) static ROUTES: &[Route] = &[
             expires_field: "expire",
         },
         example: "{\"code\": 0, \"msg\": \"ok\", \"tenant_access_token\": \"t-caecc734c2e3328a62489fe0648c4b98779515d3\", \"expire\": 7200}\n",
-        errors: &[
-            DocumentedError {
-                code: CodeRef::Int(99991400),
-                http_status: 400u16,
-                message: "request rate limited",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991401),
-                http_status: 400u16,
-                message: "caller IP not on the app's allowlist",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991403),
-                http_status: 400u16,
-                message: "monthly call quota used up",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991543),
-                http_status: 400u16,
-                message: "wrong app_id or app_secret",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991661),
-                http_status: 400u16,
-                message: "no access token in the request",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991662),
-                http_status: 400u16,
-                message: "app disabled",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991663),
-                http_status: 400u16,
-                message: "invalid access token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991664),
-                http_status: 400u16,
-                message: "invalid app token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991665),
-                http_status: 400u16,
-                message: "invalid tenant token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991668),
-                http_status: 400u16,
-                message: "invalid user token",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991671),
-                http_status: 400u16,
-                message: "token must start with t- or u-",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991672),
-                http_status: 400u16,
-                message: "app has not been granted the scope this API needs",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991673),
-                http_status: 400u16,
-                message: "app status unavailable",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991676),
-                http_status: 400u16,
-                message: "token lacks the permission",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991677),
-                http_status: 400u16,
-                message: "user token expired",
-            },
-            DocumentedError {
-                code: CodeRef::Int(99991679),
-                http_status: 400u16,
-                message: "user has not granted the scope",
-            },
-        ],
+        errors: &[],
+        common_errors: FEISHU_COMMON_ERRORS,
         rate_limit: None,
     },
 ];
