@@ -84,7 +84,6 @@ async fn generated(url: &str, calls: usize) -> std::result::Result<Duration, Str
 #[derive(Deserialize)]
 struct Envelope {
     code: i64,
-    #[allow(dead_code)] // decoded like a real caller would, not read
     msg: String,
     data: Option<ExportTaskData>,
 }
@@ -110,7 +109,7 @@ async fn hand_written(url: &str, calls: usize) -> std::result::Result<Duration, 
             .map_err(|e| e.to_string())?;
         let envelope: Envelope = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
         if envelope.code != 0 || envelope.data.is_none() {
-            return Err(format!("code {}", envelope.code));
+            return Err(format!("code {}: {}", envelope.code, envelope.msg));
         }
     }
     Ok(started.elapsed())
