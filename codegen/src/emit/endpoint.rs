@@ -241,8 +241,16 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
             .collect::<Vec<_>>()
             .join("\n"),
     ]));
+    let next = match (optional.is_empty(), e.waiter.is_some()) {
+        (true, false) => "[`send`](Self::send) it",
+        (true, true) => "[`send`](Self::send) it, or [`wait`](Self::wait) for its task to end",
+        (false, false) => "set optional parameters, then [`send`](Self::send) it",
+        (false, true) => {
+            "set optional parameters, then [`send`](Self::send) it or [`wait`](Self::wait) for its task to end"
+        }
+    };
     let request_doc = docs(&format!(
-        "A `{} {}` request, built by [`{}::{}`]. Set optional parameters, then [`send`](Self::send) it.",
+        "A `{} {}` request, built by [`{}::{}`]: {next}.",
         e.method.as_str(),
         e.path_template,
         p.client,

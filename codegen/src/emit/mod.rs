@@ -124,6 +124,10 @@ fn render(path: &str, sources: &[&str], tokens: TokenStream) -> Result<Generated
 /// prettyplease puts items back to back; a blank line after each closed item (and after the
 /// module docs and imports) makes the output read like hand-written code.
 fn space_items(source: &str) -> String {
+    const ITEM_STARTS: &[&str] = &[
+        "///", "#[", "pub ", "pub(", "fn ", "impl", "const ", "static ", "use ", "mod ", "enum ",
+        "struct ",
+    ];
     let mut out = String::with_capacity(source.len() + source.len() / 16);
     let mut previous = "";
     for line in source.lines() {
@@ -131,19 +135,23 @@ fn space_items(source: &str) -> String {
         let body = line.trim_start();
         let prev_indent = previous.len() - previous.trim_start().len();
         let prev_body = previous.trim_start();
-        let item_start = [
-            "///", "#[", "pub ", "pub(", "fn ", "impl", "const ", "static ", "use ", "mod ",
-            "enum ", "struct ",
-        ]
-        .iter()
-        .any(|start| body.starts_with(start));
+        let item_start = ITEM_STARTS.iter().any(|start| body.starts_with(start));
         let after_closed_item = prev_indent == indent && matches!(prev_body, "}" | "};");
+        // A one-line top-level item (`pub const X: &str = "...";`) before another item;
+        // consecutive `use` and `mod` lines stay together.
+        let after_one_line_item = indent == 0
+            && prev_indent == 0
+            && prev_body.ends_with(';')
+            && !prev_body.starts_with("//")
+            && !["use ", "pub use ", "mod ", "pub mod "]
+                .iter()
+                .any(|s| prev_body.starts_with(s));
         let after_docs = prev_body.starts_with("//!") && !body.starts_with("//!");
         let after_imports =
             prev_body.starts_with("use ") && prev_body.ends_with(';') && !body.starts_with("use ");
         let after_import_block = prev_body == "};" && prev_indent == 0 && !body.starts_with("use ");
         if !previous.is_empty()
-            && (item_start && after_closed_item
+            && (item_start && (after_closed_item || after_one_line_item)
                 || after_docs
                 || after_imports
                 || after_import_block)

@@ -21,7 +21,7 @@ pub(super) fn emit(
     let data = ident(&e.response);
     let status = ident(&w.status_enum);
     let defaults = format_ident!("{}_WAIT_DEFAULTS", e.operation.to_uppercase());
-    let millis = |secs: f64| (secs * 1000.0).round() as u64;
+    let millis = |secs: f64| proc_macro2::Literal::u64_unsuffixed((secs * 1000.0).round() as u64);
     let (min_delay, max_delay, max_wait) =
         (millis(w.min_delay), millis(w.max_delay), millis(w.max_wait));
     let method_doc = docs(&paragraphs([

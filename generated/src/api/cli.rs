@@ -14,6 +14,7 @@ pub(crate) const WAITABLE: &[&str] = &[
     "feishu.drive.import_task.get",
     "feishu.vc.export.get",
 ];
+
 /// One subcommand per endpoint, flags named after the wire names in kebab-case.
 pub(crate) fn commands() -> Vec<Command> {
     vec![
@@ -28,7 +29,7 @@ pub(crate) fn commands() -> Vec<Command> {
         .arg(Arg::new("ticket").long("ticket").value_name("TICKET").required(true)
         .help("The export task id returned by \"create export task\". (导出任务 ID。调用[创建导出任务](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/create) 获取。)"))
         .arg(Arg::new("token").long("token").value_name("TOKEN").required(true)
-        .help("Token of the exported document (at most 27 characters); the caller must be the identity that created the export task. (要导出的云文档的 token。获取方式参考[如何获取云文档相关 token](/ssl:ttdoc/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)。你可参考以下请求示例了解如何使用查询参数。)")),
+        .help("Token of the exported document; the caller must be the identity that created the export task. (要导出的云文档的 token。获取方式参考[如何获取云文档相关 token](/ssl:ttdoc/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)。你可参考以下请求示例了解如何使用查询参数。)")),
         Command::new("feishu.drive.file.task_check")
         .about("Get the status of an asynchronous folder move or delete task.")
         .long_about("查询异步任务状态\n\nGet the status of an asynchronous folder move or delete task.\n\nSends `GET /open-apis/drive/v1/files/task_check`. The token is read from FEISHU_ACCESS_TOKEN.")

@@ -7,5 +7,6 @@ pub mod dingtalk;
 pub mod feishu;
 #[cfg(feature = "cli")]
 pub(crate) mod cli;
+
 #[cfg(feature = "testing")]
 pub(crate) mod testing;

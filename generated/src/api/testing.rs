@@ -37,6 +37,7 @@ static DINGTALK_COMMON_ERRORS: &[DocumentedError] = &[
         message: "organisation's monthly API quota used up",
     },
 ];
+
 static FEISHU_RATE_LIMIT: RateLimitShape = RateLimitShape {
     http_status: 429u16,
     code: CodeRef::Int(99991400),
@@ -125,6 +126,7 @@ static FEISHU_COMMON_ERRORS: &[DocumentedError] = &[
         message: "user has not granted the scope",
     },
 ];
+
 /// Every route the fake serves.
 pub(crate) static ROUTES: &[Route] = &[
     Route {
@@ -366,6 +368,7 @@ pub(crate) static ROUTES: &[Route] = &[
         rate_limit: None,
     },
 ];
+
 impl FakeServer {
     /// Scripts `dingtalk.doc.task_info.get` (`GET /v2.0/doc/task/info/{taskId}`). Unscripted, it answers with the doc example.
     pub fn get_task_info(&self) -> EndpointScript<'_, crate::dingtalk::TaskInfo> {

@@ -32,6 +32,7 @@ pub static GET_TASK_INFO: EndpointInfo = EndpointInfo {
 
 /// The example reply from the documentation (seeds/004_2709044e5c8e06ed.txt), verbatim.
 pub const GET_TASK_INFO_EXAMPLE: &str = "{\n  \"taskId\" : \"abcd\",\n  \"status\" : 2,\n  \"totalCount\" : 1,\n  \"succCount\" : 1,\n  \"failCount\" : 0\n}\n";
+
 impl DingTalkClient {
     /// 查询任务信息 (Get the status of a document copy task by its taskId.)
     ///
@@ -46,7 +47,7 @@ impl DingTalkClient {
     }
 }
 
-/// A `GET /v2.0/doc/task/info/{taskId}` request, built by [`DingTalkClient::get_task_info`]. Set optional parameters, then [`send`](Self::send) it.
+/// A `GET /v2.0/doc/task/info/{taskId}` request, built by [`DingTalkClient::get_task_info`]: [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetTaskInfoRequest<'c> {
@@ -305,9 +306,9 @@ impl fmt::Display for GetTaskInfoError {
 impl std::error::Error for GetTaskInfoError {}
 /// The waiting defaults from this endpoint's spec.
 pub const GET_TASK_INFO_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
-    min_delay: Duration::from_millis(3000u64),
-    max_delay: Duration::from_millis(30000u64),
-    max_wait: Duration::from_millis(600000u64),
+    min_delay: Duration::from_millis(3000),
+    max_delay: Duration::from_millis(30000),
+    max_wait: Duration::from_millis(600000),
 };
 
 impl DingTalkClient {

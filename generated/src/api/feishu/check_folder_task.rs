@@ -34,6 +34,7 @@ pub static CHECK_FOLDER_TASK: EndpointInfo = EndpointInfo {
 
 /// The example reply from the documentation (seeds/003_d2e550c883eedfb4.txt), verbatim.
 pub const CHECK_FOLDER_TASK_EXAMPLE: &str = "{\n    \"code\": 0,\n    \"msg\": \"success\",\n    \"data\": {\n        \"status\": \"success\"\n    }\n}\n";
+
 impl FeishuClient {
     /// 查询异步任务状态 (Get the status of an asynchronous folder move or delete task.)
     ///
@@ -52,7 +53,7 @@ impl FeishuClient {
     }
 }
 
-/// A `GET /open-apis/drive/v1/files/task_check` request, built by [`FeishuClient::check_folder_task`]. Set optional parameters, then [`send`](Self::send) it.
+/// A `GET /open-apis/drive/v1/files/task_check` request, built by [`FeishuClient::check_folder_task`]: [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CheckFolderTaskRequest<'c> {
@@ -289,9 +290,9 @@ impl fmt::Display for CheckFolderTaskError {
 impl std::error::Error for CheckFolderTaskError {}
 /// The waiting defaults from this endpoint's spec.
 pub const CHECK_FOLDER_TASK_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
-    min_delay: Duration::from_millis(3000u64),
-    max_delay: Duration::from_millis(30000u64),
-    max_wait: Duration::from_millis(600000u64),
+    min_delay: Duration::from_millis(3000),
+    max_delay: Duration::from_millis(30000),
+    max_wait: Duration::from_millis(600000),
 };
 
 impl FeishuClient {

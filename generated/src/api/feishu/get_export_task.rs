@@ -33,13 +33,14 @@ pub static GET_EXPORT_TASK: EndpointInfo = EndpointInfo {
 
 /// The example reply from the documentation (seeds/001_2d04b8c2ff88009e.txt), verbatim.
 pub const GET_EXPORT_TASK_EXAMPLE: &str = "{\n    \"code\": 0,\n    \"msg\": \"success\",\n    \"data\": {\n        \"result\": {\n            \"file_extension\": \"pdf\",\n            \"type\": \"doc\",\n            \"file_name\": \"docName\",\n            \"file_token\": \"boxcnxe5OdjlAkNgSNdsJvabcef\",\n            \"file_size\": 34356,\n            \"job_error_msg\": \"success\",\n            \"job_status\": 0\n        }\n    }\n}\n";
+
 impl FeishuClient {
     /// 查询导出任务结果 (Poll a document export task by its ticket; on success it returns the exported file's token.)
     ///
     /// Sends `GET /open-apis/drive/v1/export_tasks/{ticket}` (`feishu.drive.export_task.get`).
     ///
     /// - `ticket`: The export task id returned by "create export task". 导出任务 ID。调用[创建导出任务](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/create) 获取。
-    /// - `token`: Token of the exported document (at most 27 characters); the caller must be the identity that created the export task. At most 27 characters. 要导出的云文档的 token。获取方式参考[如何获取云文档相关 token](/ssl:ttdoc/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)。你可参考以下请求示例了解如何使用查询参数。
+    /// - `token`: Token of the exported document; the caller must be the identity that created the export task. At most 27 characters. 要导出的云文档的 token。获取方式参考[如何获取云文档相关 token](/ssl:ttdoc/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)。你可参考以下请求示例了解如何使用查询参数。
     pub fn get_export_task(
         &self,
         ticket: impl Into<String>,
@@ -54,7 +55,7 @@ impl FeishuClient {
     }
 }
 
-/// A `GET /open-apis/drive/v1/export_tasks/{ticket}` request, built by [`FeishuClient::get_export_task`]. Set optional parameters, then [`send`](Self::send) it.
+/// A `GET /open-apis/drive/v1/export_tasks/{ticket}` request, built by [`FeishuClient::get_export_task`]: [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetExportTaskRequest<'c> {
@@ -387,9 +388,9 @@ impl fmt::Display for GetExportTaskError {
 impl std::error::Error for GetExportTaskError {}
 /// The waiting defaults from this endpoint's spec.
 pub const GET_EXPORT_TASK_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
-    min_delay: Duration::from_millis(3000u64),
-    max_delay: Duration::from_millis(30000u64),
-    max_wait: Duration::from_millis(600000u64),
+    min_delay: Duration::from_millis(3000),
+    max_delay: Duration::from_millis(30000),
+    max_wait: Duration::from_millis(600000),
 };
 
 impl FeishuClient {

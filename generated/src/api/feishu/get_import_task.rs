@@ -35,6 +35,7 @@ pub static GET_IMPORT_TASK: EndpointInfo = EndpointInfo {
 
 /// The example reply from the documentation (seeds/002_59a75d94eb751acf.txt), verbatim.
 pub const GET_IMPORT_TASK_EXAMPLE: &str = "{\n    \"code\": 0,\n    \"msg\": \"success\",\n    \"data\": {\n        \"result\": {\n            \"ticket\": \"7369583175086912356\",\n            \"type\": \"sheet\",\n            \"job_status\": 0,\n            \"job_error_msg\": \"success\",\n            \"token\": \"Fm7osyjtMh5o7Ktrv32c73abcef\",\n            \"url\": \"https://example.feishu.cn/sheets/Fm7osyjtMh5o7Ktrv32c73abcef\",\n            \"extra\": [\n                \"2000\"\n            ]\n        }\n    }\n}\n";
+
 impl FeishuClient {
     /// 查询导入结果 (Poll a file import task by its ticket; on success it returns the new document's token and link.)
     ///
@@ -53,7 +54,7 @@ impl FeishuClient {
     }
 }
 
-/// A `GET /open-apis/drive/v1/import_tasks/{ticket}` request, built by [`FeishuClient::get_import_task`]. Set optional parameters, then [`send`](Self::send) it.
+/// A `GET /open-apis/drive/v1/import_tasks/{ticket}` request, built by [`FeishuClient::get_import_task`]: [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetImportTaskRequest<'c> {
@@ -628,9 +629,9 @@ impl fmt::Display for GetImportTaskError {
 impl std::error::Error for GetImportTaskError {}
 /// The waiting defaults from this endpoint's spec.
 pub const GET_IMPORT_TASK_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
-    min_delay: Duration::from_millis(3000u64),
-    max_delay: Duration::from_millis(30000u64),
-    max_wait: Duration::from_millis(600000u64),
+    min_delay: Duration::from_millis(3000),
+    max_delay: Duration::from_millis(30000),
+    max_wait: Duration::from_millis(600000),
 };
 
 impl FeishuClient {

@@ -33,6 +33,7 @@ pub static GET_MEETING_EXPORT: EndpointInfo = EndpointInfo {
 
 /// The example reply from the documentation (seeds/000_8a951600f2d8f398.txt), verbatim.
 pub const GET_MEETING_EXPORT_EXAMPLE: &str = "{\n    \"code\": 0,\n    \"msg\": \"success\",\n    \"data\": {\n        \"status\": 3,\n        \"url\": \"https://lf1-ttcdn-tos.pstatp.com/obj/xxx\",\n        \"file_token\": \"6yHu7Igp7Igy62Ez6fLr6IJz7j9i5WMe6fHq5yZeY2Jz6yLqYAMAY46fZfEz64Lr5fYyYQ==\",\n        \"fail_msg\": \"no permission\"\n    }\n}\n";
+
 impl FeishuClient {
     /// 查询导出任务结果 (Get the progress and result of an asynchronous meeting-data export task.)
     ///
@@ -51,7 +52,7 @@ impl FeishuClient {
     }
 }
 
-/// A `GET /open-apis/vc/v1/exports/{task_id}` request, built by [`FeishuClient::get_meeting_export`]. Set optional parameters, then [`send`](Self::send) it.
+/// A `GET /open-apis/vc/v1/exports/{task_id}` request, built by [`FeishuClient::get_meeting_export`]: [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetMeetingExportRequest<'c> {
@@ -325,9 +326,9 @@ impl fmt::Display for GetMeetingExportError {
 impl std::error::Error for GetMeetingExportError {}
 /// The waiting defaults from this endpoint's spec.
 pub const GET_MEETING_EXPORT_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
-    min_delay: Duration::from_millis(3000u64),
-    max_delay: Duration::from_millis(30000u64),
-    max_wait: Duration::from_millis(600000u64),
+    min_delay: Duration::from_millis(3000),
+    max_delay: Duration::from_millis(30000),
+    max_wait: Duration::from_millis(600000),
 };
 
 impl FeishuClient {
