@@ -4,90 +4,17 @@
 
 mod common;
 
-use common::{FEISHU_TOKEN, json, serve};
+use common::{
+    APP_SECRET, EXPORT_PATH, FEISHU_TOKEN, TOKEN_PATH, fast_retries, hits, json, managed,
+    mount_export, mount_tokens, serve, static_client, token_reply,
+};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use taskapi::dingtalk::{self, DingTalkClient, GetTaskInfoError};
 use taskapi::feishu::{self, *};
-use taskapi::runtime::{AppCredentials, BuildError, ErrorCode, RetryPolicy, TransportErrorKind};
+use taskapi::runtime::{AppCredentials, BuildError, ErrorCode, TransportErrorKind};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const APP_ID: &str = "cli_a1b2c3d4e5";
-const APP_SECRET: &str = "s3cr3t-app-secret-value-0123456789";
-const TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/internal";
-const EXPORT_PATH: &str = "/open-apis/drive/v1/export_tasks/T";
-
-/// Retries that do not slow the suite down.
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::default()
-        .base_delay(Duration::from_millis(1))
-        .max_delay(Duration::from_millis(5))
-}
-
-fn managed(server: &MockServer) -> FeishuClient {
-    FeishuClient::builder()
-        .app_credentials(AppCredentials::new(APP_ID, APP_SECRET))
-        .base_url(server.uri())
-        .retry(fast_retries())
-        .build()
-        .unwrap()
-}
-
-fn static_client(server: &MockServer) -> FeishuClient {
-    FeishuClient::builder()
-        .access_token(FEISHU_TOKEN)
-        .base_url(server.uri())
-        .retry(fast_retries())
-        .build()
-        .unwrap()
-}
-
-fn token_reply(token: &str, expire: i64) -> ResponseTemplate {
-    json(
-        200,
-        &format!(r#"{{"code":0,"msg":"ok","tenant_access_token":"{token}","expire":{expire}}}"#),
-    )
-}
-
-/// Mounts token replies served in order, one each.
-async fn mount_tokens(server: &MockServer, replies: Vec<ResponseTemplate>) {
-    for reply in replies {
-        Mock::given(method("POST"))
-            .and(path(TOKEN_PATH))
-            .and(body_json(
-                serde_json::json!({"app_id": APP_ID, "app_secret": APP_SECRET}),
-            ))
-            .respond_with(reply)
-            .up_to_n_times(1)
-            .mount(server)
-            .await;
-    }
-}
-
-async fn mount_export(server: &MockServer, reply: ResponseTemplate) {
-    Mock::given(method("GET"))
-        .and(path(EXPORT_PATH))
-        .respond_with(reply)
-        .mount(server)
-        .await;
-}
-
-async fn hits(server: &MockServer, wanted_path: &str) -> Vec<String> {
-    server
-        .received_requests()
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|r| r.url.path() == wanted_path)
-        .map(|r| {
-            r.headers
-                .get("authorization")
-                .map(|v| v.to_str().unwrap().to_owned())
-                .unwrap_or_default()
-        })
-        .collect()
-}
 
 #[tokio::test]
 async fn managed_token_is_fetched_once_cached_and_refreshed_after_expiry() {
@@ -518,86 +445,6 @@ fn plain_http_is_refused_unless_loopback_or_allowed() {
         .allow_insecure_http(true)
         .build()
         .unwrap();
-}
-
-/// Collects everything the tracing subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-#[tokio::test]
-async fn tracing_at_trace_level_never_shows_secrets_or_tokens() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
-    let server = MockServer::start().await;
-    mount_tokens(
-        &server,
-        vec![
-            token_reply("t-stale-secret-token", 7200),
-            token_reply("t-fresh-secret-token", 7200),
-        ],
-    )
-    .await;
-    Mock::given(header("authorization", "Bearer t-stale-secret-token"))
-        .respond_with(json(200, r#"{"code":99991663,"msg":"invalid"}"#))
-        .mount(&server)
-        .await;
-    Mock::given(header("authorization", "Bearer t-fresh-secret-token"))
-        .respond_with(
-            json(503, r#"{"code":1069901,"msg":"internal error"}"#)
-                .insert_header("X-Tt-Logid", "log-77"),
-        )
-        .mount(&server)
-        .await;
-    let client = managed(&server);
-    let err = client.get_export_task("T", "D").send().await.unwrap_err();
-    let bad_secret = FeishuClient::builder()
-        .app_credentials(AppCredentials::new(APP_ID, "another-secret-987654321"))
-        .base_url(server.uri())
-        .build()
-        .unwrap();
-    let _ = bad_secret.get_export_task("T", "D").send().await;
-
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    for expected in [
-        "taskapi.call",
-        "taskapi.attempt",
-        "taskapi.token",
-        "feishu.drive.export_task.get",
-        "log-77",
-        "1069901",
-    ] {
-        assert!(
-            text.contains(expected),
-            "{expected:?} missing from the trace:\n{text}"
-        );
-    }
-    let shown = format!("{text}\n{err}\n{err:?}\n{client:?}\n{bad_secret:?}");
-    for secret in [
-        APP_SECRET,
-        "another-secret-987654321",
-        "t-stale-secret-token",
-        "t-fresh-secret-token",
-    ] {
-        assert!(!shown.contains(secret), "{secret:?} leaked");
-    }
 }
 
 /// A caller's own token source: asked for a token per attempt, told when one is refused.

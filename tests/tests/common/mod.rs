@@ -5,7 +5,10 @@
 
 use codegen::model::{Code, Endpoint, Model, Provider};
 use std::path::Path;
-use wiremock::matchers::method;
+use std::time::Duration;
+use taskapi::feishu::FeishuClient;
+use taskapi::runtime::{AppCredentials, RetryPolicy};
+use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub const FEISHU_TOKEN: &str = "t-test-tenant-token-0123456789";
@@ -74,4 +77,82 @@ pub fn example_data(provider: &Provider, endpoint: &Endpoint) -> serde_json::Val
         codegen::spec::EnvelopeStyle::CodeMsgData => body["data"].clone(),
         _ => body,
     }
+}
+
+// ---- managed-token helpers (runtime and redaction tests) ----
+
+pub const APP_ID: &str = "cli_a1b2c3d4e5";
+pub const APP_SECRET: &str = "s3cr3t-app-secret-value-0123456789";
+pub const TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/internal";
+pub const EXPORT_PATH: &str = "/open-apis/drive/v1/export_tasks/T";
+
+/// Retries that do not slow the suite down.
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .base_delay(Duration::from_millis(1))
+        .max_delay(Duration::from_millis(5))
+}
+
+pub fn managed(server: &MockServer) -> FeishuClient {
+    FeishuClient::builder()
+        .app_credentials(AppCredentials::new(APP_ID, APP_SECRET))
+        .base_url(server.uri())
+        .retry(fast_retries())
+        .build()
+        .unwrap()
+}
+
+pub fn static_client(server: &MockServer) -> FeishuClient {
+    FeishuClient::builder()
+        .access_token(FEISHU_TOKEN)
+        .base_url(server.uri())
+        .retry(fast_retries())
+        .build()
+        .unwrap()
+}
+
+pub fn token_reply(token: &str, expire: i64) -> ResponseTemplate {
+    json(
+        200,
+        &format!(r#"{{"code":0,"msg":"ok","tenant_access_token":"{token}","expire":{expire}}}"#),
+    )
+}
+
+/// Mounts token replies served in order, one each.
+pub async fn mount_tokens(server: &MockServer, replies: Vec<ResponseTemplate>) {
+    for reply in replies {
+        Mock::given(method("POST"))
+            .and(path(TOKEN_PATH))
+            .and(body_json(
+                serde_json::json!({"app_id": APP_ID, "app_secret": APP_SECRET}),
+            ))
+            .respond_with(reply)
+            .up_to_n_times(1)
+            .mount(server)
+            .await;
+    }
+}
+
+pub async fn mount_export(server: &MockServer, reply: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path(EXPORT_PATH))
+        .respond_with(reply)
+        .mount(server)
+        .await;
+}
+
+pub async fn hits(server: &MockServer, wanted_path: &str) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.url.path() == wanted_path)
+        .map(|r| {
+            r.headers
+                .get("authorization")
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        })
+        .collect()
 }
