@@ -41,6 +41,8 @@ pub struct Provider {
     pub token_invalid_codes: Vec<Code>,
     /// Header giving the seconds until a rate-limit window resets.
     pub rate_limit_reset_header: Option<String>,
+    /// Header giving the calls allowed per window.
+    pub rate_limit_limit_header: Option<String>,
     /// How the provider answers when it throttles: first documented status, and code.
     pub rate_limit_reply: Option<(u16, Code)>,
     pub token: Option<TokenEndpoint>,
@@ -310,6 +312,7 @@ fn build_provider(p: &ProviderSpec, endpoints: &[EndpointSpec]) -> Provider {
             .rate_limit
             .as_ref()
             .and_then(|r| r.reset_seconds_header.clone()),
+        rate_limit_limit_header: p.rate_limit.as_ref().and_then(|r| r.limit_header.clone()),
         rate_limit_reply: p.rate_limit.as_ref().and_then(|r| {
             let code = Code::parse(code_type, &r.code.as_ref()?.value).ok()?;
             Some((r.http_status.first().copied().unwrap_or(429), code))

@@ -25,7 +25,6 @@ pub struct ProviderSpec {
 /// The endpoint that turns app credentials into an access token (managed tokens).
 #[derive(Debug, Clone)]
 pub struct TokenEndpointSpec {
-    pub path_in_file: String,
     pub title: String,
     pub summary: String,
     pub method: Spanned<Method>,
@@ -411,7 +410,6 @@ impl TokenEndpointSpec {
         f.finish(cx);
         let (id_env, secret_env) = credentials?;
         Some(TokenEndpointSpec {
-            path_in_file: path.to_owned(),
             title: title?,
             summary: summary?,
             method: method?,

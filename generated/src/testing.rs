@@ -75,6 +75,8 @@ pub struct RateLimitShape {
     pub code: CodeRef,
     /// The seconds-until-reset header; `Retry-After` when the provider documents none.
     pub reset_header: Option<&'static str>,
+    /// The calls-per-window header, when the provider documents one.
+    pub limit_header: Option<&'static str>,
 }
 
 /// What a route serves.
@@ -518,6 +520,11 @@ async fn fault_reply(route: &Route, fault: Fault) -> hyper::Response<FaultBody> 
             let header = shape.reset_header.unwrap_or("retry-after");
             if let Ok(value) = reset_seconds.to_string().parse() {
                 response.headers_mut().insert(header, value);
+            }
+            if let Some(limit) = shape.limit_header {
+                response
+                    .headers_mut()
+                    .insert(limit, hyper::header::HeaderValue::from_static("100"));
             }
             response
         }

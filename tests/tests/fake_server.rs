@@ -63,3 +63,25 @@ async fn documented_codes_and_faults_can_be_injected() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn the_throttle_fault_sends_the_providers_documented_headers() {
+    let fake = FakeServer::start().await.unwrap();
+    fake.get_export_task()
+        .fault(Fault::RateLimited { reset_seconds: 7 });
+    let reply = reqwest::get(format!(
+        "{}/open-apis/drive/v1/export_tasks/T?token=D",
+        fake.uri()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        reply.status().as_u16(),
+        429,
+        "the first status in the provider's rate_limit spec"
+    );
+    assert_eq!(reply.headers()["x-ogw-ratelimit-reset"], "7");
+    assert!(reply.headers().contains_key("x-ogw-ratelimit-limit"));
+    let body: serde_json::Value = serde_json::from_slice(&reply.bytes().await.unwrap()).unwrap();
+    assert_eq!(body["code"], 99991400);
+}

@@ -32,8 +32,17 @@ pub(super) fn emit(model: &Model) -> TokenStream {
                     Some(h) => quote!(Some(#h)),
                     None => quote!(None),
                 };
+                let limit = match &p.rate_limit_limit_header {
+                    Some(h) => quote!(Some(#h)),
+                    None => quote!(None),
+                };
                 shapes.push(quote! {
-                    static #shape: RateLimitShape = RateLimitShape { http_status: #status, code: #code, reset_header: #reset };
+                    static #shape: RateLimitShape = RateLimitShape {
+                        http_status: #status,
+                        code: #code,
+                        reset_header: #reset,
+                        limit_header: #limit,
+                    };
                 });
                 quote!(Some(&#shape))
             }
@@ -45,7 +54,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             static #common_static: &[DocumentedError] = &[#(#common),*];
         });
         for e in &p.endpoints {
-            let index = routes.len();
+            let index = proc_macro2::Literal::usize_unsuffixed(routes.len());
             let (id, method, path) = (&e.id, e.method.as_str(), &e.path_template);
             let example = format_ident!("{}_EXAMPLE", e.operation.to_uppercase());
             let errors = e.errors.iter().map(documented);
@@ -75,7 +84,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             });
         }
         if let Some(t) = &p.token {
-            let index = routes.len();
+            let index = proc_macro2::Literal::usize_unsuffixed(routes.len());
             let id = format!("{}.token", p.key);
             let (method, path) = (t.method.as_str(), &t.path);
             let token_envelope = envelope(t.envelope);

@@ -13,6 +13,7 @@ static DINGTALK_RATE_LIMIT: RateLimitShape = RateLimitShape {
     http_status: 403u16,
     code: CodeRef::Str("Forbidden.AccessDenied.QpsLimitForApi"),
     reset_header: None,
+    limit_header: None,
 };
 
 static DINGTALK_COMMON_ERRORS: &[DocumentedError] = &[
@@ -42,6 +43,7 @@ static FEISHU_RATE_LIMIT: RateLimitShape = RateLimitShape {
     http_status: 429u16,
     code: CodeRef::Int(99991400),
     reset_header: Some("x-ogw-ratelimit-reset"),
+    limit_header: Some("x-ogw-ratelimit-limit"),
 };
 
 static FEISHU_COMMON_ERRORS: &[DocumentedError] = &[
@@ -372,44 +374,44 @@ pub(crate) static ROUTES: &[Route] = &[
 impl FakeServer {
     /// Scripts `dingtalk.doc.task_info.get` (`GET /v2.0/doc/task/info/{taskId}`). Unscripted, it answers with the doc example.
     pub fn get_task_info(&self) -> EndpointScript<'_, crate::dingtalk::TaskInfo> {
-        self.script(&ROUTES[0usize])
+        self.script(&ROUTES[0])
     }
 
     /// Scripts the DingTalk token endpoint (`POST /v1.0/oauth2/accessToken`, requests counted as `dingtalk.token`). Unscripted, it issues `fake-token-N` tokens.
     pub fn dingtalk_token(
         &self,
     ) -> EndpointScript<'_, crate::dingtalk::AccessTokenReply> {
-        self.script(&ROUTES[1usize])
+        self.script(&ROUTES[1])
     }
 
     /// Scripts `feishu.drive.export_task.get` (`GET /open-apis/drive/v1/export_tasks/{ticket}`). Unscripted, it answers with the doc example.
     pub fn get_export_task(&self) -> EndpointScript<'_, crate::feishu::ExportTaskData> {
-        self.script(&ROUTES[2usize])
+        self.script(&ROUTES[2])
     }
 
     /// Scripts `feishu.drive.file.task_check` (`GET /open-apis/drive/v1/files/task_check`). Unscripted, it answers with the doc example.
     pub fn check_folder_task(
         &self,
     ) -> EndpointScript<'_, crate::feishu::FolderTaskData> {
-        self.script(&ROUTES[3usize])
+        self.script(&ROUTES[3])
     }
 
     /// Scripts `feishu.drive.import_task.get` (`GET /open-apis/drive/v1/import_tasks/{ticket}`). Unscripted, it answers with the doc example.
     pub fn get_import_task(&self) -> EndpointScript<'_, crate::feishu::ImportTaskData> {
-        self.script(&ROUTES[4usize])
+        self.script(&ROUTES[4])
     }
 
     /// Scripts `feishu.vc.export.get` (`GET /open-apis/vc/v1/exports/{task_id}`). Unscripted, it answers with the doc example.
     pub fn get_meeting_export(
         &self,
     ) -> EndpointScript<'_, crate::feishu::MeetingExportData> {
-        self.script(&ROUTES[5usize])
+        self.script(&ROUTES[5])
     }
 
     /// Scripts the Feishu / Lark token endpoint (`POST /open-apis/auth/v3/tenant_access_token/internal`, requests counted as `feishu.token`). Unscripted, it issues `fake-token-N` tokens.
     pub fn feishu_token(
         &self,
     ) -> EndpointScript<'_, crate::feishu::TenantAccessTokenReply> {
-        self.script(&ROUTES[6usize])
+        self.script(&ROUTES[6])
     }
 }
