@@ -13,7 +13,6 @@ mod tokens;
 mod waiting;
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// How much to measure.
@@ -70,15 +69,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap_or(Path::new("."))
-        .to_path_buf()
-}
-
 fn bench(plan: &Plan) -> Result<(), String> {
-    let root = workspace_root();
+    // Found at run time: checkouts sharing a target directory share this binary.
+    let root = codegen::workspace_root()?;
     let started = std::time::Instant::now();
     eprintln!("generation ...");
     let generation = generation::run(&root, plan.generation_sizes, plan.runs)?;
@@ -318,7 +311,7 @@ mod smoke {
 
     #[test]
     fn every_part_runs() {
-        let root = super::workspace_root();
+        let root = codegen::workspace_root().unwrap();
         let generation = crate::generation::run(&root, &[3], 1).unwrap();
         assert_eq!(generation.len(), 2);
         assert!(generation.iter().all(|g| g.lines > 0));

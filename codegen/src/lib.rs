@@ -4,6 +4,9 @@
 //! The pipeline reads top to bottom, each stage in its own module:
 //! [`load`] (files -> located YAML -> spec structs) -> [`validate`] (every problem, located)
 //! -> [`model`] (Rust names decided) -> [`emit`] (tokens -> formatted source).
+//!
+//! [`workspace_root`] finds the checkout at run time, for `cargo xtask`, the bench and the
+//! tests.
 
 #![forbid(unsafe_code)]
 
@@ -15,11 +18,13 @@ pub mod model;
 pub mod naming;
 pub mod spec;
 pub mod validate;
+pub mod workspace;
 pub mod yaml;
 
 pub use diag::{Diagnostic, Diagnostics, Location};
 pub use emit::{GEN_COMMAND, GeneratedFile, OUTPUT_DIR};
 use std::path::Path;
+pub use workspace::workspace_root;
 
 /// Why generation stopped.
 #[derive(Debug)]

@@ -426,7 +426,9 @@ async fn every_endpoint_against_every_code_and_fault() {
     }
     let _ = write!(table, "\n{ran} cases.\n");
     println!("fault matrix: {ran} cases");
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("FAULT_MATRIX.md");
+    let path = codegen::workspace_root()
+        .unwrap()
+        .join("tests/FAULT_MATRIX.md");
     if std::env::var_os("UPDATE_FAULT_MATRIX").is_some() {
         std::fs::write(&path, &table).unwrap();
     }

@@ -1,5 +1,9 @@
 //! `cargo xtask gen` writes the generated client modules from `specs/`;
 //! `cargo xtask gen --check` writes nothing and fails, with a diff, when they are stale.
+//!
+//! The checkout is found at run time ([`codegen::workspace_root`]: the `CARGO_MANIFEST_DIR`
+//! cargo sets for `cargo run`, else the current directory), never from the path this
+//! binary was built from: checkouts sharing a target directory share this binary.
 
 #![forbid(unsafe_code)]
 
@@ -30,7 +34,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match sync::run(&sync::workspace_root(), mode) {
+    let Some(root) = workspace_root() else {
+        return ExitCode::FAILURE;
+    };
+    match sync::run(&root, mode) {
         Ok(summary) => {
             println!("{summary}");
             ExitCode::SUCCESS
@@ -42,9 +49,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// The checkout to work on, or `None` after saying on stderr why it cannot be found.
+fn workspace_root() -> Option<std::path::PathBuf> {
+    codegen::workspace_root()
+        .map_err(|message| eprintln!("error: {message}"))
+        .ok()
+}
+
 /// The benchmarks live in their own crate (so `gen` never depends on the generated code
 /// compiling); they run in release mode.
 fn bench(args: &[&str]) -> ExitCode {
+    let Some(root) = workspace_root() else {
+        return ExitCode::FAILURE;
+    };
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = std::process::Command::new(cargo)
         .args([
@@ -56,7 +73,7 @@ fn bench(args: &[&str]) -> ExitCode {
             "--",
         ])
         .args(args)
-        .current_dir(sync::workspace_root())
+        .current_dir(root)
         .status();
     match status {
         Ok(status) if status.success() => ExitCode::SUCCESS,

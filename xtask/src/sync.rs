@@ -3,20 +3,13 @@
 use codegen::{GEN_COMMAND, GeneratedFile, OUTPUT_DIR};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Write,
     /// Write nothing; fail when anything differs.
     Check,
-}
-
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives one level below the workspace root")
-        .to_path_buf()
 }
 
 /// How the output directory differs from what the specs generate.
@@ -166,6 +159,12 @@ fn write(out_dir: &Path, files: &[GeneratedFile], drift: &Drift) -> std::io::Res
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
+
+    /// This checkout, found at run time (`cargo test` sets `CARGO_MANIFEST_DIR`).
+    fn workspace_root() -> PathBuf {
+        codegen::workspace_root().unwrap()
+    }
 
     /// `cargo test` fails when the checked-in generated code is stale.
     #[test]

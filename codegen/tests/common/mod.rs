@@ -6,7 +6,7 @@ use codegen::{Error, generate};
 use std::path::{Path, PathBuf};
 
 pub fn real_specs() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs")
+    codegen::workspace_root().unwrap().join("specs")
 }
 
 /// A temp workspace root holding a copy of the real specs.

@@ -4,7 +4,6 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use codegen::model::{Code, Endpoint, Model, Provider};
-use std::path::Path;
 use std::time::Duration;
 use taskapi::feishu::FeishuClient;
 use taskapi::runtime::{AppCredentials, RetryPolicy};
@@ -16,8 +15,8 @@ pub const DINGTALK_TOKEN: &str = "dingtalk-test-token-0123456789";
 
 /// The model of the checked-in specs.
 pub fn model() -> Model {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let (set, problems) = codegen::load::load(root, "specs");
+    let root = codegen::workspace_root().unwrap();
+    let (set, problems) = codegen::load::load(&root, "specs");
     assert!(
         problems.is_empty() && codegen::validate::validate(&set).is_empty(),
         "specs are valid"
