@@ -133,6 +133,8 @@ pub struct ErrorSpec {
     pub name: Option<Spanned<String>>,
     pub message: Spanned<String>,
     pub hint: String,
+    /// Where `hint` comes from when not from the documents (see [`TextSource`]).
+    pub source: Option<Spanned<TextSource>>,
     pub retryable: bool,
     /// The access token was refused: a managed token is dropped and fetched again, once.
     pub invalidates_token: Option<Spanned<bool>>,
@@ -326,6 +328,17 @@ pub struct EnumValueSpec {
     pub value: Spanned<Scalar>,
     pub name: Spanned<String>,
     pub description: String,
+    /// Where `description` comes from when not from the documents (see [`TextSource`]).
+    pub source: Option<Spanned<TextSource>>,
+}
+
+/// Where a label (an enum value's `description`) or an error's `hint` comes from, when it is
+/// not the documents'. Absent, the text is the endpoint page's or `reference/endpoints.md`'s
+/// and a docs checker can look it up there; `authored` says the project wrote it, so there is
+/// nothing to look up and a changed page cannot be expected to confirm it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextSource {
+    Authored,
 }
 
 // ---- reading ---------------------------------------------------------------------------
@@ -421,6 +434,12 @@ impl TokenEndpointSpec {
             response: response?,
             example: example?,
         })
+    }
+}
+
+impl Decode for TextSource {
+    fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
+        keyword(cx, node, path, &[("authored", TextSource::Authored)])
     }
 }
 
@@ -619,6 +638,7 @@ impl Decode for ErrorSpec {
         let name = f.opt(cx, "name");
         let message = f.req(cx, "message");
         let hint = f.opt(cx, "hint").unwrap_or_default();
+        let source = f.opt(cx, "source");
         let retryable = f.opt(cx, "retryable").unwrap_or(false);
         let invalidates_token = f.opt(cx, "invalidates_token");
         f.finish(cx);
@@ -629,6 +649,7 @@ impl Decode for ErrorSpec {
             name,
             message: message?,
             hint,
+            source,
             retryable,
             invalidates_token,
         })
@@ -796,11 +817,13 @@ impl Decode for EnumValueSpec {
         let value = f.req(cx, "value");
         let name = f.req(cx, "name");
         let description = f.opt(cx, "description").unwrap_or_default();
+        let source = f.opt(cx, "source");
         f.finish(cx);
         Some(EnumValueSpec {
             value: value?,
             name: name?,
             description,
+            source,
         })
     }
 }

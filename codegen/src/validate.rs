@@ -312,6 +312,16 @@ fn validate_errors(
                 codes.entry(key).or_insert(&err.code.path);
             }
         }
+        if let Some(source) = &err.source
+            && err.hint.is_empty()
+        {
+            report(
+                diags,
+                file,
+                source,
+                "`source` says where the `hint` comes from, and this error has no `hint`",
+            );
+        }
         if let Some(status) = &err.http_status
             && !(100..=599).contains(&status.value)
         {
@@ -637,6 +647,16 @@ fn validate_enum<'a>(
     let mut values = Names::new("value");
     let mut names = Names::new("variant");
     for v in &enumeration.values {
+        if let Some(source) = &v.source
+            && v.description.is_empty()
+        {
+            report(
+                diags,
+                file,
+                source,
+                "`source` says where the `description` comes from, and this value has no `description`",
+            );
+        }
         match Code::parse(repr, &v.value.value) {
             Err(msg) => report(diags, file, &v.value, msg),
             Ok(code) => {

@@ -50,10 +50,73 @@ fn unknown_key_is_a_located_error() {
     assert_eq!(
         errors[0],
         format!(
-            "{}:{line}:5: errors[8].hnit: unknown field; expected one of: http_status, code, name, message, hint, retryable, \
-             invalidates_token",
+            "{}:{line}:5: errors[8].hnit: unknown field; expected one of: http_status, code, name, message, hint, source, \
+             retryable, invalidates_token",
             file(IMPORT)
         )
+    );
+}
+
+/// The column (1-based, in characters) where `needle` starts on line `line` of a spec.
+fn column(ws: &Workspace, spec: &str, line: usize, needle: &str) -> usize {
+    let text = ws.read(spec);
+    let line_text = text.lines().nth(line - 1).unwrap();
+    let at = line_text.find(needle).unwrap();
+    line_text[..at].chars().count() + 1
+}
+
+/// `source` (where a label or hint comes from) is read like every other key: a value other
+/// than `authored` is a located error, on an enum value and on an error alike, and a
+/// `source` with no text to qualify is one too.
+#[test]
+fn a_bad_label_source_is_a_located_error() {
+    let ws = Workspace::new();
+    let label_line = ws.edit(
+        DINGTALK,
+        "description: 等待中 (waiting)}",
+        "description: 等待中 (waiting), source: page}",
+    );
+    let label_col = column(&ws, DINGTALK, label_line, "page}");
+    let hint_line = ws.edit(
+        DINGTALK,
+        "    hint: 参数错误\n",
+        "    hint: 参数错误\n    source: reference\n",
+    ) + 1;
+    let orphan_line = ws.edit(
+        "feishu/provider.yaml",
+        "    hint: 应用已停用。\n    source: authored\n",
+        "    source: authored\n",
+    );
+    let vc = "feishu/endpoints/vc_export_get.yaml";
+    let orphan_label_line = ws.edit(
+        vc,
+        "name: Done, description: 完成 (done), source: authored}",
+        "name: Done, source: authored}",
+    );
+    let orphan_label_col = column(&ws, vc, orphan_label_line, "authored}");
+    assert_eq!(
+        ws.errors(),
+        vec![
+            format!(
+                "{}:{label_line}:{label_col}: response.fields[1].enum.values[0].source: unknown value `page`; \
+                 expected one of authored",
+                file(DINGTALK)
+            ),
+            format!(
+                "{}:{hint_line}:13: errors[0].source: unknown value `reference`; expected one of authored",
+                file(DINGTALK)
+            ),
+            format!(
+                "{}:{orphan_label_line}:{orphan_label_col}: response.fields[0].enum.values[2].source: `source` says \
+                 where the `description` comes from, and this value has no `description`",
+                file(vc)
+            ),
+            format!(
+                "{}:{orphan_line}:13: common_errors[5].source: `source` says where the `hint` comes from, \
+                 and this error has no `hint`",
+                file("feishu/provider.yaml")
+            ),
+        ]
     );
 }
 
