@@ -38,12 +38,15 @@ impl Pollable for SimulatedExport {
     type Status = ExportJobStatus;
     type Error = GetExportTaskError;
 
-    fn poll(&self) -> BoxFuture<'_, Result<ExportTaskData, GetExportTaskError>> {
+    fn poll(
+        &self,
+        _time_left: Duration,
+    ) -> BoxFuture<'_, Result<ExportTaskData, GetExportTaskError>> {
         self.polls.fetch_add(1, Ordering::SeqCst);
         let done = self.clock.now() >= self.done_at;
         Box::pin(async move {
             Ok(ExportTaskData {
-                result: ExportTaskResult {
+                result: Some(ExportTaskResult {
                     file_extension: None,
                     type_: None,
                     file_name: None,
@@ -55,7 +58,9 @@ impl Pollable for SimulatedExport {
                     } else {
                         ExportJobStatus::Processing
                     }),
-                },
+                    token: None,
+                    sub_id: None,
+                }),
             })
         })
     }

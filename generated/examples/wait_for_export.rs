@@ -75,7 +75,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(WaitOutcome::Succeeded(data)) => {
             println!(
                 "done: download file token {:?}",
-                data.result.file_token.unwrap_or_default()
+                data.result.and_then(|r| r.file_token).unwrap_or_default()
             );
         }
         Ok(WaitOutcome::Failed {

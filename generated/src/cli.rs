@@ -3,6 +3,9 @@
 //!
 //! Exit codes (a stable contract):
 //! - 0: success; the decoded data as one JSON line on stdout (wire names and values)
+//! - 1: the output could not be written to stdout (e.g. a full disk), whatever the call's
+//!   outcome; a closed pipe (the reader went away, as with `| head`) is not an error and
+//!   keeps the call's exit code
 //! - 2: usage error (bad flags, missing token, bad or insecure base URL, unsendable parameter)
 //! - 3: the API answered with an error code (documented, common or unknown), including the
 //!   token endpoint (e.g. a wrong app secret)
@@ -22,10 +25,13 @@ use serde::Serialize;
 use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::io::Write;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Success.
 pub const EXIT_OK: i32 = 0;
+/// Standard output could not be written (not for a closed pipe, which keeps the code).
+pub const EXIT_OUTPUT: i32 = 1;
 /// Bad flags, missing token, bad base URL, unsendable parameter.
 pub const EXIT_USAGE: i32 = 2;
 /// The API answered with an error code.
@@ -61,17 +67,14 @@ impl Outcome {
         Self::usage(format!("unknown command `{name}`"))
     }
 
-    /// Turns a call's result into output and an exit code.
-    pub(crate) fn of<T: Serialize, E: EndpointError>(result: Result<T, E>) -> Self {
-        match result {
-            Ok(data) => Self::data(&data, EXIT_OK, String::new()),
-            Err(error) => Self::failure(&error),
-        }
-    }
-
-    /// The data as one JSON line on stdout.
-    fn data<T: Serialize>(data: &T, exit_code: i32, stderr: String) -> Self {
-        match serde_json::to_string(data) {
+    /// The data as one JSON line on stdout: the reply's own JSON when it was kept (fields
+    /// the spec does not know included), else the typed data re-serialized.
+    fn data<T: Serialize>(data: &T, raw: Option<String>, exit_code: i32, stderr: String) -> Self {
+        let line = match raw {
+            Some(raw) => Ok(one_line(&raw)),
+            None => serde_json::to_string(data),
+        };
+        match line {
             Ok(line) => Outcome {
                 exit_code,
                 stdout: line + "\n",
@@ -85,39 +88,7 @@ impl Outcome {
         }
     }
 
-    /// Turns a wait's result into output and an exit code.
-    fn of_wait<P: Pollable>(result: WaitResult<P>) -> Self
-    where
-        P::Data: Serialize,
-    {
-        match result {
-            Ok(WaitOutcome::Succeeded(data)) => Self::data(&data, EXIT_OK, String::new()),
-            Ok(WaitOutcome::Failed {
-                status,
-                message,
-                data,
-            }) => {
-                let status = status.map_or_else(|| "none".to_owned(), |s| format!("{s:?}"));
-                let message = message
-                    .filter(|m| !m.is_empty())
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default();
-                Self::data(
-                    &data,
-                    EXIT_TASK_FAILED,
-                    format!("error: the task failed with status {status}{message}\n"),
-                )
-            }
-            Err(WaitError::Call(error)) => Self::failure(&error),
-            Err(timed_out @ WaitError::TimedOut { .. }) => Outcome {
-                exit_code: EXIT_WAIT_TIMEOUT,
-                stdout: String::new(),
-                stderr: format!("error: {timed_out}\n"),
-            },
-        }
-    }
-
-    fn failure<E: EndpointError>(error: &E) -> Self {
+    fn failure<E: EndpointError>(error: &E, flag: impl Fn(&str) -> Option<String>) -> Self {
         let mut stderr = format!("error: {error}\n");
         let exit_code = match error.failure() {
             Failure::Api(api) => {
@@ -139,7 +110,12 @@ impl Outcome {
                 EXIT_TRANSPORT
             }
             Failure::Transport(_) => EXIT_TRANSPORT,
-            Failure::InvalidRequest(_) => EXIT_USAGE,
+            Failure::InvalidRequest(invalid) => {
+                if let Some(flag) = flag(invalid.param()) {
+                    stderr.push_str(&format!("fix the value of {flag}\n"));
+                }
+                EXIT_USAGE
+            }
         };
         Outcome {
             exit_code,
@@ -147,6 +123,29 @@ impl Outcome {
             stderr,
         }
     }
+}
+
+/// Compact JSON text on one line: whitespace outside strings dropped, everything else
+/// (key order, number spelling, unknown fields) exactly as received.
+fn one_line(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c.is_whitespace() {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The lines a person needs to act on an API error or open a support ticket.
@@ -184,9 +183,13 @@ struct WaitOptions {
 /// One subcommand's parsed arguments and the environment it runs in.
 pub(crate) struct Call<'a> {
     args: &'a ArgMatches,
+    /// The subcommand's definition, to name a flag in messages.
+    command: &'a Command,
     options: ClientOptions<'a>,
     wait: WaitOptions,
     env: &'a dyn Fn(&str) -> Option<String>,
+    /// The last reply's data as received, for printing.
+    raw: Arc<Mutex<Option<String>>>,
 }
 
 impl Call<'_> {
@@ -227,6 +230,68 @@ impl Call<'_> {
         self.wait.wait
     }
 
+    /// An inspector for the request that keeps the last reply's data as received.
+    pub(crate) fn keep_raw(&self) -> impl Fn(&str) + Send + Sync + 'static {
+        let raw = Arc::clone(&self.raw);
+        move |json: &str| *raw.lock().unwrap_or_else(|p| p.into_inner()) = Some(json.to_owned())
+    }
+
+    fn take_raw(&self) -> Option<String> {
+        self.raw.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    /// The flag that sets the parameter with this wire name, e.g. `--task-id`.
+    fn flag(&self, param: &str) -> Option<String> {
+        self.command
+            .get_arguments()
+            .find(|arg| arg.get_id() == param)
+            .and_then(|arg| arg.get_long())
+            .map(|long| format!("--{long}"))
+    }
+
+    /// Turns a call's result into output and an exit code.
+    pub(crate) fn outcome<T: Serialize, E: EndpointError>(&self, result: Result<T, E>) -> Outcome {
+        match result {
+            Ok(data) => Outcome::data(&data, self.take_raw(), EXIT_OK, String::new()),
+            Err(error) => Outcome::failure(&error, |param| self.flag(param)),
+        }
+    }
+
+    /// Turns a wait's result into output and an exit code.
+    fn wait_outcome<P: Pollable>(&self, result: WaitResult<P>) -> Outcome
+    where
+        P::Data: Serialize,
+    {
+        match result {
+            Ok(WaitOutcome::Succeeded(data)) => {
+                Outcome::data(&data, self.take_raw(), EXIT_OK, String::new())
+            }
+            Ok(WaitOutcome::Failed {
+                status,
+                message,
+                data,
+            }) => {
+                let status = status.map_or_else(|| "none".to_owned(), |s| format!("{s:?}"));
+                let message = message
+                    .filter(|m| !m.is_empty())
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default();
+                Outcome::data(
+                    &data,
+                    self.take_raw(),
+                    EXIT_TASK_FAILED,
+                    format!("error: the task failed with status {status}{message}\n"),
+                )
+            }
+            Err(WaitError::Call(error)) => Outcome::failure(&error, |param| self.flag(param)),
+            Err(timed_out @ WaitError::TimedOut { .. }) => Outcome {
+                exit_code: EXIT_WAIT_TIMEOUT,
+                stdout: String::new(),
+                stderr: format!("error: {timed_out}\n"),
+            },
+        }
+    }
+
     /// Runs a waiter with the flags' delays, reporting progress on stderr when it is a terminal.
     pub(crate) async fn wait<P: Pollable>(&self, mut waiter: Waiter<'_, P>) -> Outcome
     where
@@ -250,14 +315,16 @@ impl Call<'_> {
                     (Some(done), Some(total)) => format!(", {done}/{total}"),
                     _ => String::new(),
                 };
-                eprintln!(
+                // Not `eprintln!`: a closed stderr must not panic a wait.
+                let _ = writeln!(
+                    std::io::stderr(),
                     "waiting: {status}{counts} after {:.1}s, {} polls",
                     p.elapsed.as_secs_f64(),
                     p.polls
                 );
             });
         }
-        Outcome::of_wait::<P>(waiter.await)
+        self.wait_outcome::<P>(waiter.await)
     }
 
     fn var(&self, name: &str) -> Option<String> {
@@ -336,8 +403,8 @@ fn command() -> Command {
             "Tokens: FEISHU_APP_ID + FEISHU_APP_SECRET or DINGTALK_APP_KEY + DINGTALK_APP_SECRET select\n\
              managed tokens (fetched, cached, refreshed); otherwise FEISHU_ACCESS_TOKEN or\n\
              DINGTALK_ACCESS_TOKEN. RUST_LOG=taskapi=debug traces calls on stderr (never secrets).\n\
-             Exit codes: 0 success, 2 usage, 3 API error, 4 transport or undecodable reply,\n\
-             5 task failed (--wait), 6 still running at --max-wait.",
+             Exit codes: 0 success, 1 stdout not writable, 2 usage, 3 API error, 4 transport or\n\
+             undecodable reply, 5 task failed (--wait), 6 still running at --max-wait.",
         )
         .subcommand_required(true)
         .arg(base_url)
@@ -353,7 +420,8 @@ fn command() -> Command {
 
 /// Runs the CLI on `args` (program name first), reading variables through `env`.
 pub async fn run(args: Vec<OsString>, env: &dyn Fn(&str) -> Option<String>) -> Outcome {
-    let matches = match command().try_get_matches_from(args) {
+    let definition = command();
+    let matches = match definition.clone().try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(e) => {
             let text = e.render().to_string();
@@ -376,12 +444,16 @@ pub async fn run(args: Vec<OsString>, env: &dyn Fn(&str) -> Option<String>) -> O
     let Some((name, args)) = matches.subcommand() else {
         return Outcome::usage("no command given");
     };
+    let Some(subcommand) = definition.find_subcommand(name) else {
+        return Outcome::unknown_command(name);
+    };
     let wait = matches.get_flag("wait");
     if wait && !commands::WAITABLE.contains(&name) {
         return Outcome::usage(format!("`{name}` has no waiter in its spec: drop --wait"));
     }
     let call = Call {
         args,
+        command: subcommand,
         options: ClientOptions {
             base_url: matches.get_one::<String>("base-url").map(String::as_str),
             max_attempts: matches.get_one::<u32>("max-attempts").copied(),
@@ -395,6 +467,7 @@ pub async fn run(args: Vec<OsString>, env: &dyn Fn(&str) -> Option<String>) -> O
             max_wait: matches.get_one::<Duration>("max-wait").copied(),
         },
         env,
+        raw: Arc::default(),
     };
     commands::run(name, &call).await
 }
@@ -422,7 +495,23 @@ pub fn main() -> i32 {
     let outcome = runtime.block_on(run(std::env::args_os().collect(), &|name| {
         std::env::var(name).ok()
     }));
-    let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
-    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
-    outcome.exit_code
+    let Outcome {
+        mut exit_code,
+        stdout,
+        mut stderr,
+    } = outcome;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(stdout.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => {}
+        // The reader went away (`taskapi ... | head -c1`): end quietly, as other tools do.
+        // Rust ignores SIGPIPE, so this arrives as an error instead of killing the process.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            stderr.push_str(&format!("error: cannot write the output to stdout: {e}\n"));
+            exit_code = EXIT_OUTPUT;
+        }
+    }
+    drop(out);
+    let _ = std::io::stderr().write_all(stderr.as_bytes());
+    exit_code
 }

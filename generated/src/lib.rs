@@ -11,11 +11,13 @@
 //!
 //! let client = FeishuClient::new("t-your-tenant-token")?;
 //! match client.get_export_task("ticket", "doc-token").send().await {
-//!     Ok(data) => {
-//!         if data.result.job_status == Some(ExportJobStatus::Success) {
-//!             println!("file token: {:?}", data.result.file_token);
+//!     // Reply fields may be absent: each one is an `Option`.
+//!     Ok(data) => match data.result {
+//!         Some(result) if result.job_status == Some(ExportJobStatus::Success) => {
+//!             println!("file token: {:?}", result.file_token)
 //!         }
-//!     }
+//!         _ => println!("not done yet"),
+//!     },
 //!     Err(GetExportTaskError::DocsDeleted(e)) => println!("gone: {e}"),
 //!     Err(e) => println!("{e} (retryable: {})", e.is_retryable()),
 //! }

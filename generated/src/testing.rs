@@ -13,7 +13,7 @@
 //! let fake = FakeServer::start().await?;
 //! let export = fake.get_export_task();
 //! let mut running = export.example();
-//! running.result.job_status = Some(ExportJobStatus::Processing);
+//! running.result.as_mut().unwrap().job_status = Some(ExportJobStatus::Processing);
 //! export.reply(&running).reply(&running).reply(&export.example()); // the last reply repeats
 //!
 //! let client: FeishuClient = fake.client().build()?;

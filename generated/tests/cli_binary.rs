@@ -3,11 +3,13 @@
 //! turns on through the tests crate.
 #![cfg(feature = "cli")]
 
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::sync::{Mutex, mpsc};
 use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
-fn taskapi(args: &[String], token: Option<&str>) -> std::process::Output {
+/// The binary with `args`, and `token` as the only token variable.
+fn taskapi_command(args: &[String], token: Option<&str>) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_taskapi"));
     command
         .args(args)
@@ -16,11 +18,11 @@ fn taskapi(args: &[String], token: Option<&str>) -> std::process::Output {
     if let Some(token) = token {
         command.env("FEISHU_ACCESS_TOKEN", token);
     }
-    command.output().expect("the taskapi binary runs")
+    command
 }
 
-#[tokio::test]
-async fn binary_prints_json_and_exits_by_the_contract() {
+/// A server answering every GET with the folder task example.
+async fn folder_task_server() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(
@@ -29,6 +31,18 @@ async fn binary_prints_json_and_exits_by_the_contract() {
         ))
         .mount(&server)
         .await;
+    server
+}
+
+fn taskapi(args: &[String], token: Option<&str>) -> std::process::Output {
+    taskapi_command(args, token)
+        .output()
+        .expect("the taskapi binary runs")
+}
+
+#[tokio::test]
+async fn binary_prints_json_and_exits_by_the_contract() {
+    let server = folder_task_server().await;
     let args: Vec<String> = [
         "feishu.drive.file.task_check",
         "--task-id",
@@ -104,4 +118,161 @@ async fn rust_log_traces_calls_on_stderr_without_secrets() {
         !stderr.contains("traced-secret-value") && !stderr.contains("t-traced-token-value"),
         "{stderr}"
     );
+}
+
+/// `taskapi ... > /dev/full`: the result cannot be written, which is an error (exit 1 and a
+/// message on stderr), for a call's data as for `--help`.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn stdout_write_failure_exits_1_with_a_message() {
+    let server = folder_task_server().await;
+    let call = [
+        "feishu.drive.file.task_check",
+        "--task-id",
+        "7",
+        "--base-url",
+        &server.uri(),
+    ]
+    .map(String::from)
+    .to_vec();
+    for args in [call, vec!["--help".to_owned()]] {
+        let output = tokio::task::spawn_blocking(move || {
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .expect("/dev/full opens");
+            let output = taskapi_command(&args, Some("t-token"))
+                .stdout(full)
+                .output()
+                .expect("the taskapi binary runs");
+            (args, output)
+        })
+        .await
+        .unwrap();
+        let (args, output) = output;
+        assert_eq!(
+            output.status.code(),
+            Some(taskapi::cli::EXIT_OUTPUT),
+            "{args:?}: {output:?}"
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("error: cannot write the output to stdout: ")
+                && stderr.contains("No space left on device"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+/// Answers a request only when the test lets it through (or gives up on it), so that the
+/// test can act before the binary has anything to print.
+struct Gated {
+    open: Mutex<mpsc::Receiver<()>>,
+    reply: ResponseTemplate,
+}
+
+impl Respond for Gated {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        let _ = self.open.lock().unwrap().recv();
+        self.reply.clone()
+    }
+}
+
+/// `taskapi ... | head -c0`: the reader went away before the result was written. Like other
+/// tools, the binary ends quietly with the call's own exit code (here 5, a failed task whose
+/// data goes to stdout): the same code and stderr as when the output is read.
+#[tokio::test]
+async fn stdout_closed_pipe_ends_quietly_with_the_commands_exit_code() {
+    let (open, gate) = mpsc::channel();
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(Gated {
+            open: Mutex::new(gate),
+            reply: ResponseTemplate::new(200).set_body_raw(
+                r#"{"code":0,"msg":"success","data":{"status":"failed"}}"#,
+                "application/json",
+            ),
+        })
+        .mount(&server)
+        .await;
+    let args: Vec<String> = [
+        "feishu.drive.file.task_check",
+        "--task-id",
+        "7",
+        "--wait",
+        "--base-url",
+        &server.uri(),
+    ]
+    .map(String::from)
+    .to_vec();
+
+    open.send(()).unwrap();
+    let read_args = args.clone();
+    let read = tokio::task::spawn_blocking(move || taskapi(&read_args, Some("t-token")))
+        .await
+        .unwrap();
+    assert_eq!(
+        read.status.code(),
+        Some(taskapi::cli::EXIT_TASK_FAILED),
+        "{read:?}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&read.stdout),
+        "{\"status\":\"failed\"}\n"
+    );
+
+    let closed = tokio::task::spawn_blocking(move || {
+        let mut child = taskapi_command(&args, Some("t-token"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the taskapi binary runs");
+        // Close the only read end; the server answers (and the binary prints) only after.
+        drop(child.stdout.take());
+        open.send(()).unwrap();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(closed.status.code(), read.status.code(), "{closed:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&closed.stderr),
+        String::from_utf8_lossy(&read.stderr),
+        "a closed pipe printed an error"
+    );
+}
+
+/// Proxies from the environment must not receive a token meant for a loopback server (in
+/// clear text at that): the real binary, so that reqwest reads the real environment.
+#[tokio::test]
+async fn proxies_from_the_environment_never_receive_tokens_for_loopback_servers() {
+    let server = folder_task_server().await;
+    // Stands in for a proxy: it would receive the request, token included.
+    let proxy = MockServer::start().await;
+    let args: Vec<String> = [
+        "feishu.drive.file.task_check",
+        "--task-id",
+        "7",
+        "--base-url",
+    ]
+    .map(String::from)
+    .into_iter()
+    .chain([server.uri()])
+    .collect();
+    for variable in ["http_proxy", "HTTP_PROXY", "ALL_PROXY", "all_proxy"] {
+        let mut command = taskapi_command(&args, Some("t-proxy-test-token"));
+        command
+            .env_remove("NO_PROXY")
+            .env_remove("no_proxy")
+            .env(variable, proxy.uri());
+        let out = tokio::task::spawn_blocking(move || command.output().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{variable}: {out:?}");
+    }
+    assert!(
+        proxy.received_requests().await.unwrap().is_empty(),
+        "the proxy saw a request"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 4);
 }

@@ -494,3 +494,72 @@ async fn a_reply_over_the_cap_exits_4() {
     assert_eq!(out.exit_code, EXIT_TRANSPORT, "{out:?}");
     assert!(out.stderr.contains("TooLarge"), "{}", out.stderr);
 }
+
+// ---- issue 10: input no request can carry, and output as received ----
+
+#[tokio::test]
+async fn unsendable_input_exits_2_naming_the_flag() {
+    let server = serve(json(200, feishu::GET_EXPORT_TASK_EXAMPLE)).await;
+    let export = ["feishu.drive.export_task.get", "--ticket", "T", "--token"];
+
+    let out = cli_at(
+        &server,
+        &[&export[..], &["D"]].concat(),
+        &[("FEISHU_ACCESS_TOKEN", "t-a\r\nb")],
+    )
+    .await;
+    assert_eq!(out.exit_code, EXIT_USAGE, "{out:?}");
+    assert!(out.stderr.contains("access token"), "{}", out.stderr);
+
+    // `max_length: 27` in the spec.
+    let long_token = "d".repeat(28);
+    let out = cli_at(
+        &server,
+        &[&export[..], &[long_token.as_str()]].concat(),
+        FEISHU_ENV,
+    )
+    .await;
+    assert_eq!(out.exit_code, EXIT_USAGE, "{out:?}");
+    assert!(out.stderr.contains("--token"), "{}", out.stderr);
+
+    // Too long for any request line.
+    let long_ticket = "t".repeat(100_000);
+    let args = [
+        "feishu.drive.export_task.get",
+        "--ticket",
+        &long_ticket,
+        "--token",
+        "D",
+    ];
+    let out = cli_at(&server, &args, FEISHU_ENV).await;
+    assert_eq!(out.exit_code, EXIT_USAGE, "{out:?}");
+    assert!(out.stderr.contains("--ticket"), "{}", out.stderr);
+
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_cli_prints_the_reply_as_received_not_re_serialized() {
+    // Pretty-printed, with a field the spec does not list and a float as the server spells it.
+    let reply = r#"{"code": 0, "msg": "ok", "data": {
+        "result": {"job_status": 0, "file_token": "boxcn", "added_later": {"x": 1.50}}
+    }}"#;
+    let server = serve(json(200, reply)).await;
+    let expected = r#"{"result":{"job_status":0,"file_token":"boxcn","added_later":{"x":1.50}}}"#;
+    for wait in [&[][..], &["--wait"][..]] {
+        let args = [
+            &[
+                "feishu.drive.export_task.get",
+                "--ticket",
+                "T",
+                "--token",
+                "D",
+            ][..],
+            wait,
+        ]
+        .concat();
+        let out = cli_at(&server, &args, FEISHU_ENV).await;
+        assert_eq!(out.exit_code, EXIT_OK, "{out:?}");
+        assert_eq!(out.stdout, format!("{expected}\n"), "with {wait:?}");
+    }
+}

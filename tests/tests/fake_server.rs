@@ -11,9 +11,9 @@ async fn a_scripted_export_moves_through_states_over_polls() {
     let fake = FakeServer::start().await.unwrap();
     let export = fake.get_export_task();
     let mut processing = export.example();
-    processing.result.job_status = Some(ExportJobStatus::Processing);
+    processing.result.as_mut().unwrap().job_status = Some(ExportJobStatus::Processing);
     let mut no_token_yet = export.example();
-    no_token_yet.result.file_token = Some(String::new());
+    no_token_yet.result.as_mut().unwrap().file_token = Some(String::new());
     export
         .reply(&processing)
         .reply(&processing)
@@ -28,7 +28,7 @@ async fn a_scripted_export_moves_through_states_over_polls() {
         .await
         .unwrap();
     assert!(
-        matches!(outcome, WaitOutcome::Succeeded(ref d) if d.result.file_token.as_deref() == Some("boxcnxe5OdjlAkNgSNdsJvabcef"))
+        matches!(outcome, WaitOutcome::Succeeded(ref d) if d.result.as_ref().and_then(|r| r.file_token.as_deref()) == Some("boxcnxe5OdjlAkNgSNdsJvabcef"))
     );
     assert_eq!(export.requests(), 4);
     assert_eq!(fake.requests("feishu.drive.export_task.get"), 4);

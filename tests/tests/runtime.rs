@@ -335,7 +335,10 @@ async fn transient_failures_then_success_return_the_data() {
         .send()
         .await
         .unwrap();
-    assert_eq!(data.result.job_status, Some(ExportJobStatus::Success));
+    assert_eq!(
+        data.result.and_then(|r| r.job_status),
+        Some(ExportJobStatus::Success)
+    );
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
 

@@ -54,28 +54,30 @@ fn export(
     file_token: &str,
 ) -> ExportTaskData {
     let mut data = script.example();
-    data.result.job_status = Some(status.into());
-    data.result.file_token = Some(file_token.to_owned());
-    data.result.job_error_msg = Some(format!("msg {status}"));
+    let result = data.result.as_mut().unwrap();
+    result.job_status = Some(status.into());
+    result.file_token = Some(file_token.to_owned());
+    result.job_error_msg = Some(format!("msg {status}"));
     data
 }
 
 fn import(script: &EndpointScript<'_, ImportTaskData>, status: i64, token: &str) -> ImportTaskData {
     let mut data = script.example();
-    data.result.job_status = Some(status.into());
-    data.result.token = Some(token.to_owned());
+    let result = data.result.as_mut().unwrap();
+    result.job_status = Some(status.into());
+    result.token = Some(token.to_owned());
     data
 }
 
 fn folder(status: &str) -> FolderTaskData {
     FolderTaskData {
-        status: status.to_owned().into(),
+        status: Some(status.to_owned().into()),
     }
 }
 
 fn meeting(script: &EndpointScript<'_, MeetingExportData>, status: i64) -> MeetingExportData {
     let mut data = script.example();
-    data.status = status.into();
+    data.status = Some(status.into());
     data.fail_msg = Some(format!("why {status}"));
     data
 }
@@ -109,7 +111,10 @@ async fn drive_export_is_done_only_with_status_0_and_a_file_token() {
     let WaitOutcome::Succeeded(data) = outcome else {
         panic!("{outcome:?}")
     };
-    assert_eq!(data.result.file_token.as_deref(), Some("boxcnDone"));
+    assert_eq!(
+        data.result.and_then(|r| r.file_token).as_deref(),
+        Some("boxcnDone")
+    );
     assert_eq!(
         script.requests(),
         4,
@@ -156,7 +161,7 @@ async fn drive_export_failures_and_unknown_statuses_end_the_wait_as_failures() {
         };
         assert_eq!(got, Some(expected), "{status}");
         assert_eq!(message.as_deref(), Some(format!("msg {status}").as_str()));
-        assert_eq!(data.result.job_status, Some(expected));
+        assert_eq!(data.result.and_then(|r| r.job_status), Some(expected));
     }
 }
 
@@ -174,7 +179,7 @@ async fn import_needs_a_token_and_its_109_is_its_own_failure() {
         .await
         .unwrap();
     assert!(
-        matches!(&outcome, WaitOutcome::Succeeded(d) if d.result.token.as_deref() == Some("Fm7new")),
+        matches!(&outcome, WaitOutcome::Succeeded(d) if d.result.as_ref().and_then(|r| r.token.as_deref()) == Some("Fm7new")),
         "{outcome:?}"
     );
     assert_eq!(script.requests(), 3);
@@ -252,7 +257,7 @@ async fn meeting_export_outcomes() {
         .await
         .unwrap();
     assert!(
-        matches!(outcome, WaitOutcome::Succeeded(ref d) if d.status == MeetingExportStatus::Done),
+        matches!(outcome, WaitOutcome::Succeeded(ref d) if d.status == Some(MeetingExportStatus::Done)),
         "{outcome:?}"
     );
 
@@ -516,4 +521,112 @@ async fn dropping_the_wait_stops_polling() {
     assert!(after_drop >= 2, "it was polling ({after_drop})");
     tokio::time::sleep(Duration::from_millis(150)).await;
     assert_eq!(script.requests(), after_drop);
+}
+
+// ---- issue 10: limits that must hold whatever the server does ----
+
+#[tokio::test]
+async fn a_huge_min_delay_saturates_instead_of_panicking() {
+    let fake = fake().await;
+    let script = fake.get_export_task();
+    script.reply(&export(&script, 2, ""));
+    let clock = sim();
+    let err = feishu(&fake)
+        .wait_export_task("T", "D")
+        .min_delay(Duration::MAX)
+        .max_delay(Duration::MAX)
+        .max_wait(Duration::from_secs(3600))
+        .clock(clock.clone())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, WaitError::TimedOut { polls: 2, .. }),
+        "the first poll, then one at the deadline: {err:?}"
+    );
+    assert_eq!(*clock.sleeps.lock().unwrap(), [Duration::from_secs(3600)]);
+}
+
+/// A server that accepts connections and never answers.
+async fn hanging_server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn max_wait_bounds_a_wait_against_a_hanging_server() {
+    let client = FeishuClient::builder()
+        .access_token("t-token")
+        .base_url(hanging_server().await)
+        .build()
+        .unwrap();
+    let max_wait = Duration::from_secs(2);
+    let started = std::time::Instant::now();
+    let err = client
+        .wait_export_task("T", "D")
+        .max_wait(max_wait)
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(matches!(err, WaitError::TimedOut { .. }), "{err:?}");
+    // The README's promise: within max-wait + 1 s (the default attempt timeout is 30 s).
+    assert!(took < max_wait + Duration::from_secs(1), "took {took:?}");
+}
+
+#[tokio::test]
+async fn a_server_wait_longer_than_the_time_left_ends_the_wait_at_once() {
+    let fake = fake().await;
+    let script = fake.get_export_task();
+    script.fault(Fault::RateLimited {
+        reset_seconds: 999_999,
+    });
+    let started = std::time::Instant::now();
+    let err = feishu(&fake)
+        .wait_export_task("T", "D")
+        .max_wait(Duration::from_secs(30))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            WaitError::TimedOut {
+                polls: 1,
+                last_error: Some(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        script.requests(),
+        1,
+        "no retry into a wait that cannot end in time"
+    );
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[tokio::test]
+async fn a_rate_limit_reset_pushes_the_next_poll_out() {
+    let fake = fake().await;
+    let script = fake.get_export_task();
+    script
+        .fault(Fault::RateLimited { reset_seconds: 40 })
+        .reply(&export(&script, 0, "boxcn"));
+    let client: FeishuClient = fake.client().retry(RetryPolicy::none()).build().unwrap();
+    let clock = sim();
+    let outcome = client
+        .wait_export_task("T", "D")
+        .clock(clock.clone())
+        .await
+        .unwrap();
+    assert!(matches!(outcome, WaitOutcome::Succeeded(_)), "{outcome:?}");
+    let sleeps = clock.sleeps.lock().unwrap().clone();
+    assert_eq!(sleeps.len(), 1);
+    assert!(sleeps[0] >= Duration::from_secs(40), "{sleeps:?}");
 }

@@ -87,10 +87,11 @@ pub(super) fn emit(model: &Model) -> TokenStream {
                         Ok(client) => client,
                         Err(outcome) => return outcome,
                     };
-                    #request_binding = client.#operation(#(#required),*);
+                    // The reply is printed as received, not re-serialized from the typed data.
+                    #request_binding = client.#operation(#(#required),*).inspect_raw(call.keep_raw());
                     #(#optional)*
                     #wait
-                    Outcome::of(request.send().await)
+                    call.outcome(request.send().await)
                 }
             });
         }

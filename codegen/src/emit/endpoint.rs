@@ -39,6 +39,11 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
     let client = ident(&p.client);
     let common = ident(&p.common_error_enum);
     let access_token = takes_user_token(e).then(|| quote!(AccessToken,));
+    let length_check = e
+        .params
+        .iter()
+        .any(|p| p.max_length.is_some())
+        .then(|| quote!(check_max_length,));
     let waiter = e.waiter.as_ref().map(|w| {
         let required: Vec<&Param> = e.params.iter().filter(|p| p.required).collect();
         let args: Vec<TokenStream> = required
@@ -63,7 +68,7 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
         #module_doc
 
         use super::{#client, #common};
-        use crate::runtime::{#access_token ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode, Failure, InvalidRequest, PathPart, TokenError, TransportError};
+        use crate::runtime::{#access_token ApiError, CallOptions, #length_check Core, DecodeError, EndpointError, EndpointInfo, ErrorCode, Failure, InvalidRequest, PathPart, TokenError, TransportError};
         use std::fmt;
         #waiter_imports
 
@@ -263,20 +268,27 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
         e.response
     ));
 
-    let user_token = takes_user_token(e);
-    let user_token_field = user_token.then(|| quote!(user_token: Option<AccessToken>,));
-    let user_token_init = user_token.then(|| quote!(user_token: None,));
-    let user_token_arg = if user_token {
-        quote!(self.user_token.as_ref())
-    } else {
-        quote!(None)
-    };
-    let user_token_setter = user_token.then(|| {
+    // `max_length` from the spec, checked before any traffic.
+    let length_checks = e.params.iter().filter_map(|param| {
+        let max = proc_macro2::Literal::usize_unsuffixed(param.max_length? as usize);
+        let wire = &param.wire;
+        let name = ident(&param.ident);
+        Some(if param.required {
+            quote!(check_max_length(#wire, &self.#name, #max).map_err(#error::from_invalid_request)?;)
+        } else {
+            quote! {
+                if let Some(value) = &self.#name {
+                    check_max_length(#wire, value, #max).map_err(#error::from_invalid_request)?;
+                }
+            }
+        })
+    });
+    let user_token_setter = takes_user_token(e).then(|| {
         quote! {
             /// Sends this request with a user access token (`u-...`) instead of the client's
             /// token. A user token is not refreshed by the client.
             pub fn user_access_token(mut self, token: impl Into<AccessToken>) -> Self {
-                self.user_token = Some(token.into());
+                self.options = self.options.user_token(token.into());
                 self
             }
         }
@@ -289,7 +301,7 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
                 #request {
                     core: &self.core,
                     #(#inits,)*
-                    #user_token_init
+                    options: CallOptions::default(),
                 }
             }
         }
@@ -300,19 +312,35 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
         pub struct #request<'c> {
             core: &'c Core,
             #(#fields,)*
-            #user_token_field
+            options: CallOptions,
         }
 
         impl #request<'_> {
             #(#setters)*
             #user_token_setter
 
+            /// Bounds this call, retries and their waits included: each attempt's timeout is
+            /// cut to the time left, no retry starts after it, and a server asking for a
+            /// longer wait than what is left ends the call at once.
+            pub fn time_limit(mut self, limit: std::time::Duration) -> Self {
+                self.options = self.options.time_limit(limit);
+                self
+            }
+
+            /// Calls `inspect` with the reply's data exactly as received, once it decoded
+            /// (fields the spec does not list included): for logging or passing it on.
+            pub fn inspect_raw(mut self, inspect: impl Fn(&str) + Send + Sync + 'static) -> Self {
+                self.options = self.options.inspect_raw(std::sync::Arc::new(inspect));
+                self
+            }
+
             #send_doc
             pub async fn send(self) -> Result<#response, #error> {
+                #(#length_checks)*
                 let path = [#(#path_parts),*];
                 #query_decl
                 #(#optional_query)*
-                self.core.send(&#info_static, &path, #query_arg, #user_token_arg).await
+                self.core.send(&#info_static, &path, #query_arg, &self.options).await
             }
         }
     }

@@ -106,8 +106,8 @@ pub(super) fn emit(
             type Status = #status;
             type Error = #error;
 
-            fn poll(&self) -> BoxFuture<'_, Result<#data, #error>> {
-                Box::pin(self.clone().send())
+            fn poll(&self, time_left: Duration) -> BoxFuture<'_, Result<#data, #error>> {
+                Box::pin(self.clone().time_limit(time_left).send())
             }
 
             fn observe(data: &#data) -> Observation<#status> {

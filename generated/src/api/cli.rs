@@ -57,11 +57,12 @@ pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
                 Err(outcome) => return outcome,
             };
             let request = client
-                .get_task_info(call.value::<String>("taskId").unwrap_or_default());
+                .get_task_info(call.value::<String>("taskId").unwrap_or_default())
+                .inspect_raw(call.keep_raw());
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
-            Outcome::of(request.send().await)
+            call.outcome(request.send().await)
         }
         "feishu.drive.export_task.get" => {
             let client = match call.managed_client::<crate::feishu::FeishuClient>() {
@@ -72,11 +73,12 @@ pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
                 .get_export_task(
                     call.value::<String>("ticket").unwrap_or_default(),
                     call.value::<String>("token").unwrap_or_default(),
-                );
+                )
+                .inspect_raw(call.keep_raw());
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
-            Outcome::of(request.send().await)
+            call.outcome(request.send().await)
         }
         "feishu.drive.file.task_check" => {
             let client = match call.managed_client::<crate::feishu::FeishuClient>() {
@@ -84,11 +86,12 @@ pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
                 Err(outcome) => return outcome,
             };
             let request = client
-                .check_folder_task(call.value::<String>("task_id").unwrap_or_default());
+                .check_folder_task(call.value::<String>("task_id").unwrap_or_default())
+                .inspect_raw(call.keep_raw());
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
-            Outcome::of(request.send().await)
+            call.outcome(request.send().await)
         }
         "feishu.drive.import_task.get" => {
             let client = match call.managed_client::<crate::feishu::FeishuClient>() {
@@ -96,11 +99,12 @@ pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
                 Err(outcome) => return outcome,
             };
             let request = client
-                .get_import_task(call.value::<String>("ticket").unwrap_or_default());
+                .get_import_task(call.value::<String>("ticket").unwrap_or_default())
+                .inspect_raw(call.keep_raw());
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
-            Outcome::of(request.send().await)
+            call.outcome(request.send().await)
         }
         "feishu.vc.export.get" => {
             let client = match call.managed_client::<crate::feishu::FeishuClient>() {
@@ -108,11 +112,12 @@ pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
                 Err(outcome) => return outcome,
             };
             let request = client
-                .get_meeting_export(call.value::<String>("task_id").unwrap_or_default());
+                .get_meeting_export(call.value::<String>("task_id").unwrap_or_default())
+                .inspect_raw(call.keep_raw());
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
-            Outcome::of(request.send().await)
+            call.outcome(request.send().await)
         }
         other => Outcome::unknown_command(other),
     }

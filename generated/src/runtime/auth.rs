@@ -4,7 +4,7 @@
 
 use super::client::{EndpointInfo, Envelope, ProviderClient};
 use super::decode::{self, Reply};
-use super::error::{ApiError, Failed, TokenError};
+use super::error::{ApiError, Failed, TokenError, TransportError};
 use super::http;
 use super::token::AccessToken;
 use serde::Serialize;
@@ -115,15 +115,30 @@ pub trait TokenApi: ProviderClient + 'static {
 }
 
 /// Tokens fetched with app credentials: cached per credentials, refreshed `margin` before
-/// they expire, and fetched by one caller at a time (concurrent callers wait for that fetch
-/// and share its result, success or failure).
+/// they expire, and fetched by one caller at a time: callers that arrive during a fetch
+/// wait for it and share its outcome, success or failure. After a failed fetch, callers get
+/// that failure without a new fetch until a backoff (growing with consecutive failures)
+/// has passed, so a broken token endpoint sees a few requests, not one per call.
 pub struct ManagedToken<A> {
     credentials: AppCredentials,
     margin: Duration,
-    cached: Mutex<Option<Cached>>,
-    /// Held for the duration of a fetch; remembers the last failure for callers that waited.
-    flight: tokio::sync::Mutex<Option<(Instant, TokenError)>>,
+    state: Mutex<State>,
+    /// Held by the caller that fetches. Dropping that caller's future releases it, and the
+    /// next waiter fetches instead.
+    flight: tokio::sync::Mutex<()>,
     api: PhantomData<fn() -> A>,
+}
+
+#[derive(Default)]
+struct State {
+    cached: Option<Cached>,
+    /// Counts finished fetches, so a waiter can tell that one ended while it waited.
+    fetches: u64,
+    /// The outcome of the last finished fetch, for the callers that waited for it.
+    last: Option<Result<AccessToken, TokenError>>,
+    /// Fetches that failed in a row, and when the next fetch may be made.
+    failures: u32,
+    retry_at: Option<Instant>,
 }
 
 #[derive(Clone)]
@@ -135,14 +150,24 @@ struct Cached {
 /// Official SDKs treat tokens as expired 3 to 10 minutes early; five minutes sits between.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(300);
 
+/// The longest lifetime believed from a token reply. Both providers issue 2-hour tokens; a
+/// larger `expire` is an error or an attack, and `Instant + huge` would panic.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// The wait after the first failed fetch; it doubles with each further failure in a row.
+const FIRST_FAILURE_BACKOFF: Duration = Duration::from_millis(250);
+/// The longest wait between failed fetches (below the retry policy's 60 s server-wait cap,
+/// so callers retry after it rather than give up).
+const MAX_FAILURE_BACKOFF: Duration = Duration::from_secs(30);
+
 impl<A: TokenApi> ManagedToken<A> {
     /// A cache for these credentials, refreshing [`DEFAULT_REFRESH_MARGIN`] ahead of expiry.
     pub fn new(credentials: AppCredentials) -> Self {
         ManagedToken {
             credentials,
             margin: DEFAULT_REFRESH_MARGIN,
-            cached: Mutex::new(None),
-            flight: tokio::sync::Mutex::new(None),
+            state: Mutex::new(State::default()),
+            flight: tokio::sync::Mutex::new(()),
             api: PhantomData,
         }
     }
@@ -153,15 +178,10 @@ impl<A: TokenApi> ManagedToken<A> {
         self
     }
 
-    fn fresh(&self) -> Option<AccessToken> {
-        let cached = self
-            .cached
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        cached
-            .as_ref()
-            .filter(|c| Instant::now() < c.refresh_at)
-            .map(|c| c.token.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     async fn fetch(&self, context: &TokenContext) -> Result<(AccessToken, i64), TokenError> {
@@ -182,8 +202,19 @@ impl<A: TokenApi> ManagedToken<A> {
             .request(endpoint.method.clone(), url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body)
-            .timeout(context.timeout);
-        let exchanged = http::exchange(request, A::PROVIDER, context.max_reply_bytes).await;
+            .timeout(context.timeout)
+            .build()
+            .map_err(|e| {
+                TokenError::from_failed(Failed::Transport(TransportError::from_reqwest(e, None)))
+            })?;
+        let exchanged = http::exchange(
+            &context.http,
+            request,
+            None,
+            A::PROVIDER,
+            context.max_reply_bytes,
+        )
+        .await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         let exchanged = exchanged.map_err(|e| TokenError::from_failed(Failed::Transport(e)))?;
         span.record("http.status", exchanged.status);
@@ -192,17 +223,85 @@ impl<A: TokenApi> ManagedToken<A> {
             request_id: exchanged.request_id,
             retry_after: exchanged.retry_after,
             body: &exchanged.body,
+            known_secrets: &[self.credentials.secret()],
         };
         match decode::reply::<A::TokenReply>(
             A::TOKEN_ENVELOPE,
             A::PROVIDER.request_id_body_field,
-            reply,
+            &reply,
         ) {
-            Ok(reply) => Ok(A::token_from_reply(reply)),
+            Ok(decoded) => Ok(A::token_from_reply(decoded.data)),
             Err(Failed::Api(e)) => Err(TokenError::from_failed(Failed::Api(
                 A::document_token_error(e),
             ))),
             Err(other) => Err(TokenError::from_failed(other)),
+        }
+    }
+
+    /// Records a finished fetch: caches the token (unless it is for one use only), or
+    /// starts or lengthens the backoff.
+    fn finish(
+        &self,
+        result: Result<(AccessToken, i64), TokenError>,
+    ) -> Result<AccessToken, TokenError> {
+        let mut state = self.state();
+        state.fetches += 1;
+        let outcome = match result {
+            Ok((token, expires_in)) => {
+                state.failures = 0;
+                state.retry_at = None;
+                // `expire <= 0`: the token is handed to the callers that waited for this
+                // fetch and not cached; the next caller fetches again.
+                state.cached = (expires_in > 0).then(|| {
+                    let lifetime =
+                        Duration::from_secs(expires_in.unsigned_abs()).min(MAX_TOKEN_LIFETIME);
+                    Cached {
+                        token: token.clone(),
+                        refresh_at: Instant::now()
+                            + lifetime.saturating_sub(self.margin.min(lifetime / 2)),
+                    }
+                });
+                tracing::debug!(
+                    provider = A::PROVIDER.name,
+                    expires_in,
+                    "fetched an access token"
+                );
+                Ok(token)
+            }
+            Err(error) => {
+                state.failures = state.failures.saturating_add(1);
+                let backoff = FIRST_FAILURE_BACKOFF
+                    .saturating_mul(2u32.saturating_pow(state.failures - 1))
+                    .min(MAX_FAILURE_BACKOFF)
+                    .max(
+                        error
+                            .retry_after()
+                            .unwrap_or_default()
+                            .min(MAX_FAILURE_BACKOFF),
+                    );
+                state.retry_at = Some(Instant::now() + backoff);
+                Err(error)
+            }
+        };
+        state.last = Some(outcome.clone());
+        outcome
+    }
+}
+
+impl State {
+    fn fresh(&self) -> Option<AccessToken> {
+        self.cached
+            .as_ref()
+            .filter(|c| Instant::now() < c.refresh_at)
+            .map(|c| c.token.clone())
+    }
+
+    /// The last failure, while its backoff runs, telling callers how long is left.
+    fn backing_off(&self) -> Option<TokenError> {
+        let left = self.retry_at?.checked_duration_since(Instant::now())?;
+        match &self.last {
+            Some(Err(error)) => Some(error.clone().with_retry_after(left)),
+            _ => None,
         }
     }
 }
@@ -213,56 +312,41 @@ impl<A: TokenApi> TokenSource for ManagedToken<A> {
         context: &'a TokenContext,
     ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         Box::pin(async move {
-            if let Some(token) = self.fresh() {
-                return Ok(token);
-            }
-            let asked_at = Instant::now();
-            let mut flight = self.flight.lock().await;
-            // Whoever held the flight before us may have fetched a token, or failed to.
-            if let Some(token) = self.fresh() {
-                return Ok(token);
-            }
-            if let Some((failed_at, error)) = flight.as_ref()
-                && *failed_at >= asked_at
+            let seen = {
+                let state = self.state();
+                if let Some(token) = state.fresh() {
+                    return Ok(token);
+                }
+                if let Some(error) = state.backing_off() {
+                    return Err(error);
+                }
+                state.fetches
+            };
+            let _flight = self.flight.lock().await;
             {
-                return Err(error.clone());
-            }
-            match self.fetch(context).await {
-                Ok((token, expires_in)) => {
-                    let lifetime = Duration::from_secs(expires_in.max(0).unsigned_abs());
-                    let refresh_at =
-                        Instant::now() + lifetime.saturating_sub(self.margin.min(lifetime / 2));
-                    let mut cached = self
-                        .cached
-                        .lock()
-                        .unwrap_or_else(|poisoned| poisoned.into_inner());
-                    *cached = Some(Cached {
-                        token: token.clone(),
-                        refresh_at,
-                    });
-                    *flight = None;
-                    tracing::debug!(
-                        provider = A::PROVIDER.name,
-                        expires_in,
-                        "fetched an access token"
-                    );
-                    Ok(token)
+                let state = self.state();
+                // A fetch ended while we waited: share its outcome, whatever it was.
+                if state.fetches != seen
+                    && let Some(outcome) = &state.last
+                {
+                    return match state.backing_off() {
+                        Some(error) => Err(error),
+                        None => outcome.clone(),
+                    };
                 }
-                Err(error) => {
-                    *flight = Some((Instant::now(), error.clone()));
-                    Err(error)
+                if let Some(token) = state.fresh() {
+                    return Ok(token);
                 }
             }
+            let result = self.fetch(context).await;
+            self.finish(result)
         })
     }
 
     fn invalidate(&self, stale: &AccessToken) {
-        let mut cached = self
-            .cached
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if cached.as_ref().is_some_and(|c| &c.token == stale) {
-            *cached = None;
+        let mut state = self.state();
+        if state.cached.as_ref().is_some_and(|c| &c.token == stale) {
+            state.cached = None;
         }
     }
 

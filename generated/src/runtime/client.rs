@@ -3,8 +3,12 @@
 
 use super::auth::{AppCredentials, ManagedToken, StaticToken, TokenApi, TokenContext, TokenSource};
 use super::decode::{self, Reply};
-use super::error::{EndpointError, ErrorCode, Failed, Failure, TokenError};
+use super::error::{
+    EndpointError, ErrorCode, Failed, Failure, InvalidRequest, TokenError, TransportError,
+    TransportErrorKind,
+};
 use super::http;
+use super::options::CallOptions;
 use super::retry::RetryPolicy;
 use super::token::AccessToken;
 use super::url::{self as url_builder, PathPart};
@@ -13,6 +17,7 @@ use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
 
@@ -76,11 +81,12 @@ pub trait ProviderClient: Sized {
 pub enum BuildError {
     /// `build()` was called without a token, credentials or token source.
     MissingAccessToken,
-    /// The token has characters an HTTP header cannot carry. The token itself is not shown.
+    /// The token is empty or has characters an HTTP header cannot carry (e.g. a line
+    /// break). The token itself is not shown.
     InvalidAccessToken,
-    /// The base URL is not an `http(s)://` URL without query or fragment.
+    /// The base URL is not an `http(s)://` URL without user info, query or fragment.
     InvalidBaseUrl {
-        /// The URL as given.
+        /// The URL as given, any user info (`user:password@`) masked.
         url: String,
         /// What is wrong with it.
         reason: String,
@@ -101,9 +107,9 @@ impl fmt::Display for BuildError {
             BuildError::MissingAccessToken => {
                 f.write_str("no access token, app credentials or token source given")
             }
-            BuildError::InvalidAccessToken => {
-                f.write_str("the access token has characters an HTTP header cannot carry")
-            }
+            BuildError::InvalidAccessToken => f.write_str(
+                "the access token is empty or has characters an HTTP header cannot carry",
+            ),
             BuildError::InvalidBaseUrl { url, reason } => {
                 write!(f, "invalid base URL {url:?}: {reason}")
             }
@@ -129,7 +135,8 @@ pub const DEFAULT_MAX_REPLY_BYTES: usize = 4 * 1024 * 1024;
 pub struct ClientBuilder<C> {
     base_url: Option<String>,
     token: Option<Arc<dyn TokenSource>>,
-    http: Option<reqwest::Client>,
+    /// Set by `access_token` for a token no header can carry; reported by `build`.
+    unsendable_token: bool,
     retry: RetryPolicy,
     connect_timeout: Duration,
     attempt_timeout: Duration,
@@ -156,7 +163,7 @@ impl<C: ProviderClient> Default for ClientBuilder<C> {
         ClientBuilder {
             base_url: None,
             token: None,
-            http: None,
+            unsendable_token: false,
             retry: RetryPolicy::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
@@ -168,9 +175,12 @@ impl<C: ProviderClient> Default for ClientBuilder<C> {
 }
 
 impl<C: ProviderClient> ClientBuilder<C> {
-    /// A static access token sent with every request.
-    pub fn access_token(self, token: impl Into<AccessToken>) -> Self {
-        self.token_source(Arc::new(StaticToken(token.into())))
+    /// A static access token sent with every request. An empty token, or one with
+    /// characters a header cannot carry, makes [`build`](Self::build) fail.
+    pub fn access_token(mut self, token: impl Into<AccessToken>) -> Self {
+        let token = token.into();
+        self.unsendable_token = !is_sendable(&token);
+        self.token_source(Arc::new(StaticToken(token)))
     }
 
     /// Any source of tokens, e.g. your own [`TokenSource`].
@@ -183,13 +193,6 @@ impl<C: ProviderClient> ClientBuilder<C> {
     /// A path prefix is kept (`https://proxy/feishu` + `/open-apis/...`).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
-        self
-    }
-
-    /// Shares an existing `reqwest::Client` (and its connection pool). Its own connect
-    /// timeout then applies instead of [`connect_timeout`](Self::connect_timeout).
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = Some(http);
         self
     }
 
@@ -226,22 +229,30 @@ impl<C: ProviderClient> ClientBuilder<C> {
     }
 
     /// Builds the client. Fails on a missing or unsendable token, or a bad or insecure base URL.
+    ///
+    /// The HTTP client follows no redirects by itself (the runtime follows same-origin ones,
+    /// see `http.rs`), and a loopback base URL bypasses proxies from the environment
+    /// (`http_proxy`, `ALL_PROXY`): a token for a local server must not travel to a proxy,
+    /// in clear text at that.
     pub fn build(self) -> Result<C, BuildError> {
         let provider = C::PROVIDER;
         let token = self.token.ok_or(BuildError::MissingAccessToken)?;
-        let base_url = normalise_base_url(
+        if self.unsendable_token {
+            return Err(BuildError::InvalidAccessToken);
+        }
+        let (base_url, loopback) = normalise_base_url(
             self.base_url
                 .as_deref()
                 .unwrap_or(provider.default_base_url),
             self.allow_insecure_http,
         )?;
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .build()
-                .map_err(|e| BuildError::Http(e.to_string()))?,
-        };
+        let mut http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none());
+        if loopback {
+            http = http.no_proxy();
+        }
+        let http = http.build().map_err(|e| BuildError::Http(e.to_string()))?;
         Ok(C::from_core(Core {
             context: TokenContext {
                 http,
@@ -264,14 +275,26 @@ impl<C: TokenApi> ClientBuilder<C> {
     }
 }
 
-fn normalise_base_url(url: &str, allow_insecure_http: bool) -> Result<String, BuildError> {
+/// Whether a token can be sent in a header: not empty, no control characters.
+fn is_sendable(token: &AccessToken) -> bool {
+    !token.expose().is_empty() && HeaderValue::from_str(token.expose()).is_ok()
+}
+
+/// The base URL without a trailing slash, and whether its host is loopback.
+fn normalise_base_url(url: &str, allow_insecure_http: bool) -> Result<(String, bool), BuildError> {
     let invalid = |reason: &str| BuildError::InvalidBaseUrl {
-        url: url.to_owned(),
+        url: without_user_info(url),
         reason: reason.to_owned(),
     };
     let parsed = url::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid("expected http or https"));
+    }
+    // reqwest would send them as a Basic header beside the token.
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid(
+            "a base URL cannot carry a user name or password; the client authenticates with its token",
+        ));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(invalid("a base URL has no query or fragment"));
@@ -287,7 +310,25 @@ fn normalise_base_url(url: &str, allow_insecure_http: bool) -> Result<String, Bu
             url: url.to_owned(),
         });
     }
-    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+    Ok((parsed.as_str().trim_end_matches('/').to_owned(), loopback))
+}
+
+/// `url` with anything between `://` and an `@` in its authority masked, for messages.
+/// Works on text that does not parse as a URL too.
+fn without_user_info(url: &str) -> String {
+    let authority_start = url.find("://").map_or(0, |i| i + 3);
+    let authority_len = url[authority_start..]
+        .find(['/', '?', '#'])
+        .unwrap_or(url.len() - authority_start);
+    let authority = &url[authority_start..authority_start + authority_len];
+    match authority.rfind('@') {
+        Some(at) => format!(
+            "{}***@{}",
+            &url[..authority_start],
+            &url[authority_start + at + 1..]
+        ),
+        None => url.to_owned(),
+    }
 }
 
 /// The shared part of every provider client. Cloning is cheap and shares the pool and the
@@ -318,7 +359,7 @@ impl Core {
     }
 
     /// Sends a call, retrying transient failures by the policy, and decodes the reply by the
-    /// provider's conventions. `user_token` replaces the client's token for this call.
+    /// provider's conventions, within `options` (user token, time limit, raw inspection).
     ///
     /// A code that means the token was refused makes a refreshable source drop the token and
     /// the call is sent once more with a new one (not counted against the retry budget); a
@@ -328,7 +369,7 @@ impl Core {
         endpoint: &EndpointInfo,
         path: &[PathPart<'_>],
         query: &[(&'static str, String)],
-        user_token: Option<&AccessToken>,
+        options: &CallOptions,
     ) -> Result<T, E> {
         let span = tracing::info_span!(
             "taskapi.call",
@@ -337,15 +378,20 @@ impl Core {
             outcome = Empty
         );
         async {
-            let url = url_builder::build(&self.context.base_url, path, query)
+            let url = prepare(&self.context.base_url, path, query, options)
                 .map_err(|e| Failed::InvalidRequest(e).into_endpoint::<E>(0))?;
-            let refreshable = user_token.is_none() && self.token.can_refresh();
+            let deadline = options
+                .time_limit
+                .and_then(|limit| Instant::now().checked_add(limit));
+            let refreshable = options.user_token.is_none() && self.token.can_refresh();
             let mut refreshed = false;
             let mut attempts = 0;
             let mut retries = 0;
+            let mut protocol_errors = 0;
             loop {
                 attempts += 1;
-                let (token, result) = self.attempt(endpoint, &url, user_token, attempts).await;
+                let (token, result) =
+                    self.bounded_attempt(endpoint, &url, options, attempts, deadline).await;
                 let error = match result {
                     Ok(data) => {
                         record_outcome(attempts, "ok");
@@ -354,9 +400,11 @@ impl Core {
                     Err(failed) => failed.into_endpoint::<E>(attempts),
                 };
                 let failure = error.failure();
+                let time_left = deadline.is_none_or(|d| Instant::now() < d);
                 if let (Failure::Api(api), Some(token)) = (failure, &token)
                     && refreshable
                     && !refreshed
+                    && time_left
                     && (self.provider.is_token_invalid)(api.code())
                 {
                     tracing::debug!(code = %api.code(), "token refused; fetching a new one and retrying once");
@@ -365,9 +413,18 @@ impl Core {
                     continue;
                 }
                 retries += 1;
-                let delay = (failure.is_retryable() && retries < self.retry.attempts())
+                if let Failure::Transport(e) = failure
+                    && e.kind() == TransportErrorKind::Protocol
+                {
+                    protocol_errors += 1;
+                }
+                let delay = (failure.is_retryable()
+                    && retries < self.retry.attempts()
+                    && protocol_errors < 2)
                     .then(|| self.retry.delay(retries, failure.retry_after()))
-                    .flatten();
+                    .flatten()
+                    // No retry that could not start before the deadline.
+                    .filter(|delay| deadline.is_none_or(|d| Instant::now() + *delay < d));
                 let Some(delay) = delay else {
                     record_outcome(attempts, "error");
                     return Err(error);
@@ -380,13 +437,38 @@ impl Core {
         .await
     }
 
+    /// One attempt, the token fetch included, cut off at the deadline when there is one.
+    async fn bounded_attempt<T: DeserializeOwned>(
+        &self,
+        endpoint: &EndpointInfo,
+        url: &url::Url,
+        options: &CallOptions,
+        attempt: u32,
+        deadline: Option<Instant>,
+    ) -> (Option<AccessToken>, Result<T, Failed>) {
+        let Some(deadline) = deadline else {
+            return self
+                .attempt(endpoint, url, options, attempt, self.context.timeout)
+                .await;
+        };
+        let timeout = self
+            .context
+            .timeout
+            .min(deadline.saturating_duration_since(Instant::now()));
+        let attempt = self.attempt(endpoint, url, options, attempt, timeout);
+        tokio::time::timeout_at(deadline, attempt)
+            .await
+            .unwrap_or_else(|_| (None, Err(Failed::Transport(TransportError::time_limit()))))
+    }
+
     /// One attempt: get a token, send, decode. Returns the token used, for invalidation.
     async fn attempt<T: DeserializeOwned>(
         &self,
         endpoint: &EndpointInfo,
         url: &url::Url,
-        user_token: Option<&AccessToken>,
+        options: &CallOptions,
         attempt: u32,
+        timeout: Duration,
     ) -> (Option<AccessToken>, Result<T, Failed>) {
         let span = tracing::debug_span!(
             "taskapi.attempt",
@@ -397,14 +479,14 @@ impl Core {
             latency_ms = Empty,
         );
         async {
-            let token = match user_token {
+            let token = match &options.user_token {
                 Some(token) => token.clone(),
                 None => match self.token.token(&self.context).await {
                     Ok(token) => token,
                     Err(e) => return (None, Err(Failed::Token(e))),
                 },
             };
-            let result = self.exchange(endpoint, url, &token).await;
+            let result = self.exchange(endpoint, url, &token, options, timeout).await;
             (Some(token), result)
         }
         .instrument(span)
@@ -416,26 +498,33 @@ impl Core {
         endpoint: &EndpointInfo,
         url: &url::Url,
         token: &AccessToken,
+        options: &CallOptions,
+        timeout: Duration,
     ) -> Result<T, Failed> {
-        let header = match self.provider.auth_scheme {
-            Some(scheme) => format!("{scheme} {}", token.expose()),
-            None => token.expose().to_owned(),
-        };
-        let mut auth = HeaderValue::from_str(&header).map_err(|_| {
+        let mut auth = self.auth_header(token).ok_or_else(|| {
             Failed::Token(TokenError::other(
-                "the access token has characters an HTTP header cannot carry",
+                "the token source gave a token that is empty or has characters an HTTP header cannot carry",
             ))
         })?;
         // Marked sensitive so that reqwest and hyper never print it.
         auth.set_sensitive(true);
-        let request = self
-            .context
-            .http
-            .request(endpoint.method.clone(), url.clone())
-            .header(self.provider.auth_header, auth)
-            .timeout(self.context.timeout);
-        let started = tokio::time::Instant::now();
-        let exchanged = http::exchange(request, self.provider, self.context.max_reply_bytes).await;
+        let build = |url: url::Url| {
+            let mut request = reqwest::Request::new(endpoint.method.clone(), url);
+            request
+                .headers_mut()
+                .insert(self.provider.auth_header, auth.clone());
+            *request.timeout_mut() = Some(timeout);
+            request
+        };
+        let started = Instant::now();
+        let exchanged = http::exchange(
+            &self.context.http,
+            build(url.clone()),
+            Some(&build),
+            self.provider,
+            self.context.max_reply_bytes,
+        )
+        .await;
         let span = tracing::Span::current();
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         let exchanged = exchanged.map_err(Failed::Transport)?;
@@ -448,20 +537,62 @@ impl Core {
             request_id: exchanged.request_id,
             retry_after: exchanged.retry_after,
             body: &exchanged.body,
+            known_secrets: &[token.expose()],
         };
         let result = decode::reply(
             self.provider.envelope,
             self.provider.request_id_body_field,
-            reply,
+            &reply,
         );
-        if let Err(Failed::Api(api)) = &result {
-            span.record("code", tracing::field::display(api.code()));
-            if let Some(id) = api.request_id() {
-                span.record("request_id", id);
+        match result {
+            Ok(decoded) => {
+                if let Some(inspect) = &options.inspect_raw {
+                    inspect(decoded.raw);
+                }
+                Ok(decoded.data)
+            }
+            Err(failed) => {
+                if let Failed::Api(api) = &failed {
+                    span.record("code", tracing::field::display(api.code()));
+                    if let Some(id) = api.request_id() {
+                        span.record("request_id", id);
+                    }
+                }
+                Err(failed)
             }
         }
-        result
     }
+
+    /// The auth header's value for `token`, or `None` when no header can carry it.
+    fn auth_header(&self, token: &AccessToken) -> Option<HeaderValue> {
+        if token.expose().is_empty() {
+            return None;
+        }
+        let value = match self.provider.auth_scheme {
+            Some(scheme) => HeaderValue::from_str(&format!("{scheme} {}", token.expose())),
+            None => HeaderValue::from_str(token.expose()),
+        };
+        value.ok()
+    }
+}
+
+/// Everything checked before any traffic: the URL (parameters, length) and a per-call
+/// user token.
+fn prepare(
+    base_url: &str,
+    path: &[PathPart<'_>],
+    query: &[(&'static str, String)],
+    options: &CallOptions,
+) -> Result<url::Url, InvalidRequest> {
+    if let Some(token) = &options.user_token
+        && !is_sendable(token)
+    {
+        return Err(InvalidRequest::new(
+            "user_access_token",
+            "empty or has characters an HTTP header cannot carry",
+        ));
+    }
+    url_builder::build(base_url, path, query)
 }
 
 fn record_outcome(attempts: u32, outcome: &'static str) {

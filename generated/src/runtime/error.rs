@@ -2,6 +2,7 @@
 //! one variant per documented code (an [`ApiError`]), the provider's common codes,
 //! `Unknown`, and the non-API failures below.
 
+use super::redact::redact;
 use std::fmt;
 use std::time::Duration;
 
@@ -162,6 +163,7 @@ fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
 
 /// What went wrong below the API: the request never got a complete reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TransportErrorKind {
     /// The connection could not be made.
     Connect,
@@ -174,7 +176,13 @@ pub enum TransportErrorKind {
     Body,
     /// The reply's body is larger than the client's limit; it was not read.
     TooLarge,
-    /// Anything else reqwest reports (TLS, redirects, protocol errors).
+    /// The server redirected to another origin, or a token endpoint redirected at all:
+    /// not followed, so that no credential leaves the base URL's origin.
+    Redirect,
+    /// The reply is not HTTP (garbage on the connection, a malformed status line or
+    /// header). Retried once: a broken connection in a pool can cause it, a wrong port can too.
+    Protocol,
+    /// Anything else reqwest reports (TLS, bad certificates).
     Other,
 }
 
@@ -191,6 +199,8 @@ impl TransportError {
     pub(crate) fn from_reqwest(error: reqwest::Error, http_status: Option<u16>) -> Self {
         let kind = if error.is_timeout() {
             TransportErrorKind::Timeout
+        } else if is_protocol_error(&error) {
+            TransportErrorKind::Protocol
         } else if error.is_connect() {
             TransportErrorKind::Connect
         } else if error.is_body() || error.is_decode() {
@@ -222,6 +232,35 @@ impl TransportError {
         self.attempts
     }
 
+    /// A redirect that was not followed. The target is named without user info, query or
+    /// fragment: those can carry tokens.
+    pub(crate) fn redirect_refused(http_status: u16, target: &url::Url) -> Self {
+        let mut shown = target.clone();
+        shown.set_query(None);
+        shown.set_fragment(None);
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
+        TransportError {
+            kind: TransportErrorKind::Redirect,
+            http_status: Some(http_status),
+            message: format!(
+                "HTTP {http_status} redirect to {shown} not followed: credentials are only sent \
+                 to the base URL's origin, and token endpoints are never redirected"
+            ),
+            attempts: 1,
+        }
+    }
+
+    /// The call's time limit ran out during an attempt (see `CallOptions::time_limit`).
+    pub(crate) fn time_limit() -> Self {
+        TransportError {
+            kind: TransportErrorKind::Timeout,
+            http_status: None,
+            message: "the call's time limit ran out".to_owned(),
+            attempts: 1,
+        }
+    }
+
     pub(crate) fn too_large(http_status: u16, limit: usize) -> Self {
         TransportError {
             kind: TransportErrorKind::TooLarge,
@@ -241,7 +280,8 @@ impl TransportError {
         self.http_status
     }
 
-    /// Connection failures and timeouts may succeed on a second try.
+    /// Connection failures, timeouts and broken replies may succeed on a second try (a
+    /// protocol error once only: see [`TransportErrorKind::Protocol`]).
     pub fn is_retryable(&self) -> bool {
         matches!(
             self.kind,
@@ -249,8 +289,24 @@ impl TransportError {
                 | TransportErrorKind::Timeout
                 | TransportErrorKind::Reset
                 | TransportErrorKind::Body
+                | TransportErrorKind::Protocol
         )
     }
+}
+
+/// Whether hyper could not parse the reply as HTTP (reqwest reports that as a request error,
+/// which would otherwise read as a reset connection).
+fn is_protocol_error(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(hyper) = cause.downcast_ref::<hyper::Error>()
+            && hyper.is_parse()
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 impl fmt::Display for TransportError {
@@ -277,17 +333,20 @@ pub struct DecodeError {
 pub const EXCERPT_BYTES: usize = 200;
 
 impl DecodeError {
+    /// `known` are the credentials the request carried: they are masked in the reason and
+    /// the excerpt, as are values under credential-like JSON keys (see `redact`).
     pub(crate) fn new(
         http_status: u16,
         request_id: Option<String>,
-        reason: String,
+        reason: &str,
         body: &[u8],
+        known: &[&str],
     ) -> Self {
         DecodeError {
             http_status,
             request_id,
-            reason,
-            excerpt: excerpt(body),
+            reason: redact(reason, known),
+            excerpt: excerpt(body, known),
             retry_after: None,
             attempts: 1,
         }
@@ -334,10 +393,19 @@ impl DecodeError {
     }
 }
 
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_BYTES)]);
-    // A cut through a multi-byte character leaves a replacement char at the end: drop it.
-    let text = text.trim_end_matches('\u{FFFD}');
+/// The start of the body, credentials masked, at most [`EXCERPT_BYTES`], one line.
+fn excerpt(body: &[u8], known: &[&str]) -> String {
+    // Mask on a window long enough that a credential starting inside the excerpt is
+    // masked whole, then cut.
+    let longest = known.iter().map(|s| s.len()).max().unwrap_or(0);
+    let window = &body[..body.len().min(EXCERPT_BYTES + longest)];
+    let masked = redact(&String::from_utf8_lossy(window), known);
+    let mut end = masked.len().min(EXCERPT_BYTES);
+    while !masked.is_char_boundary(end) {
+        end -= 1;
+    }
+    // A cut through a multi-byte character of the body leaves a replacement char: drop it.
+    let text = masked[..end].trim_end_matches('\u{FFFD}');
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
@@ -423,7 +491,7 @@ impl<'a> Failure<'a> {
         match self {
             Failure::Api(e) => e.retry_after(),
             Failure::Decode(e) => e.retry_after(),
-            Failure::Token(e) => e.as_failure().and_then(Failure::retry_after),
+            Failure::Token(e) => e.retry_after(),
             _ => None,
         }
     }
@@ -482,7 +550,10 @@ impl fmt::Display for Failure<'_> {
 /// an [`ApiError`] with the provider's code, e.g. Feishu 99991543), or a custom source's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenError {
-    kind: TokenErrorKind,
+    /// Boxed: token failures are rare, and every endpoint error enum carries this one.
+    kind: Box<TokenErrorKind>,
+    /// Set while the token source backs off after this failure: no new fetch before then.
+    retry_after: Option<Duration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -498,7 +569,8 @@ impl TokenError {
     /// Do not put the secret or a token in the message.
     pub fn other(message: impl Into<String>) -> Self {
         TokenError {
-            kind: TokenErrorKind::Other(message.into()),
+            kind: Box::new(TokenErrorKind::Other(message.into())),
+            retry_after: None,
         }
     }
 
@@ -510,12 +582,28 @@ impl TokenError {
             Failed::InvalidRequest(e) => TokenErrorKind::Other(e.to_string()),
             Failed::Token(e) => return e,
         };
-        TokenError { kind }
+        TokenError {
+            kind: Box::new(kind),
+            retry_after: None,
+        }
+    }
+
+    /// The same failure, telling callers not to ask for a token again for `wait`.
+    pub(crate) fn with_retry_after(mut self, wait: Duration) -> Self {
+        self.retry_after = Some(wait);
+        self
+    }
+
+    /// How long until a new token fetch will be made (after a failed fetch), or how long
+    /// the token endpoint asked to wait.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+            .or_else(|| self.as_failure().and_then(Failure::retry_after))
     }
 
     /// The token endpoint's failure, when it was an HTTP exchange.
     pub fn as_failure(&self) -> Option<Failure<'_>> {
-        match &self.kind {
+        match self.kind.as_ref() {
             TokenErrorKind::Api(e) => Some(Failure::Api(e)),
             TokenErrorKind::Transport(e) => Some(Failure::Transport(e)),
             TokenErrorKind::Decode(e) => Some(Failure::Decode(e)),
@@ -525,7 +613,7 @@ impl TokenError {
 
     /// The token endpoint's error code, if it answered with one.
     pub fn api_error(&self) -> Option<&ApiError> {
-        match &self.kind {
+        match self.kind.as_ref() {
             TokenErrorKind::Api(e) => Some(e),
             _ => None,
         }
@@ -542,7 +630,7 @@ impl TokenError {
     }
 
     fn set_attempts(&mut self, attempts: u32) {
-        match &mut self.kind {
+        match self.kind.as_mut() {
             TokenErrorKind::Api(e) => e.attempts = attempts,
             TokenErrorKind::Transport(e) => e.attempts = attempts,
             TokenErrorKind::Decode(e) => e.attempts = attempts,
@@ -554,7 +642,7 @@ impl TokenError {
 impl fmt::Display for TokenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("cannot get an access token: ")?;
-        match &self.kind {
+        match self.kind.as_ref() {
             TokenErrorKind::Api(e) => e.fmt(f),
             TokenErrorKind::Transport(e) => e.fmt(f),
             TokenErrorKind::Decode(e) => e.fmt(f),
@@ -623,10 +711,10 @@ mod tests {
     #[test]
     fn excerpt_is_bounded_and_cut_on_a_character_boundary() {
         let body = "错".repeat(100); // 300 bytes, 3 per char
-        let e = DecodeError::new(502, None, "x".into(), body.as_bytes());
+        let e = DecodeError::new(502, None, "x", body.as_bytes(), &[]);
         assert!(e.excerpt().len() <= EXCERPT_BYTES);
         assert_eq!(e.excerpt(), "错".repeat(66));
-        let html = DecodeError::new(502, None, "x".into(), b"<html>\n<body>Bad Gateway</body>");
+        let html = DecodeError::new(502, None, "x", b"<html>\n<body>Bad Gateway</body>", &[]);
         assert_eq!(html.excerpt(), "<html> <body>Bad Gateway</body>");
         assert!(html.is_retryable());
     }

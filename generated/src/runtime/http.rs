@@ -1,9 +1,19 @@
-//! One HTTP exchange: send, read the status, the headers the runtime cares about, and the
-//! body (bounded). Shared by API calls and token fetches.
+//! One HTTP exchange: send, follow a redirect only where credentials may go, read the
+//! status, the headers the runtime cares about, and the body (bounded). Shared by API calls
+//! and token fetches.
+//!
+//! The `reqwest::Client` is built with redirects off: reqwest would re-send custom headers
+//! (DingTalk's token header) and POST bodies (app secrets) to any host a 30x names. Here a
+//! redirect is followed only when the caller allows it and it stays on the request's origin
+//! (same scheme, host and port); anything else is an error naming the target.
 
 use super::client::ProviderInfo;
 use super::error::TransportError;
 use std::time::Duration;
+use tokio::time::Instant;
+
+/// Redirects followed in one exchange at most; more is a loop or a misconfiguration.
+const MAX_REDIRECTS: usize = 5;
 
 /// What came back from one request.
 pub(crate) struct Exchanged {
@@ -13,17 +23,62 @@ pub(crate) struct Exchanged {
     pub body: bytes::Bytes,
 }
 
+/// Builds the request again for a redirect's target; `None` where redirects are never
+/// followed (token endpoints: a redirect there has no legitimate use and would re-post the
+/// app secret). Rebuilding, rather than cloning every request up front, keeps the common
+/// case (no redirect) free of copies.
+pub(crate) type Rebuild<'a> = Option<&'a (dyn Fn(url::Url) -> reqwest::Request + Sync)>;
+
 /// Sends `request` and reads the reply, refusing a body over `max_body` bytes without
-/// buffering it: by `Content-Length` when the server sends one, else while reading.
+/// buffering it. The request's timeout bounds the whole exchange, redirects included.
 pub(crate) async fn exchange(
-    request: reqwest::RequestBuilder,
+    http: &reqwest::Client,
+    mut request: reqwest::Request,
+    rebuild: Rebuild<'_>,
     provider: &ProviderInfo,
     max_body: usize,
 ) -> Result<Exchanged, TransportError> {
-    let mut response = request
-        .send()
-        .await
-        .map_err(|e| TransportError::from_reqwest(e, None))?;
+    let origin = request.url().origin();
+    let deadline = request
+        .timeout()
+        .and_then(|t| Instant::now().checked_add(*t));
+    let mut hops = 0;
+    let response = loop {
+        let response = http
+            .execute(request)
+            .await
+            .map_err(|e| TransportError::from_reqwest(e, None))?;
+        let Some(target) = redirect_target(&response) else {
+            break response;
+        };
+        let status = response.status().as_u16();
+        let rebuild = rebuild.filter(|_| target.origin() == origin && hops < MAX_REDIRECTS);
+        let Some(rebuild) = rebuild else {
+            return Err(TransportError::redirect_refused(status, &target));
+        };
+        hops += 1;
+        request = rebuild(target);
+        if let Some(deadline) = deadline {
+            *request.timeout_mut() = Some(deadline.saturating_duration_since(Instant::now()));
+        }
+    };
+    read(response, provider, max_body).await
+}
+
+/// Where a 301/302/303/307/308 points, resolved against the request's URL.
+fn redirect_target(response: &reqwest::Response) -> Option<url::Url> {
+    if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = response.headers().get(reqwest::header::LOCATION)?;
+    response.url().join(location.to_str().ok()?).ok()
+}
+
+async fn read(
+    mut response: reqwest::Response,
+    provider: &ProviderInfo,
+    max_body: usize,
+) -> Result<Exchanged, TransportError> {
     let status = response.status().as_u16();
     let (request_id, retry_after) = {
         let headers = response.headers();

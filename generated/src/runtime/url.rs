@@ -12,6 +12,10 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// The longest URL an HTTP request line can carry here (the `http` crate's limit); a longer
+/// one would fail inside the HTTP stack with a message that names no parameter.
+const MAX_URL_BYTES: usize = u16::MAX as usize - 1;
+
 /// One piece of a path template, as generated from the spec.
 #[derive(Debug, Clone, Copy)]
 pub enum PathPart<'a> {
@@ -24,6 +28,22 @@ pub enum PathPart<'a> {
         /// The caller's value.
         value: &'a str,
     },
+}
+
+/// Checks a parameter's `max_length` from its spec, in characters as the docs count them.
+pub fn check_max_length(
+    param: &'static str,
+    value: &str,
+    max: usize,
+) -> Result<(), InvalidRequest> {
+    let length = value.chars().count();
+    if length > max {
+        return Err(InvalidRequest::new(
+            param,
+            format!("{length} characters, over the documented maximum of {max}"),
+        ));
+    }
+    Ok(())
 }
 
 /// Joins a base URL (no trailing slash), the path and the query.
@@ -56,7 +76,32 @@ pub(crate) fn build(
             pairs.append_pair(key, value);
         }
     }
+    if url.as_str().len() > MAX_URL_BYTES {
+        return Err(too_long(url.as_str().len(), path, query));
+    }
     Ok(url)
+}
+
+/// Names the longest parameter as the culprit of a URL over [`MAX_URL_BYTES`].
+fn too_long(
+    length: usize,
+    path: &[PathPart<'_>],
+    query: &[(&'static str, String)],
+) -> InvalidRequest {
+    let params = path.iter().filter_map(|part| match part {
+        PathPart::Param { name, value } => Some((*name, value.len())),
+        PathPart::Literal(_) => None,
+    });
+    let longest = params
+        .chain(query.iter().map(|(name, value)| (*name, value.len())))
+        .max_by_key(|(_, len)| *len)
+        .map_or("base_url", |(name, _)| name);
+    InvalidRequest::new(
+        longest,
+        format!(
+            "too long: the request URL would be {length} bytes, over the {MAX_URL_BYTES} HTTP allows"
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -79,6 +124,18 @@ mod tests {
         .unwrap();
         assert_eq!(url.path(), "/v2.0/doc/task/info/a%2F..%2Fb%3Fx%23y%20%25");
         assert_eq!(url.query(), Some("token=d%26e%3Df+g"));
+    }
+
+    #[test]
+    fn a_url_too_long_to_send_names_the_longest_parameter() {
+        let long = "x".repeat(100_000);
+        let err = build(
+            "http://h",
+            &[PathPart::Literal("/a")],
+            &[("token", long), ("other", "y".into())],
+        )
+        .unwrap_err();
+        assert_eq!(err.param(), "token");
     }
 
     #[test]

@@ -20,6 +20,10 @@ pub const GROWTH: f64 = 0.2;
 /// polling in step; small, because every shortened delay is an extra poll.
 pub const JITTER: f64 = 0.1;
 
+/// The time a poll made at the deadline gets for its reply. Every wait ends within the
+/// maximum wait plus this (and scheduling noise).
+pub const LAST_POLL_GRACE: Duration = Duration::from_millis(500);
+
 /// Where a status leaves the wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WaitState {
@@ -55,8 +59,9 @@ pub trait Pollable: Clone + Send + Sync {
     type Status: Clone + PartialEq + fmt::Debug + Send + Sync;
     /// The endpoint's error.
     type Error: EndpointError;
-    /// Sends the request once (with the client's retries).
-    fn poll(&self) -> BoxFuture<'_, Result<Self::Data, Self::Error>>;
+    /// Sends the request once (with the client's retries), within `time_left`: the
+    /// wait's deadline bounds the poll's attempts, retries and server-requested waits.
+    fn poll(&self, time_left: Duration) -> BoxFuture<'_, Result<Self::Data, Self::Error>>;
     /// Reads the task's state out of a reply, by the spec's rules.
     fn observe(data: &Self::Data) -> Observation<Self::Status>;
 }
@@ -267,15 +272,22 @@ impl<'c, P: Pollable + 'c> Waiter<'c, P> {
     }
 
     /// The delay after waiting `elapsed`: `min + GROWTH × elapsed`, at most `max`, jittered
-    /// down by up to [`JITTER`] but never below `min`.
+    /// down by up to [`JITTER`] but never below `min`. Saturates: any durations are fine.
     fn delay(&self, elapsed: Duration) -> Duration {
         let max = self.max_delay.max(self.min_delay);
-        let ceiling = (self.min_delay + elapsed.mul_f64(GROWTH)).min(max);
-        let floor = ceiling.mul_f64(1.0 - JITTER).max(self.min_delay);
-        floor + (ceiling.saturating_sub(floor)).mul_f64(fastrand::f64())
+        let ceiling = self
+            .min_delay
+            .saturating_add(scale(elapsed, GROWTH))
+            .min(max);
+        let floor = scale(ceiling, 1.0 - JITTER).max(self.min_delay);
+        floor.saturating_add(scale(ceiling.saturating_sub(floor), fastrand::f64()))
     }
 
     /// Polls until the task ends, a call fails for good, or the maximum wait runs out.
+    ///
+    /// The deadline bounds everything: each poll gets the time left (a poll at the deadline
+    /// gets [`LAST_POLL_GRACE`]), and a server asking for a longer wait than what is left
+    /// ends the wait at once.
     pub async fn run(mut self) -> WaitResult<P> {
         let start = self.clock.now();
         let mut polls = 0;
@@ -283,8 +295,10 @@ impl<'c, P: Pollable + 'c> Waiter<'c, P> {
         loop {
             polls += 1;
             let elapsed = self.clock.now().saturating_sub(start);
+            let time_left = self.max_wait.saturating_sub(elapsed).max(LAST_POLL_GRACE);
             let mut last_error = None;
-            match self.request.poll().await {
+            let mut server_wait = None;
+            match self.request.poll(time_left).await {
                 Ok(data) => {
                     let seen = P::observe(&data);
                     let key = (seen.status.clone(), seen.state, seen.done, seen.total);
@@ -316,22 +330,31 @@ impl<'c, P: Pollable + 'c> Waiter<'c, P> {
                 }
                 Err(error) if error.failure().is_retryable() => {
                     tracing::debug!(polls, error = %error, "poll failed; still waiting");
+                    server_wait = error.failure().retry_after();
                     last_error = Some(error);
                 }
                 Err(error) => return Err(WaitError::Call(error)),
             }
             let elapsed = self.clock.now().saturating_sub(start);
-            let Some(remaining) = self.max_wait.checked_sub(elapsed).filter(|r| !r.is_zero())
-            else {
+            let remaining = self.max_wait.saturating_sub(elapsed);
+            // A rate limit's reset pushes the next poll out; past the deadline, no poll
+            // could be made, so the wait ends now.
+            let delay = self.delay(elapsed).max(server_wait.unwrap_or_default());
+            if remaining.is_zero() || server_wait.is_some_and(|wait| wait > remaining) {
                 return Err(WaitError::TimedOut {
                     elapsed,
                     polls,
                     last_error,
                 });
-            };
-            self.clock.sleep(self.delay(elapsed).min(remaining)).await;
+            }
+            self.clock.sleep(delay.min(remaining)).await;
         }
     }
+}
+
+/// `duration × factor`, saturating instead of panicking on overflow.
+fn scale(duration: Duration, factor: f64) -> Duration {
+    Duration::try_from_secs_f64(duration.as_secs_f64() * factor).unwrap_or(Duration::MAX)
 }
 
 impl<'c, P: Pollable + 'c> IntoFuture for Waiter<'c, P> {

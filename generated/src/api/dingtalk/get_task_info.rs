@@ -15,8 +15,8 @@
 
 use super::{DingTalkClient, DingTalkCommonError};
 use crate::runtime::{
-    ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode, Failure,
-    InvalidRequest, PathPart, TokenError, TransportError,
+    ApiError, CallOptions, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode,
+    Failure, InvalidRequest, PathPart, TokenError, TransportError,
 };
 
 use std::fmt;
@@ -43,6 +43,7 @@ impl DingTalkClient {
         GetTaskInfoRequest {
             core: &self.core,
             task_id: task_id.into(),
+            options: CallOptions::default(),
         }
     }
 }
@@ -53,9 +54,28 @@ impl DingTalkClient {
 pub struct GetTaskInfoRequest<'c> {
     core: &'c Core,
     task_id: String,
+    options: CallOptions,
 }
 
 impl GetTaskInfoRequest<'_> {
+    /// Bounds this call, retries and their waits included: each attempt's timeout is
+    /// cut to the time left, no retry starts after it, and a server asking for a
+    /// longer wait than what is left ends the call at once.
+    pub fn time_limit(mut self, limit: std::time::Duration) -> Self {
+        self.options = self.options.time_limit(limit);
+        self
+    }
+
+    /// Calls `inspect` with the reply's data exactly as received, once it decoded
+    /// (fields the spec does not list included): for logging or passing it on.
+    pub fn inspect_raw(
+        mut self,
+        inspect: impl Fn(&str) + Send + Sync + 'static,
+    ) -> Self {
+        self.options = self.options.inspect_raw(std::sync::Arc::new(inspect));
+        self
+    }
+
     /// Sends `GET /v2.0/doc/task/info/{taskId}` and decodes the reply into [`TaskInfo`].
     pub async fn send(self) -> Result<TaskInfo, GetTaskInfoError> {
         let path = [
@@ -65,7 +85,7 @@ impl GetTaskInfoRequest<'_> {
                 value: &self.task_id,
             },
         ];
-        self.core.send(&GET_TASK_INFO, &path, &[], None).await
+        self.core.send(&GET_TASK_INFO, &path, &[], &self.options).await
     }
 }
 
@@ -177,6 +197,8 @@ pub enum GetTaskInfoError {
     /// `unknownError`, HTTP 500: Unknown Error
     ///
     /// 未知错误
+    ///
+    /// Retryable.
     UnknownError(ApiError),
     /// `operationTimeout`, HTTP 503: %s
     ///
@@ -208,7 +230,7 @@ impl EndpointError for GetTaskInfoError {
                 Self::SystemError(error.documented("服务繁忙,请稍后重试", true))
             }
             Some("unknownError") => {
-                Self::UnknownError(error.documented("未知错误", false))
+                Self::UnknownError(error.documented("未知错误", true))
             }
             Some("operationTimeout") => {
                 Self::OperationTimeout(error.documented("请求超时", true))
@@ -338,8 +360,11 @@ impl Pollable for GetTaskInfoRequest<'_> {
     type Data = TaskInfo;
     type Status = TaskStatus;
     type Error = GetTaskInfoError;
-    fn poll(&self) -> BoxFuture<'_, Result<TaskInfo, GetTaskInfoError>> {
-        Box::pin(self.clone().send())
+    fn poll(
+        &self,
+        time_left: Duration,
+    ) -> BoxFuture<'_, Result<TaskInfo, GetTaskInfoError>> {
+        Box::pin(self.clone().time_limit(time_left).send())
     }
 
     fn observe(data: &TaskInfo) -> Observation<TaskStatus> {

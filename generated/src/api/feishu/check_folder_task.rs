@@ -17,8 +17,8 @@
 
 use super::{FeishuClient, FeishuCommonError};
 use crate::runtime::{
-    AccessToken, ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode,
-    Failure, InvalidRequest, PathPart, TokenError, TransportError,
+    AccessToken, ApiError, CallOptions, Core, DecodeError, EndpointError, EndpointInfo,
+    ErrorCode, Failure, InvalidRequest, PathPart, TokenError, TransportError,
 };
 
 use std::fmt;
@@ -48,7 +48,7 @@ impl FeishuClient {
         CheckFolderTaskRequest {
             core: &self.core,
             task_id: task_id.into(),
-            user_token: None,
+            options: CallOptions::default(),
         }
     }
 }
@@ -59,14 +59,32 @@ impl FeishuClient {
 pub struct CheckFolderTaskRequest<'c> {
     core: &'c Core,
     task_id: String,
-    user_token: Option<AccessToken>,
+    options: CallOptions,
 }
 
 impl CheckFolderTaskRequest<'_> {
     /// Sends this request with a user access token (`u-...`) instead of the client's
     /// token. A user token is not refreshed by the client.
     pub fn user_access_token(mut self, token: impl Into<AccessToken>) -> Self {
-        self.user_token = Some(token.into());
+        self.options = self.options.user_token(token.into());
+        self
+    }
+
+    /// Bounds this call, retries and their waits included: each attempt's timeout is
+    /// cut to the time left, no retry starts after it, and a server asking for a
+    /// longer wait than what is left ends the call at once.
+    pub fn time_limit(mut self, limit: std::time::Duration) -> Self {
+        self.options = self.options.time_limit(limit);
+        self
+    }
+
+    /// Calls `inspect` with the reply's data exactly as received, once it decoded
+    /// (fields the spec does not list included): for logging or passing it on.
+    pub fn inspect_raw(
+        mut self,
+        inspect: impl Fn(&str) + Send + Sync + 'static,
+    ) -> Self {
+        self.options = self.options.inspect_raw(std::sync::Arc::new(inspect));
         self
     }
 
@@ -74,7 +92,7 @@ impl CheckFolderTaskRequest<'_> {
     pub async fn send(self) -> Result<FolderTaskData, CheckFolderTaskError> {
         let path = [PathPart::Literal("/open-apis/drive/v1/files/task_check")];
         let query = [("task_id", self.task_id)];
-        self.core.send(&CHECK_FOLDER_TASK, &path, &query, self.user_token.as_ref()).await
+        self.core.send(&CHECK_FOLDER_TASK, &path, &query, &self.options).await
     }
 }
 
@@ -83,8 +101,9 @@ impl CheckFolderTaskRequest<'_> {
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct FolderTaskData {
-    /// `status`: Task status. Always present.
-    pub status: FolderTaskStatus,
+    /// `status`: Task status. May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<FolderTaskStatus>,
 }
 
 /// Task status.
@@ -322,12 +341,15 @@ impl Pollable for CheckFolderTaskRequest<'_> {
     type Data = FolderTaskData;
     type Status = FolderTaskStatus;
     type Error = CheckFolderTaskError;
-    fn poll(&self) -> BoxFuture<'_, Result<FolderTaskData, CheckFolderTaskError>> {
-        Box::pin(self.clone().send())
+    fn poll(
+        &self,
+        time_left: Duration,
+    ) -> BoxFuture<'_, Result<FolderTaskData, CheckFolderTaskError>> {
+        Box::pin(self.clone().time_limit(time_left).send())
     }
 
     fn observe(data: &FolderTaskData) -> Observation<FolderTaskStatus> {
-        let status = Some(data.status.clone());
+        let status = data.status.as_ref().cloned();
         let state = match &status {
             None => WaitState::Pending,
             Some(FolderTaskStatus::Success) => WaitState::Succeeded,

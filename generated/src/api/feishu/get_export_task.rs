@@ -16,8 +16,9 @@
 
 use super::{FeishuClient, FeishuCommonError};
 use crate::runtime::{
-    AccessToken, ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode,
-    Failure, InvalidRequest, PathPart, TokenError, TransportError,
+    AccessToken, ApiError, CallOptions, check_max_length, Core, DecodeError,
+    EndpointError, EndpointInfo, ErrorCode, Failure, InvalidRequest, PathPart,
+    TokenError, TransportError,
 };
 
 use std::fmt;
@@ -50,7 +51,7 @@ impl FeishuClient {
             core: &self.core,
             ticket: ticket.into(),
             token: token.into(),
-            user_token: None,
+            options: CallOptions::default(),
         }
     }
 }
@@ -62,19 +63,39 @@ pub struct GetExportTaskRequest<'c> {
     core: &'c Core,
     ticket: String,
     token: String,
-    user_token: Option<AccessToken>,
+    options: CallOptions,
 }
 
 impl GetExportTaskRequest<'_> {
     /// Sends this request with a user access token (`u-...`) instead of the client's
     /// token. A user token is not refreshed by the client.
     pub fn user_access_token(mut self, token: impl Into<AccessToken>) -> Self {
-        self.user_token = Some(token.into());
+        self.options = self.options.user_token(token.into());
+        self
+    }
+
+    /// Bounds this call, retries and their waits included: each attempt's timeout is
+    /// cut to the time left, no retry starts after it, and a server asking for a
+    /// longer wait than what is left ends the call at once.
+    pub fn time_limit(mut self, limit: std::time::Duration) -> Self {
+        self.options = self.options.time_limit(limit);
+        self
+    }
+
+    /// Calls `inspect` with the reply's data exactly as received, once it decoded
+    /// (fields the spec does not list included): for logging or passing it on.
+    pub fn inspect_raw(
+        mut self,
+        inspect: impl Fn(&str) + Send + Sync + 'static,
+    ) -> Self {
+        self.options = self.options.inspect_raw(std::sync::Arc::new(inspect));
         self
     }
 
     /// Sends `GET /open-apis/drive/v1/export_tasks/{ticket}` and decodes the reply into [`ExportTaskData`].
     pub async fn send(self) -> Result<ExportTaskData, GetExportTaskError> {
+        check_max_length("token", &self.token, 27)
+            .map_err(GetExportTaskError::from_invalid_request)?;
         let path = [
             PathPart::Literal("/open-apis/drive/v1/export_tasks/"),
             PathPart::Param {
@@ -83,7 +104,7 @@ impl GetExportTaskRequest<'_> {
             },
         ];
         let query = [("token", self.token)];
-        self.core.send(&GET_EXPORT_TASK, &path, &query, self.user_token.as_ref()).await
+        self.core.send(&GET_EXPORT_TASK, &path, &query, &self.options).await
     }
 }
 
@@ -92,8 +113,9 @@ impl GetExportTaskRequest<'_> {
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ExportTaskData {
-    /// `result`: The export task's result. Always present.
-    pub result: ExportTaskResult,
+    /// `result`: The export task's result. May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ExportTaskResult>,
 }
 
 /// Result of a document export task.
@@ -123,6 +145,12 @@ pub struct ExportTaskResult {
     /// `job_status`: Export task status. May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_status: Option<ExportJobStatus>,
+    /// `token`: 导出文档 token [获取文档 token](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6) (the exported document's token, as given to this request). May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// `sub_id`: 导出子表ID，仅当将电子表格/多维表格导出为 csv 时使用。[获取电子表格子表ID](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/query) 文档中的 sheet_id；[获取多维表格子表ID](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/list) 文档中的 table_id (the sheet or table exported, only when a spreadsheet or bitable is exported as csv). May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_id: Option<String>,
 }
 
 /// Export task status.
@@ -421,19 +449,24 @@ impl Pollable for GetExportTaskRequest<'_> {
     type Data = ExportTaskData;
     type Status = ExportJobStatus;
     type Error = GetExportTaskError;
-    fn poll(&self) -> BoxFuture<'_, Result<ExportTaskData, GetExportTaskError>> {
-        Box::pin(self.clone().send())
+    fn poll(
+        &self,
+        time_left: Duration,
+    ) -> BoxFuture<'_, Result<ExportTaskData, GetExportTaskError>> {
+        Box::pin(self.clone().time_limit(time_left).send())
     }
 
     fn observe(data: &ExportTaskData) -> Observation<ExportJobStatus> {
-        let status = data.result.job_status.as_ref().copied();
+        let status = data.result.as_ref().and_then(|v| v.job_status.as_ref()).copied();
         let state = match &status {
             None => WaitState::Pending,
             Some(
                 ExportJobStatus::Success,
-            ) if data.result.file_token.as_ref().is_some_and(|v| !v.is_empty()) => {
-                WaitState::Succeeded
-            }
+            ) if data
+                .result
+                .as_ref()
+                .and_then(|v| v.file_token.as_ref())
+                .is_some_and(|v| !v.is_empty()) => WaitState::Succeeded,
             Some(ExportJobStatus::Success) => WaitState::Pending,
             Some(ExportJobStatus::Initialising | ExportJobStatus::Processing) => {
                 WaitState::Pending
@@ -454,7 +487,11 @@ impl Pollable for GetExportTaskRequest<'_> {
         Observation {
             status,
             state,
-            message: data.result.job_error_msg.as_ref().cloned(),
+            message: data
+                .result
+                .as_ref()
+                .and_then(|v| v.job_error_msg.as_ref())
+                .cloned(),
             done: None,
             total: None,
         }

@@ -11,15 +11,15 @@
 //!
 //! - Access tokens (支持的访问令牌): tenant_access_token, user_access_token
 //! - App types (支持的应用类型): custom, isv
-//! - Scope (权限要求): `docs:document:import` (查看、评论和下载云空间中所有文件)
-//! - Scope (权限要求): `drive:drive` (查看、创建云文档导入任务)
-//! - Scope (权限要求): `drive:drive:readonly` (查看、评论、编辑和管理云空间中所有文件)
+//! - Scope (权限要求): `docs:document:import` (查看、创建云文档导入任务)
+//! - Scope (权限要求): `drive:drive` (查看、评论、编辑和管理云空间中所有文件)
+//! - Scope (权限要求): `drive:drive:readonly` (查看、评论和下载云空间中所有文件)
 //! - Rate limit: 1000 calls per minute, 50 calls per second
 
 use super::{FeishuClient, FeishuCommonError};
 use crate::runtime::{
-    AccessToken, ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode,
-    Failure, InvalidRequest, PathPart, TokenError, TransportError,
+    AccessToken, ApiError, CallOptions, Core, DecodeError, EndpointError, EndpointInfo,
+    ErrorCode, Failure, InvalidRequest, PathPart, TokenError, TransportError,
 };
 
 use std::fmt;
@@ -49,7 +49,7 @@ impl FeishuClient {
         GetImportTaskRequest {
             core: &self.core,
             ticket: ticket.into(),
-            user_token: None,
+            options: CallOptions::default(),
         }
     }
 }
@@ -60,14 +60,32 @@ impl FeishuClient {
 pub struct GetImportTaskRequest<'c> {
     core: &'c Core,
     ticket: String,
-    user_token: Option<AccessToken>,
+    options: CallOptions,
 }
 
 impl GetImportTaskRequest<'_> {
     /// Sends this request with a user access token (`u-...`) instead of the client's
     /// token. A user token is not refreshed by the client.
     pub fn user_access_token(mut self, token: impl Into<AccessToken>) -> Self {
-        self.user_token = Some(token.into());
+        self.options = self.options.user_token(token.into());
+        self
+    }
+
+    /// Bounds this call, retries and their waits included: each attempt's timeout is
+    /// cut to the time left, no retry starts after it, and a server asking for a
+    /// longer wait than what is left ends the call at once.
+    pub fn time_limit(mut self, limit: std::time::Duration) -> Self {
+        self.options = self.options.time_limit(limit);
+        self
+    }
+
+    /// Calls `inspect` with the reply's data exactly as received, once it decoded
+    /// (fields the spec does not list included): for logging or passing it on.
+    pub fn inspect_raw(
+        mut self,
+        inspect: impl Fn(&str) + Send + Sync + 'static,
+    ) -> Self {
+        self.options = self.options.inspect_raw(std::sync::Arc::new(inspect));
         self
     }
 
@@ -80,7 +98,7 @@ impl GetImportTaskRequest<'_> {
                 value: &self.ticket,
             },
         ];
-        self.core.send(&GET_IMPORT_TASK, &path, &[], self.user_token.as_ref()).await
+        self.core.send(&GET_IMPORT_TASK, &path, &[], &self.options).await
     }
 }
 
@@ -89,8 +107,9 @@ impl GetImportTaskRequest<'_> {
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ImportTaskData {
-    /// `result`: The import task's result. Always present.
-    pub result: ImportTaskResult,
+    /// `result`: The import task's result. May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ImportTaskResult>,
 }
 
 /// Result of a file import task.
@@ -120,6 +139,18 @@ pub struct ImportTaskResult {
     /// `extra`: Codes, as strings, for content truncated or dropped on a successful import. docx: 1000 over 20k blocks, 1001 table over 2000 cells, 1002 table over 100 columns, 1003 paragraph over 100k characters, 1005 some images failed. sheet: 2000 too many columns, 2001 too many cells, 2002 over 4000 images, 2003 drive storage full, 2004 some images failed, 2005 cell text too long. bitable: 3000/3001 images outside data rows/columns dropped, 3003 too many columns, 3004 too many cells, 3005 over 4000 images, 3006 some images failed. May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<Vec<String>>,
+    /// `file_extension`: 导入文件格式后缀 (the imported file's extension, as given when the task was created). May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_extension: Option<String>,
+    /// `file_token`: 导入文件Drive FileToken (the Drive token of the uploaded file that was imported). May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_token: Option<String>,
+    /// `file_name`: 导入目标云文档文件名 ，若为空使用Drive文件名 (the new document's name; empty means the uploaded file's name). May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// `point`: 挂载点 (where the new document was put). May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub point: Option<ImportTaskMountPoint>,
 }
 
 /// Import task status. 109 means something else here than in export.
@@ -333,6 +364,19 @@ impl From<ImportJobStatus> for i64 {
             ImportJobStatus::Unknown(other) => other,
         }
     }
+}
+
+/// 挂载点 (where the new document was put; SDK `ImportTaskMountPoint`).
+///
+/// Fields the spec does not list are ignored; fields that may be absent are `Option`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+pub struct ImportTaskMountPoint {
+    /// `mount_type`: 挂载类型 (mount type; 1 is a folder in the cloud space, 挂载到云空间). May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mount_type: Option<i64>,
+    /// `mount_key`: 挂载位置,对于mount_type=1, 云空间目录token，空表示根目录 (the folder's token; empty is the cloud space's root). May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mount_key: Option<String>,
 }
 
 /// Everything `feishu.drive.import_task.get` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
@@ -661,19 +705,24 @@ impl Pollable for GetImportTaskRequest<'_> {
     type Data = ImportTaskData;
     type Status = ImportJobStatus;
     type Error = GetImportTaskError;
-    fn poll(&self) -> BoxFuture<'_, Result<ImportTaskData, GetImportTaskError>> {
-        Box::pin(self.clone().send())
+    fn poll(
+        &self,
+        time_left: Duration,
+    ) -> BoxFuture<'_, Result<ImportTaskData, GetImportTaskError>> {
+        Box::pin(self.clone().time_limit(time_left).send())
     }
 
     fn observe(data: &ImportTaskData) -> Observation<ImportJobStatus> {
-        let status = data.result.job_status.as_ref().copied();
+        let status = data.result.as_ref().and_then(|v| v.job_status.as_ref()).copied();
         let state = match &status {
             None => WaitState::Pending,
             Some(
                 ImportJobStatus::Success,
-            ) if data.result.token.as_ref().is_some_and(|v| !v.is_empty()) => {
-                WaitState::Succeeded
-            }
+            ) if data
+                .result
+                .as_ref()
+                .and_then(|v| v.token.as_ref())
+                .is_some_and(|v| !v.is_empty()) => WaitState::Succeeded,
             Some(ImportJobStatus::Success) => WaitState::Pending,
             Some(ImportJobStatus::Initialising | ImportJobStatus::Processing) => {
                 WaitState::Pending
@@ -712,7 +761,11 @@ impl Pollable for GetImportTaskRequest<'_> {
         Observation {
             status,
             state,
-            message: data.result.job_error_msg.as_ref().cloned(),
+            message: data
+                .result
+                .as_ref()
+                .and_then(|v| v.job_error_msg.as_ref())
+                .cloned(),
             done: None,
             total: None,
         }

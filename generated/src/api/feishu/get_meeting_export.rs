@@ -16,8 +16,8 @@
 
 use super::{FeishuClient, FeishuCommonError};
 use crate::runtime::{
-    AccessToken, ApiError, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode,
-    Failure, InvalidRequest, PathPart, TokenError, TransportError,
+    AccessToken, ApiError, CallOptions, Core, DecodeError, EndpointError, EndpointInfo,
+    ErrorCode, Failure, InvalidRequest, PathPart, TokenError, TransportError,
 };
 
 use std::fmt;
@@ -47,7 +47,7 @@ impl FeishuClient {
         GetMeetingExportRequest {
             core: &self.core,
             task_id: task_id.into(),
-            user_token: None,
+            options: CallOptions::default(),
         }
     }
 }
@@ -58,14 +58,32 @@ impl FeishuClient {
 pub struct GetMeetingExportRequest<'c> {
     core: &'c Core,
     task_id: String,
-    user_token: Option<AccessToken>,
+    options: CallOptions,
 }
 
 impl GetMeetingExportRequest<'_> {
     /// Sends this request with a user access token (`u-...`) instead of the client's
     /// token. A user token is not refreshed by the client.
     pub fn user_access_token(mut self, token: impl Into<AccessToken>) -> Self {
-        self.user_token = Some(token.into());
+        self.options = self.options.user_token(token.into());
+        self
+    }
+
+    /// Bounds this call, retries and their waits included: each attempt's timeout is
+    /// cut to the time left, no retry starts after it, and a server asking for a
+    /// longer wait than what is left ends the call at once.
+    pub fn time_limit(mut self, limit: std::time::Duration) -> Self {
+        self.options = self.options.time_limit(limit);
+        self
+    }
+
+    /// Calls `inspect` with the reply's data exactly as received, once it decoded
+    /// (fields the spec does not list included): for logging or passing it on.
+    pub fn inspect_raw(
+        mut self,
+        inspect: impl Fn(&str) + Send + Sync + 'static,
+    ) -> Self {
+        self.options = self.options.inspect_raw(std::sync::Arc::new(inspect));
         self
     }
 
@@ -78,7 +96,7 @@ impl GetMeetingExportRequest<'_> {
                 value: &self.task_id,
             },
         ];
-        self.core.send(&GET_MEETING_EXPORT, &path, &[], self.user_token.as_ref()).await
+        self.core.send(&GET_MEETING_EXPORT, &path, &[], &self.options).await
     }
 }
 
@@ -87,8 +105,9 @@ impl GetMeetingExportRequest<'_> {
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct MeetingExportData {
-    /// `status`: Export task status. Always present.
-    pub status: MeetingExportStatus,
+    /// `status`: Export task status. May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<MeetingExportStatus>,
     /// `url`: Download link of the exported file. May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -358,12 +377,15 @@ impl Pollable for GetMeetingExportRequest<'_> {
     type Data = MeetingExportData;
     type Status = MeetingExportStatus;
     type Error = GetMeetingExportError;
-    fn poll(&self) -> BoxFuture<'_, Result<MeetingExportData, GetMeetingExportError>> {
-        Box::pin(self.clone().send())
+    fn poll(
+        &self,
+        time_left: Duration,
+    ) -> BoxFuture<'_, Result<MeetingExportData, GetMeetingExportError>> {
+        Box::pin(self.clone().time_limit(time_left).send())
     }
 
     fn observe(data: &MeetingExportData) -> Observation<MeetingExportStatus> {
-        let status = Some(data.status);
+        let status = data.status.as_ref().copied();
         let state = match &status {
             None => WaitState::Pending,
             Some(MeetingExportStatus::Done) => WaitState::Succeeded,
