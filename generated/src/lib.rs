@@ -24,21 +24,24 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The crate root only wires modules: generated code lives in `api/` (never edit it by
-//! hand), the hand-written runtime it calls in `runtime/`, the CLI driver in `cli.rs`.
+//! The crate root only wires modules: everything in `api/` is generated (never edit it by
+//! hand); the hand-written runtime it calls is the `taskapi-runtime` crate, re-exported as
+//! [`runtime`].
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Formatted by the generator (prettyplease); rustfmt would fight the drift check.
 #[rustfmt::skip]
 mod api;
-pub mod runtime;
 
-#[cfg(feature = "cli")]
-pub mod cli;
-
-#[cfg(feature = "testing")]
-pub mod testing;
+pub use taskapi_runtime as runtime;
 
 pub use api::{dingtalk, feishu};
+
+#[cfg(feature = "cli")]
+pub use api::cli;
+
+#[cfg(feature = "testing")]
+pub use api::testing;

@@ -1,5 +1,5 @@
 //! The CLI's subcommands, one per endpoint, and the dispatch from a subcommand to its call.
-//! The driver (environment, exit codes, output) is hand-written in `generated/src/cli.rs`.
+//! The engine (environment, exit codes, output) is hand-written in `runtime/src/cli.rs`.
 
 use super::ident;
 use crate::model::{Model, ScalarType};
@@ -96,26 +96,77 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             });
         }
     }
+    let tokens_help = tokens_help(model);
     quote! {
-        #![doc = " The CLI's subcommands, one per endpoint spec, named by endpoint id."]
+        #![doc = " The `taskapi` command-line tool: one subcommand per endpoint spec, named by endpoint id,"]
+        #![doc = " run by the engine in [`taskapi_runtime::cli`](::taskapi_runtime::cli) (exit codes, output)."]
 
-        use crate::cli::{Call, Outcome};
-        use clap::{Arg, Command};
+        pub use ::taskapi_runtime::cli::{Outcome, EXIT_API, EXIT_OK, EXIT_OUTPUT, EXIT_TASK_FAILED, EXIT_TRANSPORT, EXIT_USAGE, EXIT_WAIT_TIMEOUT};
+        use ::taskapi_runtime::cli::{Call, Commands, Dispatched};
+        use ::clap::{Arg, Command};
+
+        /// This crate's subcommands, for the engine.
+        pub static COMMANDS: Commands = Commands {
+            version: env!("CARGO_PKG_VERSION"),
+            tokens_help: #tokens_help,
+            commands,
+            waitable: WAITABLE,
+            dispatch,
+        };
+
+        /// Runs the CLI on `args` (program name first), reading variables through `env`.
+        pub async fn run(args: Vec<::std::ffi::OsString>, env: &dyn Fn(&str) -> Option<String>) -> Outcome {
+            ::taskapi_runtime::cli::run(&COMMANDS, args, env).await
+        }
+
+        /// The binary's entry point: runs on the process's arguments and environment, prints,
+        /// and returns the exit code. `RUST_LOG` turns on tracing output on stderr.
+        pub fn main() -> i32 {
+            ::taskapi_runtime::cli::main(&COMMANDS)
+        }
 
         /// The endpoints whose spec declares a waiter (`--wait` works for these).
-        pub(crate) const WAITABLE: &[&str] = &[#(#waitable),*];
+        const WAITABLE: &[&str] = &[#(#waitable),*];
 
         /// One subcommand per endpoint, flags named after the wire names in kebab-case.
-        pub(crate) fn commands() -> Vec<Command> {
+        fn commands() -> Vec<Command> {
             vec![#(#commands),*]
         }
 
+        fn dispatch<'a>(command: &'a str, call: &'a Call<'_>) -> Dispatched<'a> {
+            Box::pin(run_command(command, call))
+        }
+
         /// Runs the endpoint named by `command`.
-        pub(crate) async fn run(command: &str, call: &Call<'_>) -> Outcome {
+        async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             match command {
                 #(#arms)*
                 other => Outcome::unknown_command(other),
             }
         }
     }
+}
+
+/// The `--help` lines on where tokens come from, from the provider specs' variable names.
+fn tokens_help(model: &Model) -> String {
+    let managed: Vec<String> = model
+        .providers
+        .iter()
+        .filter_map(|p| p.token.as_ref())
+        .map(|t| format!("{} + {}", t.id_env, t.secret_env))
+        .collect();
+    let fixed: Vec<&str> = model
+        .providers
+        .iter()
+        .map(|p| p.token_env.as_str())
+        .collect();
+    let mut help = String::from("Tokens: ");
+    if !managed.is_empty() {
+        help.push_str(&format!(
+            "{} select managed tokens (fetched, cached, refreshed); otherwise ",
+            managed.join(" or ")
+        ));
+    }
+    help.push_str(&format!("{}.", fixed.join(" or ")));
+    help
 }

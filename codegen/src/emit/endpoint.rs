@@ -59,7 +59,7 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
     });
     let waiter_imports = e.waiter.as_ref().map(|_| {
         quote! {
-            use crate::runtime::{BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter};
+            use ::taskapi_runtime::{BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter};
             use std::time::Duration;
         }
     });
@@ -68,7 +68,7 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
         #module_doc
 
         use super::{#client, #common};
-        use crate::runtime::{#access_token ApiError, CallOptions, #length_check Core, DecodeError, EndpointError, EndpointInfo, ErrorCode, Failure, InvalidRequest, PathPart, TokenError, TransportError};
+        use ::taskapi_runtime::{#access_token ApiError, CallOptions, #length_check Core, DecodeError, EndpointError, EndpointInfo, ErrorCode, Failure, InvalidRequest, PathPart, TokenError, TransportError};
         use std::fmt;
         #waiter_imports
 

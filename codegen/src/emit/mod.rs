@@ -90,9 +90,11 @@ impl Job<'_> {
                     #![doc = " Generated API modules, one per provider. See the crate root for the overview."]
                     #(pub mod #modules;)*
                     #[cfg(feature = "cli")]
-                    pub(crate) mod cli;
+                    #[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
+                    pub mod cli;
                     #[cfg(feature = "testing")]
-                    pub(crate) mod testing;
+                    #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+                    pub mod testing;
                 };
                 render("mod.rs", &["specs/"], root)
             }

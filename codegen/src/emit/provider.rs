@@ -30,7 +30,7 @@ pub(super) fn emit(p: &Provider) -> TokenStream {
     let token = p.token.as_ref().map(|t| token_endpoint(p, t));
     let token_imports = p.token.as_ref().map(|_| {
         quote!(
-            use crate::runtime::{ApiError, AppCredentials, EndpointInfo, TokenApi};
+            use ::taskapi_runtime::{ApiError, AppCredentials, EndpointInfo, TokenApi};
         )
     });
     let info = provider_info(p, &provider_static);
@@ -66,7 +66,7 @@ pub(super) fn emit(p: &Provider) -> TokenStream {
         #(pub mod #modules;)*
         #(pub use #modules::*;)*
 
-        use crate::runtime::{AccessToken, BuildError, ClientBuilder, Core, Envelope, ErrorCode, ProviderClient, ProviderInfo};
+        use ::taskapi_runtime::{AccessToken, BuildError, ClientBuilder, Core, Envelope, ErrorCode, ProviderClient, ProviderInfo};
         #token_imports
 
         #info

@@ -79,7 +79,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             methods.push(quote! {
                 #doc
                 pub fn #name(&self) -> EndpointScript<'_, crate::#module::#data> {
-                    self.script(&ROUTES[#index])
+                    self.0.script(&ROUTES[#index])
                 }
             });
         }
@@ -113,24 +113,59 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             methods.push(quote! {
                 #doc
                 pub fn #name(&self) -> EndpointScript<'_, crate::#module::#reply> {
-                    self.script(&ROUTES[#index])
+                    self.0.script(&ROUTES[#index])
                 }
             });
         }
     }
     quote! {
-        #![doc = " Routes and scripting methods of `taskapi::testing::FakeServer`, one per spec."]
+        #![doc = " A fake Feishu/DingTalk server generated from the specs, for testing code that calls or"]
+        #![doc = " waits on these APIs without reaching either: every endpoint and token endpoint, the"]
+        #![doc = " providers' envelopes, every documented code with its HTTP status, and the doc examples."]
+        #![doc = ""]
+        #![doc = " ```no_run"]
+        #![doc = " # async fn demo() -> Result<(), Box<dyn std::error::Error>> {"]
+        #![doc = " use taskapi::testing::FakeServer;"]
+        #![doc = ""]
+        #![doc = " let fake = FakeServer::start().await?;"]
+        #![doc = " let script = fake.endpoint(\"feishu.drive.export_task.get\").unwrap();"]
+        #![doc = " script.error(1069906);                 // a documented code, with its HTTP status"]
+        #![doc = " # Ok(()) }"]
+        #![doc = " ```"]
+        #![doc = ""]
+        #![doc = " The engine is hand-written in [`taskapi_runtime::testing`](::taskapi_runtime::testing); this"]
+        #![doc = " module adds the routes and one typed scripting method per endpoint."]
 
-        use crate::runtime::Envelope;
-        use crate::testing::{CodeRef, DocumentedError, EndpointScript, FakeServer, RateLimitShape, Route, RouteKind};
+        pub use ::taskapi_runtime::testing::{EndpointScript, Fault, FAKE_ACCESS_TOKEN};
+        use ::taskapi_runtime::testing::{CodeRef, DocumentedError, RateLimitShape, Route, RouteKind};
+        use ::taskapi_runtime::Envelope;
 
         #(#shapes)*
 
         /// Every route the fake serves.
-        pub(crate) static ROUTES: &[Route] = &[#(#routes),*];
+        static ROUTES: &[Route] = &[#(#routes),*];
+
+        /// A fake provider on 127.0.0.1 serving every spec's endpoints. The engine's methods
+        /// (`client`, `uri`, `requests`, `endpoint`, `set_token_lifetime`) are reached
+        /// through `Deref`. Stops when dropped.
+        #[derive(Debug)]
+        pub struct FakeServer(::taskapi_runtime::testing::FakeServer);
 
         impl FakeServer {
+            /// Starts a server on a free port of 127.0.0.1.
+            pub async fn start() -> ::std::io::Result<Self> {
+                ::taskapi_runtime::testing::FakeServer::start(ROUTES).await.map(FakeServer)
+            }
+
             #(#methods)*
+        }
+
+        impl ::std::ops::Deref for FakeServer {
+            type Target = ::taskapi_runtime::testing::FakeServer;
+
+            fn deref(&self) -> &Self::Target {
+                &self.0
+            }
         }
     }
 }

@@ -6,7 +6,8 @@
 pub mod dingtalk;
 pub mod feishu;
 #[cfg(feature = "cli")]
-pub(crate) mod cli;
-
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
+pub mod cli;
 #[cfg(feature = "testing")]
-pub(crate) mod testing;
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;

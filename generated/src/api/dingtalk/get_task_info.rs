@@ -14,13 +14,16 @@
 //! - Scope (权限要求): `SNS.Document.WorkspaceDocument.Read` (SNS知识库文档读权限)
 
 use super::{DingTalkClient, DingTalkCommonError};
-use crate::runtime::{
+use ::taskapi_runtime::{
     ApiError, CallOptions, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode,
     Failure, InvalidRequest, PathPart, TokenError, TransportError,
 };
 
 use std::fmt;
-use crate::runtime::{BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter};
+use ::taskapi_runtime::{
+    BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter,
+};
+
 use std::time::Duration;
 
 /// Identity of this endpoint: `GET /v2.0/doc/task/info/{taskId}`.

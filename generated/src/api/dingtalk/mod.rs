@@ -10,12 +10,12 @@
 
 pub mod get_task_info;
 pub use get_task_info::*;
-use crate::runtime::{
+use ::taskapi_runtime::{
     AccessToken, BuildError, ClientBuilder, Core, Envelope, ErrorCode, ProviderClient,
     ProviderInfo,
 };
 
-use crate::runtime::{ApiError, AppCredentials, EndpointInfo, TokenApi};
+use ::taskapi_runtime::{ApiError, AppCredentials, EndpointInfo, TokenApi};
 
 /// How DingTalk replies and authenticates.
 ///

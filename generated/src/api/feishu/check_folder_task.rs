@@ -16,13 +16,16 @@
 //! - Scope (权限要求): `drive:drive:readonly` (查看、评论和下载云空间中所有文件)
 
 use super::{FeishuClient, FeishuCommonError};
-use crate::runtime::{
+use ::taskapi_runtime::{
     AccessToken, ApiError, CallOptions, Core, DecodeError, EndpointError, EndpointInfo,
     ErrorCode, Failure, InvalidRequest, PathPart, TokenError, TransportError,
 };
 
 use std::fmt;
-use crate::runtime::{BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter};
+use ::taskapi_runtime::{
+    BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter,
+};
+
 use std::time::Duration;
 
 /// Identity of this endpoint: `GET /open-apis/drive/v1/files/task_check`.

@@ -15,14 +15,17 @@
 //! - Scope (权限要求): `drive:export:readonly` (导出云文档)
 
 use super::{FeishuClient, FeishuCommonError};
-use crate::runtime::{
+use ::taskapi_runtime::{
     AccessToken, ApiError, CallOptions, check_max_length, Core, DecodeError,
     EndpointError, EndpointInfo, ErrorCode, Failure, InvalidRequest, PathPart,
     TokenError, TransportError,
 };
 
 use std::fmt;
-use crate::runtime::{BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter};
+use ::taskapi_runtime::{
+    BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter,
+};
+
 use std::time::Duration;
 
 /// Identity of this endpoint: `GET /open-apis/drive/v1/export_tasks/{ticket}`.

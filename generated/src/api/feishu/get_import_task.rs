@@ -17,13 +17,16 @@
 //! - Rate limit: 1000 calls per minute, 50 calls per second
 
 use super::{FeishuClient, FeishuCommonError};
-use crate::runtime::{
+use ::taskapi_runtime::{
     AccessToken, ApiError, CallOptions, Core, DecodeError, EndpointError, EndpointInfo,
     ErrorCode, Failure, InvalidRequest, PathPart, TokenError, TransportError,
 };
 
 use std::fmt;
-use crate::runtime::{BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter};
+use ::taskapi_runtime::{
+    BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter,
+};
+
 use std::time::Duration;
 
 /// Identity of this endpoint: `GET /open-apis/drive/v1/import_tasks/{ticket}`.

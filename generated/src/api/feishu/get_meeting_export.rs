@@ -15,13 +15,16 @@
 //! - Rate limit: 100 calls per minute
 
 use super::{FeishuClient, FeishuCommonError};
-use crate::runtime::{
+use ::taskapi_runtime::{
     AccessToken, ApiError, CallOptions, Core, DecodeError, EndpointError, EndpointInfo,
     ErrorCode, Failure, InvalidRequest, PathPart, TokenError, TransportError,
 };
 
 use std::fmt;
-use crate::runtime::{BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter};
+use ::taskapi_runtime::{
+    BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter,
+};
+
 use std::time::Duration;
 
 /// Identity of this endpoint: `GET /open-apis/vc/v1/exports/{task_id}`.

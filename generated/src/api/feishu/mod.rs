@@ -19,12 +19,12 @@ pub use get_export_task::*;
 pub use check_folder_task::*;
 pub use get_import_task::*;
 pub use get_meeting_export::*;
-use crate::runtime::{
+use ::taskapi_runtime::{
     AccessToken, BuildError, ClientBuilder, Core, Envelope, ErrorCode, ProviderClient,
     ProviderInfo,
 };
 
-use crate::runtime::{ApiError, AppCredentials, EndpointInfo, TokenApi};
+use ::taskapi_runtime::{ApiError, AppCredentials, EndpointInfo, TokenApi};
 
 /// How Feishu / Lark replies and authenticates.
 ///

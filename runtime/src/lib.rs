@@ -1,5 +1,14 @@
-//! The hand-written runtime the generated code calls: HTTP, retries, tokens, URL building,
-//! reply decoding and errors. Generated modules hold no logic beyond what the specs say.
+//! The hand-written runtime of the `taskapi` clients: the HTTP core, tokens, retries,
+//! waiters, reply decoding and errors, plus the engines of the CLI (feature `cli`) and of
+//! the fake server (feature `testing`).
+//!
+//! Nothing here is generated and nothing here knows an endpoint: the generated crate
+//! (`taskapi`) describes endpoints as data and calls in, and re-exports this crate as
+//! `taskapi::runtime`. Depend on `taskapi`, not on this crate.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 mod client;
@@ -12,6 +21,13 @@ mod retry;
 mod token;
 mod url;
 mod waiter;
+
+#[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
+pub mod cli;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 
 pub use auth::{
     AppCredentials, BoxFuture, DEFAULT_REFRESH_MARGIN, MAX_TOKEN_LIFETIME, ManagedToken,

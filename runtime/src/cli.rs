@@ -1,5 +1,6 @@
-//! The `taskapi` command-line tool: one subcommand per endpoint (generated in `api/cli.rs`),
-//! this driver handling the environment, output and exit codes.
+//! The engine of the `taskapi` command-line tool: the environment, global flags, output and
+//! exit codes. The subcommands, one per endpoint, come from the generated crate as a
+//! [`Commands`] table (`taskapi::cli`).
 //!
 //! Exit codes (a stable contract):
 //! - 0: success; the decoded data as one JSON line on stdout (wire names and values)
@@ -15,8 +16,7 @@
 //!
 //! After retries, the exit code is that of the last failure.
 
-use crate::api::cli as commands;
-use crate::runtime::{
+use crate::{
     ApiError, AppCredentials, ClientBuilder, EndpointError, Failure, Pollable, ProviderClient,
     RetryPolicy, TokenApi, WaitError, WaitOutcome, WaitResult, Waiter,
 };
@@ -27,6 +27,32 @@ use std::io::IsTerminal;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// What the generated crate contributes: its subcommands and how to run them.
+pub struct Commands {
+    /// The version printed by `--version`.
+    pub version: &'static str,
+    /// Where tokens come from, for `--help` (the variables named in the provider specs).
+    pub tokens_help: &'static str,
+    /// One subcommand per endpoint, named by endpoint id.
+    pub commands: fn() -> Vec<Command>,
+    /// The subcommands whose endpoint has a waiter (`--wait` works for these).
+    pub waitable: &'static [&'static str],
+    /// Runs the subcommand named by the first argument.
+    pub dispatch: for<'a, 'b> fn(&'a str, &'a Call<'b>) -> Dispatched<'a>,
+}
+
+/// A running subcommand. Not `Send`: the CLI runs one call on its own runtime.
+pub type Dispatched<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + 'a>>;
+
+impl std::fmt::Debug for Commands {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Commands")
+            .field("version", &self.version)
+            .field("waitable", &self.waitable)
+            .finish_non_exhaustive()
+    }
+}
 
 /// Success.
 pub const EXIT_OK: i32 = 0;
@@ -63,7 +89,8 @@ impl Outcome {
         }
     }
 
-    pub(crate) fn unknown_command(name: &str) -> Self {
+    /// A usage error for a subcommand the table does not know.
+    pub fn unknown_command(name: &str) -> Self {
         Self::usage(format!("unknown command `{name}`"))
     }
 
@@ -180,8 +207,9 @@ struct WaitOptions {
     max_wait: Option<Duration>,
 }
 
-/// One subcommand's parsed arguments and the environment it runs in.
-pub(crate) struct Call<'a> {
+/// One subcommand's parsed arguments and the environment it runs in: what the generated
+/// dispatch uses to build a client and a request, and to turn the result into an [`Outcome`].
+pub struct Call<'a> {
     args: &'a ArgMatches,
     /// The subcommand's definition, to name a flag in messages.
     command: &'a Command,
@@ -194,12 +222,12 @@ pub(crate) struct Call<'a> {
 
 impl Call<'_> {
     /// A flag's value, parsed by the type the generated subcommand declared for it.
-    pub(crate) fn value<T: Clone + Send + Sync + 'static>(&self, id: &str) -> Option<T> {
+    pub fn value<T: Clone + Send + Sync + 'static>(&self, id: &str) -> Option<T> {
         self.args.get_one::<T>(id).cloned()
     }
 
     /// A client for the provider, with the static token from its environment variable.
-    pub(crate) fn client<C: ProviderClient>(&self) -> Result<C, Outcome> {
+    pub fn client<C: ProviderClient>(&self) -> Result<C, Outcome> {
         let var = C::PROVIDER.token_env;
         let token = self
             .var(var)
@@ -209,7 +237,7 @@ impl Call<'_> {
 
     /// A client with managed tokens when both app credential variables are set, or else
     /// with the static token variable.
-    pub(crate) fn managed_client<C: TokenApi>(&self) -> Result<C, Outcome> {
+    pub fn managed_client<C: TokenApi>(&self) -> Result<C, Outcome> {
         let (id_var, secret_var) = C::CREDENTIALS_ENV;
         match (self.var(id_var), self.var(secret_var)) {
             (Some(id), Some(secret)) => self.build(
@@ -226,12 +254,12 @@ impl Call<'_> {
     }
 
     /// Whether `--wait` was given.
-    pub(crate) fn waiting(&self) -> bool {
+    pub fn waiting(&self) -> bool {
         self.wait.wait
     }
 
     /// An inspector for the request that keeps the last reply's data as received.
-    pub(crate) fn keep_raw(&self) -> impl Fn(&str) + Send + Sync + 'static {
+    pub fn keep_raw(&self) -> impl Fn(&str) + Send + Sync + 'static {
         let raw = Arc::clone(&self.raw);
         move |json: &str| *raw.lock().unwrap_or_else(|p| p.into_inner()) = Some(json.to_owned())
     }
@@ -250,7 +278,7 @@ impl Call<'_> {
     }
 
     /// Turns a call's result into output and an exit code.
-    pub(crate) fn outcome<T: Serialize, E: EndpointError>(&self, result: Result<T, E>) -> Outcome {
+    pub fn outcome<T: Serialize, E: EndpointError>(&self, result: Result<T, E>) -> Outcome {
         match result {
             Ok(data) => Outcome::data(&data, self.take_raw(), EXIT_OK, String::new()),
             Err(error) => Outcome::failure(&error, |param| self.flag(param)),
@@ -293,7 +321,7 @@ impl Call<'_> {
     }
 
     /// Runs a waiter with the flags' delays, reporting progress on stderr when it is a terminal.
-    pub(crate) async fn wait<P: Pollable>(&self, mut waiter: Waiter<'_, P>) -> Outcome
+    pub async fn wait<P: Pollable>(&self, mut waiter: Waiter<'_, P>) -> Outcome
     where
         P::Data: Serialize,
     {
@@ -360,7 +388,7 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
     }
 }
 
-fn command() -> Command {
+fn command(commands: &Commands) -> Command {
     let base_url = Arg::new("base-url")
         .long("base-url")
         .value_name("URL")
@@ -399,28 +427,42 @@ fn command() -> Command {
         .help("Poll until the task ends: exit 0 on success, 5 on failure (data still printed), 6 on timeout");
     Command::new("taskapi")
         .about("Query Feishu/Lark and DingTalk task status from a shell")
-        .after_help(
-            "Tokens: FEISHU_APP_ID + FEISHU_APP_SECRET or DINGTALK_APP_KEY + DINGTALK_APP_SECRET select\n\
-             managed tokens (fetched, cached, refreshed); otherwise FEISHU_ACCESS_TOKEN or\n\
-             DINGTALK_ACCESS_TOKEN. RUST_LOG=taskapi=debug traces calls on stderr (never secrets).\n\
+        .version(commands.version)
+        .after_help(format!(
+            "{}\n\
+             RUST_LOG=taskapi=debug traces calls on stderr (never secrets).\n\
              Exit codes: 0 success, 1 stdout not writable, 2 usage, 3 API error, 4 transport or\n\
              undecodable reply, 5 task failed (--wait), 6 still running at --max-wait.",
-        )
+            commands.tokens_help
+        ))
         .subcommand_required(true)
         .arg(base_url)
         .arg(max_attempts)
         .arg(timeout)
         .arg(allow_insecure_http)
         .arg(wait)
-        .arg(seconds("min-delay", "With --wait: shortest delay between polls (spec default)"))
-        .arg(seconds("max-delay", "With --wait: longest delay between polls (spec default)"))
-        .arg(seconds("max-wait", "With --wait: give up after this long (spec default)"))
-        .subcommands(commands::commands())
+        .arg(seconds(
+            "min-delay",
+            "With --wait: shortest delay between polls (spec default)",
+        ))
+        .arg(seconds(
+            "max-delay",
+            "With --wait: longest delay between polls (spec default)",
+        ))
+        .arg(seconds(
+            "max-wait",
+            "With --wait: give up after this long (spec default)",
+        ))
+        .subcommands((commands.commands)())
 }
 
 /// Runs the CLI on `args` (program name first), reading variables through `env`.
-pub async fn run(args: Vec<OsString>, env: &dyn Fn(&str) -> Option<String>) -> Outcome {
-    let definition = command();
+pub async fn run(
+    commands: &Commands,
+    args: Vec<OsString>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Outcome {
+    let definition = command(commands);
     let matches = match definition.clone().try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(e) => {
@@ -448,7 +490,7 @@ pub async fn run(args: Vec<OsString>, env: &dyn Fn(&str) -> Option<String>) -> O
         return Outcome::unknown_command(name);
     };
     let wait = matches.get_flag("wait");
-    if wait && !commands::WAITABLE.contains(&name) {
+    if wait && !commands.waitable.contains(&name) {
         return Outcome::usage(format!("`{name}` has no waiter in its spec: drop --wait"));
     }
     let call = Call {
@@ -469,12 +511,12 @@ pub async fn run(args: Vec<OsString>, env: &dyn Fn(&str) -> Option<String>) -> O
         env,
         raw: Arc::default(),
     };
-    commands::run(name, &call).await
+    (commands.dispatch)(name, &call).await
 }
 
 /// The binary's entry point: runs on the process's arguments and environment, prints, and
 /// returns the exit code. `RUST_LOG` turns on tracing output on stderr.
-pub fn main() -> i32 {
+pub fn main(commands: &Commands) -> i32 {
     if std::env::var_os("RUST_LOG").is_some() {
         tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -492,7 +534,7 @@ pub fn main() -> i32 {
             return EXIT_TRANSPORT;
         }
     };
-    let outcome = runtime.block_on(run(std::env::args_os().collect(), &|name| {
+    let outcome = runtime.block_on(run(commands, std::env::args_os().collect(), &|name| {
         std::env::var(name).ok()
     }));
     let Outcome {

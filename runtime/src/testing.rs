@@ -1,29 +1,11 @@
-//! A fake Feishu/DingTalk server for testing code that calls or waits on these APIs,
-//! without reaching either (feature `testing`).
+//! The engine of the fake Feishu/DingTalk server, for testing code that calls or waits on
+//! these APIs without reaching either (feature `testing`).
 //!
-//! The routes, reply envelopes, documented error codes and example replies come from the
-//! same specs as the client (generated in `api/testing.rs`); this module is the engine.
-//!
-//! ```no_run
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use taskapi::feishu::{ExportJobStatus, FeishuClient};
-//! use taskapi::runtime::WaitOutcome;
-//! use taskapi::testing::FakeServer;
-//!
-//! let fake = FakeServer::start().await?;
-//! let export = fake.get_export_task();
-//! let mut running = export.example();
-//! running.result.as_mut().unwrap().job_status = Some(ExportJobStatus::Processing);
-//! export.reply(&running).reply(&running).reply(&export.example()); // the last reply repeats
-//!
-//! let client: FeishuClient = fake.client().build()?;
-//! let outcome = client.wait_export_task("ticket", "doc").min_delay(std::time::Duration::from_millis(10)).await?;
-//! assert!(matches!(outcome, WaitOutcome::Succeeded(_)));
-//! assert_eq!(export.requests(), 3);
-//! # Ok(()) }
-//! ```
+//! It knows no endpoint: the routes (paths, envelopes, documented error codes, example
+//! replies) are data generated from the specs, and `taskapi::testing::FakeServer` starts
+//! this engine with them and adds one typed scripting method per endpoint. Use that one.
 
-use crate::runtime::{ClientBuilder, Envelope, ErrorCode, ProviderClient};
+use crate::{ClientBuilder, Envelope, ErrorCode, ProviderClient};
 use bytes::Bytes;
 use http_body_util::BodyExt as _;
 use hyper::body::{Body, Frame, SizeHint};
@@ -189,10 +171,11 @@ struct State {
     token_lifetime: i64,
 }
 
-/// A fake provider on 127.0.0.1. Unscripted endpoints answer with their doc example; token
-/// endpoints issue fresh tokens. Stops when dropped.
+/// A fake provider on 127.0.0.1 serving a table of routes. Unscripted endpoints answer with
+/// their doc example; token endpoints issue fresh tokens. Stops when dropped.
 pub struct FakeServer {
     addr: SocketAddr,
+    routes: &'static [Route],
     state: Arc<Mutex<State>>,
     server: tokio::task::JoinHandle<()>,
 }
@@ -212,8 +195,8 @@ impl Drop for FakeServer {
 }
 
 impl FakeServer {
-    /// Starts a server on a free port of 127.0.0.1.
-    pub async fn start() -> std::io::Result<Self> {
+    /// Starts a server for `routes` on a free port of 127.0.0.1.
+    pub async fn start(routes: &'static [Route]) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(Mutex::new(State {
@@ -227,7 +210,7 @@ impl FakeServer {
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |request| {
                         let state = state.clone();
-                        async move { Ok::<_, Infallible>(respond(&state, request).await) }
+                        async move { Ok::<_, Infallible>(respond(routes, &state, request).await) }
                     });
                     // A connection error is the client's business (and a reset is a fault we make).
                     let _ = hyper::server::conn::http1::Builder::new()
@@ -238,6 +221,7 @@ impl FakeServer {
         });
         Ok(FakeServer {
             addr,
+            routes,
             state,
             server,
         })
@@ -268,14 +252,14 @@ impl FakeServer {
     /// Scripts an endpoint by its id (or a token endpoint as `<provider>.token`) with
     /// untyped JSON data, for code that handles many endpoints alike.
     pub fn endpoint(&self, id: &str) -> Option<EndpointScript<'_, serde_json::Value>> {
-        routes()
+        self.routes
             .iter()
             .find(|r| r.id == id)
             .map(|route| self.script(route))
     }
 
-    /// A scripting handle for a route (used by the generated per-endpoint methods).
-    #[doc(hidden)]
+    /// A scripting handle for a route, typed by its reply (used by the generated
+    /// per-endpoint methods).
     pub fn script<T>(&self, route: &'static Route) -> EndpointScript<'_, T> {
         EndpointScript {
             server: self,
@@ -401,12 +385,8 @@ fn error_body(envelope: Envelope, code: &ErrorCode, message: &str) -> String {
     body.to_string()
 }
 
-/// The routes generated from the specs.
-fn routes() -> &'static [Route] {
-    crate::api::testing::ROUTES
-}
-
 async fn respond(
+    routes: &'static [Route],
     state: &Mutex<State>,
     request: hyper::Request<hyper::body::Incoming>,
 ) -> hyper::Response<FaultBody> {
@@ -414,7 +394,7 @@ async fn respond(
     let path = request.uri().path().to_owned();
     // Read the request body so the connection stays usable.
     let _ = request.into_body().collect().await;
-    let Some(route) = routes().iter().find(|r| r.matches(&method, &path)) else {
+    let Some(route) = routes.iter().find(|r| r.matches(&method, &path)) else {
         return plain(
             404,
             "text/plain",
