@@ -11,17 +11,33 @@ mod sync;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask gen [--check] | bench [--quick]
+const USAGE: &str = "usage: cargo xtask <command> [options]; cargo xtask <command> --help
 
   gen            regenerate generated/src/api/ from specs/
   gen --check    write nothing; fail with a diff if the checked-in output is stale
   bench          run the benchmarks (release build) and write BENCHMARKS.md
   bench --quick  a smoke run of the benchmarks (written to target/)";
 
+const GEN_HELP: &str = "usage: cargo xtask gen [--check]
+
+Regenerates generated/src/api/ from specs/ in the checkout it runs in. A spec problem is
+reported as file:line:col: field: message, every problem at once, and nothing is written.
+
+  --check    write nothing; fail with a unified diff (stale, missing or extra files) and
+             the fix when the checked-in output is not what the specs generate";
+
+const BENCH_HELP: &str = "usage: cargo xtask bench [--quick]
+
+Builds the benchmarks in release mode and runs them: generation, compile cost, the client
+against hand-written reqwest + serde, token single flight, waiting. Writes BENCHMARKS.md.
+
+  --quick    a smoke run with tiny sizes, written to target/BENCHMARKS.quick.md";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mode = match args.as_slice() {
+        [command, "--help" | "-h", ..] => return help(command),
         ["gen"] => sync::Mode::Write,
         ["gen", "--check"] => sync::Mode::Check,
         ["bench", rest @ ..] => return bench(rest),
@@ -47,6 +63,20 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `cargo xtask <command> --help`: the command's own help, without running anything.
+fn help(command: &str) -> ExitCode {
+    let text = match command {
+        "gen" => GEN_HELP,
+        "bench" => BENCH_HELP,
+        _ => {
+            eprintln!("unknown command `{command}`\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    println!("{text}");
+    ExitCode::SUCCESS
 }
 
 /// The checkout to work on, or `None` after saying on stderr why it cannot be found.
