@@ -26,7 +26,7 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// A workspace holding only the client crate, sharing the lock file.
+/// A workspace holding only the client crate and its runtime, sharing the lock file.
 fn scratch_workspace(workspace: &Path, scratch: &Path) -> Result<PathBuf, String> {
     let manifest =
         std::fs::read_to_string(workspace.join("Cargo.toml")).map_err(|e| e.to_string())?;
@@ -41,6 +41,15 @@ fn scratch_workspace(workspace: &Path, scratch: &Path) -> Result<PathBuf, String
     .map_err(|e| e.to_string())?;
     std::fs::copy(workspace.join("Cargo.lock"), scratch.join("Cargo.lock"))
         .map_err(|e| e.to_string())?;
+    // The runtime the client crate depends on (a path dependency of the workspace).
+    let runtime = scratch.join("runtime");
+    std::fs::create_dir_all(&runtime).map_err(|e| e.to_string())?;
+    std::fs::copy(
+        workspace.join("runtime/Cargo.toml"),
+        runtime.join("Cargo.toml"),
+    )
+    .map_err(|e| e.to_string())?;
+    copy_dir(&workspace.join("runtime/src"), &runtime.join("src")).map_err(|e| e.to_string())?;
     let krate = scratch.join("generated");
     std::fs::create_dir_all(&krate).map_err(|e| e.to_string())?;
     std::fs::copy(
@@ -93,6 +102,9 @@ fn cargo_check(scratch: &Path, target: &Path) -> Result<f64, String> {
 }
 
 pub fn run(workspace: &Path, sizes: &[usize], runs: usize) -> Result<Vec<CheckResult>, String> {
+    if sizes.is_empty() {
+        return Ok(Vec::new());
+    }
     let scratch = tempfile::tempdir().map_err(|e| e.to_string())?;
     let krate = scratch_workspace(workspace, scratch.path())?;
     let target = scratch.path().join("target");

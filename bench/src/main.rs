@@ -1,12 +1,14 @@
 //! `cargo xtask bench [--quick]`: measures the generator, the generated code's compile cost,
-//! the client's overhead against hand-written reqwest, token single-flight and waiter
-//! efficiency; prints the tables and writes BENCHMARKS.md (`--quick`: a smoke run, written
-//! to target/ instead).
+//! the client's overhead against hand-written reqwest (servers in other processes), the CLI's
+//! cold start against curl, token single-flight and waiter efficiency; prints the tables and
+//! writes BENCHMARKS.md (`--quick`: a smoke run, written to target/ instead).
 #![forbid(unsafe_code)]
 
+mod cli_start;
 mod client;
 mod compile;
 mod generation;
+mod servers;
 mod stats;
 mod synthetic;
 mod tokens;
@@ -21,7 +23,9 @@ struct Plan {
     runs: usize,
     generation_sizes: &'static [usize],
     compile_sizes: &'static [usize],
-    client_calls: usize,
+    client: client::Sizes,
+    /// CLI cold start: runs of each tool per round.
+    cli_runs: usize,
     concurrent_calls: usize,
     jobs: &'static [u64],
 }
@@ -31,7 +35,15 @@ const FULL: Plan = Plan {
     runs: 5,
     generation_sizes: &[10, 100, 1000],
     compile_sizes: &[100, 1000],
-    client_calls: 2000,
+    client: client::Sizes {
+        rounds: 7,
+        sequential_blocks: 40,
+        sequential_calls: 500,
+        in_flight: 64,
+        concurrent_blocks: 10,
+        concurrent_calls: 2000,
+    },
+    cli_runs: 20,
     concurrent_calls: 1000,
     jobs: &[2, 10, 60, 300],
 };
@@ -41,7 +53,15 @@ const QUICK: Plan = Plan {
     runs: 2,
     generation_sizes: &[10, 100],
     compile_sizes: &[],
-    client_calls: 200,
+    client: client::Sizes {
+        rounds: 2,
+        sequential_blocks: 4,
+        sequential_calls: 100,
+        in_flight: 64,
+        concurrent_blocks: 2,
+        concurrent_calls: 640,
+    },
+    cli_runs: 4,
     concurrent_calls: 1000,
     jobs: &[2, 10, 60, 300],
 };
@@ -50,12 +70,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["client-child", variant, url, calls] => {
-            match (client::Variant::parse(variant), calls.parse()) {
-                (Some(variant), Ok(calls)) => client::child(variant, url, calls),
-                _ => Err("usage: client-child generated|hand-written URL CALLS".into()),
-            }
-        }
+        ["client-child", variant, url] => match client::Variant::parse(variant) {
+            Some(variant) => client::child(variant, url),
+            None => Err("usage: client-child generated|hand-written URL".into()),
+        },
         [] => bench(&FULL),
         ["--quick"] => bench(&QUICK),
         _ => Err("usage: cargo xtask bench [--quick]".into()),
@@ -78,18 +96,42 @@ fn bench(plan: &Plan) -> Result<(), String> {
     eprintln!("compile cost ...");
     let compile = compile::run(&root, plan.compile_sizes, plan.runs)?;
     eprintln!("client overhead ...");
-    let client = client::run(plan.client_calls, plan.runs)?;
+    let taskapi = servers::build_taskapi(&root)?;
+    let pinning = servers::Pinning::detect();
+    let fake = servers::fake(&taskapi, &pinning)?;
+    let mut skipped = Vec::new();
+    let nginx = match servers::nginx(taskapi::feishu::GET_EXPORT_TASK_EXAMPLE, &pinning) {
+        Ok(Some(nginx)) => Some(nginx),
+        Ok(None) => {
+            skipped.push("nginx: not installed".to_owned());
+            None
+        }
+        Err(e) => {
+            eprintln!("  nginx skipped: {e}");
+            skipped.push(format!("nginx: could not be started ({e})"));
+            None
+        }
+    };
+    let servers: Vec<&servers::Server> = std::iter::once(&fake).chain(&nginx).collect();
+    let client = client::run(&servers, skipped, plan.client, &pinning)?;
+    drop(nginx);
+    eprintln!("CLI cold start ...");
+    let cli = cli_start::run(&taskapi, &fake.url, plan.client.rounds, plan.cli_runs)?;
+    drop(fake);
     eprintln!("token single-flight ...");
     let tokens = tokens::run(plan.concurrent_calls, plan.runs)?;
     eprintln!("waiter efficiency ...");
     let waiting = waiting::run(plan.jobs, plan.runs)?;
     let report = report(
         plan,
-        &generation,
-        &compile,
-        &client,
-        &tokens,
-        &waiting,
+        &Results {
+            generation,
+            compile,
+            client,
+            cli,
+            tokens,
+            waiting,
+        },
         started.elapsed(),
     );
     println!("{report}");
@@ -110,15 +152,25 @@ fn met(ok: bool) -> &'static str {
     if ok { "met" } else { "**missed**" }
 }
 
-fn report(
-    plan: &Plan,
-    generation: &[generation::SetResult],
-    compile: &[compile::CheckResult],
-    client: &client::Result,
-    tokens: &tokens::Result,
-    waiting: &[waiting::JobResult],
-    took: std::time::Duration,
-) -> String {
+/// Everything measured, for the report.
+struct Results {
+    generation: Vec<generation::SetResult>,
+    compile: Vec<compile::CheckResult>,
+    client: client::Result,
+    cli: cli_start::Result,
+    tokens: tokens::Result,
+    waiting: Vec<waiting::JobResult>,
+}
+
+fn report(plan: &Plan, results: &Results, took: std::time::Duration) -> String {
+    let Results {
+        generation,
+        compile,
+        client,
+        cli,
+        tokens,
+        waiting,
+    } = results;
     let mut r = String::new();
     let command = if plan.quick {
         "cargo xtask bench --quick"
@@ -128,7 +180,7 @@ fn report(
     let _ = writeln!(r, "# Benchmarks\n");
     let _ = writeln!(
         r,
-        "Written by `{command}` (release build) in {:.0} s. Each figure: median (min–max) over {} runs.\n",
+        "Written by `{command}` (release build) in {:.0} s. Each figure: median (min–max) over {} runs unless its section says otherwise.\n",
         took.as_secs_f64(),
         plan.runs
     );
@@ -188,7 +240,7 @@ fn report(
         for c in compile {
             let _ = writeln!(r, "| {} | {} |", c.endpoints, c.seconds.show(2));
         }
-        if let [small, large] = compile {
+        if let [small, large] = compile.as_slice() {
             let _ = writeln!(
                 r,
                 "\nGrowth {} -> {} endpoints: {:.1}x.",
@@ -199,33 +251,8 @@ fn report(
         }
     }
 
-    let _ = writeln!(
-        r,
-        "\n## Client overhead ({} sequential drive-export queries against one local fake server)\n",
-        client.calls
-    );
-    let _ = writeln!(
-        r,
-        "| client | µs per call | peak memory (KiB) |\n| --- | ---: | ---: |"
-    );
-    let _ = writeln!(
-        r,
-        "| generated `taskapi` | {} | {} |",
-        client.generated.show(1),
-        client.generated_peak_kib.show(0)
-    );
-    let _ = writeln!(
-        r,
-        "| hand-written reqwest + serde | {} | {} |",
-        client.hand_written.show(1),
-        client.hand_written_peak_kib.show(0)
-    );
-    let _ = writeln!(
-        r,
-        "\nRatio generated / hand-written, per round: {} (target at most 1.10: {}).",
-        client.ratio.show(3),
-        met(client.ratio.median <= 1.10)
-    );
+    client_section(&mut r, command, client);
+    cli_section(&mut r, command, cli);
 
     let _ = writeln!(
         r,
@@ -275,6 +302,141 @@ fn report(
         met(bounded)
     );
     r
+}
+
+fn client_section(r: &mut String, command: &str, client: &client::Result) {
+    let sizes = client.sizes;
+    let servers: Vec<&str> = client.servers.iter().map(|s| s.server.as_str()).collect();
+    let _ = writeln!(
+        r,
+        "\n## Client overhead (drive-export query, server in another process)\n"
+    );
+    let _ = writeln!(
+        r,
+        "The generated client (`get_export_task(..).send()`) against a hand-written reqwest + serde \
+         call decoding the same struct (URL formatted once, no timeout), each in its own process \
+         on a current-thread runtime, against servers in other processes: {}; {}. Skipped: {}. \
+         The two clients run alternately in the same run (A/B/A/B blocks, the order swapped on \
+         every block); a figure is the median (min–max) over {} rounds, a ratio is taken per \
+         round. Sequential: {} blocks of {} calls per client per round. In flight: {} calls at a \
+         time, {} blocks of {} calls. CPU: the client process's own CPU time per call, which \
+         other load disturbs less than wall time.\n",
+        servers.join(", "),
+        client.pinning,
+        if client.skipped.is_empty() {
+            "none".to_owned()
+        } else {
+            client.skipped.join("; ")
+        },
+        sizes.rounds,
+        sizes.sequential_blocks,
+        sizes.sequential_calls,
+        sizes.in_flight,
+        sizes.concurrent_blocks,
+        sizes.concurrent_calls,
+    );
+    let _ = writeln!(
+        r,
+        "| server | measure | generated `taskapi` | hand-written | generated / hand-written | target |\n\
+         | --- | --- | ---: | ---: | ---: | --- |"
+    );
+    for s in &client.servers {
+        let row = |r: &mut String, measure: &str, pair: &client::Pair, decimals, target: &str| {
+            let _ = writeln!(
+                r,
+                "| {} | {measure} | {} | {} | {} | {target} |",
+                s.server,
+                pair.generated.show(decimals),
+                pair.hand_written.show(decimals),
+                pair.ratio.show(3),
+            );
+        };
+        let sequential = s.sequential_us.ratio.median;
+        row(
+            r,
+            "sequential: µs per call",
+            &s.sequential_us,
+            1,
+            &format!("at most 1.05: {}", met(sequential <= 1.05)),
+        );
+        row(
+            r,
+            "sequential: CPU µs per call",
+            &s.sequential_cpu_us,
+            1,
+            "",
+        );
+        let throughput = s.concurrent_per_s.ratio.median;
+        row(
+            r,
+            &format!("{} in flight: calls per second", sizes.in_flight),
+            &s.concurrent_per_s,
+            0,
+            &format!("at least 0.95: {}", met(throughput >= 0.95)),
+        );
+        row(
+            r,
+            &format!("{} in flight: CPU µs per call", sizes.in_flight),
+            &s.concurrent_cpu_us,
+            1,
+            "",
+        );
+        let _ = writeln!(
+            r,
+            "| {} | peak memory at the end (KiB) | {:.0} | {:.0} | {:.3} | |",
+            s.server,
+            s.peak_kib[0],
+            s.peak_kib[1],
+            s.peak_kib[0] / s.peak_kib[1]
+        );
+    }
+    let _ = writeln!(
+        r,
+        "\nReproduce: `{command}` (release build; it builds the `taskapi` binary for \
+         `taskapi serve-fake`, and uses nginx when an `nginx` binary is on the PATH or in \
+         /usr/sbin, e.g. after `apt-get install nginx-light`). Without anything else running, \
+         spreads are narrower: on a shared machine compare ratios, not absolute times."
+    );
+}
+
+fn cli_section(r: &mut String, command: &str, cli: &cli_start::Result) {
+    let _ = writeln!(
+        r,
+        "\n## CLI cold start (one drive-export query, process start to exit)\n"
+    );
+    let _ = writeln!(
+        r,
+        "`taskapi feishu.drive.export_task.get --ticket .. --token .. --base-url http://127.0.0.1:..` \
+         against the `taskapi serve-fake` process, alternating with `curl -sSf` making the same \
+         request; per round, the median of {} runs of each; median (min–max) over rounds.\n",
+        cli.per_round
+    );
+    let _ = writeln!(r, "| program | ms per run |\n| --- | ---: |");
+    let _ = writeln!(r, "| `taskapi` | {} |", cli.taskapi_ms.show(2));
+    match (&cli.curl_ms, &cli.ratio) {
+        (Some(curl), Some(ratio)) => {
+            let _ = writeln!(r, "| `curl` | {} |", curl.show(2));
+            let _ = writeln!(
+                r,
+                "\nRatio taskapi / curl, per round: {} (target at most 1.0: {}).",
+                ratio.show(3),
+                met(ratio.median <= 1.0)
+            );
+        }
+        _ => {
+            let _ = writeln!(r, "\ncurl is not installed: no comparison.");
+        }
+    }
+    let _ = writeln!(
+        r,
+        "\nRoot certificates: an http base URL loads none (the query works with \
+         `SSL_CERT_FILE`/`SSL_CERT_DIR` pointing nowhere): {}. Reproduce: `{command}`.",
+        if cli.no_certificates_loaded {
+            "yes"
+        } else {
+            "**no**"
+        }
+    );
 }
 
 /// Cores, CPU model, memory and toolchain, read from the machine.

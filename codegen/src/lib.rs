@@ -16,6 +16,8 @@ pub mod emit;
 pub mod load;
 pub mod model;
 pub mod naming;
+pub mod path_template;
+pub mod reserved;
 pub mod spec;
 pub mod validate;
 pub mod workspace;

@@ -42,6 +42,13 @@ pub fn const_name(name: &str) -> String {
     name.to_shouty_snake_case()
 }
 
+/// The provider's common-code enum, named after its client (`FeishuClient` ->
+/// `FeishuCommonError`).
+pub fn common_error_enum(client: &str) -> String {
+    let base = client.strip_suffix("Client").unwrap_or(client);
+    format!("{base}CommonError")
+}
+
 /// The variant name an error message gives when the spec names none
 /// (`internal error.` -> `InternalError`); `None` when the message has no letters to use.
 pub fn error_variant_from_message(message: &str) -> Option<String> {
@@ -66,16 +73,27 @@ pub fn is_upper_camel(name: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_uppercase())
         && chars.all(|c| c.is_ascii_alphanumeric())
         && name.to_upper_camel_case() == name
+        && !is_never_identifier(name)
 }
 
-/// `snake_case`, starting with a letter, not a keyword: usable as a method and module name.
+/// Keywords that cannot be raw identifiers either (`r#self` is not Rust): no name can be one.
+const NEVER_IDENTIFIERS: &[&str] = &["self", "Self", "super", "crate"];
+
+/// Whether `name` cannot be a Rust identifier at all, even a raw one.
+pub fn is_never_identifier(name: &str) -> bool {
+    NEVER_IDENTIFIERS.contains(&name)
+}
+
+/// `snake_case`, starting with a letter: usable as a method and module name. Keywords are
+/// fine (the generated code writes them as raw identifiers, `r#type`), except those that
+/// cannot be raw.
 pub fn is_snake_ident(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !name.contains("__")
         && !name.ends_with('_')
-        && !is_keyword(name)
+        && !is_never_identifier(name)
 }
 
 /// A wire name we can turn into a field: letters, digits and `_`, starting with a letter.

@@ -392,7 +392,7 @@ fn optional_params_get_setters_query_handling_and_cli_flags() {
         "pub fn page_size(mut self, page_size: i64) -> Self {",
         "self.page_size = Some(page_size);",
         "pub fn with_detail(mut self, with_detail: bool) -> Self {",
-        "let mut query = vec![];",
+        "let mut query = ::std::vec![];",
         "if let Some(value) = self.page_size {",
         "query.push((\"page_size\", value.to_string()));",
         "query.push((\"withDetail\", value.to_string()));",
@@ -407,7 +407,7 @@ fn optional_params_get_setters_query_handling_and_cli_flags() {
     for expected in [
         "Arg::new(\"withDetail\")",
         ".long(\"with-detail\")",
-        ".value_parser(clap::value_parser!(i64))",
+        ".value_parser(::clap::value_parser!(i64))",
         "request = request.page_size(value);",
     ] {
         assert!(cli.contains(expected), "missing {expected:?} in cli.rs");
@@ -503,4 +503,41 @@ fn waiter_rules_are_checked_against_the_response_schema() {
             ),
         ]
     );
+}
+
+/// Keywords are fine as names (they come out as raw identifiers, `r#type`); what no Rust can
+/// carry, or what would take a file or method the generated code has, is a located error.
+#[test]
+fn names_that_cannot_work_are_located_errors_and_keywords_are_not() {
+    let ws = Workspace::new();
+    let op_line = ws.edit(EXPORT, "operation: get_export_task", "operation: self");
+    let type_line = ws.edit(EXPORT, "name: ExportJobStatus", "name: Self");
+    let provider_line = ws.edit(
+        "dingtalk/provider.yaml",
+        "provider: dingtalk",
+        "provider: testing",
+    );
+    let errors = ws.errors();
+    let expect = |spec: &str, line: usize, needle: &str| {
+        let prefix = format!("{}:{line}:{}:", file(spec), column(&ws, spec, line, needle));
+        assert!(
+            errors.iter().any(|e| e.starts_with(&prefix)),
+            "no error at {prefix} in {errors:#?}"
+        );
+    };
+    expect(EXPORT, op_line, "self");
+    expect(EXPORT, type_line, "Self");
+    expect("dingtalk/provider.yaml", provider_line, "testing");
+
+    // A keyword operation generates (as `r#type`).
+    let ws = Workspace::new();
+    ws.edit(EXPORT, "operation: get_export_task", "operation: type");
+    let files = generate(ws.dir.path(), "specs").unwrap();
+    let provider = &files
+        .iter()
+        .find(|f| f.path == "feishu/mod.rs")
+        .unwrap()
+        .contents;
+    assert!(provider.contains("pub mod r#type;"), "{provider}");
+    assert!(files.iter().any(|f| f.path == "feishu/type.rs"));
 }

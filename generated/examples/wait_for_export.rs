@@ -85,6 +85,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("still running after {elapsed:?} ({polls} polls)")
         }
         Err(WaitError::Call(e)) => println!("cannot poll: {e}"),
+        // Outcomes may be added in later versions.
+        Err(e) => println!("wait ended: {e}"),
+        Ok(_) => println!("the task ended"),
     }
     Ok(())
 }

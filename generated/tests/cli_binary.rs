@@ -276,3 +276,137 @@ async fn proxies_from_the_environment_never_receive_tokens_for_loopback_servers(
     );
     assert_eq!(server.received_requests().await.unwrap().len(), 4);
 }
+
+/// `taskapi --version` prints the crate's version (wired through the generated `Commands`).
+#[test]
+fn version_prints_the_crate_version() {
+    for flag in ["--version", "-V"] {
+        let output = taskapi(&[flag.to_owned()], None);
+        assert_eq!(output.status.code(), Some(0), "{flag}: {output:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            format!("taskapi {}\n", env!("CARGO_PKG_VERSION")),
+            "{flag}"
+        );
+    }
+}
+
+/// `taskapi completions <shell>` prints a script that knows the endpoint subcommands.
+#[test]
+fn completions_name_the_endpoint_subcommands() {
+    let bash = taskapi(&["completions".to_owned(), "bash".to_owned()], None);
+    assert_eq!(bash.status.code(), Some(0), "{bash:?}");
+    let script = String::from_utf8_lossy(&bash.stdout);
+    assert!(script.contains("feishu.drive.export_task.get"), "{script}");
+    assert!(script.contains("--base-url"), "{script}");
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let output = taskapi(&["completions".to_owned(), shell.to_owned()], None);
+        assert_eq!(output.status.code(), Some(0), "{shell}: {output:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains("dingtalk.doc.task_info.get"),
+            "{shell}"
+        );
+    }
+    let unknown = taskapi(&["completions".to_owned(), "cmd.exe".to_owned()], None);
+    assert_eq!(unknown.status.code(), Some(2), "{unknown:?}");
+}
+
+/// A fake server process, killed when dropped.
+struct ServeFake(std::process::Child);
+
+impl Drop for ServeFake {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `taskapi serve-fake` prints its URL as the first line and answers from the specs (here,
+/// to the binary itself) until killed.
+#[test]
+fn serve_fake_prints_its_url_and_answers_from_the_specs() {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_taskapi"))
+        .args(["serve-fake", "--addr", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the taskapi binary runs");
+    let stdout = child.stdout.take().unwrap();
+    let fake = ServeFake(child);
+    let mut url = String::new();
+    std::io::BufReader::new(stdout).read_line(&mut url).unwrap();
+    let url = url.trim().to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url:?}");
+
+    let call = |args: &[&str]| {
+        let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        args.extend(["--base-url".to_owned(), url.clone()]);
+        taskapi_command(&args, Some("any-token"))
+            .env("DINGTALK_ACCESS_TOKEN", "any-token")
+            .output()
+            .expect("the taskapi binary runs")
+    };
+    let export = call(&[
+        "feishu.drive.export_task.get",
+        "--ticket",
+        "7108646852144136212",
+        "--token",
+        "docbcZVGtv1papC6jAVGiyabcef",
+    ]);
+    assert_eq!(export.status.code(), Some(0), "{export:?}");
+    let printed: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    let example: serde_json::Value =
+        serde_json::from_str(taskapi::feishu::GET_EXPORT_TASK_EXAMPLE).unwrap();
+    assert_eq!(printed, example["data"]);
+    // DingTalk too, with `--wait`: its example is a task that failed (status 2).
+    let copy = call(&["dingtalk.doc.task_info.get", "--task-id", "abcd", "--wait"]);
+    assert_eq!(copy.status.code(), Some(5), "{copy:?}");
+    drop(fake);
+}
+
+/// An address in use is a transport failure (exit 4) naming the address.
+#[test]
+fn serve_fake_refuses_an_address_in_use() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let output = taskapi(&["serve-fake".into(), "--addr".into(), addr.clone()], None);
+    assert_eq!(output.status.code(), Some(4), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains(&format!("cannot listen on {addr}")),
+        "{output:?}"
+    );
+}
+
+/// An http base URL never needs TLS, so the binary loads no root certificates for it: with
+/// them unreadable the call works, while an https base URL then fails to set up.
+#[tokio::test]
+async fn http_base_urls_load_no_root_certificates() {
+    let server = folder_task_server().await;
+    let run = |base_url: String| {
+        let args: Vec<String> = [
+            "feishu.drive.file.task_check",
+            "--task-id",
+            "7",
+            "--base-url",
+        ]
+        .map(String::from)
+        .into_iter()
+        .chain([base_url])
+        .collect();
+        let mut command = taskapi_command(&args, Some("t-token"));
+        command
+            .env("SSL_CERT_FILE", "/nonexistent/taskapi-test/ca.pem")
+            .env("SSL_CERT_DIR", "/nonexistent/taskapi-test/certs");
+        tokio::task::spawn_blocking(move || command.output().unwrap())
+    };
+    let http = run(server.uri()).await.unwrap();
+    assert_eq!(http.status.code(), Some(0), "{http:?}");
+    let https = run("https://open.feishu.cn".into()).await.unwrap();
+    assert_eq!(https.status.code(), Some(2), "{https:?}");
+    assert!(
+        String::from_utf8_lossy(&https.stderr).contains("cannot set up the HTTP client"),
+        "{https:?}"
+    );
+}

@@ -15,6 +15,10 @@
 //! - 6: with `--wait`, the task was still running when `--max-wait` ran out
 //!
 //! After retries, the exit code is that of the last failure.
+//!
+//! Besides the endpoints: `taskapi completions <shell>` prints a completion script, and
+//! `taskapi serve-fake [--addr 127.0.0.1:0]` (the binary only) serves the fake server
+//! generated from the specs, printing its URL as the first line of stdout, until killed.
 
 use crate::{
     ApiError, AppCredentials, ClientBuilder, EndpointError, Failure, Pollable, ProviderClient,
@@ -25,6 +29,7 @@ use serde::Serialize;
 use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::io::Write;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -40,6 +45,8 @@ pub struct Commands {
     pub waitable: &'static [&'static str],
     /// Runs the subcommand named by the first argument.
     pub dispatch: for<'a, 'b> fn(&'a str, &'a Call<'b>) -> Dispatched<'a>,
+    /// The fake server's routes, for `taskapi serve-fake`.
+    pub fake_routes: &'static [crate::testing::Route],
 }
 
 /// A running subcommand. Not `Send`: the CLI runs one call on its own runtime.
@@ -116,7 +123,7 @@ impl Outcome {
     }
 
     fn failure<E: EndpointError>(error: &E, flag: impl Fn(&str) -> Option<String>) -> Self {
-        let mut stderr = format!("error: {error}\n");
+        let mut stderr = format!("error: {}\n", with_causes(error));
         let exit_code = match error.failure() {
             Failure::Api(api) => {
                 describe_api_error(&mut stderr, api);
@@ -150,6 +157,18 @@ impl Outcome {
             stderr,
         }
     }
+}
+
+/// The error's text followed by its causes' (`source()` chain), as one line.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// Compact JSON text on one line: whitespace outside strings dropped, everything else
@@ -315,7 +334,7 @@ impl Call<'_> {
             Err(timed_out @ WaitError::TimedOut { .. }) => Outcome {
                 exit_code: EXIT_WAIT_TIMEOUT,
                 stdout: String::new(),
-                stderr: format!("error: {timed_out}\n"),
+                stderr: format!("error: {}\n", with_causes(&timed_out)),
             },
         }
     }
@@ -388,7 +407,12 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
     }
 }
 
-fn command(commands: &Commands) -> Command {
+/// The subcommand that prints a completion script.
+const COMPLETIONS: &str = "completions";
+/// The subcommand that serves the fake server (the binary only).
+const SERVE_FAKE: &str = "serve-fake";
+
+fn command(commands: &Commands, serve_fake: bool) -> Command {
     let base_url = Arg::new("base-url")
         .long("base-url")
         .value_name("URL")
@@ -425,7 +449,15 @@ fn command(commands: &Commands) -> Command {
         .global(true)
         .action(ArgAction::SetTrue)
         .help("Poll until the task ends: exit 0 on success, 5 on failure (data still printed), 6 on timeout");
-    Command::new("taskapi")
+    let completions = Command::new(COMPLETIONS)
+        .about("Print a completion script for a shell (e.g. `taskapi completions bash > /etc/bash_completion.d/taskapi`)")
+        .arg(
+            Arg::new("shell")
+                .required(true)
+                .value_parser(clap::value_parser!(clap_complete::Shell))
+                .help("The shell to complete for"),
+        );
+    let mut taskapi = Command::new("taskapi")
         .about("Query Feishu/Lark and DingTalk task status from a shell")
         .version(commands.version)
         .after_help(format!(
@@ -454,20 +486,47 @@ fn command(commands: &Commands) -> Command {
             "With --wait: give up after this long (spec default)",
         ))
         .subcommands((commands.commands)())
+        .subcommand(completions);
+    if serve_fake {
+        taskapi = taskapi.subcommand(
+            Command::new(SERVE_FAKE)
+                .about("Serve the fake Feishu/DingTalk API generated from the specs, until killed")
+                .long_about(
+                    "Serve the fake Feishu/DingTalk API generated from the specs, until killed: \
+                     every endpoint answers with its doc example, token endpoints issue \
+                     fake-token-N tokens (any credentials), and unknown paths get 404. The \
+                     first line of stdout is the base URL to use (e.g. --base-url).",
+                )
+                .arg(
+                    Arg::new("addr")
+                        .long("addr")
+                        .value_name("IP:PORT")
+                        .default_value("127.0.0.1:0")
+                        .value_parser(clap::value_parser!(SocketAddr))
+                        .help("Where to listen; port 0 picks a free port"),
+                ),
+        );
+    }
+    taskapi
 }
 
-/// Runs the CLI on `args` (program name first), reading variables through `env`.
-pub async fn run(
-    commands: &Commands,
-    args: Vec<OsString>,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Outcome {
-    let definition = command(commands);
+/// What the arguments ask for.
+enum Parsed {
+    /// Done already: help, version, a completion script, a usage error.
+    Done(Outcome),
+    /// An endpoint's subcommand.
+    Call(Box<(Command, ArgMatches)>),
+    /// `serve-fake` on this address.
+    ServeFake(SocketAddr),
+}
+
+fn parse(commands: &Commands, args: Vec<OsString>, serve_fake: bool) -> Parsed {
+    let mut definition = command(commands, serve_fake);
     let matches = match definition.clone().try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(e) => {
             let text = e.render().to_string();
-            return if e.use_stderr() {
+            return Parsed::Done(if e.use_stderr() {
                 Outcome {
                     exit_code: EXIT_USAGE,
                     stdout: String::new(),
@@ -480,9 +539,52 @@ pub async fn run(
                     stdout: text,
                     stderr: String::new(),
                 }
-            };
+            });
         }
     };
+    match matches.subcommand() {
+        Some((COMPLETIONS, args)) => {
+            let Some(shell) = args.get_one::<clap_complete::Shell>("shell").copied() else {
+                return Parsed::Done(Outcome::usage("name a shell"));
+            };
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut definition, "taskapi", &mut script);
+            Parsed::Done(Outcome {
+                exit_code: EXIT_OK,
+                stdout: String::from_utf8_lossy(&script).into_owned(),
+                stderr: String::new(),
+            })
+        }
+        Some((SERVE_FAKE, args)) if serve_fake => {
+            let addr = args.get_one::<SocketAddr>("addr").copied();
+            Parsed::ServeFake(addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0))))
+        }
+        Some(_) => Parsed::Call(Box::new((definition, matches))),
+        None => Parsed::Done(Outcome::usage("no command given")),
+    }
+}
+
+/// Runs the CLI on `args` (program name first), reading variables through `env`.
+/// `serve-fake` is the binary's only ([`main`]): it runs until killed.
+pub async fn run(
+    commands: &Commands,
+    args: Vec<OsString>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Outcome {
+    match parse(commands, args, false) {
+        Parsed::Done(outcome) => outcome,
+        Parsed::Call(call) => execute(commands, &call.0, &call.1, env).await,
+        Parsed::ServeFake(_) => Outcome::unknown_command(SERVE_FAKE),
+    }
+}
+
+/// Runs an endpoint's subcommand.
+async fn execute(
+    commands: &Commands,
+    definition: &Command,
+    matches: &ArgMatches,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Outcome {
     let Some((name, args)) = matches.subcommand() else {
         return Outcome::usage("no command given");
     };
@@ -515,7 +617,8 @@ pub async fn run(
 }
 
 /// The binary's entry point: runs on the process's arguments and environment, prints, and
-/// returns the exit code. `RUST_LOG` turns on tracing output on stderr.
+/// returns the exit code. `RUST_LOG` turns on tracing output on stderr. Besides the
+/// endpoints, the binary has `serve-fake`, serving the table's fake routes.
 pub fn main(commands: &Commands) -> i32 {
     if std::env::var_os("RUST_LOG").is_some() {
         tracing_subscriber::fmt()
@@ -524,19 +627,61 @@ pub fn main(commands: &Commands) -> i32 {
             .with_writer(std::io::stderr)
             .init();
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let call = match parse(commands, std::env::args_os().collect(), true) {
+        Parsed::Done(outcome) => return print(outcome),
+        Parsed::ServeFake(addr) => {
+            // A server: worker threads.
+            return match tokio::runtime::Runtime::new() {
+                Ok(runtime) => runtime.block_on(serve_fake(addr, commands.fake_routes)),
+                Err(e) => no_runtime(e),
+            };
+        }
+        Parsed::Call(call) => call,
+    };
+    // One call needs no worker threads, and starts faster without them.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(runtime) => runtime,
+        Err(e) => return no_runtime(e),
+    };
+    let env = |name: &str| std::env::var(name).ok();
+    print(runtime.block_on(execute(commands, &call.0, &call.1, &env)))
+}
+
+fn no_runtime(e: std::io::Error) -> i32 {
+    eprintln!("error: cannot start the async runtime: {e}");
+    EXIT_TRANSPORT
+}
+
+/// `serve-fake`: the URL on the first line of stdout, then serving until the process is
+/// killed. Returns only when it cannot start.
+async fn serve_fake(addr: SocketAddr, routes: &'static [crate::testing::Route]) -> i32 {
+    let server = match crate::testing::FakeServer::start_on(routes, addr).await {
+        Ok(server) => server,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            eprintln!("error: cannot listen on {addr}: {e}");
             return EXIT_TRANSPORT;
         }
     };
-    let outcome = runtime.block_on(run(commands, std::env::args_os().collect(), &|name| {
-        std::env::var(name).ok()
-    }));
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{}", server.uri()).and_then(|()| out.flush()) {
+        eprintln!("error: cannot write the output to stdout: {e}");
+        return EXIT_OUTPUT;
+    }
+    drop(out);
+    let _ = writeln!(
+        std::io::stderr(),
+        "serving the fake Feishu/DingTalk API from the specs at {} (any token; stop with Ctrl-C)",
+        server.uri()
+    );
+    std::future::pending::<()>().await;
+    EXIT_OK
+}
+
+/// Prints an outcome and returns its exit code (1 when stdout cannot be written).
+fn print(outcome: Outcome) -> i32 {
     let Outcome {
         mut exit_code,
         stdout,

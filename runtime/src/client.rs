@@ -7,15 +7,15 @@ use super::error::{
     EndpointError, ErrorCode, Failed, Failure, InvalidRequest, TokenError, TransportError,
     TransportErrorKind,
 };
-use super::http;
+use super::http::{self, ReplyHeaders};
 use super::options::CallOptions;
 use super::retry::RetryPolicy;
 use super::token::AccessToken;
-use super::url::{self as url_builder, PathPart};
-use reqwest::header::HeaderValue;
+use super::url::{self as url_builder, BaseUrl, PathPart};
+use reqwest::header::{HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
 use tracing::Instrument;
@@ -23,6 +23,7 @@ use tracing::field::Empty;
 
 /// How a provider wraps replies (from `envelope.style` in its provider spec).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Envelope {
     /// `{"code", "msg", "data"}`: `code != 0` is an error whatever the HTTP status.
     CodeMsgData,
@@ -78,6 +79,7 @@ pub trait ProviderClient: Sized {
 
 /// Why a client could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BuildError {
     /// `build()` was called without a token, credentials or token source.
     MissingAccessToken,
@@ -98,7 +100,7 @@ pub enum BuildError {
         url: String,
     },
     /// The HTTP client could not be set up (e.g. TLS initialisation failed).
-    Http(String),
+    Http(HttpSetupError),
 }
 
 impl fmt::Display for BuildError {
@@ -117,12 +119,33 @@ impl fmt::Display for BuildError {
                 f,
                 "refusing to send a token over plain http to {url:?}: use https, or allow insecure http explicitly"
             ),
-            BuildError::Http(reason) => write!(f, "cannot set up the HTTP client: {reason}"),
+            BuildError::Http(_) => f.write_str("cannot set up the HTTP client"),
         }
     }
 }
 
-impl std::error::Error for BuildError {}
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Http(e) => Some(&*e.0),
+            _ => None,
+        }
+    }
+}
+
+/// Why reqwest could not build its client (e.g. TLS initialisation failed): the source of
+/// [`BuildError::Http`].
+#[derive(Debug, Clone)]
+pub struct HttpSetupError(Arc<reqwest::Error>);
+
+/// Compares the text: reqwest errors have no equality of their own.
+impl PartialEq for HttpSetupError {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for HttpSetupError {}
 
 /// Default time to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -135,6 +158,8 @@ pub const DEFAULT_MAX_REPLY_BYTES: usize = 4 * 1024 * 1024;
 pub struct ClientBuilder<C> {
     base_url: Option<String>,
     token: Option<Arc<dyn TokenSource>>,
+    /// The token given to `access_token`, whose header is then built once per client.
+    static_token: Option<AccessToken>,
     /// Set by `access_token` for a token no header can carry; reported by `build`.
     unsendable_token: bool,
     retry: RetryPolicy,
@@ -163,6 +188,7 @@ impl<C: ProviderClient> Default for ClientBuilder<C> {
         ClientBuilder {
             base_url: None,
             token: None,
+            static_token: None,
             unsendable_token: false,
             retry: RetryPolicy::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -177,15 +203,19 @@ impl<C: ProviderClient> Default for ClientBuilder<C> {
 impl<C: ProviderClient> ClientBuilder<C> {
     /// A static access token sent with every request. An empty token, or one with
     /// characters a header cannot carry, makes [`build`](Self::build) fail.
-    pub fn access_token(mut self, token: impl Into<AccessToken>) -> Self {
+    pub fn access_token(self, token: impl Into<AccessToken>) -> Self {
         let token = token.into();
-        self.unsendable_token = !is_sendable(&token);
-        self.token_source(Arc::new(StaticToken(token)))
+        let unsendable = !is_sendable(&token);
+        let mut builder = self.token_source(Arc::new(StaticToken(token.clone())));
+        builder.unsendable_token = unsendable;
+        builder.static_token = Some(token);
+        builder
     }
 
     /// Any source of tokens, e.g. your own [`TokenSource`].
     pub fn token_source(mut self, source: Arc<dyn TokenSource>) -> Self {
         self.token = Some(source);
+        self.static_token = None;
         self
     }
 
@@ -246,23 +276,50 @@ impl<C: ProviderClient> ClientBuilder<C> {
                 .unwrap_or(provider.default_base_url),
             self.allow_insecure_http,
         )?;
+        // Generated from the provider spec, which the generator checks: as before, when it
+        // was parsed on each call, an invalid name is a bug that panics.
+        let auth_header = HeaderName::from_bytes(provider.auth_header.as_bytes())
+            .expect("the provider spec's auth header is a valid header name");
+        let static_auth = match self.static_token {
+            Some(token) => {
+                let value = auth_value(provider, &token).ok_or(BuildError::InvalidAccessToken)?;
+                Some((token, value))
+            }
+            None => None,
+        };
         let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .redirect(reqwest::redirect::Policy::none());
         if loopback {
             http = http.no_proxy();
         }
-        let http = http.build().map_err(|e| BuildError::Http(e.to_string()))?;
+        if base_url.scheme() == "http" {
+            // Redirects are followed within the origin only, so this client never speaks
+            // TLS: skip loading the system's root certificates (most of a CLI run's CPU).
+            // Any https connection it were asked to make would fail to verify.
+            http = http.tls_certs_only(std::iter::empty());
+        }
+        let http = http
+            .build()
+            .map_err(|e| BuildError::Http(HttpSetupError(Arc::new(e))))?;
+        let base = BaseUrl::new(base_url.clone());
         Ok(C::from_core(Core {
             context: TokenContext {
                 http,
-                base_url,
+                base_url: base_url.as_str().trim_end_matches('/').to_owned(),
                 timeout: self.attempt_timeout,
                 max_reply_bytes: self.max_reply_bytes,
             },
             token,
             retry: self.retry,
             provider,
+            prepared: Arc::new(Prepared {
+                base,
+                auth_header,
+                static_auth,
+                last_auth: Mutex::new(None),
+                reply_headers: ReplyHeaders::new(provider),
+            }),
         }))
     }
 }
@@ -280,8 +337,26 @@ fn is_sendable(token: &AccessToken) -> bool {
     !token.expose().is_empty() && HeaderValue::from_str(token.expose()).is_ok()
 }
 
-/// The base URL without a trailing slash, and whether its host is loopback.
-fn normalise_base_url(url: &str, allow_insecure_http: bool) -> Result<(String, bool), BuildError> {
+/// The auth header's value for `token` (marked sensitive, so that reqwest and hyper never
+/// print it), or `None` when no header can carry it.
+fn auth_value(provider: &ProviderInfo, token: &AccessToken) -> Option<HeaderValue> {
+    if token.expose().is_empty() {
+        return None;
+    }
+    let value = match provider.auth_scheme {
+        Some(scheme) => HeaderValue::from_str(&format!("{scheme} {}", token.expose())),
+        None => HeaderValue::from_str(token.expose()),
+    };
+    let mut value = value.ok()?;
+    value.set_sensitive(true);
+    Some(value)
+}
+
+/// The base URL, parsed, and whether its host is loopback.
+fn normalise_base_url(
+    url: &str,
+    allow_insecure_http: bool,
+) -> Result<(url::Url, bool), BuildError> {
     let invalid = |reason: &str| BuildError::InvalidBaseUrl {
         url: without_user_info(url),
         reason: reason.to_owned(),
@@ -310,7 +385,7 @@ fn normalise_base_url(url: &str, allow_insecure_http: bool) -> Result<(String, b
             url: url.to_owned(),
         });
     }
-    Ok((parsed.as_str().trim_end_matches('/').to_owned(), loopback))
+    Ok((parsed, loopback))
 }
 
 /// `url` with anything between `://` and an `@` in its authority masked, for messages.
@@ -339,6 +414,22 @@ pub struct Core {
     token: Arc<dyn TokenSource>,
     retry: RetryPolicy,
     provider: &'static ProviderInfo,
+    prepared: Arc<Prepared>,
+}
+
+/// What every call would otherwise work out again: computed once, when the client is built.
+struct Prepared {
+    /// The base URL, parsed.
+    base: BaseUrl,
+    /// The provider's auth header name.
+    auth_header: HeaderName,
+    /// The static token given to the builder and its header value.
+    static_auth: Option<(AccessToken, HeaderValue)>,
+    /// The last token a token source gave and its header value: managed tokens change
+    /// rarely, so most calls reuse it.
+    last_auth: Mutex<Option<(AccessToken, HeaderValue)>>,
+    /// The reply headers read on every call.
+    reply_headers: ReplyHeaders,
 }
 
 impl fmt::Debug for Core {
@@ -349,6 +440,32 @@ impl fmt::Debug for Core {
             .field("token", &self.token)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
+    }
+}
+
+/// The token an attempt sends and its header value.
+enum Credential<'a> {
+    /// Prepared when the client was built (a static token).
+    Prepared(&'a AccessToken, &'a HeaderValue),
+    /// From the token source or the call's user token: kept, for invalidation.
+    Fetched(AccessToken, HeaderValue),
+}
+
+impl Credential<'_> {
+    fn parts(&self) -> (&AccessToken, &HeaderValue) {
+        match self {
+            Credential::Prepared(token, value) => (token, value),
+            Credential::Fetched(token, value) => (token, value),
+        }
+    }
+
+    /// The token to invalidate when the provider refuses it (never a prepared one: a
+    /// static token cannot be refreshed).
+    fn into_fetched(self) -> Option<AccessToken> {
+        match self {
+            Credential::Prepared(..) => None,
+            Credential::Fetched(token, _) => Some(token),
+        }
     }
 }
 
@@ -377,160 +494,202 @@ impl Core {
             attempts = Empty,
             outcome = Empty
         );
-        async {
-            let url = prepare(&self.context.base_url, path, query, options)
-                .map_err(|e| Failed::InvalidRequest(e).into_endpoint::<E>(0))?;
-            let deadline = options
-                .time_limit
-                .and_then(|limit| Instant::now().checked_add(limit));
-            let refreshable = options.user_token.is_none() && self.token.can_refresh();
-            let mut refreshed = false;
-            let mut attempts = 0;
-            let mut retries = 0;
-            let mut protocol_errors = 0;
-            loop {
-                attempts += 1;
-                let (token, result) =
-                    self.bounded_attempt(endpoint, &url, options, attempts, deadline).await;
-                let error = match result {
-                    Ok(data) => {
-                        record_outcome(attempts, "ok");
-                        return Ok(data);
-                    }
-                    Err(failed) => failed.into_endpoint::<E>(attempts),
-                };
-                let failure = error.failure();
-                let time_left = deadline.is_none_or(|d| Instant::now() < d);
-                if let (Failure::Api(api), Some(token)) = (failure, &token)
-                    && refreshable
-                    && !refreshed
-                    && time_left
-                    && (self.provider.is_token_invalid)(api.code())
-                {
-                    tracing::debug!(code = %api.code(), "token refused; fetching a new one and retrying once");
-                    self.token.invalidate(token);
-                    refreshed = true;
-                    continue;
+        // A disabled span (no subscriber wants it) is not entered and left on every poll.
+        // Both branches build the future in place: a future passed through a generic
+        // wrapper would be stored twice, and it is large.
+        if span.is_disabled() {
+            self.send_in(&span, endpoint, path, query, options).await
+        } else {
+            self.send_in(&span, endpoint, path, query, options)
+                .instrument(span.clone())
+                .await
+        }
+    }
+
+    async fn send_in<T: DeserializeOwned, E: EndpointError>(
+        &self,
+        span: &tracing::Span,
+        endpoint: &EndpointInfo,
+        path: &[PathPart<'_>],
+        query: &[(&'static str, String)],
+        options: &CallOptions,
+    ) -> Result<T, E> {
+        let url = prepare(&self.prepared.base, path, query, options)
+            .map_err(|e| Failed::InvalidRequest(e).into_endpoint::<E>(0))?;
+        let deadline = options
+            .time_limit
+            .and_then(|limit| Instant::now().checked_add(limit));
+        let refreshable = options.user_token.is_none() && self.token.can_refresh();
+        let mut refreshed = false;
+        let mut attempts = 0;
+        let mut retries = 0;
+        let mut protocol_errors = 0;
+        loop {
+            attempts += 1;
+            let attempt_span = tracing::debug_span!(
+                "taskapi.attempt",
+                attempt = attempts,
+                http.status = Empty,
+                code = Empty,
+                request_id = Empty,
+                latency_ms = Empty,
+            );
+            // One attempt, the token fetch included, cut off at the deadline when there is
+            // one, in its span when a subscriber wants it. Each variant is awaited here, not
+            // through a helper: the attempt's future is moved whole into every level that
+            // awaits it.
+            let timeout = match deadline {
+                Some(deadline) => self
+                    .context
+                    .timeout
+                    .min(deadline.saturating_duration_since(Instant::now())),
+                None => self.context.timeout,
+            };
+            let attempt = || self.attempt(&attempt_span, endpoint, &url, options, timeout);
+            let (token, result) = match (deadline, attempt_span.is_disabled()) {
+                (None, true) => attempt().await,
+                (None, false) => attempt().instrument(attempt_span.clone()).await,
+                (Some(deadline), true) => tokio::time::timeout_at(deadline, attempt())
+                    .await
+                    .unwrap_or_else(|_| time_limit_reached()),
+                (Some(deadline), false) => {
+                    tokio::time::timeout_at(deadline, attempt().instrument(attempt_span.clone()))
+                        .await
+                        .unwrap_or_else(|_| time_limit_reached())
                 }
-                retries += 1;
-                if let Failure::Transport(e) = failure
-                    && e.kind() == TransportErrorKind::Protocol
-                {
-                    protocol_errors += 1;
+            };
+            let error = match result {
+                Ok(data) => {
+                    record_outcome(span, attempts, "ok");
+                    return Ok(data);
                 }
-                let delay = (failure.is_retryable()
-                    && retries < self.retry.attempts()
-                    && protocol_errors < 2)
+                Err(failed) => failed.into_endpoint::<E>(attempts),
+            };
+            let failure = error.failure();
+            let time_left = deadline.is_none_or(|d| Instant::now() < d);
+            if let (Failure::Api(api), Some(token)) = (failure, &token)
+                && refreshable
+                && !refreshed
+                && time_left
+                && (self.provider.is_token_invalid)(api.code())
+            {
+                tracing::debug!(code = %api.code(), "token refused; fetching a new one and retrying once");
+                self.token.invalidate(token);
+                refreshed = true;
+                continue;
+            }
+            retries += 1;
+            if let Failure::Transport(e) = failure
+                && e.kind() == TransportErrorKind::Protocol
+            {
+                protocol_errors += 1;
+            }
+            let delay =
+                (failure.is_retryable() && retries < self.retry.attempts() && protocol_errors < 2)
                     .then(|| self.retry.delay(retries, failure.retry_after()))
                     .flatten()
                     // No retry that could not start before the deadline.
                     .filter(|delay| deadline.is_none_or(|d| Instant::now() + *delay < d));
-                let Some(delay) = delay else {
-                    record_outcome(attempts, "error");
-                    return Err(error);
-                };
-                tracing::debug!(delay_ms = delay.as_millis() as u64, error = %error, "retrying");
-                tokio::time::sleep(delay).await;
-            }
+            let Some(delay) = delay else {
+                record_outcome(span, attempts, "error");
+                return Err(error);
+            };
+            tracing::debug!(delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+            tokio::time::sleep(delay).await;
         }
-        .instrument(span)
-        .await
-    }
-
-    /// One attempt, the token fetch included, cut off at the deadline when there is one.
-    async fn bounded_attempt<T: DeserializeOwned>(
-        &self,
-        endpoint: &EndpointInfo,
-        url: &url::Url,
-        options: &CallOptions,
-        attempt: u32,
-        deadline: Option<Instant>,
-    ) -> (Option<AccessToken>, Result<T, Failed>) {
-        let Some(deadline) = deadline else {
-            return self
-                .attempt(endpoint, url, options, attempt, self.context.timeout)
-                .await;
-        };
-        let timeout = self
-            .context
-            .timeout
-            .min(deadline.saturating_duration_since(Instant::now()));
-        let attempt = self.attempt(endpoint, url, options, attempt, timeout);
-        tokio::time::timeout_at(deadline, attempt)
-            .await
-            .unwrap_or_else(|_| (None, Err(Failed::Transport(TransportError::time_limit()))))
     }
 
     /// One attempt: get a token, send, decode. Returns the token used, for invalidation.
     async fn attempt<T: DeserializeOwned>(
         &self,
+        span: &tracing::Span,
         endpoint: &EndpointInfo,
         url: &url::Url,
         options: &CallOptions,
-        attempt: u32,
         timeout: Duration,
     ) -> (Option<AccessToken>, Result<T, Failed>) {
-        let span = tracing::debug_span!(
-            "taskapi.attempt",
-            attempt,
-            http.status = Empty,
-            code = Empty,
-            request_id = Empty,
-            latency_ms = Empty,
-        );
-        async {
-            let token = match &options.user_token {
-                Some(token) => token.clone(),
-                None => match self.token.token(&self.context).await {
-                    Ok(token) => token,
-                    Err(e) => return (None, Err(Failed::Token(e))),
-                },
-            };
-            let result = self.exchange(endpoint, url, &token, options, timeout).await;
-            (Some(token), result)
-        }
-        .instrument(span)
-        .await
-    }
-
-    async fn exchange<T: DeserializeOwned>(
-        &self,
-        endpoint: &EndpointInfo,
-        url: &url::Url,
-        token: &AccessToken,
-        options: &CallOptions,
-        timeout: Duration,
-    ) -> Result<T, Failed> {
-        let mut auth = self.auth_header(token).ok_or_else(|| {
-            Failed::Token(TokenError::other(
-                "the token source gave a token that is empty or has characters an HTTP header cannot carry",
-            ))
-        })?;
-        // Marked sensitive so that reqwest and hyper never print it.
-        auth.set_sensitive(true);
+        let credential = match self.credential(options).await {
+            Ok(credential) => credential,
+            Err(failed) => return (None, Err(failed)),
+        };
+        let (token, auth) = credential.parts();
         let build = |url: url::Url| {
             let mut request = reqwest::Request::new(endpoint.method.clone(), url);
             request
                 .headers_mut()
-                .insert(self.provider.auth_header, auth.clone());
+                .insert(self.prepared.auth_header.clone(), auth.clone());
             *request.timeout_mut() = Some(timeout);
             request
         };
-        let started = Instant::now();
-        let exchanged = http::exchange(
+        let started = (!span.is_disabled()).then(Instant::now);
+        let exchanged = http::exchange_with(
             &self.context.http,
-            build(url.clone()),
-            Some(&build),
-            self.provider,
+            url,
+            &build,
+            timeout,
+            &self.prepared.reply_headers,
             self.context.max_reply_bytes,
         )
         .await;
-        let span = tracing::Span::current();
-        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        let result = self.decode(span, started, exchanged, token, options);
+        (credential.into_fetched(), result)
+    }
+
+    /// The token for an attempt and its header value: the call's user token, the prepared
+    /// static token, or the token source's (its header value reused while it is the same).
+    async fn credential(&self, options: &CallOptions) -> Result<Credential<'_>, Failed> {
+        let unsendable = || {
+            Failed::Token(TokenError::other(
+                "the token source gave a token that is empty or has characters an HTTP header cannot carry",
+            ))
+        };
+        if let Some(token) = &options.user_token {
+            let value = auth_value(self.provider, token).ok_or_else(unsendable)?;
+            return Ok(Credential::Fetched(token.clone(), value));
+        }
+        if let Some((token, value)) = &self.prepared.static_auth {
+            return Ok(Credential::Prepared(token, value));
+        }
+        let token = self
+            .token
+            .token(&self.context)
+            .await
+            .map_err(Failed::Token)?;
+        let mut last = self
+            .prepared
+            .last_auth
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let value = match &*last {
+            Some((cached, value)) if *cached == token => value.clone(),
+            _ => {
+                let value = auth_value(self.provider, &token).ok_or_else(unsendable)?;
+                *last = Some((token.clone(), value.clone()));
+                value
+            }
+        };
+        drop(last);
+        Ok(Credential::Fetched(token, value))
+    }
+
+    /// Records the exchange on the attempt's span and decodes the reply.
+    fn decode<T: DeserializeOwned>(
+        &self,
+        span: &tracing::Span,
+        started: Option<Instant>,
+        exchanged: Result<http::Exchanged, TransportError>,
+        token: &AccessToken,
+        options: &CallOptions,
+    ) -> Result<T, Failed> {
+        if let Some(started) = started {
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+        }
         let exchanged = exchanged.map_err(Failed::Transport)?;
-        span.record("http.status", exchanged.status);
-        if let Some(id) = &exchanged.request_id {
-            span.record("request_id", id.as_str());
+        if !span.is_disabled() {
+            span.record("http.status", exchanged.status);
+            if let Some(id) = &exchanged.request_id {
+                span.record("request_id", id.as_str());
+            }
         }
         let reply = Reply {
             status: exchanged.status,
@@ -539,47 +698,39 @@ impl Core {
             body: &exchanged.body,
             known_secrets: &[token.expose()],
         };
-        let result = decode::reply(
-            self.provider.envelope,
-            self.provider.request_id_body_field,
-            &reply,
-        );
-        match result {
-            Ok(decoded) => {
-                if let Some(inspect) = &options.inspect_raw {
-                    inspect(decoded.raw);
-                }
-                Ok(decoded.data)
-            }
-            Err(failed) => {
-                if let Failed::Api(api) = &failed {
-                    span.record("code", tracing::field::display(api.code()));
-                    if let Some(id) = api.request_id() {
-                        span.record("request_id", id);
-                    }
-                }
-                Err(failed)
-            }
-        }
-    }
-
-    /// The auth header's value for `token`, or `None` when no header can carry it.
-    fn auth_header(&self, token: &AccessToken) -> Option<HeaderValue> {
-        if token.expose().is_empty() {
-            return None;
-        }
-        let value = match self.provider.auth_scheme {
-            Some(scheme) => HeaderValue::from_str(&format!("{scheme} {}", token.expose())),
-            None => HeaderValue::from_str(token.expose()),
+        let result = match &options.inspect_raw {
+            // The raw text is kept for the inspector: decoded as the envelope, then the data.
+            Some(inspect) => decode::reply(
+                self.provider.envelope,
+                self.provider.request_id_body_field,
+                &reply,
+            )
+            .map(|decoded| {
+                inspect(decoded.raw);
+                decoded.data
+            }),
+            None => decode::data(
+                self.provider.envelope,
+                self.provider.request_id_body_field,
+                &reply,
+            ),
         };
-        value.ok()
+        if let Err(Failed::Api(api)) = &result
+            && !span.is_disabled()
+        {
+            span.record("code", tracing::field::display(api.code()));
+            if let Some(id) = api.request_id() {
+                span.record("request_id", id);
+            }
+        }
+        result
     }
 }
 
 /// Everything checked before any traffic: the URL (parameters, length) and a per-call
 /// user token.
 fn prepare(
-    base_url: &str,
+    base_url: &BaseUrl,
     path: &[PathPart<'_>],
     query: &[(&'static str, String)],
     options: &CallOptions,
@@ -595,8 +746,12 @@ fn prepare(
     url_builder::build(base_url, path, query)
 }
 
-fn record_outcome(attempts: u32, outcome: &'static str) {
-    let span = tracing::Span::current();
+/// An attempt cut off by the call's time limit.
+fn time_limit_reached<T>() -> (Option<AccessToken>, Result<T, Failed>) {
+    (None, Err(Failed::Transport(TransportError::time_limit())))
+}
+
+fn record_outcome(span: &tracing::Span, attempts: u32, outcome: &'static str) {
     span.record("attempts", attempts);
     span.record("outcome", outcome);
 }

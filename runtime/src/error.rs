@@ -4,6 +4,7 @@
 
 use super::redact::redact;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// An error code as the provider sends it: Feishu's are integers, DingTalk's strings.
@@ -154,6 +155,9 @@ impl fmt::Display for ApiError {
     }
 }
 
+/// The provider's answer is the whole story: no cause below it.
+impl std::error::Error for ApiError {}
+
 fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
     if attempts > 1 {
         write!(f, " (after {attempts} attempts)")?;
@@ -187,13 +191,33 @@ pub enum TransportErrorKind {
 }
 
 /// The request did not get a complete reply.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Its text is reqwest's own (or the runtime's, for refusals it makes); `source()` goes on
+/// to the causes below reqwest (hyper, the connector, the `io::Error`).
+#[derive(Debug, Clone)]
 pub struct TransportError {
     kind: TransportErrorKind,
     http_status: Option<u16>,
     message: String,
     attempts: u32,
+    /// What reqwest reported, for its causes. Shared: errors are cloned into every report.
+    cause: Option<Arc<reqwest::Error>>,
 }
+
+/// Compares what the error says, not the identity of its cause.
+impl PartialEq for TransportError {
+    fn eq(&self, other: &Self) -> bool {
+        (self.kind, self.http_status, &self.message, self.attempts)
+            == (
+                other.kind,
+                other.http_status,
+                &other.message,
+                other.attempts,
+            )
+    }
+}
+
+impl Eq for TransportError {}
 
 impl TransportError {
     pub(crate) fn from_reqwest(error: reqwest::Error, http_status: Option<u16>) -> Self {
@@ -212,18 +236,12 @@ impl TransportError {
         };
         // The URL is dropped: query strings can carry document tokens.
         let error = error.without_url();
-        let mut message = error.to_string();
-        let mut source = std::error::Error::source(&error);
-        while let Some(cause) = source {
-            message.push_str(": ");
-            message.push_str(&cause.to_string());
-            source = cause.source();
-        }
         TransportError {
             kind,
             http_status,
-            message,
+            message: error.to_string(),
             attempts: 1,
+            cause: Some(Arc::new(error)),
         }
     }
 
@@ -248,6 +266,7 @@ impl TransportError {
                  to the base URL's origin, and token endpoints are never redirected"
             ),
             attempts: 1,
+            cause: None,
         }
     }
 
@@ -258,6 +277,7 @@ impl TransportError {
             http_status: None,
             message: "the call's time limit ran out".to_owned(),
             attempts: 1,
+            cause: None,
         }
     }
 
@@ -267,6 +287,7 @@ impl TransportError {
             http_status: Some(http_status),
             message: format!("the reply is larger than the {limit}-byte limit; not read"),
             attempts: 1,
+            cause: None,
         }
     }
 
@@ -313,6 +334,13 @@ impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "transport error ({:?}): {}", self.kind, self.message)?;
         write_attempts(f, self.attempts)
+    }
+}
+
+/// The text above already is reqwest's; its source is what lies below it.
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause.as_deref().and_then(std::error::Error::source)
     }
 }
 
@@ -443,6 +471,12 @@ impl InvalidRequest {
     }
 }
 
+/// No source: the decoder's own error (serde's) can quote values of the reply, which may
+/// be credentials; its text is kept in [`reason`](Self::reason), masked, instead.
+impl std::error::Error for DecodeError {}
+
+impl std::error::Error for InvalidRequest {}
+
 impl fmt::Display for InvalidRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "invalid parameter `{}`: {}", self.param, self.reason)
@@ -452,6 +486,7 @@ impl fmt::Display for InvalidRequest {
 /// A borrowed view of any endpoint's error, for code that handles all endpoints alike
 /// (the CLI, logging, retry decisions).
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum Failure<'a> {
     /// The provider answered with an error code.
     Api(&'a ApiError),
@@ -519,6 +554,17 @@ impl<'a> Failure<'a> {
             Failure::Decode(e) => e.request_id(),
             Failure::Token(e) => e.as_failure().and_then(Failure::request_id),
             _ => None,
+        }
+    }
+
+    /// The cause below this failure, for `std::error::Error::source` of the errors that
+    /// wrap it (their text already includes this failure's): reqwest's causes for a
+    /// transport failure, down to the `io::Error`.
+    pub fn source(self) -> Option<&'a (dyn std::error::Error + 'static)> {
+        match self {
+            Failure::Transport(e) => std::error::Error::source(e),
+            Failure::Token(e) => std::error::Error::source(e),
+            Failure::Api(_) | Failure::Decode(_) | Failure::InvalidRequest(_) => None,
         }
     }
 
@@ -651,7 +697,12 @@ impl fmt::Display for TokenError {
     }
 }
 
-impl std::error::Error for TokenError {}
+/// The wrapped failure's text is part of this one's; its source is passed on.
+impl std::error::Error for TokenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.as_failure().and_then(Failure::source)
+    }
+}
 
 /// A failure inside the runtime before it becomes an endpoint's error type.
 #[derive(Debug)]

@@ -9,6 +9,7 @@
 
 use super::client::ProviderInfo;
 use super::error::TransportError;
+use reqwest::header::{HeaderMap, HeaderName};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -23,6 +24,44 @@ pub(crate) struct Exchanged {
     pub body: bytes::Bytes,
 }
 
+/// The reply headers the runtime reads, as header names parsed once per client rather than
+/// once per call.
+#[derive(Debug, Clone)]
+pub(crate) struct ReplyHeaders {
+    /// The provider's request-id headers, in order of preference.
+    request_id: Vec<HeaderName>,
+    /// `Retry-After` and the provider's rate-limit reset header: the longest wait wins.
+    wait: Vec<HeaderName>,
+}
+
+impl ReplyHeaders {
+    /// A name a header cannot have is skipped: no reply can carry it.
+    pub(crate) fn new(provider: &ProviderInfo) -> Self {
+        let parse = |name: &str| HeaderName::from_bytes(name.as_bytes()).ok();
+        ReplyHeaders {
+            request_id: provider
+                .request_id_headers
+                .iter()
+                .filter_map(|name| parse(name))
+                .collect(),
+            wait: std::iter::once(reqwest::header::RETRY_AFTER)
+                .chain(provider.rate_limit_reset_header.and_then(parse))
+                .collect(),
+        }
+    }
+
+    fn read(&self, headers: &HeaderMap) -> (Option<String>, Option<Duration>) {
+        let text = |name: &HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+        let request_id = self.request_id.iter().find_map(text).map(str::to_owned);
+        let retry_after = self
+            .wait
+            .iter()
+            .filter_map(|name| seconds(text(name)?))
+            .max();
+        (request_id, retry_after)
+    }
+}
+
 /// Builds the request again for a redirect's target; `None` where redirects are never
 /// followed (token endpoints: a redirect there has no legitimate use and would re-post the
 /// app secret). Rebuilding, rather than cloning every request up front, keeps the common
@@ -33,36 +72,89 @@ pub(crate) type Rebuild<'a> = Option<&'a (dyn Fn(url::Url) -> reqwest::Request +
 /// buffering it. The request's timeout bounds the whole exchange, redirects included.
 pub(crate) async fn exchange(
     http: &reqwest::Client,
-    mut request: reqwest::Request,
+    request: reqwest::Request,
     rebuild: Rebuild<'_>,
     provider: &ProviderInfo,
     max_body: usize,
 ) -> Result<Exchanged, TransportError> {
-    let origin = request.url().origin();
-    let deadline = request
-        .timeout()
-        .and_then(|t| Instant::now().checked_add(*t));
+    let headers = ReplyHeaders::new(provider);
+    let (timeout, started) = (request.timeout().copied(), Instant::now());
+    let response = http
+        .execute(request)
+        .await
+        .map_err(|e| TransportError::from_reqwest(e, None))?;
+    let response = match rebuild {
+        Some(rebuild) => follow(http, response, rebuild, timeout, started).await?,
+        None => match redirect_target(&response) {
+            Some(target) => {
+                let status = response.status().as_u16();
+                return Err(TransportError::redirect_refused(status, &target));
+            }
+            None => response,
+        },
+    };
+    read(response, &headers, max_body).await
+}
+
+/// [`exchange`] for API calls: the request built by `build` for `url`, the reply's header
+/// names parsed beforehand, redirects within the origin followed.
+///
+/// Written to keep its future small: the request is built where it is sent rather than held
+/// in a variable (the future of every call is moved as a whole, on each level).
+pub(crate) async fn exchange_with(
+    http: &reqwest::Client,
+    url: &url::Url,
+    build: &(dyn Fn(url::Url) -> reqwest::Request + Sync),
+    timeout: Duration,
+    headers: &ReplyHeaders,
+    max_body: usize,
+) -> Result<Exchanged, TransportError> {
+    let started = Instant::now();
+    let response = http
+        .execute(build(url.clone()))
+        .await
+        .map_err(|e| TransportError::from_reqwest(e, None))?;
+    let response = match redirect_target(&response) {
+        None => response,
+        // Rare: boxed, so that its state does not weigh on every call's future.
+        Some(_) => Box::pin(follow(http, response, build, Some(timeout), started)).await?,
+    };
+    read(response, headers, max_body).await
+}
+
+/// Follows same-origin redirects from `response`, at most [`MAX_REDIRECTS`], within the
+/// time left of `timeout` since `started`; a redirect elsewhere is an error naming it.
+async fn follow(
+    http: &reqwest::Client,
+    mut response: reqwest::Response,
+    rebuild: &(dyn Fn(url::Url) -> reqwest::Request + Sync),
+    timeout: Option<Duration>,
+    started: Instant,
+) -> Result<reqwest::Response, TransportError> {
     let mut hops = 0;
-    let response = loop {
-        let response = http
-            .execute(request)
+    while let Some(target) = redirect_target(&response) {
+        let status = response.status().as_u16();
+        // The response's URL is its request's; every hop before it stayed on the first
+        // request's origin, so this compares with that origin.
+        if hops >= MAX_REDIRECTS || target.origin() != response.url().origin() {
+            return Err(TransportError::redirect_refused(status, &target));
+        }
+        hops += 1;
+        let deadline = timeout.and_then(|t| started.checked_add(t));
+        response = http
+            .execute(with_deadline(rebuild(target), deadline))
             .await
             .map_err(|e| TransportError::from_reqwest(e, None))?;
-        let Some(target) = redirect_target(&response) else {
-            break response;
-        };
-        let status = response.status().as_u16();
-        let rebuild = rebuild.filter(|_| target.origin() == origin && hops < MAX_REDIRECTS);
-        let Some(rebuild) = rebuild else {
-            return Err(TransportError::redirect_refused(status, &target));
-        };
-        hops += 1;
-        request = rebuild(target);
-        if let Some(deadline) = deadline {
-            *request.timeout_mut() = Some(deadline.saturating_duration_since(Instant::now()));
-        }
-    };
-    read(response, provider, max_body).await
+    }
+    Ok(response)
+}
+
+/// `request` with its timeout cut to what is left before `deadline`.
+fn with_deadline(mut request: reqwest::Request, deadline: Option<Instant>) -> reqwest::Request {
+    if let Some(deadline) = deadline {
+        *request.timeout_mut() = Some(deadline.saturating_duration_since(Instant::now()));
+    }
+    request
 }
 
 /// Where a 301/302/303/307/308 points, resolved against the request's URL.
@@ -76,47 +168,45 @@ fn redirect_target(response: &reqwest::Response) -> Option<url::Url> {
 
 async fn read(
     mut response: reqwest::Response,
-    provider: &ProviderInfo,
+    headers: &ReplyHeaders,
     max_body: usize,
 ) -> Result<Exchanged, TransportError> {
     let status = response.status().as_u16();
-    let (request_id, retry_after) = {
-        let headers = response.headers();
-        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        let request_id = provider
-            .request_id_headers
-            .iter()
-            .find_map(|name| header(name))
-            .map(str::to_owned);
-        let retry_after = [Some("retry-after"), provider.rate_limit_reset_header]
-            .into_iter()
-            .flatten()
-            .filter_map(|name| seconds(header(name)?))
-            .max();
-        (request_id, retry_after)
-    };
-    if response
-        .content_length()
-        .is_some_and(|len| len > max_body as u64)
-    {
+    let (request_id, retry_after) = headers.read(response.headers());
+    let length = response.content_length();
+    if length.is_some_and(|len| len > max_body as u64) {
         return Err(TransportError::too_large(status, max_body));
     }
-    let mut body = bytes::BytesMut::new();
+    // Read as it arrives, refused as soon as it passes the limit (a chunked body announces
+    // no length). A reply with a length comes in one piece as a rule: that piece is the
+    // body, without a copy (what `bytes()` does, with a far smaller future).
+    let (mut one, mut many) = (None::<bytes::Bytes>, bytes::BytesMut::new());
     while let Some(chunk) = response
         .chunk()
         .await
         .map_err(|e| TransportError::from_reqwest(e, Some(status)))?
     {
-        if body.len() + chunk.len() > max_body {
+        let read = one.as_ref().map_or(many.len(), bytes::Bytes::len);
+        if read + chunk.len() > max_body {
             return Err(TransportError::too_large(status, max_body));
         }
-        body.extend_from_slice(&chunk);
+        match one.take() {
+            None if many.is_empty() => one = Some(chunk),
+            None => many.extend_from_slice(&chunk),
+            Some(piece) => {
+                let announced = length.map_or(0, |len| len as usize);
+                many.reserve(announced.max(piece.len() + chunk.len()));
+                many.extend_from_slice(&piece);
+                many.extend_from_slice(&chunk);
+            }
+        }
     }
+    let body = one.unwrap_or_else(|| many.freeze());
     Ok(Exchanged {
         status,
         request_id,
         retry_after,
-        body: body.freeze(),
+        body,
     })
 }
 

@@ -35,7 +35,7 @@ pub use auth::{
 };
 pub use client::{
     BuildError, ClientBuilder, Core, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_REPLY_BYTES, EndpointInfo, Envelope, ProviderClient, ProviderInfo,
+    DEFAULT_MAX_REPLY_BYTES, EndpointInfo, Envelope, HttpSetupError, ProviderClient, ProviderInfo,
 };
 pub use error::{
     ApiError, DecodeError, EXCERPT_BYTES, EndpointError, ErrorCode, Failure, InvalidRequest,

@@ -26,6 +26,7 @@ pub const FAKE_ACCESS_TOKEN: &str = "fake-access-token";
 /// An error code as written in a spec (generated routes).
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum CodeRef {
     Int(i64),
     Str(&'static str),
@@ -64,6 +65,7 @@ pub struct RateLimitShape {
 /// What a route serves.
 #[doc(hidden)]
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum RouteKind {
     /// A task-status endpoint: its doc example by default.
     Endpoint,
@@ -126,6 +128,7 @@ impl Route {
 
 /// Something other than a normal reply, to see how the code under test copes.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Fault {
     /// An HTML error page with this status (what gateways send).
     Html(u16),
@@ -197,7 +200,13 @@ impl Drop for FakeServer {
 impl FakeServer {
     /// Starts a server for `routes` on a free port of 127.0.0.1.
     pub async fn start(routes: &'static [Route]) -> std::io::Result<Self> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        Self::start_on(routes, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts a server for `routes` on `addr` (port 0: a free port), e.g. for
+    /// `taskapi serve-fake --addr`.
+    pub async fn start_on(routes: &'static [Route], addr: SocketAddr) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(Mutex::new(State {
             token_lifetime: 7200,
@@ -205,7 +214,18 @@ impl FakeServer {
         }));
         let shared = state.clone();
         let server = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
+            loop {
+                let stream = match listener.accept().await {
+                    Ok((stream, _)) => stream,
+                    // E.g. out of file descriptors: a long-running server (`taskapi
+                    // serve-fake`) waits a little and goes on, rather than stop listening.
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    }
+                };
+                // Replies go out whole, at once, as a real server's do.
+                let _ = stream.set_nodelay(true);
                 let state = shared.clone();
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |request| {
@@ -232,6 +252,12 @@ impl FakeServer {
         format!("http://{}", self.addr)
     }
 
+    /// The route table it serves (for starting another server with the same routes).
+    #[doc(hidden)]
+    pub fn routes(&self) -> &'static [Route] {
+        self.routes
+    }
+
     /// A client builder pointed at this server with a static token; add settings, then build.
     pub fn client<C: ProviderClient>(&self) -> ClientBuilder<C> {
         ClientBuilder::<C>::default()
@@ -251,7 +277,7 @@ impl FakeServer {
 
     /// Scripts an endpoint by its id (or a token endpoint as `<provider>.token`) with
     /// untyped JSON data, for code that handles many endpoints alike.
-    pub fn endpoint(&self, id: &str) -> Option<EndpointScript<'_, serde_json::Value>> {
+    pub fn endpoint_by_id(&self, id: &str) -> Option<EndpointScript<'_, serde_json::Value>> {
         self.routes
             .iter()
             .find(|r| r.id == id)

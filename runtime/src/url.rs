@@ -18,6 +18,7 @@ const MAX_URL_BYTES: usize = u16::MAX as usize - 1;
 
 /// One piece of a path template, as generated from the spec.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum PathPart<'a> {
     /// Fixed text of the template, sent as is.
     Literal(&'static str),
@@ -46,16 +47,39 @@ pub fn check_max_length(
     Ok(())
 }
 
-/// Joins a base URL (no trailing slash), the path and the query.
+/// A client's base URL, parsed once when the client is built: each call only sets the path
+/// and query on a copy, so the scheme and host (IDNA, IP parsing) are not parsed again.
+#[derive(Debug, Clone)]
+pub(crate) struct BaseUrl {
+    url: Url,
+    /// The base URL's path without its trailing slash (`""` or e.g. `/feishu`).
+    prefix: String,
+}
+
+impl BaseUrl {
+    /// `url` must be an absolute `http(s)` URL without query or fragment (the builder checks).
+    pub(crate) fn new(url: Url) -> Self {
+        let prefix = url.path().trim_end_matches('/').to_owned();
+        BaseUrl { url, prefix }
+    }
+}
+
+/// Joins the base URL, the path and the query (form-encoded).
 pub(crate) fn build(
-    base: &str,
+    base: &BaseUrl,
     path: &[PathPart<'_>],
     query: &[(&'static str, String)],
 ) -> Result<Url, InvalidRequest> {
-    let mut joined = String::from(base);
+    let estimate = path.iter().fold(base.prefix.len(), |n, part| match part {
+        PathPart::Literal(text) => n + text.len(),
+        PathPart::Param { value, .. } => n + 3 * value.len(),
+    });
+    // One buffer: the path, then the query.
+    let mut text = String::with_capacity(estimate);
+    text.push_str(&base.prefix);
     for part in path {
         match part {
-            PathPart::Literal(text) => joined.push_str(text),
+            PathPart::Literal(literal) => text.push_str(literal),
             PathPart::Param { name, value } => {
                 // An empty, `.` or `..` segment would address a different resource.
                 if value.is_empty() || *value == "." || *value == ".." {
@@ -64,17 +88,19 @@ pub(crate) fn build(
                         format!("{value:?} cannot be a path segment"),
                     ));
                 }
-                joined.extend(utf8_percent_encode(value, SEGMENT));
+                text.extend(utf8_percent_encode(value, SEGMENT));
             }
         }
     }
-    let mut url =
-        Url::parse(&joined).map_err(|e| InvalidRequest::new("base_url", e.to_string()))?;
+    let mut url = base.url.clone();
+    url.set_path(&text);
     if !query.is_empty() {
-        let mut pairs = url.query_pairs_mut();
+        text.clear();
+        let mut pairs = ::url::form_urlencoded::Serializer::new(text);
         for (key, value) in query {
             pairs.append_pair(key, value);
         }
+        url.set_query(Some(&pairs.finish()));
     }
     if url.as_str().len() > MAX_URL_BYTES {
         return Err(too_long(url.as_str().len(), path, query));
@@ -108,10 +134,14 @@ fn too_long(
 mod tests {
     use super::*;
 
+    fn base(url: &str) -> BaseUrl {
+        BaseUrl::new(Url::parse(url).unwrap())
+    }
+
     #[test]
     fn path_params_stay_inside_their_segment() {
         let url = build(
-            "http://127.0.0.1:8080",
+            &base("http://127.0.0.1:8080"),
             &[
                 PathPart::Literal("/v2.0/doc/task/info/"),
                 PathPart::Param {
@@ -130,7 +160,7 @@ mod tests {
     fn a_url_too_long_to_send_names_the_longest_parameter() {
         let long = "x".repeat(100_000);
         let err = build(
-            "http://h",
+            &base("http://h"),
             &[PathPart::Literal("/a")],
             &[("token", long), ("other", "y".into())],
         )
@@ -142,7 +172,7 @@ mod tests {
     fn dot_segments_and_empty_values_are_refused() {
         for value in ["", ".", ".."] {
             let err = build(
-                "http://h",
+                &base("http://h"),
                 &[
                     PathPart::Literal("/a/"),
                     PathPart::Param {
@@ -155,5 +185,65 @@ mod tests {
             .unwrap_err();
             assert_eq!(err.param(), "ticket");
         }
+    }
+
+    #[test]
+    fn a_path_prefix_is_kept_and_the_authority_cannot_change() {
+        for (base_url, expected) in [
+            (
+                "https://proxy.example/feishu",
+                "https://proxy.example/feishu/a/x%2Fy?token=1+2",
+            ),
+            (
+                "https://proxy.example/feishu/",
+                "https://proxy.example/feishu/a/x%2Fy?token=1+2",
+            ),
+            // A path that starts with `//` stays a path: the host is the base URL's.
+            (
+                "http://h//evil.example",
+                "http://h//evil.example/a/x%2Fy?token=1+2",
+            ),
+        ] {
+            let url = build(
+                &base(base_url),
+                &[
+                    PathPart::Literal("/a/"),
+                    PathPart::Param {
+                        name: "ticket",
+                        value: "x/y",
+                    },
+                ],
+                &[("token", "1 2".into())],
+            )
+            .unwrap();
+            assert_eq!(url.as_str(), expected);
+        }
+    }
+
+    /// The same URL as parsing the joined text, as the client did before URLs were built
+    /// from a parsed base.
+    #[test]
+    fn matches_parsing_the_whole_url() {
+        let value = "ä b/%2e?#&=+~";
+        let url = build(
+            &base("http://127.0.0.1:8080/p"),
+            &[
+                PathPart::Literal("/v1/items/"),
+                PathPart::Param { name: "id", value },
+                PathPart::Literal("/status"),
+            ],
+            &[("q", value.into()), ("n", "1".into())],
+        )
+        .unwrap();
+        let encoded: String = utf8_percent_encode(value, SEGMENT).collect();
+        let mut whole = Url::parse(&format!(
+            "http://127.0.0.1:8080/p/v1/items/{encoded}/status"
+        ))
+        .unwrap();
+        whole
+            .query_pairs_mut()
+            .append_pair("q", value)
+            .append_pair("n", "1");
+        assert_eq!(url, whole);
     }
 }

@@ -26,6 +26,7 @@ pub const LAST_POLL_GRACE: Duration = Duration::from_millis(500);
 
 /// Where a status leaves the wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WaitState {
     /// Not finished (or finished but not ready yet, e.g. no file token).
     Pending,
@@ -79,6 +80,7 @@ pub struct WaitDefaults {
 
 /// How a wait ended, when the task ended.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WaitOutcome<T, S> {
     /// The task succeeded; the final reply.
     Succeeded(T),
@@ -102,6 +104,7 @@ pub type WaitResult<P> = Result<
 
 /// Why a wait ended without the task ending.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum WaitError<E> {
     /// A call failed with an error that retrying cannot fix (not found, no permission,
     /// a wrong secret). Transient failures do not end a wait.
@@ -140,11 +143,13 @@ impl<E: fmt::Display> fmt::Display for WaitError<E> {
     }
 }
 
+/// The call's error text is part of this one's (as its own `Display` includes its
+/// cause's), so `source` passes on the call error's source rather than repeating it.
 impl<E: std::error::Error + 'static> std::error::Error for WaitError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            WaitError::Call(e) => Some(e),
-            WaitError::TimedOut { last_error, .. } => last_error.as_ref().map(|e| e as _),
+            WaitError::Call(e) => e.source(),
+            WaitError::TimedOut { last_error, .. } => last_error.as_ref().and_then(|e| e.source()),
         }
     }
 }
@@ -207,6 +212,7 @@ type ProgressFn<'c, S> = Box<dyn FnMut(&Progress<'_, S>) + Send + 'c>;
 
 /// Polls a request until its task ends. Configure it, then `.await` it. Dropping the future
 /// stops the polling.
+#[must_use = "a waiter does nothing until it is awaited"]
 pub struct Waiter<'c, P: Pollable> {
     request: P,
     min_delay: Duration,

@@ -460,13 +460,9 @@ async fn base_url_path_prefix_is_kept() {
 
 #[tokio::test]
 async fn connection_refused_is_a_retryable_transport_error() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
     let client = FeishuClient::builder()
         .access_token(FEISHU_TOKEN)
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .base_url(common::closed_port_url())
         .build()
         .unwrap();
     let err = client.get_meeting_export("t").send().await.unwrap_err();
@@ -515,4 +511,50 @@ async fn client_defaults_and_invalid_base_urls() {
             .unwrap_err();
         assert!(err.to_string().contains("invalid base URL"), "{bad}: {err}");
     }
+}
+
+#[tokio::test]
+async fn errors_chain_from_a_transport_failure_to_the_io_error() {
+    let client = FeishuClient::builder()
+        .access_token(FEISHU_TOKEN)
+        .base_url(common::closed_port_url())
+        .retry(taskapi::runtime::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.get_meeting_export("t").send().await.unwrap_err();
+
+    // As `anyhow`/`eyre` report it: each level's text, then its source.
+    let mut chain: Vec<&(dyn std::error::Error + 'static)> = vec![&err];
+    while let Some(source) = chain.last().unwrap().source() {
+        chain.push(source);
+    }
+    let io = chain
+        .iter()
+        .find_map(|e| e.downcast_ref::<std::io::Error>())
+        .unwrap_or_else(|| panic!("no io::Error in {chain:?}"));
+    assert_eq!(io.kind(), std::io::ErrorKind::ConnectionRefused);
+    // No level repeats the text of the level below it.
+    for pair in chain.windows(2) {
+        assert!(
+            !pair[0].to_string().contains(&pair[1].to_string()) || pair[1].to_string().is_empty(),
+            "{:?} repeats {:?}",
+            pair[0].to_string(),
+            pair[1].to_string()
+        );
+    }
+
+    // A wait that ends with that error as its last poll's keeps the chain.
+    let wait = client
+        .wait_meeting_export("t")
+        .min_delay(std::time::Duration::from_millis(10))
+        .max_wait(std::time::Duration::from_millis(100))
+        .await
+        .expect_err("the server is down");
+    let mut source = std::error::Error::source(&wait);
+    let mut found = false;
+    while let Some(cause) = source {
+        found |= cause.downcast_ref::<std::io::Error>().is_some();
+        source = cause.source();
+    }
+    assert!(found, "{wait}");
 }

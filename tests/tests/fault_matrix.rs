@@ -149,7 +149,7 @@ fn cases(provider: &Provider, endpoint: &Endpoint) -> Vec<Case> {
             format!("documented code {}", error.code),
             err(&error.variant, error.retryable),
             move |fake, id| {
-                let script = fake.endpoint(id).unwrap();
+                let script = fake.endpoint_by_id(id).unwrap();
                 match &code {
                     Code::Int(n) => script.error(*n),
                     Code::Str(s) => script.error(s.as_str()),
@@ -166,7 +166,7 @@ fn cases(provider: &Provider, endpoint: &Endpoint) -> Vec<Case> {
         format!("unknown code {unknown}"),
         err("Unknown", false),
         move |fake, id| {
-            let script = fake.endpoint(id).unwrap();
+            let script = fake.endpoint_by_id(id).unwrap();
             match &unknown {
                 Code::Int(n) => script.error(*n),
                 Code::Str(s) => script.error(s.as_str()),
@@ -183,7 +183,7 @@ fn cases(provider: &Provider, endpoint: &Endpoint) -> Vec<Case> {
             "rate limited, with reset header",
             err(&format!("Common({}", common.variant), common.retryable),
             |fake, id| {
-                fake.endpoint(id)
+                fake.endpoint_by_id(id)
                     .unwrap()
                     .fault(Fault::RateLimited { reset_seconds: 0 });
             },
@@ -191,7 +191,7 @@ fn cases(provider: &Provider, endpoint: &Endpoint) -> Vec<Case> {
     }
     let fault = |name: &str, expect: Expect, fault: Fault| {
         case(name, expect, move |fake, id| {
-            fake.endpoint(id).unwrap().fault(fault.clone());
+            fake.endpoint_by_id(id).unwrap().fault(fault.clone());
         })
     };
     cases.push(fault(
@@ -237,7 +237,7 @@ fn cases(provider: &Provider, endpoint: &Endpoint) -> Vec<Case> {
     ));
     let reply = |name: &str, expect: Expect, data: Value| {
         case(name, expect, move |fake, id| {
-            fake.endpoint(id).unwrap().reply(&data);
+            fake.endpoint_by_id(id).unwrap().reply(&data);
         })
     };
     cases.push(reply(

@@ -357,13 +357,9 @@ async fn unsendable_input_is_refused_before_any_traffic() {
 
 #[tokio::test]
 async fn transport_errors_never_show_the_request_url() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
     let client = FeishuClient::builder()
         .access_token(FEISHU_TOKEN)
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .base_url(common::closed_port_url())
         .retry(fast_retries())
         .build()
         .unwrap();

@@ -101,7 +101,7 @@ async fn partial_replies_decode_when_only_the_task_key_is_present() {
         }
         let partial = task_key_only(endpoint, &endpoint.response).unwrap_or_else(|| json!({}));
         let fake = FakeServer::start().await.unwrap();
-        fake.endpoint(&endpoint.id).unwrap().reply(&partial);
+        fake.endpoint_by_id(&endpoint.id).unwrap().reply(&partial);
         let out = call(&fake, provider, endpoint, &[]).await;
         if out.exit_code != EXIT_OK {
             problems.push(format!(
@@ -123,7 +123,7 @@ async fn partial_replies_decode_when_only_the_task_key_is_present() {
         // without them says nothing yet, so waiting goes on to the next reply.
         if endpoint.waiter.is_some() {
             let fake = FakeServer::start().await.unwrap();
-            fake.endpoint(&endpoint.id)
+            fake.endpoint_by_id(&endpoint.id)
                 .unwrap()
                 .reply(&partial)
                 .reply(&common::example_data(provider, endpoint));
@@ -165,7 +165,7 @@ async fn documented_server_errors_such_as_unknown_error_are_retried() {
                 endpoint.id, error.code, error.http_status
             );
             let fake = FakeServer::start().await.unwrap();
-            let script = fake.endpoint(&endpoint.id).unwrap();
+            let script = fake.endpoint_by_id(&endpoint.id).unwrap();
             match &error.code {
                 Code::Int(n) => script.error(*n),
                 Code::Str(s) => script.error(s.as_str()),
@@ -190,7 +190,7 @@ async fn sdk_model_fields_decode_into_typed_fields() {
     let fake = FakeServer::start().await.unwrap();
     let client: FeishuClient = fake.client().build().unwrap();
 
-    fake.endpoint("feishu.drive.export_task.get")
+    fake.endpoint_by_id("feishu.drive.export_task.get")
         .unwrap()
         .reply(&json!({"result": {
             "file_extension": "csv",
@@ -214,7 +214,7 @@ async fn sdk_model_fields_decode_into_typed_fields() {
     assert_eq!(export.sub_id.as_deref(), Some("6e5ed3"));
     assert_eq!(export.file_token.as_deref(), Some("boxcnCsv"));
 
-    fake.endpoint("feishu.drive.import_task.get")
+    fake.endpoint_by_id("feishu.drive.import_task.get")
         .unwrap()
         .reply(&json!({"result": {
             "ticket": "7369583175086912356",

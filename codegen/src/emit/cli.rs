@@ -38,8 +38,8 @@ pub(super) fn emit(model: &Model) -> TokenStream {
                 let required = param.required;
                 let parser = match param.ty {
                     ScalarType::String => quote!(),
-                    ScalarType::Integer => quote!(.value_parser(clap::value_parser!(i64))),
-                    ScalarType::Boolean => quote!(.value_parser(clap::value_parser!(bool))),
+                    ScalarType::Integer => quote!(.value_parser(::clap::value_parser!(i64))),
+                    ScalarType::Boolean => quote!(.value_parser(::clap::value_parser!(bool))),
                 };
                 quote! {
                     Arg::new(#wire).long(#flag).value_name(#value_name).required(#required).help(#help) #parser
@@ -83,7 +83,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             });
             arms.push(quote! {
                 #id => {
-                    let client = match call.#client_fn::<crate::#module::#client>() {
+                    let client = match call.#client_fn::<super::#module::#client>() {
                         Ok(client) => client,
                         Err(outcome) => return outcome,
                     };
@@ -112,6 +112,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             commands,
             waitable: WAITABLE,
             dispatch,
+            fake_routes: super::testing::ROUTES,
         };
 
         /// Runs the CLI on `args` (program name first), reading variables through `env`.

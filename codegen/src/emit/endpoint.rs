@@ -1,6 +1,6 @@
 //! An endpoint module: the request builder, the reply types and the error enum.
 
-use super::{code_literal, docs, ident, module_docs, paragraphs, types, waiter};
+use super::{code_literal, docs, example, ident, module_docs, paragraphs, types, waiter};
 use crate::model::{Endpoint, ErrorCase, Param, PathPart, Provider, ScalarType};
 use crate::spec::{CodeType, ParamIn};
 
@@ -36,14 +36,6 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
     let client_method = client_method(p, e, &info_static);
     let types = e.types.iter().map(types::type_def);
     let error = error_enum(p, e, &info_static);
-    let client = ident(&p.client);
-    let common = ident(&p.common_error_enum);
-    let access_token = takes_user_token(e).then(|| quote!(AccessToken,));
-    let length_check = e
-        .params
-        .iter()
-        .any(|p| p.max_length.is_some())
-        .then(|| quote!(check_max_length,));
     let waiter = e.waiter.as_ref().map(|w| {
         let required: Vec<&Param> = e.params.iter().filter(|p| p.required).collect();
         let args: Vec<TokenStream> = required
@@ -57,25 +49,19 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
         let names: Vec<Ident> = required.iter().map(|param| ident(&param.ident)).collect();
         waiter::emit(p, e, w, &args, &names)
     });
-    let waiter_imports = e.waiter.as_ref().map(|_| {
-        quote! {
-            use ::taskapi_runtime::{BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter};
-            use std::time::Duration;
-        }
-    });
 
     quote! {
         #module_doc
 
-        use super::{#client, #common};
-        use ::taskapi_runtime::{#access_token ApiError, CallOptions, #length_check Core, DecodeError, EndpointError, EndpointInfo, ErrorCode, Failure, InvalidRequest, PathPart, TokenError, TransportError};
-        use std::fmt;
-        #waiter_imports
+        // Types and modules outside this module are named by their full paths, and traits
+        // are imported unnamed, so that a spec's names (`Result`, `Core`, `std`, ...) cannot
+        // shadow them. (`Some`, `None`, `Ok` are values: no spec name can be one.)
+        use ::taskapi_runtime::EndpointError as _;
 
         #info_doc
-        pub static #info_static: EndpointInfo = EndpointInfo {
+        pub static #info_static: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
             id: #id,
-            method: reqwest::Method::#method,
+            method: ::reqwest::Method::#method,
             path: #path_template,
         };
 
@@ -131,7 +117,10 @@ fn param_doc(param: &Param) -> String {
 fn param_type(ty: ScalarType) -> (TokenStream, TokenStream) {
     // (argument type, stored type)
     match ty {
-        ScalarType::String => (quote!(impl Into<String>), quote!(String)),
+        ScalarType::String => (
+            quote!(impl ::std::convert::Into<::std::string::String>),
+            quote!(::std::string::String),
+        ),
         ScalarType::Integer => (quote!(i64), quote!(i64)),
         ScalarType::Boolean => (quote!(bool), quote!(bool)),
     }
@@ -165,7 +154,7 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
         if param.required {
             quote!(#name: #stored)
         } else {
-            quote!(#name: Option<#stored>)
+            quote!(#name: ::std::option::Option<#stored>)
         }
     });
     let setters = optional.iter().map(|param| {
@@ -187,12 +176,12 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
     });
 
     let path_parts = e.path_parts.iter().map(|part| match part {
-        PathPart::Literal(text) => quote!(PathPart::Literal(#text)),
+        PathPart::Literal(text) => quote!(::taskapi_runtime::PathPart::Literal(#text)),
         PathPart::Param(i) => {
             let param = &e.params[*i];
             let wire = &param.wire;
             let name = ident(&param.ident);
-            quote!(PathPart::Param { name: #wire, value: &self.#name })
+            quote!(::taskapi_runtime::PathPart::Param { name: #wire, value: &self.#name })
         }
     });
     let query_param = |param: &Param, value: TokenStream| {
@@ -227,7 +216,7 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
         (quote!(let query = [#(#required_query),*];), quote!(&query))
     } else {
         (
-            quote!(let mut query = vec![#(#required_query),*];),
+            quote!(let mut query = ::std::vec![#(#required_query),*];),
             quote!(&query),
         )
     };
@@ -245,6 +234,16 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
             .map(|p| format!("- {}", param_doc(p).replace("\n\n", " ")))
             .collect::<Vec<_>>()
             .join("\n"),
+        &example::usage(
+            p,
+            e,
+            &format!(
+                "let reply = client.{}({}).send().await?;",
+                ident(&e.operation),
+                example::args(e)
+            ),
+            "reply",
+        ),
     ]));
     let next = match (optional.is_empty(), e.waiter.is_some()) {
         (true, false) => "[`send`](Self::send) it",
@@ -255,11 +254,11 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
         }
     };
     let request_doc = docs(&format!(
-        "A `{} {}` request, built by [`{}::{}`]: {next}.",
+        "A `{} {}` request, built by [`{client}::{op}`](super::{client}::{op}): {next}.",
         e.method.as_str(),
         e.path_template,
-        p.client,
-        e.operation
+        client = p.client,
+        op = e.operation
     ));
     let send_doc = docs(&format!(
         "Sends `{} {}` and decodes the reply into [`{}`].",
@@ -274,11 +273,11 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
         let wire = &param.wire;
         let name = ident(&param.ident);
         Some(if param.required {
-            quote!(check_max_length(#wire, &self.#name, #max).map_err(#error::from_invalid_request)?;)
+            quote!(::taskapi_runtime::check_max_length(#wire, &self.#name, #max).map_err(#error::from_invalid_request)?;)
         } else {
             quote! {
                 if let Some(value) = &self.#name {
-                    check_max_length(#wire, value, #max).map_err(#error::from_invalid_request)?;
+                    ::taskapi_runtime::check_max_length(#wire, value, #max).map_err(#error::from_invalid_request)?;
                 }
             }
         })
@@ -287,7 +286,7 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
         quote! {
             /// Sends this request with a user access token (`u-...`) instead of the client's
             /// token. A user token is not refreshed by the client.
-            pub fn user_access_token(mut self, token: impl Into<AccessToken>) -> Self {
+            pub fn user_access_token(mut self, token: impl ::std::convert::Into<::taskapi_runtime::AccessToken>) -> Self {
                 self.options = self.options.user_token(token.into());
                 self
             }
@@ -295,13 +294,13 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
     });
 
     quote! {
-        impl #client {
+        impl super::#client {
             #method_doc
             pub fn #operation(&self, #(#args),*) -> #request<'_> {
                 #request {
                     core: &self.core,
                     #(#inits,)*
-                    options: CallOptions::default(),
+                    options: ::std::default::Default::default(),
                 }
             }
         }
@@ -310,9 +309,9 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until `.send()` is awaited"]
         pub struct #request<'c> {
-            core: &'c Core,
+            core: &'c ::taskapi_runtime::Core,
             #(#fields,)*
-            options: CallOptions,
+            options: ::taskapi_runtime::CallOptions,
         }
 
         impl #request<'_> {
@@ -322,20 +321,23 @@ fn client_method(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream
             /// Bounds this call, retries and their waits included: each attempt's timeout is
             /// cut to the time left, no retry starts after it, and a server asking for a
             /// longer wait than what is left ends the call at once.
-            pub fn time_limit(mut self, limit: std::time::Duration) -> Self {
+            pub fn time_limit(mut self, limit: ::std::time::Duration) -> Self {
                 self.options = self.options.time_limit(limit);
                 self
             }
 
             /// Calls `inspect` with the reply's data exactly as received, once it decoded
             /// (fields the spec does not list included): for logging or passing it on.
-            pub fn inspect_raw(mut self, inspect: impl Fn(&str) + Send + Sync + 'static) -> Self {
-                self.options = self.options.inspect_raw(std::sync::Arc::new(inspect));
+            pub fn inspect_raw(
+                mut self,
+                inspect: impl ::std::ops::Fn(&str) + ::std::marker::Send + ::std::marker::Sync + 'static,
+            ) -> Self {
+                self.options = self.options.inspect_raw(::std::sync::Arc::new(inspect));
                 self
             }
 
             #send_doc
-            pub async fn send(self) -> Result<#response, #error> {
+            pub async fn send(self) -> ::std::result::Result<#response, #error> {
                 #(#length_checks)*
                 let path = [#(#path_parts),*];
                 #query_decl
@@ -368,77 +370,77 @@ fn error_enum(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream {
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum #name {
-            #(#variant_docs #variants(ApiError),)*
+            #(#variant_docs #variants(::taskapi_runtime::ApiError),)*
             /// One of the provider's common codes (tokens, permissions, rate limits).
-            Common(#common, ApiError),
+            Common(super::#common, ::taskapi_runtime::ApiError),
             /// A code the documentation does not list; code and message are kept.
-            Unknown(ApiError),
+            Unknown(::taskapi_runtime::ApiError),
             /// No complete reply: connection refused or reset, timeout.
-            Transport(TransportError),
+            Transport(::taskapi_runtime::TransportError),
             /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-            Decode(DecodeError),
+            Decode(::taskapi_runtime::DecodeError),
             /// Refused before sending: a parameter cannot be sent as given.
-            InvalidRequest(InvalidRequest),
+            InvalidRequest(::taskapi_runtime::InvalidRequest),
             /// No access token could be had (e.g. the app secret is wrong).
-            Token(TokenError),
+            Token(::taskapi_runtime::TokenError),
         }
 
-        impl EndpointError for #name {
-            fn from_api(error: ApiError) -> Self {
+        impl ::taskapi_runtime::EndpointError for #name {
+            fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
                 match #lookup {
                     #(Some(#codes) => Self::#variants(error.documented(#hints, #retryable)),)*
-                    _ => match #common::from_code(error.code()) {
+                    _ => match super::#common::from_code(error.code()) {
                         Some(common) => Self::Common(common, error.documented(common.hint(), common.is_retryable())),
                         None => Self::Unknown(error),
                     },
                 }
             }
 
-            fn from_transport(error: TransportError) -> Self {
+            fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
                 Self::Transport(error)
             }
 
-            fn from_decode(error: DecodeError) -> Self {
+            fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
                 Self::Decode(error)
             }
 
-            fn from_invalid_request(error: InvalidRequest) -> Self {
+            fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
                 Self::InvalidRequest(error)
             }
 
-            fn from_token(error: TokenError) -> Self {
+            fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
                 Self::Token(error)
             }
 
-            fn failure(&self) -> Failure<'_> {
+            fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
                 match self {
-                    #(Self::#variants(e))|* | Self::Common(_, e) | Self::Unknown(e) => Failure::Api(e),
-                    Self::Transport(e) => Failure::Transport(e),
-                    Self::Decode(e) => Failure::Decode(e),
-                    Self::InvalidRequest(e) => Failure::InvalidRequest(e),
-                    Self::Token(e) => Failure::Token(e),
+                    #(Self::#variants(e))|* | Self::Common(_, e) | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
+                    Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
+                    Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
+                    Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
+                    Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
                 }
             }
         }
 
         impl #name {
             /// The API error, when the provider answered with a code.
-            pub fn api_error(&self) -> Option<&ApiError> {
+            pub fn api_error(&self) -> ::std::option::Option<&::taskapi_runtime::ApiError> {
                 self.failure().api_error()
             }
 
             /// The HTTP status, when a reply arrived.
-            pub fn http_status(&self) -> Option<u16> {
+            pub fn http_status(&self) -> ::std::option::Option<u16> {
                 self.failure().http_status()
             }
 
             /// The provider's error code, when it sent one.
-            pub fn code(&self) -> Option<&ErrorCode> {
+            pub fn code(&self) -> ::std::option::Option<&::taskapi_runtime::ErrorCode> {
                 self.failure().code()
             }
 
             /// The request id to quote in support tickets, when the reply carried one.
-            pub fn request_id(&self) -> Option<&str> {
+            pub fn request_id(&self) -> ::std::option::Option<&str> {
                 self.failure().request_id()
             }
 
@@ -448,8 +450,8 @@ fn error_enum(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream {
             }
 
             /// The documentation's troubleshooting hint (排查建议) for this code.
-            pub fn hint(&self) -> Option<&'static str> {
-                self.api_error().and_then(ApiError::hint)
+            pub fn hint(&self) -> ::std::option::Option<&'static str> {
+                self.api_error().and_then(::taskapi_runtime::ApiError::hint)
             }
 
             /// Whether trying again may succeed: codes the spec marks retryable, timeouts,
@@ -459,13 +461,19 @@ fn error_enum(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream {
             }
         }
 
-        impl fmt::Display for #name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}: {}", #info_static.id, self.failure())
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::write!(f, "{}: {}", #info_static.id, self.failure())
             }
         }
 
-        impl std::error::Error for #name {}
+        /// The failure's text is part of this error's; `source` goes on to its cause (for a
+        /// transport failure, reqwest's causes down to the `io::Error`).
+        impl ::std::error::Error for #name {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                self.failure().source()
+            }
+        }
     }
 }
 

@@ -3,8 +3,9 @@
 
 mod cli;
 mod endpoint;
+mod example;
 mod provider;
-pub(crate) mod testing;
+mod testing;
 mod types;
 mod waiter;
 
@@ -167,9 +168,15 @@ fn space_items(source: &str) -> String {
     out
 }
 
-/// An identifier the validator has already vetted.
+/// An identifier the validator has already vetted; a keyword (an operation named `type`)
+/// becomes a raw identifier (`r#type`). `self`, `Self`, `super` and `crate` cannot be raw:
+/// validation refuses them as names.
 pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
-    proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
+    if crate::naming::is_keyword(name) {
+        proc_macro2::Ident::new_raw(name, proc_macro2::Span::call_site())
+    } else {
+        proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
+    }
 }
 
 /// `#[doc]` attributes for each line of `text`, so prettyplease prints `///` lines.
@@ -202,9 +209,9 @@ pub(crate) fn module_docs(text: &str) -> TokenStream {
 pub(crate) fn envelope(style: crate::spec::EnvelopeStyle) -> TokenStream {
     use crate::spec::EnvelopeStyle;
     match style {
-        EnvelopeStyle::CodeMsgData => quote!(Envelope::CodeMsgData),
-        EnvelopeStyle::CodeMsgFlat => quote!(Envelope::CodeMsgFlat),
-        EnvelopeStyle::Bare => quote!(Envelope::Bare),
+        EnvelopeStyle::CodeMsgData => quote!(::taskapi_runtime::Envelope::CodeMsgData),
+        EnvelopeStyle::CodeMsgFlat => quote!(::taskapi_runtime::Envelope::CodeMsgFlat),
+        EnvelopeStyle::Bare => quote!(::taskapi_runtime::Envelope::Bare),
     }
 }
 

@@ -28,11 +28,6 @@ pub(super) fn emit(p: &Provider) -> TokenStream {
     let client = ident(&p.client);
     let common = common_errors(p);
     let token = p.token.as_ref().map(|t| token_endpoint(p, t));
-    let token_imports = p.token.as_ref().map(|_| {
-        quote!(
-            use ::taskapi_runtime::{ApiError, AppCredentials, EndpointInfo, TokenApi};
-        )
-    });
     let info = provider_info(p, &provider_static);
 
     let host_consts = p.hosts.iter().enumerate().map(|(i, h)| {
@@ -56,7 +51,8 @@ pub(super) fn emit(p: &Provider) -> TokenStream {
         "Cloning is cheap: clones share one connection pool.",
         &format!(
             "```no_run\n# async fn demo() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = taskapi::{}::{}::new(\"token\")?;\n# Ok(()) }}\n```",
-            p.key, p.client
+            ident(&p.key),
+            p.client
         ),
     ]));
 
@@ -64,29 +60,28 @@ pub(super) fn emit(p: &Provider) -> TokenStream {
         #module_doc
 
         #(pub mod #modules;)*
-        #(pub use #modules::*;)*
-
-        use ::taskapi_runtime::{AccessToken, BuildError, ClientBuilder, Core, Envelope, ErrorCode, ProviderClient, ProviderInfo};
-        #token_imports
+        #(pub use self::#modules::*;)*
 
         #info
 
         #client_doc
         #[derive(Debug, Clone)]
         pub struct #client {
-            core: Core,
+            core: ::taskapi_runtime::Core,
         }
 
         impl #client {
             #(#host_consts)*
 
             /// Starts configuring a client: token, base URL, shared `reqwest::Client`.
-            pub fn builder() -> ClientBuilder<Self> {
-                ClientBuilder::default()
+            pub fn builder() -> ::taskapi_runtime::ClientBuilder<Self> {
+                ::std::default::Default::default()
             }
 
             /// A client for the default host with a static access token.
-            pub fn new(access_token: impl Into<AccessToken>) -> Result<Self, BuildError> {
+            pub fn new(
+                access_token: impl ::std::convert::Into<::taskapi_runtime::AccessToken>,
+            ) -> ::std::result::Result<Self, ::taskapi_runtime::BuildError> {
                 Self::builder().access_token(access_token).build()
             }
 
@@ -96,10 +91,10 @@ pub(super) fn emit(p: &Provider) -> TokenStream {
             }
         }
 
-        impl ProviderClient for #client {
-            const PROVIDER: &'static ProviderInfo = &#provider_static;
+        impl ::taskapi_runtime::ProviderClient for #client {
+            const PROVIDER: &'static ::taskapi_runtime::ProviderInfo = &#provider_static;
 
-            fn from_core(core: Core) -> Self {
+            fn from_core(core: ::taskapi_runtime::Core) -> Self {
                 Self { core }
             }
         }
@@ -134,33 +129,33 @@ fn token_endpoint(p: &Provider, t: &TokenEndpoint) -> TokenStream {
     let expires = ident(&t.expires_field);
     quote! {
         #info_doc
-        pub static #info: EndpointInfo = EndpointInfo {
+        pub static #info: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
             id: #path,
-            method: reqwest::Method::#method,
+            method: ::reqwest::Method::#method,
             path: #path,
         };
 
         #(#types)*
 
-        impl TokenApi for #client {
+        impl ::taskapi_runtime::TokenApi for #client {
             type TokenRequest = #request;
             type TokenReply = #reply;
-            const TOKEN_ENDPOINT: &'static EndpointInfo = &#info;
-            const TOKEN_ENVELOPE: Envelope = #envelope;
+            const TOKEN_ENDPOINT: &'static ::taskapi_runtime::EndpointInfo = &#info;
+            const TOKEN_ENVELOPE: ::taskapi_runtime::Envelope = #envelope;
             const CREDENTIALS_ENV: (&'static str, &'static str) = (#id_env, #secret_env);
 
-            fn token_request(credentials: &AppCredentials) -> Self::TokenRequest {
+            fn token_request(credentials: &::taskapi_runtime::AppCredentials) -> Self::TokenRequest {
                 #request {
                     #app_id: credentials.id().to_owned(),
                     #app_secret: credentials.secret().to_owned(),
                 }
             }
 
-            fn token_from_reply(reply: Self::TokenReply) -> (AccessToken, i64) {
-                (AccessToken::new(reply.#token), reply.#expires)
+            fn token_from_reply(reply: Self::TokenReply) -> (::taskapi_runtime::AccessToken, i64) {
+                (::taskapi_runtime::AccessToken::new(reply.#token), reply.#expires)
             }
 
-            fn document_token_error(error: ApiError) -> ApiError {
+            fn document_token_error(error: ::taskapi_runtime::ApiError) -> ::taskapi_runtime::ApiError {
                 match #common::from_code(error.code()) {
                     Some(common) => error.documented(common.hint(), common.is_retryable()),
                     None => error,
@@ -212,7 +207,7 @@ fn provider_info(p: &Provider, name: &proc_macro2::Ident) -> TokenStream {
     ]));
     quote! {
         #doc
-        pub static #name: ProviderInfo = ProviderInfo {
+        pub static #name: ::taskapi_runtime::ProviderInfo = ::taskapi_runtime::ProviderInfo {
             name: #key,
             default_base_url: #default_base_url,
             auth_header: #header,
@@ -226,7 +221,7 @@ fn provider_info(p: &Provider, name: &proc_macro2::Ident) -> TokenStream {
         };
 
         /// Whether a code means the access token was refused (`invalidates_token` in the spec).
-        fn is_token_invalid(code: &ErrorCode) -> bool {
+        fn is_token_invalid(code: &::taskapi_runtime::ErrorCode) -> bool {
             #token_invalid
         }
     }
@@ -275,13 +270,14 @@ fn common_errors(p: &Provider) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variant_docs #variants,)*
         }
 
         impl #name {
             /// The common error with this code, if it is one.
-            pub fn from_code(code: &ErrorCode) -> Option<Self> {
+            pub fn from_code(code: &::taskapi_runtime::ErrorCode) -> ::std::option::Option<Self> {
                 match #lookup {
                     #(#codes => Some(Self::#variants),)*
                     _ => None,

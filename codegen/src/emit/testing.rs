@@ -7,16 +7,6 @@ use crate::model::{Code, ErrorCase, Model};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// Methods of `FakeServer` itself, which no endpoint's scripting method may take.
-pub const RESERVED_METHODS: &[&str] = &[
-    "start",
-    "uri",
-    "client",
-    "requests",
-    "set_token_lifetime",
-    "script",
-];
-
 pub(super) fn emit(model: &Model) -> TokenStream {
     let mut routes = Vec::new();
     let mut methods = Vec::new();
@@ -65,7 +55,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
                     path: #path,
                     envelope: #provider_envelope,
                     kind: RouteKind::Endpoint,
-                    example: crate::#module::#example,
+                    example: super::#module::#example,
                     errors: &[#(#errors),*],
                     common_errors: #common_static,
                     rate_limit: #rate_limit,
@@ -78,7 +68,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             ));
             methods.push(quote! {
                 #doc
-                pub fn #name(&self) -> EndpointScript<'_, crate::#module::#data> {
+                pub fn #name(&self) -> EndpointScript<'_, super::#module::#data> {
                     self.0.script(&ROUTES[#index])
                 }
             });
@@ -112,7 +102,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             ));
             methods.push(quote! {
                 #doc
-                pub fn #name(&self) -> EndpointScript<'_, crate::#module::#reply> {
+                pub fn #name(&self) -> EndpointScript<'_, super::#module::#reply> {
                     self.0.script(&ROUTES[#index])
                 }
             });
@@ -128,7 +118,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
         #![doc = " use taskapi::testing::FakeServer;"]
         #![doc = ""]
         #![doc = " let fake = FakeServer::start().await?;"]
-        #![doc = " let script = fake.endpoint(\"feishu.drive.export_task.get\").unwrap();"]
+        #![doc = " let script = fake.endpoint_by_id(\"feishu.drive.export_task.get\").unwrap();"]
         #![doc = " script.error(1069906);                 // a documented code, with its HTTP status"]
         #![doc = " # Ok(()) }"]
         #![doc = " ```"]
@@ -138,15 +128,14 @@ pub(super) fn emit(model: &Model) -> TokenStream {
 
         pub use ::taskapi_runtime::testing::{EndpointScript, Fault, FAKE_ACCESS_TOKEN};
         use ::taskapi_runtime::testing::{CodeRef, DocumentedError, RateLimitShape, Route, RouteKind};
-        use ::taskapi_runtime::Envelope;
 
         #(#shapes)*
 
-        /// Every route the fake serves.
-        static ROUTES: &[Route] = &[#(#routes),*];
+        /// Every route the fake serves, for the engine (and `taskapi serve-fake`).
+        pub static ROUTES: &[Route] = &[#(#routes),*];
 
         /// A fake provider on 127.0.0.1 serving every spec's endpoints. The engine's methods
-        /// (`client`, `uri`, `requests`, `endpoint`, `set_token_lifetime`) are reached
+        /// (`client`, `uri`, `requests`, `endpoint_by_id`, `set_token_lifetime`) are reached
         /// through `Deref`. Stops when dropped.
         #[derive(Debug)]
         pub struct FakeServer(::taskapi_runtime::testing::FakeServer);

@@ -16,7 +16,7 @@ pub(super) fn type_def(t: &TypeDef) -> TokenStream {
 
 fn rust_type(ty: &FieldRust) -> TokenStream {
     let scalar = |s: &ScalarType| match s {
-        ScalarType::String => quote!(String),
+        ScalarType::String => quote!(::std::string::String),
         ScalarType::Integer => quote!(i64),
         ScalarType::Boolean => quote!(bool),
     };
@@ -24,7 +24,7 @@ fn rust_type(ty: &FieldRust) -> TokenStream {
         FieldRust::Scalar(s) => scalar(s),
         FieldRust::List(s) => {
             let item = scalar(s);
-            quote!(Vec<#item>)
+            quote!(::std::vec::Vec<#item>)
         }
         FieldRust::Named(name) => {
             let name = ident(name);
@@ -42,9 +42,9 @@ fn struct_def(s: &StructDef) -> TokenStream {
     let fields = s.fields.iter().map(field);
     let secret = s.fields.iter().any(|f| f.secret);
     let derives = if secret {
-        quote!(#[derive(Clone, PartialEq, serde::Deserialize, serde::Serialize)])
+        quote!(#[derive(Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)])
     } else {
-        quote!(#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)])
+        quote!(#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)])
     };
     let redacted_debug = secret.then(|| redacted_debug(s, &name));
     quote! {
@@ -70,8 +70,8 @@ fn redacted_debug(s: &StructDef, name: &Ident) -> TokenStream {
         }
     });
     quote! {
-        impl std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(#type_name) #(#fields)* .finish()
             }
         }
@@ -101,8 +101,8 @@ fn field(f: &Field) -> TokenStream {
         quote! {
             #doc
             #rename
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub #name: Option<#ty>
+            #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+            pub #name: ::std::option::Option<#ty>
         }
     }
 }
@@ -112,14 +112,14 @@ fn enum_def(en: &EnumDef) -> TokenStream {
     let (repr, derives) = match en.repr {
         CodeType::Integer => (
             quote!(i64),
-            quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]),
+            quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]),
         ),
         CodeType::String => (
-            quote!(String),
-            quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]),
+            quote!(::std::string::String),
+            quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]),
         ),
     };
-    let repr_name = repr.to_string();
+    let repr_name = repr.to_string().replace(' ', "");
     let variants: Vec<Ident> = en.variants.iter().map(|v| ident(&v.name)).collect();
     let values: Vec<TokenStream> = en.variants.iter().map(|v| code_literal(&v.value)).collect();
     let descriptions = en.variants.iter().map(|v| &v.description);
@@ -129,7 +129,7 @@ fn enum_def(en: &EnumDef) -> TokenStream {
         .map(|v| docs(&format!("`{}`: {}", v.value, v.description)));
     let doc = docs(&paragraphs([
         en.description.as_str(),
-        "A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply.",
+        "A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.",
     ]));
     let (from_match, into_arms, unknown_into) = match en.repr {
         CodeType::Integer => (
@@ -139,7 +139,7 @@ fn enum_def(en: &EnumDef) -> TokenStream {
         ),
         CodeType::String => (
             quote!(match value.as_str() { #(#values => Self::#variants,)* _ => Self::Unknown(value) }),
-            quote!(#(#name::#variants => #values.to_owned(),)*),
+            quote!(#(#name::#variants => ::std::borrow::ToOwned::to_owned(#values),)*),
             quote!(#name::Unknown(other) => other),
         ),
     };
@@ -147,6 +147,7 @@ fn enum_def(en: &EnumDef) -> TokenStream {
         #doc
         #derives
         #[serde(from = #repr_name, into = #repr_name)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variant_docs #variants,)*
             /// A value the spec does not list; the raw value is kept.
@@ -155,7 +156,7 @@ fn enum_def(en: &EnumDef) -> TokenStream {
 
         impl #name {
             /// What the value means, from the spec; `None` for `Unknown`.
-            pub fn description(&self) -> Option<&'static str> {
+            pub fn description(&self) -> ::std::option::Option<&'static str> {
                 match self {
                     #(Self::#variants => Some(#descriptions),)*
                     Self::Unknown(_) => None,
@@ -163,13 +164,13 @@ fn enum_def(en: &EnumDef) -> TokenStream {
             }
         }
 
-        impl From<#repr> for #name {
+        impl ::std::convert::From<#repr> for #name {
             fn from(value: #repr) -> Self {
                 #from_match
             }
         }
 
-        impl From<#name> for #repr {
+        impl ::std::convert::From<#name> for #repr {
             fn from(value: #name) -> Self {
                 match value {
                     #into_arms

@@ -1,7 +1,7 @@
 //! An endpoint's waiter: `client.wait_*()`, `request.wait()`, and the `Pollable` impl whose
 //! `observe` applies the spec's status rules.
 
-use super::{docs, ident, paragraphs};
+use super::{docs, example, ident, paragraphs};
 use crate::model::{Endpoint, PathStep, Provider, Waiter};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -29,14 +29,22 @@ pub(super) fn emit(
         &w.rules,
         &format!(
             "Defaults: first delay {}s, growing with the time waited up to {}s, giving up after {}s. \
-             Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], \
-             [`Waiter::on_progress`], then `.await`.",
+             Configure with [`Waiter::min_delay`](::taskapi_runtime::Waiter::min_delay), \
+             [`Waiter::max_delay`](::taskapi_runtime::Waiter::max_delay), \
+             [`Waiter::max_wait`](::taskapi_runtime::Waiter::max_wait), \
+             [`Waiter::on_progress`](::taskapi_runtime::Waiter::on_progress), then `.await`.",
             w.min_delay, w.max_delay, w.max_wait
         ),
         "Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.",
+        &example::usage(
+            p,
+            e,
+            &format!("let outcome = client.{}({}).await?;", ident(&w.name), example::args(e)),
+            "outcome",
+        ),
     ]));
     let wait_doc = docs(&format!(
-        "Polls this request until its task ends (see [`{}::{}`]).",
+        "Polls this request until its task ends (see [`{0}::{1}`](super::{0}::{1})).",
         p.client, w.name
     ));
     // Integer status enums are `Copy`, string ones are not.
@@ -81,36 +89,40 @@ pub(super) fn emit(
     };
     quote! {
         /// The waiting defaults from this endpoint's spec.
-        pub const #defaults: WaitDefaults = WaitDefaults {
-            min_delay: Duration::from_millis(#min_delay),
-            max_delay: Duration::from_millis(#max_delay),
-            max_wait: Duration::from_millis(#max_wait),
+        pub const #defaults: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {
+            min_delay: ::std::time::Duration::from_millis(#min_delay),
+            max_delay: ::std::time::Duration::from_millis(#max_delay),
+            max_wait: ::std::time::Duration::from_millis(#max_wait),
         };
 
-        impl #client {
+        impl super::#client {
             #method_doc
-            pub fn #name(&self, #(#args),*) -> Waiter<'_, #request<'_>> {
+            pub fn #name(&self, #(#args),*) -> ::taskapi_runtime::Waiter<'_, #request<'_>> {
                 self.#operation(#(#arg_names),*).wait()
             }
         }
 
         impl<'c> #request<'c> {
             #wait_doc
-            pub fn wait(self) -> Waiter<'c, Self> {
-                Waiter::new(self, #defaults)
+            pub fn wait(self) -> ::taskapi_runtime::Waiter<'c, Self> {
+                ::taskapi_runtime::Waiter::new(self, #defaults)
             }
         }
 
-        impl Pollable for #request<'_> {
+        impl ::taskapi_runtime::Pollable for #request<'_> {
             type Data = #data;
             type Status = #status;
             type Error = #error;
 
-            fn poll(&self, time_left: Duration) -> BoxFuture<'_, Result<#data, #error>> {
-                Box::pin(self.clone().time_limit(time_left).send())
+            fn poll(
+                &self,
+                time_left: ::std::time::Duration,
+            ) -> ::taskapi_runtime::BoxFuture<'_, ::std::result::Result<#data, #error>> {
+                ::std::boxed::Box::pin(self.clone().time_limit(time_left).send())
             }
 
-            fn observe(data: &#data) -> Observation<#status> {
+            fn observe(data: &#data) -> ::taskapi_runtime::Observation<#status> {
+                use ::taskapi_runtime::{Observation, WaitState};
                 let status = #status_expr;
                 // A reply without a status says nothing yet: keep waiting.
                 let state = match &status {

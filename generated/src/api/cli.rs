@@ -19,6 +19,7 @@ pub static COMMANDS: Commands = Commands {
     commands,
     waitable: WAITABLE,
     dispatch,
+    fake_routes: super::testing::ROUTES,
 };
 
 /// Runs the CLI on `args` (program name first), reading variables through `env`.
@@ -85,7 +86,7 @@ fn dispatch<'a>(command: &'a str, call: &'a Call<'_>) -> Dispatched<'a> {
 async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
     match command {
         "dingtalk.doc.task_info.get" => {
-            let client = match call.managed_client::<crate::dingtalk::DingTalkClient>() {
+            let client = match call.managed_client::<super::dingtalk::DingTalkClient>() {
                 Ok(client) => client,
                 Err(outcome) => return outcome,
             };
@@ -98,7 +99,7 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             call.outcome(request.send().await)
         }
         "feishu.drive.export_task.get" => {
-            let client = match call.managed_client::<crate::feishu::FeishuClient>() {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
                 Ok(client) => client,
                 Err(outcome) => return outcome,
             };
@@ -114,7 +115,7 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             call.outcome(request.send().await)
         }
         "feishu.drive.file.task_check" => {
-            let client = match call.managed_client::<crate::feishu::FeishuClient>() {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
                 Ok(client) => client,
                 Err(outcome) => return outcome,
             };
@@ -127,7 +128,7 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             call.outcome(request.send().await)
         }
         "feishu.drive.import_task.get" => {
-            let client = match call.managed_client::<crate::feishu::FeishuClient>() {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
                 Ok(client) => client,
                 Err(outcome) => return outcome,
             };
@@ -140,7 +141,7 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             call.outcome(request.send().await)
         }
         "feishu.vc.export.get" => {
-            let client = match call.managed_client::<crate::feishu::FeishuClient>() {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
                 Ok(client) => client,
                 Err(outcome) => return outcome,
             };

@@ -10,7 +10,7 @@
 //! use taskapi::testing::FakeServer;
 //!
 //! let fake = FakeServer::start().await?;
-//! let script = fake.endpoint("feishu.drive.export_task.get").unwrap();
+//! let script = fake.endpoint_by_id("feishu.drive.export_task.get").unwrap();
 //! script.error(1069906);                 // a documented code, with its HTTP status
 //! # Ok(()) }
 //! ```
@@ -22,8 +22,6 @@ pub use ::taskapi_runtime::testing::{EndpointScript, Fault, FAKE_ACCESS_TOKEN};
 use ::taskapi_runtime::testing::{
     CodeRef, DocumentedError, RateLimitShape, Route, RouteKind,
 };
-
-use ::taskapi_runtime::Envelope;
 
 static DINGTALK_RATE_LIMIT: RateLimitShape = RateLimitShape {
     http_status: 403u16,
@@ -145,15 +143,15 @@ static FEISHU_COMMON_ERRORS: &[DocumentedError] = &[
     },
 ];
 
-/// Every route the fake serves.
-static ROUTES: &[Route] = &[
+/// Every route the fake serves, for the engine (and `taskapi serve-fake`).
+pub static ROUTES: &[Route] = &[
     Route {
         id: "dingtalk.doc.task_info.get",
         method: "GET",
         path: "/v2.0/doc/task/info/{taskId}",
-        envelope: Envelope::Bare,
+        envelope: ::taskapi_runtime::Envelope::Bare,
         kind: RouteKind::Endpoint,
-        example: crate::dingtalk::GET_TASK_INFO_EXAMPLE,
+        example: super::dingtalk::GET_TASK_INFO_EXAMPLE,
         errors: &[
             DocumentedError {
                 code: CodeRef::Str("paramError"),
@@ -183,7 +181,7 @@ static ROUTES: &[Route] = &[
         id: "dingtalk.token",
         method: "POST",
         path: "/v1.0/oauth2/accessToken",
-        envelope: Envelope::Bare,
+        envelope: ::taskapi_runtime::Envelope::Bare,
         kind: RouteKind::Token {
             token_field: "accessToken",
             expires_field: "expireIn",
@@ -197,9 +195,9 @@ static ROUTES: &[Route] = &[
         id: "feishu.drive.export_task.get",
         method: "GET",
         path: "/open-apis/drive/v1/export_tasks/{ticket}",
-        envelope: Envelope::CodeMsgData,
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
         kind: RouteKind::Endpoint,
-        example: crate::feishu::GET_EXPORT_TASK_EXAMPLE,
+        example: super::feishu::GET_EXPORT_TASK_EXAMPLE,
         errors: &[
             DocumentedError {
                 code: CodeRef::Int(1069901),
@@ -229,9 +227,9 @@ static ROUTES: &[Route] = &[
         id: "feishu.drive.file.task_check",
         method: "GET",
         path: "/open-apis/drive/v1/files/task_check",
-        envelope: Envelope::CodeMsgData,
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
         kind: RouteKind::Endpoint,
-        example: crate::feishu::CHECK_FOLDER_TASK_EXAMPLE,
+        example: super::feishu::CHECK_FOLDER_TASK_EXAMPLE,
         errors: &[
             DocumentedError {
                 code: CodeRef::Int(1061001),
@@ -256,9 +254,9 @@ static ROUTES: &[Route] = &[
         id: "feishu.drive.import_task.get",
         method: "GET",
         path: "/open-apis/drive/v1/import_tasks/{ticket}",
-        envelope: Envelope::CodeMsgData,
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
         kind: RouteKind::Endpoint,
-        example: crate::feishu::GET_IMPORT_TASK_EXAMPLE,
+        example: super::feishu::GET_IMPORT_TASK_EXAMPLE,
         errors: &[
             DocumentedError {
                 code: CodeRef::Int(1069901),
@@ -338,9 +336,9 @@ static ROUTES: &[Route] = &[
         id: "feishu.vc.export.get",
         method: "GET",
         path: "/open-apis/vc/v1/exports/{task_id}",
-        envelope: Envelope::CodeMsgData,
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
         kind: RouteKind::Endpoint,
-        example: crate::feishu::GET_MEETING_EXPORT_EXAMPLE,
+        example: super::feishu::GET_MEETING_EXPORT_EXAMPLE,
         errors: &[
             DocumentedError {
                 code: CodeRef::Int(121001),
@@ -375,7 +373,7 @@ static ROUTES: &[Route] = &[
         id: "feishu.token",
         method: "POST",
         path: "/open-apis/auth/v3/tenant_access_token/internal",
-        envelope: Envelope::CodeMsgFlat,
+        envelope: ::taskapi_runtime::Envelope::CodeMsgFlat,
         kind: RouteKind::Token {
             token_field: "tenant_access_token",
             expires_field: "expire",
@@ -388,7 +386,7 @@ static ROUTES: &[Route] = &[
 ];
 
 /// A fake provider on 127.0.0.1 serving every spec's endpoints. The engine's methods
-/// (`client`, `uri`, `requests`, `endpoint`, `set_token_lifetime`) are reached
+/// (`client`, `uri`, `requests`, `endpoint_by_id`, `set_token_lifetime`) are reached
 /// through `Deref`. Stops when dropped.
 #[derive(Debug)]
 pub struct FakeServer(::taskapi_runtime::testing::FakeServer);
@@ -400,45 +398,45 @@ impl FakeServer {
     }
 
     /// Scripts `dingtalk.doc.task_info.get` (`GET /v2.0/doc/task/info/{taskId}`). Unscripted, it answers with the doc example.
-    pub fn get_task_info(&self) -> EndpointScript<'_, crate::dingtalk::TaskInfo> {
+    pub fn get_task_info(&self) -> EndpointScript<'_, super::dingtalk::TaskInfo> {
         self.0.script(&ROUTES[0])
     }
 
     /// Scripts the DingTalk token endpoint (`POST /v1.0/oauth2/accessToken`, requests counted as `dingtalk.token`). Unscripted, it issues `fake-token-N` tokens.
     pub fn dingtalk_token(
         &self,
-    ) -> EndpointScript<'_, crate::dingtalk::AccessTokenReply> {
+    ) -> EndpointScript<'_, super::dingtalk::AccessTokenReply> {
         self.0.script(&ROUTES[1])
     }
 
     /// Scripts `feishu.drive.export_task.get` (`GET /open-apis/drive/v1/export_tasks/{ticket}`). Unscripted, it answers with the doc example.
-    pub fn get_export_task(&self) -> EndpointScript<'_, crate::feishu::ExportTaskData> {
+    pub fn get_export_task(&self) -> EndpointScript<'_, super::feishu::ExportTaskData> {
         self.0.script(&ROUTES[2])
     }
 
     /// Scripts `feishu.drive.file.task_check` (`GET /open-apis/drive/v1/files/task_check`). Unscripted, it answers with the doc example.
     pub fn check_folder_task(
         &self,
-    ) -> EndpointScript<'_, crate::feishu::FolderTaskData> {
+    ) -> EndpointScript<'_, super::feishu::FolderTaskData> {
         self.0.script(&ROUTES[3])
     }
 
     /// Scripts `feishu.drive.import_task.get` (`GET /open-apis/drive/v1/import_tasks/{ticket}`). Unscripted, it answers with the doc example.
-    pub fn get_import_task(&self) -> EndpointScript<'_, crate::feishu::ImportTaskData> {
+    pub fn get_import_task(&self) -> EndpointScript<'_, super::feishu::ImportTaskData> {
         self.0.script(&ROUTES[4])
     }
 
     /// Scripts `feishu.vc.export.get` (`GET /open-apis/vc/v1/exports/{task_id}`). Unscripted, it answers with the doc example.
     pub fn get_meeting_export(
         &self,
-    ) -> EndpointScript<'_, crate::feishu::MeetingExportData> {
+    ) -> EndpointScript<'_, super::feishu::MeetingExportData> {
         self.0.script(&ROUTES[5])
     }
 
     /// Scripts the Feishu / Lark token endpoint (`POST /open-apis/auth/v3/tenant_access_token/internal`, requests counted as `feishu.token`). Unscripted, it issues `fake-token-N` tokens.
     pub fn feishu_token(
         &self,
-    ) -> EndpointScript<'_, crate::feishu::TenantAccessTokenReply> {
+    ) -> EndpointScript<'_, super::feishu::TenantAccessTokenReply> {
         self.0.script(&ROUTES[6])
     }
 }

@@ -32,6 +32,13 @@ pub fn endpoints(model: &Model) -> Vec<(&Provider, &Endpoint)> {
         .collect()
 }
 
+/// `http://127.0.0.1:<port>` where nothing listens (the port was free a moment ago):
+/// connections are refused.
+pub fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", listener.local_addr().unwrap())
+}
+
 /// An error reply in the provider's shape.
 pub fn error_reply(
     provider: &str,

@@ -13,58 +13,62 @@
 //! - App types (支持的应用类型): 企业内部应用
 //! - Scope (权限要求): `SNS.Document.WorkspaceDocument.Read` (SNS知识库文档读权限)
 
-use super::{DingTalkClient, DingTalkCommonError};
-use ::taskapi_runtime::{
-    ApiError, CallOptions, Core, DecodeError, EndpointError, EndpointInfo, ErrorCode,
-    Failure, InvalidRequest, PathPart, TokenError, TransportError,
-};
-
-use std::fmt;
-use ::taskapi_runtime::{
-    BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter,
-};
-
-use std::time::Duration;
+use ::taskapi_runtime::EndpointError as _;
 
 /// Identity of this endpoint: `GET /v2.0/doc/task/info/{taskId}`.
-pub static GET_TASK_INFO: EndpointInfo = EndpointInfo {
+pub static GET_TASK_INFO: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
     id: "dingtalk.doc.task_info.get",
-    method: reqwest::Method::GET,
+    method: ::reqwest::Method::GET,
     path: "/v2.0/doc/task/info/{taskId}",
 };
 
 /// The example reply from the documentation (seeds/004_2709044e5c8e06ed.txt), verbatim.
 pub const GET_TASK_INFO_EXAMPLE: &str = "{\n  \"taskId\" : \"abcd\",\n  \"status\" : 2,\n  \"totalCount\" : 1,\n  \"succCount\" : 1,\n  \"failCount\" : 0\n}\n";
 
-impl DingTalkClient {
+impl super::DingTalkClient {
     /// 查询任务信息 (Get the status of a document copy task by its taskId.)
     ///
     /// Sends `GET /v2.0/doc/task/info/{taskId}` (`dingtalk.doc.task_info.get`).
     ///
     /// - `taskId`: The task id returned by "copy document" (`POST /v2.0/doc/dentries/copy`). 任务id,可通过复制文档接口获取。
-    pub fn get_task_info(&self, task_id: impl Into<String>) -> GetTaskInfoRequest<'_> {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::dingtalk::DingTalkClient::new("t-your-token")?;
+    /// let reply = client.get_task_info("abcd").send().await?;
+    /// println!("{reply:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `dingtalk.doc.task_info.get`'s documentation is what it answers.
+    pub fn get_task_info(
+        &self,
+        task_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetTaskInfoRequest<'_> {
         GetTaskInfoRequest {
             core: &self.core,
             task_id: task_id.into(),
-            options: CallOptions::default(),
+            options: ::std::default::Default::default(),
         }
     }
 }
 
-/// A `GET /v2.0/doc/task/info/{taskId}` request, built by [`DingTalkClient::get_task_info`]: [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
+/// A `GET /v2.0/doc/task/info/{taskId}` request, built by [`DingTalkClient::get_task_info`](super::DingTalkClient::get_task_info): [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetTaskInfoRequest<'c> {
-    core: &'c Core,
-    task_id: String,
-    options: CallOptions,
+    core: &'c ::taskapi_runtime::Core,
+    task_id: ::std::string::String,
+    options: ::taskapi_runtime::CallOptions,
 }
 
 impl GetTaskInfoRequest<'_> {
     /// Bounds this call, retries and their waits included: each attempt's timeout is
     /// cut to the time left, no retry starts after it, and a server asking for a
     /// longer wait than what is left ends the call at once.
-    pub fn time_limit(mut self, limit: std::time::Duration) -> Self {
+    pub fn time_limit(mut self, limit: ::std::time::Duration) -> Self {
         self.options = self.options.time_limit(limit);
         self
     }
@@ -73,17 +77,19 @@ impl GetTaskInfoRequest<'_> {
     /// (fields the spec does not list included): for logging or passing it on.
     pub fn inspect_raw(
         mut self,
-        inspect: impl Fn(&str) + Send + Sync + 'static,
+        inspect: impl ::std::ops::Fn(
+            &str,
+        ) + ::std::marker::Send + ::std::marker::Sync + 'static,
     ) -> Self {
-        self.options = self.options.inspect_raw(std::sync::Arc::new(inspect));
+        self.options = self.options.inspect_raw(::std::sync::Arc::new(inspect));
         self
     }
 
     /// Sends `GET /v2.0/doc/task/info/{taskId}` and decodes the reply into [`TaskInfo`].
-    pub async fn send(self) -> Result<TaskInfo, GetTaskInfoError> {
+    pub async fn send(self) -> ::std::result::Result<TaskInfo, GetTaskInfoError> {
         let path = [
-            PathPart::Literal("/v2.0/doc/task/info/"),
-            PathPart::Param {
+            ::taskapi_runtime::PathPart::Literal("/v2.0/doc/task/info/"),
+            ::taskapi_runtime::PathPart::Param {
                 name: "taskId",
                 value: &self.task_id,
             },
@@ -95,34 +101,44 @@ impl GetTaskInfoRequest<'_> {
 /// The reply body (not wrapped). Every field may be absent.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct TaskInfo {
     /// `taskId`: 任务id。 May be absent.
     #[serde(rename = "taskId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub task_id: ::std::option::Option<::std::string::String>,
     /// `status`: 任务状态. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<TaskStatus>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<TaskStatus>,
     /// `totalCount`: 任务总数。 May be absent.
     #[serde(rename = "totalCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_count: ::std::option::Option<i64>,
     /// `succCount`: 成功数量。 May be absent.
     #[serde(rename = "succCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub succ_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub succ_count: ::std::option::Option<i64>,
     /// `failCount`: 失败数量。 May be absent.
     #[serde(rename = "failCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fail_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub fail_count: ::std::option::Option<i64>,
 }
 
 /// 任务状态
 ///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    ::serde::Deserialize,
+    ::serde::Serialize
+)]
 #[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
 pub enum TaskStatus {
     /// `-1`: 等待中 (waiting)
     Waiting,
@@ -142,7 +158,7 @@ pub enum TaskStatus {
 
 impl TaskStatus {
     /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> Option<&'static str> {
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Waiting => Some("等待中 (waiting)"),
             Self::Running => Some("执行中 (running)"),
@@ -155,7 +171,7 @@ impl TaskStatus {
     }
 }
 
-impl From<i64> for TaskStatus {
+impl ::std::convert::From<i64> for TaskStatus {
     fn from(value: i64) -> Self {
         match value {
             -1 => Self::Waiting,
@@ -169,7 +185,7 @@ impl From<i64> for TaskStatus {
     }
 }
 
-impl From<TaskStatus> for i64 {
+impl ::std::convert::From<TaskStatus> for i64 {
     fn from(value: TaskStatus) -> Self {
         match value {
             TaskStatus::Waiting => -1,
@@ -190,41 +206,41 @@ pub enum GetTaskInfoError {
     /// `paramError`, HTTP 400: %s
     ///
     /// 参数错误
-    ParamError(ApiError),
+    ParamError(::taskapi_runtime::ApiError),
     /// `systemError`, HTTP 500: %s
     ///
     /// 服务繁忙,请稍后重试
     ///
     /// Retryable.
-    SystemError(ApiError),
+    SystemError(::taskapi_runtime::ApiError),
     /// `unknownError`, HTTP 500: Unknown Error
     ///
     /// 未知错误
     ///
     /// Retryable.
-    UnknownError(ApiError),
+    UnknownError(::taskapi_runtime::ApiError),
     /// `operationTimeout`, HTTP 503: %s
     ///
     /// 请求超时
     ///
     /// Retryable.
-    OperationTimeout(ApiError),
+    OperationTimeout(::taskapi_runtime::ApiError),
     /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(DingTalkCommonError, ApiError),
+    Common(super::DingTalkCommonError, ::taskapi_runtime::ApiError),
     /// A code the documentation does not list; code and message are kept.
-    Unknown(ApiError),
+    Unknown(::taskapi_runtime::ApiError),
     /// No complete reply: connection refused or reset, timeout.
-    Transport(TransportError),
+    Transport(::taskapi_runtime::TransportError),
     /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(DecodeError),
+    Decode(::taskapi_runtime::DecodeError),
     /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(InvalidRequest),
+    InvalidRequest(::taskapi_runtime::InvalidRequest),
     /// No access token could be had (e.g. the app secret is wrong).
-    Token(TokenError),
+    Token(::taskapi_runtime::TokenError),
 }
 
-impl EndpointError for GetTaskInfoError {
-    fn from_api(error: ApiError) -> Self {
+impl ::taskapi_runtime::EndpointError for GetTaskInfoError {
+    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
         match error.code().as_str() {
             Some("paramError") => {
                 Self::ParamError(error.documented("参数错误", false))
@@ -239,7 +255,7 @@ impl EndpointError for GetTaskInfoError {
                 Self::OperationTimeout(error.documented("请求超时", true))
             }
             _ => {
-                match DingTalkCommonError::from_code(error.code()) {
+                match super::DingTalkCommonError::from_code(error.code()) {
                     Some(common) => {
                         Self::Common(
                             common,
@@ -252,56 +268,56 @@ impl EndpointError for GetTaskInfoError {
         }
     }
 
-    fn from_transport(error: TransportError) -> Self {
+    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
         Self::Transport(error)
     }
 
-    fn from_decode(error: DecodeError) -> Self {
+    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
         Self::Decode(error)
     }
 
-    fn from_invalid_request(error: InvalidRequest) -> Self {
+    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
         Self::InvalidRequest(error)
     }
 
-    fn from_token(error: TokenError) -> Self {
+    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
         Self::Token(error)
     }
 
-    fn failure(&self) -> Failure<'_> {
+    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
         match self {
             Self::ParamError(e)
             | Self::SystemError(e)
             | Self::UnknownError(e)
             | Self::OperationTimeout(e)
             | Self::Common(_, e)
-            | Self::Unknown(e) => Failure::Api(e),
-            Self::Transport(e) => Failure::Transport(e),
-            Self::Decode(e) => Failure::Decode(e),
-            Self::InvalidRequest(e) => Failure::InvalidRequest(e),
-            Self::Token(e) => Failure::Token(e),
+            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
+            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
+            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
+            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
+            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
         }
     }
 }
 
 impl GetTaskInfoError {
     /// The API error, when the provider answered with a code.
-    pub fn api_error(&self) -> Option<&ApiError> {
+    pub fn api_error(&self) -> ::std::option::Option<&::taskapi_runtime::ApiError> {
         self.failure().api_error()
     }
 
     /// The HTTP status, when a reply arrived.
-    pub fn http_status(&self) -> Option<u16> {
+    pub fn http_status(&self) -> ::std::option::Option<u16> {
         self.failure().http_status()
     }
 
     /// The provider's error code, when it sent one.
-    pub fn code(&self) -> Option<&ErrorCode> {
+    pub fn code(&self) -> ::std::option::Option<&::taskapi_runtime::ErrorCode> {
         self.failure().code()
     }
 
     /// The request id to quote in support tickets, when the reply carried one.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
         self.failure().request_id()
     }
 
@@ -311,8 +327,8 @@ impl GetTaskInfoError {
     }
 
     /// The documentation's troubleshooting hint (排查建议) for this code.
-    pub fn hint(&self) -> Option<&'static str> {
-        self.api_error().and_then(ApiError::hint)
+    pub fn hint(&self) -> ::std::option::Option<&'static str> {
+        self.api_error().and_then(::taskapi_runtime::ApiError::hint)
     }
 
     /// Whether trying again may succeed: codes the spec marks retryable, timeouts,
@@ -322,55 +338,79 @@ impl GetTaskInfoError {
     }
 }
 
-impl fmt::Display for GetTaskInfoError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", GET_TASK_INFO.id, self.failure())
+impl ::std::fmt::Display for GetTaskInfoError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::write!(f, "{}: {}", GET_TASK_INFO.id, self.failure())
     }
 }
 
-impl std::error::Error for GetTaskInfoError {}
+/// The failure's text is part of this error's; `source` goes on to its cause (for a
+/// transport failure, reqwest's causes down to the `io::Error`).
+impl ::std::error::Error for GetTaskInfoError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        self.failure().source()
+    }
+}
+
 /// The waiting defaults from this endpoint's spec.
-pub const GET_TASK_INFO_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
-    min_delay: Duration::from_millis(3000),
-    max_delay: Duration::from_millis(30000),
-    max_wait: Duration::from_millis(600000),
+pub const GET_TASK_INFO_WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {
+    min_delay: ::std::time::Duration::from_millis(3000),
+    max_delay: ::std::time::Duration::from_millis(30000),
+    max_wait: ::std::time::Duration::from_millis(600000),
 };
 
-impl DingTalkClient {
+impl super::DingTalkClient {
     /// Waits for the task `dingtalk.doc.task_info.get` reports on to end: polls `GET /v2.0/doc/task/info/{taskId}` until its status is terminal.
     ///
     /// `status` 1 is success, -1, 0 pending, 2, 3, 4 failure; a value no table lists is a failure.
     ///
-    /// Defaults: first delay 3s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
+    /// Defaults: first delay 3s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`](::taskapi_runtime::Waiter::min_delay), [`Waiter::max_delay`](::taskapi_runtime::Waiter::max_delay), [`Waiter::max_wait`](::taskapi_runtime::Waiter::max_wait), [`Waiter::on_progress`](::taskapi_runtime::Waiter::on_progress), then `.await`.
     ///
     /// Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::dingtalk::DingTalkClient::new("t-your-token")?;
+    /// let outcome = client.wait_copy_task("abcd").await?;
+    /// println!("{outcome:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `dingtalk.doc.task_info.get`'s documentation is what it answers.
     pub fn wait_copy_task(
         &self,
-        task_id: impl Into<String>,
-    ) -> Waiter<'_, GetTaskInfoRequest<'_>> {
+        task_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ::taskapi_runtime::Waiter<'_, GetTaskInfoRequest<'_>> {
         self.get_task_info(task_id).wait()
     }
 }
 
 impl<'c> GetTaskInfoRequest<'c> {
-    /// Polls this request until its task ends (see [`DingTalkClient::wait_copy_task`]).
-    pub fn wait(self) -> Waiter<'c, Self> {
-        Waiter::new(self, GET_TASK_INFO_WAIT_DEFAULTS)
+    /// Polls this request until its task ends (see [`DingTalkClient::wait_copy_task`](super::DingTalkClient::wait_copy_task)).
+    pub fn wait(self) -> ::taskapi_runtime::Waiter<'c, Self> {
+        ::taskapi_runtime::Waiter::new(self, GET_TASK_INFO_WAIT_DEFAULTS)
     }
 }
 
-impl Pollable for GetTaskInfoRequest<'_> {
+impl ::taskapi_runtime::Pollable for GetTaskInfoRequest<'_> {
     type Data = TaskInfo;
     type Status = TaskStatus;
     type Error = GetTaskInfoError;
     fn poll(
         &self,
-        time_left: Duration,
-    ) -> BoxFuture<'_, Result<TaskInfo, GetTaskInfoError>> {
-        Box::pin(self.clone().time_limit(time_left).send())
+        time_left: ::std::time::Duration,
+    ) -> ::taskapi_runtime::BoxFuture<
+        '_,
+        ::std::result::Result<TaskInfo, GetTaskInfoError>,
+    > {
+        ::std::boxed::Box::pin(self.clone().time_limit(time_left).send())
     }
 
-    fn observe(data: &TaskInfo) -> Observation<TaskStatus> {
+    fn observe(data: &TaskInfo) -> ::taskapi_runtime::Observation<TaskStatus> {
+        use ::taskapi_runtime::{Observation, WaitState};
+
         let status = data.status.as_ref().copied();
         let state = match &status {
             None => WaitState::Pending,

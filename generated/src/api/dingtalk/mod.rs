@@ -9,26 +9,19 @@
 //! - `dingtalk.doc.task_info.get`: [`DingTalkClient::get_task_info`] (查询任务信息)
 
 pub mod get_task_info;
-pub use get_task_info::*;
-use ::taskapi_runtime::{
-    AccessToken, BuildError, ClientBuilder, Core, Envelope, ErrorCode, ProviderClient,
-    ProviderInfo,
-};
-
-use ::taskapi_runtime::{ApiError, AppCredentials, EndpointInfo, TokenApi};
-
+pub use self::get_task_info::*;
 /// How DingTalk replies and authenticates.
 ///
 /// A success reply is the bare object. An error reply has a non-2xx HTTP status and the body `{"code", "message", "requestid"}` with a string code.
 ///
 /// Request id: The `requestid` field of an error body.
-pub static DINGTALK: ProviderInfo = ProviderInfo {
+pub static DINGTALK: ::taskapi_runtime::ProviderInfo = ::taskapi_runtime::ProviderInfo {
     name: "dingtalk",
     default_base_url: "https://api.dingtalk.com",
     auth_header: "x-acs-dingtalk-access-token",
     auth_scheme: None,
     token_env: "DINGTALK_ACCESS_TOKEN",
-    envelope: Envelope::Bare,
+    envelope: ::taskapi_runtime::Envelope::Bare,
     request_id_headers: &[],
     request_id_body_field: Some("requestid"),
     rate_limit_reset_header: None,
@@ -36,7 +29,7 @@ pub static DINGTALK: ProviderInfo = ProviderInfo {
 };
 
 /// Whether a code means the access token was refused (`invalidates_token` in the spec).
-fn is_token_invalid(code: &ErrorCode) -> bool {
+fn is_token_invalid(code: &::taskapi_runtime::ErrorCode) -> bool {
     matches!(code.as_str(), Some("InvalidAuthentication"))
 }
 
@@ -53,7 +46,7 @@ fn is_token_invalid(code: &ErrorCode) -> bool {
 /// ```
 #[derive(Debug, Clone)]
 pub struct DingTalkClient {
-    core: Core,
+    core: ::taskapi_runtime::Core,
 }
 
 impl DingTalkClient {
@@ -62,12 +55,14 @@ impl DingTalkClient {
     /// `https://api.dingtalk.io`: The host DingTalk's international documentation prints.
     pub const DINGTALK_INTERNATIONAL_BASE_URL: &'static str = "https://api.dingtalk.io";
     /// Starts configuring a client: token, base URL, shared `reqwest::Client`.
-    pub fn builder() -> ClientBuilder<Self> {
-        ClientBuilder::default()
+    pub fn builder() -> ::taskapi_runtime::ClientBuilder<Self> {
+        ::std::default::Default::default()
     }
 
     /// A client for the default host with a static access token.
-    pub fn new(access_token: impl Into<AccessToken>) -> Result<Self, BuildError> {
+    pub fn new(
+        access_token: impl ::std::convert::Into<::taskapi_runtime::AccessToken>,
+    ) -> ::std::result::Result<Self, ::taskapi_runtime::BuildError> {
         Self::builder().access_token(access_token).build()
     }
 
@@ -77,15 +72,16 @@ impl DingTalkClient {
     }
 }
 
-impl ProviderClient for DingTalkClient {
-    const PROVIDER: &'static ProviderInfo = &DINGTALK;
-    fn from_core(core: Core) -> Self {
+impl ::taskapi_runtime::ProviderClient for DingTalkClient {
+    const PROVIDER: &'static ::taskapi_runtime::ProviderInfo = &DINGTALK;
+    fn from_core(core: ::taskapi_runtime::Core) -> Self {
         Self { core }
     }
 }
 
 /// Error codes any DingTalk endpoint can return (tokens, permissions, rate limits, quotas).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DingTalkCommonError {
     /// `InvalidAuthentication`: bad or expired access token (HTTP 400)
     ///
@@ -111,7 +107,9 @@ pub enum DingTalkCommonError {
 
 impl DingTalkCommonError {
     /// The common error with this code, if it is one.
-    pub fn from_code(code: &ErrorCode) -> Option<Self> {
+    pub fn from_code(
+        code: &::taskapi_runtime::ErrorCode,
+    ) -> ::std::option::Option<Self> {
         match code.as_str()? {
             "InvalidAuthentication" => Some(Self::InvalidAuthentication),
             "Forbidden.AccessDenied.QpsLimitForApi" => Some(Self::QpsLimitForApi),
@@ -175,27 +173,27 @@ impl DingTalkCommonError {
 /// ```json
 /// {"accessToken": "fw8ef8we8f76e6f7s8df8s9df", "expireIn": 7200}
 /// ```
-pub static DINGTALK_TOKEN_ENDPOINT: EndpointInfo = EndpointInfo {
+pub static DINGTALK_TOKEN_ENDPOINT: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
     id: "/v1.0/oauth2/accessToken",
-    method: reqwest::Method::POST,
+    method: ::reqwest::Method::POST,
     path: "/v1.0/oauth2/accessToken",
 };
 
 /// The JSON body of the token request.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct AccessTokenRequest {
     /// `appKey`: 已创建的企业内部应用的 AppKey (the app's key). Always present.
     #[serde(rename = "appKey")]
-    pub app_key: String,
+    pub app_key: ::std::string::String,
     /// `appSecret`: 已创建的企业内部应用的 AppSecret (the app's secret). Always present.
     #[serde(rename = "appSecret")]
-    pub app_secret: String,
+    pub app_secret: ::std::string::String,
 }
 
-impl std::fmt::Debug for AccessTokenRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for AccessTokenRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AccessTokenRequest")
             .field("app_key", &self.app_key)
             .field("app_secret", &"<redacted>")
@@ -206,18 +204,18 @@ impl std::fmt::Debug for AccessTokenRequest {
 /// The token reply (not wrapped).
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct AccessTokenReply {
     /// `accessToken`: The access token. Always present.
     #[serde(rename = "accessToken")]
-    pub access_token: String,
+    pub access_token: ::std::string::String,
     /// `expireIn`: Seconds until the token expires (7200). Always present.
     #[serde(rename = "expireIn")]
     pub expire_in: i64,
 }
 
-impl std::fmt::Debug for AccessTokenReply {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for AccessTokenReply {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AccessTokenReply")
             .field("access_token", &"<redacted>")
             .field("expire_in", &self.expire_in)
@@ -225,27 +223,33 @@ impl std::fmt::Debug for AccessTokenReply {
     }
 }
 
-impl TokenApi for DingTalkClient {
+impl ::taskapi_runtime::TokenApi for DingTalkClient {
     type TokenRequest = AccessTokenRequest;
     type TokenReply = AccessTokenReply;
-    const TOKEN_ENDPOINT: &'static EndpointInfo = &DINGTALK_TOKEN_ENDPOINT;
-    const TOKEN_ENVELOPE: Envelope = Envelope::Bare;
+    const TOKEN_ENDPOINT: &'static ::taskapi_runtime::EndpointInfo = &DINGTALK_TOKEN_ENDPOINT;
+    const TOKEN_ENVELOPE: ::taskapi_runtime::Envelope = ::taskapi_runtime::Envelope::Bare;
     const CREDENTIALS_ENV: (&'static str, &'static str) = (
         "DINGTALK_APP_KEY",
         "DINGTALK_APP_SECRET",
     );
-    fn token_request(credentials: &AppCredentials) -> Self::TokenRequest {
+    fn token_request(
+        credentials: &::taskapi_runtime::AppCredentials,
+    ) -> Self::TokenRequest {
         AccessTokenRequest {
             app_key: credentials.id().to_owned(),
             app_secret: credentials.secret().to_owned(),
         }
     }
 
-    fn token_from_reply(reply: Self::TokenReply) -> (AccessToken, i64) {
-        (AccessToken::new(reply.access_token), reply.expire_in)
+    fn token_from_reply(
+        reply: Self::TokenReply,
+    ) -> (::taskapi_runtime::AccessToken, i64) {
+        (::taskapi_runtime::AccessToken::new(reply.access_token), reply.expire_in)
     }
 
-    fn document_token_error(error: ApiError) -> ApiError {
+    fn document_token_error(
+        error: ::taskapi_runtime::ApiError,
+    ) -> ::taskapi_runtime::ApiError {
         match DingTalkCommonError::from_code(error.code()) {
             Some(common) => error.documented(common.hint(), common.is_retryable()),
             None => error,

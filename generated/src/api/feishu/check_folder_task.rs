@@ -15,60 +15,64 @@
 //! - Scope (权限要求): `drive:drive.metadata:readonly` (查看云空间中文件元数据)
 //! - Scope (权限要求): `drive:drive:readonly` (查看、评论和下载云空间中所有文件)
 
-use super::{FeishuClient, FeishuCommonError};
-use ::taskapi_runtime::{
-    AccessToken, ApiError, CallOptions, Core, DecodeError, EndpointError, EndpointInfo,
-    ErrorCode, Failure, InvalidRequest, PathPart, TokenError, TransportError,
-};
-
-use std::fmt;
-use ::taskapi_runtime::{
-    BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter,
-};
-
-use std::time::Duration;
+use ::taskapi_runtime::EndpointError as _;
 
 /// Identity of this endpoint: `GET /open-apis/drive/v1/files/task_check`.
-pub static CHECK_FOLDER_TASK: EndpointInfo = EndpointInfo {
+pub static CHECK_FOLDER_TASK: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
     id: "feishu.drive.file.task_check",
-    method: reqwest::Method::GET,
+    method: ::reqwest::Method::GET,
     path: "/open-apis/drive/v1/files/task_check",
 };
 
 /// The example reply from the documentation (seeds/003_d2e550c883eedfb4.txt), verbatim.
 pub const CHECK_FOLDER_TASK_EXAMPLE: &str = "{\n    \"code\": 0,\n    \"msg\": \"success\",\n    \"data\": {\n        \"status\": \"success\"\n    }\n}\n";
 
-impl FeishuClient {
+impl super::FeishuClient {
     /// 查询异步任务状态 (Get the status of an asynchronous folder move or delete task.)
     ///
     /// Sends `GET /open-apis/drive/v1/files/task_check` (`feishu.drive.file.task_check`).
     ///
     /// - `task_id`: The task id returned by "delete folder" or "move folder". 异步任务的 ID。目前支持查询删除文件夹和移动文件夹的异步任务。可通过调用[删除文件夹](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/delete)或[移动文件夹](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/move)获取任务 ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// let reply = client.check_folder_task("task_id").send().await?;
+    /// println!("{reply:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.drive.file.task_check`'s documentation is what it answers.
     pub fn check_folder_task(
         &self,
-        task_id: impl Into<String>,
+        task_id: impl ::std::convert::Into<::std::string::String>,
     ) -> CheckFolderTaskRequest<'_> {
         CheckFolderTaskRequest {
             core: &self.core,
             task_id: task_id.into(),
-            options: CallOptions::default(),
+            options: ::std::default::Default::default(),
         }
     }
 }
 
-/// A `GET /open-apis/drive/v1/files/task_check` request, built by [`FeishuClient::check_folder_task`]: [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
+/// A `GET /open-apis/drive/v1/files/task_check` request, built by [`FeishuClient::check_folder_task`](super::FeishuClient::check_folder_task): [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CheckFolderTaskRequest<'c> {
-    core: &'c Core,
-    task_id: String,
-    options: CallOptions,
+    core: &'c ::taskapi_runtime::Core,
+    task_id: ::std::string::String,
+    options: ::taskapi_runtime::CallOptions,
 }
 
 impl CheckFolderTaskRequest<'_> {
     /// Sends this request with a user access token (`u-...`) instead of the client's
     /// token. A user token is not refreshed by the client.
-    pub fn user_access_token(mut self, token: impl Into<AccessToken>) -> Self {
+    pub fn user_access_token(
+        mut self,
+        token: impl ::std::convert::Into<::taskapi_runtime::AccessToken>,
+    ) -> Self {
         self.options = self.options.user_token(token.into());
         self
     }
@@ -76,7 +80,7 @@ impl CheckFolderTaskRequest<'_> {
     /// Bounds this call, retries and their waits included: each attempt's timeout is
     /// cut to the time left, no retry starts after it, and a server asking for a
     /// longer wait than what is left ends the call at once.
-    pub fn time_limit(mut self, limit: std::time::Duration) -> Self {
+    pub fn time_limit(mut self, limit: ::std::time::Duration) -> Self {
         self.options = self.options.time_limit(limit);
         self
     }
@@ -85,15 +89,21 @@ impl CheckFolderTaskRequest<'_> {
     /// (fields the spec does not list included): for logging or passing it on.
     pub fn inspect_raw(
         mut self,
-        inspect: impl Fn(&str) + Send + Sync + 'static,
+        inspect: impl ::std::ops::Fn(
+            &str,
+        ) + ::std::marker::Send + ::std::marker::Sync + 'static,
     ) -> Self {
-        self.options = self.options.inspect_raw(std::sync::Arc::new(inspect));
+        self.options = self.options.inspect_raw(::std::sync::Arc::new(inspect));
         self
     }
 
     /// Sends `GET /open-apis/drive/v1/files/task_check` and decodes the reply into [`FolderTaskData`].
-    pub async fn send(self) -> Result<FolderTaskData, CheckFolderTaskError> {
-        let path = [PathPart::Literal("/open-apis/drive/v1/files/task_check")];
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<FolderTaskData, CheckFolderTaskError> {
+        let path = [
+            ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/files/task_check"),
+        ];
         let query = [("task_id", self.task_id)];
         self.core.send(&CHECK_FOLDER_TASK, &path, &query, &self.options).await
     }
@@ -102,18 +112,19 @@ impl CheckFolderTaskRequest<'_> {
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct FolderTaskData {
     /// `status`: Task status. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<FolderTaskStatus>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<FolderTaskStatus>,
 }
 
 /// Task status.
 ///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
-#[serde(from = "String", into = "String")]
+/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+#[non_exhaustive]
 pub enum FolderTaskStatus {
     /// `success`: 成功 (success)
     Success,
@@ -124,12 +135,12 @@ pub enum FolderTaskStatus {
     /// `failed`: 失败 (failed; some backends answer this instead of `fail`)
     Failed,
     /// A value the spec does not list; the raw value is kept.
-    Unknown(String),
+    Unknown(::std::string::String),
 }
 
 impl FolderTaskStatus {
     /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> Option<&'static str> {
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Success => Some("成功 (success)"),
             Self::Fail => Some("失败 (failed)"),
@@ -142,8 +153,8 @@ impl FolderTaskStatus {
     }
 }
 
-impl From<String> for FolderTaskStatus {
-    fn from(value: String) -> Self {
+impl ::std::convert::From<::std::string::String> for FolderTaskStatus {
+    fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "success" => Self::Success,
             "fail" => Self::Fail,
@@ -154,13 +165,13 @@ impl From<String> for FolderTaskStatus {
     }
 }
 
-impl From<FolderTaskStatus> for String {
+impl ::std::convert::From<FolderTaskStatus> for ::std::string::String {
     fn from(value: FolderTaskStatus) -> Self {
         match value {
-            FolderTaskStatus::Success => "success".to_owned(),
-            FolderTaskStatus::Fail => "fail".to_owned(),
-            FolderTaskStatus::Process => "process".to_owned(),
-            FolderTaskStatus::Failed => "failed".to_owned(),
+            FolderTaskStatus::Success => ::std::borrow::ToOwned::to_owned("success"),
+            FolderTaskStatus::Fail => ::std::borrow::ToOwned::to_owned("fail"),
+            FolderTaskStatus::Process => ::std::borrow::ToOwned::to_owned("process"),
+            FolderTaskStatus::Failed => ::std::borrow::ToOwned::to_owned("failed"),
             FolderTaskStatus::Unknown(other) => other,
         }
     }
@@ -175,31 +186,31 @@ pub enum CheckFolderTaskError {
     /// 服务内部错误，如超时等。请联系技术支持。
     ///
     /// Retryable.
-    InternalError(ApiError),
+    InternalError(::taskapi_runtime::ApiError),
     /// `1061002`, HTTP 400: params error.
     ///
     /// 请检查请求参数是否正确。
-    ParamsError(ApiError),
+    ParamsError(::taskapi_runtime::ApiError),
     /// `1061003`, HTTP 404: not found.
     ///
     /// 请确认对应资源是否存在。
-    NotFound(ApiError),
+    NotFound(::taskapi_runtime::ApiError),
     /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(FeishuCommonError, ApiError),
+    Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
     /// A code the documentation does not list; code and message are kept.
-    Unknown(ApiError),
+    Unknown(::taskapi_runtime::ApiError),
     /// No complete reply: connection refused or reset, timeout.
-    Transport(TransportError),
+    Transport(::taskapi_runtime::TransportError),
     /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(DecodeError),
+    Decode(::taskapi_runtime::DecodeError),
     /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(InvalidRequest),
+    InvalidRequest(::taskapi_runtime::InvalidRequest),
     /// No access token could be had (e.g. the app secret is wrong).
-    Token(TokenError),
+    Token(::taskapi_runtime::TokenError),
 }
 
-impl EndpointError for CheckFolderTaskError {
-    fn from_api(error: ApiError) -> Self {
+impl ::taskapi_runtime::EndpointError for CheckFolderTaskError {
+    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
         match error.code().as_i64() {
             Some(1061001) => {
                 Self::InternalError(
@@ -221,7 +232,7 @@ impl EndpointError for CheckFolderTaskError {
                 )
             }
             _ => {
-                match FeishuCommonError::from_code(error.code()) {
+                match super::FeishuCommonError::from_code(error.code()) {
                     Some(common) => {
                         Self::Common(
                             common,
@@ -234,55 +245,55 @@ impl EndpointError for CheckFolderTaskError {
         }
     }
 
-    fn from_transport(error: TransportError) -> Self {
+    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
         Self::Transport(error)
     }
 
-    fn from_decode(error: DecodeError) -> Self {
+    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
         Self::Decode(error)
     }
 
-    fn from_invalid_request(error: InvalidRequest) -> Self {
+    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
         Self::InvalidRequest(error)
     }
 
-    fn from_token(error: TokenError) -> Self {
+    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
         Self::Token(error)
     }
 
-    fn failure(&self) -> Failure<'_> {
+    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
         match self {
             Self::InternalError(e)
             | Self::ParamsError(e)
             | Self::NotFound(e)
             | Self::Common(_, e)
-            | Self::Unknown(e) => Failure::Api(e),
-            Self::Transport(e) => Failure::Transport(e),
-            Self::Decode(e) => Failure::Decode(e),
-            Self::InvalidRequest(e) => Failure::InvalidRequest(e),
-            Self::Token(e) => Failure::Token(e),
+            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
+            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
+            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
+            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
+            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
         }
     }
 }
 
 impl CheckFolderTaskError {
     /// The API error, when the provider answered with a code.
-    pub fn api_error(&self) -> Option<&ApiError> {
+    pub fn api_error(&self) -> ::std::option::Option<&::taskapi_runtime::ApiError> {
         self.failure().api_error()
     }
 
     /// The HTTP status, when a reply arrived.
-    pub fn http_status(&self) -> Option<u16> {
+    pub fn http_status(&self) -> ::std::option::Option<u16> {
         self.failure().http_status()
     }
 
     /// The provider's error code, when it sent one.
-    pub fn code(&self) -> Option<&ErrorCode> {
+    pub fn code(&self) -> ::std::option::Option<&::taskapi_runtime::ErrorCode> {
         self.failure().code()
     }
 
     /// The request id to quote in support tickets, when the reply carried one.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
         self.failure().request_id()
     }
 
@@ -292,8 +303,8 @@ impl CheckFolderTaskError {
     }
 
     /// The documentation's troubleshooting hint (排查建议) for this code.
-    pub fn hint(&self) -> Option<&'static str> {
-        self.api_error().and_then(ApiError::hint)
+    pub fn hint(&self) -> ::std::option::Option<&'static str> {
+        self.api_error().and_then(::taskapi_runtime::ApiError::hint)
     }
 
     /// Whether trying again may succeed: codes the spec marks retryable, timeouts,
@@ -303,55 +314,81 @@ impl CheckFolderTaskError {
     }
 }
 
-impl fmt::Display for CheckFolderTaskError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", CHECK_FOLDER_TASK.id, self.failure())
+impl ::std::fmt::Display for CheckFolderTaskError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::write!(f, "{}: {}", CHECK_FOLDER_TASK.id, self.failure())
     }
 }
 
-impl std::error::Error for CheckFolderTaskError {}
+/// The failure's text is part of this error's; `source` goes on to its cause (for a
+/// transport failure, reqwest's causes down to the `io::Error`).
+impl ::std::error::Error for CheckFolderTaskError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        self.failure().source()
+    }
+}
+
 /// The waiting defaults from this endpoint's spec.
-pub const CHECK_FOLDER_TASK_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
-    min_delay: Duration::from_millis(3000),
-    max_delay: Duration::from_millis(30000),
-    max_wait: Duration::from_millis(600000),
+pub const CHECK_FOLDER_TASK_WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {
+    min_delay: ::std::time::Duration::from_millis(3000),
+    max_delay: ::std::time::Duration::from_millis(30000),
+    max_wait: ::std::time::Duration::from_millis(600000),
 };
 
-impl FeishuClient {
+impl super::FeishuClient {
     /// Waits for the task `feishu.drive.file.task_check` reports on to end: polls `GET /open-apis/drive/v1/files/task_check` until its status is terminal.
     ///
     /// `status` success is success, process pending, fail, failed failure; a value no table lists is pending.
     ///
-    /// Defaults: first delay 3s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
+    /// Defaults: first delay 3s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`](::taskapi_runtime::Waiter::min_delay), [`Waiter::max_delay`](::taskapi_runtime::Waiter::max_delay), [`Waiter::max_wait`](::taskapi_runtime::Waiter::max_wait), [`Waiter::on_progress`](::taskapi_runtime::Waiter::on_progress), then `.await`.
     ///
     /// Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// let outcome = client.wait_folder_task("task_id").await?;
+    /// println!("{outcome:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.drive.file.task_check`'s documentation is what it answers.
     pub fn wait_folder_task(
         &self,
-        task_id: impl Into<String>,
-    ) -> Waiter<'_, CheckFolderTaskRequest<'_>> {
+        task_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ::taskapi_runtime::Waiter<'_, CheckFolderTaskRequest<'_>> {
         self.check_folder_task(task_id).wait()
     }
 }
 
 impl<'c> CheckFolderTaskRequest<'c> {
-    /// Polls this request until its task ends (see [`FeishuClient::wait_folder_task`]).
-    pub fn wait(self) -> Waiter<'c, Self> {
-        Waiter::new(self, CHECK_FOLDER_TASK_WAIT_DEFAULTS)
+    /// Polls this request until its task ends (see [`FeishuClient::wait_folder_task`](super::FeishuClient::wait_folder_task)).
+    pub fn wait(self) -> ::taskapi_runtime::Waiter<'c, Self> {
+        ::taskapi_runtime::Waiter::new(self, CHECK_FOLDER_TASK_WAIT_DEFAULTS)
     }
 }
 
-impl Pollable for CheckFolderTaskRequest<'_> {
+impl ::taskapi_runtime::Pollable for CheckFolderTaskRequest<'_> {
     type Data = FolderTaskData;
     type Status = FolderTaskStatus;
     type Error = CheckFolderTaskError;
     fn poll(
         &self,
-        time_left: Duration,
-    ) -> BoxFuture<'_, Result<FolderTaskData, CheckFolderTaskError>> {
-        Box::pin(self.clone().time_limit(time_left).send())
+        time_left: ::std::time::Duration,
+    ) -> ::taskapi_runtime::BoxFuture<
+        '_,
+        ::std::result::Result<FolderTaskData, CheckFolderTaskError>,
+    > {
+        ::std::boxed::Box::pin(self.clone().time_limit(time_left).send())
     }
 
-    fn observe(data: &FolderTaskData) -> Observation<FolderTaskStatus> {
+    fn observe(
+        data: &FolderTaskData,
+    ) -> ::taskapi_runtime::Observation<FolderTaskStatus> {
+        use ::taskapi_runtime::{Observation, WaitState};
+
         let status = data.status.as_ref().cloned();
         let state = match &status {
             None => WaitState::Pending,

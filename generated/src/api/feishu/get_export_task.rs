@@ -14,65 +14,68 @@
 //! - Scope (权限要求): `docs:document:export` (导出云文档)
 //! - Scope (权限要求): `drive:export:readonly` (导出云文档)
 
-use super::{FeishuClient, FeishuCommonError};
-use ::taskapi_runtime::{
-    AccessToken, ApiError, CallOptions, check_max_length, Core, DecodeError,
-    EndpointError, EndpointInfo, ErrorCode, Failure, InvalidRequest, PathPart,
-    TokenError, TransportError,
-};
-
-use std::fmt;
-use ::taskapi_runtime::{
-    BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter,
-};
-
-use std::time::Duration;
+use ::taskapi_runtime::EndpointError as _;
 
 /// Identity of this endpoint: `GET /open-apis/drive/v1/export_tasks/{ticket}`.
-pub static GET_EXPORT_TASK: EndpointInfo = EndpointInfo {
+pub static GET_EXPORT_TASK: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
     id: "feishu.drive.export_task.get",
-    method: reqwest::Method::GET,
+    method: ::reqwest::Method::GET,
     path: "/open-apis/drive/v1/export_tasks/{ticket}",
 };
 
 /// The example reply from the documentation (seeds/001_2d04b8c2ff88009e.txt), verbatim.
 pub const GET_EXPORT_TASK_EXAMPLE: &str = "{\n    \"code\": 0,\n    \"msg\": \"success\",\n    \"data\": {\n        \"result\": {\n            \"file_extension\": \"pdf\",\n            \"type\": \"doc\",\n            \"file_name\": \"docName\",\n            \"file_token\": \"boxcnxe5OdjlAkNgSNdsJvabcef\",\n            \"file_size\": 34356,\n            \"job_error_msg\": \"success\",\n            \"job_status\": 0\n        }\n    }\n}\n";
 
-impl FeishuClient {
+impl super::FeishuClient {
     /// 查询导出任务结果 (Poll a document export task by its ticket; on success it returns the exported file's token.)
     ///
     /// Sends `GET /open-apis/drive/v1/export_tasks/{ticket}` (`feishu.drive.export_task.get`).
     ///
     /// - `ticket`: The export task id returned by "create export task". 导出任务 ID。调用[创建导出任务](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/create) 获取。
     /// - `token`: Token of the exported document; the caller must be the identity that created the export task. At most 27 characters. 要导出的云文档的 token。获取方式参考[如何获取云文档相关 token](/ssl:ttdoc/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)。你可参考以下请求示例了解如何使用查询参数。
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// let reply = client.get_export_task("ticket", "token").send().await?;
+    /// println!("{reply:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.drive.export_task.get`'s documentation is what it answers.
     pub fn get_export_task(
         &self,
-        ticket: impl Into<String>,
-        token: impl Into<String>,
+        ticket: impl ::std::convert::Into<::std::string::String>,
+        token: impl ::std::convert::Into<::std::string::String>,
     ) -> GetExportTaskRequest<'_> {
         GetExportTaskRequest {
             core: &self.core,
             ticket: ticket.into(),
             token: token.into(),
-            options: CallOptions::default(),
+            options: ::std::default::Default::default(),
         }
     }
 }
 
-/// A `GET /open-apis/drive/v1/export_tasks/{ticket}` request, built by [`FeishuClient::get_export_task`]: [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
+/// A `GET /open-apis/drive/v1/export_tasks/{ticket}` request, built by [`FeishuClient::get_export_task`](super::FeishuClient::get_export_task): [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetExportTaskRequest<'c> {
-    core: &'c Core,
-    ticket: String,
-    token: String,
-    options: CallOptions,
+    core: &'c ::taskapi_runtime::Core,
+    ticket: ::std::string::String,
+    token: ::std::string::String,
+    options: ::taskapi_runtime::CallOptions,
 }
 
 impl GetExportTaskRequest<'_> {
     /// Sends this request with a user access token (`u-...`) instead of the client's
     /// token. A user token is not refreshed by the client.
-    pub fn user_access_token(mut self, token: impl Into<AccessToken>) -> Self {
+    pub fn user_access_token(
+        mut self,
+        token: impl ::std::convert::Into<::taskapi_runtime::AccessToken>,
+    ) -> Self {
         self.options = self.options.user_token(token.into());
         self
     }
@@ -80,7 +83,7 @@ impl GetExportTaskRequest<'_> {
     /// Bounds this call, retries and their waits included: each attempt's timeout is
     /// cut to the time left, no retry starts after it, and a server asking for a
     /// longer wait than what is left ends the call at once.
-    pub fn time_limit(mut self, limit: std::time::Duration) -> Self {
+    pub fn time_limit(mut self, limit: ::std::time::Duration) -> Self {
         self.options = self.options.time_limit(limit);
         self
     }
@@ -89,19 +92,23 @@ impl GetExportTaskRequest<'_> {
     /// (fields the spec does not list included): for logging or passing it on.
     pub fn inspect_raw(
         mut self,
-        inspect: impl Fn(&str) + Send + Sync + 'static,
+        inspect: impl ::std::ops::Fn(
+            &str,
+        ) + ::std::marker::Send + ::std::marker::Sync + 'static,
     ) -> Self {
-        self.options = self.options.inspect_raw(std::sync::Arc::new(inspect));
+        self.options = self.options.inspect_raw(::std::sync::Arc::new(inspect));
         self
     }
 
     /// Sends `GET /open-apis/drive/v1/export_tasks/{ticket}` and decodes the reply into [`ExportTaskData`].
-    pub async fn send(self) -> Result<ExportTaskData, GetExportTaskError> {
-        check_max_length("token", &self.token, 27)
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<ExportTaskData, GetExportTaskError> {
+        ::taskapi_runtime::check_max_length("token", &self.token, 27)
             .map_err(GetExportTaskError::from_invalid_request)?;
         let path = [
-            PathPart::Literal("/open-apis/drive/v1/export_tasks/"),
-            PathPart::Param {
+            ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/export_tasks/"),
+            ::taskapi_runtime::PathPart::Param {
                 name: "ticket",
                 value: &self.ticket,
             },
@@ -114,53 +121,63 @@ impl GetExportTaskRequest<'_> {
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ExportTaskData {
     /// `result`: The export task's result. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<ExportTaskResult>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<ExportTaskResult>,
 }
 
 /// Result of a document export task.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ExportTaskResult {
     /// `file_extension`: Exported file's extension: docx, pdf, xlsx, csv (newer: base, pptx). May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_extension: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_extension: ::std::option::Option<::std::string::String>,
     /// `type`: Exported document's kind: doc, sheet, bitable, docx (newer: slides). May be absent.
     #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
     /// `file_name`: Exported file's name. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_name: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_name: ::std::option::Option<::std::string::String>,
     /// `file_token`: Exported file's token, for the download endpoint. Empty until the export is done. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_token: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_token: ::std::option::Option<::std::string::String>,
     /// `file_size`: Exported file's size in bytes. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_size: Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_size: ::std::option::Option<i64>,
     /// `job_error_msg`: Why the export failed. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_error_msg: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub job_error_msg: ::std::option::Option<::std::string::String>,
     /// `job_status`: Export task status. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_status: Option<ExportJobStatus>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub job_status: ::std::option::Option<ExportJobStatus>,
     /// `token`: 导出文档 token [获取文档 token](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6) (the exported document's token, as given to this request). May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub token: ::std::option::Option<::std::string::String>,
     /// `sub_id`: 导出子表ID，仅当将电子表格/多维表格导出为 csv 时使用。[获取电子表格子表ID](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/query) 文档中的 sheet_id；[获取多维表格子表ID](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/list) 文档中的 table_id (the sheet or table exported, only when a spreadsheet or bitable is exported as csv). May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sub_id: ::std::option::Option<::std::string::String>,
 }
 
 /// Export task status.
 ///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    ::serde::Deserialize,
+    ::serde::Serialize
+)]
 #[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
 pub enum ExportJobStatus {
     /// `0`: 成功 (success)
     Success,
@@ -192,7 +209,7 @@ pub enum ExportJobStatus {
 
 impl ExportJobStatus {
     /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> Option<&'static str> {
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Success => Some("成功 (success)"),
             Self::Initialising => Some("初始化中 (initialising)"),
@@ -217,7 +234,7 @@ impl ExportJobStatus {
     }
 }
 
-impl From<i64> for ExportJobStatus {
+impl ::std::convert::From<i64> for ExportJobStatus {
     fn from(value: i64) -> Self {
         match value {
             0 => Self::Success,
@@ -237,7 +254,7 @@ impl From<i64> for ExportJobStatus {
     }
 }
 
-impl From<ExportJobStatus> for i64 {
+impl ::std::convert::From<ExportJobStatus> for i64 {
     fn from(value: ExportJobStatus) -> Self {
         match value {
             ExportJobStatus::Success => 0,
@@ -266,35 +283,35 @@ pub enum GetExportTaskError {
     /// 服务内部错误，请联系[技术支持](/ssl:ttdoc/ukTMukTMukTM/uUDN04SN0QjL1QDN/docs-overview#51f94b41)
     ///
     /// Retryable.
-    InternalError(ApiError),
+    InternalError(::taskapi_runtime::ApiError),
     /// `1069902`, HTTP 403: no permission
     ///
     /// 当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](/ssl:ttdoc/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。
-    NoPermission(ApiError),
+    NoPermission(::taskapi_runtime::ApiError),
     /// `1069904`, HTTP 400: invalid param
     ///
     /// 无效参数，导出 csv 是否传入 sub_id
-    InvalidParam(ApiError),
+    InvalidParam(::taskapi_runtime::ApiError),
     /// `1069906`, HTTP 410: docs deleted
     ///
     /// 文档已被删除
-    DocsDeleted(ApiError),
+    DocsDeleted(::taskapi_runtime::ApiError),
     /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(FeishuCommonError, ApiError),
+    Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
     /// A code the documentation does not list; code and message are kept.
-    Unknown(ApiError),
+    Unknown(::taskapi_runtime::ApiError),
     /// No complete reply: connection refused or reset, timeout.
-    Transport(TransportError),
+    Transport(::taskapi_runtime::TransportError),
     /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(DecodeError),
+    Decode(::taskapi_runtime::DecodeError),
     /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(InvalidRequest),
+    InvalidRequest(::taskapi_runtime::InvalidRequest),
     /// No access token could be had (e.g. the app secret is wrong).
-    Token(TokenError),
+    Token(::taskapi_runtime::TokenError),
 }
 
-impl EndpointError for GetExportTaskError {
-    fn from_api(error: ApiError) -> Self {
+impl ::taskapi_runtime::EndpointError for GetExportTaskError {
+    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
         match error.code().as_i64() {
             Some(1069901) => {
                 Self::InternalError(
@@ -327,7 +344,7 @@ impl EndpointError for GetExportTaskError {
                 Self::DocsDeleted(error.documented("文档已被删除", false))
             }
             _ => {
-                match FeishuCommonError::from_code(error.code()) {
+                match super::FeishuCommonError::from_code(error.code()) {
                     Some(common) => {
                         Self::Common(
                             common,
@@ -340,56 +357,56 @@ impl EndpointError for GetExportTaskError {
         }
     }
 
-    fn from_transport(error: TransportError) -> Self {
+    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
         Self::Transport(error)
     }
 
-    fn from_decode(error: DecodeError) -> Self {
+    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
         Self::Decode(error)
     }
 
-    fn from_invalid_request(error: InvalidRequest) -> Self {
+    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
         Self::InvalidRequest(error)
     }
 
-    fn from_token(error: TokenError) -> Self {
+    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
         Self::Token(error)
     }
 
-    fn failure(&self) -> Failure<'_> {
+    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
         match self {
             Self::InternalError(e)
             | Self::NoPermission(e)
             | Self::InvalidParam(e)
             | Self::DocsDeleted(e)
             | Self::Common(_, e)
-            | Self::Unknown(e) => Failure::Api(e),
-            Self::Transport(e) => Failure::Transport(e),
-            Self::Decode(e) => Failure::Decode(e),
-            Self::InvalidRequest(e) => Failure::InvalidRequest(e),
-            Self::Token(e) => Failure::Token(e),
+            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
+            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
+            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
+            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
+            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
         }
     }
 }
 
 impl GetExportTaskError {
     /// The API error, when the provider answered with a code.
-    pub fn api_error(&self) -> Option<&ApiError> {
+    pub fn api_error(&self) -> ::std::option::Option<&::taskapi_runtime::ApiError> {
         self.failure().api_error()
     }
 
     /// The HTTP status, when a reply arrived.
-    pub fn http_status(&self) -> Option<u16> {
+    pub fn http_status(&self) -> ::std::option::Option<u16> {
         self.failure().http_status()
     }
 
     /// The provider's error code, when it sent one.
-    pub fn code(&self) -> Option<&ErrorCode> {
+    pub fn code(&self) -> ::std::option::Option<&::taskapi_runtime::ErrorCode> {
         self.failure().code()
     }
 
     /// The request id to quote in support tickets, when the reply carried one.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
         self.failure().request_id()
     }
 
@@ -399,8 +416,8 @@ impl GetExportTaskError {
     }
 
     /// The documentation's troubleshooting hint (排查建议) for this code.
-    pub fn hint(&self) -> Option<&'static str> {
-        self.api_error().and_then(ApiError::hint)
+    pub fn hint(&self) -> ::std::option::Option<&'static str> {
+        self.api_error().and_then(::taskapi_runtime::ApiError::hint)
     }
 
     /// Whether trying again may succeed: codes the spec marks retryable, timeouts,
@@ -410,56 +427,82 @@ impl GetExportTaskError {
     }
 }
 
-impl fmt::Display for GetExportTaskError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", GET_EXPORT_TASK.id, self.failure())
+impl ::std::fmt::Display for GetExportTaskError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::write!(f, "{}: {}", GET_EXPORT_TASK.id, self.failure())
     }
 }
 
-impl std::error::Error for GetExportTaskError {}
+/// The failure's text is part of this error's; `source` goes on to its cause (for a
+/// transport failure, reqwest's causes down to the `io::Error`).
+impl ::std::error::Error for GetExportTaskError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        self.failure().source()
+    }
+}
+
 /// The waiting defaults from this endpoint's spec.
-pub const GET_EXPORT_TASK_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
-    min_delay: Duration::from_millis(3000),
-    max_delay: Duration::from_millis(30000),
-    max_wait: Duration::from_millis(600000),
+pub const GET_EXPORT_TASK_WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {
+    min_delay: ::std::time::Duration::from_millis(3000),
+    max_delay: ::std::time::Duration::from_millis(30000),
+    max_wait: ::std::time::Duration::from_millis(600000),
 };
 
-impl FeishuClient {
+impl super::FeishuClient {
     /// Waits for the task `feishu.drive.export_task.get` reports on to end: polls `GET /open-apis/drive/v1/export_tasks/{ticket}` until its status is terminal.
     ///
     /// `result.job_status` 0 is success, 1, 2 pending, 3, 107, 108, 109, 110, 111, 122, 123, 6000 failure; a value no table lists is a failure. A success counts only once `result.file_token` is non-empty.
     ///
-    /// Defaults: first delay 3s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
+    /// Defaults: first delay 3s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`](::taskapi_runtime::Waiter::min_delay), [`Waiter::max_delay`](::taskapi_runtime::Waiter::max_delay), [`Waiter::max_wait`](::taskapi_runtime::Waiter::max_wait), [`Waiter::on_progress`](::taskapi_runtime::Waiter::on_progress), then `.await`.
     ///
     /// Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// let outcome = client.wait_export_task("ticket", "token").await?;
+    /// println!("{outcome:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.drive.export_task.get`'s documentation is what it answers.
     pub fn wait_export_task(
         &self,
-        ticket: impl Into<String>,
-        token: impl Into<String>,
-    ) -> Waiter<'_, GetExportTaskRequest<'_>> {
+        ticket: impl ::std::convert::Into<::std::string::String>,
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> ::taskapi_runtime::Waiter<'_, GetExportTaskRequest<'_>> {
         self.get_export_task(ticket, token).wait()
     }
 }
 
 impl<'c> GetExportTaskRequest<'c> {
-    /// Polls this request until its task ends (see [`FeishuClient::wait_export_task`]).
-    pub fn wait(self) -> Waiter<'c, Self> {
-        Waiter::new(self, GET_EXPORT_TASK_WAIT_DEFAULTS)
+    /// Polls this request until its task ends (see [`FeishuClient::wait_export_task`](super::FeishuClient::wait_export_task)).
+    pub fn wait(self) -> ::taskapi_runtime::Waiter<'c, Self> {
+        ::taskapi_runtime::Waiter::new(self, GET_EXPORT_TASK_WAIT_DEFAULTS)
     }
 }
 
-impl Pollable for GetExportTaskRequest<'_> {
+impl ::taskapi_runtime::Pollable for GetExportTaskRequest<'_> {
     type Data = ExportTaskData;
     type Status = ExportJobStatus;
     type Error = GetExportTaskError;
     fn poll(
         &self,
-        time_left: Duration,
-    ) -> BoxFuture<'_, Result<ExportTaskData, GetExportTaskError>> {
-        Box::pin(self.clone().time_limit(time_left).send())
+        time_left: ::std::time::Duration,
+    ) -> ::taskapi_runtime::BoxFuture<
+        '_,
+        ::std::result::Result<ExportTaskData, GetExportTaskError>,
+    > {
+        ::std::boxed::Box::pin(self.clone().time_limit(time_left).send())
     }
 
-    fn observe(data: &ExportTaskData) -> Observation<ExportJobStatus> {
+    fn observe(
+        data: &ExportTaskData,
+    ) -> ::taskapi_runtime::Observation<ExportJobStatus> {
+        use ::taskapi_runtime::{Observation, WaitState};
+
         let status = data.result.as_ref().and_then(|v| v.job_status.as_ref()).copied();
         let state = match &status {
             None => WaitState::Pending,

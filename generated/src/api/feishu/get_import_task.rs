@@ -16,60 +16,64 @@
 //! - Scope (权限要求): `drive:drive:readonly` (查看、评论和下载云空间中所有文件)
 //! - Rate limit: 1000 calls per minute, 50 calls per second
 
-use super::{FeishuClient, FeishuCommonError};
-use ::taskapi_runtime::{
-    AccessToken, ApiError, CallOptions, Core, DecodeError, EndpointError, EndpointInfo,
-    ErrorCode, Failure, InvalidRequest, PathPart, TokenError, TransportError,
-};
-
-use std::fmt;
-use ::taskapi_runtime::{
-    BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter,
-};
-
-use std::time::Duration;
+use ::taskapi_runtime::EndpointError as _;
 
 /// Identity of this endpoint: `GET /open-apis/drive/v1/import_tasks/{ticket}`.
-pub static GET_IMPORT_TASK: EndpointInfo = EndpointInfo {
+pub static GET_IMPORT_TASK: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
     id: "feishu.drive.import_task.get",
-    method: reqwest::Method::GET,
+    method: ::reqwest::Method::GET,
     path: "/open-apis/drive/v1/import_tasks/{ticket}",
 };
 
 /// The example reply from the documentation (seeds/002_59a75d94eb751acf.txt), verbatim.
 pub const GET_IMPORT_TASK_EXAMPLE: &str = "{\n    \"code\": 0,\n    \"msg\": \"success\",\n    \"data\": {\n        \"result\": {\n            \"ticket\": \"7369583175086912356\",\n            \"type\": \"sheet\",\n            \"job_status\": 0,\n            \"job_error_msg\": \"success\",\n            \"token\": \"Fm7osyjtMh5o7Ktrv32c73abcef\",\n            \"url\": \"https://example.feishu.cn/sheets/Fm7osyjtMh5o7Ktrv32c73abcef\",\n            \"extra\": [\n                \"2000\"\n            ]\n        }\n    }\n}\n";
 
-impl FeishuClient {
+impl super::FeishuClient {
     /// 查询导入结果 (Poll a file import task by its ticket; on success it returns the new document's token and link.)
     ///
     /// Sends `GET /open-apis/drive/v1/import_tasks/{ticket}` (`feishu.drive.import_task.get`).
     ///
     /// - `ticket`: The import task id returned by "create import task". 导入任务 ID。调用[创建导入任务](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/create) 获取
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// let reply = client.get_import_task("7369583175086912356").send().await?;
+    /// println!("{reply:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.drive.import_task.get`'s documentation is what it answers.
     pub fn get_import_task(
         &self,
-        ticket: impl Into<String>,
+        ticket: impl ::std::convert::Into<::std::string::String>,
     ) -> GetImportTaskRequest<'_> {
         GetImportTaskRequest {
             core: &self.core,
             ticket: ticket.into(),
-            options: CallOptions::default(),
+            options: ::std::default::Default::default(),
         }
     }
 }
 
-/// A `GET /open-apis/drive/v1/import_tasks/{ticket}` request, built by [`FeishuClient::get_import_task`]: [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
+/// A `GET /open-apis/drive/v1/import_tasks/{ticket}` request, built by [`FeishuClient::get_import_task`](super::FeishuClient::get_import_task): [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetImportTaskRequest<'c> {
-    core: &'c Core,
-    ticket: String,
-    options: CallOptions,
+    core: &'c ::taskapi_runtime::Core,
+    ticket: ::std::string::String,
+    options: ::taskapi_runtime::CallOptions,
 }
 
 impl GetImportTaskRequest<'_> {
     /// Sends this request with a user access token (`u-...`) instead of the client's
     /// token. A user token is not refreshed by the client.
-    pub fn user_access_token(mut self, token: impl Into<AccessToken>) -> Self {
+    pub fn user_access_token(
+        mut self,
+        token: impl ::std::convert::Into<::taskapi_runtime::AccessToken>,
+    ) -> Self {
         self.options = self.options.user_token(token.into());
         self
     }
@@ -77,7 +81,7 @@ impl GetImportTaskRequest<'_> {
     /// Bounds this call, retries and their waits included: each attempt's timeout is
     /// cut to the time left, no retry starts after it, and a server asking for a
     /// longer wait than what is left ends the call at once.
-    pub fn time_limit(mut self, limit: std::time::Duration) -> Self {
+    pub fn time_limit(mut self, limit: ::std::time::Duration) -> Self {
         self.options = self.options.time_limit(limit);
         self
     }
@@ -86,17 +90,21 @@ impl GetImportTaskRequest<'_> {
     /// (fields the spec does not list included): for logging or passing it on.
     pub fn inspect_raw(
         mut self,
-        inspect: impl Fn(&str) + Send + Sync + 'static,
+        inspect: impl ::std::ops::Fn(
+            &str,
+        ) + ::std::marker::Send + ::std::marker::Sync + 'static,
     ) -> Self {
-        self.options = self.options.inspect_raw(std::sync::Arc::new(inspect));
+        self.options = self.options.inspect_raw(::std::sync::Arc::new(inspect));
         self
     }
 
     /// Sends `GET /open-apis/drive/v1/import_tasks/{ticket}` and decodes the reply into [`ImportTaskData`].
-    pub async fn send(self) -> Result<ImportTaskData, GetImportTaskError> {
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<ImportTaskData, GetImportTaskError> {
         let path = [
-            PathPart::Literal("/open-apis/drive/v1/import_tasks/"),
-            PathPart::Param {
+            ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/import_tasks/"),
+            ::taskapi_runtime::PathPart::Param {
                 name: "ticket",
                 value: &self.ticket,
             },
@@ -108,59 +116,69 @@ impl GetImportTaskRequest<'_> {
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ImportTaskData {
     /// `result`: The import task's result. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<ImportTaskResult>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<ImportTaskResult>,
 }
 
 /// Result of a file import task.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ImportTaskResult {
     /// `ticket`: The import task id. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub ticket: ::std::option::Option<::std::string::String>,
     /// `type`: Kind of the target document. May be absent.
     #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
     /// `job_status`: Import task status. 109 means something else here than in export. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_status: Option<ImportJobStatus>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub job_status: ::std::option::Option<ImportJobStatus>,
     /// `job_error_msg`: Why the import failed. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_error_msg: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub job_error_msg: ::std::option::Option<::std::string::String>,
     /// `token`: The new document's token. Empty until the import is done. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub token: ::std::option::Option<::std::string::String>,
     /// `url`: The new document's link. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<::std::string::String>,
     /// `extra`: Codes, as strings, for content truncated or dropped on a successful import. docx: 1000 over 20k blocks, 1001 table over 2000 cells, 1002 table over 100 columns, 1003 paragraph over 100k characters, 1005 some images failed. sheet: 2000 too many columns, 2001 too many cells, 2002 over 4000 images, 2003 drive storage full, 2004 some images failed, 2005 cell text too long. bitable: 3000/3001 images outside data rows/columns dropped, 3003 too many columns, 3004 too many cells, 3005 over 4000 images, 3006 some images failed. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub extra: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `file_extension`: 导入文件格式后缀 (the imported file's extension, as given when the task was created). May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_extension: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_extension: ::std::option::Option<::std::string::String>,
     /// `file_token`: 导入文件Drive FileToken (the Drive token of the uploaded file that was imported). May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_token: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_token: ::std::option::Option<::std::string::String>,
     /// `file_name`: 导入目标云文档文件名 ，若为空使用Drive文件名 (the new document's name; empty means the uploaded file's name). May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_name: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_name: ::std::option::Option<::std::string::String>,
     /// `point`: 挂载点 (where the new document was put). May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub point: Option<ImportTaskMountPoint>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub point: ::std::option::Option<ImportTaskMountPoint>,
 }
 
 /// Import task status. 109 means something else here than in export.
 ///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    ::serde::Deserialize,
+    ::serde::Serialize
+)]
 #[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
 pub enum ImportJobStatus {
     /// `0`: 成功 (success)
     Success,
@@ -228,7 +246,7 @@ pub enum ImportJobStatus {
 
 impl ImportJobStatus {
     /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> Option<&'static str> {
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Success => Some("成功 (success)"),
             Self::Initialising => Some("初始化中 (initialising)"),
@@ -293,7 +311,7 @@ impl ImportJobStatus {
     }
 }
 
-impl From<i64> for ImportJobStatus {
+impl ::std::convert::From<i64> for ImportJobStatus {
     fn from(value: i64) -> Self {
         match value {
             0 => Self::Success,
@@ -331,7 +349,7 @@ impl From<i64> for ImportJobStatus {
     }
 }
 
-impl From<ImportJobStatus> for i64 {
+impl ::std::convert::From<ImportJobStatus> for i64 {
     fn from(value: ImportJobStatus) -> Self {
         match value {
             ImportJobStatus::Success => 0,
@@ -372,14 +390,14 @@ impl From<ImportJobStatus> for i64 {
 /// 挂载点 (where the new document was put; SDK `ImportTaskMountPoint`).
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ImportTaskMountPoint {
     /// `mount_type`: 挂载类型 (mount type; 1 is a folder in the cloud space, 挂载到云空间). May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mount_type: Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub mount_type: ::std::option::Option<i64>,
     /// `mount_key`: 挂载位置,对于mount_type=1, 云空间目录token，空表示根目录 (the folder's token; empty is the cloud space's root). May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mount_key: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub mount_key: ::std::option::Option<::std::string::String>,
 }
 
 /// Everything `feishu.drive.import_task.get` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
@@ -391,79 +409,79 @@ pub enum GetImportTaskError {
     /// 服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)
     ///
     /// Retryable.
-    InternalError(ApiError),
+    InternalError(::taskapi_runtime::ApiError),
     /// `1069902`, HTTP 403: no permission
     ///
     /// 当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](/ssl:ttdoc/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。
-    NoPermission(ApiError),
+    NoPermission(::taskapi_runtime::ApiError),
     /// `1069903`, HTTP 500: internal error
     ///
     /// 服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)<br>
     ///
     /// Retryable.
-    InternalError1069903(ApiError),
+    InternalError1069903(::taskapi_runtime::ApiError),
     /// `1069904`, HTTP 400: invalid param
     ///
     /// 无效参数。请检查文件扩展名参数 file_extension 与导入的文件的扩展名是否一致
-    InvalidParam(ApiError),
+    InvalidParam(::taskapi_runtime::ApiError),
     /// `1069905`, HTTP 500: internal error
     ///
     /// 服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)<br>
     ///
     /// Retryable.
-    InternalError1069905(ApiError),
+    InternalError1069905(::taskapi_runtime::ApiError),
     /// `1069906`, HTTP 403: docs deleted
     ///
     /// 文档已被删除。请检查
-    DocsDeleted(ApiError),
+    DocsDeleted(::taskapi_runtime::ApiError),
     /// `1069907`, HTTP 404: file token not found
     ///
     /// 文件 token 不存在。请检查要导入文件的 token 是否正确
-    FileTokenNotFound(ApiError),
+    FileTokenNotFound(::taskapi_runtime::ApiError),
     /// `1069908`, HTTP 403: mount point not found or no permission
     ///
     /// 挂载点对应的文件夹不存在，或当前身份无导入至该文件夹的权限。请参考以下步骤解决：<br>1. 检查文件夹的 token 是否填写正确<br>2. 检查当前身份是否有导入至文件夹的权限：<br>    - 如果你使用的是 `tenant_access_token`，意味着应用没有导入至当前文件夹的权限。你需要为该应用添加机器人能力，并将该文件夹分享给含有该机器人的群组，为该应用开通文件夹的编辑权限。<br>    - 如果你使用的是 `user_access_token`，意味着用户没有导入至当前文件夹的权限。你需将该文件夹分享给该用户身份，为用户开通文件夹的编辑权限。<br><br>了解具体操作步骤，参考[开通文件夹权限](/ssl:ttdoc/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app#5ad9169a)。
-    MountPointNotFoundOrNoPermission(ApiError),
+    MountPointNotFoundOrNoPermission(::taskapi_runtime::ApiError),
     /// `1069909`, HTTP 400: import file size over limit
     ///
     /// 文件超过 20 MB 限制，无法导入
-    ImportFileSizeOverLimit(ApiError),
+    ImportFileSizeOverLimit(::taskapi_runtime::ApiError),
     /// `1069910`, HTTP 400: import file extension not match
     ///
     /// 上传文件和导入任务文件后缀不一致，请检查
-    ImportFileExtensionNotMatch(ApiError),
+    ImportFileExtensionNotMatch(::taskapi_runtime::ApiError),
     /// `1069911`, HTTP 400: import file type not match
     ///
     /// 上传文件和导入任务指定的文件类型不一致，请检查
-    ImportFileTypeNotMatch(ApiError),
+    ImportFileTypeNotMatch(::taskapi_runtime::ApiError),
     /// `1069912`, HTTP 400: folder not exist
     ///
     /// 目录不存在
-    FolderNotExist(ApiError),
+    FolderNotExist(::taskapi_runtime::ApiError),
     /// `1069913`, HTTP 400: import file token expired
     ///
     /// 上传文件过期，有效期 5 分钟
-    ImportFileTokenExpired(ApiError),
+    ImportFileTokenExpired(::taskapi_runtime::ApiError),
     /// `1069914`, HTTP 400: invalid file token
     ///
     /// 导出文档 token 不合法。参考[云文档常见问题](/ssl:ttdoc/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)了解如何获取文档 token。
-    InvalidFileToken(ApiError),
+    InvalidFileToken(::taskapi_runtime::ApiError),
     /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(FeishuCommonError, ApiError),
+    Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
     /// A code the documentation does not list; code and message are kept.
-    Unknown(ApiError),
+    Unknown(::taskapi_runtime::ApiError),
     /// No complete reply: connection refused or reset, timeout.
-    Transport(TransportError),
+    Transport(::taskapi_runtime::TransportError),
     /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(DecodeError),
+    Decode(::taskapi_runtime::DecodeError),
     /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(InvalidRequest),
+    InvalidRequest(::taskapi_runtime::InvalidRequest),
     /// No access token could be had (e.g. the app secret is wrong).
-    Token(TokenError),
+    Token(::taskapi_runtime::TokenError),
 }
 
-impl EndpointError for GetImportTaskError {
-    fn from_api(error: ApiError) -> Self {
+impl ::taskapi_runtime::EndpointError for GetImportTaskError {
+    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
         match error.code().as_i64() {
             Some(1069901) => {
                 Self::InternalError(
@@ -574,7 +592,7 @@ impl EndpointError for GetImportTaskError {
                 )
             }
             _ => {
-                match FeishuCommonError::from_code(error.code()) {
+                match super::FeishuCommonError::from_code(error.code()) {
                     Some(common) => {
                         Self::Common(
                             common,
@@ -587,23 +605,23 @@ impl EndpointError for GetImportTaskError {
         }
     }
 
-    fn from_transport(error: TransportError) -> Self {
+    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
         Self::Transport(error)
     }
 
-    fn from_decode(error: DecodeError) -> Self {
+    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
         Self::Decode(error)
     }
 
-    fn from_invalid_request(error: InvalidRequest) -> Self {
+    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
         Self::InvalidRequest(error)
     }
 
-    fn from_token(error: TokenError) -> Self {
+    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
         Self::Token(error)
     }
 
-    fn failure(&self) -> Failure<'_> {
+    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
         match self {
             Self::InternalError(e)
             | Self::NoPermission(e)
@@ -620,33 +638,33 @@ impl EndpointError for GetImportTaskError {
             | Self::ImportFileTokenExpired(e)
             | Self::InvalidFileToken(e)
             | Self::Common(_, e)
-            | Self::Unknown(e) => Failure::Api(e),
-            Self::Transport(e) => Failure::Transport(e),
-            Self::Decode(e) => Failure::Decode(e),
-            Self::InvalidRequest(e) => Failure::InvalidRequest(e),
-            Self::Token(e) => Failure::Token(e),
+            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
+            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
+            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
+            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
+            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
         }
     }
 }
 
 impl GetImportTaskError {
     /// The API error, when the provider answered with a code.
-    pub fn api_error(&self) -> Option<&ApiError> {
+    pub fn api_error(&self) -> ::std::option::Option<&::taskapi_runtime::ApiError> {
         self.failure().api_error()
     }
 
     /// The HTTP status, when a reply arrived.
-    pub fn http_status(&self) -> Option<u16> {
+    pub fn http_status(&self) -> ::std::option::Option<u16> {
         self.failure().http_status()
     }
 
     /// The provider's error code, when it sent one.
-    pub fn code(&self) -> Option<&ErrorCode> {
+    pub fn code(&self) -> ::std::option::Option<&::taskapi_runtime::ErrorCode> {
         self.failure().code()
     }
 
     /// The request id to quote in support tickets, when the reply carried one.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
         self.failure().request_id()
     }
 
@@ -656,8 +674,8 @@ impl GetImportTaskError {
     }
 
     /// The documentation's troubleshooting hint (排查建议) for this code.
-    pub fn hint(&self) -> Option<&'static str> {
-        self.api_error().and_then(ApiError::hint)
+    pub fn hint(&self) -> ::std::option::Option<&'static str> {
+        self.api_error().and_then(::taskapi_runtime::ApiError::hint)
     }
 
     /// Whether trying again may succeed: codes the spec marks retryable, timeouts,
@@ -667,55 +685,81 @@ impl GetImportTaskError {
     }
 }
 
-impl fmt::Display for GetImportTaskError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", GET_IMPORT_TASK.id, self.failure())
+impl ::std::fmt::Display for GetImportTaskError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::write!(f, "{}: {}", GET_IMPORT_TASK.id, self.failure())
     }
 }
 
-impl std::error::Error for GetImportTaskError {}
+/// The failure's text is part of this error's; `source` goes on to its cause (for a
+/// transport failure, reqwest's causes down to the `io::Error`).
+impl ::std::error::Error for GetImportTaskError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        self.failure().source()
+    }
+}
+
 /// The waiting defaults from this endpoint's spec.
-pub const GET_IMPORT_TASK_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
-    min_delay: Duration::from_millis(3000),
-    max_delay: Duration::from_millis(30000),
-    max_wait: Duration::from_millis(600000),
+pub const GET_IMPORT_TASK_WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {
+    min_delay: ::std::time::Duration::from_millis(3000),
+    max_delay: ::std::time::Duration::from_millis(30000),
+    max_wait: ::std::time::Duration::from_millis(600000),
 };
 
-impl FeishuClient {
+impl super::FeishuClient {
     /// Waits for the task `feishu.drive.import_task.get` reports on to end: polls `GET /open-apis/drive/v1/import_tasks/{ticket}` until its status is terminal.
     ///
     /// `result.job_status` 0 is success, 1, 2 pending, 3, 100, 101, 102, 103, 104, 105, 106, 108, 109, 110, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 129, 5000, 7000, 7001, 7002 failure; a value no table lists is a failure. A success counts only once `result.token` is non-empty.
     ///
-    /// Defaults: first delay 3s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
+    /// Defaults: first delay 3s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`](::taskapi_runtime::Waiter::min_delay), [`Waiter::max_delay`](::taskapi_runtime::Waiter::max_delay), [`Waiter::max_wait`](::taskapi_runtime::Waiter::max_wait), [`Waiter::on_progress`](::taskapi_runtime::Waiter::on_progress), then `.await`.
     ///
     /// Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// let outcome = client.wait_import_task("7369583175086912356").await?;
+    /// println!("{outcome:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.drive.import_task.get`'s documentation is what it answers.
     pub fn wait_import_task(
         &self,
-        ticket: impl Into<String>,
-    ) -> Waiter<'_, GetImportTaskRequest<'_>> {
+        ticket: impl ::std::convert::Into<::std::string::String>,
+    ) -> ::taskapi_runtime::Waiter<'_, GetImportTaskRequest<'_>> {
         self.get_import_task(ticket).wait()
     }
 }
 
 impl<'c> GetImportTaskRequest<'c> {
-    /// Polls this request until its task ends (see [`FeishuClient::wait_import_task`]).
-    pub fn wait(self) -> Waiter<'c, Self> {
-        Waiter::new(self, GET_IMPORT_TASK_WAIT_DEFAULTS)
+    /// Polls this request until its task ends (see [`FeishuClient::wait_import_task`](super::FeishuClient::wait_import_task)).
+    pub fn wait(self) -> ::taskapi_runtime::Waiter<'c, Self> {
+        ::taskapi_runtime::Waiter::new(self, GET_IMPORT_TASK_WAIT_DEFAULTS)
     }
 }
 
-impl Pollable for GetImportTaskRequest<'_> {
+impl ::taskapi_runtime::Pollable for GetImportTaskRequest<'_> {
     type Data = ImportTaskData;
     type Status = ImportJobStatus;
     type Error = GetImportTaskError;
     fn poll(
         &self,
-        time_left: Duration,
-    ) -> BoxFuture<'_, Result<ImportTaskData, GetImportTaskError>> {
-        Box::pin(self.clone().time_limit(time_left).send())
+        time_left: ::std::time::Duration,
+    ) -> ::taskapi_runtime::BoxFuture<
+        '_,
+        ::std::result::Result<ImportTaskData, GetImportTaskError>,
+    > {
+        ::std::boxed::Box::pin(self.clone().time_limit(time_left).send())
     }
 
-    fn observe(data: &ImportTaskData) -> Observation<ImportJobStatus> {
+    fn observe(
+        data: &ImportTaskData,
+    ) -> ::taskapi_runtime::Observation<ImportJobStatus> {
+        use ::taskapi_runtime::{Observation, WaitState};
+
         let status = data.result.as_ref().and_then(|v| v.job_status.as_ref()).copied();
         let state = match &status {
             None => WaitState::Pending,

@@ -14,60 +14,64 @@
 //! - Scope (权限要求): `vc:export` (导出视频会议信息)
 //! - Rate limit: 100 calls per minute
 
-use super::{FeishuClient, FeishuCommonError};
-use ::taskapi_runtime::{
-    AccessToken, ApiError, CallOptions, Core, DecodeError, EndpointError, EndpointInfo,
-    ErrorCode, Failure, InvalidRequest, PathPart, TokenError, TransportError,
-};
-
-use std::fmt;
-use ::taskapi_runtime::{
-    BoxFuture, Observation, Pollable, WaitDefaults, WaitState, Waiter,
-};
-
-use std::time::Duration;
+use ::taskapi_runtime::EndpointError as _;
 
 /// Identity of this endpoint: `GET /open-apis/vc/v1/exports/{task_id}`.
-pub static GET_MEETING_EXPORT: EndpointInfo = EndpointInfo {
+pub static GET_MEETING_EXPORT: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
     id: "feishu.vc.export.get",
-    method: reqwest::Method::GET,
+    method: ::reqwest::Method::GET,
     path: "/open-apis/vc/v1/exports/{task_id}",
 };
 
 /// The example reply from the documentation (seeds/000_8a951600f2d8f398.txt), verbatim.
 pub const GET_MEETING_EXPORT_EXAMPLE: &str = "{\n    \"code\": 0,\n    \"msg\": \"success\",\n    \"data\": {\n        \"status\": 3,\n        \"url\": \"https://lf1-ttcdn-tos.pstatp.com/obj/xxx\",\n        \"file_token\": \"6yHu7Igp7Igy62Ez6fLr6IJz7j9i5WMe6fHq5yZeY2Jz6yLqYAMAY46fZfEz64Lr5fYyYQ==\",\n        \"fail_msg\": \"no permission\"\n    }\n}\n";
 
-impl FeishuClient {
+impl super::FeishuClient {
     /// 查询导出任务结果 (Get the progress and result of an asynchronous meeting-data export task.)
     ///
     /// Sends `GET /open-apis/vc/v1/exports/{task_id}` (`feishu.vc.export.get`).
     ///
     /// - `task_id`: The export task id. 任务id
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// let reply = client.get_meeting_export("task_id").send().await?;
+    /// println!("{reply:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.vc.export.get`'s documentation is what it answers.
     pub fn get_meeting_export(
         &self,
-        task_id: impl Into<String>,
+        task_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetMeetingExportRequest<'_> {
         GetMeetingExportRequest {
             core: &self.core,
             task_id: task_id.into(),
-            options: CallOptions::default(),
+            options: ::std::default::Default::default(),
         }
     }
 }
 
-/// A `GET /open-apis/vc/v1/exports/{task_id}` request, built by [`FeishuClient::get_meeting_export`]: [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
+/// A `GET /open-apis/vc/v1/exports/{task_id}` request, built by [`FeishuClient::get_meeting_export`](super::FeishuClient::get_meeting_export): [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetMeetingExportRequest<'c> {
-    core: &'c Core,
-    task_id: String,
-    options: CallOptions,
+    core: &'c ::taskapi_runtime::Core,
+    task_id: ::std::string::String,
+    options: ::taskapi_runtime::CallOptions,
 }
 
 impl GetMeetingExportRequest<'_> {
     /// Sends this request with a user access token (`u-...`) instead of the client's
     /// token. A user token is not refreshed by the client.
-    pub fn user_access_token(mut self, token: impl Into<AccessToken>) -> Self {
+    pub fn user_access_token(
+        mut self,
+        token: impl ::std::convert::Into<::taskapi_runtime::AccessToken>,
+    ) -> Self {
         self.options = self.options.user_token(token.into());
         self
     }
@@ -75,7 +79,7 @@ impl GetMeetingExportRequest<'_> {
     /// Bounds this call, retries and their waits included: each attempt's timeout is
     /// cut to the time left, no retry starts after it, and a server asking for a
     /// longer wait than what is left ends the call at once.
-    pub fn time_limit(mut self, limit: std::time::Duration) -> Self {
+    pub fn time_limit(mut self, limit: ::std::time::Duration) -> Self {
         self.options = self.options.time_limit(limit);
         self
     }
@@ -84,17 +88,21 @@ impl GetMeetingExportRequest<'_> {
     /// (fields the spec does not list included): for logging or passing it on.
     pub fn inspect_raw(
         mut self,
-        inspect: impl Fn(&str) + Send + Sync + 'static,
+        inspect: impl ::std::ops::Fn(
+            &str,
+        ) + ::std::marker::Send + ::std::marker::Sync + 'static,
     ) -> Self {
-        self.options = self.options.inspect_raw(std::sync::Arc::new(inspect));
+        self.options = self.options.inspect_raw(::std::sync::Arc::new(inspect));
         self
     }
 
     /// Sends `GET /open-apis/vc/v1/exports/{task_id}` and decodes the reply into [`MeetingExportData`].
-    pub async fn send(self) -> Result<MeetingExportData, GetMeetingExportError> {
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<MeetingExportData, GetMeetingExportError> {
         let path = [
-            PathPart::Literal("/open-apis/vc/v1/exports/"),
-            PathPart::Param {
+            ::taskapi_runtime::PathPart::Literal("/open-apis/vc/v1/exports/"),
+            ::taskapi_runtime::PathPart::Param {
                 name: "task_id",
                 value: &self.task_id,
             },
@@ -106,27 +114,37 @@ impl GetMeetingExportRequest<'_> {
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct MeetingExportData {
     /// `status`: Export task status. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<MeetingExportStatus>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<MeetingExportStatus>,
     /// `url`: Download link of the exported file. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<::std::string::String>,
     /// `file_token`: Token of the exported file, for the VC export download endpoint. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_token: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_token: ::std::option::Option<::std::string::String>,
     /// `fail_msg`: Why the export failed. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fail_msg: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub fail_msg: ::std::option::Option<::std::string::String>,
 }
 
 /// Export task status.
 ///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    ::serde::Deserialize,
+    ::serde::Serialize
+)]
 #[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
 pub enum MeetingExportStatus {
     /// `1`: 进行中 (in progress)
     InProgress,
@@ -140,7 +158,7 @@ pub enum MeetingExportStatus {
 
 impl MeetingExportStatus {
     /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> Option<&'static str> {
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
         match self {
             Self::InProgress => Some("进行中 (in progress)"),
             Self::Failed => Some("失败 (failed)"),
@@ -150,7 +168,7 @@ impl MeetingExportStatus {
     }
 }
 
-impl From<i64> for MeetingExportStatus {
+impl ::std::convert::From<i64> for MeetingExportStatus {
     fn from(value: i64) -> Self {
         match value {
             1 => Self::InProgress,
@@ -161,7 +179,7 @@ impl From<i64> for MeetingExportStatus {
     }
 }
 
-impl From<MeetingExportStatus> for i64 {
+impl ::std::convert::From<MeetingExportStatus> for i64 {
     fn from(value: MeetingExportStatus) -> Self {
         match value {
             MeetingExportStatus::InProgress => 1,
@@ -181,39 +199,39 @@ pub enum GetMeetingExportError {
     /// 服务器内部错误，如果重试无效可联系管理员
     ///
     /// Retryable.
-    InternalError(ApiError),
+    InternalError(::taskapi_runtime::ApiError),
     /// `121002`, HTTP 400: not support
     ///
     /// 暂不支持该功能
-    NotSupport(ApiError),
+    NotSupport(::taskapi_runtime::ApiError),
     /// `121003`, HTTP 400: param error
     ///
     /// 参数错误，检查参数的取值范围（请按照上面字段说明自查）
-    ParamError(ApiError),
+    ParamError(::taskapi_runtime::ApiError),
     /// `121004`, HTTP 404: data not exist
     ///
     /// 无效的请求体，请确保请求方法、请求信息、请求数据格式等是正确的
-    DataNotExist(ApiError),
+    DataNotExist(::taskapi_runtime::ApiError),
     /// `121005`, HTTP 403: no permission
     ///
     /// 无权限进行该操作，建议检查token类型、操作者身份以及资源的归属
-    NoPermission(ApiError),
+    NoPermission(::taskapi_runtime::ApiError),
     /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(FeishuCommonError, ApiError),
+    Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
     /// A code the documentation does not list; code and message are kept.
-    Unknown(ApiError),
+    Unknown(::taskapi_runtime::ApiError),
     /// No complete reply: connection refused or reset, timeout.
-    Transport(TransportError),
+    Transport(::taskapi_runtime::TransportError),
     /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(DecodeError),
+    Decode(::taskapi_runtime::DecodeError),
     /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(InvalidRequest),
+    InvalidRequest(::taskapi_runtime::InvalidRequest),
     /// No access token could be had (e.g. the app secret is wrong).
-    Token(TokenError),
+    Token(::taskapi_runtime::TokenError),
 }
 
-impl EndpointError for GetMeetingExportError {
-    fn from_api(error: ApiError) -> Self {
+impl ::taskapi_runtime::EndpointError for GetMeetingExportError {
+    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
         match error.code().as_i64() {
             Some(121001) => {
                 Self::InternalError(
@@ -255,7 +273,7 @@ impl EndpointError for GetMeetingExportError {
                 )
             }
             _ => {
-                match FeishuCommonError::from_code(error.code()) {
+                match super::FeishuCommonError::from_code(error.code()) {
                     Some(common) => {
                         Self::Common(
                             common,
@@ -268,23 +286,23 @@ impl EndpointError for GetMeetingExportError {
         }
     }
 
-    fn from_transport(error: TransportError) -> Self {
+    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
         Self::Transport(error)
     }
 
-    fn from_decode(error: DecodeError) -> Self {
+    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
         Self::Decode(error)
     }
 
-    fn from_invalid_request(error: InvalidRequest) -> Self {
+    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
         Self::InvalidRequest(error)
     }
 
-    fn from_token(error: TokenError) -> Self {
+    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
         Self::Token(error)
     }
 
-    fn failure(&self) -> Failure<'_> {
+    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
         match self {
             Self::InternalError(e)
             | Self::NotSupport(e)
@@ -292,33 +310,33 @@ impl EndpointError for GetMeetingExportError {
             | Self::DataNotExist(e)
             | Self::NoPermission(e)
             | Self::Common(_, e)
-            | Self::Unknown(e) => Failure::Api(e),
-            Self::Transport(e) => Failure::Transport(e),
-            Self::Decode(e) => Failure::Decode(e),
-            Self::InvalidRequest(e) => Failure::InvalidRequest(e),
-            Self::Token(e) => Failure::Token(e),
+            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
+            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
+            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
+            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
+            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
         }
     }
 }
 
 impl GetMeetingExportError {
     /// The API error, when the provider answered with a code.
-    pub fn api_error(&self) -> Option<&ApiError> {
+    pub fn api_error(&self) -> ::std::option::Option<&::taskapi_runtime::ApiError> {
         self.failure().api_error()
     }
 
     /// The HTTP status, when a reply arrived.
-    pub fn http_status(&self) -> Option<u16> {
+    pub fn http_status(&self) -> ::std::option::Option<u16> {
         self.failure().http_status()
     }
 
     /// The provider's error code, when it sent one.
-    pub fn code(&self) -> Option<&ErrorCode> {
+    pub fn code(&self) -> ::std::option::Option<&::taskapi_runtime::ErrorCode> {
         self.failure().code()
     }
 
     /// The request id to quote in support tickets, when the reply carried one.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
         self.failure().request_id()
     }
 
@@ -328,8 +346,8 @@ impl GetMeetingExportError {
     }
 
     /// The documentation's troubleshooting hint (排查建议) for this code.
-    pub fn hint(&self) -> Option<&'static str> {
-        self.api_error().and_then(ApiError::hint)
+    pub fn hint(&self) -> ::std::option::Option<&'static str> {
+        self.api_error().and_then(::taskapi_runtime::ApiError::hint)
     }
 
     /// Whether trying again may succeed: codes the spec marks retryable, timeouts,
@@ -339,55 +357,81 @@ impl GetMeetingExportError {
     }
 }
 
-impl fmt::Display for GetMeetingExportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", GET_MEETING_EXPORT.id, self.failure())
+impl ::std::fmt::Display for GetMeetingExportError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::write!(f, "{}: {}", GET_MEETING_EXPORT.id, self.failure())
     }
 }
 
-impl std::error::Error for GetMeetingExportError {}
+/// The failure's text is part of this error's; `source` goes on to its cause (for a
+/// transport failure, reqwest's causes down to the `io::Error`).
+impl ::std::error::Error for GetMeetingExportError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        self.failure().source()
+    }
+}
+
 /// The waiting defaults from this endpoint's spec.
-pub const GET_MEETING_EXPORT_WAIT_DEFAULTS: WaitDefaults = WaitDefaults {
-    min_delay: Duration::from_millis(3000),
-    max_delay: Duration::from_millis(30000),
-    max_wait: Duration::from_millis(600000),
+pub const GET_MEETING_EXPORT_WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {
+    min_delay: ::std::time::Duration::from_millis(3000),
+    max_delay: ::std::time::Duration::from_millis(30000),
+    max_wait: ::std::time::Duration::from_millis(600000),
 };
 
-impl FeishuClient {
+impl super::FeishuClient {
     /// Waits for the task `feishu.vc.export.get` reports on to end: polls `GET /open-apis/vc/v1/exports/{task_id}` until its status is terminal.
     ///
     /// `status` 3 is success, 1 pending, 2 failure; a value no table lists is a failure.
     ///
-    /// Defaults: first delay 3s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`], [`Waiter::max_delay`], [`Waiter::max_wait`], [`Waiter::on_progress`], then `.await`.
+    /// Defaults: first delay 3s, growing with the time waited up to 30s, giving up after 600s. Configure with [`Waiter::min_delay`](::taskapi_runtime::Waiter::min_delay), [`Waiter::max_delay`](::taskapi_runtime::Waiter::max_delay), [`Waiter::max_wait`](::taskapi_runtime::Waiter::max_wait), [`Waiter::on_progress`](::taskapi_runtime::Waiter::on_progress), then `.await`.
     ///
     /// Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// let outcome = client.wait_meeting_export("task_id").await?;
+    /// println!("{outcome:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.vc.export.get`'s documentation is what it answers.
     pub fn wait_meeting_export(
         &self,
-        task_id: impl Into<String>,
-    ) -> Waiter<'_, GetMeetingExportRequest<'_>> {
+        task_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ::taskapi_runtime::Waiter<'_, GetMeetingExportRequest<'_>> {
         self.get_meeting_export(task_id).wait()
     }
 }
 
 impl<'c> GetMeetingExportRequest<'c> {
-    /// Polls this request until its task ends (see [`FeishuClient::wait_meeting_export`]).
-    pub fn wait(self) -> Waiter<'c, Self> {
-        Waiter::new(self, GET_MEETING_EXPORT_WAIT_DEFAULTS)
+    /// Polls this request until its task ends (see [`FeishuClient::wait_meeting_export`](super::FeishuClient::wait_meeting_export)).
+    pub fn wait(self) -> ::taskapi_runtime::Waiter<'c, Self> {
+        ::taskapi_runtime::Waiter::new(self, GET_MEETING_EXPORT_WAIT_DEFAULTS)
     }
 }
 
-impl Pollable for GetMeetingExportRequest<'_> {
+impl ::taskapi_runtime::Pollable for GetMeetingExportRequest<'_> {
     type Data = MeetingExportData;
     type Status = MeetingExportStatus;
     type Error = GetMeetingExportError;
     fn poll(
         &self,
-        time_left: Duration,
-    ) -> BoxFuture<'_, Result<MeetingExportData, GetMeetingExportError>> {
-        Box::pin(self.clone().time_limit(time_left).send())
+        time_left: ::std::time::Duration,
+    ) -> ::taskapi_runtime::BoxFuture<
+        '_,
+        ::std::result::Result<MeetingExportData, GetMeetingExportError>,
+    > {
+        ::std::boxed::Box::pin(self.clone().time_limit(time_left).send())
     }
 
-    fn observe(data: &MeetingExportData) -> Observation<MeetingExportStatus> {
+    fn observe(
+        data: &MeetingExportData,
+    ) -> ::taskapi_runtime::Observation<MeetingExportStatus> {
+        use ::taskapi_runtime::{Observation, WaitState};
+
         let status = data.status.as_ref().copied();
         let state = match &status {
             None => WaitState::Pending,

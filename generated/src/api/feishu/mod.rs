@@ -15,29 +15,22 @@ pub mod get_export_task;
 pub mod check_folder_task;
 pub mod get_import_task;
 pub mod get_meeting_export;
-pub use get_export_task::*;
-pub use check_folder_task::*;
-pub use get_import_task::*;
-pub use get_meeting_export::*;
-use ::taskapi_runtime::{
-    AccessToken, BuildError, ClientBuilder, Core, Envelope, ErrorCode, ProviderClient,
-    ProviderInfo,
-};
-
-use ::taskapi_runtime::{ApiError, AppCredentials, EndpointInfo, TokenApi};
-
+pub use self::get_export_task::*;
+pub use self::check_folder_task::*;
+pub use self::get_import_task::*;
+pub use self::get_meeting_export::*;
 /// How Feishu / Lark replies and authenticates.
 ///
 /// Every reply is `{"code", "msg", "data"}`. `code` 0 is success; any other code is an error, whatever the HTTP status. Newer error bodies also carry an `error` object with `log_id`.
 ///
 /// Request id: Quote this id (日志 ID) in support tickets.
-pub static FEISHU: ProviderInfo = ProviderInfo {
+pub static FEISHU: ::taskapi_runtime::ProviderInfo = ::taskapi_runtime::ProviderInfo {
     name: "feishu",
     default_base_url: "https://open.feishu.cn",
     auth_header: "Authorization",
     auth_scheme: Some("Bearer"),
     token_env: "FEISHU_ACCESS_TOKEN",
-    envelope: Envelope::CodeMsgData,
+    envelope: ::taskapi_runtime::Envelope::CodeMsgData,
     request_id_headers: &["X-Tt-Logid", "X-Request-Id"],
     request_id_body_field: None,
     rate_limit_reset_header: Some("x-ogw-ratelimit-reset"),
@@ -45,7 +38,7 @@ pub static FEISHU: ProviderInfo = ProviderInfo {
 };
 
 /// Whether a code means the access token was refused (`invalidates_token` in the spec).
-fn is_token_invalid(code: &ErrorCode) -> bool {
+fn is_token_invalid(code: &::taskapi_runtime::ErrorCode) -> bool {
     matches!(code.as_i64(), Some(99991663 | 99991664 | 99991665 | 99991668 | 99991677))
 }
 
@@ -62,7 +55,7 @@ fn is_token_invalid(code: &ErrorCode) -> bool {
 /// ```
 #[derive(Debug, Clone)]
 pub struct FeishuClient {
-    core: Core,
+    core: ::taskapi_runtime::Core,
 }
 
 impl FeishuClient {
@@ -71,12 +64,14 @@ impl FeishuClient {
     /// `https://open.larksuite.com`: Lark (international). Same paths as Feishu.
     pub const LARK_BASE_URL: &'static str = "https://open.larksuite.com";
     /// Starts configuring a client: token, base URL, shared `reqwest::Client`.
-    pub fn builder() -> ClientBuilder<Self> {
-        ClientBuilder::default()
+    pub fn builder() -> ::taskapi_runtime::ClientBuilder<Self> {
+        ::std::default::Default::default()
     }
 
     /// A client for the default host with a static access token.
-    pub fn new(access_token: impl Into<AccessToken>) -> Result<Self, BuildError> {
+    pub fn new(
+        access_token: impl ::std::convert::Into<::taskapi_runtime::AccessToken>,
+    ) -> ::std::result::Result<Self, ::taskapi_runtime::BuildError> {
         Self::builder().access_token(access_token).build()
     }
 
@@ -86,15 +81,16 @@ impl FeishuClient {
     }
 }
 
-impl ProviderClient for FeishuClient {
-    const PROVIDER: &'static ProviderInfo = &FEISHU;
-    fn from_core(core: Core) -> Self {
+impl ::taskapi_runtime::ProviderClient for FeishuClient {
+    const PROVIDER: &'static ::taskapi_runtime::ProviderInfo = &FEISHU;
+    fn from_core(core: ::taskapi_runtime::Core) -> Self {
         Self { core }
     }
 }
 
 /// Error codes any Feishu / Lark endpoint can return (tokens, permissions, rate limits, quotas).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FeishuCommonError {
     /// `99991400`: request rate limited
     ///
@@ -166,7 +162,9 @@ pub enum FeishuCommonError {
 
 impl FeishuCommonError {
     /// The common error with this code, if it is one.
-    pub fn from_code(code: &ErrorCode) -> Option<Self> {
+    pub fn from_code(
+        code: &::taskapi_runtime::ErrorCode,
+    ) -> ::std::option::Option<Self> {
         match code.as_i64()? {
             99991400 => Some(Self::RateLimited),
             99991401 => Some(Self::IpNotAllowed),
@@ -274,25 +272,25 @@ impl FeishuCommonError {
 /// ```json
 /// {"code": 0, "msg": "ok", "tenant_access_token": "t-caecc734c2e3328a62489fe0648c4b98779515d3", "expire": 7200}
 /// ```
-pub static FEISHU_TOKEN_ENDPOINT: EndpointInfo = EndpointInfo {
+pub static FEISHU_TOKEN_ENDPOINT: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
     id: "/open-apis/auth/v3/tenant_access_token/internal",
-    method: reqwest::Method::POST,
+    method: ::reqwest::Method::POST,
     path: "/open-apis/auth/v3/tenant_access_token/internal",
 };
 
 /// The JSON body of the token request.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct TenantAccessTokenRequest {
     /// `app_id`: 应用唯一标识 (the app's id, `cli_...`). Always present.
-    pub app_id: String,
+    pub app_id: ::std::string::String,
     /// `app_secret`: 应用秘钥 (the app's secret). Always present.
-    pub app_secret: String,
+    pub app_secret: ::std::string::String,
 }
 
-impl std::fmt::Debug for TenantAccessTokenRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for TenantAccessTokenRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TenantAccessTokenRequest")
             .field("app_id", &self.app_id)
             .field("app_secret", &"<redacted>")
@@ -303,16 +301,16 @@ impl std::fmt::Debug for TenantAccessTokenRequest {
 /// The token reply; `code` and `msg` sit beside these fields.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct TenantAccessTokenReply {
     /// `tenant_access_token`: The tenant access token (`t-...`). Always present.
-    pub tenant_access_token: String,
+    pub tenant_access_token: ::std::string::String,
     /// `expire`: Seconds until the token expires (at most 7200). Always present.
     pub expire: i64,
 }
 
-impl std::fmt::Debug for TenantAccessTokenReply {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for TenantAccessTokenReply {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TenantAccessTokenReply")
             .field("tenant_access_token", &"<redacted>")
             .field("expire", &self.expire)
@@ -320,27 +318,33 @@ impl std::fmt::Debug for TenantAccessTokenReply {
     }
 }
 
-impl TokenApi for FeishuClient {
+impl ::taskapi_runtime::TokenApi for FeishuClient {
     type TokenRequest = TenantAccessTokenRequest;
     type TokenReply = TenantAccessTokenReply;
-    const TOKEN_ENDPOINT: &'static EndpointInfo = &FEISHU_TOKEN_ENDPOINT;
-    const TOKEN_ENVELOPE: Envelope = Envelope::CodeMsgFlat;
+    const TOKEN_ENDPOINT: &'static ::taskapi_runtime::EndpointInfo = &FEISHU_TOKEN_ENDPOINT;
+    const TOKEN_ENVELOPE: ::taskapi_runtime::Envelope = ::taskapi_runtime::Envelope::CodeMsgFlat;
     const CREDENTIALS_ENV: (&'static str, &'static str) = (
         "FEISHU_APP_ID",
         "FEISHU_APP_SECRET",
     );
-    fn token_request(credentials: &AppCredentials) -> Self::TokenRequest {
+    fn token_request(
+        credentials: &::taskapi_runtime::AppCredentials,
+    ) -> Self::TokenRequest {
         TenantAccessTokenRequest {
             app_id: credentials.id().to_owned(),
             app_secret: credentials.secret().to_owned(),
         }
     }
 
-    fn token_from_reply(reply: Self::TokenReply) -> (AccessToken, i64) {
-        (AccessToken::new(reply.tenant_access_token), reply.expire)
+    fn token_from_reply(
+        reply: Self::TokenReply,
+    ) -> (::taskapi_runtime::AccessToken, i64) {
+        (::taskapi_runtime::AccessToken::new(reply.tenant_access_token), reply.expire)
     }
 
-    fn document_token_error(error: ApiError) -> ApiError {
+    fn document_token_error(
+        error: ::taskapi_runtime::ApiError,
+    ) -> ::taskapi_runtime::ApiError {
         match FeishuCommonError::from_code(error.code()) {
             Some(common) => error.documented(common.hint(), common.is_retryable()),
             None => error,

@@ -1,0 +1,126 @@
+//! An endpoint's waiter: the status field and the fields readiness, messages and progress
+//! are read from, as steps through the reply; the status values as enum variants.
+
+use crate::decode::Spanned;
+use crate::naming;
+use crate::spec::{Code, CodeType, FieldType, ObjectSpec, Scalar, WaitState, WaiterSpec};
+
+/// How to wait for an endpoint's task (see `WaiterSpec`), with fields and values resolved.
+#[derive(Debug, Clone)]
+pub struct Waiter {
+    pub name: String,
+    pub status: Vec<PathStep>,
+    pub status_enum: String,
+    pub status_is_integer: bool,
+    /// Variant names of the status enum, by what they mean.
+    pub pending: Vec<String>,
+    pub success: Vec<String>,
+    pub failure: Vec<String>,
+    pub unknown_is_failure: bool,
+    pub ready_when_set: Option<Vec<PathStep>>,
+    pub message: Option<Vec<PathStep>>,
+    pub progress: Option<(Vec<PathStep>, Vec<PathStep>)>,
+    /// Seconds.
+    pub min_delay: f64,
+    pub max_delay: f64,
+    pub max_wait: f64,
+    /// The spec's rules in words, for docs.
+    pub rules: String,
+}
+
+/// One field on the way to a value: its Rust name and whether it is always present.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathStep {
+    pub wire: String,
+    pub ident: String,
+    pub required: bool,
+}
+
+fn steps(object: &ObjectSpec, dotted: &str) -> Option<Vec<PathStep>> {
+    let fields = object.field_path(dotted).ok()?;
+    Some(
+        fields
+            .iter()
+            .map(|f| PathStep {
+                wire: f.name.value.clone(),
+                ident: naming::field_ident(&f.name.value),
+                required: f.required,
+            })
+            .collect(),
+    )
+}
+
+pub(super) fn build_waiter(response: &ObjectSpec, w: &WaiterSpec) -> Option<Waiter> {
+    let fields = response.field_path(&w.status.value).ok()?;
+    let status_field = fields.last()?;
+    let enumeration = status_field.enumeration.as_ref()?;
+    let repr = if status_field.ty.value == FieldType::Integer {
+        CodeType::Integer
+    } else {
+        CodeType::String
+    };
+    let variant = |value: &Spanned<Scalar>| {
+        let code = Code::parse(repr, &value.value).ok()?;
+        enumeration
+            .values
+            .iter()
+            .find(|v| Code::parse(repr, &v.value.value).ok().as_ref() == Some(&code))
+            .map(|v| v.name.value.clone())
+    };
+    let names = |values: &[Spanned<Scalar>]| values.iter().filter_map(variant).collect::<Vec<_>>();
+    let list = |values: &[Spanned<Scalar>]| {
+        values
+            .iter()
+            .map(|v| v.value.text.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let unknown_is_failure = w.unknown.value == WaitState::Failure;
+    let mut rules = format!(
+        "`{}` {} is success, {} pending, {} failure; a value no table lists is {}.",
+        w.status.value,
+        list(&w.success),
+        list(&w.pending),
+        if w.failure.is_empty() {
+            "nothing".to_owned()
+        } else {
+            list(&w.failure)
+        },
+        if unknown_is_failure {
+            "a failure"
+        } else {
+            "pending"
+        }
+    );
+    if let Some(ready) = &w.ready_when_set {
+        rules.push_str(&format!(
+            " A success counts only once `{}` is non-empty.",
+            ready.value
+        ));
+    }
+    Some(Waiter {
+        name: w.name.value.clone(),
+        status: steps(response, &w.status.value)?,
+        status_enum: enumeration.name.value.clone(),
+        status_is_integer: repr == CodeType::Integer,
+        pending: names(&w.pending),
+        success: names(&w.success),
+        failure: names(&w.failure),
+        unknown_is_failure,
+        ready_when_set: w
+            .ready_when_set
+            .as_ref()
+            .and_then(|r| steps(response, &r.value)),
+        message: w.message.as_ref().and_then(|m| steps(response, &m.value)),
+        progress: w.progress.as_ref().and_then(|(done, total)| {
+            Some((
+                steps(response, &done.value)?,
+                steps(response, &total.value)?,
+            ))
+        }),
+        min_delay: w.min_delay.value,
+        max_delay: w.max_delay.value,
+        max_wait: w.max_wait.value,
+        rules,
+    })
+}

@@ -1,0 +1,24 @@
+//! The spec format: what a person writes in `specs/**.yaml`, read field by field.
+//!
+//! One `provider.yaml` per provider directory ([`ProviderSpec`], in `provider.rs`) and one
+//! file per endpoint under its `endpoints/` directory ([`EndpointSpec`], in `endpoint.rs`).
+//! Both use `object.rs` (reply and token objects, fields, enums), `errors.rs` (error tables)
+//! and `value.rs` (codes, methods, path templates). Field meanings are documented in
+//! README.md ("Spec format").
+
+mod endpoint;
+mod errors;
+mod object;
+mod provider;
+mod value;
+
+pub use endpoint::{
+    EndpointSpec, ParamIn, ParamSpec, RateLimitSpec, ScopeSpec, WaitState, WaiterSpec,
+};
+pub use errors::ErrorSpec;
+pub use object::{EnumSpec, EnumValueSpec, FieldRole, FieldSpec, FieldType, ObjectSpec};
+pub use provider::{
+    AuthSpec, EnvelopeSpec, EnvelopeStyle, HostSpec, ProviderRateLimit, ProviderSpec,
+    RequestIdSpec, TokenEndpointSpec,
+};
+pub use value::{Code, CodeType, Method, Scalar, TextSource};

@@ -1,0 +1,116 @@
+//! Error tables (an endpoint's `errors`, a provider's `common_errors`): codes, statuses and
+//! the variant names they become.
+
+use super::report::report;
+use crate::diag::Diagnostics;
+use crate::naming;
+use crate::reserved;
+use crate::spec::{Code, ErrorSpec, ProviderSpec};
+use std::collections::BTreeMap;
+
+/// Checks an error table: codes of the provider's type, unique (and not shadowing a common
+/// code), names derivable from the message or given, unique, and not reserved.
+pub(super) fn validate_errors(
+    p: &ProviderSpec,
+    errors: &[ErrorSpec],
+    common_codes: &BTreeMap<String, &ErrorSpec>,
+    file: &str,
+    diags: &mut Diagnostics,
+) {
+    let mut codes: BTreeMap<String, &str> = BTreeMap::new();
+    let mut names: BTreeMap<String, &ErrorSpec> = BTreeMap::new();
+    for err in errors {
+        match Code::parse(p.envelope.code_type, &err.code.value) {
+            Err(msg) => report(diags, file, &err.code, msg),
+            Ok(code) => {
+                let key = code.to_string();
+                if let Some(first) = codes.get(&key) {
+                    report(
+                        diags,
+                        file,
+                        &err.code,
+                        format!("duplicate code {key} (first at {first})"),
+                    );
+                } else if common_codes.contains_key(&key) {
+                    report(
+                        diags,
+                        file,
+                        &err.code,
+                        format!(
+                            "code {key} is one of the provider's common codes; list it only in provider.yaml"
+                        ),
+                    );
+                }
+                codes.entry(key).or_insert(&err.code.path);
+            }
+        }
+        if let Some(source) = &err.source
+            && err.hint.is_empty()
+        {
+            report(
+                diags,
+                file,
+                source,
+                "`source` says where the `hint` comes from, and this error has no `hint`",
+            );
+        }
+        if let Some(status) = &err.http_status
+            && !(100..=599).contains(&status.value)
+        {
+            report(
+                diags,
+                file,
+                status,
+                "expected an HTTP status from 100 to 599",
+            );
+        }
+        let name = match &err.name {
+            Some(name) => {
+                if !naming::is_upper_camel(&name.value) {
+                    report(diags, file, name, "must be an UpperCamelCase variant name");
+                    continue;
+                }
+                name.value.clone()
+            }
+            None => match naming::error_variant_from_message(&err.message.value) {
+                Some(name) => name,
+                None => {
+                    report(
+                        diags,
+                        file,
+                        &err.message,
+                        format!(
+                            "cannot derive a variant name from message {:?}; add `name:` to this error",
+                            err.message.value
+                        ),
+                    );
+                    continue;
+                }
+            },
+        };
+        let (at, path) = match &err.name {
+            Some(n) => (n.at, n.path.clone()),
+            None => (err.code.at, err.code.path.clone()),
+        };
+        if reserved::ERROR_VARIANTS.contains(&name.as_str()) {
+            diags.push(
+                file,
+                Some(at),
+                &path,
+                format!("`{name}` is reserved by the generator; give this error another `name:`"),
+            );
+        } else if let Some(first) = names.get(&name) {
+            diags.push(
+                file,
+                Some(at),
+                &path,
+                format!(
+                    "variant name `{name}` (from message {:?}) collides with {} (code {}); give one of them an explicit `name:`",
+                    err.message.value, first.path, first.code.value.text
+                ),
+            );
+        } else {
+            names.insert(name, err);
+        }
+    }
+}

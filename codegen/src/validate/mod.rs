@@ -1,0 +1,40 @@
+//! Checks a loaded spec set for everything the decoder cannot see on its own: names that
+//! collide after case conversion, path templates that disagree with their parameters,
+//! duplicate codes, values of the wrong type. Every problem is reported, each located.
+//!
+//! One file per part of a spec: `provider.rs` (a provider file, its hosts and token
+//! endpoint), `endpoint.rs` (an endpoint file: id, operation, path and parameters),
+//! `errors.rs` (error tables), `types.rs` (objects, fields and enums, and the type names they
+//! claim), `waiter.rs` (a waiter against its reply and rate limit); `report.rs` is how they
+//! all record a problem.
+
+mod endpoint;
+mod errors;
+mod provider;
+mod report;
+mod types;
+mod waiter;
+
+use crate::diag::Diagnostics;
+use crate::load::SpecSet;
+use report::report;
+use std::collections::BTreeMap;
+
+pub fn validate(set: &SpecSet) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let mut ids: BTreeMap<&str, &str> = BTreeMap::new();
+    for dir in &set.providers {
+        provider::validate_provider(dir, &mut diags);
+        for endpoint in &dir.endpoints {
+            if let Some(first) = ids.insert(&endpoint.id.value, &endpoint.file) {
+                report(
+                    &mut diags,
+                    &endpoint.file,
+                    &endpoint.id,
+                    format!("duplicate endpoint id (also in {first})"),
+                );
+            }
+        }
+    }
+    diags
+}

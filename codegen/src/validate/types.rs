@@ -1,0 +1,190 @@
+//! Objects, fields and enums: the reply and token types. Every generated type name is
+//! claimed in the provider's one namespace (its endpoints' types are re-exported together).
+
+use super::report::{Names, report};
+use crate::diag::Diagnostics;
+use crate::naming;
+use crate::spec::{Code, CodeType, EnumSpec, FieldSpec, FieldType, ObjectSpec};
+
+/// `roles_allowed` is true only for the top-level objects of a token endpoint.
+pub(super) fn validate_object<'a>(
+    file: &'a str,
+    object: &'a ObjectSpec,
+    roles_allowed: bool,
+    type_names: &mut Names<'a>,
+    diags: &mut Diagnostics,
+) {
+    if !naming::is_upper_camel(&object.name.value) {
+        report(
+            diags,
+            file,
+            &object.name,
+            "must be an UpperCamelCase type name",
+        );
+    } else if let Err(msg) = type_names.claim(object.name.value.clone(), &object.name.path) {
+        report(diags, file, &object.name, msg);
+    }
+    let mut wire_names = Names::new("field");
+    let mut idents = Names::new("field name (after snake_case)");
+    for field in &object.fields {
+        validate_field(file, field, type_names, diags);
+        if let Some(role) = &field.role
+            && !roles_allowed
+        {
+            report(
+                diags,
+                file,
+                role,
+                "`role` is only for the fields of a token_endpoint's request and response",
+            );
+        }
+        if !naming::is_wire_name(&field.name.value) {
+            report(
+                diags,
+                file,
+                &field.name,
+                "expected letters, digits and `_`, starting with a letter",
+            );
+        } else if let Err(msg) = wire_names.claim(field.name.value.clone(), &field.name.path) {
+            report(diags, file, &field.name, msg);
+        } else if let Err(msg) =
+            idents.claim(naming::field_ident(&field.name.value), &field.name.path)
+        {
+            report(diags, file, &field.name, msg);
+        }
+    }
+}
+
+fn validate_field<'a>(
+    file: &'a str,
+    field: &'a FieldSpec,
+    type_names: &mut Names<'a>,
+    diags: &mut Diagnostics,
+) {
+    let ty = field.ty.value;
+    match (&field.object, ty) {
+        (Some(object), FieldType::Object) => {
+            validate_object(file, object, false, type_names, diags)
+        }
+        (None, FieldType::Object) => report(
+            diags,
+            file,
+            &field.ty,
+            "an object field needs `object:` with its name and fields",
+        ),
+        (Some(object), _) => report(
+            diags,
+            file,
+            &object.name,
+            format!("`object:` needs `type: object`, not {}", ty.as_str()),
+        ),
+        (None, _) => {}
+    }
+    match (&field.items, ty) {
+        (Some(items), FieldType::Array) => {
+            if !matches!(
+                items.value,
+                FieldType::String | FieldType::Integer | FieldType::Boolean
+            ) {
+                report(
+                    diags,
+                    file,
+                    items,
+                    "array items are string, integer or boolean",
+                );
+            }
+        }
+        (None, FieldType::Array) => report(diags, file, &field.ty, "an array field needs `items:`"),
+        (Some(items), _) => report(
+            diags,
+            file,
+            items,
+            format!("`items:` needs `type: array`, not {}", ty.as_str()),
+        ),
+        (None, _) => {}
+    }
+    if let Some(enumeration) = &field.enumeration {
+        let code_type = match ty {
+            FieldType::Integer => CodeType::Integer,
+            FieldType::String => CodeType::String,
+            _ => {
+                report(
+                    diags,
+                    file,
+                    &enumeration.name,
+                    "an enum field has `type: integer` or `type: string`",
+                );
+                return;
+            }
+        };
+        validate_enum(file, enumeration, code_type, type_names, diags);
+    }
+}
+
+fn validate_enum<'a>(
+    file: &'a str,
+    enumeration: &'a EnumSpec,
+    repr: CodeType,
+    type_names: &mut Names<'a>,
+    diags: &mut Diagnostics,
+) {
+    if !naming::is_upper_camel(&enumeration.name.value) {
+        report(
+            diags,
+            file,
+            &enumeration.name,
+            "must be an UpperCamelCase type name",
+        );
+    } else if let Err(msg) =
+        type_names.claim(enumeration.name.value.clone(), &enumeration.name.path)
+    {
+        report(diags, file, &enumeration.name, msg);
+    }
+    if enumeration.values.is_empty() {
+        report(
+            diags,
+            file,
+            &enumeration.name,
+            "an enum needs at least one value",
+        );
+    }
+    let mut values = Names::new("value");
+    let mut names = Names::new("variant");
+    for v in &enumeration.values {
+        if let Some(source) = &v.source
+            && v.description.is_empty()
+        {
+            report(
+                diags,
+                file,
+                source,
+                "`source` says where the `description` comes from, and this value has no `description`",
+            );
+        }
+        match Code::parse(repr, &v.value.value) {
+            Err(msg) => report(diags, file, &v.value, msg),
+            Ok(code) => {
+                if let Err(msg) = values.claim(code.to_string(), &v.value.path) {
+                    report(diags, file, &v.value, msg);
+                }
+            }
+        }
+        if !naming::is_upper_camel(&v.name.value) {
+            report(
+                diags,
+                file,
+                &v.name,
+                "must be an UpperCamelCase variant name",
+            );
+        } else if v.name.value == "Unknown" {
+            report(
+                diags,
+                file,
+                &v.name,
+                "`Unknown` is reserved for values the spec does not list",
+            );
+        } else if let Err(msg) = names.claim(v.name.value.clone(), &v.name.path) {
+            report(diags, file, &v.name, msg);
+        }
+    }
+}
