@@ -2,7 +2,7 @@
 //! endpoint, with envelopes, documented codes and examples from the specs, and a typed
 //! scripting method per endpoint on `FakeServer`.
 
-use super::{code_literal, docs, envelope, ident};
+use super::{code_literal, docs, envelope, example, ident};
 use crate::model::{Code, ErrorCase, Model};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -11,6 +11,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
     let mut routes = Vec::new();
     let mut methods = Vec::new();
     let mut shapes = Vec::new();
+    let mut calls = Vec::new();
     for p in &model.providers {
         let module = ident(&p.key);
         let provider_envelope = envelope(p.envelope);
@@ -72,6 +73,16 @@ pub(super) fn emit(model: &Model) -> TokenStream {
                     self.0.script(&ROUTES[#index])
                 }
             });
+            let client = ident(&p.client);
+            let args: TokenStream = example::args(e)
+                .parse()
+                .expect("example arguments are Rust literals");
+            calls.push(quote! {
+                #id => match settings.builder::<super::#module::#client>().build() {
+                    Ok(client) => Called::of(client.#name(#args).send().await),
+                    Err(e) => Called::NotBuilt(e),
+                },
+            });
         }
         if let Some(t) = &p.token {
             let index = proc_macro2::Literal::usize_unsuffixed(routes.len());
@@ -126,7 +137,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
         #![doc = " The engine is hand-written in [`taskapi_runtime::testing`](::taskapi_runtime::testing); this"]
         #![doc = " module adds the routes and one typed scripting method per endpoint."]
 
-        pub use ::taskapi_runtime::testing::{EndpointScript, Fault, FAKE_ACCESS_TOKEN};
+        pub use ::taskapi_runtime::testing::{Called, CalledError, ClientSettings, EndpointScript, Fault, FAKE_ACCESS_TOKEN};
         use ::taskapi_runtime::testing::{CodeRef, DocumentedError, RateLimitShape, Route, RouteKind};
 
         #(#shapes)*
@@ -147,6 +158,16 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             }
 
             #(#methods)*
+        }
+
+        /// Calls endpoint `id` once, with example arguments, on a client built from
+        /// `settings`, and describes the outcome; `None` for an id no spec has. For tests that
+        /// walk every spec: they need no code of their own per endpoint.
+        pub async fn call_by_id(id: &str, settings: &ClientSettings) -> ::std::option::Option<Called> {
+            Some(match id {
+                #(#calls)*
+                _ => return None,
+            })
         }
 
         impl ::std::ops::Deref for FakeServer {

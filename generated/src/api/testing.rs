@@ -18,7 +18,10 @@
 //! The engine is hand-written in [`taskapi_runtime::testing`](::taskapi_runtime::testing); this
 //! module adds the routes and one typed scripting method per endpoint.
 
-pub use ::taskapi_runtime::testing::{EndpointScript, Fault, FAKE_ACCESS_TOKEN};
+pub use ::taskapi_runtime::testing::{
+    Called, CalledError, ClientSettings, EndpointScript, Fault, FAKE_ACCESS_TOKEN,
+};
+
 use ::taskapi_runtime::testing::{
     CodeRef, DocumentedError, RateLimitShape, Route, RouteKind,
 };
@@ -439,6 +442,62 @@ impl FakeServer {
     ) -> EndpointScript<'_, super::feishu::TenantAccessTokenReply> {
         self.0.script(&ROUTES[6])
     }
+}
+
+/// Calls endpoint `id` once, with example arguments, on a client built from
+/// `settings`, and describes the outcome; `None` for an id no spec has. For tests that
+/// walk every spec: they need no code of their own per endpoint.
+pub async fn call_by_id(
+    id: &str,
+    settings: &ClientSettings,
+) -> ::std::option::Option<Called> {
+    Some(
+        match id {
+            "dingtalk.doc.task_info.get" => {
+                match settings.builder::<super::dingtalk::DingTalkClient>().build() {
+                    Ok(client) => Called::of(client.get_task_info("abcd").send().await),
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.drive.export_task.get" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            client.get_export_task("ticket", "token").send().await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.drive.file.task_check" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(client.check_folder_task("task_id").send().await)
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.drive.import_task.get" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            client.get_import_task("7369583175086912356").send().await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.vc.export.get" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(client.get_meeting_export("task_id").send().await)
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            _ => return None,
+        },
+    )
 }
 
 impl ::std::ops::Deref for FakeServer {

@@ -5,6 +5,10 @@
 //! replies) are data generated from the specs, and `taskapi::testing::FakeServer` starts
 //! this engine with them and adds one typed scripting method per endpoint. Use that one.
 
+mod called;
+
+pub use called::{Called, CalledError, ClientSettings};
+
 use crate::{ClientBuilder, Envelope, ErrorCode, ProviderClient};
 use bytes::Bytes;
 use http_body_util::BodyExt as _;

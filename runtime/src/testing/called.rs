@@ -1,0 +1,152 @@
+//! Calling any endpoint by its id and describing the outcome without its types: what
+//! spec-driven tests need to walk every endpoint with no per-endpoint code of their own.
+//! The generated `taskapi::testing::call_by_id` makes the calls; this module describes them.
+
+use super::{FAKE_ACCESS_TOKEN, FakeServer};
+use crate::{
+    ApiError, BuildError, ClientBuilder, EndpointError, ErrorCode, Failure, ProviderClient,
+    RetryPolicy, TransportErrorKind,
+};
+use serde::Serialize;
+use std::time::Duration;
+
+/// How to build a client for [`Called`]-style test helpers that call any endpoint by id:
+/// where to send, which static token, and the client settings a test wants.
+#[derive(Debug, Clone)]
+pub struct ClientSettings {
+    base_url: String,
+    access_token: String,
+    retry: RetryPolicy,
+    attempt_timeout: Option<Duration>,
+    max_reply_bytes: Option<usize>,
+}
+
+impl ClientSettings {
+    /// Clients for `base_url` with a static `access_token`, default settings otherwise.
+    pub fn new(base_url: impl Into<String>, access_token: impl Into<String>) -> Self {
+        ClientSettings {
+            base_url: base_url.into(),
+            access_token: access_token.into(),
+            retry: RetryPolicy::default(),
+            attempt_timeout: None,
+            max_reply_bytes: None,
+        }
+    }
+
+    /// The retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The time for one attempt.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// The largest reply read.
+    pub fn max_reply_bytes(mut self, limit: usize) -> Self {
+        self.max_reply_bytes = Some(limit);
+        self
+    }
+
+    /// A builder for provider `C` with these settings.
+    pub fn builder<C: ProviderClient>(&self) -> ClientBuilder<C> {
+        let mut builder = ClientBuilder::<C>::default()
+            .base_url(self.base_url.clone())
+            .access_token(self.access_token.as_str())
+            .retry(self.retry.clone());
+        if let Some(timeout) = self.attempt_timeout {
+            builder = builder.attempt_timeout(timeout);
+        }
+        if let Some(limit) = self.max_reply_bytes {
+            builder = builder.max_reply_bytes(limit);
+        }
+        builder
+    }
+}
+
+impl FakeServer {
+    /// [`ClientSettings`] for this server and its fake token.
+    pub fn settings(&self) -> ClientSettings {
+        ClientSettings::new(self.uri(), FAKE_ACCESS_TOKEN)
+    }
+}
+
+/// What one call came to, whatever the endpoint: for tests that walk every spec (the
+/// generated `call_by_id` makes one per endpoint id).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Called {
+    /// The decoded data, as JSON with wire names.
+    Ok(serde_json::Value),
+    /// The endpoint's error, described.
+    Err(CalledError),
+    /// The client could not be built from the settings.
+    NotBuilt(BuildError),
+}
+
+/// An endpoint error, described without its type.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CalledError {
+    /// `Debug` of the error: starts with the variant's name (`DocsDeleted(ApiError { ..`).
+    pub debug: String,
+    /// `Display` of the error.
+    pub display: String,
+    /// The provider's code, when it sent one.
+    pub code: Option<ErrorCode>,
+    /// The documentation's hint for the code.
+    pub hint: Option<&'static str>,
+    /// Whether the failure is retryable.
+    pub retryable: bool,
+    /// The HTTP status, when a reply arrived.
+    pub http_status: Option<u16>,
+    /// The request id, when the reply carried one.
+    pub request_id: Option<String>,
+    /// Requests sent.
+    pub attempts: u32,
+    /// The transport failure's kind, for a transport failure.
+    pub transport: Option<TransportErrorKind>,
+}
+
+impl CalledError {
+    /// The error variant's name (`DocsDeleted`, `Common`, `Transport`, ...).
+    pub fn variant(&self) -> &str {
+        let end = self
+            .debug
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(self.debug.len());
+        &self.debug[..end]
+    }
+}
+
+impl Called {
+    /// Describes a call's result.
+    pub fn of<T: Serialize, E: EndpointError + std::fmt::Debug>(result: Result<T, E>) -> Self {
+        match result {
+            Ok(data) => match serde_json::to_value(&data) {
+                Ok(value) => Called::Ok(value),
+                Err(e) => Called::Ok(serde_json::Value::String(format!("unprintable data: {e}"))),
+            },
+            Err(error) => {
+                let failure = error.failure();
+                Called::Err(CalledError {
+                    debug: format!("{error:?}"),
+                    display: error.to_string(),
+                    code: failure.code().cloned(),
+                    hint: failure.api_error().and_then(ApiError::hint),
+                    retryable: failure.is_retryable(),
+                    http_status: failure.http_status(),
+                    request_id: failure.request_id().map(str::to_owned),
+                    attempts: failure.attempts(),
+                    transport: match failure {
+                        Failure::Transport(t) => Some(t.kind()),
+                        _ => None,
+                    },
+                })
+            }
+        }
+    }
+}
