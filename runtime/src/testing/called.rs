@@ -2,7 +2,7 @@
 //! spec-driven tests need to walk every endpoint with no per-endpoint code of their own.
 //! The generated `taskapi::testing::call_by_id` makes the calls; this module describes them.
 
-use super::{FAKE_ACCESS_TOKEN, FakeServer};
+use super::server::{FAKE_ACCESS_TOKEN, FakeServer};
 use crate::{
     ApiError, BuildError, ClientBuilder, EndpointError, ErrorCode, Failure, ProviderClient,
     RetryPolicy, TransportErrorKind,

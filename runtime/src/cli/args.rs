@@ -1,0 +1,205 @@
+//! The command line's definition and parsing: the [`Commands`] table the generated crate
+//! contributes, the global flags, `completions` and `serve-fake`.
+
+use super::call::Call;
+use super::outcome::{EXIT_OK, EXIT_USAGE, Outcome};
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use std::ffi::OsString;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// What the generated crate contributes: its subcommands and how to run them.
+pub struct Commands {
+    /// The version printed by `--version`.
+    pub version: &'static str,
+    /// Where tokens come from, for `--help` (the variables named in the provider specs).
+    pub tokens_help: &'static str,
+    /// One subcommand per endpoint, named by endpoint id.
+    pub commands: fn() -> Vec<Command>,
+    /// The subcommands whose endpoint has a waiter (`--wait` works for these).
+    pub waitable: &'static [&'static str],
+    /// Runs the subcommand named by the first argument.
+    pub dispatch: for<'a, 'b> fn(&'a str, &'a Call<'b>) -> Dispatched<'a>,
+    /// The fake server's routes, for `taskapi serve-fake`.
+    pub fake_routes: &'static [crate::testing::Route],
+}
+
+/// A running subcommand. Not `Send`: the CLI runs one call on its own runtime.
+pub type Dispatched<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + 'a>>;
+
+impl std::fmt::Debug for Commands {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Commands")
+            .field("version", &self.version)
+            .field("waitable", &self.waitable)
+            .finish_non_exhaustive()
+    }
+}
+
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 => {
+            Ok(Duration::from_secs_f64(secs))
+        }
+        _ => Err(format!(
+            "expected seconds between 0 and 86400, got {text:?}"
+        )),
+    }
+}
+
+/// The subcommand that prints a completion script.
+const COMPLETIONS: &str = "completions";
+/// The subcommand that serves the fake server (the binary only).
+pub(super) const SERVE_FAKE: &str = "serve-fake";
+
+fn command(commands: &Commands, serve_fake: bool) -> Command {
+    let base_url = Arg::new("base-url")
+        .long("base-url")
+        .value_name("URL")
+        .global(true)
+        .help("Send requests here instead of the provider's default host");
+    let max_attempts = Arg::new("max-attempts")
+        .long("max-attempts")
+        .value_name("N")
+        .global(true)
+        .value_parser(clap::value_parser!(u32).range(1..))
+        .help("Requests per call, retries included (default 3)");
+    let timeout = Arg::new("timeout")
+        .long("timeout")
+        .value_name("SECS")
+        .global(true)
+        .value_parser(parse_seconds)
+        .help("Time for one attempt in seconds, fractions allowed (default 30)");
+    let allow_insecure_http = Arg::new("allow-insecure-http")
+        .long("allow-insecure-http")
+        .global(true)
+        .action(ArgAction::SetTrue)
+        .help("Allow plain http to a host that is not loopback (sends the token in clear text)");
+    let seconds = |name: &'static str, help: &'static str| {
+        Arg::new(name)
+            .long(name)
+            .value_name("SECS")
+            .global(true)
+            .value_parser(parse_seconds)
+            .requires("wait")
+            .help(help)
+    };
+    let wait = Arg::new("wait")
+        .long("wait")
+        .global(true)
+        .action(ArgAction::SetTrue)
+        .help("Poll until the task ends: exit 0 on success, 5 on failure (data still printed), 6 on timeout");
+    let completions = Command::new(COMPLETIONS)
+        .about("Print a completion script for a shell (e.g. `taskapi completions bash > /etc/bash_completion.d/taskapi`)")
+        .arg(
+            Arg::new("shell")
+                .required(true)
+                .value_parser(clap::value_parser!(clap_complete::Shell))
+                .help("The shell to complete for"),
+        );
+    let mut taskapi = Command::new("taskapi")
+        .about("Query Feishu/Lark and DingTalk task status from a shell")
+        .version(commands.version)
+        .after_help(format!(
+            "{}\n\
+             RUST_LOG=taskapi=debug traces calls on stderr (never secrets).\n\
+             Exit codes: 0 success, 1 stdout not writable, 2 usage, 3 API error, 4 transport or\n\
+             undecodable reply, 5 task failed (--wait), 6 still running at --max-wait.",
+            commands.tokens_help
+        ))
+        .subcommand_required(true)
+        .arg(base_url)
+        .arg(max_attempts)
+        .arg(timeout)
+        .arg(allow_insecure_http)
+        .arg(wait)
+        .arg(seconds(
+            "min-delay",
+            "With --wait: shortest delay between polls (spec default)",
+        ))
+        .arg(seconds(
+            "max-delay",
+            "With --wait: longest delay between polls (spec default)",
+        ))
+        .arg(seconds(
+            "max-wait",
+            "With --wait: give up after this long (spec default)",
+        ))
+        .subcommands((commands.commands)())
+        .subcommand(completions);
+    if serve_fake {
+        taskapi = taskapi.subcommand(
+            Command::new(SERVE_FAKE)
+                .about("Serve the fake Feishu/DingTalk API generated from the specs, until killed")
+                .long_about(
+                    "Serve the fake Feishu/DingTalk API generated from the specs, until killed: \
+                     every endpoint answers with its doc example, token endpoints issue \
+                     fake-token-N tokens (any credentials), and unknown paths get 404. The \
+                     first line of stdout is the base URL to use (e.g. --base-url).",
+                )
+                .arg(
+                    Arg::new("addr")
+                        .long("addr")
+                        .value_name("IP:PORT")
+                        .default_value("127.0.0.1:0")
+                        .value_parser(clap::value_parser!(SocketAddr))
+                        .help("Where to listen; port 0 picks a free port"),
+                ),
+        );
+    }
+    taskapi
+}
+
+/// What the arguments ask for.
+pub(super) enum Parsed {
+    /// Done already: help, version, a completion script, a usage error.
+    Done(Outcome),
+    /// An endpoint's subcommand.
+    Call(Box<(Command, ArgMatches)>),
+    /// `serve-fake` on this address.
+    ServeFake(SocketAddr),
+}
+
+pub(super) fn parse(commands: &Commands, args: Vec<OsString>, serve_fake: bool) -> Parsed {
+    let mut definition = command(commands, serve_fake);
+    let matches = match definition.clone().try_get_matches_from(args) {
+        Ok(matches) => matches,
+        Err(e) => {
+            let text = e.render().to_string();
+            return Parsed::Done(if e.use_stderr() {
+                Outcome {
+                    exit_code: EXIT_USAGE,
+                    stdout: String::new(),
+                    stderr: text,
+                }
+            } else {
+                // --help and --version
+                Outcome {
+                    exit_code: EXIT_OK,
+                    stdout: text,
+                    stderr: String::new(),
+                }
+            });
+        }
+    };
+    match matches.subcommand() {
+        Some((COMPLETIONS, args)) => {
+            let Some(shell) = args.get_one::<clap_complete::Shell>("shell").copied() else {
+                return Parsed::Done(Outcome::usage("name a shell"));
+            };
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut definition, "taskapi", &mut script);
+            Parsed::Done(Outcome {
+                exit_code: EXIT_OK,
+                stdout: String::from_utf8_lossy(&script).into_owned(),
+                stderr: String::new(),
+            })
+        }
+        Some((SERVE_FAKE, args)) if serve_fake => {
+            let addr = args.get_one::<SocketAddr>("addr").copied();
+            Parsed::ServeFake(addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0))))
+        }
+        Some(_) => Parsed::Call(Box::new((definition, matches))),
+        None => Parsed::Done(Outcome::usage("no command given")),
+    }
+}

@@ -1,0 +1,16 @@
+//! The HTTP core every generated client wraps: one connection pool, the base URL, where
+//! tokens come from, and how calls are retried and timed out.
+//!
+//! `provider.rs` holds a provider's and an endpoint's generated description, `builder.rs`
+//! configures a client, `send.rs` is the [`Core`] and its retry loop.
+
+mod builder;
+mod provider;
+mod send;
+
+pub use builder::{
+    BuildError, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_REPLY_BYTES, HttpSetupError, ProviderClient,
+};
+pub use provider::{EndpointInfo, Envelope, ProviderInfo};
+pub use send::Core;

@@ -1,0 +1,398 @@
+//! [`Core`], the HTTP core every generated client wraps, and its retry loop: one call sent
+//! by [`Core::send`], attempt by attempt, with a token, a time limit and tracing spans.
+
+use super::provider::{EndpointInfo, ProviderInfo, auth_value, is_sendable};
+use crate::auth::{TokenContext, TokenSource};
+use crate::decode::{self, Reply};
+use crate::error::{
+    EndpointError, Failed, Failure, InvalidRequest, TokenError, TransportError, TransportErrorKind,
+};
+use crate::http::{self, ReplyHeaders};
+use crate::options::CallOptions;
+use crate::retry::RetryPolicy;
+use crate::token::AccessToken;
+use crate::url::{self as url_builder, BaseUrl, PathPart};
+use reqwest::header::{HeaderName, HeaderValue};
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::time::Instant;
+use tracing::Instrument;
+use tracing::field::Empty;
+
+/// The shared part of every provider client. Cloning is cheap and shares the pool and the
+/// token cache.
+#[derive(Clone)]
+pub struct Core {
+    context: TokenContext,
+    token: Arc<dyn TokenSource>,
+    retry: RetryPolicy,
+    provider: &'static ProviderInfo,
+    prepared: Arc<Prepared>,
+}
+
+/// What every call would otherwise work out again: computed once, when the client is built.
+struct Prepared {
+    /// The base URL, parsed.
+    base: BaseUrl,
+    /// The provider's auth header name.
+    auth_header: HeaderName,
+    /// The static token given to the builder and its header value.
+    static_auth: Option<(AccessToken, HeaderValue)>,
+    /// The last token a token source gave and its header value: managed tokens change
+    /// rarely, so most calls reuse it.
+    last_auth: Mutex<Option<(AccessToken, HeaderValue)>>,
+    /// The reply headers read on every call.
+    reply_headers: ReplyHeaders,
+}
+
+impl fmt::Debug for Core {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Core")
+            .field("provider", &self.provider.name)
+            .field("base_url", &self.context.base_url)
+            .field("token", &self.token)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The token an attempt sends and its header value.
+enum Credential<'a> {
+    /// Prepared when the client was built (a static token).
+    Prepared(&'a AccessToken, &'a HeaderValue),
+    /// From the token source or the call's user token: kept, for invalidation.
+    Fetched(AccessToken, HeaderValue),
+}
+
+impl Credential<'_> {
+    fn parts(&self) -> (&AccessToken, &HeaderValue) {
+        match self {
+            Credential::Prepared(token, value) => (token, value),
+            Credential::Fetched(token, value) => (token, value),
+        }
+    }
+
+    /// The token to invalidate when the provider refuses it (never a prepared one: a
+    /// static token cannot be refreshed).
+    fn into_fetched(self) -> Option<AccessToken> {
+        match self {
+            Credential::Prepared(..) => None,
+            Credential::Fetched(token, _) => Some(token),
+        }
+    }
+}
+
+impl Core {
+    /// A core for `provider`, with what every call would otherwise work out again computed
+    /// now (`Prepared`). Called by the builder once it has checked the parts.
+    pub(super) fn new(
+        context: TokenContext,
+        token: Arc<dyn TokenSource>,
+        retry: RetryPolicy,
+        provider: &'static ProviderInfo,
+        base: BaseUrl,
+        auth_header: HeaderName,
+        static_auth: Option<(AccessToken, HeaderValue)>,
+    ) -> Self {
+        Core {
+            context,
+            token,
+            retry,
+            provider,
+            prepared: Arc::new(Prepared {
+                base,
+                auth_header,
+                static_auth,
+                last_auth: Mutex::new(None),
+                reply_headers: ReplyHeaders::new(provider),
+            }),
+        }
+    }
+
+    /// The base URL requests are sent to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.context.base_url
+    }
+
+    /// Sends a call, retrying transient failures by the policy, and decodes the reply by the
+    /// provider's conventions, within `options` (user token, time limit, raw inspection).
+    ///
+    /// A code that means the token was refused makes a refreshable source drop the token and
+    /// the call is sent once more with a new one (not counted against the retry budget); a
+    /// second refusal is returned.
+    pub async fn send<T: DeserializeOwned, E: EndpointError>(
+        &self,
+        endpoint: &EndpointInfo,
+        path: &[PathPart<'_>],
+        query: &[(&'static str, String)],
+        options: &CallOptions,
+    ) -> Result<T, E> {
+        let span = tracing::info_span!(
+            "taskapi.call",
+            endpoint = endpoint.id,
+            attempts = Empty,
+            outcome = Empty
+        );
+        // A disabled span (no subscriber wants it) is not entered and left on every poll.
+        // Both branches build the future in place: a future passed through a generic
+        // wrapper would be stored twice, and it is large.
+        if span.is_disabled() {
+            self.send_in(&span, endpoint, path, query, options).await
+        } else {
+            self.send_in(&span, endpoint, path, query, options)
+                .instrument(span.clone())
+                .await
+        }
+    }
+
+    async fn send_in<T: DeserializeOwned, E: EndpointError>(
+        &self,
+        span: &tracing::Span,
+        endpoint: &EndpointInfo,
+        path: &[PathPart<'_>],
+        query: &[(&'static str, String)],
+        options: &CallOptions,
+    ) -> Result<T, E> {
+        let url = prepare(&self.prepared.base, path, query, options)
+            .map_err(|e| Failed::InvalidRequest(e).into_endpoint::<E>(0))?;
+        let deadline = options
+            .time_limit
+            .and_then(|limit| Instant::now().checked_add(limit));
+        let refreshable = options.user_token.is_none() && self.token.can_refresh();
+        let mut refreshed = false;
+        let mut attempts = 0;
+        let mut retries = 0;
+        let mut protocol_errors = 0;
+        loop {
+            attempts += 1;
+            let attempt_span = tracing::debug_span!(
+                "taskapi.attempt",
+                attempt = attempts,
+                http.status = Empty,
+                code = Empty,
+                request_id = Empty,
+                latency_ms = Empty,
+            );
+            // One attempt, the token fetch included, cut off at the deadline when there is
+            // one, in its span when a subscriber wants it. Each variant is awaited here, not
+            // through a helper: the attempt's future is moved whole into every level that
+            // awaits it.
+            let timeout = match deadline {
+                Some(deadline) => self
+                    .context
+                    .timeout
+                    .min(deadline.saturating_duration_since(Instant::now())),
+                None => self.context.timeout,
+            };
+            let attempt = || self.attempt(&attempt_span, endpoint, &url, options, timeout);
+            let (token, result) = match (deadline, attempt_span.is_disabled()) {
+                (None, true) => attempt().await,
+                (None, false) => attempt().instrument(attempt_span.clone()).await,
+                (Some(deadline), true) => tokio::time::timeout_at(deadline, attempt())
+                    .await
+                    .unwrap_or_else(|_| time_limit_reached()),
+                (Some(deadline), false) => {
+                    tokio::time::timeout_at(deadline, attempt().instrument(attempt_span.clone()))
+                        .await
+                        .unwrap_or_else(|_| time_limit_reached())
+                }
+            };
+            let error = match result {
+                Ok(data) => {
+                    record_outcome(span, attempts, "ok");
+                    return Ok(data);
+                }
+                Err(failed) => failed.into_endpoint::<E>(attempts),
+            };
+            let failure = error.failure();
+            let time_left = deadline.is_none_or(|d| Instant::now() < d);
+            if let (Failure::Api(api), Some(token)) = (failure, &token)
+                && refreshable
+                && !refreshed
+                && time_left
+                && (self.provider.is_token_invalid)(api.code())
+            {
+                tracing::debug!(code = %api.code(), "token refused; fetching a new one and retrying once");
+                self.token.invalidate(token);
+                refreshed = true;
+                continue;
+            }
+            retries += 1;
+            if let Failure::Transport(e) = failure
+                && e.kind() == TransportErrorKind::Protocol
+            {
+                protocol_errors += 1;
+            }
+            let delay =
+                (failure.is_retryable() && retries < self.retry.attempts() && protocol_errors < 2)
+                    .then(|| self.retry.delay(retries, failure.retry_after()))
+                    .flatten()
+                    // No retry that could not start before the deadline.
+                    .filter(|delay| deadline.is_none_or(|d| Instant::now() + *delay < d));
+            let Some(delay) = delay else {
+                record_outcome(span, attempts, "error");
+                return Err(error);
+            };
+            tracing::debug!(delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// One attempt: get a token, send, decode. Returns the token used, for invalidation.
+    async fn attempt<T: DeserializeOwned>(
+        &self,
+        span: &tracing::Span,
+        endpoint: &EndpointInfo,
+        url: &url::Url,
+        options: &CallOptions,
+        timeout: Duration,
+    ) -> (Option<AccessToken>, Result<T, Failed>) {
+        let credential = match self.credential(options).await {
+            Ok(credential) => credential,
+            Err(failed) => return (None, Err(failed)),
+        };
+        let (token, auth) = credential.parts();
+        let build = |url: url::Url| {
+            let mut request = reqwest::Request::new(endpoint.method.clone(), url);
+            request
+                .headers_mut()
+                .insert(self.prepared.auth_header.clone(), auth.clone());
+            *request.timeout_mut() = Some(timeout);
+            request
+        };
+        let started = (!span.is_disabled()).then(Instant::now);
+        let exchanged = http::exchange_with(
+            &self.context.http,
+            url,
+            &build,
+            timeout,
+            &self.prepared.reply_headers,
+            self.context.max_reply_bytes,
+        )
+        .await;
+        let result = self.decode(span, started, exchanged, token, options);
+        (credential.into_fetched(), result)
+    }
+
+    /// The token for an attempt and its header value: the call's user token, the prepared
+    /// static token, or the token source's (its header value reused while it is the same).
+    async fn credential(&self, options: &CallOptions) -> Result<Credential<'_>, Failed> {
+        let unsendable = || {
+            Failed::Token(TokenError::other(
+                "the token source gave a token that is empty or has characters an HTTP header cannot carry",
+            ))
+        };
+        if let Some(token) = &options.user_token {
+            let value = auth_value(self.provider, token).ok_or_else(unsendable)?;
+            return Ok(Credential::Fetched(token.clone(), value));
+        }
+        if let Some((token, value)) = &self.prepared.static_auth {
+            return Ok(Credential::Prepared(token, value));
+        }
+        let token = self
+            .token
+            .token(&self.context)
+            .await
+            .map_err(Failed::Token)?;
+        let mut last = self
+            .prepared
+            .last_auth
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let value = match &*last {
+            Some((cached, value)) if *cached == token => value.clone(),
+            _ => {
+                let value = auth_value(self.provider, &token).ok_or_else(unsendable)?;
+                *last = Some((token.clone(), value.clone()));
+                value
+            }
+        };
+        drop(last);
+        Ok(Credential::Fetched(token, value))
+    }
+
+    /// Records the exchange on the attempt's span and decodes the reply.
+    fn decode<T: DeserializeOwned>(
+        &self,
+        span: &tracing::Span,
+        started: Option<Instant>,
+        exchanged: Result<http::Exchanged, TransportError>,
+        token: &AccessToken,
+        options: &CallOptions,
+    ) -> Result<T, Failed> {
+        if let Some(started) = started {
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+        }
+        let exchanged = exchanged.map_err(Failed::Transport)?;
+        if !span.is_disabled() {
+            span.record("http.status", exchanged.status);
+            if let Some(id) = &exchanged.request_id {
+                span.record("request_id", id.as_str());
+            }
+        }
+        let reply = Reply {
+            status: exchanged.status,
+            request_id: exchanged.request_id,
+            retry_after: exchanged.retry_after,
+            body: &exchanged.body,
+            known_secrets: &[token.expose()],
+        };
+        let result = match &options.inspect_raw {
+            // The raw text is kept for the inspector: decoded as the envelope, then the data.
+            Some(inspect) => decode::reply(
+                self.provider.envelope,
+                self.provider.request_id_body_field,
+                &reply,
+            )
+            .map(|decoded| {
+                inspect(decoded.raw);
+                decoded.data
+            }),
+            None => decode::data(
+                self.provider.envelope,
+                self.provider.request_id_body_field,
+                &reply,
+            ),
+        };
+        if let Err(Failed::Api(api)) = &result
+            && !span.is_disabled()
+        {
+            span.record("code", tracing::field::display(api.code()));
+            if let Some(id) = api.request_id() {
+                span.record("request_id", id);
+            }
+        }
+        result
+    }
+}
+
+/// Everything checked before any traffic: the URL (parameters, length) and a per-call
+/// user token.
+fn prepare(
+    base_url: &BaseUrl,
+    path: &[PathPart<'_>],
+    query: &[(&'static str, String)],
+    options: &CallOptions,
+) -> Result<url::Url, InvalidRequest> {
+    if let Some(token) = &options.user_token
+        && !is_sendable(token)
+    {
+        return Err(InvalidRequest::new(
+            "user_access_token",
+            "empty or has characters an HTTP header cannot carry",
+        ));
+    }
+    url_builder::build(base_url, path, query)
+}
+
+/// An attempt cut off by the call's time limit.
+fn time_limit_reached<T>() -> (Option<AccessToken>, Result<T, Failed>) {
+    (None, Err(Failed::Transport(TransportError::time_limit())))
+}
+
+fn record_outcome(span: &tracing::Span, attempts: u32, outcome: &'static str) {
+    span.record("attempts", attempts);
+    span.record("outcome", outcome);
+}

@@ -1,0 +1,21 @@
+//! The failures every endpoint shares. Each endpoint's generated error enum wraps these:
+//! one variant per documented code (an [`ApiError`]), the provider's common codes,
+//! `Unknown`, and the non-API failures of this module.
+//!
+//! `api.rs` is the provider's answer ([`ApiError`], [`ErrorCode`]), `transport.rs`,
+//! `decode.rs` and `invalid.rs` the failures below the API, and `failure.rs` what ties them
+//! together: the [`Failure`] view, [`TokenError`], the internal `Failed` and
+//! [`EndpointError`].
+
+mod api;
+mod decode;
+mod failure;
+mod invalid;
+mod transport;
+
+pub use api::{ApiError, ErrorCode};
+pub use decode::{DecodeError, EXCERPT_BYTES};
+pub(crate) use failure::Failed;
+pub use failure::{EndpointError, Failure, TokenError};
+pub use invalid::InvalidRequest;
+pub use transport::{TransportError, TransportErrorKind};

@@ -1,0 +1,185 @@
+//! No complete reply: [`TransportError`], its [`TransportErrorKind`], and how a reply
+//! that is not HTTP is told from a reset connection.
+
+use super::api::write_attempts;
+use std::fmt;
+use std::sync::Arc;
+
+/// What went wrong below the API: the request never got a complete reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be made.
+    Connect,
+    /// No reply in time.
+    Timeout,
+    /// The connection broke while the request or the reply's head was on the wire
+    /// (reset, closed early).
+    Reset,
+    /// The reply started but its body could not be read (e.g. connection reset).
+    Body,
+    /// The reply's body is larger than the client's limit; it was not read.
+    TooLarge,
+    /// The server redirected to another origin, or a token endpoint redirected at all:
+    /// not followed, so that no credential leaves the base URL's origin.
+    Redirect,
+    /// The reply is not HTTP (garbage on the connection, a malformed status line or
+    /// header). Retried once: a broken connection in a pool can cause it, a wrong port can too.
+    Protocol,
+    /// Anything else reqwest reports (TLS, bad certificates).
+    Other,
+}
+
+/// The request did not get a complete reply.
+///
+/// Its text is reqwest's own (or the runtime's, for refusals it makes); `source()` goes on
+/// to the causes below reqwest (hyper, the connector, the `io::Error`).
+#[derive(Debug, Clone)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    http_status: Option<u16>,
+    message: String,
+    pub(super) attempts: u32,
+    /// What reqwest reported, for its causes. Shared: errors are cloned into every report.
+    cause: Option<Arc<reqwest::Error>>,
+}
+
+/// Compares what the error says, not the identity of its cause.
+impl PartialEq for TransportError {
+    fn eq(&self, other: &Self) -> bool {
+        (self.kind, self.http_status, &self.message, self.attempts)
+            == (
+                other.kind,
+                other.http_status,
+                &other.message,
+                other.attempts,
+            )
+    }
+}
+
+impl Eq for TransportError {}
+
+impl TransportError {
+    pub(crate) fn from_reqwest(error: reqwest::Error, http_status: Option<u16>) -> Self {
+        let kind = if error.is_timeout() {
+            TransportErrorKind::Timeout
+        } else if is_protocol_error(&error) {
+            TransportErrorKind::Protocol
+        } else if error.is_connect() {
+            TransportErrorKind::Connect
+        } else if error.is_body() || error.is_decode() {
+            TransportErrorKind::Body
+        } else if error.is_request() {
+            TransportErrorKind::Reset
+        } else {
+            TransportErrorKind::Other
+        };
+        // The URL is dropped: query strings can carry document tokens.
+        let error = error.without_url();
+        TransportError {
+            kind,
+            http_status,
+            message: error.to_string(),
+            attempts: 1,
+            cause: Some(Arc::new(error)),
+        }
+    }
+
+    /// How many requests were sent before giving up (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// A redirect that was not followed. The target is named without user info, query or
+    /// fragment: those can carry tokens.
+    pub(crate) fn redirect_refused(http_status: u16, target: &url::Url) -> Self {
+        let mut shown = target.clone();
+        shown.set_query(None);
+        shown.set_fragment(None);
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
+        TransportError {
+            kind: TransportErrorKind::Redirect,
+            http_status: Some(http_status),
+            message: format!(
+                "HTTP {http_status} redirect to {shown} not followed: credentials are only sent \
+                 to the base URL's origin, and token endpoints are never redirected"
+            ),
+            attempts: 1,
+            cause: None,
+        }
+    }
+
+    /// The call's time limit ran out during an attempt (see `CallOptions::time_limit`).
+    pub(crate) fn time_limit() -> Self {
+        TransportError {
+            kind: TransportErrorKind::Timeout,
+            http_status: None,
+            message: "the call's time limit ran out".to_owned(),
+            attempts: 1,
+            cause: None,
+        }
+    }
+
+    pub(crate) fn too_large(http_status: u16, limit: usize) -> Self {
+        TransportError {
+            kind: TransportErrorKind::TooLarge,
+            http_status: Some(http_status),
+            message: format!("the reply is larger than the {limit}-byte limit; not read"),
+            attempts: 1,
+            cause: None,
+        }
+    }
+
+    /// What kind of failure it was.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Set when the headers arrived but the body did not.
+    pub fn http_status(&self) -> Option<u16> {
+        self.http_status
+    }
+
+    /// Connection failures, timeouts and broken replies may succeed on a second try (a
+    /// protocol error once only: see [`TransportErrorKind::Protocol`]).
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self.kind,
+            TransportErrorKind::Connect
+                | TransportErrorKind::Timeout
+                | TransportErrorKind::Reset
+                | TransportErrorKind::Body
+                | TransportErrorKind::Protocol
+        )
+    }
+}
+
+/// Whether hyper could not parse the reply as HTTP (reqwest reports that as a request error,
+/// which would otherwise read as a reset connection).
+fn is_protocol_error(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(hyper) = cause.downcast_ref::<hyper::Error>()
+            && hyper.is_parse()
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "transport error ({:?}): {}", self.kind, self.message)?;
+        write_attempts(f, self.attempts)
+    }
+}
+
+/// The text above already is reqwest's; its source is what lies below it.
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause.as_deref().and_then(std::error::Error::source)
+    }
+}

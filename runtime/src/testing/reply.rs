@@ -1,0 +1,212 @@
+//! What the fake answers with besides a route's example: scripted replies, the [`Fault`]s,
+//! error bodies in a provider's shape, and [`FaultBody`], a body that can fail mid-reply.
+
+use super::route::{CodeRef, Route};
+use crate::{Envelope, ErrorCode};
+use bytes::Bytes;
+use hyper::body::{Body, Frame, SizeHint};
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+/// Something other than a normal reply, to see how the code under test copes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// An HTML error page with this status (what gateways send).
+    Html(u16),
+    /// This status with an empty body.
+    Empty(u16),
+    /// The example reply cut in half, with HTTP 200.
+    TruncatedJson,
+    /// The provider's throttling reply (HTTP status and code from its spec) asking to wait
+    /// this many seconds.
+    RateLimited {
+        /// Seconds until the window resets.
+        reset_seconds: u32,
+    },
+    /// The example reply, after this delay.
+    Slow(Duration),
+    /// The status line, headers and part of the body, then the connection drops.
+    ResetMidReply,
+    /// A body of this many bytes; `chunked` sends no `Content-Length`.
+    Oversized {
+        /// Body size.
+        bytes: usize,
+        /// Stream it without a length.
+        chunked: bool,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum Scripted {
+    Json {
+        status: u16,
+        body: String,
+        headers: Vec<(&'static str, String)>,
+    },
+    Fault(Fault),
+}
+
+pub(super) fn error_reply(
+    envelope: Envelope,
+    status: u16,
+    code: &ErrorCode,
+    message: &str,
+) -> Scripted {
+    Scripted::Json {
+        status,
+        body: error_body(envelope, code, message),
+        headers: Vec::new(),
+    }
+}
+
+/// An error body in the provider's shape.
+fn error_body(envelope: Envelope, code: &ErrorCode, message: &str) -> String {
+    let body = match (envelope, code) {
+        (Envelope::CodeMsgData | Envelope::CodeMsgFlat, ErrorCode::Int(n)) => {
+            serde_json::json!({"code": n, "msg": message})
+        }
+        (Envelope::CodeMsgData | Envelope::CodeMsgFlat, ErrorCode::Str(s)) => {
+            serde_json::json!({"code": s, "msg": message})
+        }
+        (Envelope::Bare, code) => {
+            serde_json::json!({"code": code.to_string(), "message": message, "requestid": "fake-request-id"})
+        }
+    };
+    body.to_string()
+}
+
+pub(super) async fn fault_reply(route: &Route, fault: Fault) -> hyper::Response<FaultBody> {
+    match fault {
+        Fault::Html(status) => plain(
+            status,
+            "text/html",
+            format!(
+                "<html><head><title>{status}</title></head><body><h1>{status}</h1><hr>fake gateway</body></html>"
+            ),
+        ),
+        Fault::Empty(status) => plain(status, "text/plain", String::new()),
+        Fault::TruncatedJson => plain(
+            200,
+            "application/json",
+            route.example[..route.example.len() / 2].to_owned(),
+        ),
+        Fault::RateLimited { reset_seconds } => {
+            let Some(shape) = route.rate_limit else {
+                return plain(429, "text/plain", String::new());
+            };
+            let code = match shape.code {
+                CodeRef::Int(n) => ErrorCode::Int(n),
+                CodeRef::Str(s) => ErrorCode::Str(s.to_owned()),
+            };
+            let body = error_body(route.envelope, &code, "rate limited");
+            let mut response = plain(shape.http_status, "application/json", body);
+            let header = shape.reset_header.unwrap_or("retry-after");
+            if let Ok(value) = reset_seconds.to_string().parse() {
+                response.headers_mut().insert(header, value);
+            }
+            if let Some(limit) = shape.limit_header {
+                response
+                    .headers_mut()
+                    .insert(limit, hyper::header::HeaderValue::from_static("100"));
+            }
+            response
+        }
+        Fault::Slow(delay) => {
+            tokio::time::sleep(delay).await;
+            plain(200, "application/json", route.example.to_owned())
+        }
+        Fault::ResetMidReply => {
+            let head =
+                Bytes::copy_from_slice(&route.example.as_bytes()[..route.example.len().min(16)]);
+            response(
+                200,
+                "application/json",
+                FaultBody::new(vec![head], Some(4096), true),
+            )
+        }
+        Fault::Oversized { bytes, chunked } => {
+            let chunk = Bytes::from(vec![b' '; 64 * 1024]);
+            let mut chunks: Vec<Bytes> = std::iter::repeat_n(chunk, bytes / (64 * 1024)).collect();
+            chunks.push(Bytes::from(vec![b' '; bytes % (64 * 1024)]));
+            let length = (!chunked).then_some(bytes as u64);
+            response(
+                200,
+                "application/json",
+                FaultBody::new(chunks, length, false),
+            )
+        }
+    }
+}
+
+pub(super) fn plain(status: u16, content_type: &str, body: String) -> hyper::Response<FaultBody> {
+    let length = body.len() as u64;
+    response(
+        status,
+        content_type,
+        FaultBody::new(vec![Bytes::from(body)], Some(length), false),
+    )
+}
+
+fn response(status: u16, content_type: &str, body: FaultBody) -> hyper::Response<FaultBody> {
+    let mut response = hyper::Response::new(body);
+    *response.status_mut() =
+        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    if let Ok(value) = content_type.parse() {
+        response
+            .headers_mut()
+            .insert(hyper::header::CONTENT_TYPE, value);
+    }
+    response
+}
+
+/// A response body that can announce a length it will not deliver and then fail, which
+/// makes hyper drop the connection mid-reply.
+#[doc(hidden)]
+pub struct FaultBody {
+    chunks: VecDeque<Bytes>,
+    length: Option<u64>,
+    fail: bool,
+}
+
+impl FaultBody {
+    fn new(chunks: Vec<Bytes>, length: Option<u64>, fail: bool) -> Self {
+        FaultBody {
+            chunks: chunks.into(),
+            length,
+            fail,
+        }
+    }
+}
+
+impl Body for FaultBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        match self.chunks.pop_front() {
+            Some(chunk) => Poll::Ready(Some(Ok(Frame::data(chunk)))),
+            None if self.fail => {
+                self.fail = false;
+                Poll::Ready(Some(Err(std::io::Error::other(
+                    "fault: connection reset mid-reply",
+                ))))
+            }
+            None => Poll::Ready(None),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.chunks.is_empty() && !self.fail
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.length
+            .map_or_else(SizeHint::default, SizeHint::with_exact)
+    }
+}

@@ -1,0 +1,136 @@
+//! The route table the generated crate gives the fake: one [`Route`] per endpoint, with its
+//! documented codes and throttling shape, and how a request's path is matched against it.
+
+use crate::{Envelope, ErrorCode};
+
+/// An error code as written in a spec (generated routes).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum CodeRef {
+    Int(i64),
+    Str(&'static str),
+}
+
+impl CodeRef {
+    pub(super) fn matches(self, code: &ErrorCode) -> bool {
+        match self {
+            CodeRef::Int(n) => code.as_i64() == Some(n),
+            CodeRef::Str(s) => code.as_str() == Some(s),
+        }
+    }
+}
+
+/// A code the spec documents for a route, with its HTTP status and message.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct DocumentedError {
+    pub code: CodeRef,
+    pub http_status: u16,
+    pub message: &'static str,
+}
+
+/// How the provider answers when it throttles (from its `rate_limit` spec).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct RateLimitShape {
+    pub http_status: u16,
+    pub code: CodeRef,
+    /// The seconds-until-reset header; `Retry-After` when the provider documents none.
+    pub reset_header: Option<&'static str>,
+    /// The calls-per-window header, when the provider documents one.
+    pub limit_header: Option<&'static str>,
+}
+
+/// What a route serves.
+#[doc(hidden)]
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RouteKind {
+    /// A task-status endpoint: its doc example by default.
+    Endpoint,
+    /// A token endpoint: fresh tokens by default.
+    Token {
+        token_field: &'static str,
+        expires_field: &'static str,
+    },
+}
+
+/// One endpoint as the fake serves it (generated from its spec).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Route {
+    pub id: &'static str,
+    pub method: &'static str,
+    pub path: &'static str,
+    pub envelope: Envelope,
+    pub kind: RouteKind,
+    /// The spec's example reply, verbatim.
+    pub example: &'static str,
+    /// The endpoint's documented codes.
+    pub errors: &'static [DocumentedError],
+    /// The provider's common codes.
+    pub common_errors: &'static [DocumentedError],
+    pub rate_limit: Option<&'static RateLimitShape>,
+}
+
+impl Route {
+    pub(super) fn matches(&self, method: &str, path: &str) -> bool {
+        if self.method != method {
+            return false;
+        }
+        let mut want = self.path.split('/');
+        let mut got = path.split('/');
+        loop {
+            match (want.next(), got.next()) {
+                (None, None) => return true,
+                (Some(w), Some(g)) if w.starts_with('{') && w.ends_with('}') => {
+                    if g.is_empty() {
+                        return false;
+                    }
+                }
+                (Some(w), Some(g)) if w == g => {}
+                _ => return false,
+            }
+        }
+    }
+
+    /// The example's data: under `data` for wrapped replies, else the whole body.
+    pub(super) fn example_data(&self) -> serde_json::Value {
+        let body: serde_json::Value =
+            serde_json::from_str(self.example).unwrap_or(serde_json::Value::Null);
+        match self.envelope {
+            Envelope::CodeMsgData => body.get("data").cloned().unwrap_or(serde_json::Value::Null),
+            Envelope::CodeMsgFlat | Envelope::Bare => body,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(path: &'static str) -> Route {
+        Route {
+            id: "x",
+            method: "GET",
+            path,
+            envelope: Envelope::Bare,
+            kind: RouteKind::Endpoint,
+            example: "{}",
+            errors: &[],
+            common_errors: &[],
+            rate_limit: None,
+        }
+    }
+
+    #[test]
+    fn routes_match_whole_segments() {
+        let r = route("/v2.0/doc/task/info/{taskId}");
+        assert!(r.matches("GET", "/v2.0/doc/task/info/abc"));
+        assert!(r.matches("GET", "/v2.0/doc/task/info/a%2Fb"));
+        assert!(!r.matches("GET", "/v2.0/doc/task/info/"));
+        assert!(!r.matches("GET", "/v2.0/doc/task/info/a/b"));
+        assert!(!r.matches("POST", "/v2.0/doc/task/info/abc"));
+    }
+}

@@ -1,0 +1,230 @@
+//! [`FakeServer`], the fake provider on 127.0.0.1 (starting, clients, request counts), and
+//! [`EndpointScript`], which scripts one of its endpoints.
+
+use super::reply::{Fault, Scripted, error_reply};
+use super::respond::{State, respond};
+use super::route::Route;
+use crate::{ClientBuilder, Envelope, ErrorCode, ProviderClient};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::convert::Infallible;
+use std::marker::PhantomData;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// The token the clients from [`FakeServer::client`] send.
+pub const FAKE_ACCESS_TOKEN: &str = "fake-access-token";
+
+/// A fake provider on 127.0.0.1 serving a table of routes. Unscripted endpoints answer with
+/// their doc example; token endpoints issue fresh tokens. Stops when dropped.
+pub struct FakeServer {
+    addr: SocketAddr,
+    routes: &'static [Route],
+    state: Arc<Mutex<State>>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for FakeServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl FakeServer {
+    /// Starts a server for `routes` on a free port of 127.0.0.1.
+    pub async fn start(routes: &'static [Route]) -> std::io::Result<Self> {
+        Self::start_on(routes, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts a server for `routes` on `addr` (port 0: a free port), e.g. for
+    /// `taskapi serve-fake --addr`.
+    pub async fn start_on(routes: &'static [Route], addr: SocketAddr) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(Mutex::new(State {
+            token_lifetime: 7200,
+            ..State::default()
+        }));
+        let shared = state.clone();
+        let server = tokio::spawn(async move {
+            loop {
+                let stream = match listener.accept().await {
+                    Ok((stream, _)) => stream,
+                    // E.g. out of file descriptors: a long-running server (`taskapi
+                    // serve-fake`) waits a little and goes on, rather than stop listening.
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    }
+                };
+                // Replies go out whole, at once, as a real server's do.
+                let _ = stream.set_nodelay(true);
+                let state = shared.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |request| {
+                        let state = state.clone();
+                        async move { Ok::<_, Infallible>(respond(routes, &state, request).await) }
+                    });
+                    // A connection error is the client's business (and a reset is a fault we make).
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Ok(FakeServer {
+            addr,
+            routes,
+            state,
+            server,
+        })
+    }
+
+    /// `http://127.0.0.1:<port>`: the base URL for clients.
+    pub fn uri(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The route table it serves (for starting another server with the same routes).
+    #[doc(hidden)]
+    pub fn routes(&self) -> &'static [Route] {
+        self.routes
+    }
+
+    /// A client builder pointed at this server with a static token; add settings, then build.
+    pub fn client<C: ProviderClient>(&self) -> ClientBuilder<C> {
+        ClientBuilder::<C>::default()
+            .base_url(self.uri())
+            .access_token(FAKE_ACCESS_TOKEN)
+    }
+
+    /// Requests received for an endpoint id (or a token endpoint's path).
+    pub fn requests(&self, route_id: &str) -> usize {
+        self.lock().requests.get(route_id).copied().unwrap_or(0)
+    }
+
+    /// Lifetime, in seconds, of the tokens token endpoints issue (default 7200).
+    pub fn set_token_lifetime(&self, seconds: i64) {
+        self.lock().token_lifetime = seconds;
+    }
+
+    /// Scripts an endpoint by its id (or a token endpoint as `<provider>.token`) with
+    /// untyped JSON data, for code that handles many endpoints alike.
+    pub fn endpoint_by_id(&self, id: &str) -> Option<EndpointScript<'_, serde_json::Value>> {
+        self.routes
+            .iter()
+            .find(|r| r.id == id)
+            .map(|route| self.script(route))
+    }
+
+    /// A scripting handle for a route, typed by its reply (used by the generated
+    /// per-endpoint methods).
+    pub fn script<T>(&self, route: &'static Route) -> EndpointScript<'_, T> {
+        EndpointScript {
+            server: self,
+            route,
+            data: PhantomData,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Scripts one endpoint of a [`FakeServer`]: replies are served in order, one per request,
+/// and the last one repeats.
+pub struct EndpointScript<'s, T> {
+    server: &'s FakeServer,
+    route: &'static Route,
+    data: PhantomData<fn(T) -> T>,
+}
+
+impl<T: Serialize + DeserializeOwned> EndpointScript<'_, T> {
+    /// The doc example's data, to modify and [`reply`](Self::reply) with.
+    ///
+    /// # Panics
+    /// If the spec's example does not decode as `T`, which the generator's tests rule out.
+    pub fn example(&self) -> T {
+        serde_json::from_value(self.route.example_data())
+            .expect("the spec's example decodes as its reply type")
+    }
+
+    /// Answers the next request with `data` in the provider's success envelope.
+    pub fn reply(&self, data: &T) -> &Self {
+        let data = serde_json::to_value(data).unwrap_or(serde_json::Value::Null);
+        let body = match self.route.envelope {
+            Envelope::CodeMsgData => serde_json::json!({"code": 0, "msg": "success", "data": data}),
+            Envelope::CodeMsgFlat => {
+                let mut body = serde_json::json!({"code": 0, "msg": "ok"});
+                if let (Some(body), serde_json::Value::Object(fields)) =
+                    (body.as_object_mut(), data)
+                {
+                    body.extend(fields);
+                }
+                body
+            }
+            Envelope::Bare => data,
+        };
+        self.push(Scripted::Json {
+            status: 200,
+            body: body.to_string(),
+            headers: Vec::new(),
+        })
+    }
+
+    /// Answers the next request with an error code, with the HTTP status and message its
+    /// spec documents (HTTP 400 for a code no spec lists).
+    pub fn error(&self, code: impl Into<ErrorCode>) -> &Self {
+        let code = code.into();
+        let documented = self
+            .route
+            .errors
+            .iter()
+            .chain(self.route.common_errors)
+            .find(|e| e.code.matches(&code));
+        let status = documented.map_or(400, |e| e.http_status);
+        let message = documented.map_or("an error no spec documents", |e| e.message);
+        self.push(error_reply(self.route.envelope, status, &code, message))
+    }
+
+    /// Answers the next request with a fault.
+    pub fn fault(&self, fault: Fault) -> &Self {
+        self.push(Scripted::Fault(fault))
+    }
+
+    /// Answers the next request with exactly this status and body (`application/json`).
+    pub fn raw(&self, status: u16, body: impl Into<String>) -> &Self {
+        self.push(Scripted::Json {
+            status,
+            body: body.into(),
+            headers: Vec::new(),
+        })
+    }
+
+    /// Requests this endpoint received.
+    pub fn requests(&self) -> usize {
+        self.server.requests(self.route.id)
+    }
+
+    fn push(&self, reply: Scripted) -> &Self {
+        self.server
+            .lock()
+            .scripts
+            .entry(self.route.id)
+            .or_default()
+            .push_back(reply);
+        self
+    }
+}
