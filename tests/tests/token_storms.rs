@@ -4,10 +4,12 @@
 mod common;
 
 use common::{
-    EXPORT_PATH, TOKEN_PATH, hits, json, managed, mount_export, mount_tokens, token_reply,
+    APP_ID, APP_SECRET, EXPORT_PATH, TOKEN_PATH, hits, json, managed, mount_export, mount_tokens,
+    token_reply,
 };
 use std::time::Duration;
 use taskapi::feishu::{self, GetExportTaskError};
+use taskapi::runtime::AppCredentials;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};
 
@@ -89,7 +91,13 @@ async fn a_failing_token_endpoint_is_fetched_a_few_times_not_once_per_caller() {
         .respond_with(json(503, "<html>Service Unavailable</html>"))
         .mount(&server)
         .await;
-    let client = managed(&server);
+    // The default retry policy: its jittered waits (up to 200 ms, then 400 ms) spread the
+    // calls' retries out, so without a shared backoff each retry would fetch on its own.
+    let client = feishu::FeishuClient::builder()
+        .app_credentials(AppCredentials::new(APP_ID, APP_SECRET))
+        .base_url(server.uri())
+        .build()
+        .unwrap();
 
     let results = burst(&client).await;
 
