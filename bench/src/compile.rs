@@ -12,20 +12,6 @@ pub struct CheckResult {
     pub seconds: Summary,
 }
 
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let path = entry?.path();
-        let target = to.join(path.file_name().unwrap_or_default());
-        if path.is_dir() {
-            copy_dir(&path, &target)?;
-        } else {
-            std::fs::copy(&path, &target)?;
-        }
-    }
-    Ok(())
-}
-
 /// A workspace holding only the client crate and its runtime, sharing the lock file.
 fn scratch_workspace(workspace: &Path, scratch: &Path) -> Result<PathBuf, String> {
     let manifest =
@@ -49,7 +35,8 @@ fn scratch_workspace(workspace: &Path, scratch: &Path) -> Result<PathBuf, String
         runtime.join("Cargo.toml"),
     )
     .map_err(|e| e.to_string())?;
-    copy_dir(&workspace.join("runtime/src"), &runtime.join("src")).map_err(|e| e.to_string())?;
+    codegen::copy_dir(&workspace.join("runtime/src"), &runtime.join("src"))
+        .map_err(|e| e.to_string())?;
     let krate = scratch.join("generated");
     std::fs::create_dir_all(&krate).map_err(|e| e.to_string())?;
     std::fs::copy(
@@ -57,7 +44,8 @@ fn scratch_workspace(workspace: &Path, scratch: &Path) -> Result<PathBuf, String
         krate.join("Cargo.toml"),
     )
     .map_err(|e| e.to_string())?;
-    copy_dir(&workspace.join("generated/src"), &krate.join("src")).map_err(|e| e.to_string())?;
+    codegen::copy_dir(&workspace.join("generated/src"), &krate.join("src"))
+        .map_err(|e| e.to_string())?;
     let lib = krate.join("src/lib.rs");
     let mut text = std::fs::read_to_string(&lib).map_err(|e| e.to_string())?;
     text.push_str("\npub use api::synthetic;\n");
@@ -68,7 +56,8 @@ fn scratch_workspace(workspace: &Path, scratch: &Path) -> Result<PathBuf, String
 /// Generates the real specs plus `endpoints` synthetic ones into the scratch crate.
 fn install(workspace: &Path, krate: &Path, endpoints: usize) -> Result<usize, String> {
     let specs = tempfile::tempdir().map_err(|e| e.to_string())?;
-    copy_dir(&workspace.join("specs"), &specs.path().join("specs")).map_err(|e| e.to_string())?;
+    codegen::copy_dir(&workspace.join("specs"), &specs.path().join("specs"))
+        .map_err(|e| e.to_string())?;
     synthetic::write(specs.path(), endpoints).map_err(|e| e.to_string())?;
     let files = codegen::generate(specs.path(), "specs").map_err(|e| e.to_string())?;
     let api = krate.join("src/api");

@@ -26,7 +26,7 @@ pub mod yaml;
 pub use diag::{Diagnostic, Diagnostics, Location};
 pub use emit::{GEN_COMMAND, GeneratedFile, OUTPUT_DIR};
 use std::path::Path;
-pub use workspace::workspace_root;
+pub use workspace::{copy_dir, workspace_root};
 
 /// Why generation stopped.
 #[derive(Debug)]

@@ -68,6 +68,22 @@ fn declares_workspace(manifest: &str) -> bool {
     })
 }
 
+/// Copies the tree `from` into `to` (created as needed): how xtask's, the bench's and the
+/// tests' scratch checkouts are made from parts of this one.
+pub fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let path = entry?.path();
+        let target = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            copy_dir(&path, &target)?;
+        } else {
+            std::fs::copy(&path, &target)?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -177,23 +177,10 @@ mod tests {
     /// A temp workspace with the real specs and a freshly generated output directory.
     fn fresh_copy() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(&workspace_root().join("specs"), &dir.path().join("specs"));
+        codegen::copy_dir(&workspace_root().join("specs"), &dir.path().join("specs")).unwrap();
         run(dir.path(), Mode::Write).unwrap();
         assert!(run(dir.path(), Mode::Check).is_ok());
         dir
-    }
-
-    fn copy_dir(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let path = entry.unwrap().path();
-            let target = to.join(path.file_name().unwrap());
-            if path.is_dir() {
-                copy_dir(&path, &target);
-            } else {
-                std::fs::copy(&path, &target).unwrap();
-            }
-        }
     }
 
     /// Check fails with `expected` in its report, writes nothing, and `gen` repairs it.

@@ -30,22 +30,9 @@ fn second_checkout(first: &Path) -> tempfile::TempDir {
     for file in ["Cargo.toml", "xtask/Cargo.toml"] {
         std::fs::copy(first.join(file), dir.path().join(file)).unwrap();
     }
-    copy_dir(&first.join("specs"), &dir.path().join("specs"));
-    copy_dir(&first.join(OUTPUT_DIR), &dir.path().join(OUTPUT_DIR));
+    codegen::copy_dir(&first.join("specs"), &dir.path().join("specs")).unwrap();
+    codegen::copy_dir(&first.join(OUTPUT_DIR), &dir.path().join(OUTPUT_DIR)).unwrap();
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 /// Every file under `dir` with its contents.

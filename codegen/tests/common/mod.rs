@@ -3,7 +3,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use codegen::{Error, generate};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub fn real_specs() -> PathBuf {
     codegen::workspace_root().unwrap().join("specs")
@@ -17,7 +17,7 @@ pub struct Workspace {
 impl Workspace {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(&real_specs(), &dir.path().join("specs"));
+        codegen::copy_dir(&real_specs(), &dir.path().join("specs")).unwrap();
         Workspace { dir }
     }
 
@@ -44,19 +44,6 @@ impl Workspace {
             Err(Error::Specs(diags)) => diags.iter().map(ToString::to_string).collect(),
             Err(Error::Emit(e)) => panic!("emit error instead of a spec error: {e}"),
             Ok(_) => panic!("damaged specs were accepted"),
-        }
-    }
-}
-
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
         }
     }
 }
