@@ -112,7 +112,7 @@ macro_rules! decode_integer {
         }
     )*};
 }
-decode_integer!(i64, u16, u32);
+decode_integer!(i64, u16, u32, u64);
 
 impl Decode for f64 {
     fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {

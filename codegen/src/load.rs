@@ -19,6 +19,9 @@ pub struct ProviderDir {
     pub dir_name: String,
     pub provider: ProviderSpec,
     pub endpoints: Vec<EndpointSpec>,
+    /// Whether every endpoint file read cleanly. When one did not, it may be missing from
+    /// `endpoints`, and a chain that names it is not reported as dangling.
+    pub complete: bool,
 }
 
 /// Every spec under the specs directory, decoded but not yet validated.
@@ -58,6 +61,7 @@ pub fn load(root: &Path, specs_dir: &str) -> (SpecSet, Diagnostics) {
             ProviderSpec::decode,
         );
         let mut endpoints = Vec::new();
+        let mut complete = true;
         for (entry, entry_path) in sorted_entries(&path, &shown, &mut diags).unwrap_or_default() {
             if entry != "provider.yaml" && entry != "endpoints" {
                 diags.push(
@@ -68,7 +72,9 @@ pub fn load(root: &Path, specs_dir: &str) -> (SpecSet, Diagnostics) {
                 );
             }
             if entry == "endpoints" {
+                let before = diags.len();
                 endpoints = load_endpoints(&entry_path, &format!("{shown}/endpoints"), &mut diags);
+                complete = diags.len() == before;
             }
         }
         if let Some(provider) = provider {
@@ -76,6 +82,7 @@ pub fn load(root: &Path, specs_dir: &str) -> (SpecSet, Diagnostics) {
                 dir_name: name,
                 provider,
                 endpoints,
+                complete,
             });
         }
     }

@@ -10,6 +10,7 @@ pub const ERROR_VARIANTS: &[&str] = &[
     "Decode",
     "InvalidRequest",
     "Token",
+    "Output",
 ];
 
 /// Methods every generated client has, which no operation or waiter may take.
@@ -32,4 +33,8 @@ pub const FAKE_SERVER_METHODS: &[&str] = &[
     "set_token_lifetime",
     "script",
     "endpoint_by_id",
+    "last_request",
+    "set_download_size",
+    "set_accept_ranges",
+    "set_pending_polls",
 ];

@@ -40,8 +40,15 @@ fn specs() -> SpecSet {
     set
 }
 
+/// The endpoints captured from a page of the shared docs (`source: seeds/...`). Specs of
+/// other pages (`source: doc-hub-mcp:...`) name a public copy that is not in the shared
+/// docs; their pages are not in the tree yet, so nothing here can read them.
 fn endpoints(set: &SpecSet) -> Vec<&EndpointSpec> {
-    set.providers.iter().flat_map(|p| &p.endpoints).collect()
+    set.providers
+        .iter()
+        .flat_map(|p| &p.endpoints)
+        .filter(|e| e.source.starts_with("seeds/"))
+        .collect()
 }
 
 /// The page an endpoint spec was written from.
@@ -308,11 +315,17 @@ fn labels_and_hints_not_in_the_docs_are_marked_authored() {
             &[&reference],
         );
         checked += provider.common_errors.len();
-        for e in &dir.endpoints {
+        for e in dir
+            .endpoints
+            .iter()
+            .filter(|e| e.source.starts_with("seeds/"))
+        {
             let page = page(e);
             let docs = [page.as_str(), reference.as_str()];
             let mut values = Vec::new();
-            enum_values(&e.response, &mut values);
+            if let Some(response) = e.response.json() {
+                enum_values(response, &mut values);
+            }
             for v in values.iter().filter(|v| !v.description.is_empty()) {
                 checked += 1;
                 let label = documented_part(&v.description);

@@ -84,7 +84,10 @@ pub(crate) async fn exchange(
         .await
         .map_err(|e| TransportError::from_reqwest(e, None))?;
     let response = match rebuild {
-        Some(rebuild) => follow(http, response, rebuild, timeout, started).await?,
+        Some(rebuild) => {
+            let rebuild = |url| Some(rebuild(url));
+            follow(http, response, &rebuild, timeout, started).await?
+        }
         None => match redirect_target(&response) {
             Some(target) => {
                 let status = response.status().as_u16();
@@ -96,6 +99,10 @@ pub(crate) async fn exchange(
     read(response, &headers, max_body).await
 }
 
+/// Builds an API call's request for a URL (the first, or a redirect's target); `None` when
+/// it cannot be sent again (an upload read from a stream).
+pub(crate) type Build<'a> = &'a (dyn Fn(url::Url) -> Option<reqwest::Request> + Sync);
+
 /// [`exchange`] for API calls: the request built by `build` for `url`, the reply's header
 /// names parsed beforehand, redirects within the origin followed.
 ///
@@ -104,21 +111,42 @@ pub(crate) async fn exchange(
 pub(crate) async fn exchange_with(
     http: &reqwest::Client,
     url: &url::Url,
-    build: &(dyn Fn(url::Url) -> reqwest::Request + Sync),
+    build: Build<'_>,
     timeout: Duration,
     headers: &ReplyHeaders,
     max_body: usize,
 ) -> Result<Exchanged, TransportError> {
+    let response = open(http, url, build, Some(timeout)).await?;
+    read(response, headers, max_body).await
+}
+
+/// Sends the request `build` makes for `url` and follows same-origin redirects: the reply
+/// with its body unread (a download streams it). `timeout` bounds the redirects too.
+pub(crate) async fn open(
+    http: &reqwest::Client,
+    url: &url::Url,
+    build: Build<'_>,
+    timeout: Option<Duration>,
+) -> Result<reqwest::Response, TransportError> {
     let started = Instant::now();
+    let request = build(url.clone()).ok_or_else(TransportError::not_resendable)?;
     let response = http
-        .execute(build(url.clone()))
+        .execute(request)
         .await
         .map_err(|e| TransportError::from_reqwest(e, None))?;
-    let response = match redirect_target(&response) {
-        None => response,
+    match redirect_target(&response) {
+        None => Ok(response),
         // Rare: boxed, so that its state does not weigh on every call's future.
-        Some(_) => Box::pin(follow(http, response, build, Some(timeout), started)).await?,
-    };
+        Some(_) => Box::pin(follow(http, response, build, timeout, started)).await,
+    }
+}
+
+/// Reads the reply's status, the headers the runtime uses, and its body, bounded.
+pub(crate) async fn read_reply(
+    response: reqwest::Response,
+    headers: &ReplyHeaders,
+    max_body: usize,
+) -> Result<Exchanged, TransportError> {
     read(response, headers, max_body).await
 }
 
@@ -127,7 +155,7 @@ pub(crate) async fn exchange_with(
 async fn follow(
     http: &reqwest::Client,
     mut response: reqwest::Response,
-    rebuild: &(dyn Fn(url::Url) -> reqwest::Request + Sync),
+    rebuild: Build<'_>,
     timeout: Option<Duration>,
     started: Instant,
 ) -> Result<reqwest::Response, TransportError> {
@@ -141,8 +169,9 @@ async fn follow(
         }
         hops += 1;
         let deadline = timeout.and_then(|t| started.checked_add(t));
+        let request = rebuild(target).ok_or_else(TransportError::not_resendable)?;
         response = http
-            .execute(with_deadline(rebuild(target), deadline))
+            .execute(with_deadline(request, deadline))
             .await
             .map_err(|e| TransportError::from_reqwest(e, None))?;
     }

@@ -19,8 +19,11 @@ mod options;
 mod redact;
 mod retry;
 mod token;
+mod transfer;
 mod url;
 mod waiter;
+pub mod wire;
+mod workflow;
 
 #[cfg(feature = "cli")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
@@ -35,17 +38,25 @@ pub use auth::{
 };
 pub use client::{
     BuildError, ClientBuilder, Core, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_REPLY_BYTES, EndpointInfo, Envelope, HttpSetupError, ProviderClient, ProviderInfo,
+    DEFAULT_MAX_REPLY_BYTES, DownloadTarget, EndpointInfo, Envelope, HttpSetupError, Outgoing,
+    ProviderClient, ProviderInfo, RequestBody, TransferOptions, TransferProgressFn,
 };
 pub use error::{
     ApiError, DecodeError, EXCERPT_BYTES, EndpointError, ErrorCode, Failure, InvalidRequest,
-    TokenError, TransportError, TransportErrorKind,
+    OutputError, TokenError, TransportError, TransportErrorKind,
 };
 pub use options::{CallOptions, RawInspector};
 pub use retry::RetryPolicy;
 pub use token::AccessToken;
+/// The writer a download streams into (`to_writer`), re-exported from tokio.
+pub use tokio::io::AsyncWrite;
+pub use transfer::{DownloadLimits, TransferProgress, UploadFile};
 pub use url::{PathPart, check_max_length};
 pub use waiter::{
     Clock, GROWTH, JITTER, LAST_POLL_GRACE, Observation, Pollable, Progress, TokioClock,
     WaitDefaults, WaitError, WaitOutcome, WaitResult, WaitState, Waiter,
+};
+pub use workflow::{
+    Download, FeedsDownload, FetchResult, Fetched, Finished, StartsTask, Workflow, WorkflowError,
+    WorkflowResult,
 };

@@ -31,6 +31,15 @@ impl CallOptions {
         self
     }
 
+    /// The settings the next request of a chain inherits: the user token (a task started
+    /// with a user's token is polled and fetched with it), nothing else.
+    pub fn for_next_call(&self) -> CallOptions {
+        CallOptions {
+            user_token: self.user_token.clone(),
+            ..CallOptions::default()
+        }
+    }
+
     /// Calls `inspect` with the reply's data exactly as received (Feishu: the `data`
     /// object; DingTalk: the body), once it decoded: fields the spec does not know included.
     pub fn inspect_raw(mut self, inspect: RawInspector) -> Self {

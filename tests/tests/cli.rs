@@ -77,13 +77,9 @@ async fn success_prints_the_data_as_one_json_line_with_wire_names() {
 #[tokio::test]
 async fn every_endpoint_has_a_subcommand_and_every_documented_code_exits_3() {
     let model = common::model();
+    let dir = tempfile::tempdir().unwrap();
     for (provider, endpoint) in common::endpoints(&model) {
-        let flags: Vec<String> = endpoint
-            .params
-            .iter()
-            .filter(|p| p.required)
-            .flat_map(|p| [format!("--{}", p.cli_flag), "x1".to_owned()])
-            .collect();
+        let flags = common::required_args(endpoint, dir.path());
         let mut args = vec![endpoint.id.as_str()];
         args.extend(flags.iter().map(String::as_str));
         let env = [(provider.token_env.as_str(), "tok")];

@@ -35,6 +35,9 @@ struct Case {
     script: Script,
     expect: Expect,
     check: Option<Check>,
+    /// The failure proves the server did not act (throttled): even a call that is not
+    /// idempotent is sent again.
+    throttled: bool,
 }
 
 /// What a call came to, whatever the endpoint.
@@ -43,6 +46,7 @@ enum Seen {
     Ok(Value),
     Err {
         debug: String,
+        display: String,
         retryable: bool,
         transport: Option<TransportErrorKind>,
     },
@@ -64,6 +68,7 @@ async fn call(id: &str, fake: &FakeServer) -> Seen {
         Some(Called::Ok(data)) => Seen::Ok(data),
         Some(Called::Err(e)) => Seen::Err {
             debug: e.debug,
+            display: e.display,
             retryable: e.retryable,
             transport: e.transport,
         },
@@ -88,6 +93,7 @@ fn case(
         script: Box::new(script),
         expect,
         check: None,
+        throttled: false,
     }
 }
 
@@ -122,9 +128,10 @@ fn edit_optional_fields(
 
 fn cases(provider: &Provider, endpoint: &Endpoint) -> Vec<Case> {
     let mut cases = Vec::new();
+    let rate_limit_code = provider.rate_limit_reply.as_ref().map(|(_, code)| code);
     for error in &endpoint.errors {
         let code = error.code.clone();
-        cases.push(case(
+        let mut documented = case(
             format!("documented code {}", error.code),
             err(&error.variant, error.retryable),
             move |fake, id| {
@@ -134,7 +141,10 @@ fn cases(provider: &Provider, endpoint: &Endpoint) -> Vec<Case> {
                     Code::Str(s) => script.error(s.as_str()),
                 };
             },
-        ));
+        );
+        documented.throttled =
+            error.http_status == Some(429) || rate_limit_code == Some(&error.code);
+        cases.push(documented);
     }
     let unknown = if provider.key == "feishu" {
         Code::Int(4_242_424)
@@ -158,7 +168,7 @@ fn cases(provider: &Provider, endpoint: &Endpoint) -> Vec<Case> {
             .iter()
             .find(|c| &c.code == code)
             .unwrap();
-        cases.push(case(
+        let mut throttled = case(
             "rate limited, with reset header",
             err(&format!("Common({}", common.variant), common.retryable),
             |fake, id| {
@@ -166,7 +176,9 @@ fn cases(provider: &Provider, endpoint: &Endpoint) -> Vec<Case> {
                     .unwrap()
                     .fault(Fault::RateLimited { reset_seconds: 0 });
             },
-        ));
+        );
+        throttled.throttled = true;
+        cases.push(throttled);
     }
     let fault = |name: &str, expect: Expect, fault: Fault| {
         case(name, expect, move |fake, id| {
@@ -219,6 +231,15 @@ fn cases(provider: &Provider, endpoint: &Endpoint) -> Vec<Case> {
             fake.endpoint_by_id(id).unwrap().reply(&data);
         })
     };
+    let Some(response) = endpoint.json_response() else {
+        // A download: its success is a file; JSON that is not an error is no file.
+        cases.push(reply(
+            "a JSON success where a file belongs",
+            err("Decode", false),
+            json!({}),
+        ));
+        return cases;
+    };
     cases.push(reply(
         "a JSON array where an object belongs",
         err("Decode", false),
@@ -244,7 +265,7 @@ fn cases(provider: &Provider, endpoint: &Endpoint) -> Vec<Case> {
     ));
 
     let mut nulls = example.clone();
-    edit_optional_fields(endpoint, &mut nulls, &endpoint.response, &|object, wire| {
+    edit_optional_fields(endpoint, &mut nulls, response, &|object, wire| {
         object.insert(wire.to_owned(), Value::Null);
     });
     cases.push(reply(
@@ -254,14 +275,9 @@ fn cases(provider: &Provider, endpoint: &Endpoint) -> Vec<Case> {
     ));
 
     let mut missing = example.clone();
-    edit_optional_fields(
-        endpoint,
-        &mut missing,
-        &endpoint.response,
-        &|object, wire| {
-            object.remove(wire);
-        },
-    );
+    edit_optional_fields(endpoint, &mut missing, response, &|object, wire| {
+        object.remove(wire);
+    });
     cases.push(reply(
         "every optional field missing",
         Expect::Ok("decodes"),
@@ -349,10 +365,13 @@ async fn every_endpoint_against_every_code_and_fault() {
             let result = call(&endpoint.id, &fake).await;
             let requests = fake.requests(&endpoint.id);
             let what = format!("{} / {}", endpoint.id, case.name);
+            // A call that is not idempotent is sent again only when the failure proves the
+            // server did nothing (throttled).
+            let resent = endpoint.idempotent || case.throttled;
             let expected_requests = match &case.expect {
                 Expect::Ok(_) => 1,
-                Expect::Err { retried: true, .. } => MAX_ATTEMPTS,
-                Expect::Err { retried: false, .. } => 1,
+                Expect::Err { retried: true, .. } if resent => MAX_ATTEMPTS,
+                Expect::Err { .. } => 1,
             };
             match (&case.expect, &result) {
                 (Expect::Ok(_), Seen::Ok(printed)) => {
@@ -364,10 +383,19 @@ async fn every_endpoint_against_every_code_and_fault() {
                     Expect::Err { variant, retried },
                     Seen::Err {
                         debug,
+                        display,
                         retryable,
                         transport,
                     },
                 ) => {
+                    // Without a provider's answer (a code), a call that creates something
+                    // may have created it: the error says so.
+                    let unanswered = variant == "Transport" || variant == "Decode";
+                    assert_eq!(
+                        display.contains("may or may not have acted"),
+                        !endpoint.idempotent && unanswered && !case.throttled,
+                        "{what}: {display}"
+                    );
                     assert!(
                         debug.starts_with(&format!("{variant}("))
                             || debug.starts_with(variant.as_str()),
@@ -392,7 +420,12 @@ async fn every_endpoint_against_every_code_and_fault() {
                     } else {
                         variant.clone()
                     };
-                    format!("`{shown}`{}", if *retried { ", retried" } else { "" })
+                    let note = match (*retried, resent) {
+                        (true, true) => ", retried",
+                        (true, false) => ", retryable, not resent (not idempotent)",
+                        (false, _) => "",
+                    };
+                    format!("`{shown}`{note}")
                 }
             };
             let _ = writeln!(

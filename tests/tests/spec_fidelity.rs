@@ -7,10 +7,10 @@
 
 mod common;
 
-use codegen::model::{Code, Endpoint, Field, FieldRust, Provider, ScalarType, TypeDef};
+use codegen::model::{Code, Endpoint, Field, FieldRust, Provider, ScalarType, StructKind, TypeDef};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
-use taskapi::cli::{EXIT_OK, EXIT_TASK_FAILED, Outcome, run};
+use taskapi::cli::{EXIT_API, EXIT_OK, EXIT_TASK_FAILED, Outcome, run};
 use taskapi::feishu::FeishuClient;
 use taskapi::testing::FakeServer;
 
@@ -24,10 +24,9 @@ async fn call(
     endpoint: &Endpoint,
     extra: &[&str],
 ) -> Outcome {
+    let dir = tempfile::tempdir().unwrap();
     let mut args: Vec<String> = vec!["taskapi".into(), endpoint.id.clone()];
-    for param in endpoint.params.iter().filter(|p| p.required) {
-        args.extend([format!("--{}", param.cli_flag), PARAM_VALUE.to_owned()]);
-    }
+    args.extend(common::required_args(endpoint, dir.path()));
     args.extend(["--base-url".to_owned(), fake.uri()]);
     args.extend(extra.iter().map(|s| (*s).to_owned()));
     let env: HashMap<String, String> =
@@ -38,10 +37,11 @@ async fn call(
     .await
 }
 
+/// The reply's structs (a request body's fields are the page's to require).
 fn structs(endpoint: &Endpoint) -> impl Iterator<Item = &codegen::model::StructDef> {
     endpoint.types.iter().filter_map(|t| match t {
-        TypeDef::Struct(s) => Some(s),
-        TypeDef::Enum(_) => None,
+        TypeDef::Struct(s) if s.kind == StructKind::Reply => Some(s),
+        _ => None,
     })
 }
 
@@ -99,7 +99,11 @@ async fn partial_replies_decode_when_only_the_task_key_is_present() {
                 }
             }
         }
-        let partial = task_key_only(endpoint, &endpoint.response).unwrap_or_else(|| json!({}));
+        // A download's success is a file, not JSON.
+        let Some(response) = endpoint.json_response() else {
+            continue;
+        };
+        let partial = task_key_only(endpoint, response).unwrap_or_else(|| json!({}));
         let fake = FakeServer::start().await.unwrap();
         fake.endpoint_by_id(&endpoint.id).unwrap().reply(&partial);
         let out = call(&fake, provider, endpoint, &[]).await;
@@ -170,11 +174,22 @@ async fn documented_server_errors_such_as_unknown_error_are_retried() {
                 Code::Int(n) => script.error(*n),
                 Code::Str(s) => script.error(s.as_str()),
             };
-            script.reply(&common::example_data(provider, endpoint));
+            if endpoint.json_response().is_some() {
+                script.reply(&common::example_data(provider, endpoint));
+            } else {
+                script.file();
+            }
             let out = call(&fake, provider, endpoint, &["--max-attempts", "2"]).await;
-            assert_eq!(out.exit_code, EXIT_OK, "{what}: {out:?}");
-            assert_eq!(fake.requests(&endpoint.id), 2, "{what}: requests");
             assert!(error.retryable, "{what}: not marked `retryable`");
+            if endpoint.idempotent {
+                assert_eq!(out.exit_code, EXIT_OK, "{what}: {out:?}");
+                assert_eq!(fake.requests(&endpoint.id), 2, "{what}: requests");
+            } else {
+                // A call that creates something, answered with an error: the server may
+                // have acted before failing, so it is not sent again.
+                assert_eq!(out.exit_code, EXIT_API, "{what}: {out:?}");
+                assert_eq!(fake.requests(&endpoint.id), 1, "{what}: requests");
+            }
         }
     }
     assert!(tried > 0, "no documented 5xx code: nothing was checked");

@@ -248,23 +248,37 @@ mod tests {
     #[test]
     fn deleted_spec_and_stray_file_are_extra_and_gen_removes_them() {
         let ws = fresh_copy();
-        std::fs::remove_file(ws.path().join("specs/feishu/endpoints/vc_export_get.yaml")).unwrap();
+        // A spec no chain leads to, so that the others stay valid without it.
+        let (set, _) = codegen::load::load(ws.path(), "specs");
+        let targets: Vec<&str> = set
+            .providers
+            .iter()
+            .flat_map(|dir| &dir.endpoints)
+            .flat_map(|e| {
+                let poller = e.starts.as_ref().map(|s| s.poller.value.as_str());
+                let download = e.download.as_ref().map(|d| d.endpoint.value.as_str());
+                poller.into_iter().chain(download)
+            })
+            .collect();
+        let (dir, deleted) = set
+            .providers
+            .iter()
+            .flat_map(|dir| dir.endpoints.iter().map(move |e| (dir, e)))
+            .find(|(_, e)| !targets.contains(&e.id.value.as_str()))
+            .unwrap();
+        std::fs::remove_file(ws.path().join(&deleted.file)).unwrap();
+        let generated = format!("{}/{}.rs", dir.dir_name, deleted.operation.value);
         let stray = ws.path().join(OUTPUT_DIR).join("feishu/notes.rs");
         std::fs::write(&stray, "// left behind").unwrap();
         assert_check_fails_then_gen_repairs(
             ws.path(),
             &[
-                "extra:   generated/src/api/feishu/get_meeting_export.rs (no spec generates it)",
+                &format!("extra:   generated/src/api/{generated} (no spec generates it)"),
                 "extra:   generated/src/api/feishu/notes.rs",
             ],
         );
         assert!(!stray.exists());
-        assert!(
-            !ws.path()
-                .join(OUTPUT_DIR)
-                .join("feishu/get_meeting_export.rs")
-                .exists()
-        );
+        assert!(!ws.path().join(OUTPUT_DIR).join(&generated).exists());
     }
 
     #[test]

@@ -2,8 +2,11 @@
 //! The engine (environment, exit codes, output) is hand-written in `runtime/src/cli.rs`.
 
 use super::ident;
-use crate::model::{Model, ScalarType};
-use proc_macro2::TokenStream;
+use crate::model::{
+    Body, Endpoint, FieldRust, Model, Param, Provider, Response, ScalarType, TypeDef,
+};
+use crate::spec::{BodyContent, CodeType};
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 pub(super) fn emit(model: &Model) -> TokenStream {
@@ -30,70 +33,16 @@ pub(super) fn emit(model: &Model) -> TokenStream {
                 e.path_template,
                 p.token_env
             );
-            let args = e.params.iter().map(|param| {
-                let wire = &param.wire;
-                let flag = &param.cli_flag;
-                let value_name = param.cli_flag.to_uppercase().replace('-', "_");
-                let help = format!("{} ({})", param.summary.trim(), param.description.trim());
-                let required = param.required;
-                let parser = match param.ty {
-                    ScalarType::String => quote!(),
-                    ScalarType::Integer => quote!(.value_parser(::clap::value_parser!(i64))),
-                    ScalarType::Boolean => quote!(.value_parser(::clap::value_parser!(bool))),
-                };
-                quote! {
-                    Arg::new(#wire).long(#flag).value_name(#value_name).required(#required).help(#help) #parser
-                }
-            });
+            let mut args: Vec<TokenStream> = e.params.iter().map(param_arg).collect();
+            args.extend(body_args(e));
             commands.push(quote! {
                 Command::new(#id).about(#about).long_about(#long_about) #(.arg(#args))*
             });
-
-            let operation = ident(&e.operation);
-            let value = |param: &crate::model::Param| {
-                let wire = &param.wire;
-                match param.ty {
-                    ScalarType::String => quote!(call.value::<String>(#wire)),
-                    ScalarType::Integer => quote!(call.value::<i64>(#wire)),
-                    ScalarType::Boolean => quote!(call.value::<bool>(#wire)),
-                }
-            };
-            let required = e.params.iter().filter(|p| p.required).map(|param| {
-                let v = value(param);
-                quote!(#v.unwrap_or_default())
-            });
-            let optional = e.params.iter().filter(|p| !p.required).map(|param| {
-                let setter = ident(&param.ident);
-                let v = value(param);
-                quote! { if let Some(value) = #v { request = request.#setter(value); } }
-            });
-            let request_binding = if e.params.iter().any(|p| !p.required) {
-                quote!(let mut request)
-            } else {
-                quote!(let request)
-            };
-            // The driver refuses --wait for endpoints not in WAITABLE before dispatching.
-            let wait = e.waiter.as_ref().map(|_| {
+            if e.waiter.is_some() || e.starts.is_some() {
+                // The driver refuses --wait for endpoints not in WAITABLE before dispatching.
                 waitable.push(id.clone());
-                quote! {
-                    if call.waiting() {
-                        return call.wait(request.wait()).await;
-                    }
-                }
-            });
-            arms.push(quote! {
-                #id => {
-                    let client = match call.#client_fn::<super::#module::#client>() {
-                        Ok(client) => client,
-                        Err(outcome) => return outcome,
-                    };
-                    // The reply is printed as received, not re-serialized from the typed data.
-                    #request_binding = client.#operation(#(#required),*).inspect_raw(call.keep_raw());
-                    #(#optional)*
-                    #wait
-                    call.outcome(request.send().await)
-                }
-            });
+            }
+            arms.push(arm(p, e, &module, &client, &client_fn));
         }
     }
     let tokens_help = tokens_help(model);
@@ -126,7 +75,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             ::taskapi_runtime::cli::main(&COMMANDS)
         }
 
-        /// The endpoints whose spec declares a waiter (`--wait` works for these).
+        /// The endpoints whose spec declares a waiter or a chain (`--wait` works for these).
         const WAITABLE: &[&str] = &[#(#waitable),*];
 
         /// One subcommand per endpoint, flags named after the wire names in kebab-case.
@@ -170,4 +119,263 @@ fn tokens_help(model: &Model) -> String {
     }
     help.push_str(&format!("{}.", fixed.join(" or ")));
     help
+}
+
+/// A parameter's flag: its wire name in kebab-case, parsed by its type.
+fn param_arg(param: &Param) -> TokenStream {
+    let wire = &param.wire;
+    let flag = &param.cli_flag;
+    let value_name = param.cli_flag.to_uppercase().replace('-', "_");
+    let help = format!("{} ({})", param.summary.trim(), param.description.trim());
+    let required = param.required;
+    let parser = match (&param.enumeration, param.ty) {
+        (Some((_, CodeType::String)), _) | (None, ScalarType::String) => quote!(),
+        (Some((_, CodeType::Integer)), _) => quote!(.value_parser(::clap::value_parser!(i64))),
+        (None, ScalarType::Integer | ScalarType::Int64String) => {
+            quote!(.value_parser(::clap::value_parser!(i64)))
+        }
+        (None, ScalarType::Number) => quote!(.value_parser(::clap::value_parser!(f64))),
+        (None, ScalarType::Boolean) => quote!(.value_parser(::clap::value_parser!(bool))),
+    };
+    let append = param.repeated.then(|| quote!(.action(::clap::ArgAction::Append)));
+    quote! {
+        Arg::new(#wire).long(#flag).value_name(#value_name).required(#required).help(#help) #parser #append
+    }
+}
+
+/// `--body`, one flag per scalar of the body, `--file` for an upload, `--output` for a
+/// download or a chain that ends in one.
+fn body_args(e: &Endpoint) -> Vec<TokenStream> {
+    let mut args = Vec::new();
+    if let Some(body) = &e.body {
+        let (body_flag, file_flag) = ("body", "file");
+        let what = if body.content == BodyContent::Json {
+            "The JSON body"
+        } else {
+            "The form's text parts, as a JSON object"
+        };
+        let help = format!("{what} (or @file.json); flags for its fields are set on top of it");
+        args.push(quote! {
+            Arg::new(#body_flag).long(#body_flag).value_name("JSON|@FILE").help(#help)
+        });
+        for leaf in &body.leaves {
+            let flag = &leaf.cli_flag;
+            let value_name = flag.to_uppercase().replace('-', "_");
+            let required = if leaf.required {
+                " Required (here or in --body)."
+            } else {
+                ""
+            };
+            let help = format!(
+                "Body field `{}`: {}{required}",
+                leaf.wire_path.join("."),
+                leaf.description.trim()
+            );
+            let append = leaf.repeated.then(|| quote!(.action(::clap::ArgAction::Append)));
+            args.push(quote! {
+                Arg::new(#flag).long(#flag).value_name(#value_name).help(#help) #append
+            });
+        }
+        if let Some(file) = &body.file {
+            let help = format!("The file to upload (part `{}`)", file.wire);
+            args.push(quote! {
+                Arg::new(#file_flag).long(#file_flag).value_name("PATH").required(true).help(#help)
+            });
+        }
+    }
+    let downloads = e.response == Response::Binary;
+    let chain_downloads = e.starts.is_some();
+    if downloads || chain_downloads {
+        let help = if downloads {
+            "Where the file goes: a path (written whole or not at all), or - for stdout"
+        } else {
+            "With --wait, when the task ends in a file: where it goes (a path, or - for stdout)"
+        };
+        args.push(quote! {
+            Arg::new("output").long("output").value_name("PATH|-").required(#downloads).help(#help)
+        });
+    }
+    args
+}
+
+/// The dispatch arm of one endpoint: build the client and the request from the flags, then
+/// send it, wait, or download.
+fn arm(
+    p: &Provider,
+    e: &Endpoint,
+    module: &Ident,
+    client: &Ident,
+    client_fn: &Ident,
+) -> TokenStream {
+    let id = &e.id;
+    let operation = ident(&e.operation);
+    let value = |param: &Param| {
+        let wire = &param.wire;
+        let read = match (&param.enumeration, param.ty) {
+            (Some((_, CodeType::String)), _) | (None, ScalarType::String) => quote!(String),
+            (Some((_, CodeType::Integer)), _)
+            | (None, ScalarType::Integer | ScalarType::Int64String) => quote!(i64),
+            (None, ScalarType::Number) => quote!(f64),
+            (None, ScalarType::Boolean) => quote!(bool),
+        };
+        let convert = param.enumeration.as_ref().map(|(name, _)| {
+            let name = ident(name);
+            quote!(super::#module::#name::from)
+        });
+        match (param.repeated, convert) {
+            (true, Some(convert)) => {
+                quote!(Some(call.values::<#read>(#wire).into_iter().map(#convert).collect::<Vec<_>>()))
+            }
+            (true, None) => quote!(Some(call.values::<#read>(#wire))),
+            (false, Some(convert)) => quote!(call.value::<#read>(#wire).map(#convert)),
+            (false, None) => quote!(call.value::<#read>(#wire)),
+        }
+    };
+    // Required flags are enforced by clap: the defaults below are never used.
+    let mut required: Vec<TokenStream> = e
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|param| match (&param.enumeration, param.repeated) {
+            (Some((name, repr)), false) => {
+                let wire = &param.wire;
+                let name = ident(name);
+                let read = match repr {
+                    CodeType::String => quote!(String),
+                    CodeType::Integer => quote!(i64),
+                };
+                quote!(super::#module::#name::from(call.value::<#read>(#wire).unwrap_or_default()))
+            }
+            _ => {
+                let v = value(param);
+                quote!(#v.unwrap_or_default())
+            }
+        })
+        .collect();
+    let optional = e.params.iter().filter(|p| !p.required).map(|param| {
+        let setter = ident(&param.ident);
+        let v = value(param);
+        quote! { if let Some(value) = #v { request = request.#setter(value); } }
+    });
+    let (read_body, with_body) = match &e.body {
+        Some(body) => {
+            let (read, fields) = read_body(e, body, module);
+            required.extend(fields);
+            (read, quote!(let request = request.with_body(body);))
+        }
+        None => (quote!(), quote!()),
+    };
+    let read_file = e.body.as_ref().and_then(|b| b.file.as_ref()).map(|_| {
+        required.push(quote!(file));
+        quote! {
+            let file = match call.upload_file() {
+                Ok(file) => file,
+                Err(outcome) => return outcome,
+            };
+        }
+    });
+    let finish = if e.response == Response::Binary {
+        quote!(call.download(request).await)
+    } else if e.starts.is_some() {
+        let fetch = has_download(p, e).then(|| {
+            quote! {
+                if call.output().is_some() {
+                    return call.fetch(request.wait()).await;
+                }
+            }
+        });
+        quote! {
+            if call.waiting() {
+                #fetch
+                return call.workflow(request.wait()).await;
+            }
+            call.outcome(request.send().await)
+        }
+    } else if e.waiter.is_some() {
+        quote! {
+            if call.waiting() {
+                return call.wait(request.wait()).await;
+            }
+            call.outcome(request.send().await)
+        }
+    } else {
+        quote!(call.outcome(request.send().await))
+    };
+    quote! {
+        #id => {
+            let client = match call.#client_fn::<super::#module::#client>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            #read_body
+            #read_file
+            // The reply is printed as received, not re-serialized from the typed data.
+            let request = client.#operation(#(#required),*).inspect_raw(call.keep_raw());
+            #with_body
+            #[allow(unused_mut)]
+            let mut request = request;
+            #(#optional)*
+            #finish
+        }
+    }
+}
+
+/// Reads the body from `--body` and the body flags; the required top-level fields, taken
+/// from it, are the client method's arguments.
+fn read_body(e: &Endpoint, body: &Body, module: &Ident) -> (TokenStream, Vec<TokenStream>) {
+    let ty = ident(&body.type_name);
+    let flags = body.leaves.iter().map(|leaf| {
+        let flag = &leaf.cli_flag;
+        let path = &leaf.wire_path;
+        let kind = match leaf.ty {
+            ScalarType::String => quote!(::taskapi_runtime::cli::FlagKind::String),
+            ScalarType::Integer => quote!(::taskapi_runtime::cli::FlagKind::Integer),
+            ScalarType::Int64String => quote!(::taskapi_runtime::cli::FlagKind::Int64String),
+            ScalarType::Number => quote!(::taskapi_runtime::cli::FlagKind::Number),
+            ScalarType::Boolean => quote!(::taskapi_runtime::cli::FlagKind::Boolean),
+        };
+        let repeated = leaf.repeated;
+        quote!(::taskapi_runtime::cli::BodyFlag { flag: #flag, path: &[#(#path),*], kind: #kind, repeated: #repeated })
+    });
+    let read = quote! {
+        let body: super::#module::#ty = match call.body(&[#(#flags),*]) {
+            Ok(body) => body,
+            Err(outcome) => return outcome,
+        };
+    };
+    let fields = body
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| {
+            let name = ident(&f.ident);
+            if is_copy(e, &f.ty) {
+                quote!(body.#name)
+            } else {
+                quote!(body.#name.clone())
+            }
+        })
+        .collect();
+    (read, fields)
+}
+
+/// Whether the poller a start endpoint feeds declares a download.
+fn has_download(p: &Provider, e: &Endpoint) -> bool {
+    let Some(chain) = &e.starts else {
+        return false;
+    };
+    p.endpoints
+        .iter()
+        .any(|other| other.id == chain.next_id && other.download.is_some())
+}
+
+/// Whether a value of this type is `Copy` (numbers, booleans, integer enums).
+fn is_copy(e: &Endpoint, ty: &FieldRust) -> bool {
+    match ty {
+        FieldRust::Scalar(ScalarType::String) | FieldRust::List(_) | FieldRust::Map(_) => false,
+        FieldRust::Scalar(_) => true,
+        FieldRust::Named(name) => e.types.iter().any(|t| {
+            matches!(t, TypeDef::Enum(en) if en.name == *name && en.repr == CodeType::Integer)
+        }),
+    }
 }

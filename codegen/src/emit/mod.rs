@@ -1,10 +1,12 @@
 //! Model -> Rust source. Each emitter builds a token stream with `quote`; `render` parses
 //! it as a file, formats it with prettyplease and puts the do-not-edit header on top.
 
+mod chain;
 mod cli;
 mod endpoint;
 mod example;
 mod provider;
+mod request;
 mod testing;
 mod types;
 mod waiter;

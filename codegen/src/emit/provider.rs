@@ -133,6 +133,8 @@ fn token_endpoint(p: &Provider, t: &TokenEndpoint) -> TokenStream {
             id: #path,
             method: ::reqwest::Method::#method,
             path: #path,
+            // Asking again only gives another token.
+            idempotent: true,
         };
 
         #(#types)*
@@ -200,6 +202,19 @@ fn provider_info(p: &Provider, name: &proc_macro2::Ident) -> TokenStream {
             CodeType::String => quote!(matches!(code.as_str(), Some(#(#invalid_codes)|*))),
         }
     };
+    let rate_limited = match &p.rate_limit_reply {
+        Some((_, code)) => {
+            let code = code_literal(code);
+            match p.code_type {
+                CodeType::Integer => quote!(code.as_i64() == Some(#code)),
+                CodeType::String => quote!(code.as_str() == Some(#code)),
+            }
+        }
+        None => quote!({
+            let _ = code;
+            false
+        }),
+    };
     let doc = docs(&paragraphs([
         format!("How {} replies and authenticates.", p.title).as_str(),
         p.envelope_description.as_str(),
@@ -218,7 +233,13 @@ fn provider_info(p: &Provider, name: &proc_macro2::Ident) -> TokenStream {
             request_id_body_field: #id_field,
             rate_limit_reset_header: #reset_header,
             is_token_invalid,
+            is_rate_limited,
         };
+
+        /// Whether a code means the provider throttled the call (`rate_limit.code` in the spec).
+        fn is_rate_limited(code: &::taskapi_runtime::ErrorCode) -> bool {
+            #rate_limited
+        }
 
         /// Whether a code means the access token was refused (`invalidates_token` in the spec).
         fn is_token_invalid(code: &::taskapi_runtime::ErrorCode) -> bool {

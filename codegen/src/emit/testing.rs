@@ -49,37 +49,103 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             let (id, method, path) = (&e.id, e.method.as_str(), &e.path_template);
             let example = format_ident!("{}_EXAMPLE", e.operation.to_uppercase());
             let errors = e.errors.iter().map(documented);
+            let kind = if e.json_response().is_some() {
+                quote!(RouteKind::Endpoint)
+            } else {
+                quote!(RouteKind::Download)
+            };
+            let task = match e
+                .waiter
+                .as_ref()
+                .and_then(|w| Some((w, w.first_pending.as_ref()?)))
+            {
+                Some((w, pending)) => {
+                    let shape = format_ident!("{}_TASK", e.operation.to_uppercase());
+                    let status = w.status.iter().map(|s| &s.wire);
+                    let size = match e.download.as_ref().and_then(|d| d.size.as_ref()) {
+                        Some(steps) => {
+                            let wires = steps.iter().map(|s| &s.wire);
+                            quote!(Some(&[#(#wires),*]))
+                        }
+                        None => quote!(None),
+                    };
+                    shapes.push(quote! {
+                        static #shape: TaskShape = TaskShape {
+                            status: &[#(#status),*],
+                            pending: #pending,
+                            size: #size,
+                        };
+                    });
+                    quote!(Some(&#shape))
+                }
+                None => quote!(None),
+            };
+            let starts = match &e.starts {
+                Some(chain) => {
+                    let next = &chain.next_id;
+                    quote!(Some(#next))
+                }
+                None => quote!(None),
+            };
             routes.push(quote! {
                 Route {
                     id: #id,
                     method: #method,
                     path: #path,
                     envelope: #provider_envelope,
-                    kind: RouteKind::Endpoint,
+                    kind: #kind,
                     example: super::#module::#example,
                     errors: &[#(#errors),*],
                     common_errors: #common_static,
                     rate_limit: #rate_limit,
+                    task: #task,
+                    starts: #starts,
                 }
             });
             let name = ident(&e.operation);
-            let data = ident(&e.response);
+            // A download's route is scripted with JSON (its errors); its data is untyped.
+            let data = match e.json_response() {
+                Some(data) => {
+                    let data = ident(data);
+                    quote!(super::#module::#data)
+                }
+                None => quote!(::serde_json::Value),
+            };
             let doc = docs(&format!(
                 "Scripts `{id}` (`{method} {path}`). Unscripted, it answers with the doc example."
             ));
             methods.push(quote! {
                 #doc
-                pub fn #name(&self) -> EndpointScript<'_, super::#module::#data> {
+                pub fn #name(&self) -> EndpointScript<'_, #data> {
                     self.0.script(&ROUTES[#index])
                 }
             });
             let client = ident(&p.client);
-            let args: TokenStream = example::args(e)
-                .parse()
-                .expect("example arguments are Rust literals");
+            let args: TokenStream =
+                example::args_with(e, &format!("super::{}::", p.key), "::taskapi_runtime::")
+                    .parse()
+                    .expect("example arguments are Rust expressions");
+            // The documented example body, when the page gives one, is what is sent.
+            let body = e
+                .body
+                .as_ref()
+                .filter(|b| b.example.is_some())
+                .map(|b| {
+                    let ty = ident(&b.type_name);
+                    let example = format_ident!("{}_BODY_EXAMPLE", e.operation.to_uppercase());
+                    quote! {
+                        .with_body(::serde_json::from_str::<super::#module::#ty>(super::#module::#example)
+                            .expect("the spec's example body decodes as its body type"))
+                    }
+                });
+            let send = if e.json_response().is_some() {
+                quote!(Called::of(client.#name(#args) #body .send().await))
+            } else {
+                quote!(Called::of(client.#name(#args) #body .to_writer(&mut ::taskapi_runtime::testing::discard()).await))
+            };
             calls.push(quote! {
                 #id => match settings.builder::<super::#module::#client>().build() {
-                    Ok(client) => Called::of(client.#name(#args).send().await),
+                    Ok(client) => #send,
                     Err(e) => Called::NotBuilt(e),
                 },
             });
@@ -102,6 +168,8 @@ pub(super) fn emit(model: &Model) -> TokenStream {
                     errors: &[],
                     common_errors: #common_static,
                     rate_limit: None,
+                    task: None,
+                    starts: None,
                 }
             });
             let name = format_ident!("{}_token", p.key);
@@ -137,8 +205,8 @@ pub(super) fn emit(model: &Model) -> TokenStream {
         #![doc = " The engine is hand-written in [`taskapi_runtime::testing`](::taskapi_runtime::testing); this"]
         #![doc = " module adds the routes and one typed scripting method per endpoint."]
 
-        pub use ::taskapi_runtime::testing::{Called, CalledError, ClientSettings, EndpointScript, Fault, FAKE_ACCESS_TOKEN};
-        use ::taskapi_runtime::testing::{CodeRef, DocumentedError, RateLimitShape, Route, RouteKind};
+        pub use ::taskapi_runtime::testing::{content, content_byte, Called, CalledError, ClientSettings, EndpointScript, Fault, Recorded, FAKE_ACCESS_TOKEN};
+        use ::taskapi_runtime::testing::{CodeRef, DocumentedError, RateLimitShape, Route, RouteKind, TaskShape};
 
         #(#shapes)*
 

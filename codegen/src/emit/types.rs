@@ -2,7 +2,7 @@
 //! enums with an `Unknown` variant. Shared by endpoints and token endpoints.
 
 use super::{code_literal, docs, ident, paragraphs, sentence};
-use crate::model::{EnumDef, Field, FieldRust, ScalarType, StructDef, TypeDef};
+use crate::model::{EnumDef, Field, FieldRust, ScalarType, StructDef, StructKind, TypeDef};
 use crate::spec::CodeType;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -14,22 +14,49 @@ pub(super) fn type_def(t: &TypeDef) -> TokenStream {
     }
 }
 
-fn rust_type(ty: &FieldRust) -> TokenStream {
-    let scalar = |s: &ScalarType| match s {
+/// The Rust type a scalar is held in.
+pub(super) fn scalar_type(s: ScalarType) -> TokenStream {
+    match s {
         ScalarType::String => quote!(::std::string::String),
-        ScalarType::Integer => quote!(i64),
+        ScalarType::Integer | ScalarType::Int64String => quote!(i64),
+        ScalarType::Number => quote!(f64),
         ScalarType::Boolean => quote!(bool),
-    };
+    }
+}
+
+pub(super) fn rust_type(ty: &FieldRust) -> TokenStream {
     match ty {
-        FieldRust::Scalar(s) => scalar(s),
+        FieldRust::Scalar(s) => scalar_type(*s),
         FieldRust::List(s) => {
-            let item = scalar(s);
+            let item = scalar_type(*s);
             quote!(::std::vec::Vec<#item>)
         }
         FieldRust::Named(name) => {
             let name = ident(name);
             quote!(#name)
         }
+        FieldRust::Map(value) => {
+            let value = rust_type(value);
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+        }
+    }
+}
+
+/// The argument type that takes a field's value: `impl Into<String>` for strings.
+pub(super) fn arg_type(ty: &FieldRust) -> TokenStream {
+    match ty {
+        FieldRust::Scalar(ScalarType::String) => {
+            quote!(impl ::std::convert::Into<::std::string::String>)
+        }
+        other => rust_type(other),
+    }
+}
+
+/// The expression storing argument `name` of [`arg_type`].
+pub(super) fn arg_value(ty: &FieldRust, name: &Ident) -> TokenStream {
+    match ty {
+        FieldRust::Scalar(ScalarType::String) => quote!(#name.into()),
+        _ => quote!(#name),
     }
 }
 
@@ -47,6 +74,9 @@ fn struct_def(s: &StructDef) -> TokenStream {
         quote!(#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)])
     };
     let redacted_debug = secret.then(|| redacted_debug(s, &name));
+    if s.kind == StructKind::Body {
+        return body_struct(s, &name, derives);
+    }
     quote! {
         #doc
         #derives
@@ -54,6 +84,66 @@ fn struct_def(s: &StructDef) -> TokenStream {
             #(#fields,)*
         }
         #redacted_debug
+    }
+}
+
+/// A request body (or an object in one): built with `new` (its required fields) and a
+/// setter per optional field, so that a field the page adds later breaks no caller.
+fn body_struct(s: &StructDef, name: &Ident, derives: TokenStream) -> TokenStream {
+    let doc = docs(&paragraphs([
+        s.description.as_str(),
+        "Build it with `new` (the required fields) and the setters of optional ones; it also \
+         reads from JSON (e.g. a body written by hand).",
+    ]));
+    let fields = s.fields.iter().map(field);
+    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    let args = required.iter().map(|f| {
+        let name = ident(&f.ident);
+        let ty = arg_type(&f.ty);
+        quote!(#name: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let name = ident(&f.ident);
+        match (&f.ty, f.required) {
+            (FieldRust::Scalar(ScalarType::String), true) => quote!(#name: #name.into()),
+            (_, true) => quote!(#name),
+            (_, false) => quote!(#name: None),
+        }
+    });
+    let setters = s.fields.iter().filter(|f| !f.required).map(|f| {
+        let name = ident(&f.ident);
+        let ty = arg_type(&f.ty);
+        let value = arg_value(&f.ty, &name);
+        let doc = docs(&format!("Sets `{}`: {}", f.wire, sentence(&f.description)));
+        quote! {
+            #doc
+            pub fn #name(mut self, #name: #ty) -> Self {
+                self.#name = Some(#value);
+                self
+            }
+        }
+    });
+    let new_doc = docs(&format!(
+        "A `{}` with its required fields; optional ones are absent until set.",
+        s.name
+    ));
+    quote! {
+        #doc
+        #derives
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields,)*
+        }
+
+        impl #name {
+            #new_doc
+            #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* }
+            }
+
+            #(#setters)*
+        }
     }
 }
 
@@ -85,6 +175,14 @@ fn field(f: &Field) -> TokenStream {
         let wire = &f.wire;
         quote!(#[serde(rename = #wire)])
     });
+    // An int64 that travels as a string.
+    let with = (f.ty == FieldRust::Scalar(ScalarType::Int64String)).then(|| {
+        if f.required {
+            quote!(#[serde(with = "::taskapi_runtime::wire::int64_string")])
+        } else {
+            quote!(#[serde(with = "::taskapi_runtime::wire::int64_string_opt")])
+        }
+    });
     let presence = if f.required {
         "Always present."
     } else {
@@ -96,11 +194,12 @@ fn field(f: &Field) -> TokenStream {
         sentence(&f.description)
     ));
     if f.required {
-        quote!(#doc #rename pub #name: #ty)
+        quote!(#doc #rename #with pub #name: #ty)
     } else {
         quote! {
             #doc
             #rename
+            #with
             #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
             pub #name: ::std::option::Option<#ty>
         }

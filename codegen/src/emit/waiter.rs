@@ -18,7 +18,7 @@ pub(super) fn emit(
     let name = ident(&w.name);
     let request = format_ident!("{}Request", e.type_prefix);
     let error = format_ident!("{}Error", e.type_prefix);
-    let data = ident(&e.response);
+    let data = ident(e.json_response().unwrap_or_default());
     let status = ident(&w.status_enum);
     let defaults = format_ident!("{}_WAIT_DEFAULTS", e.operation.to_uppercase());
     let millis = |secs: f64| proc_macro2::Literal::u64_unsuffixed((secs * 1000.0).round() as u64);
@@ -146,7 +146,7 @@ pub(super) fn emit(
 
 /// What to do with the value at the end of a path.
 #[derive(Clone, Copy)]
-enum Finish {
+pub(super) enum Finish {
     /// `Option<T>`, cloned.
     Cloned,
     /// `Option<T>`, copied.
@@ -157,7 +157,7 @@ enum Finish {
 
 /// An expression reading `data.a.b` through optional fields (`as_ref`/`and_then`), so that
 /// a missing field reads as `None` instead of failing.
-fn access(path: &[PathStep], finish: Finish) -> TokenStream {
+pub(super) fn access(path: &[PathStep], finish: Finish) -> TokenStream {
     let mut expr = quote!(data);
     let mut optional = false;
     for step in path {

@@ -1,11 +1,16 @@
-//! An endpoint: its request (path and parameters, with Rust names), reply types and errors.
+//! An endpoint: its request (path, parameters and body, with Rust names), reply types,
+//! errors, waiter and chains.
 
+use super::chain::{Chain, build_download, build_starts};
 use super::errors::{ErrorCase, error_case};
-use super::types::{ScalarType, TypeDef, collect_types, scalar_type};
+use super::types::{Field, ScalarType, StructKind, TypeDef, collect_types, enum_def, scalar_type};
 use super::waiter::{Waiter, build_waiter};
 use crate::naming;
 use crate::path_template::{PathTemplate, TemplatePart};
-use crate::spec::{CodeType, EndpointSpec, Method, ParamIn};
+use crate::spec::{
+    BodyContent, BodySpec, CodeType, EndpointSpec, FieldType, Method, ObjectSpec, ParamIn,
+    ResponseSpec,
+};
 
 #[derive(Debug, Clone)]
 pub struct Endpoint {
@@ -20,19 +25,82 @@ pub struct Endpoint {
     pub description: String,
     pub source: String,
     pub method: Method,
+    /// Whether a failure that does not prove the server did nothing may be retried.
+    pub idempotent: bool,
     pub path_template: String,
     pub path_parts: Vec<PathPart>,
     pub params: Vec<Param>,
+    pub body: Option<Body>,
     pub token_kinds: Vec<String>,
     pub app_types: Vec<String>,
     pub scopes: Vec<(String, String)>,
     pub rate_limit: Option<String>,
-    /// The type the success reply decodes into; always the first of `types`.
-    pub response: String,
+    pub response: Response,
+    /// The reply's types (the first is the reply's), then the body's.
     pub types: Vec<TypeDef>,
     pub example: String,
     pub errors: Vec<ErrorCase>,
     pub waiter: Option<Waiter>,
+    /// The poller that waits for the task this endpoint starts.
+    pub starts: Option<Chain>,
+    /// The download this poller's successful result feeds.
+    pub download: Option<Chain>,
+}
+
+/// What a successful reply is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Response {
+    /// JSON data decoded into this type.
+    Json(String),
+    /// Bytes, streamed to a file or writer.
+    Binary,
+}
+
+impl Endpoint {
+    /// The reply's type name, for a JSON reply.
+    pub fn json_response(&self) -> Option<&str> {
+        match &self.response {
+            Response::Json(name) => Some(name),
+            Response::Binary => None,
+        }
+    }
+}
+
+/// A request body: a JSON object or a multipart form.
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub content: BodyContent,
+    /// The body struct (first of the body's types).
+    pub type_name: String,
+    /// Its top-level fields: required ones are arguments of the client method.
+    pub fields: Vec<Field>,
+    /// Every scalar (or list of scalars) reachable through objects: the CLI's body flags.
+    pub leaves: Vec<BodyLeaf>,
+    pub file: Option<FilePart>,
+    /// The page's example body.
+    pub example: Option<String>,
+}
+
+/// A scalar inside a body, reachable from the top through required-or-not objects.
+#[derive(Debug, Clone)]
+pub struct BodyLeaf {
+    /// Wire names from the body's top, e.g. `["point", "mount_key"]`.
+    pub wire_path: Vec<String>,
+    /// `--point-mount-key`.
+    pub cli_flag: String,
+    pub ty: ScalarType,
+    pub repeated: bool,
+    /// Required here and on every object on the way.
+    pub required: bool,
+    pub description: String,
+}
+
+/// The one file part of a multipart body.
+#[derive(Debug, Clone)]
+pub struct FilePart {
+    pub wire: String,
+    pub description: String,
+    pub max_size: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,13 +117,21 @@ pub struct Param {
     pub cli_flag: String,
     pub location: ParamIn,
     pub ty: ScalarType,
+    /// An array (of strings): sent as a repeated query parameter.
+    pub repeated: bool,
+    /// The generated enum of its listed values, and whether they are integers.
+    pub enumeration: Option<(String, CodeType)>,
     pub required: bool,
     pub max_length: Option<u32>,
     pub description: String,
     pub summary: String,
 }
 
-pub(super) fn build_endpoint(e: &EndpointSpec, code_type: CodeType) -> Endpoint {
+pub(super) fn build_endpoint(
+    e: &EndpointSpec,
+    all: &[EndpointSpec],
+    code_type: CodeType,
+) -> Endpoint {
     let params: Vec<Param> = e
         .params
         .iter()
@@ -64,7 +140,19 @@ pub(super) fn build_endpoint(e: &EndpointSpec, code_type: CodeType) -> Endpoint 
             ident: naming::field_ident(&p.name.value),
             cli_flag: naming::cli_flag(&p.name.value),
             location: p.location,
-            ty: scalar_type(p.ty.value),
+            ty: match &p.items {
+                Some(items) => scalar_type(items.value, None),
+                None => scalar_type(p.ty.value, p.format.as_ref().map(|f| f.value)),
+            },
+            repeated: p.ty.value == FieldType::Array,
+            enumeration: p.enumeration.as_ref().map(|en| {
+                let repr = if p.ty.value == FieldType::Integer {
+                    CodeType::Integer
+                } else {
+                    CodeType::String
+                };
+                (en.name.value.clone(), repr)
+            }),
             required: p.required,
             max_length: p.max_length.as_ref().map(|m| m.value),
             description: p.description.clone(),
@@ -72,7 +160,15 @@ pub(super) fn build_endpoint(e: &EndpointSpec, code_type: CodeType) -> Endpoint 
         })
         .collect();
     let mut types = Vec::new();
-    collect_types(&e.response, &mut types);
+    if let ResponseSpec::Json(object) = &e.response {
+        collect_types(object, StructKind::Reply, &mut types);
+    }
+    for p in &e.params {
+        if let Some(en) = &p.enumeration {
+            types.push(enum_def(en, &p.description, p.ty.value));
+        }
+    }
+    let body = e.body.as_ref().map(|b| build_body(b, &mut types));
     Endpoint {
         id: e.id.value.clone(),
         file: e.file.clone(),
@@ -83,9 +179,11 @@ pub(super) fn build_endpoint(e: &EndpointSpec, code_type: CodeType) -> Endpoint 
         description: e.description.clone(),
         source: e.source.clone(),
         method: e.method.value,
+        idempotent: e.is_idempotent(),
         path_template: e.path.value.text.clone(),
         path_parts: path_parts(&e.path.value, &params),
         params,
+        body,
         token_kinds: e.token_kinds.clone(),
         app_types: e.app_types.clone(),
         scopes: e
@@ -103,7 +201,10 @@ pub(super) fn build_endpoint(e: &EndpointSpec, code_type: CodeType) -> Endpoint 
             }
             parts.join(", ")
         }),
-        response: e.response.name.value.clone(),
+        response: match &e.response {
+            ResponseSpec::Json(object) => Response::Json(object.name.value.clone()),
+            ResponseSpec::Binary { .. } => Response::Binary,
+        },
         types,
         example: e.example.value.clone(),
         errors: e
@@ -111,7 +212,72 @@ pub(super) fn build_endpoint(e: &EndpointSpec, code_type: CodeType) -> Endpoint 
             .iter()
             .filter_map(|err| error_case(err, code_type))
             .collect(),
-        waiter: e.waiter.as_ref().and_then(|w| build_waiter(&e.response, w)),
+        waiter: e
+            .waiter
+            .as_ref()
+            .zip(e.response.json())
+            .and_then(|(w, response)| build_waiter(response, w)),
+        starts: e.starts.as_ref().and_then(|s| build_starts(e, s, all)),
+        download: e.download.as_ref().and_then(|d| build_download(e, d, all)),
+    }
+}
+
+fn build_body(b: &BodySpec, types: &mut Vec<TypeDef>) -> Body {
+    let first = types.len();
+    collect_types(&b.object, StructKind::Body, types);
+    let fields = match &types[first] {
+        TypeDef::Struct(def) => def.fields.clone(),
+        TypeDef::Enum(_) => Vec::new(),
+    };
+    let mut leaves = Vec::new();
+    collect_leaves(&b.object, &mut Vec::new(), true, &mut leaves);
+    Body {
+        content: b.content.value,
+        type_name: b.object.name.value.clone(),
+        fields,
+        leaves,
+        file: b.file.as_ref().map(|f| FilePart {
+            wire: f.name.value.clone(),
+            description: f.description.clone(),
+            max_size: f.max_size.as_ref().map(|m| m.value),
+        }),
+        example: b.example.as_ref().map(|e| e.value.clone()),
+    }
+}
+
+/// The scalars (and lists of scalars) of a body, through nested objects (not through
+/// arrays or maps of objects: those are set with `--body`).
+fn collect_leaves(
+    object: &ObjectSpec,
+    prefix: &mut Vec<String>,
+    required: bool,
+    leaves: &mut Vec<BodyLeaf>,
+) {
+    for f in &object.fields {
+        prefix.push(f.name.value.clone());
+        match (f.ty.value, &f.object, &f.items) {
+            (FieldType::Object, Some(nested), _) => {
+                collect_leaves(nested, prefix, required && f.required, leaves)
+            }
+            (FieldType::Array, None, Some(items)) => leaves.push(BodyLeaf {
+                wire_path: prefix.clone(),
+                cli_flag: naming::cli_flag(&prefix.join("_")),
+                ty: scalar_type(items.value, None),
+                repeated: true,
+                required: required && f.required,
+                description: f.description.clone(),
+            }),
+            (FieldType::Object | FieldType::Array | FieldType::Map, _, _) => {}
+            (ty, _, _) => leaves.push(BodyLeaf {
+                wire_path: prefix.clone(),
+                cli_flag: naming::cli_flag(&prefix.join("_")),
+                ty: scalar_type(ty, f.format.as_ref().map(|f| f.value)),
+                repeated: false,
+                required: required && f.required,
+                description: f.description.clone(),
+            }),
+        }
+        prefix.pop();
     }
 }
 

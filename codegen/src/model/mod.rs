@@ -5,6 +5,7 @@
 //! request, `waiter.rs` its waiter, `types.rs` the structs and enums of replies, `errors.rs`
 //! the documented codes.
 
+mod chain;
 mod endpoint;
 mod errors;
 mod types;
@@ -13,9 +14,12 @@ mod waiter;
 // Validation reads codes too, so `Code` is defined with the spec; the model's readers (the
 // emitters, the tests) name it here.
 pub use crate::spec::Code;
-pub use endpoint::{Endpoint, Param, PathPart};
+pub use chain::{Chain, Feed, FeedFrom};
+pub use endpoint::{Body, BodyLeaf, Endpoint, FilePart, Param, PathPart, Response};
 pub use errors::ErrorCase;
-pub use types::{EnumDef, EnumVariant, Field, FieldRust, ScalarType, StructDef, TypeDef};
+pub use types::{
+    EnumDef, EnumVariant, Field, FieldRust, ScalarType, StructDef, StructKind, TypeDef,
+};
 pub use waiter::{PathStep, Waiter};
 
 use crate::load::SpecSet;
@@ -111,7 +115,7 @@ fn build_provider(p: &ProviderSpec, endpoints: &[EndpointSpec]) -> Provider {
     let code_type = p.envelope.code_type;
     let mut endpoints: Vec<Endpoint> = endpoints
         .iter()
-        .map(|e| build_endpoint(e, code_type))
+        .map(|e| build_endpoint(e, endpoints, code_type))
         .collect();
     // Sorted by id, not by file name, so renaming a file never reorders the output.
     endpoints.sort_by(|a, b| a.id.cmp(&b.id));
@@ -168,8 +172,8 @@ fn build_provider(p: &ProviderSpec, endpoints: &[EndpointSpec]) -> Provider {
 
 fn build_token_endpoint(t: &TokenEndpointSpec) -> TokenEndpoint {
     let mut types = Vec::new();
-    collect_types(&t.request, &mut types);
-    collect_types(&t.response, &mut types);
+    collect_types(&t.request, StructKind::Reply, &mut types);
+    collect_types(&t.response, StructKind::Reply, &mut types);
     let wire_with = |object: &ObjectSpec, role: FieldRole| {
         object
             .fields

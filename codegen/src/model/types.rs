@@ -1,14 +1,26 @@
-//! The structs and enums a reply (or a token request) decodes into, flattened out of the
-//! spec's nested objects.
+//! The structs and enums a reply decodes into and a request body is built from, flattened
+//! out of the spec's nested objects.
 
 use crate::naming;
-use crate::spec::{Code, CodeType, FieldSpec, FieldType, ObjectSpec};
+use crate::spec::{Code, CodeType, EnumSpec, FieldSpec, FieldType, ObjectSpec, StringFormat};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScalarType {
     String,
     Integer,
+    /// A float.
+    Number,
     Boolean,
+    /// An `i64` that travels as a JSON string (`format: int64`).
+    Int64String,
+}
+
+/// What a struct is for: replies are read, bodies are built by callers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StructKind {
+    Reply,
+    /// A request body or an object nested in one: built with `new` and setters.
+    Body,
 }
 
 #[derive(Debug, Clone)]
@@ -20,6 +32,7 @@ pub enum TypeDef {
 #[derive(Debug, Clone)]
 pub struct StructDef {
     pub name: String,
+    pub kind: StructKind,
     pub description: String,
     pub fields: Vec<Field>,
 }
@@ -33,6 +46,10 @@ pub struct Field {
     pub description: String,
     /// Kept out of Debug output (app secrets, access tokens).
     pub secret: bool,
+    /// Request bodies: the longest string the page allows, checked before sending.
+    pub max_length: Option<u32>,
+    /// The page's example value, as written.
+    pub example: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +58,8 @@ pub enum FieldRust {
     List(ScalarType),
     /// A generated struct or enum, by name.
     Named(String),
+    /// An object with arbitrary keys.
+    Map(Box<FieldRust>),
 }
 
 #[derive(Debug, Clone)]
@@ -58,19 +77,22 @@ pub struct EnumVariant {
     pub description: String,
 }
 
-pub(super) fn scalar_type(ty: FieldType) -> ScalarType {
-    match ty {
-        FieldType::Integer => ScalarType::Integer,
-        FieldType::Boolean => ScalarType::Boolean,
+pub(super) fn scalar_type(ty: FieldType, format: Option<StringFormat>) -> ScalarType {
+    match (ty, format) {
+        (FieldType::Integer, _) => ScalarType::Integer,
+        (FieldType::Number, _) => ScalarType::Number,
+        (FieldType::Boolean, _) => ScalarType::Boolean,
+        (_, Some(StringFormat::Int64)) => ScalarType::Int64String,
         _ => ScalarType::String,
     }
 }
 
 /// Flattens an object and everything nested in it into type definitions, outermost first.
-pub(super) fn collect_types(object: &ObjectSpec, types: &mut Vec<TypeDef>) {
+pub(super) fn collect_types(object: &ObjectSpec, kind: StructKind, types: &mut Vec<TypeDef>) {
     let index = types.len();
     types.push(TypeDef::Struct(StructDef {
         name: object.name.value.clone(),
+        kind,
         description: object.description.clone(),
         fields: Vec::new(),
     }));
@@ -79,10 +101,12 @@ pub(super) fn collect_types(object: &ObjectSpec, types: &mut Vec<TypeDef>) {
         fields.push(Field {
             wire: f.name.value.clone(),
             ident: naming::field_ident(&f.name.value),
-            ty: field_type(f, types),
+            ty: field_type(f, kind, types),
             required: f.required,
             description: f.description.clone(),
             secret: f.role.as_ref().is_some_and(|r| r.value.is_secret()),
+            max_length: f.max_length.as_ref().map(|m| m.value),
+            example: f.example.as_ref().map(|e| e.value.text.clone()),
         });
     }
     if let TypeDef::Struct(def) = &mut types[index] {
@@ -90,37 +114,51 @@ pub(super) fn collect_types(object: &ObjectSpec, types: &mut Vec<TypeDef>) {
     }
 }
 
-fn field_type(f: &FieldSpec, types: &mut Vec<TypeDef>) -> FieldRust {
+fn field_type(f: &FieldSpec, kind: StructKind, types: &mut Vec<TypeDef>) -> FieldRust {
     if let Some(object) = &f.object {
-        collect_types(object, types);
-        return FieldRust::Named(object.name.value.clone());
+        collect_types(object, kind, types);
+        let named = FieldRust::Named(object.name.value.clone());
+        return if f.ty.value == FieldType::Map {
+            FieldRust::Map(Box::new(named))
+        } else {
+            named
+        };
     }
     if let Some(enumeration) = &f.enumeration {
-        let repr = if f.ty.value == FieldType::Integer {
-            CodeType::Integer
-        } else {
-            CodeType::String
-        };
-        types.push(TypeDef::Enum(EnumDef {
-            name: enumeration.name.value.clone(),
-            description: f.description.clone(),
-            repr,
-            variants: enumeration
-                .values
-                .iter()
-                .filter_map(|v| {
-                    Some(EnumVariant {
-                        name: v.name.value.clone(),
-                        value: Code::parse(repr, &v.value.value).ok()?,
-                        description: v.description.clone(),
-                    })
-                })
-                .collect(),
-        }));
+        types.push(enum_def(enumeration, &f.description, f.ty.value));
         return FieldRust::Named(enumeration.name.value.clone());
     }
+    let format = f.format.as_ref().map(|f| f.value);
     match (f.ty.value, &f.items) {
-        (FieldType::Array, Some(items)) => FieldRust::List(scalar_type(items.value)),
-        (ty, _) => FieldRust::Scalar(scalar_type(ty)),
+        (FieldType::Array, Some(items)) => FieldRust::List(scalar_type(items.value, None)),
+        (FieldType::Map, Some(items)) => {
+            FieldRust::Map(Box::new(FieldRust::Scalar(scalar_type(items.value, None))))
+        }
+        (ty, _) => FieldRust::Scalar(scalar_type(ty, format)),
     }
+}
+
+/// The enum of a field's or parameter's listed values.
+pub(super) fn enum_def(enumeration: &EnumSpec, description: &str, ty: FieldType) -> TypeDef {
+    let repr = if ty == FieldType::Integer {
+        CodeType::Integer
+    } else {
+        CodeType::String
+    };
+    TypeDef::Enum(EnumDef {
+        name: enumeration.name.value.clone(),
+        description: description.to_owned(),
+        repr,
+        variants: enumeration
+            .values
+            .iter()
+            .filter_map(|v| {
+                Some(EnumVariant {
+                    name: v.name.value.clone(),
+                    value: Code::parse(repr, &v.value.value).ok()?,
+                    description: v.description.clone(),
+                })
+            })
+            .collect(),
+    })
 }

@@ -16,6 +16,8 @@ pub struct Waiter {
     pub pending: Vec<String>,
     pub success: Vec<String>,
     pub failure: Vec<String>,
+    /// The first pending value, as JSON (for the fake server's tasks in progress).
+    pub first_pending: Option<String>,
     pub unknown_is_failure: bool,
     pub ready_when_set: Option<Vec<PathStep>>,
     pub message: Option<Vec<PathStep>>,
@@ -36,7 +38,7 @@ pub struct PathStep {
     pub required: bool,
 }
 
-fn steps(object: &ObjectSpec, dotted: &str) -> Option<Vec<PathStep>> {
+pub(super) fn steps(object: &ObjectSpec, dotted: &str) -> Option<Vec<PathStep>> {
     let fields = object.field_path(dotted).ok()?;
     Some(
         fields
@@ -106,6 +108,12 @@ pub(super) fn build_waiter(response: &ObjectSpec, w: &WaiterSpec) -> Option<Wait
         pending: names(&w.pending),
         success: names(&w.success),
         failure: names(&w.failure),
+        first_pending: w.pending.first().and_then(|v| {
+            Some(match Code::parse(repr, &v.value).ok()? {
+                Code::Int(n) => n.to_string(),
+                Code::Str(s) => serde_json::Value::String(s).to_string(),
+            })
+        }),
         unknown_is_failure,
         ready_when_set: w
             .ready_when_set

@@ -1,8 +1,10 @@
-//! `endpoints/*.yaml`: one endpoint's request (method, path, parameters), reply, documented
-//! errors and waiter.
+//! `endpoints/*.yaml`: one endpoint's request (method, path, parameters, body), reply,
+//! documented errors, waiter and chains (parameters and bodies in `request.rs`, chains in
+//! `chain.rs`).
 
+use super::chain::{DownloadSpec, StartsSpec};
 use super::errors::ErrorSpec;
-use super::object::{FieldType, ObjectSpec};
+use super::request::{BodySpec, ParamSpec, ResponseSpec};
 use super::value::{Method, Scalar};
 use crate::decode::{Ctx, Decode, Spanned, keyword};
 use crate::path_template::PathTemplate;
@@ -18,16 +20,33 @@ pub struct EndpointSpec {
     pub description: String,
     pub source: String,
     pub method: Spanned<Method>,
+    /// Whether sending twice does no more than sending once; absent: false for POST and
+    /// PATCH, true otherwise.
+    pub idempotent: Option<Spanned<bool>>,
     pub path: Spanned<PathTemplate>,
     pub token_kinds: Vec<String>,
     pub app_types: Vec<String>,
     pub scopes: Vec<ScopeSpec>,
     pub rate_limit: Option<RateLimitSpec>,
     pub params: Vec<ParamSpec>,
-    pub response: ObjectSpec,
+    pub body: Option<BodySpec>,
+    pub response: ResponseSpec,
     pub example: Spanned<String>,
     pub errors: Vec<ErrorSpec>,
     pub waiter: Option<WaiterSpec>,
+    pub starts: Option<StartsSpec>,
+    pub download: Option<DownloadSpec>,
+}
+
+impl EndpointSpec {
+    /// Whether the call may be sent again after a failure that does not prove the server
+    /// did nothing.
+    pub fn is_idempotent(&self) -> bool {
+        match &self.idempotent {
+            Some(flag) => flag.value,
+            None => !matches!(self.method.value, Method::Post | Method::Patch),
+        }
+    }
 }
 
 /// How to wait for the task an endpoint reports on: where its status is, which values are
@@ -71,24 +90,6 @@ pub struct ScopeSpec {
 pub struct RateLimitSpec {
     pub per_minute: Option<u32>,
     pub per_second: Option<u32>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamIn {
-    Path,
-    Query,
-}
-
-#[derive(Debug, Clone)]
-pub struct ParamSpec {
-    pub path: String,
-    pub name: Spanned<String>,
-    pub location: ParamIn,
-    pub ty: Spanned<FieldType>,
-    pub required: bool,
-    pub max_length: Option<Spanned<u32>>,
-    pub description: String,
-    pub summary: String,
 }
 
 // ---- reading ---------------------------------------------------------------------------
@@ -157,16 +158,20 @@ impl EndpointSpec {
         let description = f.opt(cx, "description").unwrap_or_default();
         let source = f.opt(cx, "source").unwrap_or_default();
         let method = f.req(cx, "method");
+        let idempotent = f.opt(cx, "idempotent");
         let path = f.req(cx, "path");
         let token_kinds = f.opt(cx, "token_kinds").unwrap_or_default();
         let app_types = f.opt(cx, "app_types").unwrap_or_default();
         let scopes = f.opt(cx, "scopes").unwrap_or_default();
         let rate_limit = f.with(cx, "rate_limit", false, RateLimitSpec::decode);
         let params = f.opt(cx, "params").unwrap_or_default();
-        let response = f.with(cx, "response", true, ObjectSpec::decode);
+        let body = f.with(cx, "body", false, BodySpec::decode);
+        let response = f.with(cx, "response", true, ResponseSpec::decode);
         let example = f.req(cx, "example");
         let errors = f.opt(cx, "errors").unwrap_or_default();
         let waiter = f.with(cx, "waiter", false, WaiterSpec::decode);
+        let starts = f.with(cx, "starts", false, StartsSpec::decode);
+        let download = f.with(cx, "download", false, DownloadSpec::decode);
         f.finish(cx);
         Some(EndpointSpec {
             file: cx.file.to_owned(),
@@ -177,16 +182,20 @@ impl EndpointSpec {
             description,
             source,
             method: method?,
+            idempotent,
             path: path?,
             token_kinds,
             app_types,
             scopes,
             rate_limit,
             params,
+            body,
             response: response?,
             example: example?,
             errors,
             waiter,
+            starts,
+            download,
         })
     }
 }
@@ -213,37 +222,6 @@ impl RateLimitSpec {
         Some(RateLimitSpec {
             per_minute,
             per_second,
-        })
-    }
-}
-
-impl Decode for ParamSpec {
-    fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
-        let mut f = cx.fields(node, path)?;
-        let name = f.req(cx, "name");
-        let location = f.with(cx, "in", true, |cx, n, p| {
-            keyword(
-                cx,
-                n,
-                p,
-                &[("path", ParamIn::Path), ("query", ParamIn::Query)],
-            )
-        });
-        let ty = f.req(cx, "type");
-        let required = f.req(cx, "required");
-        let max_length = f.opt(cx, "max_length");
-        let description = f.req(cx, "description");
-        let summary = f.opt(cx, "summary").unwrap_or_default();
-        f.finish(cx);
-        Some(ParamSpec {
-            path: path.to_owned(),
-            name: name?,
-            location: location?,
-            ty: ty?,
-            required: required?,
-            max_length,
-            description: description?,
-            summary,
         })
     }
 }

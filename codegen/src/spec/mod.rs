@@ -6,19 +6,23 @@
 //! and `value.rs` (codes, methods, path templates). Field meanings are documented in
 //! README.md ("Spec format").
 
+mod chain;
 mod endpoint;
 mod errors;
 mod object;
 mod provider;
+mod request;
 mod value;
 
-pub use endpoint::{
-    EndpointSpec, ParamIn, ParamSpec, RateLimitSpec, ScopeSpec, WaitState, WaiterSpec,
-};
+pub use chain::{DownloadSpec, FeedSource, FeedSpec, StartsSpec};
+pub use endpoint::{EndpointSpec, RateLimitSpec, ScopeSpec, WaitState, WaiterSpec};
 pub use errors::ErrorSpec;
-pub use object::{EnumSpec, EnumValueSpec, FieldRole, FieldSpec, FieldType, ObjectSpec};
+pub use object::{
+    EnumSpec, EnumValueSpec, FieldRole, FieldSpec, FieldType, ObjectSpec, StringFormat,
+};
 pub use provider::{
     AuthSpec, EnvelopeSpec, EnvelopeStyle, HostSpec, ProviderRateLimit, ProviderSpec,
     RequestIdSpec, TokenEndpointSpec,
 };
+pub use request::{BodyContent, BodySpec, FilePartSpec, ParamIn, ParamSpec, ResponseSpec};
 pub use value::{Code, CodeType, Method, Scalar, TextSource};

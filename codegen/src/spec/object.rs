@@ -8,9 +8,21 @@ use crate::yaml::Node;
 pub enum FieldType {
     String,
     Integer,
+    /// A float (`f64`).
+    Number,
     Boolean,
     Object,
     Array,
+    /// An object with arbitrary keys: `items` gives the value type, or `object` for objects.
+    Map,
+}
+
+/// What a `string` carries beyond text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StringFormat {
+    /// An int64 (an id, a Unix time) the page types as a string: `i64` in Rust, a string
+    /// on the wire.
+    Int64,
 }
 
 impl FieldType {
@@ -18,9 +30,11 @@ impl FieldType {
         match self {
             FieldType::String => "string",
             FieldType::Integer => "integer",
+            FieldType::Number => "number",
             FieldType::Boolean => "boolean",
             FieldType::Object => "object",
             FieldType::Array => "array",
+            FieldType::Map => "map",
         }
     }
 }
@@ -97,6 +111,11 @@ pub struct FieldSpec {
     pub required: bool,
     pub description: String,
     pub items: Option<Spanned<FieldType>>,
+    /// Request bodies: the longest string the page allows.
+    pub max_length: Option<Spanned<u32>>,
+    pub format: Option<Spanned<StringFormat>>,
+    /// The page's example value, as written.
+    pub example: Option<Spanned<Scalar>>,
     pub object: Option<ObjectSpec>,
     pub enumeration: Option<EnumSpec>,
     pub role: Option<Spanned<FieldRole>>,
@@ -122,10 +141,18 @@ pub struct EnumValueSpec {
 const FIELD_TYPES: &[(&str, FieldType)] = &[
     ("string", FieldType::String),
     ("integer", FieldType::Integer),
+    ("number", FieldType::Number),
     ("boolean", FieldType::Boolean),
     ("object", FieldType::Object),
     ("array", FieldType::Array),
+    ("map", FieldType::Map),
 ];
+
+impl Decode for StringFormat {
+    fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
+        keyword(cx, node, path, &[("int64", StringFormat::Int64)])
+    }
+}
 
 impl Decode for FieldType {
     fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
@@ -172,6 +199,9 @@ impl Decode for FieldSpec {
         let required = f.opt(cx, "required").unwrap_or(false);
         let description = f.opt(cx, "description").unwrap_or_default();
         let items = f.opt(cx, "items");
+        let max_length = f.opt(cx, "max_length");
+        let format = f.opt(cx, "format");
+        let example = f.opt(cx, "example");
         let object = f.with(cx, "object", false, ObjectSpec::decode);
         let enumeration = f.with(cx, "enum", false, EnumSpec::decode);
         let role = f.opt(cx, "role");
@@ -183,6 +213,9 @@ impl Decode for FieldSpec {
             required,
             description,
             items,
+            max_length,
+            format,
+            example,
             object,
             enumeration,
             role,
@@ -191,7 +224,7 @@ impl Decode for FieldSpec {
 }
 
 impl EnumSpec {
-    fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
+    pub(super) fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
         let mut f = cx.fields(node, path)?;
         let name = f.req(cx, "name");
         let values = f.req(cx, "values");

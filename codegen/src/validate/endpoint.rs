@@ -1,14 +1,16 @@
 //! An endpoint file: its id and operation, request (method, path template, parameters) and
-//! example; its reply, errors and waiter are checked by their own modules.
+//! example; its body, reply, errors, waiter and chains are checked by their own modules.
 
+use super::chain::validate_chains;
 use super::errors::validate_errors;
 use super::report::{Names, report};
+use super::request::{validate_body, validate_param_type};
 use super::types::validate_object;
 use super::waiter::validate_waiter;
 use crate::diag::Diagnostics;
 use crate::load::ProviderDir;
 use crate::naming;
-use crate::spec::{EndpointSpec, ErrorSpec, FieldType, Method, ParamIn};
+use crate::spec::{EndpointSpec, ErrorSpec, ParamIn};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) fn validate_endpoint<'a>(
@@ -51,28 +53,23 @@ pub(super) fn validate_endpoint<'a>(
     } else if let Err(msg) = operations.claim(e.operation.value.clone(), file) {
         report(diags, file, &e.operation, msg);
     }
-    if e.method.value != Method::Get {
-        report(
-            diags,
-            file,
-            &e.method,
-            format!(
-                "{} is not supported yet: the generator sends GET requests only",
-                e.method.value.as_str()
-            ),
-        );
-    }
     if let Err(msg) = serde_json::from_str::<serde_json::Value>(&e.example.value) {
         report(diags, file, &e.example, format!("not valid JSON: {msg}"));
     }
-    validate_path_and_params(e, diags);
+    validate_path_and_params(e, type_names, diags);
     let prefix = naming::type_name(&e.operation.value);
     for generated in [format!("{prefix}Request"), format!("{prefix}Error")] {
         if let Err(msg) = type_names.claim(generated, file) {
             report(diags, file, &e.operation, msg);
         }
     }
-    validate_object(file, &e.response, false, type_names, diags);
+    if let Some(response) = e.response.json() {
+        validate_object(file, response, false, type_names, diags);
+    }
+    if let Some(body) = &e.body {
+        validate_body(e, body, type_names, diags);
+    }
+    validate_chains(dir, e, operations, diags);
     if let Some(waiter) = &e.waiter {
         if let Err(msg) = operations.claim(waiter.name.value.clone(), file) {
             report(diags, file, &waiter.name, msg);
@@ -92,7 +89,11 @@ pub(super) fn validate_endpoint<'a>(
     }
 }
 
-fn validate_path_and_params(e: &EndpointSpec, diags: &mut Diagnostics) {
+fn validate_path_and_params<'a>(
+    e: &'a EndpointSpec,
+    type_names: &mut Names<'a>,
+    diags: &mut Diagnostics,
+) {
     let file = e.file.as_str();
     let template = &e.path.value;
     if let Err(msg) = &template.parts {
@@ -119,27 +120,7 @@ fn validate_path_and_params(e: &EndpointSpec, diags: &mut Diagnostics) {
         } else if let Err(msg) = idents.claim(naming::field_ident(&name.value), &name.path) {
             report(diags, file, name, msg);
         }
-        if !matches!(
-            param.ty.value,
-            FieldType::String | FieldType::Integer | FieldType::Boolean
-        ) {
-            report(
-                diags,
-                file,
-                &param.ty,
-                "a parameter is a string, integer or boolean",
-            );
-        }
-        if let Some(max) = &param.max_length
-            && param.ty.value != FieldType::String
-        {
-            report(
-                diags,
-                file,
-                max,
-                "max_length applies to string parameters only",
-            );
-        }
+        validate_param_type(file, param, type_names, diags);
         if param.location == ParamIn::Path {
             declared_path.insert(name.value.as_str());
             if !param.required {

@@ -4,14 +4,17 @@
 //!
 //! One file per part of a spec: `provider.rs` (a provider file, its hosts and token
 //! endpoint), `endpoint.rs` (an endpoint file: id, operation, path and parameters),
-//! `errors.rs` (error tables), `types.rs` (objects, fields and enums, and the type names they
-//! claim), `waiter.rs` (a waiter against its reply and rate limit); `report.rs` is how they
-//! all record a problem.
+//! `request.rs` (parameter types and bodies), `errors.rs` (error tables), `types.rs`
+//! (objects, fields and enums, and the type names they claim), `waiter.rs` (a waiter against
+//! its reply and rate limit), `chain.rs` (`starts` and `download` against the endpoints they
+//! name); `report.rs` is how they all record a problem.
 
+mod chain;
 mod endpoint;
 mod errors;
 mod provider;
 mod report;
+mod request;
 mod types;
 mod waiter;
 

@@ -66,6 +66,7 @@ fn validate_field<'a>(
         (Some(object), FieldType::Object) => {
             validate_object(file, object, false, type_names, diags)
         }
+        (Some(_), FieldType::Map) => {}
         (None, FieldType::Object) => report(
             diags,
             file,
@@ -80,28 +81,50 @@ fn validate_field<'a>(
         ),
         (None, _) => {}
     }
-    match (&field.items, ty) {
-        (Some(items), FieldType::Array) => {
-            if !matches!(
-                items.value,
-                FieldType::String | FieldType::Integer | FieldType::Boolean
-            ) {
-                report(
-                    diags,
-                    file,
-                    items,
-                    "array items are string, integer or boolean",
-                );
-            }
+    match (&field.object, &field.items, ty) {
+        (Some(object), None, FieldType::Map) => {
+            validate_object(file, object, false, type_names, diags)
         }
-        (None, FieldType::Array) => report(diags, file, &field.ty, "an array field needs `items:`"),
-        (Some(items), _) => report(
+        (None, Some(items), FieldType::Array | FieldType::Map) if !is_scalar(items.value) => {
+            report(
+                diags,
+                file,
+                items,
+                "items are string, integer, number or boolean",
+            )
+        }
+        (None, Some(_), FieldType::Array | FieldType::Map) => {}
+        (None, None, FieldType::Array) => {
+            report(diags, file, &field.ty, "an array field needs `items:`")
+        }
+        (_, _, FieldType::Map) => report(
+            diags,
+            file,
+            &field.ty,
+            "a map field needs either `items:` (a scalar value type) or `object:`",
+        ),
+        (_, Some(items), _) => report(
             diags,
             file,
             items,
-            format!("`items:` needs `type: array`, not {}", ty.as_str()),
+            format!("`items:` needs `type: array` or `map`, not {}", ty.as_str()),
         ),
-        (None, _) => {}
+        _ => {}
+    }
+    if let Some(format) = &field.format
+        && ty != FieldType::String
+    {
+        report(
+            diags,
+            file,
+            format,
+            "`format: int64` is for `type: string` fields",
+        );
+    }
+    if let Some(max) = &field.max_length
+        && ty != FieldType::String
+    {
+        report(diags, file, max, "max_length applies to string fields only");
     }
     if let Some(enumeration) = &field.enumeration {
         let code_type = match ty {
@@ -121,7 +144,7 @@ fn validate_field<'a>(
     }
 }
 
-fn validate_enum<'a>(
+pub(super) fn validate_enum<'a>(
     file: &'a str,
     enumeration: &'a EnumSpec,
     repr: CodeType,
@@ -187,4 +210,12 @@ fn validate_enum<'a>(
             report(diags, file, &v.name, msg);
         }
     }
+}
+
+/// A type a value of a list, a map, a parameter or a form field can have.
+pub(super) fn is_scalar(ty: FieldType) -> bool {
+    matches!(
+        ty,
+        FieldType::String | FieldType::Integer | FieldType::Number | FieldType::Boolean
+    )
 }

@@ -20,11 +20,20 @@ pub(super) fn validate_waiter(e: &EndpointSpec, w: &WaiterSpec, diags: &mut Diag
             "must be a snake_case method name like `wait_export_task`",
         );
     }
+    let Some(response) = e.response.json() else {
+        report(
+            diags,
+            file,
+            &w.name,
+            "a waiter reads a JSON reply; this endpoint's response is binary",
+        );
+        return;
+    };
     let field = |path: &Spanned<String>,
                  ty: FieldType,
                  diags: &mut Diagnostics|
      -> Option<Vec<&FieldSpec>> {
-        match e.response.field_path(&path.value) {
+        match response.field_path(&path.value) {
             Err(msg) => {
                 report(diags, file, path, msg);
                 None
@@ -61,8 +70,7 @@ pub(super) fn validate_waiter(e: &EndpointSpec, w: &WaiterSpec, diags: &mut Diag
     }
     validate_wait_delays(e, w, diags);
 
-    let Ok(fields) = e
-        .response
+    let Ok(fields) = response
         .field_path(&w.status.value)
         .map_err(|msg| report(diags, file, &w.status, msg))
     else {

@@ -36,23 +36,73 @@ pub fn main() -> i32 {
     ::taskapi_runtime::cli::main(&COMMANDS)
 }
 
-/// The endpoints whose spec declares a waiter (`--wait` works for these).
+/// The endpoints whose spec declares a waiter or a chain (`--wait` works for these).
 const WAITABLE: &[&str] = &[
+    "dingtalk.doc.copy",
     "dingtalk.doc.task_info.get",
+    "feishu.drive.export_task.create",
     "feishu.drive.export_task.get",
+    "feishu.drive.file.delete",
+    "feishu.drive.file.move",
     "feishu.drive.file.task_check",
+    "feishu.drive.import_task.create",
     "feishu.drive.import_task.get",
     "feishu.vc.export.get",
+    "feishu.vc.export.meeting_list",
+    "feishu.vc.export.participant_list",
+    "feishu.vc.export.participant_quality_list",
+    "feishu.vc.export.resource_reservation_list",
 ];
 
 /// One subcommand per endpoint, flags named after the wire names in kebab-case.
 fn commands() -> Vec<Command> {
     vec![
+        Command::new("dingtalk.doc.copy")
+        .about("Copy a document in a knowledge base or drive; when the copy runs asynchronously the reply carries the taskId that \"query task info\" polls.")
+        .long_about("复制文档\n\nCopy a document in a knowledge base or drive; when the copy runs asynchronously the reply carries the taskId that \"query task info\" polls.\n\nSends `POST /v2.0/doc/dentries/copy`. The token is read from DINGTALK_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("param-source-dentry-uuid").long("param-source-dentry-uuid")
+        .value_name("PARAM_SOURCE_DENTRY_UUID")
+        .help("Body field `param.sourceDentryUuid`: The dentryUuid of the document to copy (as returned by the file search API). Required (here or in --body)."))
+        .arg(Arg::new("param-target-parent-dentry-uuid")
+        .long("param-target-parent-dentry-uuid")
+        .value_name("PARAM_TARGET_PARENT_DENTRY_UUID")
+        .help("Body field `param.targetParentDentryUuid`: The dentryUuid of the node the copy is put under (as returned by the file search API). Required (here or in --body)."))
+        .arg(Arg::new("param-target-pre-dentry-uuid")
+        .long("param-target-pre-dentry-uuid").value_name("PARAM_TARGET_PRE_DENTRY_UUID")
+        .help("Body field `param.targetPreDentryUuid`: The dentryUuid of the node the copy is put after (as returned by the file search API)."))
+        .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
+        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)")),
         Command::new("dingtalk.doc.task_info.get")
         .about("Get the status of a document copy task by its taskId.")
         .long_about("查询任务信息\n\nGet the status of a document copy task by its taskId.\n\nSends `GET /v2.0/doc/task/info/{taskId}`. The token is read from DINGTALK_ACCESS_TOKEN.")
         .arg(Arg::new("taskId").long("task-id").value_name("TASK_ID").required(true)
         .help("The task id returned by \"copy document\" (`POST /v2.0/doc/dentries/copy`). (任务id,可通过复制文档接口获取。)")),
+        Command::new("feishu.drive.export_task.create")
+        .about("Start exporting a document, spreadsheet or bitable to a local file (docx, pdf, xlsx or csv); the reply's ticket is polled with \"get export task\".")
+        .long_about("创建导出任务\n\nStart exporting a document, spreadsheet or bitable to a local file (docx, pdf, xlsx or csv); the reply's ticket is polled with \"get export task\".\n\nSends `POST /open-apis/drive/v1/export_tasks`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("file-extension").long("file-extension")
+        .value_name("FILE_EXTENSION")
+        .help("Body field `file_extension`: 将云文档导出为本地文件后，本地文件的扩展名。了解各类云文档支持导出的文件格式，参考[导出云文档概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/export-user-guide)。 Required (here or in --body)."))
+        .arg(Arg::new("token").long("token").value_name("TOKEN")
+        .help("Body field `token`: 要导出的云文档的 token。获取方式参考 [如何获取云文档相关 token](/ssl:ttdoc/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)。 Required (here or in --body)."))
+        .arg(Arg::new("type").long("type").value_name("TYPE")
+        .help("Body field `type`: 要导出的云文档的类型 。可通过云文档的链接判断。 Required (here or in --body)."))
+        .arg(Arg::new("sub-id").long("sub-id").value_name("SUB_ID")
+        .help("Body field `sub_id`: 导出飞书电子表格或多维表格为 CSV 文件时，需传入电子表格工作表的 ID 或多维表格数据表的 ID：<br>- 电子表格可调用[获取工作表](/ssl:ttdoc/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/query) 接口获取返回的 `sheet_id` 的值作为该参数的值<br>- 多维表格可调用[列出数据表](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/list)接口获取返回的 `table_id` 的值作为该参数的值"))
+        .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
+        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)")),
+        Command::new("feishu.drive.export_task.download")
+        .about("Download the file an export task produced, by the file token \"get export task\" returned; the file is deleted 10 minutes after the task ends.")
+        .long_about("下载导出文件\n\nDownload the file an export task produced, by the file token \"get export task\" returned; the file is deleted 10 minutes after the task ends.\n\nSends `GET /open-apis/drive/v1/export_tasks/file/{file_token}/download`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("file_token").long("file-token").value_name("FILE_TOKEN")
+        .required(true)
+        .help("The exported file's token, `result.file_token` of \"get export task\". (导出的文件的 token。可通过调用[查询导出任务结果](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/get)获取该参数的值。)"))
+        .arg(Arg::new("output").long("output").value_name("PATH|-").required(true)
+        .help("Where the file goes: a path (written whole or not at all), or - for stdout")),
         Command::new("feishu.drive.export_task.get")
         .about("Poll a document export task by its ticket; on success it returns the exported file's token.")
         .long_about("查询导出任务结果\n\nPoll a document export task by its ticket; on success it returns the exported file's token.\n\nSends `GET /open-apis/drive/v1/export_tasks/{ticket}`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -60,21 +110,188 @@ fn commands() -> Vec<Command> {
         .help("The export task id returned by \"create export task\". (导出任务 ID。调用[创建导出任务](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/create) 获取。)"))
         .arg(Arg::new("token").long("token").value_name("TOKEN").required(true)
         .help("Token of the exported document; the caller must be the identity that created the export task. (要导出的云文档的 token。获取方式参考[如何获取云文档相关 token](/ssl:ttdoc/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)。你可参考以下请求示例了解如何使用查询参数。)")),
+        Command::new("feishu.drive.file.delete")
+        .about("Delete a file or folder (it goes to the recycle bin); deleting a folder runs as a task whose id the reply carries.")
+        .long_about("删除文件或文件夹\n\nDelete a file or folder (it goes to the recycle bin); deleting a folder runs as a task whose id the reply carries.\n\nSends `DELETE /open-apis/drive/v1/files/{file_token}`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("file_token").long("file-token").value_name("FILE_TOKEN")
+        .required(true)
+        .help("Token of the file or folder to delete. (需要删除的文件或文件夹 token。<br><br>了解如何获取文件 token，参考[文件概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/file-overview)。<br><br>了解如何获取文件夹 token，参考[文件夹概述](/ssl:ttdoc/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。)"))
+        .arg(Arg::new("type").long("type").value_name("TYPE").required(true)
+        .help("Kind of the file to delete; it must match the file's actual kind. (被删除文件的类型)"))
+        .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
+        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)")),
+        Command::new("feishu.drive.file.move")
+        .about("Move a file or folder to another folder of the cloud space; moving a folder runs as a task whose id the reply carries.")
+        .long_about("移动文件或文件夹\n\nMove a file or folder to another folder of the cloud space; moving a folder runs as a task whose id the reply carries.\n\nSends `POST /open-apis/drive/v1/files/{file_token}/move`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("file_token").long("file-token").value_name("FILE_TOKEN")
+        .required(true)
+        .help("Token of the file or folder to move. (需要移动的文件或文件夹 token。<br><br>了解如何获取文件 token，参考[文件概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/file-overview)。<br><br>了解如何获取文件夹 token，参考[文件夹概述](/ssl:ttdoc/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。)"))
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("type").long("type").value_name("TYPE")
+        .help("Body field `type`: 文件类型。该参数为必填，请忽略左侧必填列的“否”。如果该值为空或者与文件实际类型不匹配，接口会返回失败。 Required (here or in --body)."))
+        .arg(Arg::new("folder-token").long("folder-token").value_name("FOLDER_TOKEN")
+        .help("Body field `folder_token`: 目标文件夹的 token。了解如何获取文件夹 token，参考[文件夹概述](/ssl:ttdoc/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。"))
+        .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
+        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)")),
         Command::new("feishu.drive.file.task_check")
         .about("Get the status of an asynchronous folder move or delete task.")
         .long_about("查询异步任务状态\n\nGet the status of an asynchronous folder move or delete task.\n\nSends `GET /open-apis/drive/v1/files/task_check`. The token is read from FEISHU_ACCESS_TOKEN.")
         .arg(Arg::new("task_id").long("task-id").value_name("TASK_ID").required(true)
         .help("The task id returned by \"delete folder\" or \"move folder\". (异步任务的 ID。目前支持查询删除文件夹和移动文件夹的异步任务。可通过调用[删除文件夹](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/delete)或[移动文件夹](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/move)获取任务 ID)")),
+        Command::new("feishu.drive.import_task.create")
+        .about("Start importing an uploaded local file (Word, TXT, Markdown, Excel and the like) as a document, spreadsheet or bitable; the reply's ticket is polled with \"get import task\".")
+        .long_about("创建导入任务\n\nStart importing an uploaded local file (Word, TXT, Markdown, Excel and the like) as a document, spreadsheet or bitable; the reply's ticket is polled with \"get import task\".\n\nSends `POST /open-apis/drive/v1/import_tasks`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("file-extension").long("file-extension")
+        .value_name("FILE_EXTENSION")
+        .help("Body field `file_extension`: 要导入的文件的扩展名。了解支持的文件格式，参考[导入文件概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。<br><br>**注意**：此处填写的文件扩展名需与实际文件的后缀名保持严格一致。请注意区分后缀为 “markdown”、“md”、“mark” 的 Markdown 文件，并在填写相关参数时保持后缀名一致。否则将返回 1069910 错误码。 Required (here or in --body)."))
+        .arg(Arg::new("file-token").long("file-token").value_name("FILE_TOKEN")
+        .help("Body field `file_token`: 要导入文件的 token。创建任务前，你需先调用[上传素材](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_all)或[上传文件](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_all)接口获取源文件的 token。了解更多，参考[导入文件概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。 Required (here or in --body)."))
+        .arg(Arg::new("type").long("type").value_name("TYPE")
+        .help("Body field `type`: 目标云文档格式。不同文件支持的云文档格式不同。详情参考[导入文件概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。可选值如下所示：<br>- `docx`：新版文档<br>- `sheet`：电子表格<br>- `bitable`：多维表格 Required (here or in --body)."))
+        .arg(Arg::new("file-name").long("file-name").value_name("FILE_NAME")
+        .help("Body field `file_name`: 导入后的在线云文档名称。参数为空时，使用上传本地文件时的文件名。"))
+        .arg(Arg::new("point-mount-type").long("point-mount-type")
+        .value_name("POINT_MOUNT_TYPE")
+        .help("Body field `point.mount_type`: 挂载类型。取固定值 1，表示将该云文档挂载至云空间下。 Required (here or in --body)."))
+        .arg(Arg::new("point-mount-key").long("point-mount-key")
+        .value_name("POINT_MOUNT_KEY")
+        .help("Body field `point.mount_key`: 云文档挂载的文件夹的 token，即云空间下文件夹的 token。空表示云空间根目录。了解如何获取文件夹 token，参考[文件夹概述](/ssl:ttdoc/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 Required (here or in --body)."))
+        .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
+        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)")),
         Command::new("feishu.drive.import_task.get")
         .about("Poll a file import task by its ticket; on success it returns the new document's token and link.")
         .long_about("查询导入结果\n\nPoll a file import task by its ticket; on success it returns the new document's token and link.\n\nSends `GET /open-apis/drive/v1/import_tasks/{ticket}`. The token is read from FEISHU_ACCESS_TOKEN.")
         .arg(Arg::new("ticket").long("ticket").value_name("TICKET").required(true)
         .help("The import task id returned by \"create import task\". (导入任务 ID。调用[创建导入任务](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/create) 获取)")),
+        Command::new("feishu.drive.media.upload_all")
+        .about("Upload a file of at most 20 MB in one request as media of a document (an image, an attachment, or with `ccm_import_open` a file to import); the reply's file_token names it.")
+        .long_about("上传素材\n\nUpload a file of at most 20 MB in one request as media of a document (an image, an attachment, or with `ccm_import_open` a file to import); the reply's file_token names it.\n\nSends `POST /open-apis/drive/v1/medias/upload_all`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The form's text parts, as a JSON object (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("file-name").long("file-name").value_name("FILE_NAME")
+        .help("Body field `file_name`: 要上传的素材的名称 Required (here or in --body)."))
+        .arg(Arg::new("parent-type").long("parent-type").value_name("PARENT_TYPE")
+        .help("Body field `parent_type`: 上传点的类型。你可根据上传的素材类型与云文档类型确定上传点类型。例如，要将一张图片插入到新版文档（文件类型为 `docx`）中，需指定上传点为 `docx_image `；要将一个附件上传到新版文档中，需指定上传点为 `docx_file`。 Required (here or in --body)."))
+        .arg(Arg::new("parent-node").long("parent-node").value_name("PARENT_NODE")
+        .help("Body field `parent_node`: 上传点的 token，即要上传的云文档的 token，用于指定素材将要上传到的云文档或位置。参考[素材概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction)了解上传点类型与上传点 token 的对应关系 Required (here or in --body)."))
+        .arg(Arg::new("size").long("size").value_name("SIZE")
+        .help("Body field `size`: 文件的大小，单位为字节 Required (here or in --body)."))
+        .arg(Arg::new("checksum").long("checksum").value_name("CHECKSUM")
+        .help("Body field `checksum`: 文件的 Adler-32 校验和"))
+        .arg(Arg::new("extra").long("extra").value_name("EXTRA")
+        .help("Body field `extra`: 以下场景的上传点需通过该参数传入素材所在云文档的 token。extra 参数的格式为`\"{\\\"drive_route_token\\\":\\\"素材所在云文档的 token\\\"}\"`。详情参考[素材概述-extra 参数说明](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#3b8635d3)。"))
+        .arg(Arg::new("file").long("file").value_name("PATH").required(true)
+        .help("The file to upload (part `file`)")),
+        Command::new("feishu.vc.export.download")
+        .about("Download the file of a finished meeting-data export by the file token \"get export task result\" returned.")
+        .long_about("下载导出文件\n\nDownload the file of a finished meeting-data export by the file token \"get export task result\" returned.\n\nSends `GET /open-apis/vc/v1/exports/download`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("file_token").long("file-token").value_name("FILE_TOKEN")
+        .required(true)
+        .help("The export file's token, the `file_token` of a finished export task. (文档token)"))
+        .arg(Arg::new("output").long("output").value_name("PATH|-").required(true)
+        .help("Where the file goes: a path (written whole or not at all), or - for stdout")),
         Command::new("feishu.vc.export.get")
         .about("Get the progress and result of an asynchronous meeting-data export task.")
         .long_about("查询导出任务结果\n\nGet the progress and result of an asynchronous meeting-data export task.\n\nSends `GET /open-apis/vc/v1/exports/{task_id}`. The token is read from FEISHU_ACCESS_TOKEN.")
         .arg(Arg::new("task_id").long("task-id").value_name("TASK_ID").required(true)
-        .help("The export task id. (任务id)"))
+        .help("The export task id. (任务id)")),
+        Command::new("feishu.vc.export.meeting_list")
+        .about("Start an asynchronous export of the tenant's meeting list over a time range; the reply's task id is polled with \"get export task result\".")
+        .long_about("导出会议明细\n\nStart an asynchronous export of the tenant's meeting list over a time range; the reply's task id is polled with \"get export task result\".\n\nSends `POST /open-apis/vc/v1/exports/meeting_list`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("user_id_type").long("user-id-type").value_name("USER_ID_TYPE")
+        .required(false)
+        .help("Which kind of user id the body's `user_id` is (default `open_id`); `user_id` needs the contact:user.employee_id:readonly scope. (用户 ID 类型)"))
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("start-time").long("start-time").value_name("START_TIME")
+        .help("Body field `start_time`: 查询开始时间（unix时间，单位sec） Required (here or in --body)."))
+        .arg(Arg::new("end-time").long("end-time").value_name("END_TIME")
+        .help("Body field `end_time`: 查询结束时间（unix时间，单位sec） Required (here or in --body)."))
+        .arg(Arg::new("meeting-status").long("meeting-status")
+        .value_name("MEETING_STATUS")
+        .help("Body field `meeting_status`: 会议状态（不传默认为已结束会议）"))
+        .arg(Arg::new("meeting-no").long("meeting-no").value_name("MEETING_NO")
+        .help("Body field `meeting_no`: 按9位会议号筛选（最多一个筛选条件）"))
+        .arg(Arg::new("user-id").long("user-id").value_name("USER_ID")
+        .help("Body field `user_id`: 按参会Lark用户筛选（最多一个筛选条件）"))
+        .arg(Arg::new("room-id").long("room-id").value_name("ROOM_ID")
+        .help("Body field `room_id`: 按参会Rooms筛选（最多一个筛选条件）"))
+        .arg(Arg::new("meeting-type").long("meeting-type").value_name("MEETING_TYPE")
+        .help("Body field `meeting_type`: 按会议类型筛选（最多一个筛选条件）"))
+        .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
+        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)")),
+        Command::new("feishu.vc.export.participant_list")
+        .about("Start an asynchronous export of one meeting's participant list; the reply's task id is polled with \"get export task result\".")
+        .long_about("导出参会人明细\n\nStart an asynchronous export of one meeting's participant list; the reply's task id is polled with \"get export task result\".\n\nSends `POST /open-apis/vc/v1/exports/participant_list`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("user_id_type").long("user-id-type").value_name("USER_ID_TYPE")
+        .required(false)
+        .help("Which kind of user id the body's `user_id` is (default `open_id`); `user_id` needs the contact:user.employee_id:readonly scope. (用户 ID 类型)"))
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("meeting-start-time").long("meeting-start-time")
+        .value_name("MEETING_START_TIME")
+        .help("Body field `meeting_start_time`: 会议开始时间（unix时间，单位sec） Required (here or in --body)."))
+        .arg(Arg::new("meeting-end-time").long("meeting-end-time")
+        .value_name("MEETING_END_TIME")
+        .help("Body field `meeting_end_time`: 会议结束时间（unix时间，单位sec，若是进行中会议可填当前时间，否则填准确的会议结束时间） Required (here or in --body)."))
+        .arg(Arg::new("meeting-status").long("meeting-status")
+        .value_name("MEETING_STATUS")
+        .help("Body field `meeting_status`: 会议状态（不传默认为已结束会议）"))
+        .arg(Arg::new("meeting-no").long("meeting-no").value_name("MEETING_NO")
+        .help("Body field `meeting_no`: 9位会议号 Required (here or in --body)."))
+        .arg(Arg::new("user-id").long("user-id").value_name("USER_ID")
+        .help("Body field `user_id`: 按参会Lark用户筛选（最多一个筛选条件）"))
+        .arg(Arg::new("room-id").long("room-id").value_name("ROOM_ID")
+        .help("Body field `room_id`: 按参会Rooms筛选（最多一个筛选条件）"))
+        .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
+        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)")),
+        Command::new("feishu.vc.export.participant_quality_list")
+        .about("Start an asynchronous export of one participant's audio, video and sharing quality data in an ended meeting; the reply's task id is polled with \"get export task result\".")
+        .long_about("导出参会人会议质量数据\n\nStart an asynchronous export of one participant's audio, video and sharing quality data in an ended meeting; the reply's task id is polled with \"get export task result\".\n\nSends `POST /open-apis/vc/v1/exports/participant_quality_list`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("user_id_type").long("user-id-type").value_name("USER_ID_TYPE")
+        .required(false)
+        .help("Which kind of user id the body's `user_id` is (default `open_id`); `user_id` needs the contact:user.employee_id:readonly scope. (用户 ID 类型)"))
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("meeting-start-time").long("meeting-start-time")
+        .value_name("MEETING_START_TIME")
+        .help("Body field `meeting_start_time`: 会议开始时间（需要精确到一分钟，unix时间，单位sec） Required (here or in --body)."))
+        .arg(Arg::new("meeting-end-time").long("meeting-end-time")
+        .value_name("MEETING_END_TIME")
+        .help("Body field `meeting_end_time`: 会议结束时间（unix时间，单位sec） Required (here or in --body)."))
+        .arg(Arg::new("meeting-no").long("meeting-no").value_name("MEETING_NO")
+        .help("Body field `meeting_no`: 9位会议号 Required (here or in --body)."))
+        .arg(Arg::new("join-time").long("join-time").value_name("JOIN_TIME")
+        .help("Body field `join_time`: 参会人入会时间（unix时间，单位sec），可从「查询参会人明细」返回结果获取 Required (here or in --body)."))
+        .arg(Arg::new("user-id").long("user-id").value_name("USER_ID")
+        .help("Body field `user_id`: 参会人为Lark用户时填入，room_id和user_id必须只填一个"))
+        .arg(Arg::new("room-id").long("room-id").value_name("ROOM_ID")
+        .help("Body field `room_id`: 参会人为Rooms时填入，room_id和user_id必须只填一个"))
+        .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
+        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)")),
+        Command::new("feishu.vc.export.resource_reservation_list")
+        .about("Start an asynchronous export of meeting-room reservations under one room level over a time range; the reply's task id is polled with \"get export task result\".")
+        .long_about("导出会议室预定数据\n\nStart an asynchronous export of meeting-room reservations under one room level over a time range; the reply's task id is polled with \"get export task result\".\n\nSends `POST /open-apis/vc/v1/exports/resource_reservation_list`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("room-level-id").long("room-level-id").value_name("ROOM_LEVEL_ID")
+        .help("Body field `room_level_id`: 会议室层级id Required (here or in --body)."))
+        .arg(Arg::new("need-topic").long("need-topic").value_name("NEED_TOPIC")
+        .help("Body field `need_topic`: 是否展示会议主题"))
+        .arg(Arg::new("start-time").long("start-time").value_name("START_TIME")
+        .help("Body field `start_time`: 查询开始时间（unix时间，单位sec） Required (here or in --body)."))
+        .arg(Arg::new("end-time").long("end-time").value_name("END_TIME")
+        .help("Body field `end_time`: 查询结束时间（unix时间，单位sec） Required (here or in --body)."))
+        .arg(Arg::new("room-ids").long("room-ids").value_name("ROOM_IDS")
+        .help("Body field `room_ids`: 待筛选的会议室id列表")
+        .action(::clap::ArgAction::Append)).arg(Arg::new("is-exclude").long("is-exclude")
+        .value_name("IS_EXCLUDE")
+        .help("Body field `is_exclude`: 若为true表示导出room_ids范围外的会议室，默认为false"))
+        .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
+        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)"))
     ]
 }
 
@@ -85,6 +302,49 @@ fn dispatch<'a>(command: &'a str, call: &'a Call<'_>) -> Dispatched<'a> {
 /// Runs the endpoint named by `command`.
 async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
     match command {
+        "dingtalk.doc.copy" => {
+            let client = match call.managed_client::<super::dingtalk::DingTalkClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::dingtalk::CopyDocBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "param-source-dentry-uuid",
+                            path: &["param", "sourceDentryUuid"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "param-target-parent-dentry-uuid",
+                            path: &["param", "targetParentDentryUuid"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "param-target-pre-dentry-uuid",
+                            path: &["param", "targetPreDentryUuid"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .copy_doc(body.param.clone())
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            #[allow(unused_mut)]
+            let mut request = request;
+            if call.waiting() {
+                return call.workflow(request.wait()).await;
+            }
+            call.outcome(request.send().await)
+        }
         "dingtalk.doc.task_info.get" => {
             let client = match call.managed_client::<super::dingtalk::DingTalkClient>() {
                 Ok(client) => client,
@@ -93,10 +353,82 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             let request = client
                 .get_task_info(call.value::<String>("taskId").unwrap_or_default())
                 .inspect_raw(call.keep_raw());
+            #[allow(unused_mut)]
+            let mut request = request;
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
             call.outcome(request.send().await)
+        }
+        "feishu.drive.export_task.create" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::CreateExportTaskBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "file-extension",
+                            path: &["file_extension"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "token",
+                            path: &["token"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "type",
+                            path: &["type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "sub-id",
+                            path: &["sub_id"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .create_export_task(
+                    body.file_extension.clone(),
+                    body.token.clone(),
+                    body.type_.clone(),
+                )
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            #[allow(unused_mut)]
+            let mut request = request;
+            if call.waiting() {
+                if call.output().is_some() {
+                    return call.fetch(request.wait()).await;
+                }
+                return call.workflow(request.wait()).await;
+            }
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.export_task.download" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .download_export_file(
+                    call.value::<String>("file_token").unwrap_or_default(),
+                )
+                .inspect_raw(call.keep_raw());
+            #[allow(unused_mut)]
+            let mut request = request;
+            call.download(request).await
         }
         "feishu.drive.export_task.get" => {
             let client = match call.managed_client::<super::feishu::FeishuClient>() {
@@ -109,8 +441,70 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                     call.value::<String>("token").unwrap_or_default(),
                 )
                 .inspect_raw(call.keep_raw());
+            #[allow(unused_mut)]
+            let mut request = request;
             if call.waiting() {
                 return call.wait(request.wait()).await;
+            }
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.file.delete" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .delete_file(
+                    call.value::<String>("file_token").unwrap_or_default(),
+                    super::feishu::DeleteFileType::from(
+                        call.value::<String>("type").unwrap_or_default(),
+                    ),
+                )
+                .inspect_raw(call.keep_raw());
+            #[allow(unused_mut)]
+            let mut request = request;
+            if call.waiting() {
+                return call.workflow(request.wait()).await;
+            }
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.file.move" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::MoveFileBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "type",
+                            path: &["type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "folder-token",
+                            path: &["folder_token"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .move_file(
+                    call.value::<String>("file_token").unwrap_or_default(),
+                    body.type_.clone(),
+                )
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            #[allow(unused_mut)]
+            let mut request = request;
+            if call.waiting() {
+                return call.workflow(request.wait()).await;
             }
             call.outcome(request.send().await)
         }
@@ -122,8 +516,76 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             let request = client
                 .check_folder_task(call.value::<String>("task_id").unwrap_or_default())
                 .inspect_raw(call.keep_raw());
+            #[allow(unused_mut)]
+            let mut request = request;
             if call.waiting() {
                 return call.wait(request.wait()).await;
+            }
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.import_task.create" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::CreateImportTaskBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "file-extension",
+                            path: &["file_extension"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "file-token",
+                            path: &["file_token"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "type",
+                            path: &["type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "file-name",
+                            path: &["file_name"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "point-mount-type",
+                            path: &["point", "mount_type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "point-mount-key",
+                            path: &["point", "mount_key"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .create_import_task(
+                    body.file_extension.clone(),
+                    body.file_token.clone(),
+                    body.type_.clone(),
+                    body.point.clone(),
+                )
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            #[allow(unused_mut)]
+            let mut request = request;
+            if call.waiting() {
+                return call.workflow(request.wait()).await;
             }
             call.outcome(request.send().await)
         }
@@ -135,10 +597,94 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             let request = client
                 .get_import_task(call.value::<String>("ticket").unwrap_or_default())
                 .inspect_raw(call.keep_raw());
+            #[allow(unused_mut)]
+            let mut request = request;
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
             call.outcome(request.send().await)
+        }
+        "feishu.drive.media.upload_all" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::UploadAllMediaForm = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "file-name",
+                            path: &["file_name"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "parent-type",
+                            path: &["parent_type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "parent-node",
+                            path: &["parent_node"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "size",
+                            path: &["size"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "checksum",
+                            path: &["checksum"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "extra",
+                            path: &["extra"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let file = match call.upload_file() {
+                Ok(file) => file,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .upload_media(
+                    body.file_name.clone(),
+                    body.parent_type.clone(),
+                    body.parent_node.clone(),
+                    body.size,
+                    file,
+                )
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            #[allow(unused_mut)]
+            let mut request = request;
+            call.outcome(request.send().await)
+        }
+        "feishu.vc.export.download" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .download_meeting_export(
+                    call.value::<String>("file_token").unwrap_or_default(),
+                )
+                .inspect_raw(call.keep_raw());
+            #[allow(unused_mut)]
+            let mut request = request;
+            call.download(request).await
         }
         "feishu.vc.export.get" => {
             let client = match call.managed_client::<super::feishu::FeishuClient>() {
@@ -148,8 +694,303 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             let request = client
                 .get_meeting_export(call.value::<String>("task_id").unwrap_or_default())
                 .inspect_raw(call.keep_raw());
+            #[allow(unused_mut)]
+            let mut request = request;
             if call.waiting() {
                 return call.wait(request.wait()).await;
+            }
+            call.outcome(request.send().await)
+        }
+        "feishu.vc.export.meeting_list" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::ExportMeetingListBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "start-time",
+                            path: &["start_time"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Int64String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "end-time",
+                            path: &["end_time"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Int64String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "meeting-status",
+                            path: &["meeting_status"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "meeting-no",
+                            path: &["meeting_no"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "user-id",
+                            path: &["user_id"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "room-id",
+                            path: &["room_id"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "meeting-type",
+                            path: &["meeting_type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .export_meeting_list(body.start_time, body.end_time)
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            #[allow(unused_mut)]
+            let mut request = request;
+            if let Some(value) = call
+                .value::<String>("user_id_type")
+                .map(super::feishu::ExportMeetingListUserIdType::from)
+            {
+                request = request.user_id_type(value);
+            }
+            if call.waiting() {
+                if call.output().is_some() {
+                    return call.fetch(request.wait()).await;
+                }
+                return call.workflow(request.wait()).await;
+            }
+            call.outcome(request.send().await)
+        }
+        "feishu.vc.export.participant_list" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::ExportParticipantListBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "meeting-start-time",
+                            path: &["meeting_start_time"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Int64String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "meeting-end-time",
+                            path: &["meeting_end_time"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Int64String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "meeting-status",
+                            path: &["meeting_status"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "meeting-no",
+                            path: &["meeting_no"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "user-id",
+                            path: &["user_id"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "room-id",
+                            path: &["room_id"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .export_participant_list(
+                    body.meeting_start_time,
+                    body.meeting_end_time,
+                    body.meeting_no.clone(),
+                )
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            #[allow(unused_mut)]
+            let mut request = request;
+            if let Some(value) = call
+                .value::<String>("user_id_type")
+                .map(super::feishu::ExportParticipantListUserIdType::from)
+            {
+                request = request.user_id_type(value);
+            }
+            if call.waiting() {
+                if call.output().is_some() {
+                    return call.fetch(request.wait()).await;
+                }
+                return call.workflow(request.wait()).await;
+            }
+            call.outcome(request.send().await)
+        }
+        "feishu.vc.export.participant_quality_list" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::ExportParticipantQualityListBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "meeting-start-time",
+                            path: &["meeting_start_time"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Int64String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "meeting-end-time",
+                            path: &["meeting_end_time"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Int64String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "meeting-no",
+                            path: &["meeting_no"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "join-time",
+                            path: &["join_time"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Int64String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "user-id",
+                            path: &["user_id"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "room-id",
+                            path: &["room_id"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .export_participant_quality_list(
+                    body.meeting_start_time,
+                    body.meeting_end_time,
+                    body.meeting_no.clone(),
+                    body.join_time,
+                )
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            #[allow(unused_mut)]
+            let mut request = request;
+            if let Some(value) = call
+                .value::<String>("user_id_type")
+                .map(super::feishu::ExportParticipantQualityListUserIdType::from)
+            {
+                request = request.user_id_type(value);
+            }
+            if call.waiting() {
+                if call.output().is_some() {
+                    return call.fetch(request.wait()).await;
+                }
+                return call.workflow(request.wait()).await;
+            }
+            call.outcome(request.send().await)
+        }
+        "feishu.vc.export.resource_reservation_list" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::ExportResourceReservationListBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "room-level-id",
+                            path: &["room_level_id"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "need-topic",
+                            path: &["need_topic"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Boolean,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "start-time",
+                            path: &["start_time"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Int64String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "end-time",
+                            path: &["end_time"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Int64String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "room-ids",
+                            path: &["room_ids"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: true,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "is-exclude",
+                            path: &["is_exclude"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Boolean,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .export_resource_reservation_list(
+                    body.room_level_id.clone(),
+                    body.start_time,
+                    body.end_time,
+                )
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            #[allow(unused_mut)]
+            let mut request = request;
+            if call.waiting() {
+                if call.output().is_some() {
+                    return call.fetch(request.wait()).await;
+                }
+                return call.workflow(request.wait()).await;
             }
             call.outcome(request.send().await)
         }

@@ -19,11 +19,12 @@
 //! module adds the routes and one typed scripting method per endpoint.
 
 pub use ::taskapi_runtime::testing::{
-    Called, CalledError, ClientSettings, EndpointScript, Fault, FAKE_ACCESS_TOKEN,
+    content, content_byte, Called, CalledError, ClientSettings, EndpointScript, Fault,
+    Recorded, FAKE_ACCESS_TOKEN,
 };
 
 use ::taskapi_runtime::testing::{
-    CodeRef, DocumentedError, RateLimitShape, Route, RouteKind,
+    CodeRef, DocumentedError, RateLimitShape, Route, RouteKind, TaskShape,
 };
 
 static DINGTALK_RATE_LIMIT: RateLimitShape = RateLimitShape {
@@ -55,6 +56,12 @@ static DINGTALK_COMMON_ERRORS: &[DocumentedError] = &[
         message: "organisation's monthly API quota used up",
     },
 ];
+
+static GET_TASK_INFO_TASK: TaskShape = TaskShape {
+    status: &["status"],
+    pending: "-1",
+    size: None,
+};
 
 static FEISHU_RATE_LIMIT: RateLimitShape = RateLimitShape {
     http_status: 429u16,
@@ -146,8 +153,45 @@ static FEISHU_COMMON_ERRORS: &[DocumentedError] = &[
     },
 ];
 
+static GET_EXPORT_TASK_TASK: TaskShape = TaskShape {
+    status: &["result", "job_status"],
+    pending: "1",
+    size: Some(&["result", "file_size"]),
+};
+
+static CHECK_FOLDER_TASK_TASK: TaskShape = TaskShape {
+    status: &["status"],
+    pending: "\"process\"",
+    size: None,
+};
+
+static GET_IMPORT_TASK_TASK: TaskShape = TaskShape {
+    status: &["result", "job_status"],
+    pending: "1",
+    size: None,
+};
+
+static GET_MEETING_EXPORT_TASK: TaskShape = TaskShape {
+    status: &["status"],
+    pending: "1",
+    size: None,
+};
+
 /// Every route the fake serves, for the engine (and `taskapi serve-fake`).
 pub static ROUTES: &[Route] = &[
+    Route {
+        id: "dingtalk.doc.copy",
+        method: "POST",
+        path: "/v2.0/doc/dentries/copy",
+        envelope: ::taskapi_runtime::Envelope::Bare,
+        kind: RouteKind::Endpoint,
+        example: super::dingtalk::COPY_DOC_EXAMPLE,
+        errors: &[],
+        common_errors: DINGTALK_COMMON_ERRORS,
+        rate_limit: Some(&DINGTALK_RATE_LIMIT),
+        task: None,
+        starts: Some("dingtalk.doc.task_info.get"),
+    },
     Route {
         id: "dingtalk.doc.task_info.get",
         method: "GET",
@@ -179,6 +223,8 @@ pub static ROUTES: &[Route] = &[
         ],
         common_errors: DINGTALK_COMMON_ERRORS,
         rate_limit: Some(&DINGTALK_RATE_LIMIT),
+        task: Some(&GET_TASK_INFO_TASK),
+        starts: None,
     },
     Route {
         id: "dingtalk.token",
@@ -193,6 +239,81 @@ pub static ROUTES: &[Route] = &[
         errors: &[],
         common_errors: DINGTALK_COMMON_ERRORS,
         rate_limit: None,
+        task: None,
+        starts: None,
+    },
+    Route {
+        id: "feishu.drive.export_task.create",
+        method: "POST",
+        path: "/open-apis/drive/v1/export_tasks",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::CREATE_EXPORT_TASK_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(1069901),
+                http_status: 500u16,
+                message: "internal error",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069902),
+                http_status: 403u16,
+                message: "no permission",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069904),
+                http_status: 400u16,
+                message: "invalid param",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069906),
+                http_status: 404u16,
+                message: "docs deleted",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069914),
+                http_status: 404u16,
+                message: "invalid file token",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069918),
+                http_status: 400u16,
+                message: "file extension and type mismatch",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069923),
+                http_status: 429u16,
+                message: "too many requests",
+            },
+            DocumentedError {
+                code: CodeRef::Int(600),
+                http_status: 200u16,
+                message: "hybrid resource expired",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: Some("feishu.drive.export_task.get"),
+    },
+    Route {
+        id: "feishu.drive.export_task.download",
+        method: "GET",
+        path: "/open-apis/drive/v1/export_tasks/file/{file_token}/download",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Download,
+        example: super::feishu::DOWNLOAD_EXPORT_FILE_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(1060001),
+                http_status: 400u16,
+                message: "param is invalid",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
     },
     Route {
         id: "feishu.drive.export_task.get",
@@ -225,6 +346,131 @@ pub static ROUTES: &[Route] = &[
         ],
         common_errors: FEISHU_COMMON_ERRORS,
         rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: Some(&GET_EXPORT_TASK_TASK),
+        starts: None,
+    },
+    Route {
+        id: "feishu.drive.file.delete",
+        method: "DELETE",
+        path: "/open-apis/drive/v1/files/{file_token}",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::DELETE_FILE_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(1061001),
+                http_status: 400u16,
+                message: "internal error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061002),
+                http_status: 400u16,
+                message: "params error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061003),
+                http_status: 404u16,
+                message: "not found.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061004),
+                http_status: 403u16,
+                message: "forbidden.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061005),
+                http_status: 401u16,
+                message: "auth failed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061007),
+                http_status: 404u16,
+                message: "file has been delete.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062501),
+                http_status: 403u16,
+                message: "operate node no permission.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062502),
+                http_status: 403u16,
+                message: "operate sub node no permission.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1065200),
+                http_status: 404u16,
+                message: "source node not found.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061045),
+                http_status: 400u16,
+                message: "can retry.",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: Some("feishu.drive.file.task_check"),
+    },
+    Route {
+        id: "feishu.drive.file.move",
+        method: "POST",
+        path: "/open-apis/drive/v1/files/{file_token}/move",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::MOVE_FILE_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(1061001),
+                http_status: 500u16,
+                message: "internal error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061002),
+                http_status: 400u16,
+                message: "params error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061003),
+                http_status: 404u16,
+                message: "not found.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061004),
+                http_status: 403u16,
+                message: "forbidden.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061007),
+                http_status: 404u16,
+                message: "file has been delete.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062524),
+                http_status: 403u16,
+                message: "source parent no permission.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062535),
+                http_status: 403u16,
+                message: "destination parent no permission.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062507),
+                http_status: 400u16,
+                message: "parent node out of sibling num.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061045),
+                http_status: 400u16,
+                message: "can retry.",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: Some("feishu.drive.file.task_check"),
     },
     Route {
         id: "feishu.drive.file.task_check",
@@ -252,6 +498,97 @@ pub static ROUTES: &[Route] = &[
         ],
         common_errors: FEISHU_COMMON_ERRORS,
         rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: Some(&CHECK_FOLDER_TASK_TASK),
+        starts: None,
+    },
+    Route {
+        id: "feishu.drive.import_task.create",
+        method: "POST",
+        path: "/open-apis/drive/v1/import_tasks",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::CREATE_IMPORT_TASK_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(1069901),
+                http_status: 500u16,
+                message: "internal error",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069902),
+                http_status: 403u16,
+                message: "no permission",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069903),
+                http_status: 500u16,
+                message: "internal error",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069904),
+                http_status: 400u16,
+                message: "invalid param",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069905),
+                http_status: 500u16,
+                message: "internal error",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069906),
+                http_status: 403u16,
+                message: "docs deleted",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069907),
+                http_status: 404u16,
+                message: "file token not found",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069908),
+                http_status: 403u16,
+                message: "mount point not found or no permission",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069909),
+                http_status: 400u16,
+                message: "import file size over limit",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069910),
+                http_status: 400u16,
+                message: "import file extension not match",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069911),
+                http_status: 400u16,
+                message: "import file type not match",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069912),
+                http_status: 400u16,
+                message: "folder not exist",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069913),
+                http_status: 400u16,
+                message: "import file token expired",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069914),
+                http_status: 400u16,
+                message: "invalid file token",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1069923),
+                http_status: 429u16,
+                message: "too many requests",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: Some("feishu.drive.import_task.get"),
     },
     Route {
         id: "feishu.drive.import_task.get",
@@ -334,6 +671,236 @@ pub static ROUTES: &[Route] = &[
         ],
         common_errors: FEISHU_COMMON_ERRORS,
         rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: Some(&GET_IMPORT_TASK_TASK),
+        starts: None,
+    },
+    Route {
+        id: "feishu.drive.media.upload_all",
+        method: "POST",
+        path: "/open-apis/drive/v1/medias/upload_all",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::UPLOAD_MEDIA_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(1061001),
+                http_status: 200u16,
+                message: "internal error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061002),
+                http_status: 400u16,
+                message: "params error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061003),
+                http_status: 404u16,
+                message: "not found.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061004),
+                http_status: 403u16,
+                message: "forbidden.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061005),
+                http_status: 401u16,
+                message: "auth failed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061006),
+                http_status: 200u16,
+                message: "internal time out.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061007),
+                http_status: 404u16,
+                message: "file has been delete.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061008),
+                http_status: 400u16,
+                message: "invalid file name.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061021),
+                http_status: 400u16,
+                message: "upload id expire.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061041),
+                http_status: 400u16,
+                message: "parent node has been deleted.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061042),
+                http_status: 400u16,
+                message: "parent node out of limit.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061043),
+                http_status: 400u16,
+                message: "file size beyond limit.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061044),
+                http_status: 400u16,
+                message: "parent node not exist.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061045),
+                http_status: 200u16,
+                message: "can retry.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061109),
+                http_status: 400u16,
+                message: "file name cqc not passed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061113),
+                http_status: 400u16,
+                message: "file cqc not passed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061101),
+                http_status: 400u16,
+                message: "file quota exceeded.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062004),
+                http_status: 202u16,
+                message: "cover generating.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062005),
+                http_status: 202u16,
+                message: "file type not support cover.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062006),
+                http_status: 202u16,
+                message: "cover no exist.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062007),
+                http_status: 400u16,
+                message: "upload user not match.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062008),
+                http_status: 400u16,
+                message: "checksum param Invalid.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062009),
+                http_status: 400u16,
+                message: "the actual size is inconsistent with the parameter declaration size.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062010),
+                http_status: 400u16,
+                message: "block missing, please upload all blocks.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062011),
+                http_status: 400u16,
+                message: "block num out of bounds.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061547),
+                http_status: 400u16,
+                message: "attachment parent-child relation number exceed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061061),
+                http_status: 400u16,
+                message: "user quota exceeded.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061073),
+                http_status: 403u16,
+                message: "no scope auth.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062012),
+                http_status: 400u16,
+                message: "file copying.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062013),
+                http_status: 400u16,
+                message: "file damaged.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062014),
+                http_status: 403u16,
+                message: "dedupe no support.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062051),
+                http_status: 400u16,
+                message: "client connect close.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062505),
+                http_status: 400u16,
+                message: "parent node out of size.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062506),
+                http_status: 400u16,
+                message: "parent node out of depth.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062507),
+                http_status: 400u16,
+                message: "parent node out of sibling num.",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+    },
+    Route {
+        id: "feishu.vc.export.download",
+        method: "GET",
+        path: "/open-apis/vc/v1/exports/download",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Download,
+        example: super::feishu::DOWNLOAD_MEETING_EXPORT_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(121001),
+                http_status: 500u16,
+                message: "internal error",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121002),
+                http_status: 400u16,
+                message: "not support",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121003),
+                http_status: 400u16,
+                message: "param error",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121004),
+                http_status: 404u16,
+                message: "data not exist",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121005),
+                http_status: 403u16,
+                message: "no permission",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
     },
     Route {
         id: "feishu.vc.export.get",
@@ -371,6 +938,164 @@ pub static ROUTES: &[Route] = &[
         ],
         common_errors: FEISHU_COMMON_ERRORS,
         rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: Some(&GET_MEETING_EXPORT_TASK),
+        starts: None,
+    },
+    Route {
+        id: "feishu.vc.export.meeting_list",
+        method: "POST",
+        path: "/open-apis/vc/v1/exports/meeting_list",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::EXPORT_MEETING_LIST_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(121001),
+                http_status: 500u16,
+                message: "internal error",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121002),
+                http_status: 400u16,
+                message: "not support",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121003),
+                http_status: 400u16,
+                message: "param error",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121004),
+                http_status: 404u16,
+                message: "data not exist",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121005),
+                http_status: 403u16,
+                message: "no permission",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: Some("feishu.vc.export.get"),
+    },
+    Route {
+        id: "feishu.vc.export.participant_list",
+        method: "POST",
+        path: "/open-apis/vc/v1/exports/participant_list",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::EXPORT_PARTICIPANT_LIST_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(121001),
+                http_status: 500u16,
+                message: "internal error",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121002),
+                http_status: 400u16,
+                message: "not support",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121003),
+                http_status: 400u16,
+                message: "param error",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121004),
+                http_status: 404u16,
+                message: "data not exist",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121005),
+                http_status: 403u16,
+                message: "no permission",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: Some("feishu.vc.export.get"),
+    },
+    Route {
+        id: "feishu.vc.export.participant_quality_list",
+        method: "POST",
+        path: "/open-apis/vc/v1/exports/participant_quality_list",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::EXPORT_PARTICIPANT_QUALITY_LIST_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(121001),
+                http_status: 500u16,
+                message: "internal error",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121002),
+                http_status: 400u16,
+                message: "not support",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121003),
+                http_status: 400u16,
+                message: "param error",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121004),
+                http_status: 404u16,
+                message: "data not exist",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121005),
+                http_status: 403u16,
+                message: "no permission",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: Some("feishu.vc.export.get"),
+    },
+    Route {
+        id: "feishu.vc.export.resource_reservation_list",
+        method: "POST",
+        path: "/open-apis/vc/v1/exports/resource_reservation_list",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::EXPORT_RESOURCE_RESERVATION_LIST_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(121001),
+                http_status: 500u16,
+                message: "internal error",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121002),
+                http_status: 400u16,
+                message: "not support",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121003),
+                http_status: 400u16,
+                message: "param error",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121004),
+                http_status: 404u16,
+                message: "data not exist",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121005),
+                http_status: 403u16,
+                message: "no permission",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: Some("feishu.vc.export.get"),
     },
     Route {
         id: "feishu.token",
@@ -385,6 +1110,8 @@ pub static ROUTES: &[Route] = &[
         errors: &[],
         common_errors: FEISHU_COMMON_ERRORS,
         rate_limit: None,
+        task: None,
+        starts: None,
     },
 ];
 
@@ -400,47 +1127,119 @@ impl FakeServer {
         ::taskapi_runtime::testing::FakeServer::start(ROUTES).await.map(FakeServer)
     }
 
+    /// Scripts `dingtalk.doc.copy` (`POST /v2.0/doc/dentries/copy`). Unscripted, it answers with the doc example.
+    pub fn copy_doc(&self) -> EndpointScript<'_, super::dingtalk::CopyDocResult> {
+        self.0.script(&ROUTES[0])
+    }
+
     /// Scripts `dingtalk.doc.task_info.get` (`GET /v2.0/doc/task/info/{taskId}`). Unscripted, it answers with the doc example.
     pub fn get_task_info(&self) -> EndpointScript<'_, super::dingtalk::TaskInfo> {
-        self.0.script(&ROUTES[0])
+        self.0.script(&ROUTES[1])
     }
 
     /// Scripts the DingTalk token endpoint (`POST /v1.0/oauth2/accessToken`, requests counted as `dingtalk.token`). Unscripted, it issues `fake-token-N` tokens.
     pub fn dingtalk_token(
         &self,
     ) -> EndpointScript<'_, super::dingtalk::AccessTokenReply> {
-        self.0.script(&ROUTES[1])
+        self.0.script(&ROUTES[2])
+    }
+
+    /// Scripts `feishu.drive.export_task.create` (`POST /open-apis/drive/v1/export_tasks`). Unscripted, it answers with the doc example.
+    pub fn create_export_task(
+        &self,
+    ) -> EndpointScript<'_, super::feishu::CreateExportTaskData> {
+        self.0.script(&ROUTES[3])
+    }
+
+    /// Scripts `feishu.drive.export_task.download` (`GET /open-apis/drive/v1/export_tasks/file/{file_token}/download`). Unscripted, it answers with the doc example.
+    pub fn download_export_file(&self) -> EndpointScript<'_, ::serde_json::Value> {
+        self.0.script(&ROUTES[4])
     }
 
     /// Scripts `feishu.drive.export_task.get` (`GET /open-apis/drive/v1/export_tasks/{ticket}`). Unscripted, it answers with the doc example.
     pub fn get_export_task(&self) -> EndpointScript<'_, super::feishu::ExportTaskData> {
-        self.0.script(&ROUTES[2])
+        self.0.script(&ROUTES[5])
+    }
+
+    /// Scripts `feishu.drive.file.delete` (`DELETE /open-apis/drive/v1/files/{file_token}`). Unscripted, it answers with the doc example.
+    pub fn delete_file(&self) -> EndpointScript<'_, super::feishu::DeleteFileData> {
+        self.0.script(&ROUTES[6])
+    }
+
+    /// Scripts `feishu.drive.file.move` (`POST /open-apis/drive/v1/files/{file_token}/move`). Unscripted, it answers with the doc example.
+    pub fn move_file(&self) -> EndpointScript<'_, super::feishu::MoveFileData> {
+        self.0.script(&ROUTES[7])
     }
 
     /// Scripts `feishu.drive.file.task_check` (`GET /open-apis/drive/v1/files/task_check`). Unscripted, it answers with the doc example.
     pub fn check_folder_task(
         &self,
     ) -> EndpointScript<'_, super::feishu::FolderTaskData> {
-        self.0.script(&ROUTES[3])
+        self.0.script(&ROUTES[8])
+    }
+
+    /// Scripts `feishu.drive.import_task.create` (`POST /open-apis/drive/v1/import_tasks`). Unscripted, it answers with the doc example.
+    pub fn create_import_task(
+        &self,
+    ) -> EndpointScript<'_, super::feishu::CreateImportTaskData> {
+        self.0.script(&ROUTES[9])
     }
 
     /// Scripts `feishu.drive.import_task.get` (`GET /open-apis/drive/v1/import_tasks/{ticket}`). Unscripted, it answers with the doc example.
     pub fn get_import_task(&self) -> EndpointScript<'_, super::feishu::ImportTaskData> {
-        self.0.script(&ROUTES[4])
+        self.0.script(&ROUTES[10])
+    }
+
+    /// Scripts `feishu.drive.media.upload_all` (`POST /open-apis/drive/v1/medias/upload_all`). Unscripted, it answers with the doc example.
+    pub fn upload_media(&self) -> EndpointScript<'_, super::feishu::UploadMediaData> {
+        self.0.script(&ROUTES[11])
+    }
+
+    /// Scripts `feishu.vc.export.download` (`GET /open-apis/vc/v1/exports/download`). Unscripted, it answers with the doc example.
+    pub fn download_meeting_export(&self) -> EndpointScript<'_, ::serde_json::Value> {
+        self.0.script(&ROUTES[12])
     }
 
     /// Scripts `feishu.vc.export.get` (`GET /open-apis/vc/v1/exports/{task_id}`). Unscripted, it answers with the doc example.
     pub fn get_meeting_export(
         &self,
     ) -> EndpointScript<'_, super::feishu::MeetingExportData> {
-        self.0.script(&ROUTES[5])
+        self.0.script(&ROUTES[13])
+    }
+
+    /// Scripts `feishu.vc.export.meeting_list` (`POST /open-apis/vc/v1/exports/meeting_list`). Unscripted, it answers with the doc example.
+    pub fn export_meeting_list(
+        &self,
+    ) -> EndpointScript<'_, super::feishu::ExportMeetingListData> {
+        self.0.script(&ROUTES[14])
+    }
+
+    /// Scripts `feishu.vc.export.participant_list` (`POST /open-apis/vc/v1/exports/participant_list`). Unscripted, it answers with the doc example.
+    pub fn export_participant_list(
+        &self,
+    ) -> EndpointScript<'_, super::feishu::ExportParticipantListData> {
+        self.0.script(&ROUTES[15])
+    }
+
+    /// Scripts `feishu.vc.export.participant_quality_list` (`POST /open-apis/vc/v1/exports/participant_quality_list`). Unscripted, it answers with the doc example.
+    pub fn export_participant_quality_list(
+        &self,
+    ) -> EndpointScript<'_, super::feishu::ExportParticipantQualityListData> {
+        self.0.script(&ROUTES[16])
+    }
+
+    /// Scripts `feishu.vc.export.resource_reservation_list` (`POST /open-apis/vc/v1/exports/resource_reservation_list`). Unscripted, it answers with the doc example.
+    pub fn export_resource_reservation_list(
+        &self,
+    ) -> EndpointScript<'_, super::feishu::ExportResourceReservationListData> {
+        self.0.script(&ROUTES[17])
     }
 
     /// Scripts the Feishu / Lark token endpoint (`POST /open-apis/auth/v3/tenant_access_token/internal`, requests counted as `feishu.token`). Unscripted, it issues `fake-token-N` tokens.
     pub fn feishu_token(
         &self,
     ) -> EndpointScript<'_, super::feishu::TenantAccessTokenReply> {
-        self.0.script(&ROUTES[6])
+        self.0.script(&ROUTES[18])
     }
 }
 
@@ -453,9 +1252,69 @@ pub async fn call_by_id(
 ) -> ::std::option::Option<Called> {
     Some(
         match id {
+            "dingtalk.doc.copy" => {
+                match settings.builder::<super::dingtalk::DingTalkClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            client
+                                .copy_doc(
+                                    super::dingtalk::CopyDocParam::new(
+                                        "dentryUuid",
+                                        "dentryUuid",
+                                    ),
+                                )
+                                .with_body(
+                                    ::serde_json::from_str::<
+                                        super::dingtalk::CopyDocBody,
+                                    >(super::dingtalk::COPY_DOC_BODY_EXAMPLE)
+                                        .expect("the spec's example body decodes as its body type"),
+                                )
+                                .send()
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
             "dingtalk.doc.task_info.get" => {
                 match settings.builder::<super::dingtalk::DingTalkClient>().build() {
                     Ok(client) => Called::of(client.get_task_info("abcd").send().await),
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.drive.export_task.create" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            client
+                                .create_export_task(
+                                    super::feishu::ExportFileExtension::Docx,
+                                    "Fm7osyjtMh5o7Ktrv32c73abcef",
+                                    super::feishu::ExportDocumentType::Doc,
+                                )
+                                .with_body(
+                                    ::serde_json::from_str::<
+                                        super::feishu::CreateExportTaskBody,
+                                    >(super::feishu::CREATE_EXPORT_TASK_BODY_EXAMPLE)
+                                        .expect("the spec's example body decodes as its body type"),
+                                )
+                                .send()
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.drive.export_task.download" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            client
+                                .download_export_file("file_token")
+                                .to_writer(&mut ::taskapi_runtime::testing::discard())
+                                .await,
+                        )
+                    }
                     Err(e) => Called::NotBuilt(e),
                 }
             }
@@ -469,10 +1328,72 @@ pub async fn call_by_id(
                     Err(e) => Called::NotBuilt(e),
                 }
             }
+            "feishu.drive.file.delete" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            client
+                                .delete_file(
+                                    "file_token",
+                                    super::feishu::DeleteFileType::File,
+                                )
+                                .send()
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.drive.file.move" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            client
+                                .move_file("file_token", super::feishu::MoveFileType::File)
+                                .with_body(
+                                    ::serde_json::from_str::<
+                                        super::feishu::MoveFileBody,
+                                    >(super::feishu::MOVE_FILE_BODY_EXAMPLE)
+                                        .expect("the spec's example body decodes as its body type"),
+                                )
+                                .send()
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
             "feishu.drive.file.task_check" => {
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
                         Called::of(client.check_folder_task("task_id").send().await)
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.drive.import_task.create" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            client
+                                .create_import_task(
+                                    "xlsx",
+                                    "boxcnrHpsg1QDqXAAAyachabcef",
+                                    super::feishu::ImportDocumentType::Docx,
+                                    super::feishu::ImportPoint::new(
+                                        super::feishu::ImportMountType::CloudSpace,
+                                        "AbqrfuRTjlJEIJduwDwcnIabcef",
+                                    ),
+                                )
+                                .with_body(
+                                    ::serde_json::from_str::<
+                                        super::feishu::CreateImportTaskBody,
+                                    >(super::feishu::CREATE_IMPORT_TASK_BODY_EXAMPLE)
+                                        .expect("the spec's example body decodes as its body type"),
+                                )
+                                .send()
+                                .await,
+                        )
                     }
                     Err(e) => Called::NotBuilt(e),
                 }
@@ -487,10 +1408,135 @@ pub async fn call_by_id(
                     Err(e) => Called::NotBuilt(e),
                 }
             }
+            "feishu.drive.media.upload_all" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            client
+                                .upload_media(
+                                    "file_name",
+                                    super::feishu::MediaParentType::DocImage,
+                                    "parent_node",
+                                    0,
+                                    ::taskapi_runtime::UploadFile::bytes(&b"example"[..]),
+                                )
+                                .send()
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.vc.export.download" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            client
+                                .download_meeting_export("file_token")
+                                .to_writer(&mut ::taskapi_runtime::testing::discard())
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
             "feishu.vc.export.get" => {
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
                         Called::of(client.get_meeting_export("task_id").send().await)
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.vc.export.meeting_list" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            client
+                                .export_meeting_list(1655276858, 1655276858)
+                                .with_body(
+                                    ::serde_json::from_str::<
+                                        super::feishu::ExportMeetingListBody,
+                                    >(super::feishu::EXPORT_MEETING_LIST_BODY_EXAMPLE)
+                                        .expect("the spec's example body decodes as its body type"),
+                                )
+                                .send()
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.vc.export.participant_list" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            client
+                                .export_participant_list(
+                                    1655276858,
+                                    1655276858,
+                                    "123456789",
+                                )
+                                .with_body(
+                                    ::serde_json::from_str::<
+                                        super::feishu::ExportParticipantListBody,
+                                    >(super::feishu::EXPORT_PARTICIPANT_LIST_BODY_EXAMPLE)
+                                        .expect("the spec's example body decodes as its body type"),
+                                )
+                                .send()
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.vc.export.participant_quality_list" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            client
+                                .export_participant_quality_list(
+                                    1655276858,
+                                    1655276858,
+                                    "123456789",
+                                    1655276858,
+                                )
+                                .with_body(
+                                    ::serde_json::from_str::<
+                                        super::feishu::ExportParticipantQualityListBody,
+                                    >(
+                                            super::feishu::EXPORT_PARTICIPANT_QUALITY_LIST_BODY_EXAMPLE,
+                                        )
+                                        .expect("the spec's example body decodes as its body type"),
+                                )
+                                .send()
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.vc.export.resource_reservation_list" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            client
+                                .export_resource_reservation_list(
+                                    "omb_57c9cc7d9a81e27e54c8fabfd02759e7",
+                                    1655276858,
+                                    1655276858,
+                                )
+                                .with_body(
+                                    ::serde_json::from_str::<
+                                        super::feishu::ExportResourceReservationListBody,
+                                    >(
+                                            super::feishu::EXPORT_RESOURCE_RESERVATION_LIST_BODY_EXAMPLE,
+                                        )
+                                        .expect("the spec's example body decodes as its body type"),
+                                )
+                                .send()
+                                .await,
+                        )
                     }
                     Err(e) => Called::NotBuilt(e),
                 }

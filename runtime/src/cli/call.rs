@@ -3,8 +3,8 @@
 
 use super::outcome::{EXIT_OK, EXIT_TASK_FAILED, EXIT_WAIT_TIMEOUT, Outcome, with_causes};
 use crate::{
-    AppCredentials, ClientBuilder, EndpointError, Pollable, ProviderClient, RetryPolicy, TokenApi,
-    WaitError, WaitOutcome, WaitResult, Waiter,
+    AppCredentials, ClientBuilder, EndpointError, Pollable, Progress, ProviderClient, RetryPolicy,
+    TokenApi, WaitError, WaitOutcome, WaitResult, Waiter,
 };
 use clap::{ArgMatches, Command};
 use serde::Serialize;
@@ -46,6 +46,14 @@ impl Call<'_> {
     /// A flag's value, parsed by the type the generated subcommand declared for it.
     pub fn value<T: Clone + Send + Sync + 'static>(&self, id: &str) -> Option<T> {
         self.args.get_one::<T>(id).cloned()
+    }
+
+    /// Every value of a repeated flag (an array parameter), parsed by its declared type.
+    pub fn values<T: Clone + Send + Sync + 'static>(&self, id: &str) -> Vec<T> {
+        self.args
+            .get_many::<T>(id)
+            .map(|values| values.cloned().collect())
+            .unwrap_or_default()
     }
 
     /// A client for the provider, with the static token from its environment variable.
@@ -91,7 +99,7 @@ impl Call<'_> {
     }
 
     /// The flag that sets the parameter with this wire name, e.g. `--task-id`.
-    fn flag(&self, param: &str) -> Option<String> {
+    pub(super) fn flag(&self, param: &str) -> Option<String> {
         self.command
             .get_arguments()
             .find(|arg| arg.get_id() == param)
@@ -156,23 +164,8 @@ impl Call<'_> {
         if let Some(wait) = self.wait.max_wait {
             waiter = waiter.max_wait(wait);
         }
-        if std::io::stderr().is_terminal() {
-            waiter = waiter.on_progress(|p| {
-                let status = p
-                    .status
-                    .map_or_else(|| "none".to_owned(), |s| format!("{s:?}"));
-                let counts = match (p.done, p.total) {
-                    (Some(done), Some(total)) => format!(", {done}/{total}"),
-                    _ => String::new(),
-                };
-                // Not `eprintln!`: a closed stderr must not panic a wait.
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "waiting: {status}{counts} after {:.1}s, {} polls",
-                    p.elapsed.as_secs_f64(),
-                    p.polls
-                );
-            });
+        if progress_on_terminal() {
+            waiter = waiter.on_progress(print_progress);
         }
         self.wait_outcome::<P>(waiter.await)
     }
@@ -197,4 +190,27 @@ impl Call<'_> {
             .build()
             .map_err(Outcome::usage)
     }
+}
+
+/// Whether a wait reports its progress: when stderr is a terminal.
+pub(super) fn progress_on_terminal() -> bool {
+    std::io::stderr().is_terminal()
+}
+
+/// One line on stderr per change of a task's state.
+pub(super) fn print_progress<S: std::fmt::Debug>(p: &Progress<'_, S>) {
+    let status = p
+        .status
+        .map_or_else(|| "none".to_owned(), |s| format!("{s:?}"));
+    let counts = match (p.done, p.total) {
+        (Some(done), Some(total)) => format!(", {done}/{total}"),
+        _ => String::new(),
+    };
+    // Not `eprintln!`: a closed stderr must not panic a wait.
+    let _ = writeln!(
+        std::io::stderr(),
+        "waiting: {status}{counts} after {:.1}s, {} polls",
+        p.elapsed.as_secs_f64(),
+        p.polls
+    );
 }

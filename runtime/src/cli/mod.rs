@@ -21,16 +21,22 @@
 //! generated from the specs, printing its URL as the first line of stdout, until killed.
 
 // `outcome.rs`: exit codes and the `Outcome`; `call.rs`: what a subcommand gets (`Call`);
-// `args.rs`: the `Commands` table, the global flags and parsing; `run.rs`: `run` and `main`.
+// `args.rs`: the `Commands` table, the global flags and parsing; `run.rs`: `run` and `main`;
+// `body.rs`: a request body from `--body` and body flags; `transfer.rs`: `--file`,
+// `--output` and `--wait` on start endpoints.
 mod args;
+mod body;
 mod call;
 mod outcome;
 mod run;
+mod transfer;
 
 pub use args::{Commands, Dispatched};
+pub use body::{BODY_FLAG, BodyFlag, FlagKind};
 pub use call::Call;
 pub use outcome::{
     EXIT_API, EXIT_OK, EXIT_OUTPUT, EXIT_TASK_FAILED, EXIT_TRANSPORT, EXIT_USAGE,
     EXIT_WAIT_TIMEOUT, Outcome,
 };
 pub use run::{main, run};
+pub use transfer::{FILE_FLAG, OUTPUT_FLAG};

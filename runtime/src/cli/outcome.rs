@@ -6,7 +6,8 @@ use serde::Serialize;
 
 /// Success.
 pub const EXIT_OK: i32 = 0;
-/// Standard output could not be written (not for a closed pipe, which keeps the code).
+/// Standard output, or a download's file, could not be written (not for a closed pipe,
+/// which keeps the code).
 pub const EXIT_OUTPUT: i32 = 1;
 /// Bad flags, missing token, bad base URL, unsendable parameter.
 pub const EXIT_USAGE: i32 = 2;
@@ -95,6 +96,7 @@ impl Outcome {
                 EXIT_TRANSPORT
             }
             Failure::Transport(_) => EXIT_TRANSPORT,
+            Failure::Output(_) => EXIT_OUTPUT,
             Failure::InvalidRequest(invalid) => {
                 if let Some(flag) = flag(invalid.param()) {
                     stderr.push_str(&format!("fix the value of {flag}\n"));

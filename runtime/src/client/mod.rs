@@ -2,15 +2,20 @@
 //! tokens come from, and how calls are retried and timed out.
 //!
 //! `provider.rs` holds a provider's and an endpoint's generated description, `builder.rs`
-//! configures a client, `send.rs` is the [`Core`] and its retry loop.
+//! configures a client, `request.rs` is what a call sends, `download.rs` streams a download, `send.rs` is the [`Core`] and its
+//! retry loop.
 
 mod builder;
+mod download;
 mod provider;
+mod request;
 mod send;
 
 pub use builder::{
     BuildError, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_REPLY_BYTES, HttpSetupError, ProviderClient,
 };
+pub use download::{DownloadTarget, TransferOptions, TransferProgressFn};
 pub use provider::{EndpointInfo, Envelope, ProviderInfo};
+pub use request::{Outgoing, RequestBody};
 pub use send::Core;

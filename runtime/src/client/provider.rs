@@ -41,6 +41,8 @@ pub struct ProviderInfo {
     pub rate_limit_reset_header: Option<&'static str>,
     /// Whether a code means the access token was refused (expired, invalid).
     pub is_token_invalid: fn(&ErrorCode) -> bool,
+    /// Whether a code means the call was throttled (and so was not acted on).
+    pub is_rate_limited: fn(&ErrorCode) -> bool,
 }
 
 /// An endpoint's identity, generated from its spec.
@@ -52,6 +54,9 @@ pub struct EndpointInfo {
     pub method: reqwest::Method,
     /// The path template as the spec writes it, e.g. `/open-apis/drive/v1/export_tasks/{ticket}`.
     pub path: &'static str,
+    /// Whether sending it twice does no more than sending it once (false for a POST that
+    /// creates something): decides which failures are retried.
+    pub idempotent: bool,
 }
 
 /// Whether a token can be sent in a header: not empty, no control characters.

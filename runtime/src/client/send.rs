@@ -2,6 +2,7 @@
 //! by [`Core::send`], attempt by attempt, with a token, a time limit and tracing spans.
 
 use super::provider::{EndpointInfo, ProviderInfo, auth_value, is_sendable};
+use super::request::{Outgoing, RequestBody};
 use crate::auth::{TokenContext, TokenSource};
 use crate::decode::{self, Reply};
 use crate::error::{
@@ -11,7 +12,7 @@ use crate::http::{self, ReplyHeaders};
 use crate::options::CallOptions;
 use crate::retry::RetryPolicy;
 use crate::token::AccessToken;
-use crate::url::{self as url_builder, BaseUrl, PathPart};
+use crate::url::{self as url_builder, BaseUrl};
 use reqwest::header::{HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -25,7 +26,7 @@ use tracing::field::Empty;
 /// token cache.
 #[derive(Clone)]
 pub struct Core {
-    context: TokenContext,
+    pub(super) context: TokenContext,
     token: Arc<dyn TokenSource>,
     retry: RetryPolicy,
     provider: &'static ProviderInfo,
@@ -122,13 +123,53 @@ impl Core {
     /// A code that means the token was refused makes a refreshable source drop the token and
     /// the call is sent once more with a new one (not counted against the retry budget); a
     /// second refusal is returned.
+    ///
+    /// A call that is not idempotent (a POST that creates something) is sent again only
+    /// when the failure proves the server did not act on it: the connection was never made,
+    /// or the provider throttled it. Any other failure ends it, and the error says the
+    /// server may or may not have acted.
     pub async fn send<T: DeserializeOwned, E: EndpointError>(
         &self,
         endpoint: &EndpointInfo,
-        path: &[PathPart<'_>],
-        query: &[(&'static str, String)],
+        request: Outgoing<'_>,
         options: &CallOptions,
     ) -> Result<T, E> {
+        match self.call(endpoint, &request, options, Want::Data).await? {
+            Got::Data(data) => Ok(data),
+            // Only asked for by `open_download`.
+            Got::Stream(_) => {
+                Err(Failed::Decode(crate::error::DecodeError::not_json_reply()).into_endpoint(1))
+            }
+        }
+    }
+
+    /// Sends a download's request (with the same retries as any call) and returns the reply
+    /// with its body unread, once it is a 2xx that is not JSON. An error reply (JSON) is
+    /// decoded into the endpoint's error; a JSON success is a decode error (no file).
+    pub(crate) async fn open_download<E: EndpointError>(
+        &self,
+        endpoint: &EndpointInfo,
+        request: &Outgoing<'_>,
+        options: &CallOptions,
+    ) -> Result<reqwest::Response, E> {
+        match self
+            .call::<serde::de::IgnoredAny, E>(endpoint, request, options, Want::Stream)
+            .await?
+        {
+            Got::Stream(response) => Ok(response),
+            Got::Data(_) => Err(
+                Failed::Decode(crate::error::DecodeError::json_instead_of_file()).into_endpoint(1),
+            ),
+        }
+    }
+
+    async fn call<T: DeserializeOwned, E: EndpointError>(
+        &self,
+        endpoint: &EndpointInfo,
+        request: &Outgoing<'_>,
+        options: &CallOptions,
+        want: Want,
+    ) -> Result<Got<T>, E> {
         let span = tracing::info_span!(
             "taskapi.call",
             endpoint = endpoint.id,
@@ -139,9 +180,9 @@ impl Core {
         // Both branches build the future in place: a future passed through a generic
         // wrapper would be stored twice, and it is large.
         if span.is_disabled() {
-            self.send_in(&span, endpoint, path, query, options).await
+            self.send_in(&span, endpoint, request, options, want).await
         } else {
-            self.send_in(&span, endpoint, path, query, options)
+            self.send_in(&span, endpoint, request, options, want)
                 .instrument(span.clone())
                 .await
         }
@@ -151,11 +192,11 @@ impl Core {
         &self,
         span: &tracing::Span,
         endpoint: &EndpointInfo,
-        path: &[PathPart<'_>],
-        query: &[(&'static str, String)],
+        request: &Outgoing<'_>,
         options: &CallOptions,
-    ) -> Result<T, E> {
-        let url = prepare(&self.prepared.base, path, query, options)
+        want: Want,
+    ) -> Result<Got<T>, E> {
+        let url = prepare(&self.prepared.base, request, options)
             .map_err(|e| Failed::InvalidRequest(e).into_endpoint::<E>(0))?;
         let deadline = options
             .time_limit
@@ -186,7 +227,17 @@ impl Core {
                     .min(deadline.saturating_duration_since(Instant::now())),
                 None => self.context.timeout,
             };
-            let attempt = || self.attempt(&attempt_span, endpoint, &url, options, timeout);
+            let attempt = || {
+                self.attempt(
+                    &attempt_span,
+                    endpoint,
+                    &url,
+                    request,
+                    options,
+                    timeout,
+                    want,
+                )
+            };
             let (token, result) = match (deadline, attempt_span.is_disabled()) {
                 (None, true) => attempt().await,
                 (None, false) => attempt().instrument(attempt_span.clone()).await,
@@ -199,13 +250,20 @@ impl Core {
                         .unwrap_or_else(|_| time_limit_reached())
                 }
             };
-            let error = match result {
+            let mut failed = match result {
                 Ok(data) => {
                     record_outcome(span, attempts, "ok");
                     return Ok(data);
                 }
-                Err(failed) => failed.into_endpoint::<E>(attempts),
+                Err(failed) => failed,
             };
+            let may_have_acted = !endpoint.idempotent
+                && !failed.proves_nothing_was_done(self.provider.is_rate_limited);
+            if may_have_acted {
+                failed.mark_outcome_unknown();
+            }
+            let resendable = !may_have_acted && request.body.can_send_again();
+            let error = failed.into_endpoint::<E>(attempts);
             let failure = error.failure();
             let time_left = deadline.is_none_or(|d| Instant::now() < d);
             if let (Failure::Api(api), Some(token)) = (failure, &token)
@@ -225,12 +283,14 @@ impl Core {
             {
                 protocol_errors += 1;
             }
-            let delay =
-                (failure.is_retryable() && retries < self.retry.attempts() && protocol_errors < 2)
-                    .then(|| self.retry.delay(retries, failure.retry_after()))
-                    .flatten()
-                    // No retry that could not start before the deadline.
-                    .filter(|delay| deadline.is_none_or(|d| Instant::now() + *delay < d));
+            let delay = (resendable
+                && failure.is_retryable()
+                && retries < self.retry.attempts()
+                && protocol_errors < 2)
+                .then(|| self.retry.delay(retries, failure.retry_after()))
+                .flatten()
+                // No retry that could not start before the deadline.
+                .filter(|delay| deadline.is_none_or(|d| Instant::now() + *delay < d));
             let Some(delay) = delay else {
                 record_outcome(span, attempts, "error");
                 return Err(error);
@@ -240,39 +300,113 @@ impl Core {
         }
     }
 
-    /// One attempt: get a token, send, decode. Returns the token used, for invalidation.
+    /// One attempt: get a token, send, then decode the reply or, for a download, hand it
+    /// over unread. Returns the token used, for invalidation.
+    #[allow(clippy::too_many_arguments)]
     async fn attempt<T: DeserializeOwned>(
         &self,
         span: &tracing::Span,
         endpoint: &EndpointInfo,
         url: &url::Url,
+        request: &Outgoing<'_>,
         options: &CallOptions,
         timeout: Duration,
-    ) -> (Option<AccessToken>, Result<T, Failed>) {
+        want: Want,
+    ) -> (Option<AccessToken>, Result<Got<T>, Failed>) {
         let credential = match self.credential(options).await {
             Ok(credential) => credential,
             Err(failed) => return (None, Err(failed)),
         };
         let (token, auth) = credential.parts();
+        // A form's file is opened per attempt, streamed, and sent once: a redirect cannot
+        // send it again.
+        let form = match &request.body {
+            RequestBody::Multipart {
+                fields,
+                file_part,
+                file,
+            } => match file.part().await {
+                Ok((part, _length)) => {
+                    let form = fields
+                        .iter()
+                        .fold(reqwest::multipart::Form::new(), |form, (name, value)| {
+                            form.text(*name, value.clone())
+                        })
+                        .part(*file_part, part);
+                    Some(Mutex::new(Some(form)))
+                }
+                Err(failed) => return (credential.into_fetched(), Err(failed)),
+            },
+            _ => None,
+        };
         let build = |url: url::Url| {
-            let mut request = reqwest::Request::new(endpoint.method.clone(), url);
-            request
-                .headers_mut()
-                .insert(self.prepared.auth_header.clone(), auth.clone());
-            *request.timeout_mut() = Some(timeout);
-            request
+            let mut builder = self
+                .context
+                .http
+                .request(endpoint.method.clone(), url)
+                .header(self.prepared.auth_header.clone(), auth.clone());
+            for (name, value) in request.headers {
+                builder = builder.header(*name, value.as_str());
+            }
+            builder = match (&request.body, &form) {
+                (RequestBody::Json(bytes), _) => builder
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/json; charset=utf-8",
+                    )
+                    .body(bytes.clone()),
+                (RequestBody::Multipart { .. }, Some(form)) => builder.multipart(
+                    form.lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .take()?,
+                ),
+                _ => builder,
+            };
+            if want == Want::Data {
+                // A download's body may take longer than an attempt: its reads are timed
+                // one by one instead (see `transfer`).
+                builder = builder.timeout(timeout);
+            }
+            builder.build().ok()
         };
         let started = (!span.is_disabled()).then(Instant::now);
-        let exchanged = http::exchange_with(
-            &self.context.http,
-            url,
-            &build,
-            timeout,
-            &self.prepared.reply_headers,
-            self.context.max_reply_bytes,
-        )
-        .await;
-        let result = self.decode(span, started, exchanged, token, options);
+        let result = match want {
+            Want::Data => {
+                let exchanged = http::exchange_with(
+                    &self.context.http,
+                    url,
+                    &build,
+                    timeout,
+                    &self.prepared.reply_headers,
+                    self.context.max_reply_bytes,
+                )
+                .await;
+                self.decode(span, started, exchanged, token, options)
+                    .map(Got::Data)
+            }
+            Want::Stream => {
+                let opened = tokio::time::timeout(
+                    timeout,
+                    http::open(&self.context.http, url, &build, Some(timeout)),
+                )
+                .await
+                .unwrap_or_else(|_| Err(TransportError::attempt_timed_out()));
+                match opened {
+                    Ok(response) if is_file_reply(&response) => Ok(Got::Stream(response)),
+                    Ok(response) => {
+                        let exchanged = http::read_reply(
+                            response,
+                            &self.prepared.reply_headers,
+                            self.context.max_reply_bytes,
+                        )
+                        .await;
+                        self.decode(span, started, exchanged, token, options)
+                            .map(Got::Data)
+                    }
+                    Err(e) => Err(Failed::Transport(e)),
+                }
+            }
+        };
         (credential.into_fetched(), result)
     }
 
@@ -368,14 +502,51 @@ impl Core {
     }
 }
 
+/// What a call reads from a successful reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    /// The JSON data, decoded.
+    Data,
+    /// The reply itself with its body unread (a download), when it is a file.
+    Stream,
+}
+
+/// What a call got.
+enum Got<T> {
+    Data(T),
+    Stream(reqwest::Response),
+}
+
+/// A 2xx that is not JSON: the file. Errors come back as JSON (any status), so a JSON reply
+/// is decoded instead.
+fn is_file_reply(response: &reqwest::Response) -> bool {
+    let json = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            let essence = v.split(';').next().unwrap_or("").trim();
+            essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
+        });
+    response.status().is_success() && !json
+}
+
 /// Everything checked before any traffic: the URL (parameters, length) and a per-call
 /// user token.
 fn prepare(
     base_url: &BaseUrl,
-    path: &[PathPart<'_>],
-    query: &[(&'static str, String)],
+    request: &Outgoing<'_>,
     options: &CallOptions,
 ) -> Result<url::Url, InvalidRequest> {
+    let (path, query) = (request.path, request.query);
+    for (name, value) in request.headers {
+        if reqwest::header::HeaderValue::from_str(value).is_err() {
+            return Err(InvalidRequest::new(
+                name,
+                "has characters an HTTP header cannot carry",
+            ));
+        }
+    }
     if let Some(token) = &options.user_token
         && !is_sendable(token)
     {

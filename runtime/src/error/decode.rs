@@ -16,6 +16,8 @@ pub struct DecodeError {
     excerpt: String,
     retry_after: Option<Duration>,
     pub(super) attempts: u32,
+    /// See `TransportError::outcome_unknown`.
+    outcome_unknown: bool,
 }
 
 /// How much of an undecodable body is kept: enough to recognise an HTML page or a JSON
@@ -39,7 +41,33 @@ impl DecodeError {
             excerpt: excerpt(body, known),
             retry_after: None,
             attempts: 1,
+            outcome_unknown: false,
         }
+    }
+
+    /// A download endpoint's reply that is JSON and a success: no file.
+    pub(crate) fn json_instead_of_file() -> Self {
+        DecodeError::new(
+            0,
+            None,
+            "expected a file, got a JSON reply that is not an error",
+            b"",
+            &[],
+        )
+    }
+
+    /// A JSON call that got a file (cannot happen: only downloads ask for one).
+    pub(crate) fn not_json_reply() -> Self {
+        DecodeError::new(0, None, "expected a JSON reply, got a file", b"", &[])
+    }
+
+    /// Whether the request may have reached the server of a call that is not idempotent.
+    pub fn outcome_unknown(&self) -> bool {
+        self.outcome_unknown
+    }
+
+    pub(crate) fn mark_outcome_unknown(&mut self) {
+        self.outcome_unknown = true;
     }
 
     pub(crate) fn with_retry_after(mut self, wait: Option<Duration>) -> Self {
@@ -108,7 +136,11 @@ impl fmt::Display for DecodeError {
             "undecodable reply (HTTP {}): {}; body starts: {:?}",
             self.http_status, self.reason, self.excerpt
         )?;
-        write_attempts(f, self.attempts)
+        write_attempts(f, self.attempts)?;
+        if self.outcome_unknown {
+            f.write_str(super::transport::OUTCOME_UNKNOWN)?;
+        }
+        Ok(())
     }
 }
 

@@ -6,7 +6,8 @@
 use super::api::{ApiError, ErrorCode};
 use super::decode::DecodeError;
 use super::invalid::InvalidRequest;
-use super::transport::TransportError;
+use super::output::OutputError;
+use super::transport::{TransportError, TransportErrorKind};
 use std::fmt;
 use std::time::Duration;
 
@@ -25,6 +26,8 @@ pub enum Failure<'a> {
     InvalidRequest(&'a InvalidRequest),
     /// No access token could be had.
     Token(&'a TokenError),
+    /// A download arrived but could not be written where it was asked to go.
+    Output(&'a OutputError),
 }
 
 impl<'a> Failure<'a> {
@@ -45,6 +48,7 @@ impl<'a> Failure<'a> {
             Failure::Decode(e) => e.attempts(),
             Failure::InvalidRequest(_) => 0,
             Failure::Token(e) => e.attempts(),
+            Failure::Output(e) => e.attempts(),
         }
     }
 
@@ -64,7 +68,7 @@ impl<'a> Failure<'a> {
             Failure::Api(e) => Some(e.http_status()),
             Failure::Transport(e) => e.http_status(),
             Failure::Decode(e) => Some(e.http_status()),
-            Failure::InvalidRequest(_) => None,
+            Failure::InvalidRequest(_) | Failure::Output(_) => None,
             Failure::Token(e) => e.as_failure().and_then(Failure::http_status),
         }
     }
@@ -86,11 +90,14 @@ impl<'a> Failure<'a> {
 
     /// The cause below this failure, for `std::error::Error::source` of the errors that
     /// wrap it (their text already includes this failure's): reqwest's causes for a
-    /// transport failure, down to the `io::Error`.
+    /// transport failure, down to the `io::Error`. For an output failure, whose text ends
+    /// with the `io::Error`'s, what lies below that one (reach the `io::Error` itself through
+    /// [`OutputError::io_error`]).
     pub fn source(self) -> Option<&'a (dyn std::error::Error + 'static)> {
         match self {
             Failure::Transport(e) => std::error::Error::source(e),
             Failure::Token(e) => std::error::Error::source(e),
+            Failure::Output(e) => std::error::Error::source(e.io_error()),
             Failure::Api(_) | Failure::Decode(_) | Failure::InvalidRequest(_) => None,
         }
     }
@@ -101,7 +108,7 @@ impl<'a> Failure<'a> {
             Failure::Api(e) => e.is_retryable(),
             Failure::Transport(e) => e.is_retryable(),
             Failure::Decode(e) => e.is_retryable(),
-            Failure::InvalidRequest(_) => false,
+            Failure::InvalidRequest(_) | Failure::Output(_) => false,
             Failure::Token(e) => e.is_retryable(),
         }
     }
@@ -115,6 +122,7 @@ impl fmt::Display for Failure<'_> {
             Failure::Decode(e) => e.fmt(f),
             Failure::InvalidRequest(e) => e.fmt(f),
             Failure::Token(e) => e.fmt(f),
+            Failure::Output(e) => e.fmt(f),
         }
     }
 }
@@ -153,6 +161,8 @@ impl TokenError {
             Failed::Transport(e) => TokenErrorKind::Transport(e),
             Failed::Decode(e) => TokenErrorKind::Decode(e),
             Failed::InvalidRequest(e) => TokenErrorKind::Other(e.to_string()),
+            // Token endpoints write no file; kept whole for completeness.
+            Failed::Output(e) => TokenErrorKind::Other(e.to_string()),
             Failed::Token(e) => return e,
         };
         TokenError {
@@ -239,6 +249,7 @@ pub(crate) enum Failed {
     Decode(DecodeError),
     InvalidRequest(InvalidRequest),
     Token(TokenError),
+    Output(OutputError),
 }
 
 impl Failed {
@@ -262,6 +273,10 @@ impl Failed {
                 e.set_attempts(attempts);
                 E::from_token(e)
             }
+            Failed::Output(mut e) => {
+                e.attempts = attempts;
+                E::from_output(e)
+            }
         }
     }
 }
@@ -278,6 +293,41 @@ pub trait EndpointError: std::error::Error + Send + Sync + Sized + 'static {
     fn from_invalid_request(error: InvalidRequest) -> Self;
     /// Wraps a failure to get an access token.
     fn from_token(error: TokenError) -> Self;
+    /// Wraps a download that could not be written to its file or writer.
+    fn from_output(error: OutputError) -> Self;
     /// A uniform view of this error.
     fn failure(&self) -> Failure<'_>;
+}
+
+impl Failed {
+    /// Whether the failure proves the server did not act on the request, so that a call
+    /// that is not idempotent may be sent again: the connection was never made, no token
+    /// could be had (nothing was sent), or the provider throttled it (its rate-limit code,
+    /// or HTTP 429).
+    pub(crate) fn proves_nothing_was_done(&self, is_rate_limited: fn(&ErrorCode) -> bool) -> bool {
+        match self {
+            Failed::Transport(e) => e.never_sent(),
+            Failed::Api(e) => e.http_status() == 429 || is_rate_limited(e.code()),
+            Failed::Decode(e) => e.http_status() == 429,
+            Failed::Token(_) | Failed::InvalidRequest(_) | Failed::Output(_) => true,
+        }
+    }
+
+    /// Notes, on a failure after which the request may have been acted on, that it may
+    /// have been: a reply that did not come whole (timeout, reset) or could not be read
+    /// (a gateway's HTML page, cut JSON). A provider's error code is an answer: not noted.
+    pub(crate) fn mark_outcome_unknown(&mut self) {
+        match self {
+            Failed::Transport(e)
+                if !matches!(
+                    e.kind(),
+                    TransportErrorKind::Connect | TransportErrorKind::Redirect
+                ) =>
+            {
+                e.mark_outcome_unknown()
+            }
+            Failed::Decode(e) => e.mark_outcome_unknown(),
+            _ => {}
+        }
+    }
 }

@@ -3,7 +3,8 @@
 //! `Unknown`, and the non-API failures of this module.
 //!
 //! `api.rs` is the provider's answer ([`ApiError`], [`ErrorCode`]), `transport.rs`,
-//! `decode.rs` and `invalid.rs` the failures below the API, and `failure.rs` what ties them
+//! `decode.rs` and `invalid.rs` the failures below the API, `output.rs` a download that
+//! could not be stored ([`OutputError`]), and `failure.rs` what ties them
 //! together: the [`Failure`] view, [`TokenError`], the internal `Failed` and
 //! [`EndpointError`].
 
@@ -11,6 +12,7 @@ mod api;
 mod decode;
 mod failure;
 mod invalid;
+mod output;
 mod transport;
 
 pub use api::{ApiError, ErrorCode};
@@ -18,4 +20,5 @@ pub use decode::{DecodeError, EXCERPT_BYTES};
 pub(crate) use failure::Failed;
 pub use failure::{EndpointError, Failure, TokenError};
 pub use invalid::InvalidRequest;
+pub use output::OutputError;
 pub use transport::{TransportError, TransportErrorKind};

@@ -40,6 +40,9 @@ pub struct TransportError {
     http_status: Option<u16>,
     message: String,
     pub(super) attempts: u32,
+    /// Set on a call that is not idempotent when the request may have reached the server:
+    /// the text then says that what it creates may exist.
+    outcome_unknown: bool,
     /// What reqwest reported, for its causes. Shared: errors are cloned into every report.
     cause: Option<Arc<reqwest::Error>>,
 }
@@ -81,6 +84,7 @@ impl TransportError {
             http_status,
             message: error.to_string(),
             attempts: 1,
+            outcome_unknown: false,
             cause: Some(Arc::new(error)),
         }
     }
@@ -106,6 +110,7 @@ impl TransportError {
                  to the base URL's origin, and token endpoints are never redirected"
             ),
             attempts: 1,
+            outcome_unknown: false,
             cause: None,
         }
     }
@@ -117,6 +122,7 @@ impl TransportError {
             http_status: None,
             message: "the call's time limit ran out".to_owned(),
             attempts: 1,
+            outcome_unknown: false,
             cause: None,
         }
     }
@@ -127,6 +133,73 @@ impl TransportError {
             http_status: Some(http_status),
             message: format!("the reply is larger than the {limit}-byte limit; not read"),
             attempts: 1,
+            outcome_unknown: false,
+            cause: None,
+        }
+    }
+
+    /// A download whose size (announced, or counted so far) passes the caller's limit.
+    pub(crate) fn download_too_large(http_status: u16, limit: u64) -> Self {
+        Self::own(
+            TransportErrorKind::TooLarge,
+            http_status,
+            format!("the download is larger than the {limit}-byte limit; stopped"),
+        )
+    }
+
+    /// A body that ended before the length its reply announced (`Content-Length`, or the
+    /// total of a `Content-Range`).
+    pub(crate) fn body_ended(http_status: u16, received: u64, announced: u64) -> Self {
+        Self::own(
+            TransportErrorKind::Body,
+            http_status,
+            format!("the body ended after {received} of {announced} bytes"),
+        )
+    }
+
+    /// A body longer than the length its reply announced.
+    pub(crate) fn body_overran(http_status: u16, announced: u64) -> Self {
+        Self::own(
+            TransportErrorKind::Body,
+            http_status,
+            format!("the body ran past the {announced} bytes its reply announced"),
+        )
+    }
+
+    /// A download whose length (`sent`: counted, or announced before any byte came) is not
+    /// the one the task reported for the file.
+    pub(crate) fn length_differs(
+        http_status: u16,
+        sent: u64,
+        announced: bool,
+        expected: u64,
+    ) -> Self {
+        let verb = if announced { "announced" } else { "sent" };
+        Self::own(
+            TransportErrorKind::Body,
+            http_status,
+            format!("the server {verb} {sent} bytes but the task reported {expected}"),
+        )
+    }
+
+    /// A resumed download whose reply does not continue the same content where it stopped
+    /// (another range, another total, another entity tag).
+    pub(crate) fn resume_refused(http_status: u16, why: &str) -> Self {
+        Self::own(
+            TransportErrorKind::Body,
+            http_status,
+            format!("the download could not be resumed: {why}"),
+        )
+    }
+
+    /// An error the runtime found itself: no reqwest cause.
+    fn own(kind: TransportErrorKind, http_status: u16, message: String) -> Self {
+        TransportError {
+            kind,
+            http_status: Some(http_status),
+            message,
+            attempts: 1,
+            outcome_unknown: false,
             cause: None,
         }
     }
@@ -173,7 +246,11 @@ fn is_protocol_error(error: &reqwest::Error) -> bool {
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "transport error ({:?}): {}", self.kind, self.message)?;
-        write_attempts(f, self.attempts)
+        write_attempts(f, self.attempts)?;
+        if self.outcome_unknown {
+            f.write_str(OUTCOME_UNKNOWN)?;
+        }
+        Ok(())
     }
 }
 
@@ -181,5 +258,57 @@ impl fmt::Display for TransportError {
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.cause.as_deref().and_then(std::error::Error::source)
+    }
+}
+
+/// What a failed call that is not idempotent says when the server may have acted on it.
+pub(super) const OUTCOME_UNKNOWN: &str = "; the request may have reached the server, which \
+     may or may not have acted on it (e.g. created the task): check before sending it again";
+
+impl TransportError {
+    /// Whether the request may have reached the server of a call that is not idempotent
+    /// (set by the retry loop, which then does not send it again).
+    pub fn outcome_unknown(&self) -> bool {
+        self.outcome_unknown
+    }
+
+    pub(crate) fn mark_outcome_unknown(&mut self) {
+        self.outcome_unknown = true;
+    }
+
+    /// Whether the request surely never reached the server: the connection was not made.
+    pub(crate) fn never_sent(&self) -> bool {
+        self.kind == TransportErrorKind::Connect
+    }
+
+    /// A redirect for a request whose body is streamed once (an upload).
+    pub(crate) fn not_resendable() -> Self {
+        Self::own(
+            TransportErrorKind::Redirect,
+            0,
+            "a redirect asked to send an upload again; its body is streamed once".to_owned(),
+        )
+        .without_status()
+    }
+
+    /// A download's reply head did not come within the attempt's timeout.
+    pub(crate) fn attempt_timed_out() -> Self {
+        Self::own(
+            TransportErrorKind::Timeout,
+            0,
+            "no reply within the attempt's timeout".to_owned(),
+        )
+        .without_status()
+    }
+
+    /// Stands in for an endpoint error carried beside the transfer loop (see
+    /// `Core::download`); never shown.
+    pub(crate) fn placeholder() -> Self {
+        Self::own(TransportErrorKind::Other, 0, String::new()).without_status()
+    }
+
+    fn without_status(mut self) -> Self {
+        self.http_status = None;
+        self
     }
 }

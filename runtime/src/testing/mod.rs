@@ -7,14 +7,26 @@
 
 // `route.rs`: the generated route table's types; `reply.rs`: faults and reply bodies;
 // `respond.rs`: answering one request; `server.rs`: `FakeServer` and its scripting;
-// `called.rs`: describing calls made by endpoint id.
+// `called.rs`: describing calls made by endpoint id; `download.rs`: binary downloads
+// (content made on the fly, ranges, cuts).
 mod called;
+mod download;
 mod reply;
 mod respond;
 mod route;
 mod server;
 
 pub use called::{Called, CalledError, ClientSettings};
+#[cfg(test)]
+pub(crate) use download::binary_reply;
+pub use download::{content, content_byte};
 pub use reply::{Fault, FaultBody};
-pub use route::{CodeRef, DocumentedError, RateLimitShape, Route, RouteKind};
+pub use respond::Recorded;
+pub use route::{CodeRef, DocumentedError, RateLimitShape, Route, RouteKind, TaskShape};
 pub use server::{EndpointScript, FAKE_ACCESS_TOKEN, FakeServer};
+
+/// A writer that throws away what it is given: a download's target when only the call's
+/// outcome matters (as in `call_by_id`).
+pub fn discard() -> tokio::io::Sink {
+    tokio::io::sink()
+}

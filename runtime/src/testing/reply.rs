@@ -6,6 +6,7 @@ use crate::{Envelope, ErrorCode};
 use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
 use std::collections::VecDeque;
+use std::ops::Range;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -37,6 +38,12 @@ pub enum Fault {
         /// Stream it without a length.
         chunked: bool,
     },
+    /// A download's reply whose body breaks off after this many bytes (of the part asked
+    /// for), announcing its full length.
+    CutDownload {
+        /// Bytes sent before the connection drops.
+        after: u64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +54,8 @@ pub(super) enum Scripted {
         headers: Vec<(&'static str, String)>,
     },
     Fault(Fault),
+    /// A download's normal reply (to follow a fault, since the last script repeats).
+    File,
 }
 
 pub(super) fn error_reply(
@@ -127,6 +136,8 @@ pub(super) async fn fault_reply(route: &Route, fault: Fault) -> hyper::Response<
                 FaultBody::new(vec![head], Some(4096), true),
             )
         }
+        // Served by the responder, which knows the download's size and range.
+        Fault::CutDownload { .. } => plain(500, "text/plain", String::new()),
         Fault::Oversized { bytes, chunked } => {
             let chunk = Bytes::from(vec![b' '; 64 * 1024]);
             let mut chunks: Vec<Bytes> = std::iter::repeat_n(chunk, bytes / (64 * 1024)).collect();
@@ -150,7 +161,11 @@ pub(super) fn plain(status: u16, content_type: &str, body: String) -> hyper::Res
     )
 }
 
-fn response(status: u16, content_type: &str, body: FaultBody) -> hyper::Response<FaultBody> {
+pub(super) fn response(
+    status: u16,
+    content_type: &str,
+    body: FaultBody,
+) -> hyper::Response<FaultBody> {
     let mut response = hyper::Response::new(body);
     *response.status_mut() =
         hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
@@ -167,17 +182,73 @@ fn response(status: u16, content_type: &str, body: FaultBody) -> hyper::Response
 #[doc(hidden)]
 pub struct FaultBody {
     chunks: VecDeque<Bytes>,
+    /// Sent after `chunks`: content made as it is sent, for large bodies.
+    generated: Option<Generated>,
     length: Option<u64>,
     fail: bool,
 }
+
+/// Bytes `next..end` of a content that `fill` writes, a chunk at a time: memory stays
+/// bounded by a chunk whatever the body's size.
+struct Generated {
+    next: u64,
+    end: u64,
+    fill: fn(u64, &mut [u8]),
+    /// Armed once the bytes are out, before failing.
+    settle: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+/// The size of a generated body's chunks.
+const GENERATED_CHUNK: u64 = 64 * 1024;
+
+/// How long a generated body that fails waits after its last byte: enough for hyper to
+/// flush its buffer (at most a few hundred KiB) to a local socket.
+const SETTLE: Duration = Duration::from_millis(50);
 
 impl FaultBody {
     fn new(chunks: Vec<Bytes>, length: Option<u64>, fail: bool) -> Self {
         FaultBody {
             chunks: chunks.into(),
+            generated: None,
             length,
             fail,
         }
+    }
+
+    /// Bytes `range` of the content `fill` writes (`fill(offset, buf)` writes the bytes from
+    /// `offset` into `buf`), announcing `length`, then failing if `fail`.
+    pub(super) fn generated(
+        range: Range<u64>,
+        fill: fn(u64, &mut [u8]),
+        length: Option<u64>,
+        fail: bool,
+    ) -> Self {
+        FaultBody {
+            chunks: VecDeque::new(),
+            generated: Some(Generated {
+                next: range.start,
+                end: range.end,
+                fill,
+                settle: None,
+            }),
+            length,
+            fail,
+        }
+    }
+
+    fn next_generated(&mut self) -> Option<Bytes> {
+        let generated = self.generated.as_mut()?;
+        let len = generated
+            .end
+            .checked_sub(generated.next)?
+            .min(GENERATED_CHUNK);
+        if len == 0 {
+            return None;
+        }
+        let mut chunk = vec![0; len as usize];
+        (generated.fill)(generated.next, &mut chunk);
+        generated.next += len;
+        Some(Bytes::from(chunk))
     }
 }
 
@@ -187,11 +258,20 @@ impl Body for FaultBody {
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
-        _: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        match self.chunks.pop_front() {
+        match self.chunks.pop_front().or_else(|| self.next_generated()) {
             Some(chunk) => Poll::Ready(Some(Ok(Frame::data(chunk)))),
             None if self.fail => {
+                // hyper drops the connection on a body error without flushing what it
+                // buffered: a generated body gives it time to send its bytes first, so
+                // that exactly the promised part of the body arrives.
+                if let Some(generated) = self.generated.as_mut() {
+                    let settle = generated
+                        .settle
+                        .get_or_insert_with(|| Box::pin(tokio::time::sleep(SETTLE)));
+                    std::task::ready!(settle.as_mut().poll(cx));
+                }
                 self.fail = false;
                 Poll::Ready(Some(Err(std::io::Error::other(
                     "fault: connection reset mid-reply",
@@ -202,7 +282,9 @@ impl Body for FaultBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        self.chunks.is_empty() && !self.fail
+        self.chunks.is_empty()
+            && self.generated.as_ref().is_none_or(|g| g.next >= g.end)
+            && !self.fail
     }
 
     fn size_hint(&self) -> SizeHint {

@@ -54,6 +54,22 @@ pub enum RouteKind {
         token_field: &'static str,
         expires_field: &'static str,
     },
+    /// A download: a file of the server's download size by default (see
+    /// `FakeServer::set_download_size`), ranges honoured.
+    Download,
+}
+
+/// How a poller's reply reads while its task runs, and where it reports the file's size:
+/// what lets the fake run a task's whole lifecycle.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct TaskShape {
+    /// Wire names from the data to the status field.
+    pub status: &'static [&'static str],
+    /// A pending status value, as JSON.
+    pub pending: &'static str,
+    /// Wire names from the data to the file's size, when the poller reports one.
+    pub size: Option<&'static [&'static str]>,
 }
 
 /// One endpoint as the fake serves it (generated from its spec).
@@ -72,6 +88,10 @@ pub struct Route {
     /// The provider's common codes.
     pub common_errors: &'static [DocumentedError],
     pub rate_limit: Option<&'static RateLimitShape>,
+    /// A poller's task shape.
+    pub task: Option<&'static TaskShape>,
+    /// A start endpoint: the id of the poller whose task it starts.
+    pub starts: Option<&'static str>,
 }
 
 impl Route {
@@ -121,6 +141,8 @@ mod tests {
             errors: &[],
             common_errors: &[],
             rate_limit: None,
+            task: None,
+            starts: None,
         }
     }
 

@@ -2,7 +2,7 @@
 //! [`EndpointScript`], which scripts one of its endpoints.
 
 use super::reply::{Fault, Scripted, error_reply};
-use super::respond::{State, respond};
+use super::respond::{Recorded, State, respond};
 use super::route::Route;
 use crate::{ClientBuilder, Envelope, ErrorCode, ProviderClient};
 use serde::Serialize;
@@ -50,10 +50,7 @@ impl FakeServer {
     pub async fn start_on(routes: &'static [Route], addr: SocketAddr) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(Mutex::new(State {
-            token_lifetime: 7200,
-            ..State::default()
-        }));
+        let state = Arc::new(Mutex::new(State::default()));
         let shared = state.clone();
         let server = tokio::spawn(async move {
             loop {
@@ -110,6 +107,29 @@ impl FakeServer {
     /// Requests received for an endpoint id (or a token endpoint's path).
     pub fn requests(&self, route_id: &str) -> usize {
         self.lock().requests.get(route_id).copied().unwrap_or(0)
+    }
+
+    /// The last request an endpoint (or a token endpoint's path) received, as sent.
+    pub fn last_request(&self, route_id: &str) -> Option<Recorded> {
+        self.lock().last.get(route_id).cloned()
+    }
+
+    /// Size, in bytes, of the file download endpoints serve (default 34356, the size the
+    /// export example reports); pollers that report a file's size report this one.
+    pub fn set_download_size(&self, bytes: u64) {
+        self.lock().download_size = bytes;
+    }
+
+    /// Whether downloads accept `Range` requests (default true); without, a cut download
+    /// can only start again.
+    pub fn set_accept_ranges(&self, accept: bool) {
+        self.lock().accept_ranges = accept;
+    }
+
+    /// Polls a task stays pending after a start endpoint started it (default 0: done at
+    /// the first poll). Pollers read the spec's first pending status meanwhile.
+    pub fn set_pending_polls(&self, polls: u32) {
+        self.lock().pending_polls = polls;
     }
 
     /// Lifetime, in seconds, of the tokens token endpoints issue (default 7200).
@@ -202,6 +222,12 @@ impl<T: Serialize + DeserializeOwned> EndpointScript<'_, T> {
     /// Answers the next request with a fault.
     pub fn fault(&self, fault: Fault) -> &Self {
         self.push(Scripted::Fault(fault))
+    }
+
+    /// Answers the next request of a download endpoint with its file (e.g. after a
+    /// [`Fault::CutDownload`], which would otherwise repeat).
+    pub fn file(&self) -> &Self {
+        self.push(Scripted::File)
     }
 
     /// Answers the next request with exactly this status and body (`application/json`).

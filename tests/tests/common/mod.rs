@@ -66,14 +66,66 @@ pub fn json(status: u16, body: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json")
 }
 
-/// A server on 127.0.0.1 that answers every GET with `reply`.
+/// A server on 127.0.0.1 that answers every request with `reply`.
 pub async fn serve(reply: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
+    Mock::given(wiremock::matchers::any())
         .respond_with(reply)
         .mount(&server)
         .await;
     server
+}
+
+/// Flags that make a complete invocation of `endpoint`'s subcommand, from its spec: every
+/// required parameter (an enum's first listed value), the body (the page's example body,
+/// else every required body flag), the upload's file and a download's output, written
+/// under `dir`.
+pub fn required_args(endpoint: &Endpoint, dir: &std::path::Path) -> Vec<String> {
+    use codegen::model::{ScalarType, TypeDef};
+    let scalar = |ty: ScalarType| match ty {
+        ScalarType::String => "x1",
+        ScalarType::Integer | ScalarType::Int64String => "1",
+        ScalarType::Number => "1.5",
+        ScalarType::Boolean => "true",
+    };
+    let first_value = |name: &str| {
+        endpoint.types.iter().find_map(|t| match t {
+            TypeDef::Enum(en) if en.name == name => {
+                en.variants.first().map(|v| v.value.to_string())
+            }
+            _ => None,
+        })
+    };
+    let mut args = Vec::new();
+    for p in endpoint.params.iter().filter(|p| p.required) {
+        let value = match &p.enumeration {
+            Some((name, _)) => first_value(name).unwrap_or_default(),
+            None => scalar(p.ty).to_owned(),
+        };
+        args.extend([format!("--{}", p.cli_flag), value]);
+    }
+    if let Some(body) = &endpoint.body {
+        match &body.example {
+            Some(example) => args.extend(["--body".to_owned(), example.clone()]),
+            None => {
+                for leaf in body.leaves.iter().filter(|l| l.required) {
+                    args.extend([format!("--{}", leaf.cli_flag), scalar(leaf.ty).to_owned()]);
+                }
+            }
+        }
+        if body.file.is_some() {
+            let file = dir.join("upload.bin");
+            std::fs::write(&file, b"example").unwrap();
+            args.extend(["--file".to_owned(), file.display().to_string()]);
+        }
+    }
+    if endpoint.json_response().is_none() {
+        args.extend([
+            "--output".to_owned(),
+            dir.join("download.bin").display().to_string(),
+        ]);
+    }
+    args
 }
 
 /// The doc example's data: under `data` for Feishu, the whole body for DingTalk.

@@ -20,6 +20,7 @@ pub static GET_TASK_INFO: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::E
     id: "dingtalk.doc.task_info.get",
     method: ::reqwest::Method::GET,
     path: "/v2.0/doc/task/info/{taskId}",
+    idempotent: true,
 };
 
 /// The example reply from the documentation (seeds/004_2709044e5c8e06ed.txt), verbatim.
@@ -47,24 +48,43 @@ impl super::DingTalkClient {
         &self,
         task_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetTaskInfoRequest<'_> {
-        GetTaskInfoRequest {
-            core: &self.core,
-            task_id: task_id.into(),
-            options: ::std::default::Default::default(),
-        }
+        GetTaskInfoRequest::with_core(&self.core, task_id)
     }
 }
 
-/// A `GET /v2.0/doc/task/info/{taskId}` request, built by [`DingTalkClient::get_task_info`](super::DingTalkClient::get_task_info): [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
+/// A `GET /v2.0/doc/task/info/{taskId}` request, built by [`DingTalkClient::get_task_info`](super::DingTalkClient::get_task_info): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send()` is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetTaskInfoRequest<'c> {
     core: &'c ::taskapi_runtime::Core,
     task_id: ::std::string::String,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl GetTaskInfoRequest<'_> {
+impl<'c> GetTaskInfoRequest<'c> {
+    /// The request with its required parts; what the client method and the
+    /// chains that lead here build.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn with_core(
+        core: &'c ::taskapi_runtime::Core,
+        task_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        GetTaskInfoRequest {
+            core,
+            task_id: task_id.into(),
+            options: ::std::default::Default::default(),
+        }
+    }
+
+    /// Carries the settings that go on to the next request of a chain (a user token).
+    pub(crate) fn chained_from(
+        mut self,
+        options: &::taskapi_runtime::CallOptions,
+    ) -> Self {
+        self.options = options.for_next_call();
+        self
+    }
+
     /// Bounds this call, retries and their waits included: each attempt's timeout is
     /// cut to the time left, no retry starts after it, and a server asking for a
     /// longer wait than what is left ends the call at once.
@@ -94,7 +114,15 @@ impl GetTaskInfoRequest<'_> {
                 value: &self.task_id,
             },
         ];
-        self.core.send(&GET_TASK_INFO, &path, &[], &self.options).await
+        let query = ::std::vec::Vec::new();
+        let headers = ::std::vec::Vec::new();
+        let outgoing = ::taskapi_runtime::Outgoing {
+            path: &path,
+            query: &query,
+            headers: &headers,
+            body: ::taskapi_runtime::RequestBody::None,
+        };
+        self.core.send(&GET_TASK_INFO, outgoing, &self.options).await
     }
 }
 
@@ -237,6 +265,8 @@ pub enum GetTaskInfoError {
     InvalidRequest(::taskapi_runtime::InvalidRequest),
     /// No access token could be had (e.g. the app secret is wrong).
     Token(::taskapi_runtime::TokenError),
+    /// A download's file could not be written here (disk full, no permission).
+    Output(::taskapi_runtime::OutputError),
 }
 
 impl ::taskapi_runtime::EndpointError for GetTaskInfoError {
@@ -284,6 +314,10 @@ impl ::taskapi_runtime::EndpointError for GetTaskInfoError {
         Self::Token(error)
     }
 
+    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
+        Self::Output(error)
+    }
+
     fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
         match self {
             Self::ParamError(e)
@@ -296,6 +330,7 @@ impl ::taskapi_runtime::EndpointError for GetTaskInfoError {
             Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
             Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
             Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
+            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
         }
     }
 }

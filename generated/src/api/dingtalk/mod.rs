@@ -6,9 +6,12 @@
 //! DingTalk (钉钉) open platform, new-style API.
 //!
 //! Endpoints:
+//! - `dingtalk.doc.copy`: [`DingTalkClient::copy_doc`] (复制文档)
 //! - `dingtalk.doc.task_info.get`: [`DingTalkClient::get_task_info`] (查询任务信息)
 
+pub mod copy_doc;
 pub mod get_task_info;
+pub use self::copy_doc::*;
 pub use self::get_task_info::*;
 /// How DingTalk replies and authenticates.
 ///
@@ -26,7 +29,13 @@ pub static DINGTALK: ::taskapi_runtime::ProviderInfo = ::taskapi_runtime::Provid
     request_id_body_field: Some("requestid"),
     rate_limit_reset_header: None,
     is_token_invalid,
+    is_rate_limited,
 };
+
+/// Whether a code means the provider throttled the call (`rate_limit.code` in the spec).
+fn is_rate_limited(code: &::taskapi_runtime::ErrorCode) -> bool {
+    code.as_str() == Some("Forbidden.AccessDenied.QpsLimitForApi")
+}
 
 /// Whether a code means the access token was refused (`invalidates_token` in the spec).
 fn is_token_invalid(code: &::taskapi_runtime::ErrorCode) -> bool {
@@ -177,6 +186,7 @@ pub static DINGTALK_TOKEN_ENDPOINT: ::taskapi_runtime::EndpointInfo = ::taskapi_
     id: "/v1.0/oauth2/accessToken",
     method: ::reqwest::Method::POST,
     path: "/v1.0/oauth2/accessToken",
+    idempotent: true,
 };
 
 /// The JSON body of the token request.

@@ -22,6 +22,7 @@ pub static CHECK_FOLDER_TASK: ::taskapi_runtime::EndpointInfo = ::taskapi_runtim
     id: "feishu.drive.file.task_check",
     method: ::reqwest::Method::GET,
     path: "/open-apis/drive/v1/files/task_check",
+    idempotent: true,
 };
 
 /// The example reply from the documentation (seeds/003_d2e550c883eedfb4.txt), verbatim.
@@ -49,24 +50,43 @@ impl super::FeishuClient {
         &self,
         task_id: impl ::std::convert::Into<::std::string::String>,
     ) -> CheckFolderTaskRequest<'_> {
-        CheckFolderTaskRequest {
-            core: &self.core,
-            task_id: task_id.into(),
-            options: ::std::default::Default::default(),
-        }
+        CheckFolderTaskRequest::with_core(&self.core, task_id)
     }
 }
 
-/// A `GET /open-apis/drive/v1/files/task_check` request, built by [`FeishuClient::check_folder_task`](super::FeishuClient::check_folder_task): [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
+/// A `GET /open-apis/drive/v1/files/task_check` request, built by [`FeishuClient::check_folder_task`](super::FeishuClient::check_folder_task): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send()` is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct CheckFolderTaskRequest<'c> {
     core: &'c ::taskapi_runtime::Core,
     task_id: ::std::string::String,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl CheckFolderTaskRequest<'_> {
+impl<'c> CheckFolderTaskRequest<'c> {
+    /// The request with its required parts; what the client method and the
+    /// chains that lead here build.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn with_core(
+        core: &'c ::taskapi_runtime::Core,
+        task_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        CheckFolderTaskRequest {
+            core,
+            task_id: task_id.into(),
+            options: ::std::default::Default::default(),
+        }
+    }
+
+    /// Carries the settings that go on to the next request of a chain (a user token).
+    pub(crate) fn chained_from(
+        mut self,
+        options: &::taskapi_runtime::CallOptions,
+    ) -> Self {
+        self.options = options.for_next_call();
+        self
+    }
+
     /// Sends this request with a user access token (`u-...`) instead of the client's
     /// token. A user token is not refreshed by the client.
     pub fn user_access_token(
@@ -104,8 +124,23 @@ impl CheckFolderTaskRequest<'_> {
         let path = [
             ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/files/task_check"),
         ];
-        let query = [("task_id", self.task_id)];
-        self.core.send(&CHECK_FOLDER_TASK, &path, &query, &self.options).await
+        let query = {
+            #[allow(unused_mut)]
+            let mut pairs: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+            {
+                let value = &self.task_id;
+                pairs.push(("task_id", value.clone()));
+            }
+            pairs
+        };
+        let headers = ::std::vec::Vec::new();
+        let outgoing = ::taskapi_runtime::Outgoing {
+            path: &path,
+            query: &query,
+            headers: &headers,
+            body: ::taskapi_runtime::RequestBody::None,
+        };
+        self.core.send(&CHECK_FOLDER_TASK, outgoing, &self.options).await
     }
 }
 
@@ -207,6 +242,8 @@ pub enum CheckFolderTaskError {
     InvalidRequest(::taskapi_runtime::InvalidRequest),
     /// No access token could be had (e.g. the app secret is wrong).
     Token(::taskapi_runtime::TokenError),
+    /// A download's file could not be written here (disk full, no permission).
+    Output(::taskapi_runtime::OutputError),
 }
 
 impl ::taskapi_runtime::EndpointError for CheckFolderTaskError {
@@ -261,6 +298,10 @@ impl ::taskapi_runtime::EndpointError for CheckFolderTaskError {
         Self::Token(error)
     }
 
+    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
+        Self::Output(error)
+    }
+
     fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
         match self {
             Self::InternalError(e)
@@ -272,6 +313,7 @@ impl ::taskapi_runtime::EndpointError for CheckFolderTaskError {
             Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
             Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
             Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
+            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
         }
     }
 }

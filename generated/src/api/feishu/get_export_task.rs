@@ -21,6 +21,7 @@ pub static GET_EXPORT_TASK: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime:
     id: "feishu.drive.export_task.get",
     method: ::reqwest::Method::GET,
     path: "/open-apis/drive/v1/export_tasks/{ticket}",
+    idempotent: true,
 };
 
 /// The example reply from the documentation (seeds/001_2d04b8c2ff88009e.txt), verbatim.
@@ -50,18 +51,13 @@ impl super::FeishuClient {
         ticket: impl ::std::convert::Into<::std::string::String>,
         token: impl ::std::convert::Into<::std::string::String>,
     ) -> GetExportTaskRequest<'_> {
-        GetExportTaskRequest {
-            core: &self.core,
-            ticket: ticket.into(),
-            token: token.into(),
-            options: ::std::default::Default::default(),
-        }
+        GetExportTaskRequest::with_core(&self.core, ticket, token)
     }
 }
 
-/// A `GET /open-apis/drive/v1/export_tasks/{ticket}` request, built by [`FeishuClient::get_export_task`](super::FeishuClient::get_export_task): [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
+/// A `GET /open-apis/drive/v1/export_tasks/{ticket}` request, built by [`FeishuClient::get_export_task`](super::FeishuClient::get_export_task): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send()` is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetExportTaskRequest<'c> {
     core: &'c ::taskapi_runtime::Core,
     ticket: ::std::string::String,
@@ -69,7 +65,32 @@ pub struct GetExportTaskRequest<'c> {
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl GetExportTaskRequest<'_> {
+impl<'c> GetExportTaskRequest<'c> {
+    /// The request with its required parts; what the client method and the
+    /// chains that lead here build.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn with_core(
+        core: &'c ::taskapi_runtime::Core,
+        ticket: impl ::std::convert::Into<::std::string::String>,
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        GetExportTaskRequest {
+            core,
+            ticket: ticket.into(),
+            token: token.into(),
+            options: ::std::default::Default::default(),
+        }
+    }
+
+    /// Carries the settings that go on to the next request of a chain (a user token).
+    pub(crate) fn chained_from(
+        mut self,
+        options: &::taskapi_runtime::CallOptions,
+    ) -> Self {
+        self.options = options.for_next_call();
+        self
+    }
+
     /// Sends this request with a user access token (`u-...`) instead of the client's
     /// token. A user token is not refreshed by the client.
     pub fn user_access_token(
@@ -113,8 +134,23 @@ impl GetExportTaskRequest<'_> {
                 value: &self.ticket,
             },
         ];
-        let query = [("token", self.token)];
-        self.core.send(&GET_EXPORT_TASK, &path, &query, &self.options).await
+        let query = {
+            #[allow(unused_mut)]
+            let mut pairs: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+            {
+                let value = &self.token;
+                pairs.push(("token", value.clone()));
+            }
+            pairs
+        };
+        let headers = ::std::vec::Vec::new();
+        let outgoing = ::taskapi_runtime::Outgoing {
+            path: &path,
+            query: &query,
+            headers: &headers,
+            body: ::taskapi_runtime::RequestBody::None,
+        };
+        self.core.send(&GET_EXPORT_TASK, outgoing, &self.options).await
     }
 }
 
@@ -308,6 +344,8 @@ pub enum GetExportTaskError {
     InvalidRequest(::taskapi_runtime::InvalidRequest),
     /// No access token could be had (e.g. the app secret is wrong).
     Token(::taskapi_runtime::TokenError),
+    /// A download's file could not be written here (disk full, no permission).
+    Output(::taskapi_runtime::OutputError),
 }
 
 impl ::taskapi_runtime::EndpointError for GetExportTaskError {
@@ -373,6 +411,10 @@ impl ::taskapi_runtime::EndpointError for GetExportTaskError {
         Self::Token(error)
     }
 
+    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
+        Self::Output(error)
+    }
+
     fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
         match self {
             Self::InternalError(e)
@@ -385,6 +427,7 @@ impl ::taskapi_runtime::EndpointError for GetExportTaskError {
             Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
             Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
             Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
+            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
         }
     }
 }
@@ -541,5 +584,32 @@ impl ::taskapi_runtime::Pollable for GetExportTaskRequest<'_> {
             done: None,
             total: None,
         }
+    }
+}
+
+impl<'c> ::taskapi_runtime::FeedsDownload for GetExportTaskRequest<'c> {
+    type Download = super::download_export_file::DownloadExportFileRequest<'c>;
+    fn download(&self, data: &ExportTaskData) -> ::std::option::Option<Self::Download> {
+        let file_token_value = data
+            .result
+            .as_ref()
+            .and_then(|v| v.file_token.as_ref())
+            .cloned()
+            .filter(|v| !v.is_empty())?;
+        #[allow(unused_mut)]
+        let mut next = super::download_export_file::DownloadExportFileRequest::with_core(
+                self.core,
+                file_token_value,
+            )
+            .chained_from(&self.options);
+        Some(next)
+    }
+
+    fn file_size(data: &ExportTaskData) -> ::std::option::Option<u64> {
+        data.result
+            .as_ref()
+            .and_then(|v| v.file_size.as_ref())
+            .copied()
+            .and_then(|n| u64::try_from(n).ok())
     }
 }

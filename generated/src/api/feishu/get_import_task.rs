@@ -23,6 +23,7 @@ pub static GET_IMPORT_TASK: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime:
     id: "feishu.drive.import_task.get",
     method: ::reqwest::Method::GET,
     path: "/open-apis/drive/v1/import_tasks/{ticket}",
+    idempotent: true,
 };
 
 /// The example reply from the documentation (seeds/002_59a75d94eb751acf.txt), verbatim.
@@ -50,24 +51,43 @@ impl super::FeishuClient {
         &self,
         ticket: impl ::std::convert::Into<::std::string::String>,
     ) -> GetImportTaskRequest<'_> {
-        GetImportTaskRequest {
-            core: &self.core,
-            ticket: ticket.into(),
-            options: ::std::default::Default::default(),
-        }
+        GetImportTaskRequest::with_core(&self.core, ticket)
     }
 }
 
-/// A `GET /open-apis/drive/v1/import_tasks/{ticket}` request, built by [`FeishuClient::get_import_task`](super::FeishuClient::get_import_task): [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
+/// A `GET /open-apis/drive/v1/import_tasks/{ticket}` request, built by [`FeishuClient::get_import_task`](super::FeishuClient::get_import_task): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send()` is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetImportTaskRequest<'c> {
     core: &'c ::taskapi_runtime::Core,
     ticket: ::std::string::String,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl GetImportTaskRequest<'_> {
+impl<'c> GetImportTaskRequest<'c> {
+    /// The request with its required parts; what the client method and the
+    /// chains that lead here build.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn with_core(
+        core: &'c ::taskapi_runtime::Core,
+        ticket: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        GetImportTaskRequest {
+            core,
+            ticket: ticket.into(),
+            options: ::std::default::Default::default(),
+        }
+    }
+
+    /// Carries the settings that go on to the next request of a chain (a user token).
+    pub(crate) fn chained_from(
+        mut self,
+        options: &::taskapi_runtime::CallOptions,
+    ) -> Self {
+        self.options = options.for_next_call();
+        self
+    }
+
     /// Sends this request with a user access token (`u-...`) instead of the client's
     /// token. A user token is not refreshed by the client.
     pub fn user_access_token(
@@ -109,7 +129,15 @@ impl GetImportTaskRequest<'_> {
                 value: &self.ticket,
             },
         ];
-        self.core.send(&GET_IMPORT_TASK, &path, &[], &self.options).await
+        let query = ::std::vec::Vec::new();
+        let headers = ::std::vec::Vec::new();
+        let outgoing = ::taskapi_runtime::Outgoing {
+            path: &path,
+            query: &query,
+            headers: &headers,
+            body: ::taskapi_runtime::RequestBody::None,
+        };
+        self.core.send(&GET_IMPORT_TASK, outgoing, &self.options).await
     }
 }
 
@@ -478,6 +506,8 @@ pub enum GetImportTaskError {
     InvalidRequest(::taskapi_runtime::InvalidRequest),
     /// No access token could be had (e.g. the app secret is wrong).
     Token(::taskapi_runtime::TokenError),
+    /// A download's file could not be written here (disk full, no permission).
+    Output(::taskapi_runtime::OutputError),
 }
 
 impl ::taskapi_runtime::EndpointError for GetImportTaskError {
@@ -621,6 +651,10 @@ impl ::taskapi_runtime::EndpointError for GetImportTaskError {
         Self::Token(error)
     }
 
+    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
+        Self::Output(error)
+    }
+
     fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
         match self {
             Self::InternalError(e)
@@ -643,6 +677,7 @@ impl ::taskapi_runtime::EndpointError for GetImportTaskError {
             Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
             Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
             Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
+            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
         }
     }
 }

@@ -21,6 +21,7 @@ pub static GET_MEETING_EXPORT: ::taskapi_runtime::EndpointInfo = ::taskapi_runti
     id: "feishu.vc.export.get",
     method: ::reqwest::Method::GET,
     path: "/open-apis/vc/v1/exports/{task_id}",
+    idempotent: true,
 };
 
 /// The example reply from the documentation (seeds/000_8a951600f2d8f398.txt), verbatim.
@@ -48,24 +49,43 @@ impl super::FeishuClient {
         &self,
         task_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetMeetingExportRequest<'_> {
-        GetMeetingExportRequest {
-            core: &self.core,
-            task_id: task_id.into(),
-            options: ::std::default::Default::default(),
-        }
+        GetMeetingExportRequest::with_core(&self.core, task_id)
     }
 }
 
-/// A `GET /open-apis/vc/v1/exports/{task_id}` request, built by [`FeishuClient::get_meeting_export`](super::FeishuClient::get_meeting_export): [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
+/// A `GET /open-apis/vc/v1/exports/{task_id}` request, built by [`FeishuClient::get_meeting_export`](super::FeishuClient::get_meeting_export): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send()` is awaited"]
+#[must_use = "a request does nothing until it is sent"]
 pub struct GetMeetingExportRequest<'c> {
     core: &'c ::taskapi_runtime::Core,
     task_id: ::std::string::String,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl GetMeetingExportRequest<'_> {
+impl<'c> GetMeetingExportRequest<'c> {
+    /// The request with its required parts; what the client method and the
+    /// chains that lead here build.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn with_core(
+        core: &'c ::taskapi_runtime::Core,
+        task_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        GetMeetingExportRequest {
+            core,
+            task_id: task_id.into(),
+            options: ::std::default::Default::default(),
+        }
+    }
+
+    /// Carries the settings that go on to the next request of a chain (a user token).
+    pub(crate) fn chained_from(
+        mut self,
+        options: &::taskapi_runtime::CallOptions,
+    ) -> Self {
+        self.options = options.for_next_call();
+        self
+    }
+
     /// Sends this request with a user access token (`u-...`) instead of the client's
     /// token. A user token is not refreshed by the client.
     pub fn user_access_token(
@@ -107,7 +127,15 @@ impl GetMeetingExportRequest<'_> {
                 value: &self.task_id,
             },
         ];
-        self.core.send(&GET_MEETING_EXPORT, &path, &[], &self.options).await
+        let query = ::std::vec::Vec::new();
+        let headers = ::std::vec::Vec::new();
+        let outgoing = ::taskapi_runtime::Outgoing {
+            path: &path,
+            query: &query,
+            headers: &headers,
+            body: ::taskapi_runtime::RequestBody::None,
+        };
+        self.core.send(&GET_MEETING_EXPORT, outgoing, &self.options).await
     }
 }
 
@@ -228,6 +256,8 @@ pub enum GetMeetingExportError {
     InvalidRequest(::taskapi_runtime::InvalidRequest),
     /// No access token could be had (e.g. the app secret is wrong).
     Token(::taskapi_runtime::TokenError),
+    /// A download's file could not be written here (disk full, no permission).
+    Output(::taskapi_runtime::OutputError),
 }
 
 impl ::taskapi_runtime::EndpointError for GetMeetingExportError {
@@ -302,6 +332,10 @@ impl ::taskapi_runtime::EndpointError for GetMeetingExportError {
         Self::Token(error)
     }
 
+    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
+        Self::Output(error)
+    }
+
     fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
         match self {
             Self::InternalError(e)
@@ -315,6 +349,7 @@ impl ::taskapi_runtime::EndpointError for GetMeetingExportError {
             Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
             Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
             Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
+            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
         }
     }
 }
@@ -446,6 +481,34 @@ impl ::taskapi_runtime::Pollable for GetMeetingExportRequest<'_> {
             message: data.fail_msg.as_ref().cloned(),
             done: None,
             total: None,
+        }
+    }
+}
+
+impl<'c> ::taskapi_runtime::FeedsDownload for GetMeetingExportRequest<'c> {
+    type Download = super::download_meeting_export::DownloadMeetingExportRequest<'c>;
+    fn download(
+        &self,
+        data: &MeetingExportData,
+    ) -> ::std::option::Option<Self::Download> {
+        let file_token_value = data
+            .file_token
+            .as_ref()
+            .cloned()
+            .filter(|v| !v.is_empty())?;
+        #[allow(unused_mut)]
+        let mut next = super::download_meeting_export::DownloadMeetingExportRequest::with_core(
+                self.core,
+                file_token_value,
+            )
+            .chained_from(&self.options);
+        Some(next)
+    }
+
+    fn file_size(data: &MeetingExportData) -> ::std::option::Option<u64> {
+        {
+            let _ = data;
+            None
         }
     }
 }

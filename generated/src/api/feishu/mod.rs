@@ -6,19 +6,52 @@
 //! Feishu (飞书) and its international edition Lark share one API on two hosts.
 //!
 //! Endpoints:
+//! - `feishu.drive.export_task.create`: [`FeishuClient::create_export_task`] (创建导出任务)
+//! - `feishu.drive.export_task.download`: [`FeishuClient::download_export_file`] (下载导出文件)
 //! - `feishu.drive.export_task.get`: [`FeishuClient::get_export_task`] (查询导出任务结果)
+//! - `feishu.drive.file.delete`: [`FeishuClient::delete_file`] (删除文件或文件夹)
+//! - `feishu.drive.file.move`: [`FeishuClient::move_file`] (移动文件或文件夹)
 //! - `feishu.drive.file.task_check`: [`FeishuClient::check_folder_task`] (查询异步任务状态)
+//! - `feishu.drive.import_task.create`: [`FeishuClient::create_import_task`] (创建导入任务)
 //! - `feishu.drive.import_task.get`: [`FeishuClient::get_import_task`] (查询导入结果)
+//! - `feishu.drive.media.upload_all`: [`FeishuClient::upload_media`] (上传素材)
+//! - `feishu.vc.export.download`: [`FeishuClient::download_meeting_export`] (下载导出文件)
 //! - `feishu.vc.export.get`: [`FeishuClient::get_meeting_export`] (查询导出任务结果)
+//! - `feishu.vc.export.meeting_list`: [`FeishuClient::export_meeting_list`] (导出会议明细)
+//! - `feishu.vc.export.participant_list`: [`FeishuClient::export_participant_list`] (导出参会人明细)
+//! - `feishu.vc.export.participant_quality_list`: [`FeishuClient::export_participant_quality_list`] (导出参会人会议质量数据)
+//! - `feishu.vc.export.resource_reservation_list`: [`FeishuClient::export_resource_reservation_list`] (导出会议室预定数据)
 
+pub mod create_export_task;
+pub mod download_export_file;
 pub mod get_export_task;
+pub mod delete_file;
+pub mod move_file;
 pub mod check_folder_task;
+pub mod create_import_task;
 pub mod get_import_task;
+pub mod upload_media;
+pub mod download_meeting_export;
 pub mod get_meeting_export;
+pub mod export_meeting_list;
+pub mod export_participant_list;
+pub mod export_participant_quality_list;
+pub mod export_resource_reservation_list;
+pub use self::create_export_task::*;
+pub use self::download_export_file::*;
 pub use self::get_export_task::*;
+pub use self::delete_file::*;
+pub use self::move_file::*;
 pub use self::check_folder_task::*;
+pub use self::create_import_task::*;
 pub use self::get_import_task::*;
+pub use self::upload_media::*;
+pub use self::download_meeting_export::*;
 pub use self::get_meeting_export::*;
+pub use self::export_meeting_list::*;
+pub use self::export_participant_list::*;
+pub use self::export_participant_quality_list::*;
+pub use self::export_resource_reservation_list::*;
 /// How Feishu / Lark replies and authenticates.
 ///
 /// Every reply is `{"code", "msg", "data"}`. `code` 0 is success; any other code is an error, whatever the HTTP status. Newer error bodies also carry an `error` object with `log_id`.
@@ -35,7 +68,13 @@ pub static FEISHU: ::taskapi_runtime::ProviderInfo = ::taskapi_runtime::Provider
     request_id_body_field: None,
     rate_limit_reset_header: Some("x-ogw-ratelimit-reset"),
     is_token_invalid,
+    is_rate_limited,
 };
+
+/// Whether a code means the provider throttled the call (`rate_limit.code` in the spec).
+fn is_rate_limited(code: &::taskapi_runtime::ErrorCode) -> bool {
+    code.as_i64() == Some(99991400)
+}
 
 /// Whether a code means the access token was refused (`invalidates_token` in the spec).
 fn is_token_invalid(code: &::taskapi_runtime::ErrorCode) -> bool {
@@ -276,6 +315,7 @@ pub static FEISHU_TOKEN_ENDPOINT: ::taskapi_runtime::EndpointInfo = ::taskapi_ru
     id: "/open-apis/auth/v3/tenant_access_token/internal",
     method: ::reqwest::Method::POST,
     path: "/open-apis/auth/v3/tenant_access_token/internal",
+    idempotent: true,
 };
 
 /// The JSON body of the token request.

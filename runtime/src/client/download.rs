@@ -1,0 +1,151 @@
+//! [`Core::download`]: a download endpoint's call, its body streamed into a file or a
+//! writer (see `transfer`), with the same tokens, retries and error decoding as any call.
+
+use super::request::Outgoing;
+use super::send::Core;
+use crate::error::{EndpointError, Failed, TransportError};
+use crate::options::CallOptions;
+use crate::transfer::{self, DownloadLimits, FileSink, Sink, TransferProgress, WriterSink};
+use crate::{BoxFuture, EndpointInfo};
+use std::fmt;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use tokio::io::AsyncWrite;
+
+/// Called with a download's progress.
+pub type TransferProgressFn = Arc<dyn Fn(&TransferProgress) + Send + Sync>;
+
+/// Where a download goes.
+#[non_exhaustive]
+pub enum DownloadTarget<'a> {
+    /// A file, written through a temporary file beside it and renamed onto it only once
+    /// complete: a failed download leaves nothing under this name.
+    Path(&'a Path),
+    /// Any writer. A body cut mid-way is resumed by range when the server allows it;
+    /// otherwise the download fails (what was written cannot be taken back).
+    Writer(&'a mut (dyn AsyncWrite + Unpin + Send)),
+}
+
+impl DownloadTarget<'_> {
+    /// The same target, borrowed for a shorter while (to hand to a download request).
+    pub fn reborrow(&mut self) -> DownloadTarget<'_> {
+        match self {
+            DownloadTarget::Path(path) => DownloadTarget::Path(path),
+            DownloadTarget::Writer(writer) => DownloadTarget::Writer(&mut **writer),
+        }
+    }
+}
+
+impl fmt::Debug for DownloadTarget<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DownloadTarget::Path(path) => f.debug_tuple("Path").field(path).finish(),
+            DownloadTarget::Writer(_) => f.write_str("Writer(..)"),
+        }
+    }
+}
+
+/// A download's settings besides the request: limits and a progress callback.
+#[derive(Clone, Default)]
+pub struct TransferOptions {
+    pub(crate) limits: DownloadLimits,
+    pub(crate) progress: Option<TransferProgressFn>,
+}
+
+impl TransferOptions {
+    /// Refuses a body larger than `bytes` (default: no limit; the cap on JSON replies
+    /// does not apply to files).
+    pub fn max_bytes(mut self, bytes: u64) -> Self {
+        self.limits = self.limits.max_bytes(bytes);
+        self
+    }
+
+    /// Requires a body of exactly `len` bytes (a workflow sets the size the task reported).
+    pub fn expected_len(mut self, len: u64) -> Self {
+        self.limits = self.limits.expected_len(len);
+        self
+    }
+
+    /// Calls `report` as the body arrives (every 64 KiB or so, and at the end).
+    pub fn on_progress(mut self, report: TransferProgressFn) -> Self {
+        self.progress = Some(report);
+        self
+    }
+}
+
+impl fmt::Debug for TransferOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransferOptions")
+            .field("limits", &self.limits)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+impl Core {
+    /// Sends a download endpoint's request and streams the file into `target`, returning
+    /// its length. A JSON reply is the endpoint's error; a body cut mid-way is resumed
+    /// with a `Range` request when the server accepts ranges, else started again (files
+    /// only).
+    pub async fn download<E: EndpointError>(
+        &self,
+        endpoint: &EndpointInfo,
+        request: Outgoing<'_>,
+        options: &CallOptions,
+        target: DownloadTarget<'_>,
+        transfer: &TransferOptions,
+    ) -> Result<u64, E> {
+        let mut file;
+        let mut writer;
+        let sink: &mut dyn Sink = match target {
+            DownloadTarget::Path(path) => {
+                file = FileSink::create(path)
+                    .await
+                    .map_err(|e| Failed::Output(e).into_endpoint::<E>(0))?;
+                &mut file
+            }
+            DownloadTarget::Writer(w) => {
+                writer = WriterSink::new(w);
+                &mut writer
+            }
+        };
+        // The transfer loop speaks `Failed`; a request's failure is already the endpoint's
+        // error (classified, attempts counted), so it is kept here and returned as is.
+        let call_error: Mutex<Option<E>> = Mutex::new(None);
+        let fetch = |offset: u64| -> BoxFuture<'_, Result<reqwest::Response, Failed>> {
+            let call_error = &call_error;
+            Box::pin(async move {
+                let mut headers = request.headers.to_vec();
+                if offset > 0 {
+                    headers.push(("range", format!("bytes={offset}-")));
+                }
+                let ranged = Outgoing {
+                    path: request.path,
+                    query: request.query,
+                    headers: &headers,
+                    body: crate::client::RequestBody::None,
+                };
+                match self.open_download::<E>(endpoint, &ranged, options).await {
+                    Ok(response) => Ok(response),
+                    Err(error) => {
+                        *call_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
+                        Err(Failed::Transport(TransportError::placeholder()))
+                    }
+                }
+            })
+        };
+        let result = match &transfer.progress {
+            Some(report) => {
+                let mut report = |p: &TransferProgress| report(p);
+                transfer::download(&fetch, sink, &transfer.limits, Some(&mut report)).await
+            }
+            None => transfer::download(&fetch, sink, &transfer.limits, None).await,
+        };
+        result.map_err(
+            |failed| match call_error.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                Some(error) => error,
+                None => failed.into_endpoint(1),
+            },
+        )
+    }
+}
