@@ -144,6 +144,13 @@ fn command(commands: &Commands, serve_fake: bool) -> Command {
                         .default_value("127.0.0.1:0")
                         .value_parser(clap::value_parser!(SocketAddr))
                         .help("Where to listen; port 0 picks a free port"),
+                )
+                .arg(
+                    Arg::new("download-size")
+                        .long("download-size")
+                        .value_name("BYTES")
+                        .value_parser(clap::value_parser!(u64))
+                        .help("Size of the files download endpoints serve (default 34356); made on the fly, any size"),
                 ),
         );
     }
@@ -156,8 +163,8 @@ pub(super) enum Parsed {
     Done(Outcome),
     /// An endpoint's subcommand.
     Call(Box<(Command, ArgMatches)>),
-    /// `serve-fake` on this address.
-    ServeFake(SocketAddr),
+    /// `serve-fake` on this address, serving files of this size.
+    ServeFake(SocketAddr, Option<u64>),
 }
 
 pub(super) fn parse(commands: &Commands, args: Vec<OsString>, serve_fake: bool) -> Parsed {
@@ -197,7 +204,11 @@ pub(super) fn parse(commands: &Commands, args: Vec<OsString>, serve_fake: bool) 
         }
         Some((SERVE_FAKE, args)) if serve_fake => {
             let addr = args.get_one::<SocketAddr>("addr").copied();
-            Parsed::ServeFake(addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0))))
+            let size = args.get_one::<u64>("download-size").copied();
+            Parsed::ServeFake(
+                addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0))),
+                size,
+            )
         }
         Some(_) => Parsed::Call(Box::new((definition, matches))),
         None => Parsed::Done(Outcome::usage("no command given")),

@@ -21,7 +21,7 @@ pub async fn run(
     match parse(commands, args, false) {
         Parsed::Done(outcome) => outcome,
         Parsed::Call(call) => execute(commands, &call.0, &call.1, env).await,
-        Parsed::ServeFake(_) => Outcome::unknown_command(SERVE_FAKE),
+        Parsed::ServeFake(..) => Outcome::unknown_command(SERVE_FAKE),
     }
 }
 
@@ -76,10 +76,12 @@ pub fn main(commands: &Commands) -> i32 {
     }
     let call = match parse(commands, std::env::args_os().collect(), true) {
         Parsed::Done(outcome) => return print(outcome),
-        Parsed::ServeFake(addr) => {
+        Parsed::ServeFake(addr, download_size) => {
             // A server: worker threads.
             return match tokio::runtime::Runtime::new() {
-                Ok(runtime) => runtime.block_on(serve_fake(addr, commands.fake_routes)),
+                Ok(runtime) => {
+                    runtime.block_on(serve_fake(addr, download_size, commands.fake_routes))
+                }
                 Err(e) => no_runtime(e),
             };
         }
@@ -104,7 +106,11 @@ fn no_runtime(e: std::io::Error) -> i32 {
 
 /// `serve-fake`: the URL on the first line of stdout, then serving until the process is
 /// killed. Returns only when it cannot start.
-async fn serve_fake(addr: SocketAddr, routes: &'static [crate::testing::Route]) -> i32 {
+async fn serve_fake(
+    addr: SocketAddr,
+    download_size: Option<u64>,
+    routes: &'static [crate::testing::Route],
+) -> i32 {
     let server = match crate::testing::FakeServer::start_on(routes, addr).await {
         Ok(server) => server,
         Err(e) => {
@@ -112,6 +118,9 @@ async fn serve_fake(addr: SocketAddr, routes: &'static [crate::testing::Route]) 
             return EXIT_TRANSPORT;
         }
     };
+    if let Some(size) = download_size {
+        server.set_download_size(size);
+    }
     let mut out = std::io::stdout().lock();
     if let Err(e) = writeln!(out, "{}", server.uri()).and_then(|()| out.flush()) {
         eprintln!("error: cannot write the output to stdout: {e}");

@@ -1,0 +1,103 @@
+//! The lifecycle keys of the spec format (bodies, binary replies, chains) are validated like
+//! every other key: each mistake is one error, located at the value that is wrong.
+
+mod common;
+
+use common::{Workspace, file};
+
+const CREATE: &str = "feishu/endpoints/drive_export_task_create.yaml";
+const EXPORT: &str = "feishu/endpoints/drive_export_task_get.yaml";
+const UPLOAD: &str = "feishu/endpoints/drive_media_upload_all.yaml";
+
+/// The errors after one edit of a fresh copy of the real specs.
+fn errors_after(spec: &str, from: &str, to: &str) -> (usize, Vec<String>) {
+    let ws = Workspace::new();
+    let line = ws.edit(spec, from, to);
+    (line, ws.errors())
+}
+
+#[test]
+fn a_chain_to_an_endpoint_that_does_not_exist_is_located() {
+    let (line, errors) = errors_after(
+        CREATE,
+        "poller: feishu.drive.export_task.get",
+        "poller: feishu.drive.export_task.gone",
+    );
+    assert_eq!(
+        errors,
+        [format!(
+            "{}:{line}:11: starts.poller: no endpoint `feishu.drive.export_task.gone` in feishu",
+            file(CREATE)
+        )]
+    );
+}
+
+#[test]
+fn a_chain_that_reads_a_missing_reply_field_is_located() {
+    let (line, errors) = errors_after(
+        CREATE,
+        "- {param: ticket, reply: ticket}",
+        "- {param: ticket, reply: tikket}",
+    );
+    assert_eq!(
+        errors,
+        [format!(
+            "{}:{line}:30: starts.params[0].reply: `tikket`: `CreateExportTaskData` has no field `tikket`",
+            file(CREATE)
+        )]
+    );
+}
+
+#[test]
+fn a_chain_that_leaves_a_required_parameter_unfed_is_reported() {
+    let (_, errors) = errors_after(CREATE, "    - {param: token, request: token}\n", "");
+    assert_eq!(
+        errors,
+        [format!(
+            "{}: starts.params: required parameter `token` of `feishu.drive.export_task.get` is not fed",
+            file(CREATE)
+        )]
+    );
+}
+
+#[test]
+fn a_download_must_name_an_endpoint_that_answers_with_a_file() {
+    let (line, errors) = errors_after(
+        EXPORT,
+        "endpoint: feishu.drive.export_task.download",
+        "endpoint: feishu.drive.import_task.get",
+    );
+    assert_eq!(
+        errors,
+        [format!(
+            "{}:{line}:13: download.endpoint: `feishu.drive.import_task.get` does not answer with a file (`response: {{content: binary}}`)",
+            file(EXPORT)
+        )]
+    );
+}
+
+#[test]
+fn a_get_request_cannot_have_a_body() {
+    let (_, errors) = errors_after(CREATE, "method: POST", "method: GET");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].starts_with(&format!("{}:27:12: body.content: a GET request has no body", file(CREATE))),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn a_multipart_body_needs_its_file_part() {
+    let (_, errors) = errors_after(
+        UPLOAD,
+        "  file:\n    name: file\n    description: 文件的二进制内容\n    max_size: 20971520\n",
+        "",
+    );
+    assert_eq!(
+        errors,
+        [format!(
+            "{}:36:12: body.content: a multipart body needs `file:` (its file part)",
+            file(UPLOAD)
+        )]
+    );
+}
