@@ -81,7 +81,10 @@ fn a_get_request_cannot_have_a_body() {
     let (_, errors) = errors_after(CREATE, "method: POST", "method: GET");
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
-        errors[0].starts_with(&format!("{}:27:12: body.content: a GET request has no body", file(CREATE))),
+        errors[0].starts_with(&format!(
+            "{}:27:12: body.content: a GET request has no body",
+            file(CREATE)
+        )),
         "{errors:#?}"
     );
 }

@@ -137,7 +137,9 @@ fn param_arg(param: &Param) -> TokenStream {
         (None, ScalarType::Number) => quote!(.value_parser(::clap::value_parser!(f64))),
         (None, ScalarType::Boolean) => quote!(.value_parser(::clap::value_parser!(bool))),
     };
-    let append = param.repeated.then(|| quote!(.action(::clap::ArgAction::Append)));
+    let append = param
+        .repeated
+        .then(|| quote!(.action(::clap::ArgAction::Append)));
     quote! {
         Arg::new(#wire).long(#flag).value_name(#value_name).required(#required).help(#help) #parser #append
     }
@@ -171,7 +173,9 @@ fn body_args(e: &Endpoint) -> Vec<TokenStream> {
                 leaf.wire_path.join("."),
                 leaf.description.trim()
             );
-            let append = leaf.repeated.then(|| quote!(.action(::clap::ArgAction::Append)));
+            let append = leaf
+                .repeated
+                .then(|| quote!(.action(::clap::ArgAction::Append)));
             args.push(quote! {
                 Arg::new(#flag).long(#flag).value_name(#value_name).help(#help) #append
             });
@@ -374,8 +378,8 @@ fn is_copy(e: &Endpoint, ty: &FieldRust) -> bool {
     match ty {
         FieldRust::Scalar(ScalarType::String) | FieldRust::List(_) | FieldRust::Map(_) => false,
         FieldRust::Scalar(_) => true,
-        FieldRust::Named(name) => e.types.iter().any(|t| {
-            matches!(t, TypeDef::Enum(en) if en.name == *name && en.repr == CodeType::Integer)
-        }),
+        FieldRust::Named(name) => e.types.iter().any(
+            |t| matches!(t, TypeDef::Enum(en) if en.name == *name && en.repr == CodeType::Integer),
+        ),
     }
 }

@@ -30,17 +30,11 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
             &e.source
         }
     ));
-    let request = request::emit(p, e, &info_static);
+    let args = request::args(e);
+    let request = request::emit(p, e, &info_static, &args);
     let types = e.types.iter().map(types::type_def);
     let error = error_enum(p, e, &info_static);
-    let args = request::args(e);
-    let arg_decls: Vec<TokenStream> = args
-        .iter()
-        .map(|a| {
-            let (name, ty) = (&a.name, &a.ty);
-            quote!(#name: #ty)
-        })
-        .collect();
+    let arg_decls = request::decls(&args);
     let arg_names: Vec<Ident> = args.iter().map(|a| a.name.clone()).collect();
     let waiter = e
         .waiter

@@ -62,19 +62,22 @@ pub(super) fn args(e: &Endpoint) -> Vec<Arg> {
     args
 }
 
-pub(super) fn emit(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream {
-    let client = ident(&p.client);
-    let operation = ident(&e.operation);
-    let request = format_ident!("{}Request", e.type_prefix);
-    let error = format_ident!("{}Error", e.type_prefix);
-    let args = args(e);
-    let arg_decls: Vec<TokenStream> = args
-        .iter()
+/// `name: Type` of each argument, for a method's signature.
+pub(super) fn decls(args: &[Arg]) -> Vec<TokenStream> {
+    args.iter()
         .map(|a| {
             let (name, ty) = (&a.name, &a.ty);
             quote!(#name: #ty)
         })
-        .collect();
+        .collect()
+}
+
+pub(super) fn emit(p: &Provider, e: &Endpoint, info_static: &Ident, args: &[Arg]) -> TokenStream {
+    let client = ident(&p.client);
+    let operation = ident(&e.operation);
+    let request = format_ident!("{}Request", e.type_prefix);
+    let error = format_ident!("{}Error", e.type_prefix);
+    let arg_decls = decls(args);
     let arg_names: Vec<&Ident> = args.iter().map(|a| &a.name).collect();
 
     let param_fields = e.params.iter().map(|param| {

@@ -2,6 +2,7 @@
 //! download its result feeds), checked against the endpoints they name.
 
 use super::report::{Names, report};
+use super::types::expect_field;
 use crate::decode::Spanned;
 use crate::diag::Diagnostics;
 use crate::load::ProviderDir;
@@ -196,23 +197,5 @@ fn expect_reply_field(
         report(diags, file, path, "this endpoint's reply is not JSON");
         return;
     };
-    match response.field_path(&path.value) {
-        Err(msg) => report(diags, file, path, msg),
-        Ok(fields) => {
-            let last = fields[fields.len() - 1];
-            if !types.contains(&last.ty.value) {
-                report(
-                    diags,
-                    file,
-                    path,
-                    format!(
-                        "`{}` is {}, expected {}",
-                        path.value,
-                        last.ty.value.as_str(),
-                        types[0].as_str()
-                    ),
-                );
-            }
-        }
-    }
+    expect_field(file, response, path, types, diags);
 }

@@ -2,6 +2,7 @@
 //! claimed in the provider's one namespace (its endpoints' types are re-exported together).
 
 use super::report::{Names, report};
+use crate::decode::Spanned;
 use crate::diag::Diagnostics;
 use crate::naming;
 use crate::spec::{Code, CodeType, EnumSpec, FieldSpec, FieldType, ObjectSpec};
@@ -218,4 +219,43 @@ pub(super) fn is_scalar(ty: FieldType) -> bool {
         ty,
         FieldType::String | FieldType::Integer | FieldType::Number | FieldType::Boolean
     )
+}
+
+/// The fields a dotted path walks through in `object`, when it resolves and ends at a field
+/// of one of `types`; else the problem is reported at the path.
+pub(super) fn expect_field<'o>(
+    file: &str,
+    object: &'o ObjectSpec,
+    path: &Spanned<String>,
+    types: &[FieldType],
+    diags: &mut Diagnostics,
+) -> Option<Vec<&'o FieldSpec>> {
+    match object.field_path(&path.value) {
+        Err(msg) => {
+            report(diags, file, path, msg);
+            None
+        }
+        Ok(fields) => {
+            let last = fields[fields.len() - 1];
+            if !types.contains(&last.ty.value) {
+                report(
+                    diags,
+                    file,
+                    path,
+                    format!(
+                        "`{}` is {}, expected {}",
+                        path.value,
+                        last.ty.value.as_str(),
+                        types
+                            .iter()
+                            .map(|t| t.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    ),
+                );
+                return None;
+            }
+            Some(fields)
+        }
+    }
 }

@@ -2,10 +2,11 @@
 //! enum, and its delays keep within the endpoint's rate limit.
 
 use super::report::report;
+use super::types::expect_field;
 use crate::decode::Spanned;
 use crate::diag::Diagnostics;
 use crate::naming;
-use crate::spec::{Code, CodeType, EndpointSpec, FieldSpec, FieldType, WaiterSpec};
+use crate::spec::{Code, CodeType, EndpointSpec, FieldType, WaiterSpec};
 use std::collections::BTreeMap;
 
 /// A waiter's fields must exist in the reply with the right types, and its status values must
@@ -29,34 +30,8 @@ pub(super) fn validate_waiter(e: &EndpointSpec, w: &WaiterSpec, diags: &mut Diag
         );
         return;
     };
-    let field = |path: &Spanned<String>,
-                 ty: FieldType,
-                 diags: &mut Diagnostics|
-     -> Option<Vec<&FieldSpec>> {
-        match response.field_path(&path.value) {
-            Err(msg) => {
-                report(diags, file, path, msg);
-                None
-            }
-            Ok(fields) => {
-                let last = fields[fields.len() - 1];
-                if last.ty.value != ty {
-                    report(
-                        diags,
-                        file,
-                        path,
-                        format!(
-                            "`{}` is {}, expected {}",
-                            path.value,
-                            last.ty.value.as_str(),
-                            ty.as_str()
-                        ),
-                    );
-                    return None;
-                }
-                Some(fields)
-            }
-        }
+    let field = |path: &Spanned<String>, ty: FieldType, diags: &mut Diagnostics| {
+        expect_field(file, response, path, &[ty], diags)
     };
     if let Some(ready) = &w.ready_when_set {
         field(ready, FieldType::String, diags);
