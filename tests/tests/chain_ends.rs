@@ -75,7 +75,11 @@ async fn a_start_reply_without_a_task_ends_the_chain_at_once() {
         assert_eq!(out.exit_code, EXIT_OK, "{}: {out:?}", endpoint.id);
         assert_eq!(fake.requests(&chain.next_id), 0, "{}: polled", endpoint.id);
         let printed: Value = serde_json::from_str(&out.stdout).unwrap();
-        assert_eq!(printed, reply, "{}: the start reply is printed", endpoint.id);
+        assert_eq!(
+            printed, reply,
+            "{}: the start reply is printed",
+            endpoint.id
+        );
         checked += 1;
     }
     assert!(checked > 0, "no start endpoint in the specs");

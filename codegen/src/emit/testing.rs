@@ -57,9 +57,9 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             let task = match e
                 .waiter
                 .as_ref()
-                .and_then(|w| Some((w, w.first_pending.as_ref()?)))
+                .and_then(|w| Some((w, w.first_pending.as_ref()?, w.first_success.as_ref()?)))
             {
-                Some((w, pending)) => {
+                Some((w, pending, success)) => {
                     let shape = format_ident!("{}_TASK", e.operation.to_uppercase());
                     let status = w.status.iter().map(|s| &s.wire);
                     let size = match e.download.as_ref().and_then(|d| d.size.as_ref()) {
@@ -73,6 +73,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
                         static #shape: TaskShape = TaskShape {
                             status: &[#(#status),*],
                             pending: #pending,
+                            success: #success,
                             size: #size,
                         };
                     });

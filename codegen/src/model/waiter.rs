@@ -16,8 +16,9 @@ pub struct Waiter {
     pub pending: Vec<String>,
     pub success: Vec<String>,
     pub failure: Vec<String>,
-    /// The first pending value, as JSON (for the fake server's tasks in progress).
+    /// The first pending and success values, as JSON (for the fake server's tasks).
     pub first_pending: Option<String>,
+    pub first_success: Option<String>,
     pub unknown_is_failure: bool,
     pub ready_when_set: Option<Vec<PathStep>>,
     pub message: Option<Vec<PathStep>>,
@@ -108,12 +109,8 @@ pub(super) fn build_waiter(response: &ObjectSpec, w: &WaiterSpec) -> Option<Wait
         pending: names(&w.pending),
         success: names(&w.success),
         failure: names(&w.failure),
-        first_pending: w.pending.first().and_then(|v| {
-            Some(match Code::parse(repr, &v.value).ok()? {
-                Code::Int(n) => n.to_string(),
-                Code::Str(s) => serde_json::Value::String(s).to_string(),
-            })
-        }),
+        first_pending: w.pending.first().and_then(|v| json_value(repr, &v.value)),
+        first_success: w.success.first().and_then(|v| json_value(repr, &v.value)),
         unknown_is_failure,
         ready_when_set: w
             .ready_when_set
@@ -130,5 +127,13 @@ pub(super) fn build_waiter(response: &ObjectSpec, w: &WaiterSpec) -> Option<Wait
         max_delay: w.max_delay.value,
         max_wait: w.max_wait.value,
         rules,
+    })
+}
+
+/// A status value as JSON text.
+fn json_value(repr: CodeType, value: &Scalar) -> Option<String> {
+    Some(match Code::parse(repr, value).ok()? {
+        Code::Int(n) => n.to_string(),
+        Code::Str(s) => serde_json::Value::String(s).to_string(),
     })
 }

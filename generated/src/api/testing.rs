@@ -60,6 +60,7 @@ static DINGTALK_COMMON_ERRORS: &[DocumentedError] = &[
 static GET_TASK_INFO_TASK: TaskShape = TaskShape {
     status: &["status"],
     pending: "-1",
+    success: "1",
     size: None,
 };
 
@@ -156,24 +157,28 @@ static FEISHU_COMMON_ERRORS: &[DocumentedError] = &[
 static GET_EXPORT_TASK_TASK: TaskShape = TaskShape {
     status: &["result", "job_status"],
     pending: "1",
+    success: "0",
     size: Some(&["result", "file_size"]),
 };
 
 static CHECK_FOLDER_TASK_TASK: TaskShape = TaskShape {
     status: &["status"],
     pending: "\"process\"",
+    success: "\"success\"",
     size: None,
 };
 
 static GET_IMPORT_TASK_TASK: TaskShape = TaskShape {
     status: &["result", "job_status"],
     pending: "1",
+    success: "0",
     size: None,
 };
 
 static GET_MEETING_EXPORT_TASK: TaskShape = TaskShape {
     status: &["status"],
     pending: "1",
+    success: "3",
     size: None,
 };
 

@@ -76,7 +76,7 @@ struct Decided {
     scripted: Option<Scripted>,
     count: usize,
     token: Option<(usize, i64)>,
-    pending: bool,
+    task: Task,
     download_size: u64,
     accept_ranges: bool,
 }
@@ -179,7 +179,7 @@ pub(super) async fn respond(
         (None, _, _) if route.task.is_some() => plain(
             200,
             "application/json",
-            task_reply(route, decided.pending, decided.download_size),
+            task_reply(route, decided.task, decided.download_size),
         ),
         _ => plain(200, "application/json", route.example.to_owned()),
     };
@@ -217,26 +217,38 @@ fn decide(route: &'static Route, state: &Mutex<State>, recorded: Recorded) -> De
         let polls = state.pending_polls;
         state.running.insert(poller, polls);
     }
-    let pending = match state.running.get_mut(route.id) {
+    let task = match state.running.get_mut(route.id) {
         Some(left) if *left > 0 => {
             *left -= 1;
-            true
+            Task::Pending
         }
-        _ => false,
+        Some(_) => Task::Done,
+        None => Task::Example,
     };
     Decided {
         scripted,
         count,
         token,
-        pending,
+        task,
         download_size: state.download_size,
         accept_ranges: state.accept_ranges,
     }
 }
 
-/// A poller's example, pending while its task runs, and reporting the size of the file the
-/// download route serves once it is done.
-fn task_reply(route: &Route, pending: bool, download_size: u64) -> String {
+/// Where a poller's task is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Task {
+    /// No start endpoint started one: the doc example as it is.
+    Example,
+    /// Started, still running.
+    Pending,
+    /// Started and done: a success.
+    Done,
+}
+
+/// A poller's example, pending while its task runs, a success once a started task is done,
+/// and reporting the size of the file the download route serves.
+fn task_reply(route: &Route, task_state: Task, download_size: u64) -> String {
     let Some(task) = route.task else {
         return route.example.to_owned();
     };
@@ -248,7 +260,12 @@ fn task_reply(route: &Route, pending: bool, download_size: u64) -> String {
         Envelope::CodeMsgFlat | Envelope::Bare => Some(&mut body),
     };
     if let Some(data) = data {
-        if pending && let Ok(value) = serde_json::from_str(task.pending) {
+        let status = match task_state {
+            Task::Example => None,
+            Task::Pending => Some(task.pending),
+            Task::Done => Some(task.success),
+        };
+        if let Some(Ok(value)) = status.map(serde_json::from_str) {
             set(data, task.status, value);
         }
         if let Some(size) = task.size {

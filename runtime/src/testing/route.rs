@@ -68,6 +68,8 @@ pub struct TaskShape {
     pub status: &'static [&'static str],
     /// A pending status value, as JSON.
     pub pending: &'static str,
+    /// A success status value, as JSON: what a started task ends with.
+    pub success: &'static str,
     /// Wire names from the data to the file's size, when the poller reports one.
     pub size: Option<&'static [&'static str]>,
 }

@@ -214,3 +214,58 @@ pub async fn hits(server: &MockServer, wanted_path: &str) -> Vec<String> {
         })
         .collect()
 }
+
+// ---- the real binary (lifecycle and download_memory tests) ----
+
+/// The `taskapi` binary of this checkout, as a person runs it. `CARGO_BIN_EXE_taskapi` exists
+/// only in the `taskapi` package's own tests, so it is built here with cargo (once per test
+/// binary; a no-op when it is current), as `cargo xtask bench` does, and never stale.
+pub fn taskapi_binary() -> std::path::PathBuf {
+    static BINARY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BINARY
+        .get_or_init(|| {
+            let root = codegen::workspace_root().unwrap();
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let output = std::process::Command::new(cargo)
+                .args([
+                    "build",
+                    "--quiet",
+                    "--package",
+                    "taskapi",
+                    "--features",
+                    "cli",
+                    "--bin",
+                    "taskapi",
+                    "--message-format=json-render-diagnostics",
+                ])
+                .current_dir(&root)
+                .stderr(std::process::Stdio::inherit())
+                .output()
+                .expect("cargo runs");
+            assert!(
+                output.status.success(),
+                "cargo build of the taskapi binary failed"
+            );
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+                .filter(|m| {
+                    m["reason"] == "compiler-artifact"
+                        && m["target"]["name"] == "taskapi"
+                        && m["target"]["kind"][0] == "bin"
+                })
+                .find_map(|m| m["executable"].as_str().map(std::path::PathBuf::from))
+                .expect("cargo build names the taskapi executable")
+        })
+        .clone()
+}
+
+/// `args` with the value of `--output` replaced by `path` (added when absent).
+pub fn with_output(args: &[String], path: &std::path::Path) -> Vec<String> {
+    let mut args = args.to_vec();
+    match args.iter().position(|a| a == "--output") {
+        Some(i) => args[i + 1] = path.display().to_string(),
+        None => args.extend(["--output".to_owned(), path.display().to_string()]),
+    }
+    args
+}
