@@ -186,34 +186,49 @@ fn next_request(next: &TokenStream, chain: &Chain) -> TokenStream {
         .iter()
         .map(|f| format_ident!("{}_value", f.param_ident))
         .collect();
-    let values = required.iter().map(|f| value(f));
-    let optional = chain.feeds.iter().filter(|f| !f.required).map(|f| {
-        let setter = ident(&f.param_ident);
-        let value = value(f);
-        quote! {
-            if let Some(value) = #value {
-                next = next.#setter(value);
-            }
-        }
+    let values = required.iter().map(|f| match value(f) {
+        (value, true) => quote!(#value?),
+        (value, false) => value,
     });
+    let optional: Vec<TokenStream> = chain
+        .feeds
+        .iter()
+        .filter(|f| !f.required)
+        .map(|f| {
+            let setter = ident(&f.param_ident);
+            let value = match value(f) {
+                (value, true) => value,
+                (value, false) => quote!(Some(#value)),
+            };
+            quote! {
+                if let Some(value) = #value {
+                    next = next.#setter(value);
+                }
+            }
+        })
+        .collect();
+    let binding = if optional.is_empty() {
+        quote!(let next)
+    } else {
+        quote!(let mut next)
+    };
     quote! {
-        #(let #vars = #values?;)*
-        #[allow(unused_mut)]
-        let mut next = #next::with_core(self.core, #(#vars),*).chained_from(&self.options);
+        #(let #vars = #values;)*
+        #binding = #next::with_core(self.core, #(#vars),*).chained_from(&self.options);
         #(#optional)*
         Some(next)
     }
 }
 
-/// An `Option` of a fed value: a reply field (an empty string counts as absent) or a
-/// parameter or body field of this request.
-fn value(feed: &Feed) -> TokenStream {
+/// A fed value, and whether it is an `Option`: a reply field (an empty string counts as
+/// absent), or a parameter or body field of this request.
+fn value(feed: &Feed) -> (TokenStream, bool) {
     match &feed.from {
         FeedFrom::Reply(steps) if feed.is_string => {
             let value = access(steps, Finish::Cloned);
-            quote!(#value.filter(|v| !v.is_empty()))
+            (quote!(#value.filter(|v| !v.is_empty())), true)
         }
-        FeedFrom::Reply(steps) => access(steps, Finish::Cloned),
+        FeedFrom::Reply(steps) => (access(steps, Finish::Cloned), true),
         FeedFrom::Request {
             ident: name,
             in_body,
@@ -225,12 +240,12 @@ fn value(feed: &Feed) -> TokenStream {
             } else {
                 quote!(self.#name)
             };
-            match (*required, feed.is_string) {
-                (true, true) => quote!(Some(#field.clone())),
-                (true, false) => quote!(Some(#field)),
-                (false, true) => quote!(#field.clone()),
-                (false, false) => quote!(#field),
-            }
+            let value = if feed.is_string || !*required {
+                quote!(#field.clone())
+            } else {
+                field
+            };
+            (value, !*required)
         }
     }
 }

@@ -66,7 +66,7 @@ fn struct_def(s: &StructDef) -> TokenStream {
         s.description.as_str(),
         "Fields the spec does not list are ignored; fields that may be absent are `Option`.",
     ]));
-    let fields = s.fields.iter().map(field);
+    let fields = s.fields.iter().map(|f| field(f, s.kind));
     let secret = s.fields.iter().any(|f| f.secret);
     let derives = if secret {
         quote!(#[derive(Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)])
@@ -95,7 +95,7 @@ fn body_struct(s: &StructDef, name: &Ident, derives: TokenStream) -> TokenStream
         "Build it with `new` (the required fields) and the setters of optional ones; it also \
          reads from JSON (e.g. a body written by hand).",
     ]));
-    let fields = s.fields.iter().map(field);
+    let fields = s.fields.iter().map(|f| field(f, s.kind));
     let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
     let args = required.iter().map(|f| {
         let name = ident(&f.ident);
@@ -168,7 +168,7 @@ fn redacted_debug(s: &StructDef, name: &Ident) -> TokenStream {
     }
 }
 
-fn field(f: &Field) -> TokenStream {
+fn field(f: &Field, kind: StructKind) -> TokenStream {
     let name = ident(&f.ident);
     let ty = rust_type(&f.ty);
     let rename = (f.ident != f.wire).then(|| {
@@ -183,10 +183,11 @@ fn field(f: &Field) -> TokenStream {
             quote!(#[serde(with = "::taskapi_runtime::wire::int64_string_opt")])
         }
     });
-    let presence = if f.required {
-        "Always present."
-    } else {
-        "May be absent."
+    let presence = match (kind, f.required) {
+        (StructKind::Reply, true) => "Always present.",
+        (StructKind::Reply, false) => "May be absent.",
+        (StructKind::Body, true) => "Required.",
+        (StructKind::Body, false) => "Optional.",
     };
     let doc = docs(&format!(
         "`{}`: {} {presence}",

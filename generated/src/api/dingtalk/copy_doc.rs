@@ -198,7 +198,7 @@ pub struct CopyDocSpaceInfo {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CopyDocBody {
-    /// `param`: The copy's parameters (the SDK's `CopyDocRequestParam`). Always present.
+    /// `param`: The copy's parameters (the SDK's `CopyDocRequestParam`). Required.
     pub param: CopyDocParam,
 }
 
@@ -216,13 +216,13 @@ impl CopyDocBody {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CopyDocParam {
-    /// `sourceDentryUuid`: The dentryUuid of the document to copy (as returned by the file search API). Always present.
+    /// `sourceDentryUuid`: The dentryUuid of the document to copy (as returned by the file search API). Required.
     #[serde(rename = "sourceDentryUuid")]
     pub source_dentry_uuid: ::std::string::String,
-    /// `targetParentDentryUuid`: The dentryUuid of the node the copy is put under (as returned by the file search API). Always present.
+    /// `targetParentDentryUuid`: The dentryUuid of the node the copy is put under (as returned by the file search API). Required.
     #[serde(rename = "targetParentDentryUuid")]
     pub target_parent_dentry_uuid: ::std::string::String,
-    /// `targetPreDentryUuid`: The dentryUuid of the node the copy is put after (as returned by the file search API). May be absent.
+    /// `targetPreDentryUuid`: The dentryUuid of the node the copy is put after (as returned by the file search API). Optional.
     #[serde(rename = "targetPreDentryUuid")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_pre_dentry_uuid: ::std::option::Option<::std::string::String>,
@@ -419,8 +419,7 @@ impl<'c> ::taskapi_runtime::StartsTask for CopyDocRequest<'c> {
             return None;
         }
         let task_id_value = data.task_id.as_ref().cloned().filter(|v| !v.is_empty())?;
-        #[allow(unused_mut)]
-        let mut next = super::get_task_info::GetTaskInfoRequest::with_core(
+        let next = super::get_task_info::GetTaskInfoRequest::with_core(
                 self.core,
                 task_id_value,
             )

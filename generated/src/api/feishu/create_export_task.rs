@@ -172,14 +172,14 @@ pub struct CreateExportTaskData {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateExportTaskBody {
-    /// `file_extension`: 将云文档导出为本地文件后，本地文件的扩展名。了解各类云文档支持导出的文件格式，参考[导出云文档概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/export-user-guide)。 Always present.
+    /// `file_extension`: 将云文档导出为本地文件后，本地文件的扩展名。了解各类云文档支持导出的文件格式，参考[导出云文档概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/export-user-guide)。 Required.
     pub file_extension: ExportFileExtension,
-    /// `token`: 要导出的云文档的 token。获取方式参考 [如何获取云文档相关 token](/ssl:ttdoc/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)。 Always present.
+    /// `token`: 要导出的云文档的 token。获取方式参考 [如何获取云文档相关 token](/ssl:ttdoc/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)。 Required.
     pub token: ::std::string::String,
-    /// `type`: 要导出的云文档的类型 。可通过云文档的链接判断。 Always present.
+    /// `type`: 要导出的云文档的类型 。可通过云文档的链接判断。 Required.
     #[serde(rename = "type")]
     pub type_: ExportDocumentType,
-    /// `sub_id`: 导出飞书电子表格或多维表格为 CSV 文件时，需传入电子表格工作表的 ID 或多维表格数据表的 ID：<br>- 电子表格可调用[获取工作表](/ssl:ttdoc/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/query) 接口获取返回的 `sheet_id` 的值作为该参数的值<br>- 多维表格可调用[列出数据表](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/list)接口获取返回的 `table_id` 的值作为该参数的值. May be absent.
+    /// `sub_id`: 导出飞书电子表格或多维表格为 CSV 文件时，需传入电子表格工作表的 ID 或多维表格数据表的 ID：<br>- 电子表格可调用[获取工作表](/ssl:ttdoc/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/query) 接口获取返回的 `sheet_id` 的值作为该参数的值<br>- 多维表格可调用[列出数据表](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/list)接口获取返回的 `table_id` 的值作为该参数的值. Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_id: ::std::option::Option<::std::string::String>,
 }
@@ -619,9 +619,8 @@ impl<'c> ::taskapi_runtime::StartsTask for CreateExportTaskRequest<'c> {
 
     fn poller(&self, data: &CreateExportTaskData) -> ::std::option::Option<Self::Poll> {
         let ticket_value = data.ticket.as_ref().cloned().filter(|v| !v.is_empty())?;
-        let token_value = Some(self.body.token.clone())?;
-        #[allow(unused_mut)]
-        let mut next = super::get_export_task::GetExportTaskRequest::with_core(
+        let token_value = self.body.token.clone();
+        let next = super::get_export_task::GetExportTaskRequest::with_core(
                 self.core,
                 ticket_value,
                 token_value,

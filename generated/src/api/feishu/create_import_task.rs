@@ -186,17 +186,17 @@ pub struct CreateImportTaskData {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImportTaskBody {
-    /// `file_extension`: 要导入的文件的扩展名。了解支持的文件格式，参考[导入文件概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。<br><br>**注意**：此处填写的文件扩展名需与实际文件的后缀名保持严格一致。请注意区分后缀为 “markdown”、“md”、“mark” 的 Markdown 文件，并在填写相关参数时保持后缀名一致。否则将返回 1069910 错误码。 Always present.
+    /// `file_extension`: 要导入的文件的扩展名。了解支持的文件格式，参考[导入文件概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。<br><br>**注意**：此处填写的文件扩展名需与实际文件的后缀名保持严格一致。请注意区分后缀为 “markdown”、“md”、“mark” 的 Markdown 文件，并在填写相关参数时保持后缀名一致。否则将返回 1069910 错误码。 Required.
     pub file_extension: ::std::string::String,
-    /// `file_token`: 要导入文件的 token。创建任务前，你需先调用[上传素材](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_all)或[上传文件](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_all)接口获取源文件的 token。了解更多，参考[导入文件概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。 Always present.
+    /// `file_token`: 要导入文件的 token。创建任务前，你需先调用[上传素材](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_all)或[上传文件](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_all)接口获取源文件的 token。了解更多，参考[导入文件概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。 Required.
     pub file_token: ::std::string::String,
-    /// `type`: 目标云文档格式。不同文件支持的云文档格式不同。详情参考[导入文件概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。可选值如下所示：<br>- `docx`：新版文档<br>- `sheet`：电子表格<br>- `bitable`：多维表格. Always present.
+    /// `type`: 目标云文档格式。不同文件支持的云文档格式不同。详情参考[导入文件概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。可选值如下所示：<br>- `docx`：新版文档<br>- `sheet`：电子表格<br>- `bitable`：多维表格. Required.
     #[serde(rename = "type")]
     pub type_: ImportDocumentType,
-    /// `file_name`: 导入后的在线云文档名称。参数为空时，使用上传本地文件时的文件名。 May be absent.
+    /// `file_name`: 导入后的在线云文档名称。参数为空时，使用上传本地文件时的文件名。 Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_name: ::std::option::Option<::std::string::String>,
-    /// `point`: 挂载点（导入后的云文档所在位置） Always present.
+    /// `point`: 挂载点（导入后的云文档所在位置） Required.
     pub point: ImportPoint,
 }
 
@@ -285,9 +285,9 @@ impl ::std::convert::From<ImportDocumentType> for ::std::string::String {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ImportPoint {
-    /// `mount_type`: 挂载类型。取固定值 1，表示将该云文档挂载至云空间下。 Always present.
+    /// `mount_type`: 挂载类型。取固定值 1，表示将该云文档挂载至云空间下。 Required.
     pub mount_type: ImportMountType,
-    /// `mount_key`: 云文档挂载的文件夹的 token，即云空间下文件夹的 token。空表示云空间根目录。了解如何获取文件夹 token，参考[文件夹概述](/ssl:ttdoc/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 Always present.
+    /// `mount_key`: 云文档挂载的文件夹的 token，即云空间下文件夹的 token。空表示云空间根目录。了解如何获取文件夹 token，参考[文件夹概述](/ssl:ttdoc/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 Required.
     pub mount_key: ::std::string::String,
 }
 
@@ -727,8 +727,7 @@ impl<'c> ::taskapi_runtime::StartsTask for CreateImportTaskRequest<'c> {
 
     fn poller(&self, data: &CreateImportTaskData) -> ::std::option::Option<Self::Poll> {
         let ticket_value = data.ticket.as_ref().cloned().filter(|v| !v.is_empty())?;
-        #[allow(unused_mut)]
-        let mut next = super::get_import_task::GetImportTaskRequest::with_core(
+        let next = super::get_import_task::GetImportTaskRequest::with_core(
                 self.core,
                 ticket_value,
             )

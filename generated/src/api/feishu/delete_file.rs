@@ -531,8 +531,7 @@ impl<'c> ::taskapi_runtime::StartsTask for DeleteFileRequest<'c> {
 
     fn poller(&self, data: &DeleteFileData) -> ::std::option::Option<Self::Poll> {
         let task_id_value = data.task_id.as_ref().cloned().filter(|v| !v.is_empty())?;
-        #[allow(unused_mut)]
-        let mut next = super::check_folder_task::CheckFolderTaskRequest::with_core(
+        let next = super::check_folder_task::CheckFolderTaskRequest::with_core(
                 self.core,
                 task_id_value,
             )

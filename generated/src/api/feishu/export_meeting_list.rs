@@ -285,25 +285,25 @@ impl ::std::convert::From<ExportMeetingListUserIdType> for ::std::string::String
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExportMeetingListBody {
-    /// `start_time`: 查询开始时间（unix时间，单位sec） Always present.
+    /// `start_time`: 查询开始时间（unix时间，单位sec） Required.
     #[serde(with = "::taskapi_runtime::wire::int64_string")]
     pub start_time: i64,
-    /// `end_time`: 查询结束时间（unix时间，单位sec） Always present.
+    /// `end_time`: 查询结束时间（unix时间，单位sec） Required.
     #[serde(with = "::taskapi_runtime::wire::int64_string")]
     pub end_time: i64,
-    /// `meeting_status`: 会议状态（不传默认为已结束会议） May be absent.
+    /// `meeting_status`: 会议状态（不传默认为已结束会议） Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meeting_status: ::std::option::Option<ExportMeetingListMeetingStatus>,
-    /// `meeting_no`: 按9位会议号筛选（最多一个筛选条件） May be absent.
+    /// `meeting_no`: 按9位会议号筛选（最多一个筛选条件） Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meeting_no: ::std::option::Option<::std::string::String>,
-    /// `user_id`: 按参会Lark用户筛选（最多一个筛选条件） May be absent.
+    /// `user_id`: 按参会Lark用户筛选（最多一个筛选条件） Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
-    /// `room_id`: 按参会Rooms筛选（最多一个筛选条件） May be absent.
+    /// `room_id`: 按参会Rooms筛选（最多一个筛选条件） Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub room_id: ::std::option::Option<::std::string::String>,
-    /// `meeting_type`: 按会议类型筛选（最多一个筛选条件） May be absent.
+    /// `meeting_type`: 按会议类型筛选（最多一个筛选条件） Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meeting_type: ::std::option::Option<ExportMeetingListMeetingType>,
 }
@@ -716,8 +716,7 @@ impl<'c> ::taskapi_runtime::StartsTask for ExportMeetingListRequest<'c> {
 
     fn poller(&self, data: &ExportMeetingListData) -> ::std::option::Option<Self::Poll> {
         let task_id_value = data.task_id.as_ref().cloned().filter(|v| !v.is_empty())?;
-        #[allow(unused_mut)]
-        let mut next = super::get_meeting_export::GetMeetingExportRequest::with_core(
+        let next = super::get_meeting_export::GetMeetingExportRequest::with_core(
                 self.core,
                 task_id_value,
             )

@@ -287,21 +287,21 @@ impl ::std::convert::From<ExportParticipantListUserIdType> for ::std::string::St
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExportParticipantListBody {
-    /// `meeting_start_time`: 会议开始时间（unix时间，单位sec） Always present.
+    /// `meeting_start_time`: 会议开始时间（unix时间，单位sec） Required.
     #[serde(with = "::taskapi_runtime::wire::int64_string")]
     pub meeting_start_time: i64,
-    /// `meeting_end_time`: 会议结束时间（unix时间，单位sec，若是进行中会议可填当前时间，否则填准确的会议结束时间） Always present.
+    /// `meeting_end_time`: 会议结束时间（unix时间，单位sec，若是进行中会议可填当前时间，否则填准确的会议结束时间） Required.
     #[serde(with = "::taskapi_runtime::wire::int64_string")]
     pub meeting_end_time: i64,
-    /// `meeting_status`: 会议状态（不传默认为已结束会议） May be absent.
+    /// `meeting_status`: 会议状态（不传默认为已结束会议） Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meeting_status: ::std::option::Option<ExportParticipantListMeetingStatus>,
-    /// `meeting_no`: 9位会议号. Always present.
+    /// `meeting_no`: 9位会议号. Required.
     pub meeting_no: ::std::string::String,
-    /// `user_id`: 按参会Lark用户筛选（最多一个筛选条件） May be absent.
+    /// `user_id`: 按参会Lark用户筛选（最多一个筛选条件） Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
-    /// `room_id`: 按参会Rooms筛选（最多一个筛选条件） May be absent.
+    /// `room_id`: 按参会Rooms筛选（最多一个筛选条件） Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub room_id: ::std::option::Option<::std::string::String>,
 }
@@ -647,8 +647,7 @@ impl<'c> ::taskapi_runtime::StartsTask for ExportParticipantListRequest<'c> {
         data: &ExportParticipantListData,
     ) -> ::std::option::Option<Self::Poll> {
         let task_id_value = data.task_id.as_ref().cloned().filter(|v| !v.is_empty())?;
-        #[allow(unused_mut)]
-        let mut next = super::get_meeting_export::GetMeetingExportRequest::with_core(
+        let next = super::get_meeting_export::GetMeetingExportRequest::with_core(
                 self.core,
                 task_id_value,
             )

@@ -289,21 +289,21 @@ for ::std::string::String {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExportParticipantQualityListBody {
-    /// `meeting_start_time`: 会议开始时间（需要精确到一分钟，unix时间，单位sec） Always present.
+    /// `meeting_start_time`: 会议开始时间（需要精确到一分钟，unix时间，单位sec） Required.
     #[serde(with = "::taskapi_runtime::wire::int64_string")]
     pub meeting_start_time: i64,
-    /// `meeting_end_time`: 会议结束时间（unix时间，单位sec） Always present.
+    /// `meeting_end_time`: 会议结束时间（unix时间，单位sec） Required.
     #[serde(with = "::taskapi_runtime::wire::int64_string")]
     pub meeting_end_time: i64,
-    /// `meeting_no`: 9位会议号. Always present.
+    /// `meeting_no`: 9位会议号. Required.
     pub meeting_no: ::std::string::String,
-    /// `join_time`: 参会人入会时间（unix时间，单位sec），可从「查询参会人明细」返回结果获取. Always present.
+    /// `join_time`: 参会人入会时间（unix时间，单位sec），可从「查询参会人明细」返回结果获取. Required.
     #[serde(with = "::taskapi_runtime::wire::int64_string")]
     pub join_time: i64,
-    /// `user_id`: 参会人为Lark用户时填入，room_id和user_id必须只填一个. May be absent.
+    /// `user_id`: 参会人为Lark用户时填入，room_id和user_id必须只填一个. Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
-    /// `room_id`: 参会人为Rooms时填入，room_id和user_id必须只填一个. May be absent.
+    /// `room_id`: 参会人为Rooms时填入，room_id和user_id必须只填一个. Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub room_id: ::std::option::Option<::std::string::String>,
 }
@@ -596,8 +596,7 @@ impl<'c> ::taskapi_runtime::StartsTask for ExportParticipantQualityListRequest<'
         data: &ExportParticipantQualityListData,
     ) -> ::std::option::Option<Self::Poll> {
         let task_id_value = data.task_id.as_ref().cloned().filter(|v| !v.is_empty())?;
-        #[allow(unused_mut)]
-        let mut next = super::get_meeting_export::GetMeetingExportRequest::with_core(
+        let next = super::get_meeting_export::GetMeetingExportRequest::with_core(
                 self.core,
                 task_id_value,
             )

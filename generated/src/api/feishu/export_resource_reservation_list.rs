@@ -192,21 +192,21 @@ pub struct ExportResourceReservationListData {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExportResourceReservationListBody {
-    /// `room_level_id`: 会议室层级id. Always present.
+    /// `room_level_id`: 会议室层级id. Required.
     pub room_level_id: ::std::string::String,
-    /// `need_topic`: 是否展示会议主题. May be absent.
+    /// `need_topic`: 是否展示会议主题. Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub need_topic: ::std::option::Option<bool>,
-    /// `start_time`: 查询开始时间（unix时间，单位sec） Always present.
+    /// `start_time`: 查询开始时间（unix时间，单位sec） Required.
     #[serde(with = "::taskapi_runtime::wire::int64_string")]
     pub start_time: i64,
-    /// `end_time`: 查询结束时间（unix时间，单位sec） Always present.
+    /// `end_time`: 查询结束时间（unix时间，单位sec） Required.
     #[serde(with = "::taskapi_runtime::wire::int64_string")]
     pub end_time: i64,
-    /// `room_ids`: 待筛选的会议室id列表. May be absent.
+    /// `room_ids`: 待筛选的会议室id列表. Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub room_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `is_exclude`: 若为true表示导出room_ids范围外的会议室，默认为false. May be absent.
+    /// `is_exclude`: 若为true表示导出room_ids范围外的会议室，默认为false. Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_exclude: ::std::option::Option<bool>,
 }
@@ -491,8 +491,7 @@ impl<'c> ::taskapi_runtime::StartsTask for ExportResourceReservationListRequest<
         data: &ExportResourceReservationListData,
     ) -> ::std::option::Option<Self::Poll> {
         let task_id_value = data.task_id.as_ref().cloned().filter(|v| !v.is_empty())?;
-        #[allow(unused_mut)]
-        let mut next = super::get_meeting_export::GetMeetingExportRequest::with_core(
+        let next = super::get_meeting_export::GetMeetingExportRequest::with_core(
                 self.core,
                 task_id_value,
             )

@@ -596,8 +596,7 @@ impl<'c> ::taskapi_runtime::FeedsDownload for GetExportTaskRequest<'c> {
             .and_then(|v| v.file_token.as_ref())
             .cloned()
             .filter(|v| !v.is_empty())?;
-        #[allow(unused_mut)]
-        let mut next = super::download_export_file::DownloadExportFileRequest::with_core(
+        let next = super::download_export_file::DownloadExportFileRequest::with_core(
                 self.core,
                 file_token_value,
             )

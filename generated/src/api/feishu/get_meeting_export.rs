@@ -496,8 +496,7 @@ impl<'c> ::taskapi_runtime::FeedsDownload for GetMeetingExportRequest<'c> {
             .as_ref()
             .cloned()
             .filter(|v| !v.is_empty())?;
-        #[allow(unused_mut)]
-        let mut next = super::download_meeting_export::DownloadMeetingExportRequest::with_core(
+        let next = super::download_meeting_export::DownloadMeetingExportRequest::with_core(
                 self.core,
                 file_token_value,
             )

@@ -176,10 +176,10 @@ pub struct MoveFileData {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MoveFileBody {
-    /// `type`: 文件类型。该参数为必填，请忽略左侧必填列的“否”。如果该值为空或者与文件实际类型不匹配，接口会返回失败。 Always present.
+    /// `type`: 文件类型。该参数为必填，请忽略左侧必填列的“否”。如果该值为空或者与文件实际类型不匹配，接口会返回失败。 Required.
     #[serde(rename = "type")]
     pub type_: MoveFileType,
-    /// `folder_token`: 目标文件夹的 token。了解如何获取文件夹 token，参考[文件夹概述](/ssl:ttdoc/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 May be absent.
+    /// `folder_token`: 目标文件夹的 token。了解如何获取文件夹 token，参考[文件夹概述](/ssl:ttdoc/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub folder_token: ::std::option::Option<::std::string::String>,
 }
@@ -559,8 +559,7 @@ impl<'c> ::taskapi_runtime::StartsTask for MoveFileRequest<'c> {
 
     fn poller(&self, data: &MoveFileData) -> ::std::option::Option<Self::Poll> {
         let task_id_value = data.task_id.as_ref().cloned().filter(|v| !v.is_empty())?;
-        #[allow(unused_mut)]
-        let mut next = super::check_folder_task::CheckFolderTaskRequest::with_core(
+        let next = super::check_folder_task::CheckFolderTaskRequest::with_core(
                 self.core,
                 task_id_value,
             )

@@ -230,18 +230,18 @@ pub struct UploadMediaData {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UploadAllMediaForm {
-    /// `file_name`: 要上传的素材的名称. Always present.
+    /// `file_name`: 要上传的素材的名称. Required.
     pub file_name: ::std::string::String,
-    /// `parent_type`: 上传点的类型。你可根据上传的素材类型与云文档类型确定上传点类型。例如，要将一张图片插入到新版文档（文件类型为 `docx`）中，需指定上传点为 `docx_image `；要将一个附件上传到新版文档中，需指定上传点为 `docx_file`。 Always present.
+    /// `parent_type`: 上传点的类型。你可根据上传的素材类型与云文档类型确定上传点类型。例如，要将一张图片插入到新版文档（文件类型为 `docx`）中，需指定上传点为 `docx_image `；要将一个附件上传到新版文档中，需指定上传点为 `docx_file`。 Required.
     pub parent_type: MediaParentType,
-    /// `parent_node`: 上传点的 token，即要上传的云文档的 token，用于指定素材将要上传到的云文档或位置。参考[素材概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction)了解上传点类型与上传点 token 的对应关系. Always present.
+    /// `parent_node`: 上传点的 token，即要上传的云文档的 token，用于指定素材将要上传到的云文档或位置。参考[素材概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction)了解上传点类型与上传点 token 的对应关系. Required.
     pub parent_node: ::std::string::String,
-    /// `size`: 文件的大小，单位为字节. Always present.
+    /// `size`: 文件的大小，单位为字节. Required.
     pub size: i64,
-    /// `checksum`: 文件的 Adler-32 校验和. May be absent.
+    /// `checksum`: 文件的 Adler-32 校验和. Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub checksum: ::std::option::Option<::std::string::String>,
-    /// `extra`: 以下场景的上传点需通过该参数传入素材所在云文档的 token。extra 参数的格式为`"{\"drive_route_token\":\"素材所在云文档的 token\"}"`。详情参考[素材概述-extra 参数说明](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#3b8635d3)。 May be absent.
+    /// `extra`: 以下场景的上传点需通过该参数传入素材所在云文档的 token。extra 参数的格式为`"{\"drive_route_token\":\"素材所在云文档的 token\"}"`。详情参考[素材概述-extra 参数说明](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#3b8635d3)。 Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extra: ::std::option::Option<::std::string::String>,
 }
