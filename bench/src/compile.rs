@@ -46,6 +46,11 @@ fn scratch_workspace(workspace: &Path, scratch: &Path) -> Result<PathBuf, String
     .map_err(|e| e.to_string())?;
     codegen::copy_dir(&workspace.join("generated/src"), &krate.join("src"))
         .map_err(|e| e.to_string())?;
+    // The manifest names its examples (`[[example]]`): cargo refuses it without their files.
+    let examples = workspace.join("generated/examples");
+    if examples.is_dir() {
+        codegen::copy_dir(&examples, &krate.join("examples")).map_err(|e| e.to_string())?;
+    }
     let lib = krate.join("src/lib.rs");
     let mut text = std::fs::read_to_string(&lib).map_err(|e| e.to_string())?;
     text.push_str("\npub use api::synthetic;\n");

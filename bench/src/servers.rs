@@ -1,6 +1,7 @@
 //! The servers the client is measured against, each in its own process so that it does not
-//! share the client's runtime or hide the client's cost: `taskapi serve-fake` (always), and
-//! nginx serving the same reply from a file when an `nginx` binary is installed.
+//! share the client's runtime or hide the client's cost: `taskapi serve-fake` (always, and
+//! for downloads), and nginx serving the same reply from a file when an `nginx` binary is
+//! installed.
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -102,11 +103,19 @@ pub fn build_taskapi(root: &Path) -> Result<PathBuf, String> {
         .ok_or_else(|| "cargo build named no taskapi executable".into())
 }
 
-/// `taskapi serve-fake` on a free port of 127.0.0.1.
-pub fn fake(taskapi: &Path, pinning: &Pinning) -> Result<Server, String> {
-    let mut child = pinning
-        .command(SERVER_CPU, taskapi)
-        .args(["serve-fake", "--addr", "127.0.0.1:0"])
+/// `taskapi serve-fake` on a free port of 127.0.0.1; its download endpoints serve files of
+/// `download_size` bytes when given (`--download-size`), else of its default size.
+pub fn fake(
+    taskapi: &Path,
+    pinning: &Pinning,
+    download_size: Option<u64>,
+) -> Result<Server, String> {
+    let mut command = pinning.command(SERVER_CPU, taskapi);
+    command.args(["serve-fake", "--addr", "127.0.0.1:0"]);
+    if let Some(size) = download_size {
+        command.arg("--download-size").arg(size.to_string());
+    }
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -133,6 +142,41 @@ pub fn fake(taskapi: &Path, pinning: &Pinning) -> Result<Server, String> {
 /// nginx serving `body` as `application/json` for every path, or `Ok(None)` when no nginx
 /// is installed.
 pub fn nginx(body: &str, pinning: &Pinning) -> Result<Option<Server>, String> {
+    start_nginx(
+        pinning,
+        |www| std::fs::write(www.join("reply.json"), body),
+        "default_type application/json;\n      try_files /reply.json =404;",
+    )
+}
+
+/// nginx serving, at `path`, the file `write` makes there (every other path is a 404), as
+/// `application/octet-stream`, with `sendfile` as a file server would; `Ok(None)` when no
+/// nginx is installed.
+pub fn nginx_file(
+    path: &str,
+    write: impl FnOnce(&Path) -> std::io::Result<()>,
+    pinning: &Pinning,
+) -> Result<Option<Server>, String> {
+    let relative = path.trim_start_matches('/').to_owned();
+    start_nginx(
+        pinning,
+        move |www| {
+            let file = www.join(&relative);
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            write(&file)
+        },
+        "default_type application/octet-stream;\n      sendfile on;\n      tcp_nopush on;",
+    )
+}
+
+/// nginx with `location /` configured by `location` (its root is a directory `prepare` fills).
+fn start_nginx(
+    pinning: &Pinning,
+    prepare: impl FnOnce(&Path) -> std::io::Result<()>,
+    location: &str,
+) -> Result<Option<Server>, String> {
     let Some(nginx) = find_nginx() else {
         return Ok(None);
     };
@@ -144,7 +188,9 @@ pub fn nginx(body: &str, pinning: &Pinning) -> Result<Option<Server>, String> {
         .and_then(|v| v.rsplit('/').next().map(str::to_owned))
         .unwrap_or_default();
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    std::fs::write(dir.path().join("reply.json"), body).map_err(|e| e.to_string())?;
+    let www = dir.path().join("www");
+    std::fs::create_dir_all(&www).map_err(|e| e.to_string())?;
+    prepare(&www).map_err(|e| format!("cannot write nginx's files: {e}"))?;
     let port = free_port()?;
     // Temporary paths of modules this build may lack: dropped when nginx says so.
     let mut optional: Vec<&str> = vec![
@@ -169,8 +215,7 @@ pub fn nginx(body: &str, pinning: &Pinning) -> Result<Option<Server>, String> {
              http {{\n  access_log off;\n  keepalive_requests 1000000;\n  keepalive_timeout 75s;\n\
              \x20 client_body_temp_path {d}/client_body;\n{temp_paths}\
              \x20 server {{\n    listen 127.0.0.1:{port};\n    location / {{\n\
-             \x20     default_type application/json;\n      root {d};\n\
-             \x20     try_files /reply.json =404;\n    }}\n  }}\n}}\n"
+             \x20     root {d}/www;\n      {location}\n    }}\n  }}\n}}\n"
         );
         std::fs::write(&conf, text).map_err(|e| e.to_string())?;
         let test = Command::new(&nginx)
