@@ -209,11 +209,10 @@ pub(super) fn emit(p: &Provider, e: &Endpoint, info_static: &Ident, args: &[Arg]
             }
         }
     });
-    let outgoing = outgoing(e, &error);
     let finishers = if binary {
-        download_methods(e, info_static, &error, &outgoing)
+        download_methods(e, info_static, &error, &outgoing(e, &error, false))
     } else {
-        send_method(e, info_static, &error, &outgoing)
+        send_method(e, info_static, &error, &outgoing(e, &error, true))
     };
 
     quote! {
@@ -311,8 +310,9 @@ fn body_setters(body: &Body) -> TokenStream {
     }
 }
 
-/// Statements that check lengths and build `outgoing`, an `Outgoing` borrowing `self`.
-fn outgoing(e: &Endpoint, error: &Ident) -> TokenStream {
+/// Statements that check lengths and build `outgoing`, an `Outgoing` borrowing `self` (and,
+/// when `owned`, taking strings out of it: `send(self)`).
+fn outgoing(e: &Endpoint, error: &Ident, owned: bool) -> TokenStream {
     // `max_length` from the spec, checked before any traffic.
     let param_checks = e.params.iter().filter_map(|param| {
         let max = proc_macro2::Literal::usize_unsuffixed(param.max_length? as usize);
@@ -393,15 +393,33 @@ fn outgoing(e: &Endpoint, error: &Ident) -> TokenStream {
             }
         }
     };
-    let query = if e.params.iter().any(|p| p.location == ParamIn::Query) {
-        pairs(ParamIn::Query)
-    } else {
-        quote!(::std::vec::Vec::new())
+    // A request sent by value moves its required strings into an array: no copy, no
+    // allocation (a poll's only query parameter is usually one).
+    let moved = |location: ParamIn| -> Option<TokenStream> {
+        let params: Vec<&Param> = e.params.iter().filter(|p| p.location == location).collect();
+        let simple = params
+            .iter()
+            .all(|p| p.required && !p.repeated && p.enumeration.is_none());
+        (owned && simple).then(|| {
+            let items = params.iter().map(|param| {
+                let wire = &param.wire;
+                let name = ident(&param.ident);
+                if param.ty == ScalarType::String {
+                    quote!((#wire, self.#name))
+                } else {
+                    quote!((#wire, self.#name.to_string()))
+                }
+            });
+            quote!([#(#items),*])
+        })
     };
-    let headers = if e.params.iter().any(|p| p.location == ParamIn::Header) {
-        pairs(ParamIn::Header)
-    } else {
-        quote!(::std::vec::Vec::new())
+    let query = match moved(ParamIn::Query) {
+        Some(array) => array,
+        None => pairs(ParamIn::Query),
+    };
+    let headers = match moved(ParamIn::Header) {
+        Some(array) => array,
+        None => pairs(ParamIn::Header),
     };
     let body = match &e.body {
         None => quote!(::taskapi_runtime::RequestBody::None),

@@ -340,34 +340,44 @@ impl Core {
             _ => None,
         };
         let build = |url: url::Url| {
-            let mut builder = self
-                .context
-                .http
-                .request(endpoint.method.clone(), url)
-                .header(self.prepared.auth_header.clone(), auth.clone());
-            for (name, value) in request.headers {
-                builder = builder.header(*name, value.as_str());
-            }
-            builder = match (&request.body, &form) {
-                (RequestBody::Json(bytes), _) => builder
-                    .header(
-                        reqwest::header::CONTENT_TYPE,
-                        "application/json; charset=utf-8",
-                    )
-                    .body(bytes.clone()),
-                (RequestBody::Multipart { .. }, Some(form)) => builder.multipart(
-                    form.lock()
+            // Built field by field rather than through `RequestBuilder`: this runs for every
+            // call, and a poll (no body, no header parameters) needs three assignments.
+            let mut built = match (&request.body, &form) {
+                // reqwest writes a form's boundary and content type itself.
+                (RequestBody::Multipart { .. }, Some(form)) => {
+                    let form = form
+                        .lock()
                         .unwrap_or_else(|poisoned| poisoned.into_inner())
-                        .take()?,
-                ),
-                _ => builder,
+                        .take()?;
+                    self.context
+                        .http
+                        .request(endpoint.method.clone(), url)
+                        .multipart(form)
+                        .build()
+                        .ok()?
+                }
+                _ => reqwest::Request::new(endpoint.method.clone(), url),
             };
+            let headers = built.headers_mut();
+            headers.insert(self.prepared.auth_header.clone(), auth.clone());
+            for (name, value) in request.headers {
+                // Checked when the call was prepared.
+                let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
+                headers.insert(name, HeaderValue::from_str(value).ok()?);
+            }
+            if let RequestBody::Json(bytes) = &request.body {
+                headers.insert(
+                    reqwest::header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json; charset=utf-8"),
+                );
+                *built.body_mut() = Some(bytes.clone().into());
+            }
             if want == Want::Data {
                 // A download's body may take longer than an attempt: its reads are timed
                 // one by one instead (see `transfer`).
-                builder = builder.timeout(timeout);
+                *built.timeout_mut() = Some(timeout);
             }
-            builder.build().ok()
+            Some(built)
         };
         let started = (!span.is_disabled()).then(Instant::now);
         let result = match want {
@@ -540,7 +550,9 @@ fn prepare(
 ) -> Result<url::Url, InvalidRequest> {
     let (path, query) = (request.path, request.query);
     for (name, value) in request.headers {
-        if reqwest::header::HeaderValue::from_str(value).is_err() {
+        if HeaderName::from_bytes(name.as_bytes()).is_err()
+            || HeaderValue::from_str(value).is_err()
+        {
             return Err(InvalidRequest::new(
                 name,
                 "has characters an HTTP header cannot carry",

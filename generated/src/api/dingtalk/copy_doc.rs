@@ -117,8 +117,8 @@ impl<'c> CopyDocRequest<'c> {
     /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled); any other failure is returned, saying the server may or may not have acted.
     pub async fn send(self) -> ::std::result::Result<CopyDocResult, CopyDocError> {
         let path = [::taskapi_runtime::PathPart::Literal("/v2.0/doc/dentries/copy")];
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
+        let query = [];
+        let headers = [];
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

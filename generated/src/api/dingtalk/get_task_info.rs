@@ -114,8 +114,8 @@ impl<'c> GetTaskInfoRequest<'c> {
                 value: &self.task_id,
             },
         ];
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
+        let query = [];
+        let headers = [];
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

@@ -124,16 +124,8 @@ impl<'c> CheckFolderTaskRequest<'c> {
         let path = [
             ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/files/task_check"),
         ];
-        let query = {
-            #[allow(unused_mut)]
-            let mut pairs: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-            {
-                let value = &self.task_id;
-                pairs.push(("task_id", value.clone()));
-            }
-            pairs
-        };
-        let headers = ::std::vec::Vec::new();
+        let query = [("task_id", self.task_id)];
+        let headers = [];
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

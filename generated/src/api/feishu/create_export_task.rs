@@ -143,8 +143,8 @@ impl<'c> CreateExportTaskRequest<'c> {
         let path = [
             ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/export_tasks"),
         ];
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
+        let query = [];
+        let headers = [];
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

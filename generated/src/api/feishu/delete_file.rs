@@ -141,7 +141,7 @@ impl<'c> DeleteFileRequest<'c> {
             }
             pairs
         };
-        let headers = ::std::vec::Vec::new();
+        let headers = [];
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

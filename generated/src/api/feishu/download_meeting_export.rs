@@ -176,7 +176,11 @@ impl<'c> DownloadMeetingExportRequest<'c> {
             }
             pairs
         };
-        let headers = ::std::vec::Vec::new();
+        let headers = {
+            #[allow(unused_mut)]
+            let mut pairs: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+            pairs
+        };
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

@@ -188,7 +188,7 @@ impl<'c> ExportMeetingListRequest<'c> {
             }
             pairs
         };
-        let headers = ::std::vec::Vec::new();
+        let headers = [];
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

@@ -190,7 +190,7 @@ impl<'c> ExportParticipantQualityListRequest<'c> {
             }
             pairs
         };
-        let headers = ::std::vec::Vec::new();
+        let headers = [];
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

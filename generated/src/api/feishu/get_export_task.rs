@@ -134,16 +134,8 @@ impl<'c> GetExportTaskRequest<'c> {
                 value: &self.ticket,
             },
         ];
-        let query = {
-            #[allow(unused_mut)]
-            let mut pairs: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-            {
-                let value = &self.token;
-                pairs.push(("token", value.clone()));
-            }
-            pairs
-        };
-        let headers = ::std::vec::Vec::new();
+        let query = [("token", self.token)];
+        let headers = [];
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

@@ -129,8 +129,8 @@ impl<'c> GetImportTaskRequest<'c> {
                 value: &self.ticket,
             },
         ];
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
+        let query = [];
+        let headers = [];
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

@@ -147,8 +147,8 @@ impl<'c> MoveFileRequest<'c> {
             },
             ::taskapi_runtime::PathPart::Literal("/move"),
         ];
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
+        let query = [];
+        let headers = [];
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,
