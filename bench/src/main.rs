@@ -6,6 +6,10 @@
 //! written to target/ instead).
 #![forbid(unsafe_code)]
 
+/// The allocator of the generator, as `cargo xtask gen` runs it (the client benchmarks compare two clients in this same binary, so both get it): see Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cli_start;
 mod client;
 mod compile;

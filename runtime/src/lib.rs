@@ -15,6 +15,7 @@ mod client;
 mod decode;
 mod error;
 mod http;
+mod macros;
 mod options;
 mod redact;
 mod retry;

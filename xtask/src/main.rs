@@ -7,6 +7,10 @@
 
 #![forbid(unsafe_code)]
 
+/// The allocator of the generator: see Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod sync;
 
 use std::process::ExitCode;

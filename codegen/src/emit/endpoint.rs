@@ -57,10 +57,9 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
     quote! {
         #module_doc
 
-        // Types and modules outside this module are named by their full paths, and traits
-        // are imported unnamed, so that a spec's names (`Result`, `Core`, `std`, ...) cannot
-        // shadow them. (`Some`, `None`, `Ok` are values: no spec name can be one.)
-        use ::taskapi_runtime::EndpointError as _;
+        // Types, modules and trait functions outside this module are named by their full
+        // paths, so that a spec's names (`Result`, `Core`, `std`, ...) cannot shadow them.
+        // (`Some`, `None`, `Ok` are values: no spec name can be one.)
 
         #info_doc
         pub static #info_static: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
@@ -199,57 +198,9 @@ fn error_enum(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream {
             }
         }
 
-        impl #name {
-            /// The API error, when the provider answered with a code.
-            pub fn api_error(&self) -> ::std::option::Option<&::taskapi_runtime::ApiError> {
-                self.failure().api_error()
-            }
-
-            /// The HTTP status, when a reply arrived.
-            pub fn http_status(&self) -> ::std::option::Option<u16> {
-                self.failure().http_status()
-            }
-
-            /// The provider's error code, when it sent one.
-            pub fn code(&self) -> ::std::option::Option<&::taskapi_runtime::ErrorCode> {
-                self.failure().code()
-            }
-
-            /// The request id to quote in support tickets, when the reply carried one.
-            pub fn request_id(&self) -> ::std::option::Option<&str> {
-                self.failure().request_id()
-            }
-
-            /// How many requests were sent before giving up (retries included).
-            pub fn attempts(&self) -> u32 {
-                self.failure().attempts()
-            }
-
-            /// The documentation's troubleshooting hint (排查建议) for this code.
-            pub fn hint(&self) -> ::std::option::Option<&'static str> {
-                self.api_error().and_then(::taskapi_runtime::ApiError::hint)
-            }
-
-            /// Whether trying again may succeed: codes the spec marks retryable, timeouts,
-            /// connection failures, gateway errors.
-            pub fn is_retryable(&self) -> bool {
-                self.failure().is_retryable()
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::std::write!(f, "{}: {}", #info_static.id, self.failure())
-            }
-        }
-
-        /// The failure's text is part of this error's; `source` goes on to its cause (for a
-        /// transport failure, reqwest's causes down to the `io::Error`).
-        impl ::std::error::Error for #name {
-            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                self.failure().source()
-            }
-        }
+        // Accessors (`api_error`, `http_status`, `code`, `request_id`, `attempts`, `hint`,
+        // `is_retryable`), `Display` and `Error`, the same for every endpoint.
+        ::taskapi_runtime::endpoint_error_methods!(#name, #info_static);
     }
 }
 

@@ -33,29 +33,48 @@ pub struct GeneratedFile {
 pub fn emit(model: &Model) -> Result<Vec<GeneratedFile>, String> {
     let jobs = jobs(model);
     // Files are independent: render them on every core. Token streams are not `Send`, so
-    // each worker builds its own files; results come back in the fixed order of `jobs`.
+    // each worker builds its own files. Workers take the next job as they finish one, the
+    // largest files (the CLI and the fake server's routes, which grow with every endpoint)
+    // first, so that no worker is left with them at the end; results go back in the fixed
+    // order of `jobs`.
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(jobs.len().max(1));
-    let chunk = jobs.len().div_ceil(workers);
-    let rendered: Vec<Result<Vec<GeneratedFile>, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .chunks(chunk.max(1))
-            .map(|chunk| scope.spawn(move || chunk.iter().map(|job| job.render(model)).collect()))
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].weight()));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let rendered: Vec<Vec<(usize, Result<GeneratedFile, String>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&index) = order.get(taken) else {
+                            return done;
+                        };
+                        done.push((index, jobs[index].render(model)));
+                    }
+                })
+            })
             .collect();
         handles
             .into_iter()
             .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("generator bug: a render thread panicked".to_owned()))
+                h.join().unwrap_or_else(|_| {
+                    vec![(0, Err("generator bug: a render thread panicked".to_owned()))]
+                })
             })
             .collect()
     });
-    let mut files = Vec::with_capacity(jobs.len());
-    for chunk in rendered {
-        files.extend(chunk?);
+    let mut slots: Vec<Option<GeneratedFile>> = jobs.iter().map(|_| None).collect();
+    for (index, file) in rendered.into_iter().flatten() {
+        slots[index] = Some(file?);
     }
-    Ok(files)
+    slots
+        .into_iter()
+        .map(|slot| slot.ok_or_else(|| "generator bug: a file was not rendered".to_owned()))
+        .collect()
 }
 
 /// One file to write.
@@ -65,6 +84,18 @@ enum Job<'m> {
     Endpoint(&'m Provider, &'m Endpoint),
     Cli,
     Testing,
+}
+
+impl Job<'_> {
+    /// How large a file is, roughly, to start the largest first.
+    fn weight(&self) -> usize {
+        match self {
+            Job::Cli | Job::Testing => usize::MAX,
+            Job::Provider(p) => p.common_errors.len(),
+            Job::Endpoint(_, e) => e.errors.len() + e.types.len() * 4,
+            Job::Root => 0,
+        }
+    }
 }
 
 /// Every generated file, in a fixed order.

@@ -190,14 +190,10 @@ pub(super) fn emit(p: &Provider, e: &Endpoint, info_static: &Ident, args: &[Arg]
         op = e.operation
     ));
 
-    let user_token_setter = e.token_kinds.iter().any(|k| k == USER_TOKEN_KIND).then(|| {
+    let user_token_setting = e.token_kinds.iter().any(|k| k == USER_TOKEN_KIND).then(|| {
         quote! {
-            /// Sends this request with a user access token (`u-...`) instead of the client's
-            /// token. A user token is not refreshed by the client.
-            pub fn user_access_token(mut self, token: impl ::std::convert::Into<::taskapi_runtime::AccessToken>) -> Self {
-                self.options = self.options.user_token(token.into());
-                self
-            }
+            // `user_access_token`: this endpoint takes user tokens.
+            ::taskapi_runtime::user_token_setting!(#request);
         }
     });
     let chained_from = is_chain_target(p, e).then(|| {
@@ -254,28 +250,13 @@ pub(super) fn emit(p: &Provider, e: &Endpoint, info_static: &Ident, args: &[Arg]
 
             #(#param_setters)*
             #body_setters
-            #user_token_setter
-
-            /// Bounds this call, retries and their waits included: each attempt's timeout is
-            /// cut to the time left, no retry starts after it, and a server asking for a
-            /// longer wait than what is left ends the call at once.
-            pub fn time_limit(mut self, limit: ::std::time::Duration) -> Self {
-                self.options = self.options.time_limit(limit);
-                self
-            }
-
-            /// Calls `inspect` with the reply's data exactly as received, once it decoded
-            /// (fields the spec does not list included): for logging or passing it on.
-            pub fn inspect_raw(
-                mut self,
-                inspect: impl ::std::ops::Fn(&str) + ::std::marker::Send + ::std::marker::Sync + 'static,
-            ) -> Self {
-                self.options = self.options.inspect_raw(::std::sync::Arc::new(inspect));
-                self
-            }
 
             #finishers
         }
+
+        // `time_limit` and `inspect_raw`, the same for every request.
+        ::taskapi_runtime::request_settings!(#request);
+        #user_token_setting
     }
 }
 
@@ -424,7 +405,7 @@ fn outgoing(e: &Endpoint, error: &Ident, owned: bool) -> TokenStream {
     let body = match &e.body {
         None => quote!(::taskapi_runtime::RequestBody::None),
         Some(body) if body.content == BodyContent::Json => quote! {
-            ::taskapi_runtime::RequestBody::json(&self.body).map_err(#error::from_invalid_request)?
+            ::taskapi_runtime::RequestBody::json(&self.body).map_err(<#error as ::taskapi_runtime::EndpointError>::from_invalid_request)?
         },
         Some(body) => {
             let file_part = body
@@ -475,11 +456,11 @@ fn length_check(
     error: &Ident,
 ) -> TokenStream {
     if required {
-        quote!(::taskapi_runtime::check_max_length(#wire, &#value, #max).map_err(#error::from_invalid_request)?;)
+        quote!(::taskapi_runtime::check_max_length(#wire, &#value, #max).map_err(<#error as ::taskapi_runtime::EndpointError>::from_invalid_request)?;)
     } else {
         quote! {
             if let Some(value) = &#value {
-                ::taskapi_runtime::check_max_length(#wire, value, #max).map_err(#error::from_invalid_request)?;
+                ::taskapi_runtime::check_max_length(#wire, value, #max).map_err(<#error as ::taskapi_runtime::EndpointError>::from_invalid_request)?;
             }
         }
     }

@@ -550,8 +550,7 @@ fn prepare(
 ) -> Result<url::Url, InvalidRequest> {
     let (path, query) = (request.path, request.query);
     for (name, value) in request.headers {
-        if HeaderName::from_bytes(name.as_bytes()).is_err()
-            || HeaderValue::from_str(value).is_err()
+        if HeaderName::from_bytes(name.as_bytes()).is_err() || HeaderValue::from_str(value).is_err()
         {
             return Err(InvalidRequest::new(
                 name,

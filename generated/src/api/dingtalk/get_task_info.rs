@@ -13,8 +13,6 @@
 //! - App types (支持的应用类型): 企业内部应用
 //! - Scope (权限要求): `SNS.Document.WorkspaceDocument.Read` (SNS知识库文档读权限)
 
-use ::taskapi_runtime::EndpointError as _;
-
 /// Identity of this endpoint: `GET /v2.0/doc/task/info/{taskId}`.
 pub static GET_TASK_INFO: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
     id: "dingtalk.doc.task_info.get",
@@ -85,26 +83,6 @@ impl<'c> GetTaskInfoRequest<'c> {
         self
     }
 
-    /// Bounds this call, retries and their waits included: each attempt's timeout is
-    /// cut to the time left, no retry starts after it, and a server asking for a
-    /// longer wait than what is left ends the call at once.
-    pub fn time_limit(mut self, limit: ::std::time::Duration) -> Self {
-        self.options = self.options.time_limit(limit);
-        self
-    }
-
-    /// Calls `inspect` with the reply's data exactly as received, once it decoded
-    /// (fields the spec does not list included): for logging or passing it on.
-    pub fn inspect_raw(
-        mut self,
-        inspect: impl ::std::ops::Fn(
-            &str,
-        ) + ::std::marker::Send + ::std::marker::Sync + 'static,
-    ) -> Self {
-        self.options = self.options.inspect_raw(::std::sync::Arc::new(inspect));
-        self
-    }
-
     /// Sends `GET /v2.0/doc/task/info/{taskId}` and decodes the reply into [`TaskInfo`].
     pub async fn send(self) -> ::std::result::Result<TaskInfo, GetTaskInfoError> {
         let path = [
@@ -125,6 +103,7 @@ impl<'c> GetTaskInfoRequest<'c> {
         self.core.send(&GET_TASK_INFO, outgoing, &self.options).await
     }
 }
+::taskapi_runtime::request_settings!(GetTaskInfoRequest);
 
 /// The reply body (not wrapped). Every field may be absent.
 ///
@@ -334,58 +313,7 @@ impl ::taskapi_runtime::EndpointError for GetTaskInfoError {
         }
     }
 }
-
-impl GetTaskInfoError {
-    /// The API error, when the provider answered with a code.
-    pub fn api_error(&self) -> ::std::option::Option<&::taskapi_runtime::ApiError> {
-        self.failure().api_error()
-    }
-
-    /// The HTTP status, when a reply arrived.
-    pub fn http_status(&self) -> ::std::option::Option<u16> {
-        self.failure().http_status()
-    }
-
-    /// The provider's error code, when it sent one.
-    pub fn code(&self) -> ::std::option::Option<&::taskapi_runtime::ErrorCode> {
-        self.failure().code()
-    }
-
-    /// The request id to quote in support tickets, when the reply carried one.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.failure().request_id()
-    }
-
-    /// How many requests were sent before giving up (retries included).
-    pub fn attempts(&self) -> u32 {
-        self.failure().attempts()
-    }
-
-    /// The documentation's troubleshooting hint (排查建议) for this code.
-    pub fn hint(&self) -> ::std::option::Option<&'static str> {
-        self.api_error().and_then(::taskapi_runtime::ApiError::hint)
-    }
-
-    /// Whether trying again may succeed: codes the spec marks retryable, timeouts,
-    /// connection failures, gateway errors.
-    pub fn is_retryable(&self) -> bool {
-        self.failure().is_retryable()
-    }
-}
-
-impl ::std::fmt::Display for GetTaskInfoError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::write!(f, "{}: {}", GET_TASK_INFO.id, self.failure())
-    }
-}
-
-/// The failure's text is part of this error's; `source` goes on to its cause (for a
-/// transport failure, reqwest's causes down to the `io::Error`).
-impl ::std::error::Error for GetTaskInfoError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        self.failure().source()
-    }
-}
+::taskapi_runtime::endpoint_error_methods!(GetTaskInfoError, GET_TASK_INFO);
 
 /// The waiting defaults from this endpoint's spec.
 pub const GET_TASK_INFO_WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {

@@ -15,8 +15,6 @@
 //! - Scope (权限要求): `drive:drive` (查看、评论、编辑和管理云空间中所有文件)
 //! - Rate limit: 100 calls per minute
 
-use ::taskapi_runtime::EndpointError as _;
-
 /// Identity of this endpoint: `POST /open-apis/drive/v1/import_tasks`.
 pub static CREATE_IMPORT_TASK: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
     id: "feishu.drive.import_task.create",
@@ -116,36 +114,6 @@ impl<'c> CreateImportTaskRequest<'c> {
         self
     }
 
-    /// Sends this request with a user access token (`u-...`) instead of the client's
-    /// token. A user token is not refreshed by the client.
-    pub fn user_access_token(
-        mut self,
-        token: impl ::std::convert::Into<::taskapi_runtime::AccessToken>,
-    ) -> Self {
-        self.options = self.options.user_token(token.into());
-        self
-    }
-
-    /// Bounds this call, retries and their waits included: each attempt's timeout is
-    /// cut to the time left, no retry starts after it, and a server asking for a
-    /// longer wait than what is left ends the call at once.
-    pub fn time_limit(mut self, limit: ::std::time::Duration) -> Self {
-        self.options = self.options.time_limit(limit);
-        self
-    }
-
-    /// Calls `inspect` with the reply's data exactly as received, once it decoded
-    /// (fields the spec does not list included): for logging or passing it on.
-    pub fn inspect_raw(
-        mut self,
-        inspect: impl ::std::ops::Fn(
-            &str,
-        ) + ::std::marker::Send + ::std::marker::Sync + 'static,
-    ) -> Self {
-        self.options = self.options.inspect_raw(::std::sync::Arc::new(inspect));
-        self
-    }
-
     /// Sends `POST /open-apis/drive/v1/import_tasks` and decodes the reply into [`CreateImportTaskData`].
     ///
     /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled); any other failure is returned, saying the server may or may not have acted.
@@ -153,7 +121,9 @@ impl<'c> CreateImportTaskRequest<'c> {
         self,
     ) -> ::std::result::Result<CreateImportTaskData, CreateImportTaskError> {
         ::taskapi_runtime::check_max_length("file_token", &self.body.file_token, 27)
-            .map_err(CreateImportTaskError::from_invalid_request)?;
+            .map_err(
+                <CreateImportTaskError as ::taskapi_runtime::EndpointError>::from_invalid_request,
+            )?;
         let path = [
             ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/import_tasks"),
         ];
@@ -164,11 +134,15 @@ impl<'c> CreateImportTaskRequest<'c> {
             query: &query,
             headers: &headers,
             body: ::taskapi_runtime::RequestBody::json(&self.body)
-                .map_err(CreateImportTaskError::from_invalid_request)?,
+                .map_err(
+                    <CreateImportTaskError as ::taskapi_runtime::EndpointError>::from_invalid_request,
+                )?,
         };
         self.core.send(&CREATE_IMPORT_TASK, outgoing, &self.options).await
     }
 }
+::taskapi_runtime::request_settings!(CreateImportTaskRequest);
+::taskapi_runtime::user_token_setting!(CreateImportTaskRequest);
 
 /// The `data` object of the reply.
 ///
@@ -624,58 +598,7 @@ impl ::taskapi_runtime::EndpointError for CreateImportTaskError {
         }
     }
 }
-
-impl CreateImportTaskError {
-    /// The API error, when the provider answered with a code.
-    pub fn api_error(&self) -> ::std::option::Option<&::taskapi_runtime::ApiError> {
-        self.failure().api_error()
-    }
-
-    /// The HTTP status, when a reply arrived.
-    pub fn http_status(&self) -> ::std::option::Option<u16> {
-        self.failure().http_status()
-    }
-
-    /// The provider's error code, when it sent one.
-    pub fn code(&self) -> ::std::option::Option<&::taskapi_runtime::ErrorCode> {
-        self.failure().code()
-    }
-
-    /// The request id to quote in support tickets, when the reply carried one.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.failure().request_id()
-    }
-
-    /// How many requests were sent before giving up (retries included).
-    pub fn attempts(&self) -> u32 {
-        self.failure().attempts()
-    }
-
-    /// The documentation's troubleshooting hint (排查建议) for this code.
-    pub fn hint(&self) -> ::std::option::Option<&'static str> {
-        self.api_error().and_then(::taskapi_runtime::ApiError::hint)
-    }
-
-    /// Whether trying again may succeed: codes the spec marks retryable, timeouts,
-    /// connection failures, gateway errors.
-    pub fn is_retryable(&self) -> bool {
-        self.failure().is_retryable()
-    }
-}
-
-impl ::std::fmt::Display for CreateImportTaskError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::write!(f, "{}: {}", CREATE_IMPORT_TASK.id, self.failure())
-    }
-}
-
-/// The failure's text is part of this error's; `source` goes on to its cause (for a
-/// transport failure, reqwest's causes down to the `io::Error`).
-impl ::std::error::Error for CreateImportTaskError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        self.failure().source()
-    }
-}
+::taskapi_runtime::endpoint_error_methods!(CreateImportTaskError, CREATE_IMPORT_TASK);
 
 impl super::FeishuClient {
     /// Starts the task of `feishu.drive.import_task.create`, waits for it with `feishu.drive.import_task.get`'s waiter.

@@ -16,8 +16,6 @@
 //! - Scope (权限要求): `drive:drive:readonly` (查看、评论和下载云空间中所有文件)
 //! - Rate limit: 1000 calls per minute, 50 calls per second
 
-use ::taskapi_runtime::EndpointError as _;
-
 /// Identity of this endpoint: `GET /open-apis/drive/v1/import_tasks/{ticket}`.
 pub static GET_IMPORT_TASK: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
     id: "feishu.drive.import_task.get",
@@ -88,36 +86,6 @@ impl<'c> GetImportTaskRequest<'c> {
         self
     }
 
-    /// Sends this request with a user access token (`u-...`) instead of the client's
-    /// token. A user token is not refreshed by the client.
-    pub fn user_access_token(
-        mut self,
-        token: impl ::std::convert::Into<::taskapi_runtime::AccessToken>,
-    ) -> Self {
-        self.options = self.options.user_token(token.into());
-        self
-    }
-
-    /// Bounds this call, retries and their waits included: each attempt's timeout is
-    /// cut to the time left, no retry starts after it, and a server asking for a
-    /// longer wait than what is left ends the call at once.
-    pub fn time_limit(mut self, limit: ::std::time::Duration) -> Self {
-        self.options = self.options.time_limit(limit);
-        self
-    }
-
-    /// Calls `inspect` with the reply's data exactly as received, once it decoded
-    /// (fields the spec does not list included): for logging or passing it on.
-    pub fn inspect_raw(
-        mut self,
-        inspect: impl ::std::ops::Fn(
-            &str,
-        ) + ::std::marker::Send + ::std::marker::Sync + 'static,
-    ) -> Self {
-        self.options = self.options.inspect_raw(::std::sync::Arc::new(inspect));
-        self
-    }
-
     /// Sends `GET /open-apis/drive/v1/import_tasks/{ticket}` and decodes the reply into [`ImportTaskData`].
     pub async fn send(
         self,
@@ -140,6 +108,8 @@ impl<'c> GetImportTaskRequest<'c> {
         self.core.send(&GET_IMPORT_TASK, outgoing, &self.options).await
     }
 }
+::taskapi_runtime::request_settings!(GetImportTaskRequest);
+::taskapi_runtime::user_token_setting!(GetImportTaskRequest);
 
 /// The `data` object of the reply.
 ///
@@ -681,58 +651,7 @@ impl ::taskapi_runtime::EndpointError for GetImportTaskError {
         }
     }
 }
-
-impl GetImportTaskError {
-    /// The API error, when the provider answered with a code.
-    pub fn api_error(&self) -> ::std::option::Option<&::taskapi_runtime::ApiError> {
-        self.failure().api_error()
-    }
-
-    /// The HTTP status, when a reply arrived.
-    pub fn http_status(&self) -> ::std::option::Option<u16> {
-        self.failure().http_status()
-    }
-
-    /// The provider's error code, when it sent one.
-    pub fn code(&self) -> ::std::option::Option<&::taskapi_runtime::ErrorCode> {
-        self.failure().code()
-    }
-
-    /// The request id to quote in support tickets, when the reply carried one.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.failure().request_id()
-    }
-
-    /// How many requests were sent before giving up (retries included).
-    pub fn attempts(&self) -> u32 {
-        self.failure().attempts()
-    }
-
-    /// The documentation's troubleshooting hint (排查建议) for this code.
-    pub fn hint(&self) -> ::std::option::Option<&'static str> {
-        self.api_error().and_then(::taskapi_runtime::ApiError::hint)
-    }
-
-    /// Whether trying again may succeed: codes the spec marks retryable, timeouts,
-    /// connection failures, gateway errors.
-    pub fn is_retryable(&self) -> bool {
-        self.failure().is_retryable()
-    }
-}
-
-impl ::std::fmt::Display for GetImportTaskError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::write!(f, "{}: {}", GET_IMPORT_TASK.id, self.failure())
-    }
-}
-
-/// The failure's text is part of this error's; `source` goes on to its cause (for a
-/// transport failure, reqwest's causes down to the `io::Error`).
-impl ::std::error::Error for GetImportTaskError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        self.failure().source()
-    }
-}
+::taskapi_runtime::endpoint_error_methods!(GetImportTaskError, GET_IMPORT_TASK);
 
 /// The waiting defaults from this endpoint's spec.
 pub const GET_IMPORT_TASK_WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {

@@ -14,8 +14,6 @@
 //! - Scope (权限要求): `vc:export` (导出视频会议信息)
 //! - Rate limit: 100 calls per minute
 
-use ::taskapi_runtime::EndpointError as _;
-
 /// Identity of this endpoint: `GET /open-apis/vc/v1/exports/{task_id}`.
 pub static GET_MEETING_EXPORT: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
     id: "feishu.vc.export.get",
@@ -86,36 +84,6 @@ impl<'c> GetMeetingExportRequest<'c> {
         self
     }
 
-    /// Sends this request with a user access token (`u-...`) instead of the client's
-    /// token. A user token is not refreshed by the client.
-    pub fn user_access_token(
-        mut self,
-        token: impl ::std::convert::Into<::taskapi_runtime::AccessToken>,
-    ) -> Self {
-        self.options = self.options.user_token(token.into());
-        self
-    }
-
-    /// Bounds this call, retries and their waits included: each attempt's timeout is
-    /// cut to the time left, no retry starts after it, and a server asking for a
-    /// longer wait than what is left ends the call at once.
-    pub fn time_limit(mut self, limit: ::std::time::Duration) -> Self {
-        self.options = self.options.time_limit(limit);
-        self
-    }
-
-    /// Calls `inspect` with the reply's data exactly as received, once it decoded
-    /// (fields the spec does not list included): for logging or passing it on.
-    pub fn inspect_raw(
-        mut self,
-        inspect: impl ::std::ops::Fn(
-            &str,
-        ) + ::std::marker::Send + ::std::marker::Sync + 'static,
-    ) -> Self {
-        self.options = self.options.inspect_raw(::std::sync::Arc::new(inspect));
-        self
-    }
-
     /// Sends `GET /open-apis/vc/v1/exports/{task_id}` and decodes the reply into [`MeetingExportData`].
     pub async fn send(
         self,
@@ -138,6 +106,8 @@ impl<'c> GetMeetingExportRequest<'c> {
         self.core.send(&GET_MEETING_EXPORT, outgoing, &self.options).await
     }
 }
+::taskapi_runtime::request_settings!(GetMeetingExportRequest);
+::taskapi_runtime::user_token_setting!(GetMeetingExportRequest);
 
 /// The `data` object of the reply.
 ///
@@ -353,58 +323,7 @@ impl ::taskapi_runtime::EndpointError for GetMeetingExportError {
         }
     }
 }
-
-impl GetMeetingExportError {
-    /// The API error, when the provider answered with a code.
-    pub fn api_error(&self) -> ::std::option::Option<&::taskapi_runtime::ApiError> {
-        self.failure().api_error()
-    }
-
-    /// The HTTP status, when a reply arrived.
-    pub fn http_status(&self) -> ::std::option::Option<u16> {
-        self.failure().http_status()
-    }
-
-    /// The provider's error code, when it sent one.
-    pub fn code(&self) -> ::std::option::Option<&::taskapi_runtime::ErrorCode> {
-        self.failure().code()
-    }
-
-    /// The request id to quote in support tickets, when the reply carried one.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.failure().request_id()
-    }
-
-    /// How many requests were sent before giving up (retries included).
-    pub fn attempts(&self) -> u32 {
-        self.failure().attempts()
-    }
-
-    /// The documentation's troubleshooting hint (排查建议) for this code.
-    pub fn hint(&self) -> ::std::option::Option<&'static str> {
-        self.api_error().and_then(::taskapi_runtime::ApiError::hint)
-    }
-
-    /// Whether trying again may succeed: codes the spec marks retryable, timeouts,
-    /// connection failures, gateway errors.
-    pub fn is_retryable(&self) -> bool {
-        self.failure().is_retryable()
-    }
-}
-
-impl ::std::fmt::Display for GetMeetingExportError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::write!(f, "{}: {}", GET_MEETING_EXPORT.id, self.failure())
-    }
-}
-
-/// The failure's text is part of this error's; `source` goes on to its cause (for a
-/// transport failure, reqwest's causes down to the `io::Error`).
-impl ::std::error::Error for GetMeetingExportError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        self.failure().source()
-    }
-}
+::taskapi_runtime::endpoint_error_methods!(GetMeetingExportError, GET_MEETING_EXPORT);
 
 /// The waiting defaults from this endpoint's spec.
 pub const GET_MEETING_EXPORT_WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {
