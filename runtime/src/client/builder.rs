@@ -232,9 +232,6 @@ impl<C: ProviderClient> ClientBuilder<C> {
         };
         let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
-            // Bounds each read: a download's body has no overall timeout (it may take longer
-            // than an attempt), but a stalled one ends.
-            .read_timeout(self.attempt_timeout)
             .redirect(reqwest::redirect::Policy::none());
         if loopback {
             http = http.no_proxy();

@@ -134,12 +134,15 @@ impl Core {
                 }
             })
         };
+        // Each read is bounded, not the body: a stalled body is cut (and resumed).
+        let mut limits = transfer.limits;
+        limits.idle_timeout = Some(self.context.timeout);
         let result = match &transfer.progress {
             Some(report) => {
                 let mut report = |p: &TransferProgress| report(p);
-                transfer::download(&fetch, sink, &transfer.limits, Some(&mut report)).await
+                transfer::download(&fetch, sink, &limits, Some(&mut report)).await
             }
-            None => transfer::download(&fetch, sink, &transfer.limits, None).await,
+            None => transfer::download(&fetch, sink, &limits, None).await,
         };
         result.map_err(
             |failed| match call_error.lock().unwrap_or_else(|p| p.into_inner()).take() {

@@ -319,13 +319,14 @@ impl Core {
         };
         let (token, auth) = credential.parts();
         // A form's file is opened per attempt, streamed, and sent once: a redirect cannot
-        // send it again.
+        // send it again. Boxed, like the opening of the file, so that uploads add a pointer
+        // to the state of every call's future, not a form.
         let form = match &request.body {
             RequestBody::Multipart {
                 fields,
                 file_part,
                 file,
-            } => match file.part().await {
+            } => match Box::pin(file.part()).await {
                 Ok((part, _length)) => {
                     let form = fields
                         .iter()
@@ -333,7 +334,7 @@ impl Core {
                             form.text(*name, value.clone())
                         })
                         .part(*file_part, part);
-                    Some(Mutex::new(Some(form)))
+                    Some(Box::new(Mutex::new(Some(form))))
                 }
                 Err(failed) => return (credential.into_fetched(), Err(failed)),
             },

@@ -291,6 +291,16 @@ impl TransportError {
         .without_status()
     }
 
+    /// A download's body that sent nothing for `idle`.
+    pub(crate) fn stalled(http_status: u16, idle: Option<std::time::Duration>) -> Self {
+        let idle = idle.map_or(0.0, |d| d.as_secs_f64());
+        Self::own(
+            TransportErrorKind::Timeout,
+            http_status,
+            format!("the body sent nothing for {idle:.1}s"),
+        )
+    }
+
     /// A download's reply head did not come within the attempt's timeout.
     pub(crate) fn attempt_timed_out() -> Self {
         Self::own(

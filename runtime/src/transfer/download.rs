@@ -24,6 +24,10 @@ pub struct DownloadLimits {
     pub max_bytes: Option<u64>,
     /// The size the task reported for the file: a body of another length is an error.
     pub expected_len: Option<u64>,
+    /// How long a read may wait for the next bytes before the body counts as cut (and is
+    /// resumed); set by the client to its attempt timeout. A download as a whole has no
+    /// time limit: a large file on a slow link takes what it takes.
+    pub(crate) idle_timeout: Option<std::time::Duration>,
 }
 
 impl DownloadLimits {
@@ -88,7 +92,24 @@ pub(crate) async fn download(
     let mut written = 0u64;
     let mut resumptions = 0;
     loop {
-        let cut = match reply.response.chunk().await {
+        let read = match limits.idle_timeout {
+            Some(idle) => tokio::time::timeout(idle, reply.response.chunk())
+                .await
+                .ok(),
+            None => Some(reply.response.chunk().await),
+        };
+        let Some(read) = read else {
+            let stalled = TransportError::stalled(reply.status, limits.idle_timeout);
+            if resumptions == MAX_RESUMPTIONS {
+                return Err(Failed::Transport(stalled));
+            }
+            resumptions += 1;
+            (reply, written) =
+                reconnect(fetch, &mut *sink, &reply, written, stalled, resumptions).await?;
+            reply.admit(limits).map_err(Failed::Transport)?;
+            continue;
+        };
+        let cut = match read {
             Ok(Some(chunk)) => {
                 written = reply
                     .take(written, chunk.len() as u64, limits)
