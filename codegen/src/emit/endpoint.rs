@@ -32,7 +32,7 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
     ));
     let args = request::args(e);
     let request = request::emit(p, e, &info_static, &args);
-    let types = e.types.iter().map(types::type_def);
+    let types = e.types.iter().map(|t| types::type_def(t, &e.types));
     let error = error_enum(p, e, &info_static);
     let arg_decls = request::decls(&args);
     let arg_names: Vec<Ident> = args.iter().map(|a| a.name.clone()).collect();

@@ -118,7 +118,7 @@ fn token_endpoint(p: &Provider, t: &TokenEndpoint) -> TokenStream {
     ]));
     let method = ident(t.method.as_str());
     let path = &t.path;
-    let types = t.types.iter().map(types::type_def);
+    let types = t.types.iter().map(|def| types::type_def(def, &t.types));
     let request = ident(&t.request);
     let reply = ident(&t.response);
     let envelope = envelope(t.envelope);

@@ -307,19 +307,9 @@ fn outgoing(e: &Endpoint, error: &Ident, owned: bool) -> TokenStream {
             error,
         ))
     });
-    let body_checks = e.body.iter().flat_map(|body| {
-        body.fields.iter().filter_map(|f| {
-            let max = proc_macro2::Literal::usize_unsuffixed(f.max_length? as usize);
-            let wire = &f.wire;
-            let name = ident(&f.ident);
-            Some(length_check(
-                wire,
-                quote!(self.body.#name),
-                f.required,
-                &max,
-                error,
-            ))
-        })
+    // A body checks its own fields, nested objects included.
+    let body_checks = e.body.as_ref().map(|_| {
+        quote!(self.body.check_lengths().map_err(<#error as ::taskapi_runtime::EndpointError>::from_invalid_request)?;)
     });
     // Path parameters that are not strings are written out first.
     let path_texts = e.path_parts.iter().filter_map(|part| match part {
@@ -434,7 +424,7 @@ fn outgoing(e: &Endpoint, error: &Ident, owned: bool) -> TokenStream {
     };
     quote! {
         #(#param_checks)*
-        #(#body_checks)*
+        #body_checks
         #(#path_texts)*
         let path = [#(#path_parts),*];
         let query = #query;

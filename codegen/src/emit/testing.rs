@@ -122,10 +122,13 @@ pub(super) fn emit(model: &Model) -> TokenStream {
                 }
             });
             let client = ident(&p.client);
-            let args: TokenStream =
-                example::args_with(e, &format!("super::{}::", p.key), "::taskapi_runtime::")
-                    .parse()
-                    .expect("example arguments are Rust expressions");
+            let args: TokenStream = example::args_with(
+                e,
+                &format!("super::{}::", ident(&p.key)),
+                "::taskapi_runtime::",
+            )
+            .parse()
+            .expect("example arguments are Rust expressions");
             // The documented example body, when the page gives one, is what is sent.
             let body = e
                 .body

@@ -7,9 +7,10 @@ use crate::spec::CodeType;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-pub(super) fn type_def(t: &TypeDef) -> TokenStream {
+/// A type, with `all` the types of its endpoint (to tell a nested struct from an enum).
+pub(super) fn type_def(t: &TypeDef, all: &[TypeDef]) -> TokenStream {
     match t {
-        TypeDef::Struct(s) => struct_def(s),
+        TypeDef::Struct(s) => struct_def(s, all),
         TypeDef::Enum(e) => enum_def(e),
     }
 }
@@ -60,7 +61,7 @@ pub(super) fn arg_value(ty: &FieldRust, name: &Ident) -> TokenStream {
     }
 }
 
-fn struct_def(s: &StructDef) -> TokenStream {
+fn struct_def(s: &StructDef, all: &[TypeDef]) -> TokenStream {
     let name = ident(&s.name);
     let doc = docs(&paragraphs([
         s.description.as_str(),
@@ -75,7 +76,7 @@ fn struct_def(s: &StructDef) -> TokenStream {
     };
     let redacted_debug = secret.then(|| redacted_debug(s, &name));
     if s.kind == StructKind::Body {
-        return body_struct(s, &name, derives);
+        return body_struct(s, &name, derives, all);
     }
     quote! {
         #doc
@@ -89,7 +90,7 @@ fn struct_def(s: &StructDef) -> TokenStream {
 
 /// A request body (or an object in one): built with `new` (its required fields) and a
 /// setter per optional field, so that a field the page adds later breaks no caller.
-fn body_struct(s: &StructDef, name: &Ident, derives: TokenStream) -> TokenStream {
+fn body_struct(s: &StructDef, name: &Ident, derives: TokenStream, all: &[TypeDef]) -> TokenStream {
     let doc = docs(&paragraphs([
         s.description.as_str(),
         "Build it with `new` (the required fields) and the setters of optional ones; it also \
@@ -123,6 +124,7 @@ fn body_struct(s: &StructDef, name: &Ident, derives: TokenStream) -> TokenStream
             }
         }
     });
+    let check_lengths = check_lengths(s, all);
     let new_doc = docs(&format!(
         "A `{}` with its required fields; optional ones are absent until set.",
         s.name
@@ -143,6 +145,42 @@ fn body_struct(s: &StructDef, name: &Ident, derives: TokenStream) -> TokenStream
             }
 
             #(#setters)*
+
+            #check_lengths
+        }
+    }
+}
+
+/// `check_lengths`: every string field with a `max_length`, here and in nested objects,
+/// checked before a request is sent.
+fn check_lengths(s: &StructDef, all: &[TypeDef]) -> TokenStream {
+    let is_struct = |name: &str| {
+        all.iter()
+            .any(|t| matches!(t, TypeDef::Struct(def) if def.name == name))
+    };
+    let checks = s.fields.iter().filter_map(|f| {
+        let name = ident(&f.ident);
+        let wire = &f.wire;
+        let check = match (&f.ty, f.max_length) {
+            (FieldRust::Scalar(ScalarType::String), Some(max)) => {
+                let max = proc_macro2::Literal::usize_unsuffixed(max as usize);
+                quote!(::taskapi_runtime::check_max_length(#wire, value, #max)?;)
+            }
+            (FieldRust::Named(nested), _) if is_struct(nested) => quote!(value.check_lengths()?;),
+            _ => return None,
+        };
+        Some(if f.required {
+            quote! { { let value = &self.#name; #check } }
+        } else {
+            quote! { if let Some(value) = &self.#name { #check } }
+        })
+    });
+    quote! {
+        /// Checks the `max_length` of every string field the page limits, nested ones
+        /// included (the request calls it before sending).
+        pub fn check_lengths(&self) -> ::std::result::Result<(), ::taskapi_runtime::InvalidRequest> {
+            #(#checks)*
+            Ok(())
         }
     }
 }

@@ -106,12 +106,17 @@ fn validate_path_and_params<'a>(
     let mut declared_path = BTreeSet::new();
     for param in &e.params {
         let name = &param.name;
-        if !naming::is_wire_name(&name.value) {
+        // Header names have dashes (`X-Request-Id`); they become `_` in Rust names.
+        let wire_ok = match param.location {
+            ParamIn::Header => naming::is_wire_name(&name.value.replace('-', "_")),
+            _ => naming::is_wire_name(&name.value),
+        };
+        if !wire_ok {
             report(
                 diags,
                 file,
                 name,
-                "expected letters, digits and `_`, starting with a letter",
+                "expected letters, digits and `_` (and `-` in a header), starting with a letter",
             );
             continue;
         }

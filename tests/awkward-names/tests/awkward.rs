@@ -45,3 +45,45 @@ async fn awkward_names_call_wait_and_fail_like_any_other() {
         "{err:?}"
     );
 }
+
+/// Every field type of the lifecycle format goes on the wire as its spec says: a header
+/// parameter with dashes, a repeated query parameter, a body with a float, an int64 sent as
+/// a string, a map and a nested object, and a reply with a float and a map of objects.
+#[tokio::test]
+async fn every_field_type_goes_on_the_wire_and_comes_back() {
+    let fake = FakeServer::start().await.unwrap();
+    let client: provider::Result = fake.client().build().unwrap();
+    let reply = client
+        .body(1.5, 1_655_276_858, provider::HashMap::new("abcd"))
+        .x_request_id("req-1")
+        .tags(vec!["a".to_owned(), "b".to_owned()])
+        .labels([("k".to_owned(), 7)].into_iter().collect())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.ratio, Some(0.5));
+    assert_eq!(reply.counts.unwrap()["a"].n, Some(1));
+
+    let sent = fake.last_request("type.awkward.body.create").unwrap();
+    assert_eq!(sent.method, "POST");
+    assert_eq!(sent.header("x-request-id"), Some("req-1"));
+    assert_eq!(sent.query.as_deref(), Some("tags=a&tags=b"));
+    let body: serde_json::Value = serde_json::from_slice(&sent.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"self": 1.5, "since": "1655276858", "labels": {"k": 7}, "Vec": {"String": "abcd"}})
+    );
+
+    // `max_length` holds for a field of a nested object too, before any traffic.
+    let requests = fake.requests("type.awkward.body.create");
+    let err = client
+        .body(1.0, 1, provider::HashMap::new("too long"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, provider::BodyError::InvalidRequest(_)),
+        "{err:?}"
+    );
+    assert_eq!(fake.requests("type.awkward.body.create"), requests);
+}

@@ -84,6 +84,11 @@ impl<'c> CopyDocRequest<'c> {
     ///
     /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled); any other failure is returned, saying the server may or may not have acted.
     pub async fn send(self) -> ::std::result::Result<CopyDocResult, CopyDocError> {
+        self.body
+            .check_lengths()
+            .map_err(
+                <CopyDocError as ::taskapi_runtime::EndpointError>::from_invalid_request,
+            )?;
         let path = [::taskapi_runtime::PathPart::Literal("/v2.0/doc/dentries/copy")];
         let query = [];
         let headers = [];
@@ -180,6 +185,18 @@ impl CopyDocBody {
     pub fn new(param: CopyDocParam) -> Self {
         Self { param }
     }
+
+    /// Checks the `max_length` of every string field the page limits, nested ones
+    /// included (the request calls it before sending).
+    pub fn check_lengths(
+        &self,
+    ) -> ::std::result::Result<(), ::taskapi_runtime::InvalidRequest> {
+        {
+            let value = &self.param;
+            value.check_lengths()?;
+        }
+        Ok(())
+    }
 }
 
 /// What to copy and where to put the copy.
@@ -221,6 +238,14 @@ impl CopyDocParam {
     ) -> Self {
         self.target_pre_dentry_uuid = Some(target_pre_dentry_uuid.into());
         self
+    }
+
+    /// Checks the `max_length` of every string field the page limits, nested ones
+    /// included (the request calls it before sending).
+    pub fn check_lengths(
+        &self,
+    ) -> ::std::result::Result<(), ::taskapi_runtime::InvalidRequest> {
+        Ok(())
     }
 }
 

@@ -106,7 +106,8 @@ impl<'c> CreateExportTaskRequest<'c> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<CreateExportTaskData, CreateExportTaskError> {
-        ::taskapi_runtime::check_max_length("token", &self.body.token, 27)
+        self.body
+            .check_lengths()
             .map_err(
                 <CreateExportTaskError as ::taskapi_runtime::EndpointError>::from_invalid_request,
             )?;
@@ -181,6 +182,18 @@ impl CreateExportTaskBody {
     ) -> Self {
         self.sub_id = Some(sub_id.into());
         self
+    }
+
+    /// Checks the `max_length` of every string field the page limits, nested ones
+    /// included (the request calls it before sending).
+    pub fn check_lengths(
+        &self,
+    ) -> ::std::result::Result<(), ::taskapi_runtime::InvalidRequest> {
+        {
+            let value = &self.token;
+            ::taskapi_runtime::check_max_length("token", value, 27)?;
+        }
+        Ok(())
     }
 }
 

@@ -120,7 +120,8 @@ impl<'c> CreateImportTaskRequest<'c> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<CreateImportTaskData, CreateImportTaskError> {
-        ::taskapi_runtime::check_max_length("file_token", &self.body.file_token, 27)
+        self.body
+            .check_lengths()
             .map_err(
                 <CreateImportTaskError as ::taskapi_runtime::EndpointError>::from_invalid_request,
             )?;
@@ -200,6 +201,22 @@ impl CreateImportTaskBody {
         self.file_name = Some(file_name.into());
         self
     }
+
+    /// Checks the `max_length` of every string field the page limits, nested ones
+    /// included (the request calls it before sending).
+    pub fn check_lengths(
+        &self,
+    ) -> ::std::result::Result<(), ::taskapi_runtime::InvalidRequest> {
+        {
+            let value = &self.file_token;
+            ::taskapi_runtime::check_max_length("file_token", value, 27)?;
+        }
+        {
+            let value = &self.point;
+            value.check_lengths()?;
+        }
+        Ok(())
+    }
 }
 
 /// 目标云文档格式。不同文件支持的云文档格式不同。详情参考[导入文件概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。可选值如下所示：<br>- `docx`：新版文档<br>- `sheet`：电子表格<br>- `bitable`：多维表格
@@ -276,6 +293,14 @@ impl ImportPoint {
             mount_type,
             mount_key: mount_key.into(),
         }
+    }
+
+    /// Checks the `max_length` of every string field the page limits, nested ones
+    /// included (the request calls it before sending).
+    pub fn check_lengths(
+        &self,
+    ) -> ::std::result::Result<(), ::taskapi_runtime::InvalidRequest> {
+        Ok(())
     }
 }
 

@@ -145,6 +145,11 @@ impl<'c> ExportMeetingListRequest<'c> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<ExportMeetingListData, ExportMeetingListError> {
+        self.body
+            .check_lengths()
+            .map_err(
+                <ExportMeetingListError as ::taskapi_runtime::EndpointError>::from_invalid_request,
+            )?;
         let path = [
             ::taskapi_runtime::PathPart::Literal("/open-apis/vc/v1/exports/meeting_list"),
         ];
@@ -335,6 +340,14 @@ impl ExportMeetingListBody {
     pub fn meeting_type(mut self, meeting_type: ExportMeetingListMeetingType) -> Self {
         self.meeting_type = Some(meeting_type);
         self
+    }
+
+    /// Checks the `max_length` of every string field the page limits, nested ones
+    /// included (the request calls it before sending).
+    pub fn check_lengths(
+        &self,
+    ) -> ::std::result::Result<(), ::taskapi_runtime::InvalidRequest> {
+        Ok(())
     }
 }
 

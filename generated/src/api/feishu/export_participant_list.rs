@@ -145,6 +145,11 @@ impl<'c> ExportParticipantListRequest<'c> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<ExportParticipantListData, ExportParticipantListError> {
+        self.body
+            .check_lengths()
+            .map_err(
+                <ExportParticipantListError as ::taskapi_runtime::EndpointError>::from_invalid_request,
+            )?;
         let path = [
             ::taskapi_runtime::PathPart::Literal(
                 "/open-apis/vc/v1/exports/participant_list",
@@ -321,6 +326,14 @@ impl ExportParticipantListBody {
     ) -> Self {
         self.room_id = Some(room_id.into());
         self
+    }
+
+    /// Checks the `max_length` of every string field the page limits, nested ones
+    /// included (the request calls it before sending).
+    pub fn check_lengths(
+        &self,
+    ) -> ::std::result::Result<(), ::taskapi_runtime::InvalidRequest> {
+        Ok(())
     }
 }
 

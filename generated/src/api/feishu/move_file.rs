@@ -107,6 +107,11 @@ impl<'c> MoveFileRequest<'c> {
     ///
     /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled); any other failure is returned, saying the server may or may not have acted.
     pub async fn send(self) -> ::std::result::Result<MoveFileData, MoveFileError> {
+        self.body
+            .check_lengths()
+            .map_err(
+                <MoveFileError as ::taskapi_runtime::EndpointError>::from_invalid_request,
+            )?;
         let path = [
             ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/files/"),
             ::taskapi_runtime::PathPart::Param {
@@ -170,6 +175,14 @@ impl MoveFileBody {
     ) -> Self {
         self.folder_token = Some(folder_token.into());
         self
+    }
+
+    /// Checks the `max_length` of every string field the page limits, nested ones
+    /// included (the request calls it before sending).
+    pub fn check_lengths(
+        &self,
+    ) -> ::std::result::Result<(), ::taskapi_runtime::InvalidRequest> {
+        Ok(())
     }
 }
 

@@ -132,7 +132,8 @@ impl<'c> UploadMediaRequest<'c> {
     ///
     /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled); any other failure is returned, saying the server may or may not have acted.
     pub async fn send(self) -> ::std::result::Result<UploadMediaData, UploadMediaError> {
-        ::taskapi_runtime::check_max_length("file_name", &self.body.file_name, 250)
+        self.body
+            .check_lengths()
             .map_err(
                 <UploadMediaError as ::taskapi_runtime::EndpointError>::from_invalid_request,
             )?;
@@ -253,6 +254,18 @@ impl UploadAllMediaForm {
     ) -> Self {
         self.extra = Some(extra.into());
         self
+    }
+
+    /// Checks the `max_length` of every string field the page limits, nested ones
+    /// included (the request calls it before sending).
+    pub fn check_lengths(
+        &self,
+    ) -> ::std::result::Result<(), ::taskapi_runtime::InvalidRequest> {
+        {
+            let value = &self.file_name;
+            ::taskapi_runtime::check_max_length("file_name", value, 250)?;
+        }
+        Ok(())
     }
 }
 
