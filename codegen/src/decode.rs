@@ -72,9 +72,17 @@ pub fn scalar<'n>(
     }
 }
 
+/// What `cargo xtask docs import` writes where only a person can decide (an English
+/// summary, a waiter): any text starting with it is refused until it is filled in.
+pub const TODO: &str = "TODO";
+
 impl Decode for String {
     fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
-        scalar(cx, node, path, "a string").map(|(text, _)| text.to_owned())
+        let (text, _) = scalar(cx, node, path, "a string")?;
+        if text.starts_with(TODO) {
+            cx.error(node.at, path, format!("to fill in: {text}"));
+        }
+        Some(text.to_owned())
     }
 }
 
@@ -83,6 +91,10 @@ impl Decode for bool {
         match scalar(cx, node, path, "true or false")? {
             ("true", true) => Some(true),
             ("false", true) => Some(false),
+            (other, _) if other.starts_with(TODO) => {
+                cx.error(node.at, path, format!("to fill in (true or false): {other}"));
+                None
+            }
             (other, _) => {
                 cx.error(
                     node.at,

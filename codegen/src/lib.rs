@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod decode;
+pub mod docs;
 pub mod diag;
 pub mod emit;
 pub mod load;

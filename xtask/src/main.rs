@@ -11,6 +11,7 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod docs;
 mod sync;
 
 use std::process::ExitCode;
@@ -20,7 +21,9 @@ const USAGE: &str = "usage: cargo xtask <command> [options]; cargo xtask <comman
   gen            regenerate generated/src/api/ from specs/
   gen --check    write nothing; fail with a diff if the checked-in output is stale
   bench          run the benchmarks (release build) and write BENCHMARKS.md
-  bench --quick  a smoke run of the benchmarks (written to target/)";
+  bench --quick  a smoke run of the benchmarks (written to target/)
+  docs check     compare every doc page under docs/ with the spec that cites it
+  docs import    draft a spec from a doc page";
 
 const GEN_HELP: &str = "usage: cargo xtask gen [--check]
 
@@ -37,6 +40,16 @@ against hand-written reqwest + serde, token single flight, waiting. Writes BENCH
 
   --quick    a smoke run with tiny sizes, written to target/BENCHMARKS.quick.md";
 
+const DOCS_HELP: &str = "usage: cargo xtask docs check | import <page> [--provider P] [--id ID] [--write]
+
+  check      for every spec with a `doc:` page under docs/, compare each fact the page
+             states (method, path, parameters, fields, enum values, error table, rate
+             limit, scopes, ...) with the spec; print every disagreement, located in both
+             files. Deliberate differences are the spec's `overrides:` entries.
+  import     write a draft spec for <page> to stdout (TODOs where only a person can
+             decide); with a spec for --id already there, print the differences instead;
+             --write updates that spec's page-derived facts in place";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -45,6 +58,8 @@ fn main() -> ExitCode {
         ["gen"] => sync::Mode::Write,
         ["gen", "--check"] => sync::Mode::Check,
         ["bench", rest @ ..] => return bench(rest),
+        ["docs", "check"] => return docs_check(),
+        ["docs", "import", rest @ ..] => return docs_import(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -74,6 +89,7 @@ fn help(command: &str) -> ExitCode {
     let text = match command {
         "gen" => GEN_HELP,
         "bench" => BENCH_HELP,
+        "docs" => DOCS_HELP,
         _ => {
             eprintln!("unknown command `{command}`\n\n{USAGE}");
             return ExitCode::from(2);
@@ -115,6 +131,40 @@ fn bench(args: &[&str]) -> ExitCode {
         Err(e) => {
             eprintln!("cannot run the benchmarks: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask docs check`.
+fn docs_check() -> ExitCode {
+    let Some(root) = workspace_root() else {
+        return ExitCode::FAILURE;
+    };
+    match docs::check(&root) {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(report) => {
+            eprintln!("{report}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask docs import <page> [--provider P] [--id ID] [--write]`.
+fn docs_import(args: &[&str]) -> ExitCode {
+    let Some(root) = workspace_root() else {
+        return ExitCode::FAILURE;
+    };
+    match docs::import(&root, args) {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
         }
     }
 }

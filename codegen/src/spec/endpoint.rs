@@ -19,6 +19,15 @@ pub struct EndpointSpec {
     pub summary: String,
     pub description: String,
     pub source: String,
+    /// The page the spec was captured from, under `docs/`.
+    pub doc: Option<Spanned<String>>,
+    /// The page's public URL.
+    pub url: Option<Spanned<String>>,
+    /// The page's last-updated date (YYYY-MM-DD), where the page gives one.
+    pub updated: Option<Spanned<String>>,
+    /// Facts the spec states differently from its page on purpose, each with its reason:
+    /// `cargo xtask docs check` accepts exactly these.
+    pub overrides: Vec<OverrideSpec>,
     pub method: Spanned<Method>,
     /// Whether sending twice does no more than sending once; absent: false for POST and
     /// PATCH, true otherwise.
@@ -78,6 +87,14 @@ pub struct WaiterSpec {
 pub enum WaitState {
     Pending,
     Failure,
+}
+
+/// A deliberate difference from the page: the fact (as the docs check names it, e.g.
+/// `host` or `response.result.token`) and why.
+#[derive(Debug, Clone)]
+pub struct OverrideSpec {
+    pub fact: Spanned<String>,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone)]
@@ -157,6 +174,10 @@ impl EndpointSpec {
         let summary = f.req(cx, "summary");
         let description = f.opt(cx, "description").unwrap_or_default();
         let source = f.opt(cx, "source").unwrap_or_default();
+        let doc = f.opt(cx, "doc");
+        let url = f.opt(cx, "url");
+        let updated = f.opt(cx, "updated");
+        let overrides = f.opt(cx, "overrides").unwrap_or_default();
         let method = f.req(cx, "method");
         let idempotent = f.opt(cx, "idempotent");
         let path = f.req(cx, "path");
@@ -181,6 +202,10 @@ impl EndpointSpec {
             summary: summary?,
             description,
             source,
+            doc,
+            url,
+            updated,
+            overrides,
             method: method?,
             idempotent,
             path: path?,
@@ -222,6 +247,19 @@ impl RateLimitSpec {
         Some(RateLimitSpec {
             per_minute,
             per_second,
+        })
+    }
+}
+
+impl Decode for OverrideSpec {
+    fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
+        let mut f = cx.fields(node, path)?;
+        let fact = f.req(cx, "fact");
+        let reason = f.req(cx, "reason");
+        f.finish(cx);
+        Some(OverrideSpec {
+            fact: fact?,
+            reason: reason?,
         })
     }
 }
