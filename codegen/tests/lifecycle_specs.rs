@@ -104,3 +104,31 @@ fn a_multipart_body_needs_its_file_part() {
         )]
     );
 }
+
+/// What only a person can decide is drafted as `TODO` by `cargo xtask docs import`; such a
+/// text, or a `TODO` where a boolean belongs, is a located error until it is filled in.
+#[test]
+fn todo_marks_are_refused_until_filled_in() {
+    let ws = Workspace::new();
+    let line = ws.edit(
+        CREATE,
+        "summary: >-\n  Start exporting a document, spreadsheet or bitable to a local file (docx, pdf, xlsx or csv);\n  the reply's ticket is polled with \"get export task\".\n",
+        "summary: TODO English summary\n",
+    );
+    assert_eq!(
+        ws.errors(),
+        [format!(
+            "{}:{line}:10: summary: to fill in: TODO English summary",
+            file(CREATE)
+        )]
+    );
+    let ws = Workspace::new();
+    let line = ws.edit(CREATE, "    retryable: true\n", "    retryable: TODO\n");
+    assert_eq!(
+        ws.errors(),
+        [format!(
+            "{}:{line}:16: errors[0].retryable: to fill in (true or false): TODO",
+            file(CREATE)
+        )]
+    );
+}
