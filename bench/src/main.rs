@@ -1,9 +1,9 @@
 //! `cargo xtask bench [--quick] [--only PART,...]`: measures the generator, the generated
 //! code's compile cost, the client's overhead against hand-written reqwest (servers in other
 //! processes), the CLI's cold start against curl, download throughput against curl and the
-//! CLI's peak memory while downloading, token single-flight and waiter efficiency; prints the
-//! tables and writes BENCHMARKS.md (`--quick`: a smoke run, and `--only`: some parts, both
-//! written to target/ instead).
+//! CLI's peak memory while downloading, token single-flight, waiter efficiency and doc-page
+//! reading (`docread`); prints the tables and writes BENCHMARKS.md (`--quick`: a smoke run,
+//! and `--only`: some parts, both written to target/ instead).
 #![forbid(unsafe_code)]
 
 /// The allocator of the generator, as `cargo xtask gen` runs it (the client benchmarks compare two clients in this same binary, so both get it): see Cargo.toml.
@@ -16,6 +16,7 @@ mod compile;
 mod download;
 mod generation;
 mod measure;
+mod pages;
 mod servers;
 mod stats;
 mod synthetic;
@@ -84,7 +85,7 @@ const QUICK: Plan = Plan {
 };
 
 /// The parts `--only` can name, in the order they run.
-const PARTS: [&str; 7] = [
+const PARTS: [&str; 8] = [
     "generation",
     "compile",
     "client",
@@ -92,10 +93,11 @@ const PARTS: [&str; 7] = [
     "download",
     "tokens",
     "waiting",
+    "pages",
 ];
 
 const USAGE: &str = "usage: cargo xtask bench [--quick] [--only PART,...] \
-                     (parts: generation, compile, client, cli, download, tokens, waiting)";
+                     (parts: generation, compile, client, cli, download, tokens, waiting, pages)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -183,6 +185,10 @@ fn bench(plan: &Plan, only: Option<&[&str]>) -> Result<(), String> {
         eprintln!("waiter efficiency ...");
         results.waiting = Some(waiting::run(plan.jobs, plan.runs)?);
     }
+    if wants("pages") {
+        eprintln!("page reading ...");
+        results.pages = Some(pages::run(&root, pages::PAGES, plan.runs)?);
+    }
     let report = report(plan, only, &results, started.elapsed());
     println!("{report}");
     let out = match (plan.quick, only.is_some()) {
@@ -262,6 +268,7 @@ struct Results {
     download: Option<download::Result>,
     tokens: Option<tokens::Result>,
     waiting: Option<Vec<waiting::JobResult>>,
+    pages: Option<pages::Result>,
 }
 
 fn report(
@@ -307,6 +314,9 @@ fn report(
     }
     if let Some(waiting) = &results.waiting {
         waiting_section(&mut r, waiting);
+    }
+    if let Some(pages) = &results.pages {
+        pages_section(&mut r, command, pages);
     }
     r
 }
@@ -440,6 +450,38 @@ fn waiting_section(r: &mut String, waiting: &[waiting::JobResult]) {
         "\nTargets: fewer polls than fixed 5 s from 60 s on, in every run: {}; detection delay at most 20% of the job + the minimum delay, in every run: {}.",
         met(fewer),
         met(bounded)
+    );
+}
+
+fn pages_section(r: &mut String, command: &str, p: &pages::Result) {
+    let _ = writeln!(
+        r,
+        "\n## Reading doc pages (`docread::read`, {} pages per run)\n",
+        p.pages_per_run
+    );
+    let _ = writeln!(
+        r,
+        "The {} fixture pages under docread/tests/pages/ (four renderings, {:.0} KiB in all), \
+         read one after another in turn until {} are read ({:.1} MiB); the files are in memory \
+         before the clock starts, and every page was read once, untimed, before the first run.\n",
+        p.fixtures,
+        p.fixture_bytes as f64 / 1024.0,
+        p.pages_per_run,
+        p.bytes_per_run as f64 / 1024.0 / 1024.0
+    );
+    let _ = writeln!(
+        r,
+        "| measure | figure |\n| --- | ---: |\n| ms per {} pages | {} |\n| µs per page | {} |",
+        pages::PAGES,
+        p.per_target_ms().show(2),
+        p.per_page_us().show(1)
+    );
+    let _ = writeln!(
+        r,
+        "\nTarget: {} pages in under {:.0} s, in every run: {}. Reproduce: `{command}`.",
+        pages::PAGES,
+        pages::TARGET_MS / 1000.0,
+        met(p.per_target_ms().max < pages::TARGET_MS)
     );
 }
 
@@ -767,6 +809,10 @@ mod smoke {
         assert_eq!(tokens.token_requests, [1]);
         let waiting = crate::waiting::run(&[2, 60], 1).unwrap();
         assert!(waiting[1].polls.median < waiting[1].fixed_polls as f64);
+        let fixtures = crate::pages::fixtures(&root).unwrap();
+        assert!(fixtures.len() >= 17 && fixtures.iter().all(|p| !p.ends_with("README.md")));
+        let pages = crate::pages::run(&root, fixtures.len() + 3, 1).unwrap();
+        assert!(pages.bytes_per_run > pages.fixture_bytes);
     }
 
     /// Every size is a valid spec set: whole groups of four, then any start of one (each

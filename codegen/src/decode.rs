@@ -92,7 +92,11 @@ impl Decode for bool {
             ("true", true) => Some(true),
             ("false", true) => Some(false),
             (other, _) if other.starts_with(TODO) => {
-                cx.error(node.at, path, format!("to fill in (true or false): {other}"));
+                cx.error(
+                    node.at,
+                    path,
+                    format!("to fill in (true or false): {other}"),
+                );
                 None
             }
             (other, _) => {

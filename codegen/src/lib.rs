@@ -11,8 +11,8 @@
 #![forbid(unsafe_code)]
 
 pub mod decode;
-pub mod docs;
 pub mod diag;
+pub mod docs;
 pub mod emit;
 pub mod load;
 pub mod model;

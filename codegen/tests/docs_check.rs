@@ -93,7 +93,11 @@ fn a_changed_http_status() {
 
 #[test]
 fn a_changed_message() {
-    let (dir, found) = after(EXPORT_PAGE, "| 1069906 | docs deleted |", "| 1069906 | doc removed |");
+    let (dir, found) = after(
+        EXPORT_PAGE,
+        "| 1069906 | docs deleted |",
+        "| 1069906 | doc removed |",
+    );
     let spec_line = line_of(dir.path(), EXPORT_SPEC, "code: 1069906");
     let page_line = line_of(dir.path(), EXPORT_PAGE, "1069906");
     assert_eq!(
@@ -106,7 +110,11 @@ fn a_changed_message() {
 
 #[test]
 fn a_changed_hint() {
-    let (dir, found) = after(EXPORT_PAGE, "| docs deleted | 文档已被删除 |", "| docs deleted | 文档已删除，请恢复 |");
+    let (dir, found) = after(
+        EXPORT_PAGE,
+        "| docs deleted | 文档已被删除 |",
+        "| docs deleted | 文档已删除，请恢复 |",
+    );
     let spec_line = line_of(dir.path(), EXPORT_SPEC, "code: 1069906");
     let page_line = line_of(dir.path(), EXPORT_PAGE, "1069906");
     assert_eq!(
@@ -119,7 +127,11 @@ fn a_changed_hint() {
 
 #[test]
 fn a_parameter_that_is_no_longer_required() {
-    let (dir, found) = after(EXPORT_PAGE, "| token | string | 是 |", "| token | string | 否 |");
+    let (dir, found) = after(
+        EXPORT_PAGE,
+        "| token | string | 是 |",
+        "| token | string | 否 |",
+    );
     let spec_line = line_of(dir.path(), EXPORT_SPEC, "  - name: token");
     let page_line = line_of(dir.path(), EXPORT_PAGE, "| token | string |");
     assert_eq!(
@@ -132,7 +144,11 @@ fn a_parameter_that_is_no_longer_required() {
 
 #[test]
 fn a_parameter_whose_type_changed() {
-    let (dir, found) = after(EXPORT_PAGE, "| token | string | 是 |", "| token | int | 是 |");
+    let (dir, found) = after(
+        EXPORT_PAGE,
+        "| token | string | 是 |",
+        "| token | int | 是 |",
+    );
     let spec_line = line_of(dir.path(), EXPORT_SPEC, "  - name: token");
     let page_line = line_of(dir.path(), EXPORT_PAGE, "| token | int |");
     assert_eq!(
@@ -145,7 +161,11 @@ fn a_parameter_whose_type_changed() {
 
 #[test]
 fn a_changed_path() {
-    let (dir, found) = after(EXPORT_PAGE, "/open-apis/drive/v1/export_tasks/:ticket", "/open-apis/drive/v2/export_tasks/:ticket");
+    let (dir, found) = after(
+        EXPORT_PAGE,
+        "/open-apis/drive/v1/export_tasks/:ticket",
+        "/open-apis/drive/v2/export_tasks/:ticket",
+    );
     let spec_line = line_of(dir.path(), EXPORT_SPEC, "path: /open-apis");
     let page_line = line_of(dir.path(), EXPORT_PAGE, "drive/v2/export_tasks/:ticket");
     assert_eq!(
@@ -158,7 +178,11 @@ fn a_changed_path() {
 
 #[test]
 fn a_changed_method() {
-    let (dir, found) = after(EXPORT_PAGE, "| HTTP Method | GET |", "| HTTP Method | POST |");
+    let (dir, found) = after(
+        EXPORT_PAGE,
+        "| HTTP Method | GET |",
+        "| HTTP Method | POST |",
+    );
     let spec_line = line_of(dir.path(), EXPORT_SPEC, "method: GET");
     let page_line = line_of(dir.path(), EXPORT_PAGE, "| HTTP Method |");
     assert_eq!(
@@ -199,7 +223,8 @@ fn a_new_enum_value() {
     );
 }
 
-const TICKET_ROW: &str = "<md-dt-tr level=\"1\">\n\t<md-dt-td>\n\t<md-text type=\"field-name\" >ticket</md-text>";
+const TICKET_ROW: &str =
+    "<md-dt-tr level=\"1\">\n\t<md-dt-td>\n\t<md-text type=\"field-name\" >ticket</md-text>";
 
 #[test]
 fn a_new_reply_field() {
@@ -250,7 +275,11 @@ fn an_override_is_accepted_exactly() {
         "overrides:\n  - fact: errors.999\n    reason: no such difference\n",
     );
     let found = check(dir.path());
-    let line = line_of(dir.path(), "specs/feishu/endpoints/drive_file_move.yaml", "fact: errors.999");
+    let line = line_of(
+        dir.path(),
+        "specs/feishu/endpoints/drive_file_move.yaml",
+        "fact: errors.999",
+    );
     assert_eq!(
         found,
         [format!(

@@ -295,10 +295,14 @@ mod tests {
             .path()
             .join("specs/dingtalk/endpoints/doc_task_info_get.yaml");
         let text = std::fs::read_to_string(&spec).unwrap();
+        let line = text.lines().position(|l| l == "method: GET").unwrap() + 1;
         std::fs::write(&spec, text.replace("method: GET", "method: GOT")).unwrap();
+        let expected = format!(
+            "specs/dingtalk/endpoints/doc_task_info_get.yaml:{line}:9: method: unknown value `GOT`"
+        );
         for mode in [Mode::Check, Mode::Write] {
             let report = run(ws.path(), mode).unwrap_err();
-            assert!(report.contains("specs/dingtalk/endpoints/doc_task_info_get.yaml:7:9: method: unknown value `GOT`"), "{report}");
+            assert!(report.contains(&expected), "{report}");
         }
     }
 }

@@ -49,7 +49,10 @@ pub fn unread(root: &Path, set: &SpecSet) -> Vec<String> {
         };
         if let Ok(text) = std::fs::read_to_string(root.join(&doc.value)) {
             for problem in docread::read(&text).problems {
-                notes.push(format!("{}:{}: {}", doc.value, problem.line, problem.message));
+                notes.push(format!(
+                    "{}:{}: {}",
+                    doc.value, problem.line, problem.message
+                ));
             }
         }
     }
@@ -199,12 +202,20 @@ impl<'a> Check<'a> {
         self.names(
             "scopes",
             e.scopes.iter().map(|s| s.scope.as_str()).collect(),
-            facts.scopes.iter().map(|s| (s.value.name.as_str(), s.line)).collect(),
+            facts
+                .scopes
+                .iter()
+                .map(|s| (s.value.name.as_str(), s.line))
+                .collect(),
         );
         self.names(
             "token_kinds",
             e.token_kinds.iter().map(String::as_str).collect(),
-            facts.token_kinds.iter().map(|t| (t.value.as_str(), t.line)).collect(),
+            facts
+                .token_kinds
+                .iter()
+                .map(|t| (t.value.as_str(), t.line))
+                .collect(),
         );
         let auth_header = provider.auth.header.value.to_ascii_lowercase();
         let headers: Vec<&Field> = facts
@@ -218,7 +229,10 @@ impl<'a> Check<'a> {
             .collect();
         self.params(ParamIn::Header, &headers);
         self.params(ParamIn::Path, &facts.path_params.iter().collect::<Vec<_>>());
-        self.params(ParamIn::Query, &facts.query_params.iter().collect::<Vec<_>>());
+        self.params(
+            ParamIn::Query,
+            &facts.query_params.iter().collect::<Vec<_>>(),
+        );
         if let Some(body) = &e.body {
             // A form's file part is a field of the page's form too.
             let file_part = body.file.as_ref().map(|f| f.name.value.as_str());
@@ -237,7 +251,13 @@ impl<'a> Check<'a> {
             self.push(first_line, "body", "body".into(), message);
         }
         if let Some(response) = e.response.json() {
-            self.fields("response", "response", response, &facts.response, first_line);
+            self.fields(
+                "response",
+                "response",
+                response,
+                &facts.response,
+                first_line,
+            );
         }
         self.errors(page);
     }
@@ -285,8 +305,16 @@ impl<'a> Check<'a> {
         let spec = self.spec.rate_limit.as_ref();
         let line = self.spec.id.at.line;
         for (unit, page_value, spec_value) in [
-            ("per_minute", limit.value.per_minute, spec.and_then(|r| r.per_minute)),
-            ("per_second", limit.value.per_second, spec.and_then(|r| r.per_second)),
+            (
+                "per_minute",
+                limit.value.per_minute,
+                spec.and_then(|r| r.per_minute),
+            ),
+            (
+                "per_second",
+                limit.value.per_second,
+                spec.and_then(|r| r.per_second),
+            ),
         ] {
             if let Some(page_value) = page_value
                 && spec_value != Some(page_value)
@@ -421,7 +449,11 @@ impl<'a> Check<'a> {
         self.ty(line, area, fact, spec.ty.value, page);
         if let Some(enumeration) = &spec.enumeration {
             for value in &page.enum_values {
-                if !enumeration.values.iter().any(|v| v.value.value.text == value.value) {
+                if !enumeration
+                    .values
+                    .iter()
+                    .any(|v| v.value.value.text == value.value)
+                {
                     let message = format!(
                         "`{fact}` value `{}` ({}) is on the page {} but not in the spec",
                         value.value,
@@ -433,7 +465,11 @@ impl<'a> Check<'a> {
             }
             if !page.enum_values.is_empty() {
                 for value in &enumeration.values {
-                    if !page.enum_values.iter().any(|v| v.value == value.value.value.text) {
+                    if !page
+                        .enum_values
+                        .iter()
+                        .any(|v| v.value == value.value.value.text)
+                    {
                         let message = format!(
                             "`{fact}` value `{}` is in the spec but not on the page {}",
                             value.value.value.text,
@@ -517,7 +553,8 @@ impl<'a> Check<'a> {
                 );
                 self.push(spec_line, "errors", format!("{fact}.http_status"), message);
             }
-            if !row.value.message.is_empty() && !same_text(&row.value.message, &spec.message.value) {
+            if !row.value.message.is_empty() && !same_text(&row.value.message, &spec.message.value)
+            {
                 let message = format!(
                     "code {code}: message {:?} in the spec but {:?} on the page {}",
                     spec.message.value,

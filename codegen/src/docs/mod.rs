@@ -3,3 +3,4 @@
 //! from a page. Pages are read by the `docread` crate.
 
 pub mod check;
+pub mod import;

@@ -15,9 +15,7 @@ mod request;
 mod value;
 
 pub use chain::{DownloadSpec, FeedSource, FeedSpec, StartsSpec};
-pub use endpoint::{
-    EndpointSpec, OverrideSpec, RateLimitSpec, ScopeSpec, WaitState, WaiterSpec,
-};
+pub use endpoint::{EndpointSpec, OverrideSpec, RateLimitSpec, ScopeSpec, WaitState, WaiterSpec};
 pub use errors::ErrorSpec;
 pub use object::{
     EnumSpec, EnumValueSpec, FieldRole, FieldSpec, FieldType, ObjectSpec, StringFormat,

@@ -1,5 +1,5 @@
-//! `provider.yaml`: hosts, authentication, the envelope replies come in, common error codes
-//! and the token endpoint.
+//! `provider.yaml`: hosts, authentication, the envelope replies come in, common error codes,
+//! the token endpoint, and how the pages' relative links become absolute.
 
 use super::errors::ErrorSpec;
 use super::object::ObjectSpec;
@@ -22,6 +22,20 @@ pub struct ProviderSpec {
     pub rate_limit: Option<ProviderRateLimit>,
     pub token_endpoint: Option<TokenEndpointSpec>,
     pub common_errors: Vec<ErrorSpec>,
+    /// How the pages' site-relative links become absolute (`doc_links`).
+    pub doc_links: Option<DocLinksSpec>,
+}
+
+/// `doc_links`: the pages link to one another by a site-relative path (Feishu's
+/// `[text](/ssl:ttdoc/...)`), which leads nowhere in rustdoc or CLI help. Link targets that
+/// start with `relative` are rewritten to start with `absolute` in every text the generated
+/// code shows (docs, CLI help, hints); the spec keeps them as the page wrote them.
+#[derive(Debug, Clone)]
+pub struct DocLinksSpec {
+    /// The start of a relative link target, e.g. `/ssl:ttdoc/`.
+    pub relative: Spanned<String>,
+    /// What replaces it, e.g. `https://open.feishu.cn/document/`.
+    pub absolute: Spanned<String>,
 }
 
 /// The endpoint that turns app credentials into an access token (managed tokens).
@@ -151,6 +165,7 @@ impl ProviderSpec {
         let rate_limit = f.with(cx, "rate_limit", false, ProviderRateLimit::decode);
         let token_endpoint = f.with(cx, "token_endpoint", false, TokenEndpointSpec::decode);
         let common_errors = f.opt(cx, "common_errors").unwrap_or_default();
+        let doc_links = f.with(cx, "doc_links", false, DocLinksSpec::decode);
         f.finish(cx);
         Some(ProviderSpec {
             file: cx.file.to_owned(),
@@ -165,7 +180,55 @@ impl ProviderSpec {
             rate_limit,
             token_endpoint,
             common_errors,
+            doc_links,
         })
+    }
+}
+
+impl DocLinksSpec {
+    fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
+        let mut f = cx.fields(node, path)?;
+        let relative: Option<Spanned<String>> = f.req(cx, "relative");
+        let absolute: Option<Spanned<String>> = f.req(cx, "absolute");
+        f.finish(cx);
+        let (relative, absolute) = (relative?, absolute?);
+        let mut ok = true;
+        // A link target starting with `/`: anything shorter would rewrite more than links
+        // to the provider's pages.
+        if relative.value.len() < 2 || !relative.value.starts_with('/') {
+            cx.error(
+                relative.at,
+                &relative.path,
+                "must be the start of a site-relative link target, e.g. `/ssl:ttdoc/`",
+            );
+            ok = false;
+        }
+        let rest = absolute
+            .value
+            .strip_prefix("https://")
+            .or_else(|| absolute.value.strip_prefix("http://"));
+        if rest
+            .is_none_or(|r| r.is_empty() || r.starts_with('/') || r.contains(char::is_whitespace))
+        {
+            cx.error(
+                absolute.at,
+                &absolute.path,
+                "must be an absolute http(s) URL, e.g. `https://open.feishu.cn/document/`",
+            );
+            ok = false;
+        }
+        if ok && relative.value.ends_with('/') != absolute.value.ends_with('/') {
+            cx.error(
+                absolute.at,
+                &absolute.path,
+                format!(
+                    "must end with `/` exactly when `relative` does (`{}`), or the rewritten links lose or double a slash",
+                    relative.value
+                ),
+            );
+            ok = false;
+        }
+        ok.then_some(DocLinksSpec { relative, absolute })
     }
 }
 
@@ -258,5 +321,58 @@ impl ProviderRateLimit {
             limit_header,
             reset_seconds_header,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostics;
+
+    /// Decodes `doc_links` as a provider file would have it; the problems as printed.
+    fn doc_links(yaml: &str) -> (Option<DocLinksSpec>, Vec<String>) {
+        let node = crate::yaml::parse(yaml).unwrap().unwrap();
+        let mut diags = Diagnostics::default();
+        let mut cx = Ctx {
+            file: "specs/x/provider.yaml",
+            diags: &mut diags,
+        };
+        let mut f = cx.fields(&node, "").unwrap();
+        let links = f.with(&mut cx, "doc_links", false, DocLinksSpec::decode);
+        f.finish(&mut cx);
+        (links, diags.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn doc_links_are_read_and_their_problems_located() {
+        let (links, problems) = doc_links(
+            "doc_links:\n  relative: /ssl:ttdoc/\n  absolute: https://open.feishu.cn/document/\n",
+        );
+        let links = links.unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(links.relative.value, "/ssl:ttdoc/");
+        assert_eq!(links.absolute.value, "https://open.feishu.cn/document/");
+
+        assert_eq!(doc_links("other: 1\n").0.map(|l| l.relative.value), None);
+        assert_eq!(
+            doc_links("doc_links:\n  relative: /a/\n  absolute: https://h/\n  base: x\n").1,
+            [
+                "specs/x/provider.yaml:4:3: doc_links.base: unknown field; expected one of: relative, absolute"
+            ]
+        );
+        assert_eq!(
+            doc_links("doc_links:\n  absolute: https://h/\n").1,
+            ["specs/x/provider.yaml:2:3: doc_links.relative: missing required field"]
+        );
+        let (links, problems) =
+            doc_links("doc_links:\n  relative: ssl:ttdoc/\n  absolute: open.feishu.cn/document/\n");
+        assert!(links.is_none());
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("specs/x/provider.yaml:2:13: doc_links.relative: must be"));
+        assert!(problems[1].starts_with("specs/x/provider.yaml:3:13: doc_links.absolute: must be"));
+        assert!(
+            doc_links("doc_links:\n  relative: /ssl:ttdoc/\n  absolute: https://h/doc\n").1[0]
+                .contains("doc_links.absolute: must end with `/` exactly when `relative` does")
+        );
     }
 }

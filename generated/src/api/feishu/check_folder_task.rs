@@ -31,7 +31,7 @@ impl super::FeishuClient {
     ///
     /// Sends `GET /open-apis/drive/v1/files/task_check` (`feishu.drive.file.task_check`).
     ///
-    /// - `task_id`: The task id returned by "delete folder" or "move folder". 异步任务的 ID。目前支持查询删除文件夹和移动文件夹的异步任务。可通过调用[删除文件夹](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/delete)或[移动文件夹](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/move)获取任务 ID
+    /// - `task_id`: The task id returned by "delete folder" or "move folder". 异步任务的 ID。目前支持查询删除文件夹和移动文件夹的异步任务。可通过调用[删除文件夹](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/delete)或[移动文件夹](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/move)获取任务 ID
     ///
     /// # Example
     ///

@@ -7,7 +7,7 @@
 //!
 //! 删除用户在云空间内的文件或者文件夹。文件或文件夹被删除后，会进入回收站中。
 //!
-//! 如果你删除的是文件夹，该接口将异步执行，同时返回该异步任务的 ID。你可使用[查询异步任务状态](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/task_check)接口查询任务执行的状态。
+//! 如果你删除的是文件夹，该接口将异步执行，同时返回该异步任务的 ID。你可使用[查询异步任务状态](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/task_check)接口查询任务执行的状态。
 //!
 //! 要删除文件，需要确保应用或用户具有以下两种权限之一：
 //! - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限。
@@ -39,7 +39,7 @@ impl super::FeishuClient {
     ///
     /// Sends `DELETE /open-apis/drive/v1/files/{file_token}` (`feishu.drive.file.delete`).
     ///
-    /// - `file_token`: Token of the file or folder to delete. 需要删除的文件或文件夹 token。<br><br>了解如何获取文件 token，参考[文件概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/file-overview)。<br><br>了解如何获取文件夹 token，参考[文件夹概述](/ssl:ttdoc/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。
+    /// - `file_token`: Token of the file or folder to delete. 需要删除的文件或文件夹 token。<br><br>了解如何获取文件 token，参考[文件概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/file-overview)。<br><br>了解如何获取文件夹 token，参考[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。
     /// - `type`: Kind of the file to delete; it must match the file's actual kind. 被删除文件的类型
     ///
     /// # Example
@@ -127,7 +127,7 @@ impl<'c> DeleteFileRequest<'c> {
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeleteFileData {
-    /// `task_id`: 异步任务 ID，删除文件夹时返回。你可继续使用[查询异步任务状态](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/task_check)接口查询任务执行状态. May be absent.
+    /// `task_id`: 异步任务 ID，删除文件夹时返回。你可继续使用[查询异步任务状态](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/task_check)接口查询任务执行状态. May be absent.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
@@ -233,7 +233,7 @@ pub enum DeleteFileError {
     NotFound(::taskapi_runtime::ApiError),
     /// `1061004`, HTTP 403: forbidden.
     ///
-    /// 当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](/ssl:ttdoc/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。
+    /// 当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。
     Forbidden(::taskapi_runtime::ApiError),
     /// `1061005`, HTTP 401: auth failed.
     ///
@@ -303,7 +303,7 @@ impl ::taskapi_runtime::EndpointError for DeleteFileError {
                 Self::Forbidden(
                     error
                         .documented(
-                            "当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](/ssl:ttdoc/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。",
+                            "当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。",
                             false,
                         ),
                 )

@@ -5,7 +5,7 @@
 //!
 //! Download the file an export task produced, by the file token "get export task" returned; the file is deleted 10 minutes after the task ends.
 //!
-//! 根据[查询导出任务结果](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/get)返回的导出文件的 token，下载导出产物到本地。了解完整的导出文件步骤，参考[导出云文档概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/export-user-guide)。
+//! 根据[查询导出任务结果](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/get)返回的导出文件的 token，下载导出产物到本地。了解完整的导出文件步骤，参考[导出云文档概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/export-user-guide)。
 //!
 //! Sends `GET /open-apis/drive/v1/export_tasks/file/{file_token}/download`.
 //!
@@ -31,7 +31,7 @@ impl super::FeishuClient {
     ///
     /// Sends `GET /open-apis/drive/v1/export_tasks/file/{file_token}/download` (`feishu.drive.export_task.download`).
     ///
-    /// - `file_token`: The exported file's token, `result.file_token` of "get export task". 导出的文件的 token。可通过调用[查询导出任务结果](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/get)获取该参数的值。
+    /// - `file_token`: The exported file's token, `result.file_token` of "get export task". 导出的文件的 token。可通过调用[查询导出任务结果](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/get)获取该参数的值。
     ///
     /// # Example
     ///

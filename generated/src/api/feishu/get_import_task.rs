@@ -5,7 +5,7 @@
 //!
 //! Poll a file import task by its ticket; on success it returns the new document's token and link.
 //!
-//! 根据[创建导入任务](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/create)返回的导入任务 ID（ticket）轮询导入结果。了解完整的导入文件步骤，参考[导入文件概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。
+//! 根据[创建导入任务](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/create)返回的导入任务 ID（ticket）轮询导入结果。了解完整的导入文件步骤，参考[导入文件概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。
 //!
 //! Sends `GET /open-apis/drive/v1/import_tasks/{ticket}`.
 //!
@@ -32,7 +32,7 @@ impl super::FeishuClient {
     ///
     /// Sends `GET /open-apis/drive/v1/import_tasks/{ticket}` (`feishu.drive.import_task.get`).
     ///
-    /// - `ticket`: The import task id returned by "create import task". 导入任务 ID。调用[创建导入任务](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/create) 获取
+    /// - `ticket`: The import task id returned by "create import task". 导入任务 ID。调用[创建导入任务](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/create) 获取
     ///
     /// # Example
     ///
@@ -410,7 +410,7 @@ pub enum GetImportTaskError {
     InternalError(::taskapi_runtime::ApiError),
     /// `1069902`, HTTP 403: no permission
     ///
-    /// 当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](/ssl:ttdoc/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。
+    /// 当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。
     NoPermission(::taskapi_runtime::ApiError),
     /// `1069903`, HTTP 500: internal error
     ///
@@ -438,7 +438,7 @@ pub enum GetImportTaskError {
     FileTokenNotFound(::taskapi_runtime::ApiError),
     /// `1069908`, HTTP 403: mount point not found or no permission
     ///
-    /// 挂载点对应的文件夹不存在，或当前身份无导入至该文件夹的权限。请参考以下步骤解决：<br>1. 检查文件夹的 token 是否填写正确<br>2. 检查当前身份是否有导入至文件夹的权限：<br>    - 如果你使用的是 `tenant_access_token`，意味着应用没有导入至当前文件夹的权限。你需要为该应用添加机器人能力，并将该文件夹分享给含有该机器人的群组，为该应用开通文件夹的编辑权限。<br>    - 如果你使用的是 `user_access_token`，意味着用户没有导入至当前文件夹的权限。你需将该文件夹分享给该用户身份，为用户开通文件夹的编辑权限。<br><br>了解具体操作步骤，参考[开通文件夹权限](/ssl:ttdoc/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app#5ad9169a)。
+    /// 挂载点对应的文件夹不存在，或当前身份无导入至该文件夹的权限。请参考以下步骤解决：<br>1. 检查文件夹的 token 是否填写正确<br>2. 检查当前身份是否有导入至文件夹的权限：<br>    - 如果你使用的是 `tenant_access_token`，意味着应用没有导入至当前文件夹的权限。你需要为该应用添加机器人能力，并将该文件夹分享给含有该机器人的群组，为该应用开通文件夹的编辑权限。<br>    - 如果你使用的是 `user_access_token`，意味着用户没有导入至当前文件夹的权限。你需将该文件夹分享给该用户身份，为用户开通文件夹的编辑权限。<br><br>了解具体操作步骤，参考[开通文件夹权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app#5ad9169a)。
     MountPointNotFoundOrNoPermission(::taskapi_runtime::ApiError),
     /// `1069909`, HTTP 400: import file size over limit
     ///
@@ -462,7 +462,7 @@ pub enum GetImportTaskError {
     ImportFileTokenExpired(::taskapi_runtime::ApiError),
     /// `1069914`, HTTP 400: invalid file token
     ///
-    /// 导出文档 token 不合法。参考[云文档常见问题](/ssl:ttdoc/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)了解如何获取文档 token。
+    /// 导出文档 token 不合法。参考[云文档常见问题](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)了解如何获取文档 token。
     InvalidFileToken(::taskapi_runtime::ApiError),
     /// One of the provider's common codes (tokens, permissions, rate limits).
     Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
@@ -496,7 +496,7 @@ impl ::taskapi_runtime::EndpointError for GetImportTaskError {
                 Self::NoPermission(
                     error
                         .documented(
-                            "当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](/ssl:ttdoc/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。",
+                            "当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。",
                             false,
                         ),
                 )
@@ -546,7 +546,7 @@ impl ::taskapi_runtime::EndpointError for GetImportTaskError {
                 Self::MountPointNotFoundOrNoPermission(
                     error
                         .documented(
-                            "挂载点对应的文件夹不存在，或当前身份无导入至该文件夹的权限。请参考以下步骤解决：<br>1. 检查文件夹的 token 是否填写正确<br>2. 检查当前身份是否有导入至文件夹的权限：<br>    - 如果你使用的是 `tenant_access_token`，意味着应用没有导入至当前文件夹的权限。你需要为该应用添加机器人能力，并将该文件夹分享给含有该机器人的群组，为该应用开通文件夹的编辑权限。<br>    - 如果你使用的是 `user_access_token`，意味着用户没有导入至当前文件夹的权限。你需将该文件夹分享给该用户身份，为用户开通文件夹的编辑权限。<br><br>了解具体操作步骤，参考[开通文件夹权限](/ssl:ttdoc/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app#5ad9169a)。",
+                            "挂载点对应的文件夹不存在，或当前身份无导入至该文件夹的权限。请参考以下步骤解决：<br>1. 检查文件夹的 token 是否填写正确<br>2. 检查当前身份是否有导入至文件夹的权限：<br>    - 如果你使用的是 `tenant_access_token`，意味着应用没有导入至当前文件夹的权限。你需要为该应用添加机器人能力，并将该文件夹分享给含有该机器人的群组，为该应用开通文件夹的编辑权限。<br>    - 如果你使用的是 `user_access_token`，意味着用户没有导入至当前文件夹的权限。你需将该文件夹分享给该用户身份，为用户开通文件夹的编辑权限。<br><br>了解具体操作步骤，参考[开通文件夹权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app#5ad9169a)。",
                             false,
                         ),
                 )
@@ -586,7 +586,7 @@ impl ::taskapi_runtime::EndpointError for GetImportTaskError {
                 Self::InvalidFileToken(
                     error
                         .documented(
-                            "导出文档 token 不合法。参考[云文档常见问题](/ssl:ttdoc/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)了解如何获取文档 token。",
+                            "导出文档 token 不合法。参考[云文档常见问题](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)了解如何获取文档 token。",
                             false,
                         ),
                 )

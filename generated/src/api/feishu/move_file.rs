@@ -7,7 +7,7 @@
 //!
 //! 将文件或者文件夹移动到用户云空间的其他位置。
 //!
-//! 如果你移动的是文件夹，该接口将异步执行，同时返回该异步任务的 ID。你可使用[查询异步任务状态](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/task_check)接口查询任务执行的状态。
+//! 如果你移动的是文件夹，该接口将异步执行，同时返回该异步任务的 ID。你可使用[查询异步任务状态](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/task_check)接口查询任务执行的状态。
 //!
 //! 该接口不支持并发调用，且调用频率上限为 5 QPS 且 10000次/天。否则会返回 1061045 错误码，可通过稍后重试解决。
 //!
@@ -38,7 +38,7 @@ impl super::FeishuClient {
     ///
     /// Sends `POST /open-apis/drive/v1/files/{file_token}/move` (`feishu.drive.file.move`).
     ///
-    /// - `file_token`: Token of the file or folder to move. 需要移动的文件或文件夹 token。<br><br>了解如何获取文件 token，参考[文件概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/file-overview)。<br><br>了解如何获取文件夹 token，参考[文件夹概述](/ssl:ttdoc/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。
+    /// - `file_token`: Token of the file or folder to move. 需要移动的文件或文件夹 token。<br><br>了解如何获取文件 token，参考[文件概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/file-overview)。<br><br>了解如何获取文件夹 token，参考[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。
     /// - `type` (body): 文件类型。该参数为必填，请忽略左侧必填列的“否”。如果该值为空或者与文件实际类型不匹配，接口会返回失败。
     ///
     /// # Example
@@ -88,7 +88,7 @@ impl<'c> MoveFileRequest<'c> {
         }
     }
 
-    /// `folder_token` (body): 目标文件夹的 token。了解如何获取文件夹 token，参考[文件夹概述](/ssl:ttdoc/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。
+    /// `folder_token` (body): 目标文件夹的 token。了解如何获取文件夹 token，参考[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。
     pub fn folder_token(
         mut self,
         folder_token: impl ::std::convert::Into<::std::string::String>,
@@ -142,7 +142,7 @@ impl<'c> MoveFileRequest<'c> {
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct MoveFileData {
-    /// `task_id`: 异步任务 ID，移动文件夹时返回。你可继续使用[查询异步任务状态](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/task_check)接口查询任务执行状态. May be absent.
+    /// `task_id`: 异步任务 ID，移动文件夹时返回。你可继续使用[查询异步任务状态](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/task_check)接口查询任务执行状态. May be absent.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
@@ -156,7 +156,7 @@ pub struct MoveFileBody {
     /// `type`: 文件类型。该参数为必填，请忽略左侧必填列的“否”。如果该值为空或者与文件实际类型不匹配，接口会返回失败。 Required.
     #[serde(rename = "type")]
     pub type_: MoveFileType,
-    /// `folder_token`: 目标文件夹的 token。了解如何获取文件夹 token，参考[文件夹概述](/ssl:ttdoc/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 Optional.
+    /// `folder_token`: 目标文件夹的 token。了解如何获取文件夹 token，参考[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub folder_token: ::std::option::Option<::std::string::String>,
 }
@@ -168,7 +168,7 @@ impl MoveFileBody {
         Self { type_, folder_token: None }
     }
 
-    /// Sets `folder_token`: 目标文件夹的 token。了解如何获取文件夹 token，参考[文件夹概述](/ssl:ttdoc/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。
+    /// Sets `folder_token`: 目标文件夹的 token。了解如何获取文件夹 token，参考[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。
     pub fn folder_token(
         mut self,
         folder_token: impl ::std::convert::Into<::std::string::String>,
@@ -282,7 +282,7 @@ pub enum MoveFileError {
     NotFound(::taskapi_runtime::ApiError),
     /// `1061004`, HTTP 403: forbidden.
     ///
-    /// 当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](/ssl:ttdoc/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。
+    /// 当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。
     Forbidden(::taskapi_runtime::ApiError),
     /// `1061007`, HTTP 404: file has been delete.
     ///
@@ -348,7 +348,7 @@ impl ::taskapi_runtime::EndpointError for MoveFileError {
                 Self::Forbidden(
                     error
                         .documented(
-                            "当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](/ssl:ttdoc/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。",
+                            "当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。",
                             false,
                         ),
                 )

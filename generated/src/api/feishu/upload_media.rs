@@ -35,7 +35,7 @@ impl super::FeishuClient {
     ///
     /// - `file_name` (body): 要上传的素材的名称
     /// - `parent_type` (body): 上传点的类型。你可根据上传的素材类型与云文档类型确定上传点类型。例如，要将一张图片插入到新版文档（文件类型为 `docx`）中，需指定上传点为 `docx_image `；要将一个附件上传到新版文档中，需指定上传点为 `docx_file`。
-    /// - `parent_node` (body): 上传点的 token，即要上传的云文档的 token，用于指定素材将要上传到的云文档或位置。参考[素材概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction)了解上传点类型与上传点 token 的对应关系
+    /// - `parent_node` (body): 上传点的 token，即要上传的云文档的 token，用于指定素材将要上传到的云文档或位置。参考[素材概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction)了解上传点类型与上传点 token 的对应关系
     /// - `size` (body): 文件的大小，单位为字节
     /// - `file` (the file part): 文件的二进制内容
     ///
@@ -113,7 +113,7 @@ impl<'c> UploadMediaRequest<'c> {
         self
     }
 
-    /// `extra` (body): 以下场景的上传点需通过该参数传入素材所在云文档的 token。extra 参数的格式为`"{\"drive_route_token\":\"素材所在云文档的 token\"}"`。详情参考[素材概述-extra 参数说明](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#3b8635d3)。
+    /// `extra` (body): 以下场景的上传点需通过该参数传入素材所在云文档的 token。extra 参数的格式为`"{\"drive_route_token\":\"素材所在云文档的 token\"}"`。详情参考[素材概述-extra 参数说明](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#3b8635d3)。
     pub fn extra(
         mut self,
         extra: impl ::std::convert::Into<::std::string::String>,
@@ -207,14 +207,14 @@ pub struct UploadAllMediaForm {
     pub file_name: ::std::string::String,
     /// `parent_type`: 上传点的类型。你可根据上传的素材类型与云文档类型确定上传点类型。例如，要将一张图片插入到新版文档（文件类型为 `docx`）中，需指定上传点为 `docx_image `；要将一个附件上传到新版文档中，需指定上传点为 `docx_file`。 Required.
     pub parent_type: MediaParentType,
-    /// `parent_node`: 上传点的 token，即要上传的云文档的 token，用于指定素材将要上传到的云文档或位置。参考[素材概述](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction)了解上传点类型与上传点 token 的对应关系. Required.
+    /// `parent_node`: 上传点的 token，即要上传的云文档的 token，用于指定素材将要上传到的云文档或位置。参考[素材概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction)了解上传点类型与上传点 token 的对应关系. Required.
     pub parent_node: ::std::string::String,
     /// `size`: 文件的大小，单位为字节. Required.
     pub size: i64,
     /// `checksum`: 文件的 Adler-32 校验和. Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub checksum: ::std::option::Option<::std::string::String>,
-    /// `extra`: 以下场景的上传点需通过该参数传入素材所在云文档的 token。extra 参数的格式为`"{\"drive_route_token\":\"素材所在云文档的 token\"}"`。详情参考[素材概述-extra 参数说明](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#3b8635d3)。 Optional.
+    /// `extra`: 以下场景的上传点需通过该参数传入素材所在云文档的 token。extra 参数的格式为`"{\"drive_route_token\":\"素材所在云文档的 token\"}"`。详情参考[素材概述-extra 参数说明](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#3b8635d3)。 Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extra: ::std::option::Option<::std::string::String>,
 }
@@ -247,7 +247,7 @@ impl UploadAllMediaForm {
         self
     }
 
-    /// Sets `extra`: 以下场景的上传点需通过该参数传入素材所在云文档的 token。extra 参数的格式为`"{\"drive_route_token\":\"素材所在云文档的 token\"}"`。详情参考[素材概述-extra 参数说明](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#3b8635d3)。
+    /// Sets `extra`: 以下场景的上传点需通过该参数传入素材所在云文档的 token。extra 参数的格式为`"{\"drive_route_token\":\"素材所在云文档的 token\"}"`。详情参考[素材概述-extra 参数说明](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#3b8635d3)。
     pub fn extra(
         mut self,
         extra: impl ::std::convert::Into<::std::string::String>,
@@ -402,7 +402,7 @@ pub enum UploadMediaError {
     NotFound(::taskapi_runtime::ApiError),
     /// `1061004`, HTTP 403: forbidden.
     ///
-    /// 当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](/ssl:ttdoc/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。
+    /// 当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。
     Forbidden(::taskapi_runtime::ApiError),
     /// `1061005`, HTTP 401: auth failed.
     ///
@@ -440,7 +440,7 @@ pub enum UploadMediaError {
     FileSizeBeyondLimit(::taskapi_runtime::ApiError),
     /// `1061044`, HTTP 400: parent node not exist.
     ///
-    /// `parent_node` 不存在。请确认上传点 token 是否有误：<br>- 对于上传文件接口，请参考[文件夹 token 获取方式](/ssl:ttdoc/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview#-717d325)确认是否填写了正确的文件夹 token<br>- 对于上传素材接口，请参考[上传点类型和上传点 token](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#cc82be3c) 确认 `parent_node` 是否填写正确
+    /// `parent_node` 不存在。请确认上传点 token 是否有误：<br>- 对于上传文件接口，请参考[文件夹 token 获取方式](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview#-717d325)确认是否填写了正确的文件夹 token<br>- 对于上传素材接口，请参考[上传点类型和上传点 token](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#cc82be3c) 确认 `parent_node` 是否填写正确
     ParentNodeNotExist(::taskapi_runtime::ApiError),
     /// `1061045`, HTTP 200: can retry.
     ///
@@ -522,7 +522,7 @@ pub enum UploadMediaError {
     ClientConnectClose(::taskapi_runtime::ApiError),
     /// `1062505`, HTTP 400: parent node out of size.
     ///
-    /// 云空间中所有层级的节点总和超限。上限为 40 万个，请检查节点数量。了解更多，参考[云空间概述](/ssl:ttdoc/ukTMukTMukTM/uUDN04SN0QjL1QDN/files/guide/introduction)。
+    /// 云空间中所有层级的节点总和超限。上限为 40 万个，请检查节点数量。了解更多，参考[云空间概述](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/files/guide/introduction)。
     ParentNodeOutOfSize(::taskapi_runtime::ApiError),
     /// `1062506`, HTTP 400: parent node out of depth.
     ///
@@ -574,7 +574,7 @@ impl ::taskapi_runtime::EndpointError for UploadMediaError {
                 Self::Forbidden(
                     error
                         .documented(
-                            "当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](/ssl:ttdoc/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。",
+                            "当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。",
                             false,
                         ),
                 )
@@ -639,7 +639,7 @@ impl ::taskapi_runtime::EndpointError for UploadMediaError {
                 Self::ParentNodeNotExist(
                     error
                         .documented(
-                            "`parent_node` 不存在。请确认上传点 token 是否有误：<br>- 对于上传文件接口，请参考[文件夹 token 获取方式](/ssl:ttdoc/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview#-717d325)确认是否填写了正确的文件夹 token<br>- 对于上传素材接口，请参考[上传点类型和上传点 token](/ssl:ttdoc/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#cc82be3c) 确认 `parent_node` 是否填写正确",
+                            "`parent_node` 不存在。请确认上传点 token 是否有误：<br>- 对于上传文件接口，请参考[文件夹 token 获取方式](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview#-717d325)确认是否填写了正确的文件夹 token<br>- 对于上传素材接口，请参考[上传点类型和上传点 token](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#cc82be3c) 确认 `parent_node` 是否填写正确",
                             false,
                         ),
                 )
@@ -783,7 +783,7 @@ impl ::taskapi_runtime::EndpointError for UploadMediaError {
                 Self::ParentNodeOutOfSize(
                     error
                         .documented(
-                            "云空间中所有层级的节点总和超限。上限为 40 万个，请检查节点数量。了解更多，参考[云空间概述](/ssl:ttdoc/ukTMukTMukTM/uUDN04SN0QjL1QDN/files/guide/introduction)。",
+                            "云空间中所有层级的节点总和超限。上限为 40 万个，请检查节点数量。了解更多，参考[云空间概述](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/files/guide/introduction)。",
                             false,
                         ),
                 )
