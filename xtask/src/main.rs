@@ -40,7 +40,8 @@ against hand-written reqwest + serde, token single flight, waiting. Writes BENCH
 
   --quick    a smoke run with tiny sizes, written to target/BENCHMARKS.quick.md";
 
-const DOCS_HELP: &str = "usage: cargo xtask docs check | import <page> [--provider P] [--id ID] [--write]
+const DOCS_HELP: &str =
+    "usage: cargo xtask docs check | import <page> [--provider P] [--id ID] [--write]
 
   check      for every spec with a `doc:` page under docs/, compare each fact the page
              states (method, path, parameters, fields, enum values, error table, rate
