@@ -60,8 +60,10 @@ pub fn draft(request: &ImportRequest<'_>, provider: &ProviderSpec) -> Result<Str
         Ok(Some(_)) => Ok(text),
         Ok(None) => Err("internal error: the draft is empty".into()),
         Err(e) => Err(format!(
-            "internal error: the draft is not valid YAML (line {}: {})",
-            e.at.line, e.message
+            "internal error: the draft is not valid YAML (line {}: {}: {:?})",
+            e.at.line,
+            e.message,
+            text.lines().nth(e.at.line.saturating_sub(1)).unwrap_or("")
         )),
     }
 }
