@@ -51,10 +51,11 @@ fn a_chain_that_reads_a_missing_reply_field_is_located() {
 #[test]
 fn a_chain_that_leaves_a_required_parameter_unfed_is_reported() {
     let (_, errors) = errors_after(CREATE, "    - {param: token, request: token}\n", "");
+    let line = line_of(CREATE, "  poller: ");
     assert_eq!(
         errors,
         [format!(
-            "{}: starts.params: required parameter `token` of `feishu.drive.export_task.get` is not fed",
+            "{}:{line}:11: starts.poller: required parameter `token` of `feishu.drive.export_task.get` is not fed (add it to `params`)",
             file(CREATE)
         )]
     );

@@ -38,7 +38,7 @@ pub(super) fn validate_chains<'a>(
                     poller.id.value
                 ),
             ),
-            Ok(poller) => validate_feeds(e, poller, &starts.params, &starts.path, diags),
+            Ok(poller) => validate_feeds(e, poller, &starts.params, &starts.poller, diags),
         }
         if let Some(flag) = &starts.async_flag {
             expect_reply_field(e, flag, &[FieldType::Boolean], diags);
@@ -64,7 +64,7 @@ pub(super) fn validate_chains<'a>(
                     target.id.value
                 ),
             ),
-            Ok(target) => validate_feeds(e, target, &download.params, &download.path, diags),
+            Ok(target) => validate_feeds(e, target, &download.params, &download.endpoint, diags),
         }
         if let Some(size) = &download.size {
             expect_reply_field(e, size, &[FieldType::Integer], diags);
@@ -95,12 +95,13 @@ fn find<'a>(dir: &'a ProviderDir, id: &Spanned<String>) -> Result<&'a EndpointSp
 }
 
 /// Every required parameter of `next` is fed, each from a field or parameter of `e` of the
-/// same type.
+/// same type. A parameter fed by nothing is reported at `named`, where the chain names
+/// `next`.
 fn validate_feeds(
     e: &EndpointSpec,
     next: &EndpointSpec,
     feeds: &[FeedSpec],
-    path: &str,
+    named: &Spanned<String>,
     diags: &mut Diagnostics,
 ) {
     let file = e.file.as_str();
@@ -172,12 +173,12 @@ fn validate_feeds(
     }
     for param in next.params.iter().filter(|p| p.required) {
         if !feeds.iter().any(|f| f.param.value == param.name.value) {
-            diags.push(
+            report(
+                diags,
                 file,
-                None,
-                &format!("{path}.params"),
+                named,
                 format!(
-                    "required parameter `{}` of `{}` is not fed",
+                    "required parameter `{}` of `{}` is not fed (add it to `params`)",
                     param.name.value, next.id.value
                 ),
             );
