@@ -256,6 +256,12 @@ fn arm(
             }
         })
         .collect();
+    // Optional flags set the request again: mutable only then.
+    let rebind = e
+        .params
+        .iter()
+        .any(|p| !p.required)
+        .then(|| quote!(let mut request = request;));
     let optional = e.params.iter().filter(|p| !p.required).map(|param| {
         let setter = ident(&param.ident);
         let v = value(param);
@@ -316,8 +322,7 @@ fn arm(
             // The reply is printed as received, not re-serialized from the typed data.
             let request = client.#operation(#(#required),*).inspect_raw(call.keep_raw());
             #with_body
-            #[allow(unused_mut)]
-            let mut request = request;
+            #rebind
             #(#optional)*
             #finish
         }

@@ -335,6 +335,7 @@ fn outgoing(e: &Endpoint, error: &Ident, owned: bool) -> TokenStream {
             quote!(::taskapi_runtime::PathPart::Param { name: #wire, value: #value })
         }
     });
+    // Only called for a location some parameter is in: `pairs` is pushed to.
     let pairs = |location: ParamIn| -> TokenStream {
         let pushes = e
             .params
@@ -357,7 +358,6 @@ fn outgoing(e: &Endpoint, error: &Ident, owned: bool) -> TokenStream {
             });
         quote! {
             {
-                #[allow(unused_mut)]
                 let mut pairs: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
                 #(#pushes)*
                 pairs
@@ -384,14 +384,17 @@ fn outgoing(e: &Endpoint, error: &Ident, owned: bool) -> TokenStream {
             quote!([#(#items),*])
         })
     };
-    let query = match moved(ParamIn::Query) {
-        Some(array) => array,
-        None => pairs(ParamIn::Query),
+    let list = |location: ParamIn| {
+        if !e.params.iter().any(|p| p.location == location) {
+            quote!(::std::vec::Vec::new())
+        } else if let Some(array) = moved(location) {
+            array
+        } else {
+            pairs(location)
+        }
     };
-    let headers = match moved(ParamIn::Header) {
-        Some(array) => array,
-        None => pairs(ParamIn::Header),
-    };
+    let query = list(ParamIn::Query);
+    let headers = list(ParamIn::Header);
     let body = match &e.body {
         None => quote!(::taskapi_runtime::RequestBody::None),
         Some(body) if body.content == BodyContent::Json => quote! {

@@ -338,8 +338,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 .copy_doc(body.param.clone())
                 .inspect_raw(call.keep_raw());
             let request = request.with_body(body);
-            #[allow(unused_mut)]
-            let mut request = request;
             if call.waiting() {
                 return call.workflow(request.wait()).await;
             }
@@ -353,8 +351,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             let request = client
                 .get_task_info(call.value::<String>("taskId").unwrap_or_default())
                 .inspect_raw(call.keep_raw());
-            #[allow(unused_mut)]
-            let mut request = request;
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
@@ -406,8 +402,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 )
                 .inspect_raw(call.keep_raw());
             let request = request.with_body(body);
-            #[allow(unused_mut)]
-            let mut request = request;
             if call.waiting() {
                 if call.output().is_some() {
                     return call.fetch(request.wait()).await;
@@ -426,8 +420,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                     call.value::<String>("file_token").unwrap_or_default(),
                 )
                 .inspect_raw(call.keep_raw());
-            #[allow(unused_mut)]
-            let mut request = request;
             call.download(request).await
         }
         "feishu.drive.export_task.get" => {
@@ -441,8 +433,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                     call.value::<String>("token").unwrap_or_default(),
                 )
                 .inspect_raw(call.keep_raw());
-            #[allow(unused_mut)]
-            let mut request = request;
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
@@ -461,8 +451,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                     ),
                 )
                 .inspect_raw(call.keep_raw());
-            #[allow(unused_mut)]
-            let mut request = request;
             if call.waiting() {
                 return call.workflow(request.wait()).await;
             }
@@ -501,8 +489,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 )
                 .inspect_raw(call.keep_raw());
             let request = request.with_body(body);
-            #[allow(unused_mut)]
-            let mut request = request;
             if call.waiting() {
                 return call.workflow(request.wait()).await;
             }
@@ -516,8 +502,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             let request = client
                 .check_folder_task(call.value::<String>("task_id").unwrap_or_default())
                 .inspect_raw(call.keep_raw());
-            #[allow(unused_mut)]
-            let mut request = request;
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
@@ -582,8 +566,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 )
                 .inspect_raw(call.keep_raw());
             let request = request.with_body(body);
-            #[allow(unused_mut)]
-            let mut request = request;
             if call.waiting() {
                 return call.workflow(request.wait()).await;
             }
@@ -597,8 +579,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             let request = client
                 .get_import_task(call.value::<String>("ticket").unwrap_or_default())
                 .inspect_raw(call.keep_raw());
-            #[allow(unused_mut)]
-            let mut request = request;
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
@@ -668,8 +648,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 )
                 .inspect_raw(call.keep_raw());
             let request = request.with_body(body);
-            #[allow(unused_mut)]
-            let mut request = request;
             call.outcome(request.send().await)
         }
         "feishu.vc.export.download" => {
@@ -682,8 +660,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                     call.value::<String>("file_token").unwrap_or_default(),
                 )
                 .inspect_raw(call.keep_raw());
-            #[allow(unused_mut)]
-            let mut request = request;
             call.download(request).await
         }
         "feishu.vc.export.get" => {
@@ -694,8 +670,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             let request = client
                 .get_meeting_export(call.value::<String>("task_id").unwrap_or_default())
                 .inspect_raw(call.keep_raw());
-            #[allow(unused_mut)]
-            let mut request = request;
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
@@ -761,7 +735,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 .export_meeting_list(body.start_time, body.end_time)
                 .inspect_raw(call.keep_raw());
             let request = request.with_body(body);
-            #[allow(unused_mut)]
             let mut request = request;
             if let Some(value) = call
                 .value::<String>("user_id_type")
@@ -835,7 +808,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 )
                 .inspect_raw(call.keep_raw());
             let request = request.with_body(body);
-            #[allow(unused_mut)]
             let mut request = request;
             if let Some(value) = call
                 .value::<String>("user_id_type")
@@ -910,7 +882,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 )
                 .inspect_raw(call.keep_raw());
             let request = request.with_body(body);
-            #[allow(unused_mut)]
             let mut request = request;
             if let Some(value) = call
                 .value::<String>("user_id_type")
@@ -984,8 +955,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 )
                 .inspect_raw(call.keep_raw());
             let request = request.with_body(body);
-            #[allow(unused_mut)]
-            let mut request = request;
             if call.waiting() {
                 if call.output().is_some() {
                     return call.fetch(request.wait()).await;

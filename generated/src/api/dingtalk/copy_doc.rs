@@ -90,8 +90,8 @@ impl<'c> CopyDocRequest<'c> {
                 <CopyDocError as ::taskapi_runtime::EndpointError>::from_invalid_request,
             )?;
         let path = [::taskapi_runtime::PathPart::Literal("/v2.0/doc/dentries/copy")];
-        let query = [];
-        let headers = [];
+        let query = ::std::vec::Vec::new();
+        let headers = ::std::vec::Vec::new();
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

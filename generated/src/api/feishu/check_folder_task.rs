@@ -93,7 +93,7 @@ impl<'c> CheckFolderTaskRequest<'c> {
             ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/files/task_check"),
         ];
         let query = [("task_id", self.task_id)];
-        let headers = [];
+        let headers = ::std::vec::Vec::new();
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

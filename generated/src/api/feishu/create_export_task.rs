@@ -114,8 +114,8 @@ impl<'c> CreateExportTaskRequest<'c> {
         let path = [
             ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/export_tasks"),
         ];
-        let query = [];
-        let headers = [];
+        let query = ::std::vec::Vec::new();
+        let headers = ::std::vec::Vec::new();
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

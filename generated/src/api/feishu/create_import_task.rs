@@ -128,8 +128,8 @@ impl<'c> CreateImportTaskRequest<'c> {
         let path = [
             ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/import_tasks"),
         ];
-        let query = [];
-        let headers = [];
+        let query = ::std::vec::Vec::new();
+        let headers = ::std::vec::Vec::new();
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

@@ -101,7 +101,6 @@ impl<'c> DeleteFileRequest<'c> {
             },
         ];
         let query = {
-            #[allow(unused_mut)]
             let mut pairs: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
             {
                 let value = &self.type_;
@@ -109,7 +108,7 @@ impl<'c> DeleteFileRequest<'c> {
             }
             pairs
         };
-        let headers = [];
+        let headers = ::std::vec::Vec::new();
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

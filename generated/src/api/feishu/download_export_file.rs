@@ -143,16 +143,8 @@ impl<'c> DownloadExportFileRequest<'c> {
             },
             ::taskapi_runtime::PathPart::Literal("/download"),
         ];
-        let query = {
-            #[allow(unused_mut)]
-            let mut pairs: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-            pairs
-        };
-        let headers = {
-            #[allow(unused_mut)]
-            let mut pairs: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-            pairs
-        };
+        let query = ::std::vec::Vec::new();
+        let headers = ::std::vec::Vec::new();
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

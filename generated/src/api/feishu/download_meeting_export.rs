@@ -136,7 +136,6 @@ impl<'c> DownloadMeetingExportRequest<'c> {
             ::taskapi_runtime::PathPart::Literal("/open-apis/vc/v1/exports/download"),
         ];
         let query = {
-            #[allow(unused_mut)]
             let mut pairs: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
             {
                 let value = &self.file_token;
@@ -144,11 +143,7 @@ impl<'c> DownloadMeetingExportRequest<'c> {
             }
             pairs
         };
-        let headers = {
-            #[allow(unused_mut)]
-            let mut pairs: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-            pairs
-        };
+        let headers = ::std::vec::Vec::new();
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

@@ -154,14 +154,13 @@ impl<'c> ExportMeetingListRequest<'c> {
             ::taskapi_runtime::PathPart::Literal("/open-apis/vc/v1/exports/meeting_list"),
         ];
         let query = {
-            #[allow(unused_mut)]
             let mut pairs: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
             if let Some(value) = &self.user_id_type {
                 pairs.push(("user_id_type", ::std::string::String::from(value.clone())));
             }
             pairs
         };
-        let headers = [];
+        let headers = ::std::vec::Vec::new();
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

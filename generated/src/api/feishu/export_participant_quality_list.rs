@@ -156,14 +156,13 @@ impl<'c> ExportParticipantQualityListRequest<'c> {
             ),
         ];
         let query = {
-            #[allow(unused_mut)]
             let mut pairs: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
             if let Some(value) = &self.user_id_type {
                 pairs.push(("user_id_type", ::std::string::String::from(value.clone())));
             }
             pairs
         };
-        let headers = [];
+        let headers = ::std::vec::Vec::new();
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

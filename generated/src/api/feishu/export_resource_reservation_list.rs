@@ -136,8 +136,8 @@ impl<'c> ExportResourceReservationListRequest<'c> {
                 "/open-apis/vc/v1/exports/resource_reservation_list",
             ),
         ];
-        let query = [];
-        let headers = [];
+        let query = ::std::vec::Vec::new();
+        let headers = ::std::vec::Vec::new();
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

@@ -105,7 +105,7 @@ impl<'c> GetExportTaskRequest<'c> {
             },
         ];
         let query = [("token", self.token)];
-        let headers = [];
+        let headers = ::std::vec::Vec::new();
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

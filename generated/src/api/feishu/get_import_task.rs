@@ -97,8 +97,8 @@ impl<'c> GetImportTaskRequest<'c> {
                 value: &self.ticket,
             },
         ];
-        let query = [];
-        let headers = [];
+        let query = ::std::vec::Vec::new();
+        let headers = ::std::vec::Vec::new();
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

@@ -95,8 +95,8 @@ impl<'c> GetMeetingExportRequest<'c> {
                 value: &self.task_id,
             },
         ];
-        let query = [];
-        let headers = [];
+        let query = ::std::vec::Vec::new();
+        let headers = ::std::vec::Vec::new();
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

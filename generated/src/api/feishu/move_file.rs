@@ -120,8 +120,8 @@ impl<'c> MoveFileRequest<'c> {
             },
             ::taskapi_runtime::PathPart::Literal("/move"),
         ];
-        let query = [];
-        let headers = [];
+        let query = ::std::vec::Vec::new();
+        let headers = ::std::vec::Vec::new();
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,

@@ -140,8 +140,8 @@ impl<'c> UploadMediaRequest<'c> {
         let path = [
             ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/medias/upload_all"),
         ];
-        let query = [];
-        let headers = [];
+        let query = ::std::vec::Vec::new();
+        let headers = ::std::vec::Vec::new();
         let outgoing = ::taskapi_runtime::Outgoing {
             path: &path,
             query: &query,
