@@ -540,3 +540,129 @@ fn names_that_cannot_work_are_located_errors_and_keywords_are_not() {
     assert!(provider.contains("pub mod r#type;"), "{provider}");
     assert!(files.iter().any(|f| f.path == "feishu/type.rs"));
 }
+
+/// A reply field `warnings`, an array of objects with an object in each element, inserted
+/// as the first field of the export task's reply.
+const WARNINGS: &str = "  fields:\n    - name: warnings\n      type: array\n      description: 警告列表\n      object:\n        name: ExportWarning\n        description: 一条警告 (one warning).\n        fields:\n          - {name: code, type: integer, description: 警告代码}\n          - name: detail\n            type: object\n            description: 详情\n            object:\n              name: ExportWarningDetail\n              fields:\n                - {name: text, type: string, description: 文本}\n";
+
+/// A body field `attachments`, an array of objects with a `max_length` inside, inserted
+/// before `file_name` in the import task's body.
+const ATTACHMENTS: &str = "    - name: attachments\n      type: array\n      required: false\n      description: 附件列表\n      object:\n        name: ImportAttachment\n        fields:\n          - {name: title, type: string, required: true, max_length: 8, description: 附件名}\n          - {name: size, type: integer, required: false, description: 大小}\n    - name: file_name\n";
+
+/// No real endpoint has an array of objects yet: one in a reply and one in a body
+/// generate `Vec`s of their element structs (docs kept), the body's with a setter and its
+/// elements' `max_length` checked, and no CLI flag (only `--body` sets it).
+#[test]
+fn arrays_of_objects_generate_in_replies_and_bodies() {
+    let ws = Workspace::new();
+    ws.edit(EXPORT, "  fields:\n", WARNINGS);
+    let create = "feishu/endpoints/drive_import_task_create.yaml";
+    ws.edit(create, "    - name: file_name\n", ATTACHMENTS);
+    let files = generate(ws.dir.path(), "specs").unwrap();
+    assert_eq!(
+        files,
+        generate(ws.dir.path(), "specs").unwrap(),
+        "output is deterministic"
+    );
+    // prettyplease breaks lines where it likes: compared without whitespace.
+    let squeeze = |text: &str| text.split_whitespace().collect::<String>();
+    let contents = |path: &str| squeeze(&files.iter().find(|f| f.path == path).unwrap().contents);
+    let export = contents("feishu/get_export_task.rs");
+    for expected in [
+        "/// `warnings`: 警告列表. May be absent.",
+        "pub warnings: ::std::option::Option<::std::vec::Vec<ExportWarning>>,",
+        "/// 一条警告 (one warning).",
+        "pub struct ExportWarning {",
+        "pub detail: ::std::option::Option<ExportWarningDetail>,",
+        "pub struct ExportWarningDetail {",
+        "pub text: ::std::option::Option<::std::string::String>,",
+    ] {
+        assert!(export.contains(&squeeze(expected)), "missing {expected:?}");
+    }
+    let import = contents("feishu/create_import_task.rs");
+    for expected in [
+        "pub attachments: ::std::option::Option<::std::vec::Vec<ImportAttachment>>,",
+        "pub fn attachments(mut self, attachments: ::std::vec::Vec<ImportAttachment>",
+        "if let Some(value) = &self.attachments { for value in value { value.check_lengths()?; } }",
+        "pub struct ImportAttachment {",
+        "pub fn new(title: impl ::std::convert::Into<::std::string::String>)",
+        "::taskapi_runtime::check_max_length(\"title\", value, 8)?;",
+        "pub fn size(mut self, size: i64) -> Self {",
+    ] {
+        assert!(import.contains(&squeeze(expected)), "missing {expected:?}");
+    }
+    let cli = contents("cli.rs");
+    assert!(cli.contains("Arg::new(\"point-mount-type\")"));
+    assert!(
+        !cli.contains("attachments"),
+        "a flag for an array of objects"
+    );
+}
+
+/// An array of objects is checked like a nested object, each mistake located: `items` and
+/// `object` both, neither, an `object` on a scalar, an element type name taken twice, and a
+/// dotted path (a waiter's status) that would go into an array's elements.
+#[test]
+fn arrays_of_objects_with_wrong_shapes_are_located_errors() {
+    let ws = Workspace::new();
+    let both_line = ws.edit(
+        EXPORT,
+        "  fields:\n",
+        "  fields:\n    - {name: both, type: array, items: string, description: 两者, object: {name: Both, fields: []}}\n    \
+         - {name: neither, type: array, description: 都没有}\n    \
+         - {name: scalar, type: string, description: 标量, object: {name: Scalar, fields: []}}\n    \
+         - {name: twice, type: array, description: 重名, object: {name: ExportTaskResult, fields: []}}\n    \
+         - {name: steps, type: array, description: 步骤, object: {name: ExportStep, fields: [{name: job_status, type: integer, description: 状态}]}}\n",
+    ) + 1;
+    let column_of = |line: usize, needle: &str| column(&ws, EXPORT, line, needle);
+    let status_line = ws.edit(
+        EXPORT,
+        "  status: result.job_status",
+        "  status: steps.job_status",
+    );
+    let errors = ws.errors();
+    let expected = [
+        format!(
+            "{}:{status_line}:11: waiter.status: `steps` is array, not an object, so `steps.job_status` goes nowhere",
+            file(EXPORT)
+        ),
+        format!(
+            "{}:{both_line}:{}: response.fields[0].items: either `items:` (a scalar element type) or `object:` (an object element), not both",
+            file(EXPORT),
+            column_of(both_line, "string,")
+        ),
+        format!(
+            "{}:{}:{}: response.fields[1].type: an array field needs `items:` (a scalar element type) or `object:` (an object element)",
+            file(EXPORT),
+            both_line + 1,
+            column_of(both_line + 1, "array,")
+        ),
+        format!(
+            "{}:{}:{}: response.fields[2].object.name: `object:` needs `type: object`, `array` or `map`, not string",
+            file(EXPORT),
+            both_line + 2,
+            column_of(both_line + 2, "Scalar, fields")
+        ),
+    ];
+    for e in &expected {
+        assert!(errors.contains(e), "missing {e}\nin {errors:#?}");
+    }
+    // The element's type name is claimed like a nested object's: the reply's own
+    // `ExportTaskResult`, further down, now collides with it.
+    let result_line = line_of(&ws, EXPORT, "name: ExportTaskResult\n");
+    let twice = format!(
+        "{}:{result_line}:15: response.fields[5].object.name: type name `ExportTaskResult` collides with response.fields[3].object.name",
+        file(EXPORT),
+    );
+    assert!(errors.contains(&twice), "missing {twice}\nin {errors:#?}");
+    assert_eq!(errors.len(), expected.len() + 1, "{errors:#?}");
+}
+
+/// The 1-based line of the first line of a spec containing `needle`.
+fn line_of(ws: &Workspace, spec: &str, needle: &str) -> usize {
+    let text = ws.read(spec);
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in {spec}"));
+    text[..at].lines().count() + usize::from(text[..at].ends_with('\n') || at == 0)
+}

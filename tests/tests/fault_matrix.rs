@@ -97,28 +97,46 @@ fn case(
     }
 }
 
-/// The example's data with every may-be-absent field (at any depth) changed by `edit`.
+/// The struct named `name` among the endpoint's types.
+fn struct_def<'e>(endpoint: &'e Endpoint, name: &str) -> Option<&'e codegen::model::StructDef> {
+    endpoint.types.iter().find_map(|t| match t {
+        TypeDef::Struct(s) if s.name == name => Some(s),
+        _ => None,
+    })
+}
+
+/// The example's data with every may-be-absent field (at any depth: in nested objects, in
+/// each element of an array of objects, in each value of a map of them) changed by `edit`.
 fn edit_optional_fields(
     endpoint: &Endpoint,
     value: &mut Value,
     type_name: &str,
     edit: &dyn Fn(&mut serde_json::Map<String, Value>, &str),
 ) {
-    let Some(TypeDef::Struct(def)) = endpoint
-        .types
-        .iter()
-        .find(|t| matches!(t, TypeDef::Struct(s) if s.name == type_name))
-    else {
+    let Some(def) = struct_def(endpoint, type_name) else {
         return;
     };
     let Some(object) = value.as_object_mut() else {
         return;
     };
     for field in &def.fields {
-        if let FieldRust::Named(nested) = &field.ty
-            && let Some(inner) = object.get_mut(&field.wire)
-        {
-            edit_optional_fields(endpoint, inner, nested, edit);
+        if let Some(inner) = object.get_mut(&field.wire) {
+            match &field.ty {
+                FieldRust::Named(nested) => edit_optional_fields(endpoint, inner, nested, edit),
+                FieldRust::List(item) | FieldRust::Map(item) => {
+                    if let FieldRust::Named(nested) = &**item {
+                        let each: Vec<&mut Value> = match inner {
+                            Value::Array(items) => items.iter_mut().collect(),
+                            Value::Object(values) => values.values_mut().collect(),
+                            _ => Vec::new(),
+                        };
+                        for element in each {
+                            edit_optional_fields(endpoint, element, nested, edit);
+                        }
+                    }
+                }
+                FieldRust::Scalar(_) => {}
+            }
         }
         if !field.required {
             edit(object, &field.wire);
@@ -253,16 +271,28 @@ fn cases(provider: &Provider, endpoint: &Endpoint) -> Vec<Case> {
 
     let example = common::example_data(provider, endpoint);
     let mut wrong_types = example.clone();
+    let listed = struct_def(endpoint, response).map_or(&[][..], |def| &def.fields);
     if let Some(object) = wrong_types.as_object_mut() {
-        for value in object.values_mut() {
-            *value = json!([{"unexpected": true}]);
+        for (wire, value) in object.iter_mut() {
+            // An array of objects would take a list of objects: it gets an object.
+            let list = listed
+                .iter()
+                .any(|f| &f.wire == wire && matches!(f.ty, FieldRust::List(_)));
+            *value = if list {
+                json!({"unexpected": true})
+            } else {
+                json!([{"unexpected": true}])
+            };
         }
     }
-    cases.push(reply(
-        "a wrong type in every field",
-        err("Decode", false),
-        wrong_types,
-    ));
+    // A reply with no fields (a create that returns nothing) has no type to get wrong.
+    if wrong_types.as_object().is_some_and(|o| !o.is_empty()) {
+        cases.push(reply(
+            "a wrong type in every field",
+            err("Decode", false),
+            wrong_types,
+        ));
+    }
 
     let mut nulls = example.clone();
     edit_optional_fields(endpoint, &mut nulls, response, &|object, wire| {
@@ -326,26 +356,33 @@ fn cases(provider: &Provider, endpoint: &Endpoint) -> Vec<Case> {
     cases
 }
 
+/// An unknown field in every object, the elements of arrays included.
 fn add_unknown_fields(value: &mut Value) {
-    if let Some(object) = value.as_object_mut() {
-        for inner in object.values_mut() {
-            add_unknown_fields(inner);
+    match value {
+        Value::Object(object) => {
+            for inner in object.values_mut() {
+                add_unknown_fields(inner);
+            }
+            object.insert(
+                "zz_field_from_the_future".into(),
+                json!({"nested": [1, "two", null]}),
+            );
         }
-        object.insert(
-            "zz_field_from_the_future".into(),
-            json!({"nested": [1, "two", null]}),
-        );
+        Value::Array(items) => items.iter_mut().for_each(add_unknown_fields),
+        _ => {}
     }
 }
 
 /// The example as the client prints it: the doc examples list no field the spec lacks,
-/// so this only drops nulls the client would not print.
+/// so this only drops nulls the client would not print (in array elements too).
 fn strip_unlisted(value: &mut Value) {
-    if let Some(object) = value.as_object_mut() {
-        object.retain(|_, v| !v.is_null());
-        for inner in object.values_mut() {
-            strip_unlisted(inner);
+    match value {
+        Value::Object(object) => {
+            object.retain(|_, v| !v.is_null());
+            object.values_mut().for_each(strip_unlisted);
         }
+        Value::Array(items) => items.iter_mut().for_each(strip_unlisted),
+        _ => {}
     }
 }
 

@@ -9,7 +9,8 @@
 //! `hint` verbatim). Names follow the generator's rules: the operation is the id's verb and
 //! resource (`feishu.drive.export_task.create` -> `create_export_task`), types are the
 //! operation's `UpperCamel` name plus `Data` (the reply), `Body` (the request body) or the
-//! field's name (nested objects, enums), enum variants come from the value (`docx` ->
+//! field's name (nested objects, enums; an array's elements in the singular, `mentions` ->
+//! `...Mention`), enum variants come from the value (`docx` ->
 //! `Docx`) or the meaning's English words, and an error gets `name:` only where its message
 //! gives no usable, unique variant name.
 //!
@@ -17,8 +18,11 @@
 //! it is filled in: the English `summary` of the endpoint and of each parameter, `retryable`
 //! of each error (`retryable: TODO`), a waiter when the reply has a status enum (which values
 //! are pending, success, failure), variant names the page gives no English for, and any
-//! type the format cannot take from the page. What the format cannot hold at all (an array
-//! of objects; a code the provider lists as common) is left out with a comment saying so.
+//! type the format cannot take from the page. An array of objects is `type: array` with its
+//! element's `object:`; an object the page lists without fields because it is a type listed
+//! above ("同上", `children | dropdown_option[]` inside a `dropdown_option`) gets those fields,
+//! at most two levels further down. What the format cannot hold at all (a code the provider
+//! lists as common) is left out with a comment saying so.
 //!
 //! When the endpoint already has a spec, [`differences`] lists where it and the page disagree
 //! (page-derived facts only), and [`write_into`] updates the page-derived parts in place.

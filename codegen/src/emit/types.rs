@@ -28,8 +28,8 @@ pub(super) fn scalar_type(s: ScalarType) -> TokenStream {
 pub(super) fn rust_type(ty: &FieldRust) -> TokenStream {
     match ty {
         FieldRust::Scalar(s) => scalar_type(*s),
-        FieldRust::List(s) => {
-            let item = scalar_type(*s);
+        FieldRust::List(item) => {
+            let item = rust_type(item);
             quote!(::std::vec::Vec<#item>)
         }
         FieldRust::Named(name) => {
@@ -151,13 +151,15 @@ fn body_struct(s: &StructDef, name: &Ident, derives: TokenStream, all: &[TypeDef
     }
 }
 
-/// `check_lengths`: every string field with a `max_length`, here and in nested objects,
-/// checked before a request is sent.
+/// `check_lengths`: every string field with a `max_length`, here and in nested objects
+/// (each element of an array of objects, each value of a map of them), checked before a
+/// request is sent.
 fn check_lengths(s: &StructDef, all: &[TypeDef]) -> TokenStream {
     let is_struct = |name: &str| {
         all.iter()
             .any(|t| matches!(t, TypeDef::Struct(def) if def.name == name))
     };
+    let nested = |ty: &FieldRust| matches!(ty, FieldRust::Named(name) if is_struct(name));
     let checks = s.fields.iter().filter_map(|f| {
         let name = ident(&f.ident);
         let wire = &f.wire;
@@ -166,7 +168,17 @@ fn check_lengths(s: &StructDef, all: &[TypeDef]) -> TokenStream {
                 let max = proc_macro2::Literal::usize_unsuffixed(max as usize);
                 quote!(::taskapi_runtime::check_max_length(#wire, value, #max)?;)
             }
-            (FieldRust::Named(nested), _) if is_struct(nested) => quote!(value.check_lengths()?;),
+            (ty, _) if nested(ty) => quote!(value.check_lengths()?;),
+            (FieldRust::List(item), _) if nested(item) => {
+                quote!(for value in value {
+                    value.check_lengths()?;
+                })
+            }
+            (FieldRust::Map(item), _) if nested(item) => {
+                quote!(for value in value.values() {
+                    value.check_lengths()?;
+                })
+            }
             _ => return None,
         };
         Some(if f.required {

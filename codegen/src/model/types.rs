@@ -1,5 +1,6 @@
 //! The structs and enums a reply decodes into and a request body is built from, flattened
-//! out of the spec's nested objects.
+//! out of the spec's nested objects (those of object fields, and the elements of arrays and
+//! maps of objects).
 
 use crate::naming;
 use crate::spec::{Code, CodeType, EnumSpec, FieldSpec, FieldType, ObjectSpec, StringFormat};
@@ -55,7 +56,8 @@ pub struct Field {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FieldRust {
     Scalar(ScalarType),
-    List(ScalarType),
+    /// An array: of scalars, or of a generated struct (`Named`).
+    List(Box<FieldRust>),
     /// A generated struct or enum, by name.
     Named(String),
     /// An object with arbitrary keys.
@@ -118,10 +120,10 @@ fn field_type(f: &FieldSpec, kind: StructKind, types: &mut Vec<TypeDef>) -> Fiel
     if let Some(object) = &f.object {
         collect_types(object, kind, types);
         let named = FieldRust::Named(object.name.value.clone());
-        return if f.ty.value == FieldType::Map {
-            FieldRust::Map(Box::new(named))
-        } else {
-            named
+        return match f.ty.value {
+            FieldType::Map => FieldRust::Map(Box::new(named)),
+            FieldType::Array => FieldRust::List(Box::new(named)),
+            _ => named,
         };
     }
     if let Some(enumeration) = &f.enumeration {
@@ -130,7 +132,9 @@ fn field_type(f: &FieldSpec, kind: StructKind, types: &mut Vec<TypeDef>) -> Fiel
     }
     let format = f.format.as_ref().map(|f| f.value);
     match (f.ty.value, &f.items) {
-        (FieldType::Array, Some(items)) => FieldRust::List(scalar_type(items.value, None)),
+        (FieldType::Array, Some(items)) => {
+            FieldRust::List(Box::new(FieldRust::Scalar(scalar_type(items.value, None))))
+        }
         (FieldType::Map, Some(items)) => {
             FieldRust::Map(Box::new(FieldRust::Scalar(scalar_type(items.value, None))))
         }

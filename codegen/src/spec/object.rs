@@ -12,6 +12,7 @@ pub enum FieldType {
     Number,
     Boolean,
     Object,
+    /// A list: `items` gives the element type, or `object` for objects.
     Array,
     /// An object with arbitrary keys: `items` gives the value type, or `object` for objects.
     Map,
@@ -48,19 +49,25 @@ pub struct ObjectSpec {
 
 impl ObjectSpec {
     /// The fields a dotted path (`result.job_status`) walks through, outermost first, or
-    /// why it does not resolve.
+    /// why it does not resolve. It goes through objects only: the object of an array or a
+    /// map is one of many.
     pub fn field_path(&self, dotted: &str) -> Result<Vec<&FieldSpec>, String> {
         let mut object = self;
         let mut walked = Vec::new();
         for (i, segment) in dotted.split('.').enumerate() {
             if i > 0 {
                 let parent: &FieldSpec = walked[i - 1];
-                object = parent.object.as_ref().ok_or_else(|| {
-                    format!(
-                        "`{}` is not an object, so `{dotted}` goes nowhere",
-                        parent.name.value
-                    )
-                })?;
+                object = parent
+                    .object
+                    .as_ref()
+                    .filter(|_| parent.ty.value == FieldType::Object)
+                    .ok_or_else(|| {
+                        format!(
+                            "`{}` is {}, not an object, so `{dotted}` goes nowhere",
+                            parent.name.value,
+                            parent.ty.value.as_str()
+                        )
+                    })?;
             }
             let field = object
                 .fields
@@ -110,12 +117,15 @@ pub struct FieldSpec {
     pub ty: Spanned<FieldType>,
     pub required: bool,
     pub description: String,
+    /// The scalar element type of an array, or value type of a map.
     pub items: Option<Spanned<FieldType>>,
     /// Request bodies: the longest string the page allows.
     pub max_length: Option<Spanned<u32>>,
     pub format: Option<Spanned<StringFormat>>,
     /// The page's example value, as written.
     pub example: Option<Spanned<Scalar>>,
+    /// The object of an `object` field, or the element of an `array` or value of a `map`
+    /// of objects.
     pub object: Option<ObjectSpec>,
     pub enumeration: Option<EnumSpec>,
     pub role: Option<Spanned<FieldRole>>,

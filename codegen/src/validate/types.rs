@@ -1,5 +1,6 @@
 //! Objects, fields and enums: the reply and token types. Every generated type name is
-//! claimed in the provider's one namespace (its endpoints' types are re-exported together).
+//! claimed in the provider's one namespace (its endpoints' types are re-exported together),
+//! the objects of object fields and the elements of arrays and maps of objects alike.
 
 use super::report::{Names, report};
 use crate::decode::Spanned;
@@ -63,54 +64,71 @@ fn validate_field<'a>(
     diags: &mut Diagnostics,
 ) {
     let ty = field.ty.value;
-    match (&field.object, ty) {
-        (Some(object), FieldType::Object) => {
-            validate_object(file, object, false, type_names, diags)
+    // `object:` is the object of an `object` field, or the element of an `array` or the
+    // value of a `map` of objects; `items:` the scalar element or value type. Its names
+    // are claimed wherever it is, like any nested object's.
+    match (ty, &field.object, &field.items) {
+        (FieldType::Object | FieldType::Array | FieldType::Map, Some(object), items) => {
+            validate_object(file, object, false, type_names, diags);
+            match (ty, items) {
+                (FieldType::Object, Some(items)) => report(
+                    diags,
+                    file,
+                    items,
+                    "`items:` needs `type: array` or `map`, not object",
+                ),
+                (_, Some(items)) => report(
+                    diags,
+                    file,
+                    items,
+                    "either `items:` (a scalar element type) or `object:` (an object element), not both",
+                ),
+                (_, None) => {}
+            }
         }
-        (Some(_), FieldType::Map) => {}
-        (None, FieldType::Object) => report(
+        (FieldType::Object, None, _) => report(
             diags,
             file,
             &field.ty,
             "an object field needs `object:` with its name and fields",
         ),
-        (Some(object), _) => report(
-            diags,
-            file,
-            &object.name,
-            format!("`object:` needs `type: object`, not {}", ty.as_str()),
-        ),
-        (None, _) => {}
-    }
-    match (&field.object, &field.items, ty) {
-        (Some(object), None, FieldType::Map) => {
-            validate_object(file, object, false, type_names, diags)
-        }
-        (None, Some(items), FieldType::Array | FieldType::Map) if !is_scalar(items.value) => {
+        (FieldType::Array | FieldType::Map, None, Some(items)) if !is_scalar(items.value) => {
             report(
                 diags,
                 file,
                 items,
-                "items are string, integer, number or boolean",
+                "items are string, integer, number or boolean (objects go in `object:`)",
             )
         }
-        (None, Some(_), FieldType::Array | FieldType::Map) => {}
-        (None, None, FieldType::Array) => {
-            report(diags, file, &field.ty, "an array field needs `items:`")
-        }
-        (_, _, FieldType::Map) => report(
+        (FieldType::Array | FieldType::Map, None, Some(_)) => {}
+        (FieldType::Array, None, None) => report(
+            diags,
+            file,
+            &field.ty,
+            "an array field needs `items:` (a scalar element type) or `object:` (an object element)",
+        ),
+        (FieldType::Map, None, None) => report(
             diags,
             file,
             &field.ty,
             "a map field needs either `items:` (a scalar value type) or `object:`",
         ),
-        (_, Some(items), _) => report(
+        (_, Some(object), _) => report(
+            diags,
+            file,
+            &object.name,
+            format!(
+                "`object:` needs `type: object`, `array` or `map`, not {}",
+                ty.as_str()
+            ),
+        ),
+        (_, None, Some(items)) => report(
             diags,
             file,
             items,
             format!("`items:` needs `type: array` or `map`, not {}", ty.as_str()),
         ),
-        _ => {}
+        (_, None, None) => {}
     }
     if let Some(format) = &field.format
         && ty != FieldType::String

@@ -48,7 +48,8 @@ async fn awkward_names_call_wait_and_fail_like_any_other() {
 
 /// Every field type of the lifecycle format goes on the wire as its spec says: a header
 /// parameter with dashes, a repeated query parameter, a body with a float, an int64 sent as
-/// a string, a map and a nested object, and a reply with a float and a map of objects.
+/// a string, a map, a nested object and an array of objects holding another, and a reply
+/// with a float, a map of objects and an array of objects.
 #[tokio::test]
 async fn every_field_type_goes_on_the_wire_and_comes_back() {
     let fake = FakeServer::start().await.unwrap();
@@ -58,11 +59,26 @@ async fn every_field_type_goes_on_the_wire_and_comes_back() {
         .x_request_id("req-1")
         .tags(vec!["a".to_owned(), "b".to_owned()])
         .labels([("k".to_owned(), 7)].into_iter().collect())
+        .iterator(vec![
+            provider::Arc::new("abc")
+                .ok(vec![provider::Weak::new().err("de"), provider::Weak::new()]),
+            provider::Arc::new("f"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(reply.ratio, Some(0.5));
     assert_eq!(reply.counts.unwrap()["a"].n, Some(1));
+    let elements: Vec<provider::Mutex> = reply.default.unwrap();
+    assert_eq!(elements.len(), 2);
+    assert_eq!(
+        (elements[0].n, elements[0].name.as_deref()),
+        (Some(1), None)
+    );
+    assert_eq!(
+        (elements[1].n, elements[1].name.as_deref()),
+        (Some(2), Some("x"))
+    );
 
     let sent = fake.last_request("type.awkward.body.create").unwrap();
     assert_eq!(sent.method, "POST");
@@ -71,7 +87,10 @@ async fn every_field_type_goes_on_the_wire_and_comes_back() {
     let body: serde_json::Value = serde_json::from_slice(&sent.body).unwrap();
     assert_eq!(
         body,
-        serde_json::json!({"self": 1.5, "since": "1655276858", "labels": {"k": 7}, "Vec": {"String": "abcd"}})
+        serde_json::json!({
+            "self": 1.5, "since": "1655276858", "labels": {"k": 7}, "Vec": {"String": "abcd"},
+            "Iterator": [{"String": "abc", "Ok": [{"Err": "de"}, {}]}, {"String": "f"}],
+        })
     );
 
     // `max_length` holds for a field of a nested object too, before any traffic.
@@ -85,5 +104,32 @@ async fn every_field_type_goes_on_the_wire_and_comes_back() {
         matches!(err, provider::BodyError::InvalidRequest(_)),
         "{err:?}"
     );
+    assert_eq!(fake.requests("type.awkward.body.create"), requests);
+
+    // And for each element of an array of objects, and of one inside it.
+    for (iterator, field) in [
+        (
+            vec![provider::Arc::new("abc"), provider::Arc::new("abcd")],
+            "String",
+        ),
+        (
+            vec![provider::Arc::new("abc").ok(vec![
+                provider::Weak::new(),
+                provider::Weak::new().err("xyz"),
+            ])],
+            "Err",
+        ),
+    ] {
+        let err = client
+            .body(1.0, 1, provider::HashMap::new("ok"))
+            .iterator(iterator)
+            .send()
+            .await
+            .unwrap_err();
+        match &err {
+            provider::BodyError::InvalidRequest(invalid) => assert_eq!(invalid.param(), field),
+            other => panic!("{other:?}"),
+        }
+    }
     assert_eq!(fake.requests("type.awkward.body.create"), requests);
 }

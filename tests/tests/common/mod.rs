@@ -132,7 +132,12 @@ pub fn required_args(endpoint: &Endpoint, dir: &std::path::Path) -> Vec<String> 
 pub fn example_data(provider: &Provider, endpoint: &Endpoint) -> serde_json::Value {
     let body: serde_json::Value = serde_json::from_str(&endpoint.example).unwrap();
     match provider.envelope {
-        codegen::spec::EnvelopeStyle::CodeMsgData => body["data"].clone(),
+        // A success without `data` (a create that returns nothing) decodes as an empty
+        // object, as the runtime reads it.
+        codegen::spec::EnvelopeStyle::CodeMsgData => match &body["data"] {
+            serde_json::Value::Null => serde_json::json!({}),
+            data => data.clone(),
+        },
         _ => body,
     }
 }

@@ -30,7 +30,7 @@ enum Kind {
     Array(&'static str),
     /// `array`/`list` with no element type and no fields.
     ArrayUnknown,
-    /// An array of objects: no spec type for it (yet).
+    /// An array of objects: `type: array` with the element's `object:` (the row's fields).
     ArrayOfObjects,
     Object,
     /// `map<K, V>`: `Some(V)` for a scalar value type, `None` for objects (the row's fields).
@@ -94,6 +94,78 @@ fn kind(f: &Field) -> Kind {
 enum Place {
     Body,
     Reply,
+}
+
+/// How many times an object type the page refers back to (`children | dropdown_option[] |
+/// 同上`, listed without fields inside a `dropdown_option` whose fields it lists) is repeated
+/// with those fields below where the page lists them: Feishu's nested dropdown options go
+/// three levels deep. Deeper, its objects have no fields (and a comment says why).
+const REPEATS: usize = 2;
+
+/// An object a field is in, as the draft gives it.
+#[derive(Debug, Clone)]
+struct Level<'f> {
+    /// The page's name of its type, when it names one (`dropdown_option`).
+    ty: Option<String>,
+    /// Its fields: the page's, or those of the type's object above when the page lists none.
+    fields: &'f [Field],
+    /// Its fields are those of an object above.
+    repeated: bool,
+}
+
+impl<'f> Level<'f> {
+    /// The object of field `f` (of an object field, or the element of an array or the value
+    /// of a map of objects), and a comment when its fields are not the page's own.
+    fn of(f: &'f Field, above: &[Level<'f>]) -> (Level<'f>, Option<String>) {
+        let ty = page_type_name(f);
+        let own = Level {
+            ty: ty.clone(),
+            fields: &f.children,
+            repeated: false,
+        };
+        let Some(ty) = ty.filter(|_| f.children.is_empty()) else {
+            return (own, None);
+        };
+        let Some(source) = above
+            .iter()
+            .rev()
+            .find(|l| l.ty.as_deref() == Some(ty.as_str()) && !l.fields.is_empty())
+        else {
+            return (own, None);
+        };
+        if above.iter().filter(|l| l.repeated).count() >= REPEATS {
+            let comment = format!(
+                "`{ty}` again, {REPEATS} levels below where the page lists its fields: not repeated deeper, so no fields."
+            );
+            return (own, Some(comment));
+        }
+        let comment = format!("The fields the page lists for `{ty}` above, repeated here.");
+        let level = Level {
+            ty: Some(ty),
+            fields: source.fields,
+            repeated: true,
+        };
+        (level, Some(comment))
+    }
+}
+
+/// The page's name of a field's object type, or of its elements' (`dropdown_option[]` ->
+/// `dropdown_option`); `None` for a scalar or a type that names nothing (`object`).
+fn page_type_name(f: &Field) -> Option<String> {
+    let t = f.ty.trim().to_ascii_lowercase();
+    let element = t
+        .strip_suffix("[]")
+        .or_else(|| t.strip_prefix("array<").and_then(|r| r.strip_suffix('>')))
+        .or_else(|| t.strip_prefix("list<").and_then(|r| r.strip_suffix('>')))
+        .unwrap_or(&t)
+        .trim();
+    let names_a_type = naming::is_snake_ident(element)
+        && scalar_type(element).is_none()
+        && !matches!(
+            element,
+            "object" | "array" | "list" | "map" | "file" | "binary"
+        );
+    names_a_type.then(|| element.to_owned())
 }
 
 pub(super) struct Draft<'a> {
@@ -279,9 +351,14 @@ impl<'a> Draft<'a> {
     }
 
     /// The name of a field's nested object or enum: the operation's type name and the
-    /// field's, else the enclosing type's and the field's.
-    fn nested_name(&mut self, parent: &str, field: &str) -> String {
+    /// field's, else the enclosing type's and the field's. An array's element is named in
+    /// the singular (`mentions` -> `Mention`) when a plain `s` makes the plural.
+    fn nested_name(&mut self, parent: &str, field: &str, element: bool) -> String {
         let own = naming::type_name(field);
+        let own = match own.strip_suffix('s') {
+            Some(one) if element && !one.is_empty() && !one.ends_with(['s', 'u']) => one.to_owned(),
+            _ => own,
+        };
         let op = self.op_type.clone();
         self.claim(&[format!("{op}{own}"), format!("{parent}{own}")])
     }
@@ -418,7 +495,7 @@ impl<'a> Draft<'a> {
             .body
             .iter()
             .filter(|f| kind(f) != Kind::File)
-            .map(|f| self.field(f, &name, Place::Body))
+            .map(|f| self.field(f, &name, Place::Body, &[]))
             .collect();
         e.push(Entry::new("fields", Y::Seq(fields)));
         if let Some(file) = files.first() {
@@ -450,28 +527,10 @@ impl<'a> Draft<'a> {
         Some(Entry::new("body", Y::Map(e)))
     }
 
-    /// A body or reply field, or comment lines for one the format cannot hold.
-    fn field(&mut self, f: &Field, parent: &str, place: Place) -> Item {
+    /// A body or reply field, with the object of an object, of an array of objects or of a
+    /// map of objects nested in it; `above` are the objects it is in, outermost first.
+    fn field(&mut self, f: &Field, parent: &str, place: Place, above: &[Level<'_>]) -> Item {
         let k = kind(f);
-        if k == Kind::ArrayOfObjects {
-            let mut lines = vec![format!(
-                "Left out: `{}` ({}) is an array of objects, which the spec format has no type for{}:",
-                f.name,
-                f.ty.trim(),
-                if place == Place::Reply {
-                    "; the reply decodes without it"
-                } else if f.required == Some(true) {
-                    ". TODO: the page says it is required"
-                } else {
-                    ""
-                }
-            )];
-            if !f.description.is_empty() {
-                lines.push(format!("  {}", f.description));
-            }
-            outline(&f.children, 1, &mut lines);
-            return Item::Comments(lines);
-        }
         let mut e = vec![Entry::str("name", &f.name)];
         match &k {
             Kind::Scalar(t) => e.push(Entry::str("type", *t)),
@@ -487,12 +546,13 @@ impl<'a> Draft<'a> {
                 ));
             }
             Kind::Object => e.push(Entry::str("type", "object")),
+            Kind::ArrayOfObjects => e.push(Entry::str("type", "array")),
             Kind::Map(Some(t)) => {
                 e.push(Entry::str("type", "map"));
                 e.push(Entry::str("items", *t));
             }
             Kind::Map(None) => e.push(Entry::str("type", "map")),
-            Kind::File | Kind::Unknown | Kind::ArrayOfObjects => e.push(Entry::raw(
+            Kind::File | Kind::Unknown => e.push(Entry::raw(
                 "type",
                 format!("TODO the page types it `{}`", f.ty.trim()),
             )),
@@ -511,19 +571,31 @@ impl<'a> Draft<'a> {
         if !f.description.is_empty() {
             e.push(Entry::str("description", &f.description));
         }
-        if matches!(k, Kind::Object | Kind::Map(None)) {
-            let name = self.nested_name(parent, &f.name);
-            let fields: Vec<Item> = f
-                .children
+        if matches!(k, Kind::Object | Kind::Map(None) | Kind::ArrayOfObjects) {
+            let element = k == Kind::ArrayOfObjects;
+            let name = self.nested_name(parent, &f.name, element);
+            let (level, comment) = Level::of(f, above);
+            let mut inner = above.to_vec();
+            inner.push(level.clone());
+            let fields: Vec<Item> = level
+                .fields
                 .iter()
-                .map(|c| self.field(c, &name, place))
+                .map(|c| self.field(c, &name, place, &inner))
                 .collect();
             let mut object = vec![Entry::str("name", &name)];
+            let comment = comment.or_else(|| {
+                f.children.is_empty().then(|| {
+                    if element {
+                        "The page lists no fields of its elements.".to_owned()
+                    } else {
+                        "The page lists no fields of this object.".to_owned()
+                    }
+                })
+            });
             let fields_entry = Entry::new("fields", Y::Seq(fields));
-            object.push(if f.children.is_empty() {
-                fields_entry.with_comments(vec!["The page lists no fields of this object.".into()])
-            } else {
-                fields_entry
+            object.push(match comment {
+                Some(comment) => fields_entry.with_comments(vec![comment]),
+                None => fields_entry,
             });
             e.push(Entry::new("object", Y::Map(object)));
         }
@@ -531,7 +603,7 @@ impl<'a> Draft<'a> {
             && !f.enum_values.is_empty()
             && let Some(values) = enum_values(&f.enum_values, t)
         {
-            let name = self.nested_name(parent, &f.name);
+            let name = self.nested_name(parent, &f.name, false);
             e.push(Entry::new(
                 "enum",
                 Y::Map(vec![Entry::str("name", name), Entry::new("values", values)]),
@@ -582,7 +654,7 @@ impl<'a> Draft<'a> {
         };
         let items: Vec<Item> = fields
             .iter()
-            .map(|f| self.field(f, &name, Place::Reply))
+            .map(|f| self.field(f, &name, Place::Reply, &[]))
             .collect();
         let description = match self.provider.envelope.style {
             EnvelopeStyle::Bare => "The reply body (not wrapped).",
