@@ -11,14 +11,17 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
+mod batch;
 mod client;
 mod decode;
 mod error;
 mod http;
+mod limit;
 mod macros;
 mod options;
 mod redact;
 mod retry;
+pub mod shared;
 mod token;
 mod transfer;
 mod url;
@@ -37,6 +40,7 @@ pub use auth::{
     AppCredentials, BoxFuture, DEFAULT_REFRESH_MARGIN, MAX_TOKEN_LIFETIME, ManagedToken,
     StaticToken, TokenApi, TokenContext, TokenSource,
 };
+pub use batch::{BatchSummary, BatchWaiter, DEFAULT_MAX_IN_FLIGHT, EndKind, TaskEnded};
 pub use client::{
     BuildError, ClientBuilder, Core, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_REPLY_BYTES, DownloadTarget, EndpointInfo, Envelope, HttpSetupError, Outgoing,
@@ -46,6 +50,7 @@ pub use error::{
     ApiError, DecodeError, EXCERPT_BYTES, EndpointError, ErrorCode, Failure, InvalidRequest,
     OutputError, TokenError, TransportError, TransportErrorKind,
 };
+pub use limit::{DEFAULT_FRACTION, DEFAULT_THROTTLE_PAUSE, EndpointLimit, RateLimit, RateLimits};
 pub use options::{CallOptions, RawInspector};
 pub use retry::RetryPolicy;
 pub use token::AccessToken;

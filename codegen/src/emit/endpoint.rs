@@ -42,6 +42,29 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
         .map(|w| waiter::emit(p, e, w, &arg_decls, &arg_names));
     let chains = chain::emit(p, e, &arg_decls, &arg_names);
     let idempotent = e.idempotent;
+    let rate_limit = match &e.limit {
+        Some(limit) => {
+            let opt = |n: Option<u32>| match n {
+                Some(n) => {
+                    let n = proc_macro2::Literal::u32_unsuffixed(n);
+                    quote!(::std::option::Option::Some(#n))
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            let (per_second, per_minute, key) =
+                (opt(limit.per_second), opt(limit.per_minute), &limit.key);
+            quote! {
+                ::std::option::Option::Some(::taskapi_runtime::EndpointLimit {
+                    limit: ::taskapi_runtime::RateLimit {
+                        per_second: #per_second,
+                        per_minute: #per_minute,
+                    },
+                    key: #key,
+                })
+            }
+        }
+        None => quote!(::std::option::Option::None),
+    };
     let body_example = e
         .body
         .as_ref()
@@ -67,6 +90,7 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
             method: ::reqwest::Method::#method,
             path: #path_template,
             idempotent: #idempotent,
+            rate_limit: #rate_limit,
         };
 
         #example_doc

@@ -135,6 +135,9 @@ fn token_endpoint(p: &Provider, t: &TokenEndpoint) -> TokenStream {
             path: #path,
             // Asking again only gives another token.
             idempotent: true,
+            // The token endpoint's limit is not the endpoints': a managed token fetches
+            // once per refresh anyway.
+            rate_limit: ::std::option::Option::None,
         };
 
         #(#types)*

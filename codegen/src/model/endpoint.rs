@@ -35,6 +35,9 @@ pub struct Endpoint {
     pub app_types: Vec<String>,
     pub scopes: Vec<(String, String)>,
     pub rate_limit: Option<String>,
+    /// The limit the client's limiter applies: per minute, per second, and the key its
+    /// slots are counted under (the spec's group, or the endpoint id).
+    pub limit: Option<Limit>,
     pub response: Response,
     /// The reply's types (the first is the reply's), then the body's.
     pub types: Vec<TypeDef>,
@@ -67,6 +70,15 @@ impl Endpoint {
 }
 
 /// A request body: a JSON object or a multipart form.
+/// An endpoint's documented rate limit, for the client's limiter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limit {
+    pub per_minute: Option<u32>,
+    pub per_second: Option<u32>,
+    /// The spec's `rate_limit.group`, or the endpoint id.
+    pub key: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Body {
     pub content: BodyContent,
@@ -200,6 +212,14 @@ pub(super) fn build_endpoint(
                 parts.push(format!("{n} calls per second"));
             }
             parts.join(", ")
+        }),
+        limit: e.rate_limit.as_ref().map(|r| Limit {
+            per_minute: r.per_minute,
+            per_second: r.per_second,
+            key: r
+                .group
+                .as_ref()
+                .map_or_else(|| e.id.value.clone(), |g| g.value.clone()),
         }),
         response: match &e.response {
             ResponseSpec::Json(object) => Response::Json(object.name.value.clone()),

@@ -327,6 +327,7 @@ fn endpoint_links(e: &mut Endpoint, links: &DocLinks) {
         app_types: _,
         scopes,
         rate_limit,
+        limit: _,
         response: _,
         types,
         example: _,

@@ -107,6 +107,9 @@ pub struct ScopeSpec {
 pub struct RateLimitSpec {
     pub per_minute: Option<u32>,
     pub per_second: Option<u32>,
+    /// Endpoints that share one limit name the same group; their calls take slots of one
+    /// key. Without it, the endpoint's limit is its own.
+    pub group: Option<Spanned<String>>,
 }
 
 // ---- reading ---------------------------------------------------------------------------
@@ -243,10 +246,12 @@ impl RateLimitSpec {
         let mut f = cx.fields(node, path)?;
         let per_minute = f.opt(cx, "per_minute");
         let per_second = f.opt(cx, "per_second");
+        let group = f.opt(cx, "group");
         f.finish(cx);
         Some(RateLimitSpec {
             per_minute,
             per_second,
+            group,
         })
     }
 }

@@ -152,6 +152,39 @@ pub(super) fn validate_provider(dir: &ProviderDir, diags: &mut Diagnostics) {
             diags,
         );
     }
+    validate_limit_groups(dir, diags);
+}
+
+/// A rate-limit group is one limit shared by its endpoints: a snake_case name, and the same
+/// numbers in every spec that names it (slots of one key have one spacing).
+fn validate_limit_groups(dir: &ProviderDir, diags: &mut Diagnostics) {
+    let mut first: BTreeMap<&str, (&str, Option<u32>, Option<u32>)> = BTreeMap::new();
+    for e in &dir.endpoints {
+        let Some(limit) = &e.rate_limit else { continue };
+        let Some(group) = &limit.group else { continue };
+        if !crate::naming::is_snake_ident(&group.value) {
+            report(diags, &e.file, group, "expected a snake_case group name");
+            continue;
+        }
+        let numbers = (limit.per_minute, limit.per_second);
+        match first.get(group.value.as_str()) {
+            None => {
+                first.insert(&group.value, (&e.file, numbers.0, numbers.1));
+            }
+            Some((file, per_minute, per_second)) if (*per_minute, *per_second) != numbers => {
+                report(
+                    diags,
+                    &e.file,
+                    group,
+                    format!(
+                        "group `{}` has other numbers in {file}: one group, one limit",
+                        group.value
+                    ),
+                );
+            }
+            Some(_) => {}
+        }
+    }
 }
 
 /// A token endpoint: POST, a fixed path, a flat or bare reply, and exactly one field for each

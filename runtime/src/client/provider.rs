@@ -3,6 +3,7 @@
 //! token.
 
 use crate::error::ErrorCode;
+use crate::limit::EndpointLimit;
 use crate::token::AccessToken;
 use reqwest::header::HeaderValue;
 
@@ -57,6 +58,9 @@ pub struct EndpointInfo {
     /// Whether sending it twice does no more than sending it once (false for a POST that
     /// creates something): decides which failures are retried.
     pub idempotent: bool,
+    /// The documented rate limit and the key its slots are counted under; `None` when the
+    /// page states none.
+    pub rate_limit: Option<EndpointLimit>,
 }
 
 /// Whether a token can be sent in a header: not empty, no control characters.

@@ -9,6 +9,7 @@ use crate::error::{
     EndpointError, Failed, Failure, InvalidRequest, TokenError, TransportError, TransportErrorKind,
 };
 use crate::http::{self, ReplyHeaders};
+use crate::limit::Limiter;
 use crate::options::CallOptions;
 use crate::retry::RetryPolicy;
 use crate::token::AccessToken;
@@ -31,6 +32,8 @@ pub struct Core {
     retry: RetryPolicy,
     provider: &'static ProviderInfo,
     prepared: Arc<Prepared>,
+    /// The slots of the client's rate limits, shared by its clones.
+    limiter: Arc<Limiter>,
 }
 
 /// What every call would otherwise work out again: computed once, when the client is built.
@@ -88,6 +91,8 @@ impl Credential<'_> {
 impl Core {
     /// A core for `provider`, with what every call would otherwise work out again computed
     /// now (`Prepared`). Called by the builder once it has checked the parts.
+    // One call site, the builder, which names every part.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn new(
         context: TokenContext,
         token: Arc<dyn TokenSource>,
@@ -96,12 +101,14 @@ impl Core {
         base: BaseUrl,
         auth_header: HeaderName,
         static_auth: Option<(AccessToken, HeaderValue)>,
+        limiter: Limiter,
     ) -> Self {
         Core {
             context,
             token,
             retry,
             provider,
+            limiter: Arc::new(limiter),
             prepared: Arc::new(Prepared {
                 base,
                 auth_header,
@@ -208,6 +215,14 @@ impl Core {
         let mut protocol_errors = 0;
         loop {
             attempts += 1;
+            // Every attempt takes a slot of the endpoint's rate limit. The wait is not part
+            // of the attempt's timeout, but a deadline the caller set bounds it: a slot
+            // after the deadline ends the call at once.
+            if self.limiter.acquire(endpoint, deadline).await.is_err() {
+                record_outcome(span, attempts, "error");
+                let failed = Failed::Transport(TransportError::time_limit());
+                return Err(failed.into_endpoint::<E>(attempts));
+            }
             let attempt_span = tracing::debug_span!(
                 "taskapi.attempt",
                 attempt = attempts,
@@ -263,6 +278,7 @@ impl Core {
                 failed.mark_outcome_unknown();
             }
             let resendable = !may_have_acted && request.body.can_send_again();
+            let throttled = failed.was_throttled(self.provider.is_rate_limited);
             let error = failed.into_endpoint::<E>(attempts);
             let failure = error.failure();
             let time_left = deadline.is_none_or(|d| Instant::now() < d);
@@ -276,6 +292,12 @@ impl Core {
                 self.token.invalidate(token);
                 refreshed = true;
                 continue;
+            }
+            if throttled {
+                // Every call of this limit waits out the reset, not only this one.
+                self.limiter
+                    .throttled(endpoint, failure.retry_after())
+                    .await;
             }
             retries += 1;
             if let Failure::Transport(e) = failure

@@ -307,9 +307,17 @@ impl Failed {
     pub(crate) fn proves_nothing_was_done(&self, is_rate_limited: fn(&ErrorCode) -> bool) -> bool {
         match self {
             Failed::Transport(e) => e.never_sent(),
+            Failed::Api(_) | Failed::Decode(_) => self.was_throttled(is_rate_limited),
+            Failed::Token(_) | Failed::InvalidRequest(_) | Failed::Output(_) => true,
+        }
+    }
+
+    /// Whether the provider throttled the call: its rate-limit code, or HTTP 429.
+    pub(crate) fn was_throttled(&self, is_rate_limited: fn(&ErrorCode) -> bool) -> bool {
+        match self {
             Failed::Api(e) => e.http_status() == 429 || is_rate_limited(e.code()),
             Failed::Decode(e) => e.http_status() == 429,
-            Failed::Token(_) | Failed::InvalidRequest(_) | Failed::Output(_) => true,
+            _ => false,
         }
     }
 
