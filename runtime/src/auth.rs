@@ -17,6 +17,11 @@ use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
 
+#[cfg(feature = "redis")]
+use crate::shared::{SharedState, tokens::SharedTokens};
+#[cfg(feature = "redis")]
+use std::sync::Arc;
+
 /// A boxed future, so that [`TokenSource`] can be a trait object.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -119,6 +124,10 @@ pub trait TokenApi: ProviderClient + 'static {
 /// wait for it and share its outcome, success or failure. After a failed fetch, callers get
 /// that failure without a new fetch until a backoff (growing with consecutive failures)
 /// has passed, so a broken token endpoint sees a few requests, not one per call.
+///
+/// With `shared` (feature `redis`), the processes of an app share one token through a
+/// [`SharedState`](crate::shared::SharedState) as well: one fetch per refresh for all of
+/// them.
 pub struct ManagedToken<A> {
     credentials: AppCredentials,
     margin: Duration,
@@ -126,7 +135,17 @@ pub struct ManagedToken<A> {
     /// Held by the caller that fetches. Dropping that caller's future releases it, and the
     /// next waiter fetches instead.
     flight: tokio::sync::Mutex<()>,
+    /// The app's token in state shared with its other processes.
+    #[cfg(feature = "redis")]
+    shared: Option<SharedTokens>,
     api: PhantomData<fn() -> A>,
+}
+
+/// A token as a fetch (own, or another process's through shared state) gave it: `fresh_for`
+/// is how long it may be used before a refresh; `None` for a token for one use only.
+pub(crate) struct Obtained {
+    pub(crate) token: AccessToken,
+    pub(crate) fresh_for: Option<Duration>,
 }
 
 #[derive(Default)]
@@ -159,6 +178,9 @@ const FIRST_FAILURE_BACKOFF: Duration = Duration::from_millis(250);
 /// The longest wait between failed fetches (below the retry policy's 60 s server-wait cap,
 /// so callers retry after it rather than give up).
 const MAX_FAILURE_BACKOFF: Duration = Duration::from_secs(30);
+/// The longest a process holds the shared fetch lock (and waits for another's).
+#[cfg(feature = "redis")]
+const MAX_LOCK_EXPIRY: Duration = Duration::from_secs(61);
 
 impl<A: TokenApi> ManagedToken<A> {
     /// A cache for these credentials, refreshing [`DEFAULT_REFRESH_MARGIN`] ahead of expiry.
@@ -168,8 +190,31 @@ impl<A: TokenApi> ManagedToken<A> {
             margin: DEFAULT_REFRESH_MARGIN,
             state: Mutex::new(State::default()),
             flight: tokio::sync::Mutex::new(()),
+            #[cfg(feature = "redis")]
+            shared: None,
             api: PhantomData,
         }
+    }
+
+    /// Shares the token with the other processes of the app through `state`, under `scope`
+    /// (see [`shared::scope`](crate::shared::scope); the builder passes
+    /// `scope(provider, "app:<app id>")`): on a cache miss the stored token is used; when
+    /// there is none, one process fetches it under a lock that expires on its own, and the
+    /// others wait for it; a refused token is forgotten for all. The token is stored
+    /// encrypted with a key derived from the app secret; the secret is never stored.
+    ///
+    /// The in-process cache and single flight stay in front: one caller per process asks
+    /// the store. When the store fails, tokens are fetched by this process alone and one
+    /// warning is logged.
+    #[cfg(feature = "redis")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+    pub fn shared(mut self, state: Arc<dyn SharedState>, scope: impl Into<String>) -> Self {
+        self.shared = Some(SharedTokens::new(
+            state,
+            scope.into(),
+            self.credentials.secret(),
+        ));
+        self
     }
 
     /// How long before expiry a token is replaced. Capped at half the token's lifetime.
@@ -238,34 +283,53 @@ impl<A: TokenApi> ManagedToken<A> {
         }
     }
 
+    /// A token fetched by this process, fresh until `margin` before it expires (capped at
+    /// half its lifetime). `expire <= 0`: the token is handed to the callers that waited
+    /// for this fetch and not cached (nor shared); the next caller fetches again.
+    async fn fetch_fresh(&self, context: &TokenContext) -> Result<Obtained, TokenError> {
+        let (token, expires_in) = self.fetch(context).await?;
+        tracing::debug!(
+            provider = A::PROVIDER.name,
+            expires_in,
+            "fetched an access token"
+        );
+        let fresh_for = (expires_in > 0).then(|| {
+            let lifetime = Duration::from_secs(expires_in.unsigned_abs()).min(MAX_TOKEN_LIFETIME);
+            lifetime.saturating_sub(self.margin.min(lifetime / 2))
+        });
+        Ok(Obtained { token, fresh_for })
+    }
+
+    /// A token from shared state when there is one, else fetched by this process.
+    async fn obtain(&self, context: &TokenContext) -> Result<Obtained, TokenError> {
+        #[cfg(feature = "redis")]
+        if let Some(shared) = &self.shared {
+            // Held no longer than a fetch can take (one attempt), so a holder that died
+            // blocks the others for about an attempt's timeout.
+            let lock_expiry = context
+                .timeout
+                .saturating_add(Duration::from_secs(1))
+                .min(MAX_LOCK_EXPIRY);
+            return shared
+                .obtain(lock_expiry, || self.fetch_fresh(context))
+                .await;
+        }
+        self.fetch_fresh(context).await
+    }
+
     /// Records a finished fetch: caches the token (unless it is for one use only), or
     /// starts or lengthens the backoff.
-    fn finish(
-        &self,
-        result: Result<(AccessToken, i64), TokenError>,
-    ) -> Result<AccessToken, TokenError> {
+    fn finish(&self, result: Result<Obtained, TokenError>) -> Result<AccessToken, TokenError> {
         let mut state = self.state();
         state.fetches += 1;
         let outcome = match result {
-            Ok((token, expires_in)) => {
+            Ok(Obtained { token, fresh_for }) => {
                 state.failures = 0;
                 state.retry_at = None;
-                // `expire <= 0`: the token is handed to the callers that waited for this
-                // fetch and not cached; the next caller fetches again.
-                state.cached = (expires_in > 0).then(|| {
-                    let lifetime =
-                        Duration::from_secs(expires_in.unsigned_abs()).min(MAX_TOKEN_LIFETIME);
-                    Cached {
-                        token: token.clone(),
-                        refresh_at: Instant::now()
-                            + lifetime.saturating_sub(self.margin.min(lifetime / 2)),
-                    }
+                state.cached = fresh_for.map(|fresh_for| Cached {
+                    token: token.clone(),
+                    refresh_at: Instant::now() + fresh_for,
                 });
-                tracing::debug!(
-                    provider = A::PROVIDER.name,
-                    expires_in,
-                    "fetched an access token"
-                );
                 Ok(token)
             }
             Err(error) => {
@@ -338,7 +402,7 @@ impl<A: TokenApi> TokenSource for ManagedToken<A> {
                     return Ok(token);
                 }
             }
-            let result = self.fetch(context).await;
+            let result = self.obtain(context).await;
             self.finish(result)
         })
     }
@@ -347,6 +411,10 @@ impl<A: TokenApi> TokenSource for ManagedToken<A> {
         let mut state = self.state();
         if state.cached.as_ref().is_some_and(|c| &c.token == stale) {
             state.cached = None;
+        }
+        #[cfg(feature = "redis")]
+        if let Some(shared) = &self.shared {
+            shared.refused(stale);
         }
     }
 

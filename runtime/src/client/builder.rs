@@ -4,13 +4,19 @@
 use super::provider::{ProviderInfo, auth_value, is_sendable};
 use super::send::Core;
 use crate::auth::{AppCredentials, ManagedToken, StaticToken, TokenApi, TokenContext, TokenSource};
+use crate::limit::{Limiter, RateLimits};
 use crate::retry::RetryPolicy;
+use crate::shared::{self, SharedState};
 use crate::token::AccessToken;
 use crate::url::BaseUrl;
 use reqwest::header::HeaderName;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// Makes an app's managed token with the shared state and the app's scope in it.
+type MakeManaged =
+    Box<dyn FnOnce(Arc<dyn SharedState>, String) -> Arc<dyn TokenSource> + Send + Sync>;
 
 /// Implemented by each generated provider client, so one builder serves them all.
 pub trait ProviderClient: Sized {
@@ -110,6 +116,13 @@ pub struct ClientBuilder<C> {
     attempt_timeout: Duration,
     max_reply_bytes: usize,
     allow_insecure_http: bool,
+    rate_limits: RateLimits,
+    shared_state: Option<Arc<dyn SharedState>>,
+    /// The app id given to `app_credentials`: names the app's shared state (hashed).
+    app_id: Option<String>,
+    /// Makes the managed token again with the shared state, once `build` knows both (the
+    /// builder's methods come in any order, and only `app_credentials` knows `TokenApi`).
+    managed: Option<MakeManaged>,
     client: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -122,6 +135,8 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("connect_timeout", &self.connect_timeout)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("rate_limits", &self.rate_limits)
+            .field("shared_state", &self.shared_state)
             .finish_non_exhaustive()
     }
 }
@@ -138,6 +153,10 @@ impl<C: ProviderClient> Default for ClientBuilder<C> {
             attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
             max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
             allow_insecure_http: false,
+            rate_limits: RateLimits::default(),
+            shared_state: None,
+            app_id: None,
+            managed: None,
             client: std::marker::PhantomData,
         }
     }
@@ -159,6 +178,8 @@ impl<C: ProviderClient> ClientBuilder<C> {
     pub fn token_source(mut self, source: Arc<dyn TokenSource>) -> Self {
         self.token = Some(source);
         self.static_token = None;
+        self.app_id = None;
+        self.managed = None;
         self
     }
 
@@ -198,6 +219,24 @@ impl<C: ProviderClient> ClientBuilder<C> {
     /// in clear text: only for trusted networks.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
+        self
+    }
+
+    /// What the client does with the rate limits the specs document (default: 0.9 of
+    /// each): [`RateLimits::off`], another fraction, or explicit numbers. Every attempt of a
+    /// call waits for a slot of its endpoint's limit; the wait is not part of the attempt's
+    /// timeout.
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.rate_limits = limits;
+        self
+    }
+
+    /// State shared with the other processes of the app (e.g. `RedisState`, feature
+    /// `redis`): rate-limit slots, and with [`app_credentials`](Self::app_credentials) the
+    /// token, fetched once per refresh by one process for all. When the store fails, the
+    /// client goes on with in-process state.
+    pub fn shared_state(mut self, state: Arc<dyn SharedState>) -> Self {
+        self.shared_state = Some(state);
         self
     }
 
@@ -246,6 +285,22 @@ impl<C: ProviderClient> ClientBuilder<C> {
             .build()
             .map_err(|e| BuildError::Http(HttpSetupError(Arc::new(e))))?;
         let base = BaseUrl::new(base_url.clone());
+        // The app the shared state is kept for: its id, or the static token (hashed into
+        // the scope either way); a custom token source shares under the provider alone.
+        let identity = match (&self.app_id, &static_auth) {
+            (Some(id), _) => format!("app:{id}"),
+            (None, Some((token, _))) => format!("token:{}", token.expose()),
+            (None, None) => "source".to_owned(),
+        };
+        let shared = self
+            .shared_state
+            .map(|state| (state, shared::scope(provider.name, &identity)));
+        // With shared state, managed tokens are fetched once per refresh for all processes.
+        let token = match (self.managed, &shared) {
+            (Some(make), Some((state, scope))) => make(state.clone(), scope.clone()),
+            _ => token,
+        };
+        let limiter = Limiter::new(self.rate_limits, shared);
         Ok(C::from_core(Core::new(
             TokenContext {
                 http,
@@ -259,6 +314,7 @@ impl<C: ProviderClient> ClientBuilder<C> {
             base,
             auth_header,
             static_auth,
+            limiter,
         )))
     }
 }
@@ -267,7 +323,18 @@ impl<C: TokenApi> ClientBuilder<C> {
     /// Managed tokens from app credentials: fetched from the provider's token endpoint,
     /// cached, refreshed ahead of expiry, and fetched again when the provider refuses one.
     pub fn app_credentials(self, credentials: AppCredentials) -> Self {
-        self.token_source(Arc::new(ManagedToken::<C>::new(credentials)))
+        let app_id = credentials.id().to_owned();
+        let mut builder = self.token_source(Arc::new(ManagedToken::<C>::new(credentials.clone())));
+        builder.app_id = Some(app_id);
+        builder.managed = Some(Box::new(move |state, scope| {
+            let managed = ManagedToken::<C>::new(credentials);
+            #[cfg(feature = "redis")]
+            let managed = managed.shared(state, scope);
+            #[cfg(not(feature = "redis"))]
+            let _ = (state, scope);
+            Arc::new(managed)
+        }));
+        builder
     }
 }
 
