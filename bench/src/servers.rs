@@ -110,17 +110,31 @@ pub fn fake(
     pinning: &Pinning,
     download_size: Option<u64>,
 ) -> Result<Server, String> {
-    let mut command = pinning.command(SERVER_CPU, taskapi);
-    command.args(["serve-fake", "--addr", "127.0.0.1:0"]);
-    if let Some(size) = download_size {
-        command.arg("--download-size").arg(size.to_string());
-    }
+    let flags: Vec<String> = match download_size {
+        Some(size) => vec!["--download-size".into(), size.to_string()],
+        None => Vec::new(),
+    };
+    fake_from(pinning.command(SERVER_CPU, taskapi), &flags)
+}
+
+/// `taskapi serve-fake` on a free port of 127.0.0.1 with these flags of its own (e.g.
+/// `--rate-limit`), unpinned.
+pub fn fake_with(taskapi: &Path, flags: &[String]) -> Result<Server, String> {
+    fake_from(Command::new(taskapi), flags)
+}
+
+/// Runs `command` (the `taskapi` binary, maybe under `taskset`) as `serve-fake` with `flags`.
+fn fake_from(mut command: Command, flags: &[String]) -> Result<Server, String> {
+    command
+        .args(["serve-fake", "--addr", "127.0.0.1:0"])
+        .args(flags);
+    let program = command.get_program().to_owned();
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", taskapi.display()))?;
+        .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
     let mut line = String::new();
     let read = child
         .stdout
@@ -279,7 +293,7 @@ fn find_nginx() -> Option<PathBuf> {
 }
 
 /// A port that was free a moment ago (nginx cannot be asked for port 0 and tell which it got).
-fn free_port() -> Result<u16, String> {
+pub fn free_port() -> Result<u16, String> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     listener
         .local_addr()

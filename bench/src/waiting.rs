@@ -12,8 +12,9 @@ use taskapi::feishu::{
 };
 use taskapi::runtime::{BoxFuture, Clock, Observation, Pollable, WaitOutcome, Waiter};
 
+/// Simulated time: a sleep returns at once and moves the clock on (also used by `batch`).
 #[derive(Default)]
-struct SimClock(Mutex<Duration>);
+pub(crate) struct SimClock(Mutex<Duration>);
 
 impl Clock for SimClock {
     fn now(&self) -> Duration {

@@ -42,6 +42,15 @@ pub fn const_name(name: &str) -> String {
     name.to_shouty_snake_case()
 }
 
+/// The client method that waits for many tasks of an endpoint whose single waiter is
+/// `waiter`: `wait_export_task` -> `wait_many_export_task`.
+pub fn wait_many_method(waiter: &str) -> String {
+    format!(
+        "wait_many_{}",
+        waiter.strip_prefix("wait_").unwrap_or(waiter)
+    )
+}
+
 /// The provider's common-code enum, named after its client (`FeishuClient` ->
 /// `FeishuCommonError`).
 pub fn common_error_enum(client: &str) -> String {

@@ -37,4 +37,12 @@ pub const FAKE_SERVER_METHODS: &[&str] = &[
     "set_download_size",
     "set_accept_ranges",
     "set_pending_polls",
+    "set_pending_polls_per_task",
+    "set_rate_limit",
+    "throttled",
+    "tokens_issued",
+    "arrivals",
+    "elapsed",
+    "stats",
+    "settings",
 ];

@@ -215,9 +215,7 @@ type ProgressFn<'c, S> = Box<dyn FnMut(&Progress<'_, S>) + Send + 'c>;
 #[must_use = "a waiter does nothing until it is awaited"]
 pub struct Waiter<'c, P: Pollable> {
     request: P,
-    min_delay: Duration,
-    max_delay: Duration,
-    max_wait: Duration,
+    settings: WaitDefaults,
     on_progress: Option<ProgressFn<'c, P::Status>>,
     clock: Arc<dyn Clock>,
 }
@@ -225,9 +223,9 @@ pub struct Waiter<'c, P: Pollable> {
 impl<P: Pollable> fmt::Debug for Waiter<'_, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Waiter")
-            .field("min_delay", &self.min_delay)
-            .field("max_delay", &self.max_delay)
-            .field("max_wait", &self.max_wait)
+            .field("min_delay", &self.settings.min_delay)
+            .field("max_delay", &self.settings.max_delay)
+            .field("max_wait", &self.settings.max_wait)
             .finish_non_exhaustive()
     }
 }
@@ -237,9 +235,7 @@ impl<'c, P: Pollable + 'c> Waiter<'c, P> {
     pub fn new(request: P, defaults: WaitDefaults) -> Self {
         Waiter {
             request,
-            min_delay: defaults.min_delay,
-            max_delay: defaults.max_delay,
-            max_wait: defaults.max_wait,
+            settings: defaults,
             on_progress: None,
             clock: Arc::new(TokioClock::default()),
         }
@@ -248,19 +244,19 @@ impl<'c, P: Pollable + 'c> Waiter<'c, P> {
     /// Shortest delay between polls. Going below the spec's default may break the
     /// endpoint's rate limit.
     pub fn min_delay(mut self, delay: Duration) -> Self {
-        self.min_delay = delay;
+        self.settings.min_delay = delay;
         self
     }
 
     /// Longest delay between polls.
     pub fn max_delay(mut self, delay: Duration) -> Self {
-        self.max_delay = delay;
+        self.settings.max_delay = delay;
         self
     }
 
     /// Give up after this long; the last poll is made at this deadline.
     pub fn max_wait(mut self, wait: Duration) -> Self {
-        self.max_wait = wait;
+        self.settings.max_wait = wait;
         self
     }
 
@@ -277,18 +273,6 @@ impl<'c, P: Pollable + 'c> Waiter<'c, P> {
         self
     }
 
-    /// The delay after waiting `elapsed`: `min + GROWTH × elapsed`, at most `max`, jittered
-    /// down by up to [`JITTER`] but never below `min`. Saturates: any durations are fine.
-    fn delay(&self, elapsed: Duration) -> Duration {
-        let max = self.max_delay.max(self.min_delay);
-        let ceiling = self
-            .min_delay
-            .saturating_add(scale(elapsed, GROWTH))
-            .min(max);
-        let floor = scale(ceiling, 1.0 - JITTER).max(self.min_delay);
-        floor.saturating_add(scale(ceiling.saturating_sub(floor), fastrand::f64()))
-    }
-
     /// Polls until the task ends, a call fails for good, or the maximum wait runs out.
     ///
     /// The deadline bounds everything: each poll gets the time left (a poll at the deadline
@@ -301,11 +285,11 @@ impl<'c, P: Pollable + 'c> Waiter<'c, P> {
         loop {
             polls += 1;
             let elapsed = self.clock.now().saturating_sub(start);
-            let time_left = self.max_wait.saturating_sub(elapsed).max(LAST_POLL_GRACE);
-            let mut last_error = None;
-            let mut server_wait = None;
-            match self.request.poll(time_left).await {
-                Ok(data) => {
+            let result = self
+                .request
+                .poll(self.settings.poll_time(elapsed))
+                .await
+                .map(|data| {
                     let seen = P::observe(&data);
                     let key = (seen.status.clone(), seen.state, seen.done, seen.total);
                     if last_seen.as_ref() != Some(&key) {
@@ -322,39 +306,97 @@ impl<'c, P: Pollable + 'c> Waiter<'c, P> {
                         }
                         last_seen = Some(key);
                     }
-                    match seen.state {
-                        WaitState::Succeeded => return Ok(WaitOutcome::Succeeded(data)),
-                        WaitState::Failed => {
-                            return Ok(WaitOutcome::Failed {
-                                status: seen.status,
-                                message: seen.message,
-                                data,
-                            });
-                        }
-                        WaitState::Pending => {}
-                    }
-                }
-                Err(error) if error.failure().is_retryable() => {
-                    tracing::debug!(polls, error = %error, "poll failed; still waiting");
-                    server_wait = error.failure().retry_after();
-                    last_error = Some(error);
-                }
-                Err(error) => return Err(WaitError::Call(error)),
-            }
-            let elapsed = self.clock.now().saturating_sub(start);
-            let remaining = self.max_wait.saturating_sub(elapsed);
-            // A rate limit's reset pushes the next poll out; past the deadline, no poll
-            // could be made, so the wait ends now.
-            let delay = self.delay(elapsed).max(server_wait.unwrap_or_default());
-            if remaining.is_zero() || server_wait.is_some_and(|wait| wait > remaining) {
-                return Err(WaitError::TimedOut {
-                    elapsed,
-                    polls,
-                    last_error,
+                    (data, seen)
                 });
+            let elapsed = self.clock.now().saturating_sub(start);
+            match self.settings.step::<P>(polls, elapsed, result) {
+                Step::Done(result) => return result,
+                Step::Again(delay) => self.clock.sleep(delay).await,
             }
-            self.clock.sleep(delay.min(remaining)).await;
         }
+    }
+}
+
+/// A poll's result as a wait reads it: the reply and what it says about the task, or the
+/// error.
+pub(crate) type PollSeen<P> =
+    Result<(<P as Pollable>::Data, Observation<<P as Pollable>::Status>), <P as Pollable>::Error>;
+
+/// What one poll means for a wait: [`WaitDefaults::step`].
+pub(crate) enum Step<P: Pollable> {
+    /// The wait is over.
+    Done(WaitResult<P>),
+    /// Poll again after this long.
+    Again(Duration),
+}
+
+/// The rules every wait follows, one task ([`Waiter`]) or many (`BatchWaiter`): the delay
+/// before the next poll, the time a poll gets, and what a poll's result means.
+impl WaitDefaults {
+    /// The delay after waiting `elapsed`: `min + GROWTH × elapsed`, at most `max`, jittered
+    /// down by up to [`JITTER`] but never below `min`. Saturates: any durations are fine.
+    pub(crate) fn delay(&self, elapsed: Duration) -> Duration {
+        let max = self.max_delay.max(self.min_delay);
+        let ceiling = self
+            .min_delay
+            .saturating_add(scale(elapsed, GROWTH))
+            .min(max);
+        let floor = scale(ceiling, 1.0 - JITTER).max(self.min_delay);
+        floor.saturating_add(scale(ceiling.saturating_sub(floor), fastrand::f64()))
+    }
+
+    /// The time a poll made after waiting `elapsed` gets: what is left of the maximum wait,
+    /// and [`LAST_POLL_GRACE`] for a poll at (or past) the deadline.
+    pub(crate) fn poll_time(&self, elapsed: Duration) -> Duration {
+        self.max_wait.saturating_sub(elapsed).max(LAST_POLL_GRACE)
+    }
+
+    /// What a poll's result (the reply and what it says, or the error), seen after waiting
+    /// `elapsed` with `polls` polls, means: the end of the wait, or the delay before the
+    /// next poll.
+    ///
+    /// The deadline bounds everything: the last poll is placed at the deadline, and a server
+    /// asking for a longer wait than what is left ends the wait at once. Transient failures
+    /// do not end it; any other error does.
+    pub(crate) fn step<P: Pollable>(
+        &self,
+        polls: u32,
+        elapsed: Duration,
+        result: PollSeen<P>,
+    ) -> Step<P> {
+        let mut last_error = None;
+        let mut server_wait = None;
+        match result {
+            Ok((data, seen)) => match seen.state {
+                WaitState::Succeeded => return Step::Done(Ok(WaitOutcome::Succeeded(data))),
+                WaitState::Failed => {
+                    return Step::Done(Ok(WaitOutcome::Failed {
+                        status: seen.status,
+                        message: seen.message,
+                        data,
+                    }));
+                }
+                WaitState::Pending => {}
+            },
+            Err(error) if error.failure().is_retryable() => {
+                tracing::debug!(polls, error = %error, "poll failed; still waiting");
+                server_wait = error.failure().retry_after();
+                last_error = Some(error);
+            }
+            Err(error) => return Step::Done(Err(WaitError::Call(error))),
+        }
+        let remaining = self.max_wait.saturating_sub(elapsed);
+        // A rate limit's reset pushes the next poll out; past the deadline, no poll could be
+        // made, so the wait ends now.
+        if remaining.is_zero() || server_wait.is_some_and(|wait| wait > remaining) {
+            return Step::Done(Err(WaitError::TimedOut {
+                elapsed,
+                polls,
+                last_error,
+            }));
+        }
+        let delay = self.delay(elapsed).max(server_wait.unwrap_or_default());
+        Step::Again(delay.min(remaining))
     }
 }
 

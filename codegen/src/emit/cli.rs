@@ -7,12 +7,13 @@ use crate::model::{
 };
 use crate::spec::{BodyContent, CodeType};
 use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 pub(super) fn emit(model: &Model) -> TokenStream {
     let mut commands = Vec::new();
     let mut arms = Vec::new();
     let mut waitable: Vec<String> = Vec::new();
+    let mut batchable: Vec<String> = Vec::new();
     for p in &model.providers {
         let module = ident(&p.key);
         let client = ident(&p.client);
@@ -42,6 +43,9 @@ pub(super) fn emit(model: &Model) -> TokenStream {
                 // The driver refuses --wait for endpoints not in WAITABLE before dispatching.
                 waitable.push(id.clone());
             }
+            if batches(e) {
+                batchable.push(id.clone());
+            }
             arms.push(arm(p, e, &module, &client, &client_fn));
         }
     }
@@ -60,6 +64,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             tokens_help: #tokens_help,
             commands,
             waitable: WAITABLE,
+            batchable: BATCHABLE,
             dispatch,
             fake_routes: super::testing::ROUTES,
         };
@@ -77,6 +82,10 @@ pub(super) fn emit(model: &Model) -> TokenStream {
 
         /// The endpoints whose spec declares a waiter or a chain (`--wait` works for these).
         const WAITABLE: &[&str] = &[#(#waitable),*];
+
+        /// The poll endpoints whose requests are built from parameters alone (`--batch` works
+        /// for these).
+        const BATCHABLE: &[&str] = &[#(#batchable),*];
 
         /// One subcommand per endpoint, flags named after the wire names in kebab-case.
         fn commands() -> Vec<Command> {
@@ -301,6 +310,37 @@ fn arm(
             }
             call.outcome(request.send().await)
         }
+    } else if batches(e) {
+        // The request from a `Call`'s values: the command line's, or each line of --batch.
+        let defaults = format_ident!("{}_WAIT_DEFAULTS", e.operation.to_uppercase());
+        let first = quote!(client.#operation(#(#required),*).inspect_raw(call.keep_raw()));
+        let build = if rebind.is_some() {
+            quote!({
+                let mut request = #first;
+                #(#optional)*
+                request
+            })
+        } else {
+            first
+        };
+        return quote! {
+            #id => {
+                let client = match call.#client_fn::<super::#module::#client>() {
+                    Ok(client) => client,
+                    Err(outcome) => return outcome,
+                };
+                // The reply is printed as received, not re-serialized from the typed data.
+                let request = |call: &Call<'_>| #build;
+                if call.batching() {
+                    return call.wait_batch(super::#module::#defaults, request).await;
+                }
+                let request = request(call);
+                if call.waiting() {
+                    return call.wait(request.wait()).await;
+                }
+                call.outcome(request.send().await)
+            }
+        };
     } else if e.waiter.is_some() {
         quote! {
             if call.waiting() {
@@ -366,6 +406,12 @@ fn read_body(e: &Endpoint, body: &Body, module: &Ident) -> (TokenStream, Vec<Tok
         })
         .collect();
     (read, fields)
+}
+
+/// Whether `--batch` works for the endpoint: a poller whose request is its parameters alone
+/// (no body, no file), so that a line of parameters is a whole request.
+fn batches(e: &Endpoint) -> bool {
+    e.waiter.is_some() && e.body.is_none() && e.json_response().is_some()
 }
 
 /// Whether the poller a start endpoint feeds declares a download.

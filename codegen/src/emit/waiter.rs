@@ -1,5 +1,5 @@
-//! An endpoint's waiter: `client.wait_*()`, `request.wait()`, and the `Pollable` impl whose
-//! `observe` applies the spec's status rules.
+//! An endpoint's waiter: `client.wait_*()`, `client.wait_many_*()` (a batch), `request.wait()`,
+//! and the `Pollable` impl whose `observe` applies the spec's status rules.
 
 use super::{docs, example, ident, paragraphs};
 use crate::model::{Endpoint, PathStep, Provider, Waiter};
@@ -41,6 +41,42 @@ pub(super) fn emit(
             e,
             &format!("let outcome = client.{}({}).await?;", ident(&w.name), example::args(e)),
             "outcome",
+        ),
+    ]));
+    let many = ident(&w.many_name);
+    let many_doc = docs(&paragraphs([
+        format!(
+            "Waits for many tasks `{}` reports on at once, with one scheduler: give `(key, request)` pairs, get each task back as it ends.",
+            e.id
+        )
+        .as_str(),
+        &format!(
+            "Each task follows the rules of [`{0}`](Self::{0}), counted from its own first poll. \
+             Polls go out in the order they are due, at most \
+             [`DEFAULT_MAX_IN_FLIGHT`](::taskapi_runtime::DEFAULT_MAX_IN_FLIGHT) at once \
+             ([`BatchWaiter::max_in_flight`](::taskapi_runtime::BatchWaiter::max_in_flight)); the requests are \
+             taken from `requests` as there is room, and a pending task costs its key and request only. \
+             Ended tasks come out in the order they end ([`BatchWaiter::next`](::taskapi_runtime::BatchWaiter::next), \
+             or any `Stream` combinator), with [`summary`](::taskapi_runtime::BatchWaiter::summary) \
+             at any time. Dropping the batch stops it.",
+            w.name
+        ),
+        &example::usage(
+            p,
+            e,
+            &format!(
+                "// One request per task, with a key to tell them apart (any type).\n\
+                 let requests = (1..=3).map(|n| (n, client.{operation}({args})));\n\
+                 let mut batch = client.{many}(requests);\n\
+                 while let Some(ended) = batch.next().await {{\n    \
+                 println!(\"task {{}}: {{}} after {{}} polls\", ended.key, ended.kind(), ended.polls);\n\
+                 }}\n\
+                 let summary = batch.summary();",
+                operation = ident(&e.operation),
+                args = example::args(e),
+                many = many,
+            ),
+            "summary",
         ),
     ]));
     let wait_doc = docs(&format!(
@@ -99,6 +135,16 @@ pub(super) fn emit(
             #method_doc
             pub fn #name(&self, #(#args),*) -> ::taskapi_runtime::Waiter<'_, #request<'_>> {
                 self.#operation(#(#arg_names),*).wait()
+            }
+
+            #many_doc
+            pub fn #many<'c, K, I>(&self, requests: I) -> ::taskapi_runtime::BatchWaiter<'c, K, #request<'c>>
+            where
+                K: ::std::marker::Send + 'c,
+                I: ::std::iter::IntoIterator<Item = (K, #request<'c>)>,
+                I::IntoIter: ::std::marker::Send + 'c,
+            {
+                ::taskapi_runtime::BatchWaiter::new(requests, #defaults)
             }
         }
 

@@ -9,6 +9,8 @@ use crate::spec::{Code, CodeType, FieldType, ObjectSpec, Scalar, WaitState, Wait
 #[derive(Debug, Clone)]
 pub struct Waiter {
     pub name: String,
+    /// The client method that waits for many tasks at once (`wait_many_*`).
+    pub many_name: String,
     pub status: Vec<PathStep>,
     pub status_enum: String,
     pub status_is_integer: bool,
@@ -103,6 +105,7 @@ pub(super) fn build_waiter(response: &ObjectSpec, w: &WaiterSpec) -> Option<Wait
     }
     Some(Waiter {
         name: w.name.value.clone(),
+        many_name: naming::wait_many_method(&w.name.value),
         status: steps(response, &w.status.value)?,
         status_enum: enumeration.name.value.clone(),
         status_is_integer: repr == CodeType::Integer,

@@ -74,6 +74,10 @@ pub(super) fn validate_endpoint<'a>(
         if let Err(msg) = operations.claim(waiter.name.value.clone(), file) {
             report(diags, file, &waiter.name, msg);
         }
+        let many = naming::wait_many_method(&waiter.name.value);
+        if let Err(msg) = operations.claim(many, file) {
+            report(diags, file, &waiter.name, msg);
+        }
         validate_waiter(e, waiter, diags);
     }
     validate_errors(&dir.provider, &e.errors, common_codes, file, diags);

@@ -18,6 +18,7 @@ pub static COMMANDS: Commands = Commands {
     tokens_help: "Tokens: DINGTALK_APP_KEY + DINGTALK_APP_SECRET or FEISHU_APP_ID + FEISHU_APP_SECRET select managed tokens (fetched, cached, refreshed); otherwise DINGTALK_ACCESS_TOKEN or FEISHU_ACCESS_TOKEN.",
     commands,
     waitable: WAITABLE,
+    batchable: BATCHABLE,
     dispatch,
     fake_routes: super::testing::ROUTES,
 };
@@ -52,6 +53,16 @@ const WAITABLE: &[&str] = &[
     "feishu.vc.export.participant_list",
     "feishu.vc.export.participant_quality_list",
     "feishu.vc.export.resource_reservation_list",
+];
+
+/// The poll endpoints whose requests are built from parameters alone (`--batch` works
+/// for these).
+const BATCHABLE: &[&str] = &[
+    "dingtalk.doc.task_info.get",
+    "feishu.drive.export_task.get",
+    "feishu.drive.file.task_check",
+    "feishu.drive.import_task.get",
+    "feishu.vc.export.get",
 ];
 
 /// One subcommand per endpoint, flags named after the wire names in kebab-case.
@@ -348,9 +359,17 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 Ok(client) => client,
                 Err(outcome) => return outcome,
             };
-            let request = client
-                .get_task_info(call.value::<String>("taskId").unwrap_or_default())
-                .inspect_raw(call.keep_raw());
+            let request = |call: &Call<'_>| {
+                client
+                    .get_task_info(call.value::<String>("taskId").unwrap_or_default())
+                    .inspect_raw(call.keep_raw())
+            };
+            if call.batching() {
+                return call
+                    .wait_batch(super::dingtalk::GET_TASK_INFO_WAIT_DEFAULTS, request)
+                    .await;
+            }
+            let request = request(call);
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
@@ -427,12 +446,20 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 Ok(client) => client,
                 Err(outcome) => return outcome,
             };
-            let request = client
-                .get_export_task(
-                    call.value::<String>("ticket").unwrap_or_default(),
-                    call.value::<String>("token").unwrap_or_default(),
-                )
-                .inspect_raw(call.keep_raw());
+            let request = |call: &Call<'_>| {
+                client
+                    .get_export_task(
+                        call.value::<String>("ticket").unwrap_or_default(),
+                        call.value::<String>("token").unwrap_or_default(),
+                    )
+                    .inspect_raw(call.keep_raw())
+            };
+            if call.batching() {
+                return call
+                    .wait_batch(super::feishu::GET_EXPORT_TASK_WAIT_DEFAULTS, request)
+                    .await;
+            }
+            let request = request(call);
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
@@ -499,9 +526,19 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 Ok(client) => client,
                 Err(outcome) => return outcome,
             };
-            let request = client
-                .check_folder_task(call.value::<String>("task_id").unwrap_or_default())
-                .inspect_raw(call.keep_raw());
+            let request = |call: &Call<'_>| {
+                client
+                    .check_folder_task(
+                        call.value::<String>("task_id").unwrap_or_default(),
+                    )
+                    .inspect_raw(call.keep_raw())
+            };
+            if call.batching() {
+                return call
+                    .wait_batch(super::feishu::CHECK_FOLDER_TASK_WAIT_DEFAULTS, request)
+                    .await;
+            }
+            let request = request(call);
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
@@ -576,9 +613,17 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 Ok(client) => client,
                 Err(outcome) => return outcome,
             };
-            let request = client
-                .get_import_task(call.value::<String>("ticket").unwrap_or_default())
-                .inspect_raw(call.keep_raw());
+            let request = |call: &Call<'_>| {
+                client
+                    .get_import_task(call.value::<String>("ticket").unwrap_or_default())
+                    .inspect_raw(call.keep_raw())
+            };
+            if call.batching() {
+                return call
+                    .wait_batch(super::feishu::GET_IMPORT_TASK_WAIT_DEFAULTS, request)
+                    .await;
+            }
+            let request = request(call);
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
@@ -667,9 +712,19 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 Ok(client) => client,
                 Err(outcome) => return outcome,
             };
-            let request = client
-                .get_meeting_export(call.value::<String>("task_id").unwrap_or_default())
-                .inspect_raw(call.keep_raw());
+            let request = |call: &Call<'_>| {
+                client
+                    .get_meeting_export(
+                        call.value::<String>("task_id").unwrap_or_default(),
+                    )
+                    .inspect_raw(call.keep_raw())
+            };
+            if call.batching() {
+                return call
+                    .wait_batch(super::feishu::GET_MEETING_EXPORT_WAIT_DEFAULTS, request)
+                    .await;
+            }
+            let request = request(call);
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }

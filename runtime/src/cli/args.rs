@@ -18,6 +18,9 @@ pub struct Commands {
     pub commands: fn() -> Vec<Command>,
     /// The subcommands whose endpoint has a waiter (`--wait` works for these).
     pub waitable: &'static [&'static str],
+    /// The poll endpoints' subcommands whose request is their parameters alone: `--batch`
+    /// works for these (with `--wait`).
+    pub batchable: &'static [&'static str],
     /// Runs the subcommand named by the first argument.
     pub dispatch: for<'a, 'b> fn(&'a str, &'a Call<'b>) -> Dispatched<'a>,
     /// The fake server's routes, for `taskapi serve-fake`.
@@ -47,6 +50,16 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
     }
 }
 
+/// The flag naming the Redis that processes share state through (else `TASKAPI_REDIS_URL`).
+pub(super) const REDIS_URL_FLAG: &str = "redis-url";
+/// The variable naming that Redis when the flag is not given.
+pub(super) const REDIS_URL_ENV: &str = "TASKAPI_REDIS_URL";
+
+/// A poll endpoint's flag: wait for the tasks of a file of parameter lines.
+pub(super) const BATCH: &str = "batch";
+/// With `--batch`: polls in flight at once.
+pub(super) const MAX_IN_FLIGHT: &str = "max-in-flight";
+
 /// The subcommand that prints a completion script.
 const COMPLETIONS: &str = "completions";
 /// The subcommand that serves the fake server (the binary only).
@@ -70,11 +83,22 @@ fn command(commands: &Commands, serve_fake: bool) -> Command {
         .global(true)
         .value_parser(parse_seconds)
         .help("Time for one attempt in seconds, fractions allowed (default 30)");
+    let rate_limit = Arg::new("rate-limit")
+        .long("rate-limit")
+        .value_name("LIMIT")
+        .global(true)
+        .value_parser(crate::RateLimits::parse)
+        .help("Client-side rate limit: off, a fraction of each documented limit (default 0.9), or N/s or N/min for every endpoint");
     let allow_insecure_http = Arg::new("allow-insecure-http")
         .long("allow-insecure-http")
         .global(true)
         .action(ArgAction::SetTrue)
         .help("Allow plain http to a host that is not loopback (sends the token in clear text)");
+    let redis_url = Arg::new(REDIS_URL_FLAG)
+        .long(REDIS_URL_FLAG)
+        .value_name("URL")
+        .global(true)
+        .help("Share rate limits and the app's token with other processes through this Redis (redis://[:password@]host[:port][/db]); also TASKAPI_REDIS_URL, better for a password. Redis down: each process goes on alone");
     let seconds = |name: &'static str, help: &'static str| {
         Arg::new(name)
             .long(name)
@@ -104,14 +128,18 @@ fn command(commands: &Commands, serve_fake: bool) -> Command {
             "{}\n\
              RUST_LOG=taskapi=debug traces calls on stderr (never secrets).\n\
              Exit codes: 0 success, 1 stdout not writable, 2 usage, 3 API error, 4 transport or\n\
-             undecodable reply, 5 task failed (--wait), 6 still running at --max-wait.",
+             undecodable reply, 5 task failed (--wait), 6 still running at --max-wait.\n\
+             With --batch (poll endpoints): 4 or 3 when some task could not be polled, else 5\n\
+             when one failed, else 6 when one timed out, else 2 when an input line was skipped.",
             commands.tokens_help
         ))
         .subcommand_required(true)
         .arg(base_url)
         .arg(max_attempts)
         .arg(timeout)
+        .arg(rate_limit)
         .arg(allow_insecure_http)
+        .arg(redis_url)
         .arg(wait)
         .arg(seconds(
             "min-delay",
@@ -127,6 +155,9 @@ fn command(commands: &Commands, serve_fake: bool) -> Command {
         ))
         .subcommands((commands.commands)())
         .subcommand(completions);
+    for name in commands.batchable {
+        taskapi = taskapi.mut_subcommand(name, with_batch);
+    }
     if serve_fake {
         taskapi = taskapi.subcommand(
             Command::new(SERVE_FAKE)
@@ -151,10 +182,67 @@ fn command(commands: &Commands, serve_fake: bool) -> Command {
                         .value_name("BYTES")
                         .value_parser(clap::value_parser!(u64))
                         .help("Size of the files download endpoints serve (default 34356); made on the fly, any size"),
+                )
+                // Same id as the global client-side flag, which clap then leaves out of this
+                // subcommand: here it is the server's own limit.
+                .arg(
+                    Arg::new("rate-limit")
+                        .long("rate-limit")
+                        .value_name("N")
+                        .value_parser(clap::value_parser!(u32).range(1..))
+                        .help("Throttle each endpoint to N requests per second (fixed 1 s windows) with the provider's rate-limit reply; default: no limit"),
+                )
+                .arg(
+                    Arg::new("pending-polls")
+                        .long("pending-polls")
+                        .value_name("N")
+                        .value_parser(clap::value_parser!(u32))
+                        .help("Polls each task stays pending for, counted per task (its ticket or id), started or not; then it is done (default: the doc example, and started tasks done at the first poll)"),
+                )
+                .arg(
+                    Arg::new("token-lifetime")
+                        .long("token-lifetime")
+                        .value_name("SECS")
+                        .value_parser(clap::value_parser!(i64))
+                        .help("Lifetime in seconds of the tokens token endpoints issue (default 7200)"),
                 ),
         );
     }
     taskapi
+}
+
+/// A poll endpoint's subcommand with `--batch` and `--max-in-flight`; its required flags may
+/// then come from the lines instead (each line is checked against the definition as it is).
+fn with_batch(subcommand: Command) -> Command {
+    subcommand
+        .mut_args(|arg| {
+            if arg.is_required_set() {
+                arg.required(false).required_unless_present(BATCH)
+            } else {
+                arg
+            }
+        })
+        .arg(
+            Arg::new(BATCH)
+                .long(BATCH)
+                .value_name("FILE|-")
+                .help(
+                    "With --wait: wait for many tasks, one JSON object of parameters per line of \
+                     FILE (- for stdin), keyed by the parameter names in the spec, e.g. \
+                     {\"ticket\": \"...\"}; flags given here apply to every line that does not \
+                     set them. Prints one JSON line per task as it ends: {\"line\", \"params\", \
+                     \"outcome\": succeeded|failed|timed_out|error, \"data\", \"error\"}. Bad lines \
+                     are reported on stderr and skipped",
+                ),
+        )
+        .arg(
+            Arg::new(MAX_IN_FLIGHT)
+                .long(MAX_IN_FLIGHT)
+                .value_name("N")
+                .requires(BATCH)
+                .value_parser(clap::value_parser!(u64).range(1..=10_000))
+                .help("With --batch: polls in flight at once, all tasks together (default 32)"),
+        )
 }
 
 /// What the arguments ask for.
@@ -163,8 +251,23 @@ pub(super) enum Parsed {
     Done(Outcome),
     /// An endpoint's subcommand.
     Call(Box<(Command, ArgMatches)>),
-    /// `serve-fake` on this address, serving files of this size.
-    ServeFake(SocketAddr, Option<u64>),
+    /// `serve-fake` with these settings.
+    ServeFake(FakeOptions),
+}
+
+/// `serve-fake`'s flags.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct FakeOptions {
+    /// Where to listen.
+    pub(super) addr: SocketAddr,
+    /// `--download-size`.
+    pub(super) download_size: Option<u64>,
+    /// `--rate-limit`: requests per second per endpoint.
+    pub(super) rate_limit: Option<u32>,
+    /// `--pending-polls`.
+    pub(super) pending_polls: Option<u32>,
+    /// `--token-lifetime`, seconds.
+    pub(super) token_lifetime: Option<i64>,
 }
 
 pub(super) fn parse(commands: &Commands, args: Vec<OsString>, serve_fake: bool) -> Parsed {
@@ -204,11 +307,13 @@ pub(super) fn parse(commands: &Commands, args: Vec<OsString>, serve_fake: bool) 
         }
         Some((SERVE_FAKE, args)) if serve_fake => {
             let addr = args.get_one::<SocketAddr>("addr").copied();
-            let size = args.get_one::<u64>("download-size").copied();
-            Parsed::ServeFake(
-                addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0))),
-                size,
-            )
+            Parsed::ServeFake(FakeOptions {
+                addr: addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0))),
+                download_size: args.get_one::<u64>("download-size").copied(),
+                rate_limit: args.get_one::<u32>("rate-limit").copied(),
+                pending_polls: args.get_one::<u32>("pending-polls").copied(),
+                token_lifetime: args.get_one::<i64>("token-lifetime").copied(),
+            })
         }
         Some(_) => Parsed::Call(Box::new((definition, matches))),
         None => Parsed::Done(Outcome::usage("no command given")),

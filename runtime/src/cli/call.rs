@@ -1,7 +1,8 @@
 //! [`Call`]: one subcommand's parsed arguments and environment, which the generated
 //! dispatch uses to build a client, run the call or its waiter, and get an [`Outcome`].
 
-use super::outcome::{EXIT_OK, EXIT_TASK_FAILED, EXIT_WAIT_TIMEOUT, Outcome, with_causes};
+use super::args::REDIS_URL_ENV;
+use super::outcome::{EXIT_OK, EXIT_TASK_FAILED, EXIT_WAIT_TIMEOUT, Outcome, Output, with_causes};
 use crate::{
     AppCredentials, ClientBuilder, EndpointError, Pollable, Progress, ProviderClient, RetryPolicy,
     TokenApi, WaitError, WaitOutcome, WaitResult, Waiter,
@@ -14,14 +15,19 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Client settings from the global flags.
+#[derive(Clone)]
 pub(super) struct ClientOptions<'a> {
     pub(super) base_url: Option<&'a str>,
     pub(super) max_attempts: Option<u32>,
     pub(super) timeout: Option<Duration>,
+    pub(super) rate_limits: Option<crate::RateLimits>,
     pub(super) allow_insecure_http: bool,
+    /// `--redis-url`; else `TASKAPI_REDIS_URL` is read.
+    pub(super) redis_url: Option<&'a str>,
 }
 
 /// `--wait` and its delays.
+#[derive(Clone, Copy)]
 pub(super) struct WaitOptions {
     pub(super) wait: bool,
     pub(super) min_delay: Option<Duration>,
@@ -40,6 +46,11 @@ pub struct Call<'a> {
     pub(super) env: &'a dyn Fn(&str) -> Option<String>,
     /// The last reply's data as received, for printing.
     pub(super) raw: Arc<Mutex<Option<String>>>,
+    /// Where text goes while the call runs (`--batch`).
+    pub(super) output: &'a Output,
+    /// With `--batch`: the subcommand as defined, its required flags required (the
+    /// definition parsed holds them optional, since lines may give them).
+    pub(super) strict: Option<&'a Command>,
 }
 
 impl Call<'_> {
@@ -94,7 +105,7 @@ impl Call<'_> {
         move |json: &str| *raw.lock().unwrap_or_else(|p| p.into_inner()) = Some(json.to_owned())
     }
 
-    fn take_raw(&self) -> Option<String> {
+    pub(super) fn take_raw(&self) -> Option<String> {
         self.raw.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 
@@ -128,19 +139,15 @@ impl Call<'_> {
                 status,
                 message,
                 data,
-            }) => {
-                let status = status.map_or_else(|| "none".to_owned(), |s| format!("{s:?}"));
-                let message = message
-                    .filter(|m| !m.is_empty())
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default();
-                Outcome::data(
-                    &data,
-                    self.take_raw(),
-                    EXIT_TASK_FAILED,
-                    format!("error: the task failed with status {status}{message}\n"),
-                )
-            }
+            }) => Outcome::data(
+                &data,
+                self.take_raw(),
+                EXIT_TASK_FAILED,
+                format!(
+                    "error: {}\n",
+                    task_failed(status.as_ref(), message.as_deref())
+                ),
+            ),
             Err(WaitError::Call(error)) => Outcome::failure(&error, |param| self.flag(param)),
             Err(timed_out @ WaitError::TimedOut { .. }) => Outcome {
                 exit_code: EXIT_WAIT_TIMEOUT,
@@ -185,11 +192,33 @@ impl Call<'_> {
         if let Some(timeout) = options.timeout {
             builder = builder.attempt_timeout(timeout);
         }
+        if let Some(limits) = &options.rate_limits {
+            builder = builder.rate_limits(limits.clone());
+        }
+        let redis_url = options
+            .redis_url
+            .map(str::to_owned)
+            .or_else(|| self.var(REDIS_URL_ENV));
+        if let Some(url) = redis_url {
+            // Connected on first use: a Redis that is down costs a warning, not the call.
+            let state = crate::shared::RedisState::new(&url).map_err(Outcome::usage)?;
+            builder = builder.shared_state(Arc::new(state));
+        }
         builder
             .allow_insecure_http(options.allow_insecure_http)
             .build()
             .map_err(Outcome::usage)
     }
+}
+
+/// What a failed task's end says: its status and the reply's message.
+pub(super) fn task_failed<S: std::fmt::Debug>(status: Option<&S>, message: Option<&str>) -> String {
+    let status = status.map_or_else(|| "none".to_owned(), |s| format!("{s:?}"));
+    let message = message
+        .filter(|m| !m.is_empty())
+        .map(|m| format!(": {m}"))
+        .unwrap_or_default();
+    format!("the task failed with status {status}{message}")
 }
 
 /// Whether a wait reports its progress: when stderr is a terminal.

@@ -16,6 +16,11 @@
 //!
 //! After retries, the exit code is that of the last failure.
 //!
+//! `--batch FILE|-` with `--wait` on a poll endpoint waits for the tasks of a file of JSON
+//! parameter lines at once and prints a JSON line per task as it ends; its exit code is the
+//! most serious of what happened: 1 (stdout), then 4, 3 (a task could not be polled), 5 (a
+//! task failed), 6 (a task timed out), 2 (an input line was skipped), else 0. See `batch.rs`.
+//!
 //! Besides the endpoints: `taskapi completions <shell>` prints a completion script, and
 //! `taskapi serve-fake [--addr 127.0.0.1:0]` (the binary only) serves the fake server
 //! generated from the specs, printing its URL as the first line of stdout, until killed.
@@ -23,10 +28,13 @@
 // `outcome.rs`: exit codes and the `Outcome`; `call.rs`: what a subcommand gets (`Call`);
 // `args.rs`: the `Commands` table, the global flags and parsing; `run.rs`: `run` and `main`;
 // `body.rs`: a request body from `--body` and body flags; `transfer.rs`: `--file`,
-// `--output` and `--wait` on start endpoints.
+// `--output` and `--wait` on start endpoints; `batch.rs`: `--batch`, reading its input
+// with `lines.rs`.
 mod args;
+mod batch;
 mod body;
 mod call;
+mod lines;
 mod outcome;
 mod run;
 mod transfer;

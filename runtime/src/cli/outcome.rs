@@ -3,6 +3,8 @@
 
 use crate::{ApiError, EndpointError, Failure};
 use serde::Serialize;
+use std::cell::RefCell;
+use std::io::Write as _;
 
 /// Success.
 pub const EXIT_OK: i32 = 0;
@@ -112,6 +114,62 @@ impl Outcome {
     }
 }
 
+/// Where text goes while a run runs (`--batch` prints a line per task as it ends, and
+/// reports skipped input lines as it reads them).
+pub(super) enum Output {
+    /// Kept for [`run`](super::run), which returns it before the outcome's own text.
+    Collect(RefCell<(String, String)>),
+    /// Written to the process's standard output and error at once ([`main`](super::main)).
+    Print,
+}
+
+impl Output {
+    pub(super) fn collect() -> Self {
+        Output::Collect(RefCell::default())
+    }
+
+    /// Writes to standard output (flushed: a line is seen as soon as it is written).
+    pub(super) fn stdout(&self, text: &str) -> std::io::Result<()> {
+        match self {
+            Output::Collect(kept) => {
+                kept.borrow_mut().0.push_str(text);
+                Ok(())
+            }
+            Output::Print => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(text.as_bytes()).and_then(|()| out.flush())
+            }
+        }
+    }
+
+    /// Writes to standard error; a closed stderr is ignored.
+    pub(super) fn stderr(&self, text: &str) {
+        match self {
+            Output::Collect(kept) => kept.borrow_mut().1.push_str(text),
+            Output::Print => {
+                let _ = std::io::stderr().write_all(text.as_bytes());
+            }
+        }
+    }
+
+    /// The outcome with what was kept put before its own text.
+    pub(super) fn finish(self, outcome: Outcome) -> Outcome {
+        match self {
+            Output::Collect(kept) => {
+                let (mut stdout, mut stderr) = kept.into_inner();
+                stdout.push_str(&outcome.stdout);
+                stderr.push_str(&outcome.stderr);
+                Outcome {
+                    exit_code: outcome.exit_code,
+                    stdout,
+                    stderr,
+                }
+            }
+            Output::Print => outcome,
+        }
+    }
+}
+
 /// The error's text followed by its causes' (`source()` chain), as one line.
 pub(super) fn with_causes(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
@@ -126,7 +184,7 @@ pub(super) fn with_causes(error: &dyn std::error::Error) -> String {
 
 /// Compact JSON text on one line: whitespace outside strings dropped, everything else
 /// (key order, number spelling, unknown fields) exactly as received.
-fn one_line(json: &str) -> String {
+pub(super) fn one_line(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     let (mut in_string, mut escaped) = (false, false);
     for c in json.chars() {

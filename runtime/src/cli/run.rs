@@ -1,13 +1,12 @@
 //! The entry points: [`run`] (arguments and environment given, output returned) and the
 //! binary's [`main`] (printing, exit code, tracing, `serve-fake`).
 
-use super::args::{Commands, Parsed, SERVE_FAKE, parse};
+use super::args::{BATCH, Commands, FakeOptions, Parsed, REDIS_URL_FLAG, SERVE_FAKE, parse};
 use super::call::{Call, ClientOptions, WaitOptions};
-use super::outcome::{EXIT_OK, EXIT_OUTPUT, EXIT_TRANSPORT, Outcome};
+use super::outcome::{EXIT_OK, EXIT_OUTPUT, EXIT_TRANSPORT, Outcome, Output};
 use clap::{ArgMatches, Command};
 use std::ffi::OsString;
 use std::io::Write;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,7 +19,11 @@ pub async fn run(
 ) -> Outcome {
     match parse(commands, args, false) {
         Parsed::Done(outcome) => outcome,
-        Parsed::Call(call) => execute(commands, &call.0, &call.1, env).await,
+        Parsed::Call(call) => {
+            let output = Output::collect();
+            let outcome = execute(commands, &call.0, &call.1, env, &output).await;
+            output.finish(outcome)
+        }
         Parsed::ServeFake(..) => Outcome::unknown_command(SERVE_FAKE),
     }
 }
@@ -31,6 +34,7 @@ async fn execute(
     definition: &Command,
     matches: &ArgMatches,
     env: &dyn Fn(&str) -> Option<String>,
+    output: &Output,
 ) -> Outcome {
     let Some((name, args)) = matches.subcommand() else {
         return Outcome::usage("no command given");
@@ -42,6 +46,15 @@ async fn execute(
     if wait && !commands.waitable.contains(&name) {
         return Outcome::usage(format!("`{name}` has no waiter in its spec: drop --wait"));
     }
+    // Only poll endpoints define --batch.
+    let batch = args.try_get_one::<String>(BATCH).ok().flatten().is_some();
+    if batch && !wait {
+        return Outcome::usage("--batch waits for the task of every line: add --wait");
+    }
+    // Lines are parsed with the subcommand as defined, its required flags required.
+    let strict = batch
+        .then(|| (commands.commands)())
+        .and_then(|all| all.into_iter().find(|c| c.get_name() == name));
     let call = Call {
         args,
         command: subcommand,
@@ -49,7 +62,11 @@ async fn execute(
             base_url: matches.get_one::<String>("base-url").map(String::as_str),
             max_attempts: matches.get_one::<u32>("max-attempts").copied(),
             timeout: matches.get_one::<Duration>("timeout").copied(),
+            rate_limits: matches.get_one::<crate::RateLimits>("rate-limit").cloned(),
             allow_insecure_http: matches.get_flag("allow-insecure-http"),
+            redis_url: matches
+                .get_one::<String>(REDIS_URL_FLAG)
+                .map(String::as_str),
         },
         wait: WaitOptions {
             wait,
@@ -59,12 +76,15 @@ async fn execute(
         },
         env,
         raw: Arc::default(),
+        output,
+        strict: strict.as_ref(),
     };
     (commands.dispatch)(name, &call).await
 }
 
 /// The binary's entry point: runs on the process's arguments and environment, prints, and
-/// returns the exit code. `RUST_LOG` turns on tracing output on stderr. Besides the
+/// returns the exit code. `RUST_LOG` turns on tracing output on stderr (without it, the
+/// runtime's warnings only). Besides the
 /// endpoints, the binary has `serve-fake`, serving the table's fake routes.
 pub fn main(commands: &Commands) -> i32 {
     if std::env::var_os("RUST_LOG").is_some() {
@@ -73,15 +93,22 @@ pub fn main(commands: &Commands) -> i32 {
             .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
             .with_writer(std::io::stderr)
             .init();
+    } else {
+        // Without RUST_LOG, the runtime's warnings only (e.g. Redis unreachable, going on
+        // with this process's own tokens and limits): one line each, on stderr.
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("taskapi_runtime=warn"))
+            .without_time()
+            .with_target(false)
+            .with_writer(std::io::stderr)
+            .init();
     }
     let call = match parse(commands, std::env::args_os().collect(), true) {
         Parsed::Done(outcome) => return print(outcome),
-        Parsed::ServeFake(addr, download_size) => {
+        Parsed::ServeFake(options) => {
             // A server: worker threads.
             return match tokio::runtime::Runtime::new() {
-                Ok(runtime) => {
-                    runtime.block_on(serve_fake(addr, download_size, commands.fake_routes))
-                }
+                Ok(runtime) => runtime.block_on(serve_fake(options, commands.fake_routes)),
                 Err(e) => no_runtime(e),
             };
         }
@@ -96,7 +123,8 @@ pub fn main(commands: &Commands) -> i32 {
         Err(e) => return no_runtime(e),
     };
     let env = |name: &str| std::env::var(name).ok();
-    print(runtime.block_on(execute(commands, &call.0, &call.1, &env)))
+    let output = Output::Print;
+    print(runtime.block_on(execute(commands, &call.0, &call.1, &env, &output)))
 }
 
 fn no_runtime(e: std::io::Error) -> i32 {
@@ -106,11 +134,8 @@ fn no_runtime(e: std::io::Error) -> i32 {
 
 /// `serve-fake`: the URL on the first line of stdout, then serving until the process is
 /// killed. Returns only when it cannot start.
-async fn serve_fake(
-    addr: SocketAddr,
-    download_size: Option<u64>,
-    routes: &'static [crate::testing::Route],
-) -> i32 {
+async fn serve_fake(options: FakeOptions, routes: &'static [crate::testing::Route]) -> i32 {
+    let addr = options.addr;
     let server = match crate::testing::FakeServer::start_on(routes, addr).await {
         Ok(server) => server,
         Err(e) => {
@@ -118,8 +143,16 @@ async fn serve_fake(
             return EXIT_TRANSPORT;
         }
     };
-    if let Some(size) = download_size {
+    if let Some(size) = options.download_size {
         server.set_download_size(size);
+    }
+    server.set_rate_limit(options.rate_limit);
+    if let Some(polls) = options.pending_polls {
+        server.set_pending_polls(polls);
+        server.set_pending_polls_per_task(Some(polls));
+    }
+    if let Some(seconds) = options.token_lifetime {
+        server.set_token_lifetime(seconds);
     }
     let mut out = std::io::stdout().lock();
     if let Err(e) = writeln!(out, "{}", server.uri()).and_then(|()| out.flush()) {

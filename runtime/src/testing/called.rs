@@ -3,11 +3,13 @@
 //! The generated `taskapi::testing::call_by_id` makes the calls; this module describes them.
 
 use super::server::{FAKE_ACCESS_TOKEN, FakeServer};
+use crate::shared::SharedState;
 use crate::{
     ApiError, BuildError, ClientBuilder, EndpointError, ErrorCode, Failure, ProviderClient,
-    RetryPolicy, TransportErrorKind,
+    RateLimits, RetryPolicy, TransportErrorKind,
 };
 use serde::Serialize;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How to build a client for [`Called`]-style test helpers that call any endpoint by id:
@@ -19,6 +21,8 @@ pub struct ClientSettings {
     retry: RetryPolicy,
     attempt_timeout: Option<Duration>,
     max_reply_bytes: Option<usize>,
+    rate_limits: RateLimits,
+    shared_state: Option<Arc<dyn SharedState>>,
 }
 
 impl ClientSettings {
@@ -30,6 +34,8 @@ impl ClientSettings {
             retry: RetryPolicy::default(),
             attempt_timeout: None,
             max_reply_bytes: None,
+            rate_limits: RateLimits::off(),
+            shared_state: None,
         }
     }
 
@@ -51,12 +57,31 @@ impl ClientSettings {
         self
     }
 
+    /// The client-side rate limits (default [`RateLimits::off`]: most tests check
+    /// something other than how calls are spaced).
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.rate_limits = limits;
+        self
+    }
+
+    /// State the clients share (see [`ClientBuilder::shared_state`]): every client built
+    /// from these settings (each call of `call_by_id` builds one) then takes its rate-limit
+    /// slots from it, as the clones of one client do.
+    pub fn shared_state(mut self, state: Arc<dyn SharedState>) -> Self {
+        self.shared_state = Some(state);
+        self
+    }
+
     /// A builder for provider `C` with these settings.
     pub fn builder<C: ProviderClient>(&self) -> ClientBuilder<C> {
         let mut builder = ClientBuilder::<C>::default()
             .base_url(self.base_url.clone())
             .access_token(self.access_token.as_str())
-            .retry(self.retry.clone());
+            .retry(self.retry.clone())
+            .rate_limits(self.rate_limits.clone());
+        if let Some(state) = &self.shared_state {
+            builder = builder.shared_state(state.clone());
+        }
         if let Some(timeout) = self.attempt_timeout {
             builder = builder.attempt_timeout(timeout);
         }

@@ -8,13 +8,15 @@
 // `route.rs`: the generated route table's types; `reply.rs`: faults and reply bodies;
 // `respond.rs`: answering one request; `server.rs`: `FakeServer` and its scripting;
 // `called.rs`: describing calls made by endpoint id; `download.rs`: binary downloads
-// (content made on the fly, ranges, cuts).
+// (content made on the fly, ranges, cuts); `stats.rs`: what the server saw (arrival times,
+// throttled replies, tokens issued), also served at `GET /_fake/stats`.
 mod called;
 mod download;
 mod reply;
 mod respond;
 mod route;
 mod server;
+mod stats;
 
 pub use called::{Called, CalledError, ClientSettings};
 #[cfg(test)]
@@ -24,6 +26,7 @@ pub use reply::{Fault, FaultBody};
 pub use respond::Recorded;
 pub use route::{CodeRef, DocumentedError, RateLimitShape, Route, RouteKind, TaskShape};
 pub use server::{EndpointScript, FAKE_ACCESS_TOKEN, FakeServer};
+pub use stats::{FakeStats, MAX_ARRIVALS, STATS_PATH};
 
 /// A writer that throws away what it is given: a download's target when only the call's
 /// outcome matters (as in `call_by_id`).

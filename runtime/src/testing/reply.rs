@@ -102,27 +102,7 @@ pub(super) async fn fault_reply(route: &Route, fault: Fault) -> hyper::Response<
             "application/json",
             route.example[..route.example.len() / 2].to_owned(),
         ),
-        Fault::RateLimited { reset_seconds } => {
-            let Some(shape) = route.rate_limit else {
-                return plain(429, "text/plain", String::new());
-            };
-            let code = match shape.code {
-                CodeRef::Int(n) => ErrorCode::Int(n),
-                CodeRef::Str(s) => ErrorCode::Str(s.to_owned()),
-            };
-            let body = error_body(route.envelope, &code, "rate limited");
-            let mut response = plain(shape.http_status, "application/json", body);
-            let header = shape.reset_header.unwrap_or("retry-after");
-            if let Ok(value) = reset_seconds.to_string().parse() {
-                response.headers_mut().insert(header, value);
-            }
-            if let Some(limit) = shape.limit_header {
-                response
-                    .headers_mut()
-                    .insert(limit, hyper::header::HeaderValue::from_static("100"));
-            }
-            response
-        }
+        Fault::RateLimited { reset_seconds } => throttled_reply(route, reset_seconds, 100),
         Fault::Slow(delay) => {
             tokio::time::sleep(delay).await;
             plain(200, "application/json", route.example.to_owned())
@@ -150,6 +130,40 @@ pub(super) async fn fault_reply(route: &Route, fault: Fault) -> hyper::Response<
             )
         }
     }
+}
+
+/// The provider's throttling reply for `route` (HTTP status and code from its spec's
+/// `rate_limit`), asking to wait `reset_seconds` in its reset header (`Retry-After` when
+/// the provider documents none) and naming `limit` in its limit header, when it has one.
+/// HTTP 429 with `Retry-After` for a route whose provider documents no throttling reply.
+pub(super) fn throttled_reply(
+    route: &Route,
+    reset_seconds: u32,
+    limit: u32,
+) -> hyper::Response<FaultBody> {
+    let mut response = match route.rate_limit {
+        Some(shape) => {
+            let code = match shape.code {
+                CodeRef::Int(n) => ErrorCode::Int(n),
+                CodeRef::Str(s) => ErrorCode::Str(s.to_owned()),
+            };
+            let body = error_body(route.envelope, &code, "rate limited");
+            let mut response = plain(shape.http_status, "application/json", body);
+            if let (Some(name), Ok(value)) = (shape.limit_header, limit.to_string().parse()) {
+                response.headers_mut().insert(name, value);
+            }
+            response
+        }
+        None => plain(429, "text/plain", String::new()),
+    };
+    let header = route
+        .rate_limit
+        .and_then(|shape| shape.reset_header)
+        .unwrap_or("retry-after");
+    if let Ok(value) = reset_seconds.to_string().parse() {
+        response.headers_mut().insert(header, value);
+    }
+    response
 }
 
 pub(super) fn plain(status: u16, content_type: &str, body: String) -> hyper::Response<FaultBody> {

@@ -1,15 +1,18 @@
 //! How the fake answers one request: what it keeps between requests (scripts, counts,
-//! tokens issued, the last request of each route, tasks in progress) and the reply it picks
-//! for a route.
+//! tokens issued, the last request of each route, tasks in progress, arrival times and its
+//! own rate limit) and the reply it picks for a route.
 
 use super::download::binary_reply;
-use super::reply::{Fault, FaultBody, Scripted, fault_reply, plain};
+use super::reply::{Fault, FaultBody, Scripted, fault_reply, plain, throttled_reply};
 use super::route::{Route, RouteKind};
+use super::stats::{Arrivals, STATS_PATH};
 use crate::Envelope;
 use bytes::Bytes;
 use http_body_util::BodyExt as _;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
+use std::time::Duration;
+use tokio::time::Instant;
 
 /// A request as the fake received it, for tests of what goes on the wire.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +56,21 @@ pub(super) struct State {
     pub(super) pending_polls: u32,
     /// Per poller id: polls left before its task is done.
     pub(super) running: HashMap<&'static str, u32>,
+    /// Polls every task a poller is asked about stays pending for, counted per task (its
+    /// request's path and query); `None`: only started tasks are pending.
+    pub(super) pending_per_task: Option<u32>,
+    /// Per poller id and task: polls seen (at most [`MAX_TASKS`] tasks).
+    pub(super) task_polls: HashMap<(&'static str, String), u32>,
+    /// The server's clock starts here: arrival times and rate-limit windows count from it.
+    pub(super) started: Instant,
+    /// Requests per second per route the fake answers before throttling; `None`: no limit.
+    pub(super) rate_limit: Option<u32>,
+    /// Per route: the current 1 s window (its index since `started`) and requests in it.
+    pub(super) windows: HashMap<&'static str, (u64, u32)>,
+    /// Throttled replies sent by the rate limit.
+    pub(super) throttled: usize,
+    /// When each request arrived, per route.
+    pub(super) arrivals: Arrivals,
 }
 
 impl Default for State {
@@ -67,12 +85,57 @@ impl Default for State {
             accept_ranges: true,
             pending_polls: 0,
             running: HashMap::new(),
+            pending_per_task: None,
+            task_polls: HashMap::new(),
+            started: Instant::now(),
+            rate_limit: None,
+            windows: HashMap::new(),
+            throttled: 0,
+            arrivals: Arrivals::default(),
         }
     }
 }
 
+impl State {
+    /// Time since the server started, by its clock.
+    pub(super) fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Counts a request of `route` arriving at `at` (since start) against the rate limit:
+    /// `Some(seconds until the window ends, at least 1)` when it is over the limit.
+    fn over_limit(&mut self, route: &'static Route, at: Duration) -> Option<u32> {
+        let limit = self.rate_limit?;
+        if matches!(route.kind, RouteKind::Token { .. }) {
+            return None;
+        }
+        let window = at.as_secs();
+        let entry = self.windows.entry(route.id).or_insert((window, 0));
+        if entry.0 != window {
+            *entry = (window, 0);
+        }
+        entry.1 = entry.1.saturating_add(1);
+        if entry.1 <= limit {
+            return None;
+        }
+        self.throttled += 1;
+        let left = Duration::from_secs(window + 1).saturating_sub(at);
+        Some(
+            u32::try_from(left.as_secs_f64().ceil() as u64)
+                .unwrap_or(u32::MAX)
+                .max(1),
+        )
+    }
+}
+
+/// Tasks whose polls the fake counts (see `State::pending_per_task`); a task beyond them
+/// is done at its first poll.
+pub(super) const MAX_TASKS: usize = 1_000_000;
+
 /// What the state says about one request, decided under its lock.
 struct Decided {
+    /// Over the server's rate limit: the seconds until its window ends, and the limit.
+    throttle: Option<(u32, u32)>,
     scripted: Option<Scripted>,
     count: usize,
     token: Option<(usize, i64)>,
@@ -89,6 +152,14 @@ pub(super) async fn respond(
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str().to_owned();
     let path = parts.uri.path().to_owned();
+    if method == "GET" && path == STATS_PATH {
+        let stats = state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .stats();
+        let body = serde_json::to_string(&stats).unwrap_or_default();
+        return plain(200, "application/json", body);
+    }
     // Read the request body so the connection stays usable; kept for `last_request`.
     let body = body
         .collect()
@@ -124,6 +195,13 @@ pub(super) async fn respond(
         body,
     };
     let decided = decide(route, state, recorded);
+    if let Some((reset_seconds, limit)) = decided.throttle {
+        let mut response = throttled_reply(route, reset_seconds, limit);
+        if let Ok(value) = format!("fake-log-{}", decided.count).parse() {
+            response.headers_mut().insert("x-tt-logid", value);
+        }
+        return response;
+    }
     let mut response = match (decided.scripted, &route.kind, decided.token) {
         (
             Some(Scripted::Json {
@@ -189,18 +267,36 @@ pub(super) async fn respond(
     response
 }
 
-/// Counts the request, records it, takes its script, issues a token, and moves the task
-/// a start endpoint started or a poller polls.
+/// Counts the request, records it and its arrival, and throttles it when it is over the
+/// rate limit; otherwise takes its script, issues a token, and moves the task a start
+/// endpoint started or a poller polls.
 fn decide(route: &'static Route, state: &Mutex<State>, recorded: Recorded) -> Decided {
     let mut state = state
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let at = state.elapsed();
+    let target = match &recorded.query {
+        Some(query) => format!("{}?{query}", recorded.path),
+        None => recorded.path.clone(),
+    };
     let count = {
         let n = state.requests.entry(route.id).or_default();
         *n += 1;
         *n
     };
     state.last.insert(route.id, recorded);
+    state.arrivals.record(route.id, at);
+    if let Some(reset) = state.over_limit(route, at) {
+        return Decided {
+            throttle: Some((reset, state.rate_limit.unwrap_or(0))),
+            scripted: None,
+            count,
+            token: None,
+            task: Task::Example,
+            download_size: state.download_size,
+            accept_ranges: state.accept_ranges,
+        };
+    }
     let scripted = match state.scripts.get_mut(route.id) {
         Some(queue) if queue.len() > 1 => queue.pop_front(),
         Some(queue) => queue.front().cloned(),
@@ -217,15 +313,37 @@ fn decide(route: &'static Route, state: &Mutex<State>, recorded: Recorded) -> De
         let polls = state.pending_polls;
         state.running.insert(poller, polls);
     }
-    let task = match state.running.get_mut(route.id) {
-        Some(left) if *left > 0 => {
-            *left -= 1;
-            Task::Pending
+    let per_task = state.pending_per_task.filter(|_| route.task.is_some());
+    let task = if let Some(pending) = per_task {
+        let tracked = state.task_polls.len() < MAX_TASKS;
+        let key = (route.id, target);
+        match state.task_polls.get_mut(&key) {
+            Some(seen) => {
+                *seen = seen.saturating_add(1);
+                if *seen <= pending {
+                    Task::Pending
+                } else {
+                    Task::Done
+                }
+            }
+            None if pending > 0 && tracked => {
+                state.task_polls.insert(key, 1);
+                Task::Pending
+            }
+            None => Task::Done,
         }
-        Some(_) => Task::Done,
-        None => Task::Example,
+    } else {
+        match state.running.get_mut(route.id) {
+            Some(left) if *left > 0 => {
+                *left -= 1;
+                Task::Pending
+            }
+            Some(_) => Task::Done,
+            None => Task::Example,
+        }
     };
     Decided {
+        throttle: None,
         scripted,
         count,
         token,

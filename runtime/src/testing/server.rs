@@ -4,7 +4,8 @@
 use super::reply::{Fault, Scripted, error_reply};
 use super::respond::{Recorded, State, respond};
 use super::route::Route;
-use crate::{ClientBuilder, Envelope, ErrorCode, ProviderClient};
+use super::stats::FakeStats;
+use crate::{ClientBuilder, Envelope, ErrorCode, ProviderClient, RateLimits};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::convert::Infallible;
@@ -98,10 +99,14 @@ impl FakeServer {
     }
 
     /// A client builder pointed at this server with a static token; add settings, then build.
+    ///
+    /// Its rate limits are off (the fake enforces none unless told to): tests of anything
+    /// else should not wait for slots. Set [`ClientBuilder::rate_limits`] to test them.
     pub fn client<C: ProviderClient>(&self) -> ClientBuilder<C> {
         ClientBuilder::<C>::default()
             .base_url(self.uri())
             .access_token(FAKE_ACCESS_TOKEN)
+            .rate_limits(RateLimits::off())
     }
 
     /// Requests received for an endpoint id (or a token endpoint's path).
@@ -132,9 +137,61 @@ impl FakeServer {
         self.lock().pending_polls = polls;
     }
 
+    /// Polls every task a poller is asked about stays pending for, each task counted on
+    /// its own (by the request's path and query: its ticket or id), whether or not a start
+    /// endpoint started it; then it is done (the spec's success status). For many tasks
+    /// polled at once, e.g. a batch wait. `None` (the default): only tasks started by a
+    /// start endpoint are pending (see [`set_pending_polls`](Self::set_pending_polls)).
+    pub fn set_pending_polls_per_task(&self, polls: Option<u32>) {
+        let mut state = self.lock();
+        state.pending_per_task = polls;
+        state.task_polls.clear();
+    }
+
     /// Lifetime, in seconds, of the tokens token endpoints issue (default 7200).
     pub fn set_token_lifetime(&self, seconds: i64) {
         self.lock().token_lifetime = seconds;
+    }
+
+    /// Throttles each route (not token endpoints) to `per_second` requests in every 1 s
+    /// window of the server's clock (fixed windows from its start): a request beyond it gets
+    /// the provider's throttling reply, built from its spec's `rate_limit` (Feishu: HTTP 429,
+    /// code 99991400, `x-ogw-ratelimit-reset` = the seconds until the window ends, at least
+    /// 1; DingTalk: HTTP 403 and its QPS code, with `Retry-After`). Throttled requests are
+    /// counted, take no script and move no task. `None` (the default): no limit.
+    pub fn set_rate_limit(&self, per_second: Option<u32>) {
+        let mut state = self.lock();
+        state.rate_limit = per_second;
+        state.windows.clear();
+    }
+
+    /// Replies the rate limit throttled so far.
+    pub fn throttled(&self) -> usize {
+        self.lock().throttled
+    }
+
+    /// Tokens the token endpoints issued so far (scripted replies not included).
+    pub fn tokens_issued(&self) -> usize {
+        self.lock().tokens_issued
+    }
+
+    /// When each request of a route (endpoint id, or `<provider>.token`) arrived, since the
+    /// server started, to the millisecond, in order of arrival (at most
+    /// [`MAX_ARRIVALS`](super::MAX_ARRIVALS) over all routes are kept).
+    pub fn arrivals(&self, route_id: &str) -> Vec<Duration> {
+        self.lock().arrivals.of(route_id)
+    }
+
+    /// The time since the server started, by the clock its arrival times and rate-limit
+    /// windows use.
+    pub fn elapsed(&self) -> Duration {
+        self.lock().elapsed()
+    }
+
+    /// Everything above at once; also served as JSON at
+    /// [`STATS_PATH`](super::STATS_PATH) (`GET /_fake/stats`) for other processes.
+    pub fn stats(&self) -> FakeStats {
+        self.lock().stats()
     }
 
     /// Scripts an endpoint by its id (or a token endpoint as `<provider>.token`) with

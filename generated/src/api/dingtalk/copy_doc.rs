@@ -19,6 +19,7 @@ pub static COPY_DOC: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::Endpoi
     method: ::reqwest::Method::POST,
     path: "/v2.0/doc/dentries/copy",
     idempotent: false,
+    rate_limit: ::std::option::Option::None,
 };
 
 /// The example reply from the documentation (dingtalk-sdk:dingtalk/golang/doc_2_0/client.go@5165034e2), verbatim.

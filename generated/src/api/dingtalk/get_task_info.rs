@@ -19,6 +19,7 @@ pub static GET_TASK_INFO: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::E
     method: ::reqwest::Method::GET,
     path: "/v2.0/doc/task/info/{taskId}",
     idempotent: true,
+    rate_limit: ::std::option::Option::None,
 };
 
 /// The example reply from the documentation (seeds/004_2709044e5c8e06ed.txt), verbatim.
@@ -347,6 +348,39 @@ impl super::DingTalkClient {
         task_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ::taskapi_runtime::Waiter<'_, GetTaskInfoRequest<'_>> {
         self.get_task_info(task_id).wait()
+    }
+
+    /// Waits for many tasks `dingtalk.doc.task_info.get` reports on at once, with one scheduler: give `(key, request)` pairs, get each task back as it ends.
+    ///
+    /// Each task follows the rules of [`wait_copy_task`](Self::wait_copy_task), counted from its own first poll. Polls go out in the order they are due, at most [`DEFAULT_MAX_IN_FLIGHT`](::taskapi_runtime::DEFAULT_MAX_IN_FLIGHT) at once ([`BatchWaiter::max_in_flight`](::taskapi_runtime::BatchWaiter::max_in_flight)); the requests are taken from `requests` as there is room, and a pending task costs its key and request only. Ended tasks come out in the order they end ([`BatchWaiter::next`](::taskapi_runtime::BatchWaiter::next), or any `Stream` combinator), with [`summary`](::taskapi_runtime::BatchWaiter::summary) at any time. Dropping the batch stops it.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::dingtalk::DingTalkClient::new("t-your-token")?;
+    /// // One request per task, with a key to tell them apart (any type).
+    /// let requests = (1..=3).map(|n| (n, client.get_task_info("abcd")));
+    /// let mut batch = client.wait_many_copy_task(requests);
+    /// while let Some(ended) = batch.next().await {
+    ///     println!("task {}: {} after {} polls", ended.key, ended.kind(), ended.polls);
+    /// }
+    /// let summary = batch.summary();
+    /// println!("{summary:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `dingtalk.doc.task_info.get`'s documentation is what it answers.
+    pub fn wait_many_copy_task<'c, K, I>(
+        &self,
+        requests: I,
+    ) -> ::taskapi_runtime::BatchWaiter<'c, K, GetTaskInfoRequest<'c>>
+    where
+        K: ::std::marker::Send + 'c,
+        I: ::std::iter::IntoIterator<Item = (K, GetTaskInfoRequest<'c>)>,
+        I::IntoIter: ::std::marker::Send + 'c,
+    {
+        ::taskapi_runtime::BatchWaiter::new(requests, GET_TASK_INFO_WAIT_DEFAULTS)
     }
 }
 

@@ -187,6 +187,7 @@ pub static DINGTALK_TOKEN_ENDPOINT: ::taskapi_runtime::EndpointInfo = ::taskapi_
     method: ::reqwest::Method::POST,
     path: "/v1.0/oauth2/accessToken",
     idempotent: true,
+    rate_limit: ::std::option::Option::None,
 };
 
 /// The JSON body of the token request.

@@ -21,6 +21,7 @@ pub static CHECK_FOLDER_TASK: ::taskapi_runtime::EndpointInfo = ::taskapi_runtim
     method: ::reqwest::Method::GET,
     path: "/open-apis/drive/v1/files/task_check",
     idempotent: true,
+    rate_limit: ::std::option::Option::None,
 };
 
 /// The example reply from the documentation (seeds/003_d2e550c883eedfb4.txt), verbatim.
@@ -313,6 +314,39 @@ impl super::FeishuClient {
         task_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ::taskapi_runtime::Waiter<'_, CheckFolderTaskRequest<'_>> {
         self.check_folder_task(task_id).wait()
+    }
+
+    /// Waits for many tasks `feishu.drive.file.task_check` reports on at once, with one scheduler: give `(key, request)` pairs, get each task back as it ends.
+    ///
+    /// Each task follows the rules of [`wait_folder_task`](Self::wait_folder_task), counted from its own first poll. Polls go out in the order they are due, at most [`DEFAULT_MAX_IN_FLIGHT`](::taskapi_runtime::DEFAULT_MAX_IN_FLIGHT) at once ([`BatchWaiter::max_in_flight`](::taskapi_runtime::BatchWaiter::max_in_flight)); the requests are taken from `requests` as there is room, and a pending task costs its key and request only. Ended tasks come out in the order they end ([`BatchWaiter::next`](::taskapi_runtime::BatchWaiter::next), or any `Stream` combinator), with [`summary`](::taskapi_runtime::BatchWaiter::summary) at any time. Dropping the batch stops it.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// // One request per task, with a key to tell them apart (any type).
+    /// let requests = (1..=3).map(|n| (n, client.check_folder_task("task_id")));
+    /// let mut batch = client.wait_many_folder_task(requests);
+    /// while let Some(ended) = batch.next().await {
+    ///     println!("task {}: {} after {} polls", ended.key, ended.kind(), ended.polls);
+    /// }
+    /// let summary = batch.summary();
+    /// println!("{summary:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.drive.file.task_check`'s documentation is what it answers.
+    pub fn wait_many_folder_task<'c, K, I>(
+        &self,
+        requests: I,
+    ) -> ::taskapi_runtime::BatchWaiter<'c, K, CheckFolderTaskRequest<'c>>
+    where
+        K: ::std::marker::Send + 'c,
+        I: ::std::iter::IntoIterator<Item = (K, CheckFolderTaskRequest<'c>)>,
+        I::IntoIter: ::std::marker::Send + 'c,
+    {
+        ::taskapi_runtime::BatchWaiter::new(requests, CHECK_FOLDER_TASK_WAIT_DEFAULTS)
     }
 }
 

@@ -21,6 +21,13 @@ pub static CREATE_IMPORT_TASK: ::taskapi_runtime::EndpointInfo = ::taskapi_runti
     method: ::reqwest::Method::POST,
     path: "/open-apis/drive/v1/import_tasks",
     idempotent: false,
+    rate_limit: ::std::option::Option::Some(::taskapi_runtime::EndpointLimit {
+        limit: ::taskapi_runtime::RateLimit {
+            per_second: ::std::option::Option::None,
+            per_minute: ::std::option::Option::Some(100),
+        },
+        key: "feishu.drive.import_task.create",
+    }),
 };
 
 /// The example reply from the documentation (doc-hub-mcp:feishu/003-服务端API/uUDN04SN0QjL1QDN/drive-v1/file/import_task/create.md@34b438ed), verbatim.

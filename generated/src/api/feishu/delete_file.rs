@@ -29,6 +29,13 @@ pub static DELETE_FILE: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::End
     method: ::reqwest::Method::DELETE,
     path: "/open-apis/drive/v1/files/{file_token}",
     idempotent: false,
+    rate_limit: ::std::option::Option::Some(::taskapi_runtime::EndpointLimit {
+        limit: ::taskapi_runtime::RateLimit {
+            per_second: ::std::option::Option::Some(5),
+            per_minute: ::std::option::Option::None,
+        },
+        key: "feishu.drive.file.delete",
+    }),
 };
 
 /// The example reply from the documentation (doc-hub-mcp:feishu/003-服务端API/uUDN04SN0QjL1QDN/drive-v1/file/delete.md@34b438ed), verbatim.

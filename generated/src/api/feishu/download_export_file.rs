@@ -21,6 +21,13 @@ pub static DOWNLOAD_EXPORT_FILE: ::taskapi_runtime::EndpointInfo = ::taskapi_run
     method: ::reqwest::Method::GET,
     path: "/open-apis/drive/v1/export_tasks/file/{file_token}/download",
     idempotent: true,
+    rate_limit: ::std::option::Option::Some(::taskapi_runtime::EndpointLimit {
+        limit: ::taskapi_runtime::RateLimit {
+            per_second: ::std::option::Option::None,
+            per_minute: ::std::option::Option::Some(100),
+        },
+        key: "feishu.drive.export_task.download",
+    }),
 };
 
 /// The example reply from the documentation (doc-hub-mcp:feishu/003-服务端API/uUDN04SN0QjL1QDN/drive-v1/file/export_task/download.md@34b438ed), verbatim.

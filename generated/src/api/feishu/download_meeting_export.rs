@@ -20,6 +20,13 @@ pub static DOWNLOAD_MEETING_EXPORT: ::taskapi_runtime::EndpointInfo = ::taskapi_
     method: ::reqwest::Method::GET,
     path: "/open-apis/vc/v1/exports/download",
     idempotent: true,
+    rate_limit: ::std::option::Option::Some(::taskapi_runtime::EndpointLimit {
+        limit: ::taskapi_runtime::RateLimit {
+            per_second: ::std::option::Option::None,
+            per_minute: ::std::option::Option::Some(100),
+        },
+        key: "feishu.vc.export.download",
+    }),
 };
 
 /// The example reply from the documentation (doc-hub-mcp:feishu/003-服务端API/视频会议/导出/下载导出文件.md@9617d88a), verbatim.

@@ -20,6 +20,13 @@ pub static EXPORT_MEETING_LIST: ::taskapi_runtime::EndpointInfo = ::taskapi_runt
     method: ::reqwest::Method::POST,
     path: "/open-apis/vc/v1/exports/meeting_list",
     idempotent: false,
+    rate_limit: ::std::option::Option::Some(::taskapi_runtime::EndpointLimit {
+        limit: ::taskapi_runtime::RateLimit {
+            per_second: ::std::option::Option::None,
+            per_minute: ::std::option::Option::Some(100),
+        },
+        key: "feishu.vc.export.meeting_list",
+    }),
 };
 
 /// The example reply from the documentation (doc-hub-mcp:feishu/003-服务端API/视频会议/导出/导出会议明细.md@9617d88a), verbatim.

@@ -20,6 +20,13 @@ pub static EXPORT_PARTICIPANT_LIST: ::taskapi_runtime::EndpointInfo = ::taskapi_
     method: ::reqwest::Method::POST,
     path: "/open-apis/vc/v1/exports/participant_list",
     idempotent: false,
+    rate_limit: ::std::option::Option::Some(::taskapi_runtime::EndpointLimit {
+        limit: ::taskapi_runtime::RateLimit {
+            per_second: ::std::option::Option::None,
+            per_minute: ::std::option::Option::Some(100),
+        },
+        key: "feishu.vc.export.participant_list",
+    }),
 };
 
 /// The example reply from the documentation (doc-hub-mcp:feishu/003-服务端API/视频会议/导出/导出参会人明细.md@9617d88a), verbatim.

@@ -21,6 +21,13 @@ pub static EXPORT_PARTICIPANT_QUALITY_LIST: ::taskapi_runtime::EndpointInfo = ::
     method: ::reqwest::Method::POST,
     path: "/open-apis/vc/v1/exports/participant_quality_list",
     idempotent: false,
+    rate_limit: ::std::option::Option::Some(::taskapi_runtime::EndpointLimit {
+        limit: ::taskapi_runtime::RateLimit {
+            per_second: ::std::option::Option::None,
+            per_minute: ::std::option::Option::Some(100),
+        },
+        key: "feishu.vc.export.participant_quality_list",
+    }),
 };
 
 /// The example reply from the documentation (doc-hub-mcp:feishu/003-服务端API/视频会议/导出/导出参会人会议质量数据.md@9617d88a), verbatim.

@@ -20,6 +20,7 @@ pub static GET_EXPORT_TASK: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime:
     method: ::reqwest::Method::GET,
     path: "/open-apis/drive/v1/export_tasks/{ticket}",
     idempotent: true,
+    rate_limit: ::std::option::Option::None,
 };
 
 /// The example reply from the documentation (seeds/001_2d04b8c2ff88009e.txt), verbatim.
@@ -430,6 +431,39 @@ impl super::FeishuClient {
         token: impl ::std::convert::Into<::std::string::String>,
     ) -> ::taskapi_runtime::Waiter<'_, GetExportTaskRequest<'_>> {
         self.get_export_task(ticket, token).wait()
+    }
+
+    /// Waits for many tasks `feishu.drive.export_task.get` reports on at once, with one scheduler: give `(key, request)` pairs, get each task back as it ends.
+    ///
+    /// Each task follows the rules of [`wait_export_task`](Self::wait_export_task), counted from its own first poll. Polls go out in the order they are due, at most [`DEFAULT_MAX_IN_FLIGHT`](::taskapi_runtime::DEFAULT_MAX_IN_FLIGHT) at once ([`BatchWaiter::max_in_flight`](::taskapi_runtime::BatchWaiter::max_in_flight)); the requests are taken from `requests` as there is room, and a pending task costs its key and request only. Ended tasks come out in the order they end ([`BatchWaiter::next`](::taskapi_runtime::BatchWaiter::next), or any `Stream` combinator), with [`summary`](::taskapi_runtime::BatchWaiter::summary) at any time. Dropping the batch stops it.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// // One request per task, with a key to tell them apart (any type).
+    /// let requests = (1..=3).map(|n| (n, client.get_export_task("ticket", "token")));
+    /// let mut batch = client.wait_many_export_task(requests);
+    /// while let Some(ended) = batch.next().await {
+    ///     println!("task {}: {} after {} polls", ended.key, ended.kind(), ended.polls);
+    /// }
+    /// let summary = batch.summary();
+    /// println!("{summary:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.drive.export_task.get`'s documentation is what it answers.
+    pub fn wait_many_export_task<'c, K, I>(
+        &self,
+        requests: I,
+    ) -> ::taskapi_runtime::BatchWaiter<'c, K, GetExportTaskRequest<'c>>
+    where
+        K: ::std::marker::Send + 'c,
+        I: ::std::iter::IntoIterator<Item = (K, GetExportTaskRequest<'c>)>,
+        I::IntoIter: ::std::marker::Send + 'c,
+    {
+        ::taskapi_runtime::BatchWaiter::new(requests, GET_EXPORT_TASK_WAIT_DEFAULTS)
     }
 }
 

@@ -22,6 +22,13 @@ pub static GET_IMPORT_TASK: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime:
     method: ::reqwest::Method::GET,
     path: "/open-apis/drive/v1/import_tasks/{ticket}",
     idempotent: true,
+    rate_limit: ::std::option::Option::Some(::taskapi_runtime::EndpointLimit {
+        limit: ::taskapi_runtime::RateLimit {
+            per_second: ::std::option::Option::Some(50),
+            per_minute: ::std::option::Option::Some(1000),
+        },
+        key: "feishu.drive.import_task.get",
+    }),
 };
 
 /// The example reply from the documentation (seeds/002_59a75d94eb751acf.txt), verbatim.
@@ -685,6 +692,39 @@ impl super::FeishuClient {
         ticket: impl ::std::convert::Into<::std::string::String>,
     ) -> ::taskapi_runtime::Waiter<'_, GetImportTaskRequest<'_>> {
         self.get_import_task(ticket).wait()
+    }
+
+    /// Waits for many tasks `feishu.drive.import_task.get` reports on at once, with one scheduler: give `(key, request)` pairs, get each task back as it ends.
+    ///
+    /// Each task follows the rules of [`wait_import_task`](Self::wait_import_task), counted from its own first poll. Polls go out in the order they are due, at most [`DEFAULT_MAX_IN_FLIGHT`](::taskapi_runtime::DEFAULT_MAX_IN_FLIGHT) at once ([`BatchWaiter::max_in_flight`](::taskapi_runtime::BatchWaiter::max_in_flight)); the requests are taken from `requests` as there is room, and a pending task costs its key and request only. Ended tasks come out in the order they end ([`BatchWaiter::next`](::taskapi_runtime::BatchWaiter::next), or any `Stream` combinator), with [`summary`](::taskapi_runtime::BatchWaiter::summary) at any time. Dropping the batch stops it.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// // One request per task, with a key to tell them apart (any type).
+    /// let requests = (1..=3).map(|n| (n, client.get_import_task("7369583175086912356")));
+    /// let mut batch = client.wait_many_import_task(requests);
+    /// while let Some(ended) = batch.next().await {
+    ///     println!("task {}: {} after {} polls", ended.key, ended.kind(), ended.polls);
+    /// }
+    /// let summary = batch.summary();
+    /// println!("{summary:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.drive.import_task.get`'s documentation is what it answers.
+    pub fn wait_many_import_task<'c, K, I>(
+        &self,
+        requests: I,
+    ) -> ::taskapi_runtime::BatchWaiter<'c, K, GetImportTaskRequest<'c>>
+    where
+        K: ::std::marker::Send + 'c,
+        I: ::std::iter::IntoIterator<Item = (K, GetImportTaskRequest<'c>)>,
+        I::IntoIter: ::std::marker::Send + 'c,
+    {
+        ::taskapi_runtime::BatchWaiter::new(requests, GET_IMPORT_TASK_WAIT_DEFAULTS)
     }
 }
 

@@ -20,6 +20,13 @@ pub static GET_MEETING_EXPORT: ::taskapi_runtime::EndpointInfo = ::taskapi_runti
     method: ::reqwest::Method::GET,
     path: "/open-apis/vc/v1/exports/{task_id}",
     idempotent: true,
+    rate_limit: ::std::option::Option::Some(::taskapi_runtime::EndpointLimit {
+        limit: ::taskapi_runtime::RateLimit {
+            per_second: ::std::option::Option::None,
+            per_minute: ::std::option::Option::Some(100),
+        },
+        key: "feishu.vc.export.get",
+    }),
 };
 
 /// The example reply from the documentation (seeds/000_8a951600f2d8f398.txt), verbatim.
@@ -357,6 +364,39 @@ impl super::FeishuClient {
         task_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ::taskapi_runtime::Waiter<'_, GetMeetingExportRequest<'_>> {
         self.get_meeting_export(task_id).wait()
+    }
+
+    /// Waits for many tasks `feishu.vc.export.get` reports on at once, with one scheduler: give `(key, request)` pairs, get each task back as it ends.
+    ///
+    /// Each task follows the rules of [`wait_meeting_export`](Self::wait_meeting_export), counted from its own first poll. Polls go out in the order they are due, at most [`DEFAULT_MAX_IN_FLIGHT`](::taskapi_runtime::DEFAULT_MAX_IN_FLIGHT) at once ([`BatchWaiter::max_in_flight`](::taskapi_runtime::BatchWaiter::max_in_flight)); the requests are taken from `requests` as there is room, and a pending task costs its key and request only. Ended tasks come out in the order they end ([`BatchWaiter::next`](::taskapi_runtime::BatchWaiter::next), or any `Stream` combinator), with [`summary`](::taskapi_runtime::BatchWaiter::summary) at any time. Dropping the batch stops it.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// // One request per task, with a key to tell them apart (any type).
+    /// let requests = (1..=3).map(|n| (n, client.get_meeting_export("task_id")));
+    /// let mut batch = client.wait_many_meeting_export(requests);
+    /// while let Some(ended) = batch.next().await {
+    ///     println!("task {}: {} after {} polls", ended.key, ended.kind(), ended.polls);
+    /// }
+    /// let summary = batch.summary();
+    /// println!("{summary:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.vc.export.get`'s documentation is what it answers.
+    pub fn wait_many_meeting_export<'c, K, I>(
+        &self,
+        requests: I,
+    ) -> ::taskapi_runtime::BatchWaiter<'c, K, GetMeetingExportRequest<'c>>
+    where
+        K: ::std::marker::Send + 'c,
+        I: ::std::iter::IntoIterator<Item = (K, GetMeetingExportRequest<'c>)>,
+        I::IntoIter: ::std::marker::Send + 'c,
+    {
+        ::taskapi_runtime::BatchWaiter::new(requests, GET_MEETING_EXPORT_WAIT_DEFAULTS)
     }
 }
 

@@ -316,6 +316,7 @@ pub static FEISHU_TOKEN_ENDPOINT: ::taskapi_runtime::EndpointInfo = ::taskapi_ru
     method: ::reqwest::Method::POST,
     path: "/open-apis/auth/v3/tenant_access_token/internal",
     idempotent: true,
+    rate_limit: ::std::option::Option::None,
 };
 
 /// The JSON body of the token request.

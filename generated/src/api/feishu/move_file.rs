@@ -25,6 +25,13 @@ pub static MOVE_FILE: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::Endpo
     method: ::reqwest::Method::POST,
     path: "/open-apis/drive/v1/files/{file_token}/move",
     idempotent: false,
+    rate_limit: ::std::option::Option::Some(::taskapi_runtime::EndpointLimit {
+        limit: ::taskapi_runtime::RateLimit {
+            per_second: ::std::option::Option::Some(5),
+            per_minute: ::std::option::Option::Some(20),
+        },
+        key: "feishu.drive.file.move",
+    }),
 };
 
 /// The example reply from the documentation (doc-hub-mcp:feishu/003-服务端API/uUDN04SN0QjL1QDN/drive-v1/file/move.md@34b438ed), verbatim.

@@ -16,6 +16,7 @@
 //! - Scope (权限要求): `docs:document.media:upload` (上传图片和附件到云文档中)
 //! - Scope (权限要求): `drive:drive` (查看、评论、编辑和管理云空间中所有文件)
 //! - Scope (权限要求): `sheets:spreadsheet` (查看、评论、编辑和管理电子表格)
+//! - Rate limit: 5 calls per second
 
 /// Identity of this endpoint: `POST /open-apis/drive/v1/medias/upload_all`.
 pub static UPLOAD_MEDIA: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
@@ -23,6 +24,13 @@ pub static UPLOAD_MEDIA: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::En
     method: ::reqwest::Method::POST,
     path: "/open-apis/drive/v1/medias/upload_all",
     idempotent: false,
+    rate_limit: ::std::option::Option::Some(::taskapi_runtime::EndpointLimit {
+        limit: ::taskapi_runtime::RateLimit {
+            per_second: ::std::option::Option::Some(5),
+            per_minute: ::std::option::Option::None,
+        },
+        key: "feishu.drive.media.upload_all",
+    }),
 };
 
 /// The example reply from the documentation (doc-hub-mcp:feishu/003-服务端API/uUDN04SN0QjL1QDN/drive-v1/media/multipart-upload-media/upload_all.md@34b438ed), verbatim.
