@@ -666,3 +666,58 @@ fn line_of(ws: &Workspace, spec: &str, needle: &str) -> usize {
         .unwrap_or_else(|| panic!("{needle:?} not in {spec}"));
     text[..at].lines().count() + usize::from(text[..at].ends_with('\n') || at == 0)
 }
+
+/// `rate_limit.group`: endpoints that share one limit count their calls under one key, so
+/// the group must have one set of numbers, and a name.
+#[test]
+fn a_rate_limit_group_is_one_key_with_one_limit() {
+    const GET: &str = "feishu/endpoints/vc_export_get.yaml";
+    const DOWNLOAD: &str = "feishu/endpoints/vc_export_download.yaml";
+    const IMPORT_GET: &str = "feishu/endpoints/drive_import_task_get.yaml";
+    let group = |ws: &Workspace, spec: &str, name: &str| {
+        let text = ws.read(spec);
+        let limit = text
+            .lines()
+            .find(|l| l.starts_with("  per_"))
+            .unwrap_or_else(|| panic!("{spec} states a rate limit"))
+            .to_owned();
+        ws.edit(spec, &limit, &format!("{limit}\n  group: {name}")) + 1
+    };
+
+    // Two endpoints with the same numbers: both generated under the group's key.
+    let ws = Workspace::new();
+    group(&ws, GET, "vc_export");
+    group(&ws, DOWNLOAD, "vc_export");
+    let files = generate(ws.dir.path(), "specs").expect("a shared group generates");
+    let keyed = files
+        .iter()
+        .filter(|f| f.contents.contains("key: \"vc_export\""))
+        .count();
+    assert_eq!(keyed, 2, "both endpoints count under the group");
+
+    // Other numbers under the same name: refused where the second spec names it.
+    let ws = Workspace::new();
+    group(&ws, IMPORT_GET, "shared");
+    let line = group(&ws, GET, "shared");
+    assert_eq!(
+        ws.errors(),
+        vec![format!(
+            "{}:{line}:{}: rate_limit.group: group `shared` has other numbers in {}: one group, one limit",
+            file(GET),
+            column(&ws, GET, line, "shared"),
+            file(IMPORT_GET)
+        )]
+    );
+
+    // A name that is not snake_case.
+    let ws = Workspace::new();
+    let line = group(&ws, GET, "Vc Export");
+    assert_eq!(
+        ws.errors(),
+        vec![format!(
+            "{}:{line}:{}: rate_limit.group: expected a snake_case group name",
+            file(GET),
+            column(&ws, GET, line, "Vc Export")
+        )]
+    );
+}

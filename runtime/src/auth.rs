@@ -198,7 +198,7 @@ impl<A: TokenApi> ManagedToken<A> {
 
     /// Shares the token with the other processes of the app through `state`, under `scope`
     /// (see [`shared::scope`](crate::shared::scope); the builder passes
-    /// `scope(provider, "app:<app id>")`): on a cache miss the stored token is used; when
+    /// `scope(provider, "app:<app id>@<origin>")`): on a cache miss the stored token is used; when
     /// there is none, one process fetches it under a lock that expires on its own, and the
     /// others wait for it; a refused token is forgotten for all. The token is stored
     /// encrypted with a key derived from the app secret; the secret is never stored.

@@ -64,6 +64,12 @@ impl RetryPolicy {
         self.max_attempts
     }
 
+    /// The longest server-requested wait believed (see
+    /// [`max_server_wait`](Self::max_server_wait)).
+    pub(crate) fn server_wait_cap(&self) -> Duration {
+        self.max_server_wait
+    }
+
     /// The wait before retry number `retry` (1 for the first retry), or `None` when the
     /// server asked for more than [`max_server_wait`](Self::max_server_wait).
     pub(crate) fn delay(&self, retry: u32, server_wait: Option<Duration>) -> Option<Duration> {

@@ -53,16 +53,24 @@ impl SharedState for MemoryState {
         scope: &'a str,
         key: &'a str,
         interval: Duration,
-    ) -> BoxFuture<'a, Result<Duration, SharedStateError>> {
+        max_wait: Option<Duration>,
+    ) -> BoxFuture<'a, Result<Option<Duration>, SharedStateError>> {
         let now = Instant::now();
         let wait = {
             let mut next = self.next.lock().unwrap();
             let free = next.entry(format!("{scope}/{key}")).or_insert(now);
             let slot = (*free).max(now);
-            *free = slot + interval;
-            slot - now
+            // Later than the caller can wait: nothing reserved, no one's slot pushed out.
+            if max_wait.is_some_and(|max| slot - now > max) {
+                None
+            } else {
+                *free = slot + interval;
+                Some(slot - now)
+            }
         };
-        self.reserved.lock().unwrap().push(key.to_owned());
+        if wait.is_some() {
+            self.reserved.lock().unwrap().push(key.to_owned());
+        }
         Box::pin(async move { Ok(wait) })
     }
 

@@ -506,3 +506,31 @@ async fn a_custom_token_source_is_asked_again_after_a_refusal() {
     assert_eq!(*vault.invalidated.lock().unwrap(), ["t-vault-0"]);
     assert_eq!(vault.issued.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
+
+#[tokio::test]
+async fn a_retry_whose_rate_limit_slot_is_past_the_time_limit_returns_the_failure_before_it() {
+    // A gateway's 503 (retryable), and one call a minute: the retry's slot is a minute
+    // away, past the call's time limit.
+    let server = serve(ResponseTemplate::new(503).set_body_string("<html>busy</html>")).await;
+    let client = FeishuClient::builder()
+        .access_token(FEISHU_TOKEN)
+        .base_url(server.uri())
+        .retry(fast_retries())
+        .rate_limits(taskapi::runtime::RateLimits::uniform(
+            taskapi::runtime::RateLimit::per_minute(1),
+        ))
+        .build()
+        .unwrap();
+    let err = client
+        .get_export_task("T", "D")
+        .time_limit(Duration::from_secs(2))
+        .send()
+        .await
+        .unwrap_err();
+    // The 503 that asked for the retry, with the one request sent; not a time limit that
+    // hides it and counts a request never sent.
+    assert_eq!(err.http_status(), Some(503), "{err}");
+    assert_eq!(err.attempts(), 1, "{err}");
+    assert!(!err.to_string().contains("time limit"), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}

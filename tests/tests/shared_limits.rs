@@ -93,6 +93,54 @@ async fn separate_clients_share_rate_limit_slots() {
     assert!(busiest <= 11, "{busiest} calls within one second at 10/s");
 }
 
+#[tokio::test]
+async fn a_reservation_too_late_for_its_caller_pushes_no_slot_out() {
+    use taskapi::runtime::shared::{RedisState, SharedState};
+    let _serial = SERIAL.lock().await;
+    let Some(redis) = taskapi_tests::redis::RedisServer::start() else {
+        return;
+    };
+    let state = RedisState::new(&redis.url())
+        .unwrap()
+        .timeout(Duration::from_secs(2));
+    let (scope, key) = ("test:0123456789abcdef", "route");
+    let interval = Duration::from_secs(1);
+    let first = state
+        .reserve_slot(scope, key, interval, None)
+        .await
+        .unwrap();
+    assert!(
+        first.is_some_and(|wait| wait < Duration::from_millis(100)),
+        "{first:?}"
+    );
+    // The next slot is about a second away: too late for callers that wait 100 ms at most.
+    for _ in 0..20 {
+        let late = state
+            .reserve_slot(scope, key, interval, Some(Duration::from_millis(100)))
+            .await
+            .unwrap();
+        assert_eq!(late, None, "nothing reserved");
+    }
+    // They pushed nothing: the next caller gets the slot after the first, within one
+    // interval (not 21).
+    let next = state
+        .reserve_slot(scope, key, interval, None)
+        .await
+        .unwrap();
+    let wait = next.expect("no limit on the wait");
+    assert!(
+        wait <= interval && wait > Duration::from_millis(500),
+        "{wait:?}"
+    );
+    // A caller that can wait that long is served, one interval later still.
+    let patient = state
+        .reserve_slot(scope, key, interval, Some(Duration::from_secs(3)))
+        .await
+        .unwrap()
+        .expect("within its wait");
+    assert!(patient > interval && patient <= interval * 2, "{patient:?}");
+}
+
 fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack
         .windows(needle.len())
@@ -150,15 +198,22 @@ async fn redis_holds_no_secret_no_app_id_and_no_token() {
 #[tokio::test]
 async fn a_bad_redis_url_is_a_usage_error_that_shows_no_password() {
     let dir = tempfile::tempdir().unwrap();
-    let (provider, mut args) = status_read(dir.path());
-    args.extend([
-        "--redis-url".into(),
-        "http://user:pa55w0rd@127.0.0.1/".into(),
-    ]);
-    let out = cli(args, &[(provider.token_env.as_str(), STATIC_TOKEN)]).await;
-    assert_eq!(out.exit_code, taskapi::cli::EXIT_USAGE, "{out:?}");
-    assert!(out.stderr.contains("Redis URL"), "{}", out.stderr);
-    assert!(!out.stderr.contains("pa55w0rd"), "{}", out.stderr);
+    let (provider, args) = status_read(dir.path());
+    for url in [
+        "http://user:pa55w0rd@127.0.0.1/",
+        // The password in the query of a socket URL (the database number is bad).
+        "redis+unix:///run/redis.sock?pass=pa55w0rd&db=first",
+        "unix:///run/redis.sock?db=first&password=pa55w0rd",
+        // No scheme: it parses with the scheme `user`.
+        "user:pa55w0rd@127.0.0.1:6379",
+    ] {
+        let mut args = args.clone();
+        args.extend(["--redis-url".into(), url.into()]);
+        let out = cli(args, &[(provider.token_env.as_str(), STATIC_TOKEN)]).await;
+        assert_eq!(out.exit_code, taskapi::cli::EXIT_USAGE, "{url}: {out:?}");
+        assert!(out.stderr.contains("Redis URL"), "{url}: {}", out.stderr);
+        assert!(!out.stderr.contains("pa55w0rd"), "{url}: {}", out.stderr);
+    }
 }
 
 #[tokio::test]

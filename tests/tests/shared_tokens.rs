@@ -74,8 +74,8 @@ async fn a_lock_left_by_a_dead_holder_expires() {
         waited >= Duration::from_millis(1490),
         "fetched under the dead lock after {waited:?}"
     );
-    // Well before its own give-up time (the attempt timeout, 30 s): it took the lock as
-    // soon as the old one expired.
+    // Well before its own give-up time (its lock expiry: the attempt timeout, 30 s, plus
+    // 1 s): it took the lock as soon as the old one expired.
     assert!(waited < Duration::from_secs(15), "{waited:?}");
     let exists = |key: &str| -> bool {
         redis::cmd("EXISTS")

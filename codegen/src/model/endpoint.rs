@@ -69,7 +69,6 @@ impl Endpoint {
     }
 }
 
-/// A request body: a JSON object or a multipart form.
 /// An endpoint's documented rate limit, for the client's limiter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limit {
@@ -79,6 +78,7 @@ pub struct Limit {
     pub key: String,
 }
 
+/// A request body: a JSON object or a multipart form.
 #[derive(Debug, Clone)]
 pub struct Body {
     pub content: BodyContent,

@@ -4,7 +4,9 @@
 //! - Input: one JSON object per line, keyed by the parameter names of the spec (the
 //!   subcommand's argument ids, e.g. `{"ticket": "...", "token": "..."}`); flags given on
 //!   the command line fill in what a line does not set. Read lazily, a line at a time, when
-//!   the scheduler has room for a new task: a task in memory is a pending one.
+//!   the scheduler has room for a new task: a task in memory is a pending one, and at most
+//!   [`MAX_PENDING_LINES`] are pending at once, so memory stays bounded whatever the input's
+//!   size (a pending line keeps its parameters and its last reply).
 //! - A line that cannot be used (not JSON, not an object, an unknown or missing parameter,
 //!   a value of the wrong type, over 1 MiB, not UTF-8) is reported on stderr with its number
 //!   and skipped; the batch goes on. Blank lines are ignored.
@@ -37,6 +39,10 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// Lines waited for at once: the next line is read when one of them ends. Enough to keep
+/// any documented rate limit busy, small enough for a few tens of MB at most.
+pub(super) const MAX_PENDING_LINES: usize = 10_000;
 
 /// A task of the batch: its line, what the line said, and its last reply as received.
 struct LineTask {
@@ -205,8 +211,9 @@ impl Call<'_> {
             .map_or(DEFAULT_MAX_IN_FLIGHT, |n| {
                 usize::try_from(*n).unwrap_or(usize::MAX)
             });
-        let mut batch =
-            BatchWaiter::from_stream(Box::pin(source), settings).max_in_flight(in_flight);
+        let mut batch = BatchWaiter::from_stream(Box::pin(source), settings)
+            .max_in_flight(in_flight)
+            .max_pending(MAX_PENDING_LINES);
         let mut tally = Tally::default();
         let mut written = Ok(());
         while let Some(ended) = batch.next().await {

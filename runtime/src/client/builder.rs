@@ -285,12 +285,15 @@ impl<C: ProviderClient> ClientBuilder<C> {
             .build()
             .map_err(|e| BuildError::Http(HttpSetupError(Arc::new(e))))?;
         let base = BaseUrl::new(base_url.clone());
-        // The app the shared state is kept for: its id, or the static token (hashed into
-        // the scope either way); a custom token source shares under the provider alone.
+        // The app the shared state is kept for: its id, or the static token, and the
+        // origin it talks to (hashed into the scope), so that clients of one app pointed at
+        // different hosts (a test server, production) never share a token or slots. A
+        // custom token source shares under the provider and origin alone.
+        let origin = base_url.origin().ascii_serialization();
         let identity = match (&self.app_id, &static_auth) {
-            (Some(id), _) => format!("app:{id}"),
-            (None, Some((token, _))) => format!("token:{}", token.expose()),
-            (None, None) => "source".to_owned(),
+            (Some(id), _) => format!("app:{id}@{origin}"),
+            (None, Some((token, _))) => format!("token:{}@{origin}", token.expose()),
+            (None, None) => format!("source@{origin}"),
         };
         let shared = self
             .shared_state

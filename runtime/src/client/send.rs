@@ -213,15 +213,18 @@ impl Core {
         let mut attempts = 0;
         let mut retries = 0;
         let mut protocol_errors = 0;
+        // The error of the attempt before, returned if the next one cannot be made.
+        let mut last_error: Option<E> = None;
         loop {
             attempts += 1;
             // Every attempt takes a slot of the endpoint's rate limit. The wait is not part
             // of the attempt's timeout, but a deadline the caller set bounds it: a slot
             // after the deadline ends the call at once.
             if self.limiter.acquire(endpoint, deadline).await.is_err() {
-                record_outcome(span, attempts, "error");
-                let failed = Failed::Transport(TransportError::time_limit());
-                return Err(failed.into_endpoint::<E>(attempts));
+                record_outcome(span, attempts - 1, "error");
+                return Err(last_error.unwrap_or_else(|| {
+                    Failed::Transport(TransportError::time_limit()).into_endpoint::<E>(0)
+                }));
             }
             let attempt_span = tracing::debug_span!(
                 "taskapi.attempt",
@@ -291,13 +294,16 @@ impl Core {
                 tracing::debug!(code = %api.code(), "token refused; fetching a new one and retrying once");
                 self.token.invalidate(token);
                 refreshed = true;
+                last_error = Some(error);
                 continue;
             }
             if throttled {
-                // Every call of this limit waits out the reset, not only this one.
-                self.limiter
-                    .throttled(endpoint, failure.retry_after())
-                    .await;
+                // Every call of this limit waits out the reset, not only this one; a reset
+                // longer than the retry policy would wait for is not believed either.
+                let reset = failure
+                    .retry_after()
+                    .map(|reset| reset.min(self.retry.server_wait_cap()));
+                self.limiter.throttled(endpoint, reset).await;
             }
             retries += 1;
             if let Failure::Transport(e) = failure
@@ -319,6 +325,7 @@ impl Core {
             };
             tracing::debug!(delay_ms = delay.as_millis() as u64, error = %error, "retrying");
             tokio::time::sleep(delay).await;
+            last_error = Some(error);
         }
     }
 

@@ -47,9 +47,9 @@ impl Limiter {
     }
 
     /// Waits for a slot of `endpoint`'s limit; returns the time waited (zero when its calls
-    /// are not limited or the slot was free). A slot after `deadline` is not waited for:
-    /// `Err(SlotAfterDeadline)` at once (the slot stays taken: a wasted slot only spaces
-    /// the calls after it more).
+    /// are not limited or the slot was free). A slot after `deadline` is neither waited for
+    /// nor taken: `Err(SlotAfterDeadline)` at once, and the callers after it keep their
+    /// places.
     pub(crate) async fn acquire(
         &self,
         endpoint: &EndpointInfo,
@@ -64,10 +64,10 @@ impl Limiter {
         else {
             return Ok(Duration::ZERO);
         };
-        let wait = self.reserve(key, interval).await;
-        if deadline.is_some_and(|deadline| Instant::now() + wait > deadline) {
+        let max_wait = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        let Some(wait) = self.reserve(key, interval, max_wait).await else {
             return Err(SlotAfterDeadline);
-        }
+        };
         if !wait.is_zero() {
             let span = tracing::info_span!(
                 "taskapi.throttle",
@@ -107,18 +107,25 @@ impl Limiter {
         }
     }
 
-    async fn reserve(&self, key: &'static str, interval: Duration) -> Duration {
+    /// The wait for the next slot of `key`; `None` (nothing taken) when it is further away
+    /// than `max_wait`.
+    async fn reserve(
+        &self,
+        key: &'static str,
+        interval: Duration,
+        max_wait: Option<Duration>,
+    ) -> Option<Duration> {
         if let Some(shared) = &self.shared {
             match shared
                 .state
-                .reserve_slot(&shared.scope, key, interval)
+                .reserve_slot(&shared.scope, key, interval, max_wait)
                 .await
             {
                 Ok(wait) => return wait,
                 Err(e) => shared.warn_once(&e),
             }
         }
-        self.slots.reserve(key, interval, Instant::now())
+        self.slots.reserve(key, interval, max_wait, Instant::now())
     }
 }
 

@@ -153,13 +153,16 @@ impl RateLimits {
         documented: Option<&EndpointLimit>,
     ) -> Option<(&'static str, Duration)> {
         let key = documented.map_or(id, |d| d.key);
-        // Most clients set no explicit limit: no hashing on every call for them.
+        // Most clients set no explicit limit: no hashing on every call for them. A limit set
+        // for the endpoint alone (by id, in a group) counts under the id: one key, one
+        // spacing.
         let explicit = match self.explicit.is_empty() {
             true => None,
-            false => self.explicit.get(key).or_else(|| self.explicit.get(id)),
+            false => (self.explicit.get(key).map(|limit| (key, limit)))
+                .or_else(|| self.explicit.get(id).map(|limit| (id, limit))),
         };
-        if let Some(explicit) = explicit.or(self.uniform.as_ref()) {
-            return explicit.interval(1.0).map(|i| (key, i));
+        if let Some((key, limit)) = explicit.or(self.uniform.as_ref().map(|limit| (key, limit))) {
+            return limit.interval(1.0).map(|i| (key, i));
         }
         let documented = documented?;
         documented.limit.interval(self.fraction?).map(|i| (key, i))
@@ -258,6 +261,11 @@ mod tests {
         let by_id = RateLimits::default().set(id, RateLimit::per_second(4));
         assert_eq!(
             by_id.interval(id, None),
+            Some((id, Duration::from_millis(250)))
+        );
+        // Set by id for an endpoint in a group: its own key, not the group's.
+        assert_eq!(
+            by_id.interval(id, Some(&LIMITED)),
             Some((id, Duration::from_millis(250)))
         );
         assert!(RateLimits::off().is_off());

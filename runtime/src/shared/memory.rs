@@ -68,7 +68,8 @@ impl SharedState for MemoryState {
         _: &'a str,
         _: &'a str,
         _: Duration,
-    ) -> BoxFuture<'a, Result<Duration, SharedStateError>> {
+        _: Option<Duration>,
+    ) -> BoxFuture<'a, Result<Option<Duration>, SharedStateError>> {
         Box::pin(async { Err(SharedStateError::new("no slots here")) })
     }
 

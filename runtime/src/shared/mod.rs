@@ -39,12 +39,16 @@ pub use self::redis::{DEFAULT_REDIS_BACKOFF, DEFAULT_REDIS_TIMEOUT, RedisState};
 pub trait SharedState: Send + Sync + fmt::Debug {
     /// Reserves the next slot of `key`, `interval` after the last slot any process
     /// reserved (GCRA without burst, atomically); returns how long to wait for it from now.
+    /// When that wait would be longer than `max_wait`, nothing is reserved and the answer
+    /// is `None`: a caller that cannot wait so long must not push the slots of the others
+    /// out.
     fn reserve_slot<'a>(
         &'a self,
         scope: &'a str,
         key: &'a str,
         interval: Duration,
-    ) -> BoxFuture<'a, Result<Duration, SharedStateError>>;
+        max_wait: Option<Duration>,
+    ) -> BoxFuture<'a, Result<Option<Duration>, SharedStateError>>;
 
     /// No slot of `key` before `pause` from now, for every process (a throttled reply).
     fn pause_slots<'a>(
@@ -184,8 +188,8 @@ impl fmt::Display for SharedStateError {
 impl std::error::Error for SharedStateError {}
 
 /// The scope of an app's shared state: `provider:` and the first 16 hex digits of the
-/// SHA-256 of `identity` (the app id, or for a static token the token), so that key names
-/// carry no id or secret.
+/// SHA-256 of `identity` (the builder's: the app id, or for a static token the token, with
+/// the origin the client talks to), so that key names carry no id or secret.
 pub fn scope(provider: &str, identity: &str) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(identity.as_bytes());

@@ -199,13 +199,18 @@ impl SharedState for RedisState {
         scope: &'a str,
         key: &'a str,
         interval: Duration,
-    ) -> BoxFuture<'a, Result<Duration, SharedStateError>> {
+        max_wait: Option<Duration>,
+    ) -> BoxFuture<'a, Result<Option<Duration>, SharedStateError>> {
         Box::pin(async move {
             let mut connection = self.connection().await?;
             let mut script = RESERVE_SLOT.key(limit_key(scope, key));
-            script.arg(micros(interval));
+            // -1: any wait (a `max_wait` beyond i64's µs is any wait too).
+            let max_wait =
+                max_wait.map_or(-1, |max| i64::try_from(max.as_micros()).unwrap_or(i64::MAX));
+            script.arg(micros(interval)).arg(max_wait);
             let wait: i64 = self.bounded(script.invoke_async(&mut connection)).await?;
-            Ok(Duration::from_micros(wait.max(0).unsigned_abs()))
+            // Negative: later than `max_wait`, nothing reserved.
+            Ok((wait >= 0).then(|| Duration::from_micros(wait.unsigned_abs())))
         })
     }
 
@@ -326,11 +331,17 @@ mod tests {
         let state = RedisState::new("redis://user:pa55word@127.0.0.1:6379/2").unwrap();
         assert_eq!(state.url(), "redis://user:***@127.0.0.1:6379/2");
         assert!(!format!("{state:?}").contains("pa55word"));
+        let state = RedisState::new("redis+unix:///run/redis.sock?pass=pa55word&db=1").unwrap();
+        assert_eq!(state.url(), "redis+unix:///run/redis.sock?pass=***&db=1");
+        assert!(!format!("{state:?}").contains("pa55word"));
         // An unusable URL: the error masks the password too.
         for bad in [
             "http://user:pa55word@host/",
             "redis://user:pa55word@",
             "nota url :pa55word@x",
+            "user:pa55word@127.0.0.1:6379",
+            "redis+unix:///run/redis.sock?pass=pa55word&db=first",
+            "unix:///run/redis.sock?password=pa55word&db=first",
         ] {
             let error = RedisState::new(bad).unwrap_err().to_string();
             assert!(!error.contains("pa55word"), "{error}");
@@ -349,7 +360,7 @@ mod tests {
             .unwrap()
             .backoff(Duration::from_secs(60));
         let first = state
-            .reserve_slot("s", "k", Duration::from_millis(10))
+            .reserve_slot("s", "k", Duration::from_millis(10), None)
             .await
             .unwrap_err();
         assert!(first.to_string().contains("cannot connect"), "{first}");

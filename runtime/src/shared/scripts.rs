@@ -4,7 +4,8 @@
 //!
 //! Keys, with the scope in braces (a Redis Cluster hash tag, so one app's keys share a slot):
 //! - `taskapi:{<scope>}:limit:<key>`: when the next slot of a limit key is free, in
-//!   microseconds of the server's clock; expires an interval after that, so idle keys vanish.
+//!   microseconds of the server's clock; expires a second after that (a slot in the past
+//!   limits nothing), so idle keys vanish.
 //! - `taskapi:{<scope>}:token`: the sealed token (`nonce || ciphertext`), expiring when it
 //!   is due for refresh.
 //! - `taskapi:{<scope>}:token:lock`: the random owner of the fetch in progress, expiring on
@@ -25,9 +26,12 @@ pub(super) fn lock_key(scope: &str) -> String {
     format!("taskapi:{{{scope}}}:token:lock")
 }
 
-/// GCRA without burst. KEYS[1]: the limit key; ARGV[1]: the interval (µs). Takes the slot
-/// `max(stored, now)`, stores `slot + interval`, returns the wait `slot - now` (µs). Numbers
-/// are printed with `%.0f`: Lua 5.1's `tostring` would round 16 digits to 14.
+/// GCRA without burst. KEYS[1]: the limit key; ARGV[1]: the interval (µs); ARGV[2]: the
+/// longest wait the caller accepts (µs; negative: any). Takes the slot `max(stored, now)`,
+/// stores `slot + interval` (expiring a second after it), returns the wait `slot - now`
+/// (µs); when that wait exceeds ARGV[2], stores nothing and returns -1, so a caller that
+/// cannot wait pushes no one's slot out. Numbers are printed with `%.0f`: Lua 5.1's
+/// `tostring` would round 16 digits to 14.
 pub(super) static RESERVE_SLOT: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
@@ -35,6 +39,10 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local stored = tonumber(redis.call('GET', KEYS[1])) or 0
 local slot = math.max(stored, now)
+local max_wait = tonumber(ARGV[2])
+if max_wait >= 0 and slot - now > max_wait then
+  return -1
+end
 local free = slot + tonumber(ARGV[1])
 redis.call('SET', KEYS[1], string.format('%.0f', free), 'PX', math.ceil((free - now) / 1000) + 1000)
 return slot - now
@@ -43,7 +51,7 @@ return slot - now
 });
 
 /// KEYS[1]: the limit key; ARGV[1]: the pause (µs). No slot before `now + pause`; a later
-/// free slot already stored is kept.
+/// free slot already stored is kept. The key expires a second after its free slot.
 pub(super) static PAUSE_SLOTS: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"

@@ -145,7 +145,9 @@ impl SharedTokens {
         }
     }
 
-    /// Fetches holding the lock, stores the token and releases the lock.
+    /// Fetches holding the lock, stores the token and releases the lock. Dropped before
+    /// that (a call's time limit, a caller gone), it releases the lock in a task of its own
+    /// rather than leave every process waiting for the lock's expiry.
     async fn fetch_locked<F, Fut>(
         &self,
         taken: TokenLock,
@@ -155,18 +157,23 @@ impl SharedTokens {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Obtained, TokenError>>,
     {
+        let mut held = HeldLock {
+            state: self.state.clone(),
+            scope: self.scope.clone(),
+            lock: Some(taken.clone()),
+        };
         // The holder before may have stored its token and released the lock between this
         // process's read and its lock.
         match self.read().await {
             Ok(Some(obtained)) => {
-                self.unlock(&taken).await;
+                self.unlock(&mut held, &taken).await;
                 return Ok(obtained);
             }
             Ok(None) => {}
             Err(error) => self.warn_once(&error),
         }
         let Some(fetch) = fetch.take() else {
-            self.unlock(&taken).await;
+            self.unlock(&mut held, &taken).await;
             return Err(TokenError::other("the token fetch ran already"));
         };
         let result = fetch().await;
@@ -188,11 +195,14 @@ impl SharedTokens {
                     .store_token(&self.scope, &taken, &sealed, fresh_for)
                     .await
                 {
-                    Ok(()) => *lock(&self.held) = Some((token.clone(), sealed)),
+                    Ok(()) => {
+                        held.disarm();
+                        *lock(&self.held) = Some((token.clone(), sealed));
+                    }
                     Err(error) => self.warn_once(&error),
                 }
             }
-            None => self.unlock(&taken).await,
+            None => self.unlock(&mut held, &taken).await,
         }
         result
     }
@@ -212,9 +222,11 @@ impl SharedTokens {
         }))
     }
 
-    async fn unlock(&self, taken: &TokenLock) {
-        if let Err(error) = self.state.unlock_token_fetch(&self.scope, taken).await {
-            self.warn_once(&error);
+    /// Releases `taken`; once released, `held` has nothing left to release.
+    async fn unlock(&self, held: &mut HeldLock, taken: &TokenLock) {
+        match self.state.unlock_token_fetch(&self.scope, taken).await {
+            Ok(()) => held.disarm(),
+            Err(error) => self.warn_once(&error),
         }
     }
 
@@ -222,6 +234,40 @@ impl SharedTokens {
         if !self.warned.swap(true, Ordering::Relaxed) {
             tracing::warn!(%error, "tokens fall back to this process's own cache");
         }
+    }
+}
+
+/// The fetch lock while this process holds it. Dropped still armed (the future holding it
+/// was dropped mid-fetch, or storing or releasing failed), it releases the lock in a task
+/// on the current runtime, if there is one; a lock another holder took since is left alone.
+struct HeldLock {
+    state: Arc<dyn SharedState>,
+    scope: String,
+    lock: Option<TokenLock>,
+}
+
+impl HeldLock {
+    /// The lock was released (or handed over with the token): nothing to do on drop.
+    fn disarm(&mut self) {
+        self.lock = None;
+    }
+}
+
+impl Drop for HeldLock {
+    fn drop(&mut self) {
+        let Some(taken) = self.lock.take() else {
+            return;
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            // No runtime to release it on: the lock expires on its own.
+            return;
+        };
+        let (state, scope) = (self.state.clone(), std::mem::take(&mut self.scope));
+        runtime.spawn(async move {
+            if let Err(error) = state.unlock_token_fetch(&scope, &taken).await {
+                tracing::debug!(%error, "releasing an abandoned token fetch lock failed");
+            }
+        });
     }
 }
 
@@ -312,6 +358,34 @@ mod tests {
         let token = obtain(&process(&store), &fetches).await;
         assert_eq!((token.expose(), fetches.load(Ordering::SeqCst)), ("t-1", 1));
         assert!(started.elapsed() >= Duration::from_millis(200));
+    }
+
+    #[tokio::test]
+    async fn a_fetch_dropped_under_the_lock_releases_it_at_once() {
+        let store = Arc::new(MemoryState::default());
+        let fetches = AtomicUsize::new(0);
+        // The fetch never ends; the caller gives up (a call's time limit) and drops it.
+        let abandoned = process(&store);
+        let gave_up = tokio::time::timeout(
+            Duration::from_millis(50),
+            abandoned.obtain(EXPIRY, std::future::pending),
+        )
+        .await;
+        assert!(gave_up.is_err(), "the fetch never ends");
+        // The release runs in a task of its own: once it ran, the lock is free.
+        tokio::task::yield_now().await;
+        assert!(
+            store.get(&lock_key(SCOPE)).is_none(),
+            "the dropped fetch released its lock"
+        );
+        // Another process takes the lock at once, not after its expiry (5 s).
+        let started = Instant::now();
+        assert_eq!(obtain(&process(&store), &fetches).await.expose(), "t-1");
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[tokio::test]

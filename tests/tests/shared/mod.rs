@@ -74,9 +74,11 @@ impl World {
         self.fake.requests(&self.endpoint.id)
     }
 
-    /// The scope of the app's keys, as the client names it.
+    /// The scope of the app's keys, as the client names it: the app id and the origin of
+    /// the server it talks to (the fake's `http://127.0.0.1:<port>`).
     pub fn app_scope(&self) -> String {
-        taskapi::runtime::shared::scope(&self.provider.key, &format!("app:{APP_ID}"))
+        let origin = self.fake.uri().trim_end_matches('/').to_owned();
+        taskapi::runtime::shared::scope(&self.provider.key, &format!("app:{APP_ID}@{origin}"))
     }
 
     /// The endpoint's subcommand as a process with app credentials and the Redis URL in
