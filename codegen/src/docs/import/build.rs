@@ -352,13 +352,11 @@ impl<'a> Draft<'a> {
 
     /// The name of a field's nested object or enum: the operation's type name and the
     /// field's, else the enclosing type's and the field's. An array's element is named in
-    /// the singular (`mentions` -> `Mention`) when a plain `s` makes the plural.
+    /// the singular by the regular English plurals (`mentions` -> `Mention`, `entries` ->
+    /// `Entry`, `statuses` -> `Status`, `boxes` -> `Box`); anything else keeps its name.
     fn nested_name(&mut self, parent: &str, field: &str, element: bool) -> String {
         let own = naming::type_name(field);
-        let own = match own.strip_suffix('s') {
-            Some(one) if element && !one.is_empty() && !one.ends_with(['s', 'u']) => one.to_owned(),
-            _ => own,
-        };
+        let own = if element { singular(&own) } else { own };
         let op = self.op_type.clone();
         self.claim(&[format!("{op}{own}"), format!("{parent}{own}")])
     }
@@ -1079,4 +1077,46 @@ fn with_newline(text: &str) -> String {
     let mut t = text.trim_end().to_owned();
     t.push('\n');
     t
+}
+
+/// The singular of a type name's last word by the regular English plurals, or the name.
+fn singular(plural: &str) -> String {
+    if let Some(stem) = plural.strip_suffix("ies")
+        && !stem.is_empty()
+    {
+        return format!("{stem}y");
+    }
+    for ending in ["sses", "ses", "xes", "ches", "shes"] {
+        if let Some(stem) = plural.strip_suffix(ending)
+            && !stem.is_empty()
+        {
+            // Drop the `es` only: `statuses` -> `status`, `boxes` -> `box`.
+            return plural[..plural.len() - 2].to_owned();
+        }
+    }
+    match plural.strip_suffix('s') {
+        Some(one) if !one.is_empty() && !one.ends_with(['s', 'u']) => one.to_owned(),
+        _ => plural.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn array_elements_are_named_in_the_singular_by_regular_plurals() {
+        for (plural, one) in [
+            ("Mentions", "Mention"),
+            ("Items", "Item"),
+            ("Entries", "Entry"),
+            ("Statuses", "Status"),
+            ("Addresses", "Address"),
+            ("Boxes", "Box"),
+            ("Branches", "Branch"),
+            ("Status", "Status"),
+            ("Children", "Children"),
+            ("S", "S"),
+        ] {
+            assert_eq!(super::singular(plural), one, "{plural}");
+        }
+    }
 }
