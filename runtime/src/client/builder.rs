@@ -14,9 +14,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Makes an app's managed token with the shared state and the app's scope in it.
+/// Makes an app's managed token, with the shared state and the app's scope in it when
+/// there is shared state.
 type MakeManaged =
-    Box<dyn FnOnce(Arc<dyn SharedState>, String) -> Arc<dyn TokenSource> + Send + Sync>;
+    Box<dyn FnOnce(Option<(Arc<dyn SharedState>, String)>) -> Arc<dyn TokenSource> + Send + Sync>;
 
 /// Implemented by each generated provider client, so one builder serves them all.
 pub trait ProviderClient: Sized {
@@ -118,11 +119,10 @@ pub struct ClientBuilder<C> {
     allow_insecure_http: bool,
     rate_limits: RateLimits,
     shared_state: Option<Arc<dyn SharedState>>,
-    /// The app id given to `app_credentials`: names the app's shared state (hashed).
-    app_id: Option<String>,
-    /// Makes the managed token again with the shared state, once `build` knows both (the
+    /// From `app_credentials`: the app id, which names the app's shared state (hashed),
+    /// and what makes its managed token in `build`, once the shared state is known (the
     /// builder's methods come in any order, and only `app_credentials` knows `TokenApi`).
-    managed: Option<MakeManaged>,
+    app: Option<(String, MakeManaged)>,
     client: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -155,8 +155,7 @@ impl<C: ProviderClient> Default for ClientBuilder<C> {
             allow_insecure_http: false,
             rate_limits: RateLimits::default(),
             shared_state: None,
-            app_id: None,
-            managed: None,
+            app: None,
             client: std::marker::PhantomData,
         }
     }
@@ -178,8 +177,8 @@ impl<C: ProviderClient> ClientBuilder<C> {
     pub fn token_source(mut self, source: Arc<dyn TokenSource>) -> Self {
         self.token = Some(source);
         self.static_token = None;
-        self.app_id = None;
-        self.managed = None;
+        self.unsendable_token = false;
+        self.app = None;
         self
     }
 
@@ -248,7 +247,9 @@ impl<C: ProviderClient> ClientBuilder<C> {
     /// in clear text at that.
     pub fn build(self) -> Result<C, BuildError> {
         let provider = C::PROVIDER;
-        let token = self.token.ok_or(BuildError::MissingAccessToken)?;
+        if self.token.is_none() && self.app.is_none() {
+            return Err(BuildError::MissingAccessToken);
+        }
         if self.unsendable_token {
             return Err(BuildError::InvalidAccessToken);
         }
@@ -290,8 +291,8 @@ impl<C: ProviderClient> ClientBuilder<C> {
         // different hosts (a test server, production) never share a token or slots. A
         // custom token source shares under the provider and origin alone.
         let origin = base_url.origin().ascii_serialization();
-        let identity = match (&self.app_id, &static_auth) {
-            (Some(id), _) => format!("app:{id}@{origin}"),
+        let identity = match (&self.app, &static_auth) {
+            (Some((id, _)), _) => format!("app:{id}@{origin}"),
             (None, Some((token, _))) => format!("token:{}@{origin}", token.expose()),
             (None, None) => format!("source@{origin}"),
         };
@@ -299,9 +300,10 @@ impl<C: ProviderClient> ClientBuilder<C> {
             .shared_state
             .map(|state| (state, shared::scope(provider.name, &identity)));
         // With shared state, managed tokens are fetched once per refresh for all processes.
-        let token = match (self.managed, &shared) {
-            (Some(make), Some((state, scope))) => make(state.clone(), scope.clone()),
-            _ => token,
+        let token = match (self.app, self.token) {
+            (Some((_, make)), _) => make(shared.clone()),
+            (None, Some(token)) => token,
+            (None, None) => return Err(BuildError::MissingAccessToken),
         };
         let limiter = Limiter::new(self.rate_limits, shared);
         Ok(C::from_core(Core::new(
@@ -326,17 +328,23 @@ impl<C: TokenApi> ClientBuilder<C> {
     /// Managed tokens from app credentials: fetched from the provider's token endpoint,
     /// cached, refreshed ahead of expiry, and fetched again when the provider refuses one.
     pub fn app_credentials(self, credentials: AppCredentials) -> Self {
+        let mut builder = self;
+        builder.token = None;
+        builder.static_token = None;
+        builder.unsendable_token = false;
         let app_id = credentials.id().to_owned();
-        let mut builder = self.token_source(Arc::new(ManagedToken::<C>::new(credentials.clone())));
-        builder.app_id = Some(app_id);
-        builder.managed = Some(Box::new(move |state, scope| {
+        let make: MakeManaged = Box::new(move |shared| {
             let managed = ManagedToken::<C>::new(credentials);
             #[cfg(feature = "redis")]
-            let managed = managed.shared(state, scope);
+            let managed = match shared {
+                Some((state, scope)) => managed.shared(state, scope),
+                None => managed,
+            };
             #[cfg(not(feature = "redis"))]
-            let _ = (state, scope);
+            let _ = shared;
             Arc::new(managed)
-        }));
+        });
+        builder.app = Some((app_id, make));
         builder
     }
 }
