@@ -148,7 +148,7 @@ async fn serve_fake(options: FakeOptions, routes: &'static [crate::testing::Rout
     }
     server.set_rate_limit(options.rate_limit);
     if let Some(polls) = options.pending_polls {
-        server.set_pending_polls(polls);
+        // Per task: also the tasks a start endpoint starts, each polled by its own id.
         server.set_pending_polls_per_task(Some(polls));
     }
     if let Some(seconds) = options.token_lifetime {

@@ -275,10 +275,14 @@ fn decide(route: &'static Route, state: &Mutex<State>, recorded: Recorded) -> De
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let at = state.elapsed();
-    let target = match &recorded.query {
-        Some(query) => format!("{}?{query}", recorded.path),
-        None => recorded.path.clone(),
-    };
+    // What tells one task from another when each is pending for its own polls.
+    let target = state
+        .pending_per_task
+        .filter(|_| route.task.is_some())
+        .map(|_| match &recorded.query {
+            Some(query) => format!("{}?{query}", recorded.path),
+            None => recorded.path.clone(),
+        });
     let count = {
         let n = state.requests.entry(route.id).or_default();
         *n += 1;
@@ -313,8 +317,8 @@ fn decide(route: &'static Route, state: &Mutex<State>, recorded: Recorded) -> De
         let polls = state.pending_polls;
         state.running.insert(poller, polls);
     }
-    let per_task = state.pending_per_task.filter(|_| route.task.is_some());
-    let task = if let Some(pending) = per_task {
+    let per_task = state.pending_per_task.zip(target);
+    let task = if let Some((pending, target)) = per_task {
         let tracked = state.task_polls.len() < MAX_TASKS;
         let key = (route.id, target);
         match state.task_polls.get_mut(&key) {
