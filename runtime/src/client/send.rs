@@ -220,7 +220,13 @@ impl Core {
             // Every attempt takes a slot of the endpoint's rate limit. The wait is not part
             // of the attempt's timeout, but a deadline the caller set bounds it: a slot
             // after the deadline ends the call at once.
-            if self.limiter.acquire(endpoint, deadline).await.is_err() {
+            // Boxed: only limited endpoints pay for the waiting's state, and polls of those
+            // are spaced far apart anyway.
+            if let Some(slot) = self.limiter.slot_of(endpoint)
+                && Box::pin(self.limiter.acquire(slot, deadline))
+                    .await
+                    .is_err()
+            {
                 record_outcome(span, attempts - 1, "error");
                 return Err(last_error.unwrap_or_else(|| {
                     Failed::Transport(TransportError::time_limit()).into_endpoint::<E>(0)
@@ -303,7 +309,7 @@ impl Core {
                 let reset = failure
                     .retry_after()
                     .map(|reset| reset.min(self.retry.server_wait_cap()));
-                self.limiter.throttled(endpoint, reset).await;
+                Box::pin(self.limiter.throttled(endpoint, reset)).await;
             }
             retries += 1;
             if let Failure::Transport(e) = failure

@@ -12,6 +12,14 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tracing::Instrument;
 
+/// Which slots an endpoint's calls take: its key and their spacing.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Slot {
+    endpoint: &'static str,
+    key: &'static str,
+    interval: Duration,
+}
+
 /// The next slot comes after the call's deadline.
 #[derive(Debug)]
 pub(crate) struct SlotAfterDeadline;
@@ -46,24 +54,35 @@ impl Limiter {
         }
     }
 
-    /// Waits for a slot of `endpoint`'s limit; returns the time waited (zero when its calls
-    /// are not limited or the slot was free). A slot after `deadline` is neither waited for
-    /// nor taken: `Err(SlotAfterDeadline)` at once, and the callers after it keep their
-    /// places.
+    /// The slot `endpoint`'s calls take, if they are limited: a check without awaiting, so
+    /// that the call's future holds the waiting only for endpoints that need it.
+    pub(crate) fn slot_of(&self, endpoint: &EndpointInfo) -> Option<Slot> {
+        if self.policy.is_off() {
+            return None;
+        }
+        let (key, interval) = self
+            .policy
+            .interval(endpoint.id, endpoint.rate_limit.as_ref())?;
+        Some(Slot {
+            endpoint: endpoint.id,
+            key,
+            interval,
+        })
+    }
+
+    /// Waits for the next `slot`; returns the time waited. A slot after `deadline` is
+    /// neither waited for nor taken: `Err(SlotAfterDeadline)` at once, and the callers
+    /// after it keep their places.
     pub(crate) async fn acquire(
         &self,
-        endpoint: &EndpointInfo,
+        slot: Slot,
         deadline: Option<Instant>,
     ) -> Result<Duration, SlotAfterDeadline> {
-        if self.policy.is_off() {
-            return Ok(Duration::ZERO);
-        }
-        let Some((key, interval)) = self
-            .policy
-            .interval(endpoint.id, endpoint.rate_limit.as_ref())
-        else {
-            return Ok(Duration::ZERO);
-        };
+        let Slot {
+            endpoint,
+            key,
+            interval,
+        } = slot;
         let max_wait = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         let Some(wait) = self.reserve(key, interval, max_wait).await else {
             return Err(SlotAfterDeadline);
@@ -71,7 +90,7 @@ impl Limiter {
         if !wait.is_zero() {
             let span = tracing::info_span!(
                 "taskapi.throttle",
-                endpoint = endpoint.id,
+                endpoint,
                 key,
                 waited_ms = wait.as_millis() as u64
             );
