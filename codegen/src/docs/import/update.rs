@@ -266,15 +266,7 @@ impl Facts {
 
 fn facts(root: &Node) -> Vec<Fact> {
     let mut out = Facts::default();
-    for key in [
-        "title",
-        "description",
-        "doc",
-        "url",
-        "updated",
-        "method",
-        "path",
-    ] {
+    for &key in SCALAR_KEYS {
         if let Some(v) = text(get(root, key)) {
             out.top(key, v, false);
         }
