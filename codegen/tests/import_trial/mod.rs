@@ -21,6 +21,11 @@ pub struct Trial {
 }
 
 impl Trial {
+    /// The copy's target dir (where its fault matrix test writes its table).
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
     pub fn new(real_root: &Path) -> Trial {
         let target = target_dir(real_root).join("import-trial");
         let dir = target.join("copy");
