@@ -16,6 +16,8 @@ pub struct ErrorSpec {
     /// Where `hint` comes from when not from the documents (see [`TextSource`]).
     pub source: Option<Spanned<TextSource>>,
     pub retryable: bool,
+    /// Whether the spec states `retryable` (a 5xx code must: see validation).
+    pub retryable_stated: bool,
     /// The access token was refused: a managed token is dropped and fetched again, once.
     pub invalidates_token: Option<Spanned<bool>>,
 }
@@ -31,7 +33,7 @@ impl Decode for ErrorSpec {
         let message = f.req(cx, "message");
         let hint = f.opt(cx, "hint").unwrap_or_default();
         let source = f.opt(cx, "source");
-        let retryable = f.opt(cx, "retryable").unwrap_or(false);
+        let retryable: Option<bool> = f.opt(cx, "retryable");
         let invalidates_token = f.opt(cx, "invalidates_token");
         f.finish(cx);
         Some(ErrorSpec {
@@ -42,7 +44,8 @@ impl Decode for ErrorSpec {
             message: message?,
             hint,
             source,
-            retryable,
+            retryable: retryable.unwrap_or(false),
+            retryable_stated: retryable.is_some(),
             invalidates_token,
         })
     }

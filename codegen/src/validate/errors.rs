@@ -64,6 +64,19 @@ pub(super) fn validate_errors(
                 "expected an HTTP status from 100 to 599",
             );
         }
+        // A 5xx is most often a passing fault, but some providers answer lasting conditions
+        // (a missing document) with one too: the spec decides, and cannot forget to.
+        if let Some(status) = &err.http_status
+            && status.value >= 500
+            && !err.retryable_stated
+        {
+            report(
+                diags,
+                file,
+                status,
+                "a 5xx code must say whether trying again can help: add `retryable: true` (a passing fault) or `retryable: false` (an answer that will not change)",
+            );
+        }
         let name = match &err.name {
             Some(name) => {
                 if !naming::is_upper_camel(&name.value) {

@@ -191,7 +191,38 @@ pub static ROUTES: &[Route] = &[
         envelope: ::taskapi_runtime::Envelope::Bare,
         kind: RouteKind::Endpoint,
         example: super::dingtalk::COPY_DOC_EXAMPLE,
-        errors: &[],
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Str("paramError"),
+                http_status: 400u16,
+                message: "%s",
+            },
+            DocumentedError {
+                code: CodeRef::Str("systemError"),
+                http_status: 500u16,
+                message: "%s",
+            },
+            DocumentedError {
+                code: CodeRef::Str("documentNotExist"),
+                http_status: 500u16,
+                message: "%s",
+            },
+            DocumentedError {
+                code: CodeRef::Str("permissionDenied"),
+                http_status: 500u16,
+                message: "%s",
+            },
+            DocumentedError {
+                code: CodeRef::Str("unknownError"),
+                http_status: 500u16,
+                message: "Unknown Error",
+            },
+            DocumentedError {
+                code: CodeRef::Str("operationTimeout"),
+                http_status: 503u16,
+                message: "%s",
+            },
+        ],
         common_errors: DINGTALK_COMMON_ERRORS,
         rate_limit: Some(&DINGTALK_RATE_LIMIT),
         task: None,

@@ -5,7 +5,7 @@
 //!
 //! Copy a document in a knowledge base or drive; when the copy runs asynchronously the reply carries the taskId that "query task info" polls.
 //!
-//! 复制文档
+//! 调用本接口,复制知识库或钉盘文档。
 //!
 //! Sends `POST /v2.0/doc/dentries/copy`.
 //!
@@ -22,8 +22,8 @@ pub static COPY_DOC: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::Endpoi
     rate_limit: ::std::option::Option::None,
 };
 
-/// The example reply from the documentation (dingtalk-sdk:dingtalk/golang/doc_2_0/client.go@5165034e2), verbatim.
-pub const COPY_DOC_EXAMPLE: &str = "{\n  \"isAsync\" : true,\n  \"taskId\" : \"12345678\"\n}\n";
+/// The example reply from the documentation (kb-dingtalk-open-platform:docs/01-应用开发/02-4a8AMF6u2A-服务端API/0564-api-copydoc.md@ea6abba6), verbatim.
+pub const COPY_DOC_EXAMPLE: &str = "{\n  \"isAsync\" : true,\n  \"taskId\" : \"true\",\n  \"syncCopyResult\" : {\n    \"dentryUuid\" : \"dentryUuid\",\n    \"driveSpaceId\" : \"driveSpaceId\",\n    \"driveDentryId\" : \"driveDentryId\",\n    \"extension\" : \"docx\",\n    \"name\" : \"name\",\n    \"url\" : \"https://example.com\",\n    \"spaceInfo\" : {\n      \"sceneType\" : \"im\"\n    }\n  }\n}\n";
 
 /// The example request body from the documentation, verbatim.
 pub const COPY_DOC_BODY_EXAMPLE: &str = "{\n  \"param\" : {\n    \"sourceDentryUuid\" : \"dentryUuid\",\n    \"targetParentDentryUuid\" : \"dentryUuid\",\n    \"targetPreDentryUuid\" : \"dentryUuid\"\n  }\n}\n";
@@ -33,7 +33,7 @@ impl super::DingTalkClient {
     ///
     /// Sends `POST /v2.0/doc/dentries/copy` (`dingtalk.doc.copy`).
     ///
-    /// - `param` (body): The copy's parameters (the SDK's `CopyDocRequestParam`).
+    /// - `param` (body): 必选参数。 (the copy's parameters, the SDK's `CopyDocRequestParam`)
     ///
     /// # Example
     ///
@@ -113,15 +113,15 @@ impl<'c> CopyDocRequest<'c> {
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CopyDocResult {
-    /// `isAsync`: Whether the copy runs as a task: true means poll `taskId` with "query task info"; false means the copy is done and `syncCopyResult` describes it. May be absent.
+    /// `isAsync`: 本次操作是否为异步,若为异步则需要通过 taskId 去轮询异步任务的结果。 (whether the copy runs as a task: true means poll `taskId` with "query task info") May be absent.
     #[serde(rename = "isAsync")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_async: ::std::option::Option<bool>,
-    /// `syncCopyResult`: The copy, when it was made at once (`isAsync` false). May be absent.
+    /// `syncCopyResult`: 同步操作的结果,需要注意当 isAsync 为 true 时,该字段仍会返回值。 (the copy made at once; the page warns that it is returned even when `isAsync` is true) May be absent.
     #[serde(rename = "syncCopyResult")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_copy_result: ::std::option::Option<SyncCopyResult>,
-    /// `taskId`: The copy task's id, for "query task info" (`GET /v2.0/doc/task/info/{taskId}`), when `isAsync` is true. May be absent.
+    /// `taskId`: 任务id,异步时才有该字段。 (the copy task's id, for "query task info", when `isAsync` is true) May be absent.
     #[serde(rename = "taskId")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: ::std::option::Option<::std::string::String>,
@@ -132,29 +132,29 @@ pub struct CopyDocResult {
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct SyncCopyResult {
-    /// `dentryUuid`: The copy's dentryUuid. May be absent.
+    /// `dentryUuid`: 文件唯一ID。 (the copy's dentryUuid) May be absent.
     #[serde(rename = "dentryUuid")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dentry_uuid: ::std::option::Option<::std::string::String>,
-    /// `driveDentryId`: The copy's dentry id in drive storage. May be absent.
+    /// `driveDentryId`: 存储层文件ID。 (the copy's dentry id in drive storage) May be absent.
     #[serde(rename = "driveDentryId")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub drive_dentry_id: ::std::option::Option<::std::string::String>,
-    /// `driveSpaceId`: The id of the drive space holding the copy. May be absent.
+    /// `driveSpaceId`: 存储层空间ID。 (the id of the drive space holding the copy) May be absent.
     #[serde(rename = "driveSpaceId")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub drive_space_id: ::std::option::Option<::std::string::String>,
-    /// `extension`: The copy's extension, e.g. `docx`. May be absent.
+    /// `extension`: 文件后缀名。 (the copy's extension, e.g. `docx`) May be absent.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extension: ::std::option::Option<::std::string::String>,
-    /// `name`: The copy's name. May be absent.
+    /// `name`: 节点名称。 (the copy's name) May be absent.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `spaceInfo`: The space holding the copy. May be absent.
+    /// `spaceInfo`: 节点所在空间信息。 (the space holding the copy) May be absent.
     #[serde(rename = "spaceInfo")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub space_info: ::std::option::Option<CopyDocSpaceInfo>,
-    /// `url`: The copy's link. May be absent.
+    /// `url`: 节点访问链接。 (the copy's link) May be absent.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
@@ -164,7 +164,7 @@ pub struct SyncCopyResult {
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CopyDocSpaceInfo {
-    /// `sceneType`: The space's scene type, e.g. `im`. May be absent.
+    /// `sceneType`: 资源所属场景。 (the space's scene type, e.g. `im`) May be absent.
     #[serde(rename = "sceneType")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scene_type: ::std::option::Option<::std::string::String>,
@@ -176,7 +176,7 @@ pub struct CopyDocSpaceInfo {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CopyDocBody {
-    /// `param`: The copy's parameters (the SDK's `CopyDocRequestParam`). Required.
+    /// `param`: 必选参数。 (the copy's parameters, the SDK's `CopyDocRequestParam`) Required.
     pub param: CopyDocParam,
 }
 
@@ -206,13 +206,13 @@ impl CopyDocBody {
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CopyDocParam {
-    /// `sourceDentryUuid`: The dentryUuid of the document to copy (as returned by the file search API). Required.
+    /// `sourceDentryUuid`: 源文件唯一标识,调用搜索文件接口获取的dentryUUid字段值。 (the dentryUuid of the document to copy) Required.
     #[serde(rename = "sourceDentryUuid")]
     pub source_dentry_uuid: ::std::string::String,
-    /// `targetParentDentryUuid`: The dentryUuid of the node the copy is put under (as returned by the file search API). Required.
+    /// `targetParentDentryUuid`: 目标文件唯一标识,调用搜索文件接口获取的dentryUUid字段值。 (the dentryUuid of the node the copy is put under) Required.
     #[serde(rename = "targetParentDentryUuid")]
     pub target_parent_dentry_uuid: ::std::string::String,
-    /// `targetPreDentryUuid`: The dentryUuid of the node the copy is put after (as returned by the file search API). Optional.
+    /// `targetPreDentryUuid`: 目标的上一个文件唯一标识(可选),调用搜索文件接口获取的dentryUUid字段值。 (the dentryUuid of the node the copy is put after) Optional.
     #[serde(rename = "targetPreDentryUuid")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_pre_dentry_uuid: ::std::option::Option<::std::string::String>,
@@ -232,7 +232,7 @@ impl CopyDocParam {
         }
     }
 
-    /// Sets `targetPreDentryUuid`: The dentryUuid of the node the copy is put after (as returned by the file search API).
+    /// Sets `targetPreDentryUuid`: 目标的上一个文件唯一标识(可选),调用搜索文件接口获取的dentryUUid字段值。 (the dentryUuid of the node the copy is put after)
     pub fn target_pre_dentry_uuid(
         mut self,
         target_pre_dentry_uuid: impl ::std::convert::Into<::std::string::String>,
@@ -254,6 +254,36 @@ impl CopyDocParam {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CopyDocError {
+    /// `paramError`, HTTP 400: %s
+    ///
+    /// 参数错误
+    ParamError(::taskapi_runtime::ApiError),
+    /// `systemError`, HTTP 500: %s
+    ///
+    /// 服务繁忙,请稍后重试
+    ///
+    /// Retryable.
+    SystemError(::taskapi_runtime::ApiError),
+    /// `documentNotExist`, HTTP 500: %s
+    ///
+    /// 文档不存在或格式不支持
+    DocumentNotExist(::taskapi_runtime::ApiError),
+    /// `permissionDenied`, HTTP 500: %s
+    ///
+    /// 无复制权限
+    PermissionDenied(::taskapi_runtime::ApiError),
+    /// `unknownError`, HTTP 500: Unknown Error
+    ///
+    /// 未知错误
+    ///
+    /// Retryable.
+    UnknownError(::taskapi_runtime::ApiError),
+    /// `operationTimeout`, HTTP 503: %s
+    ///
+    /// 请求超时
+    ///
+    /// Retryable.
+    OperationTimeout(::taskapi_runtime::ApiError),
     /// One of the provider's common codes (tokens, permissions, rate limits).
     Common(super::DingTalkCommonError, ::taskapi_runtime::ApiError),
     /// A code the documentation does not list; code and message are kept.
@@ -272,14 +302,38 @@ pub enum CopyDocError {
 
 impl ::taskapi_runtime::EndpointError for CopyDocError {
     fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
-        match super::DingTalkCommonError::from_code(error.code()) {
-            Some(common) => {
-                Self::Common(
-                    common,
-                    error.documented(common.hint(), common.is_retryable()),
+        match error.code().as_str() {
+            Some("paramError") => {
+                Self::ParamError(error.documented("参数错误", false))
+            }
+            Some("systemError") => {
+                Self::SystemError(error.documented("服务繁忙,请稍后重试", true))
+            }
+            Some("documentNotExist") => {
+                Self::DocumentNotExist(
+                    error.documented("文档不存在或格式不支持", false),
                 )
             }
-            None => Self::Unknown(error),
+            Some("permissionDenied") => {
+                Self::PermissionDenied(error.documented("无复制权限", false))
+            }
+            Some("unknownError") => {
+                Self::UnknownError(error.documented("未知错误", true))
+            }
+            Some("operationTimeout") => {
+                Self::OperationTimeout(error.documented("请求超时", true))
+            }
+            _ => {
+                match super::DingTalkCommonError::from_code(error.code()) {
+                    Some(common) => {
+                        Self::Common(
+                            common,
+                            error.documented(common.hint(), common.is_retryable()),
+                        )
+                    }
+                    None => Self::Unknown(error),
+                }
+            }
         }
     }
 
@@ -305,7 +359,14 @@ impl ::taskapi_runtime::EndpointError for CopyDocError {
 
     fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
         match self {
-            Self::Common(_, e) | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
+            Self::ParamError(e)
+            | Self::SystemError(e)
+            | Self::DocumentNotExist(e)
+            | Self::PermissionDenied(e)
+            | Self::UnknownError(e)
+            | Self::OperationTimeout(e)
+            | Self::Common(_, e)
+            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
             Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
             Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
             Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
