@@ -153,6 +153,41 @@ pub(super) fn validate_provider(dir: &ProviderDir, diags: &mut Diagnostics) {
         );
     }
     validate_limit_groups(dir, diags);
+    validate_routes(dir, diags);
+}
+
+/// No two endpoints of a provider share a method and path (whatever their parameters are
+/// called): on the wire they would be one endpoint, and the fake server could route to one
+/// only. The usual cause is a spec copied for a new endpoint, its path left as it was.
+fn validate_routes(dir: &ProviderDir, diags: &mut Diagnostics) {
+    let mut first: BTreeMap<String, &crate::spec::EndpointSpec> = BTreeMap::new();
+    for e in &dir.endpoints {
+        let Ok(parts) = &e.path.value.parts else {
+            continue;
+        };
+        let shape: String = parts
+            .iter()
+            .map(|part| match part {
+                crate::path_template::TemplatePart::Literal(text) => text.as_str(),
+                crate::path_template::TemplatePart::Param(_) => "{}",
+            })
+            .collect();
+        let route = format!("{} {shape}", e.method.value.as_str());
+        match first.get(&route) {
+            Some(other) => report(
+                diags,
+                &e.file,
+                &e.path,
+                format!(
+                    "`{route}` is already `{}` ({}): two endpoints cannot share a method and path",
+                    other.id.value, other.file
+                ),
+            ),
+            None => {
+                first.insert(route, e);
+            }
+        }
+    }
 }
 
 /// A rate-limit group is one limit shared by its endpoints: a snake_case name, and the same

@@ -18,7 +18,14 @@ pub(super) fn report<T>(
 /// Claims a name within a namespace, reporting a collision with where it was first claimed.
 pub(super) struct Names<'a> {
     what: &'static str,
-    seen: BTreeMap<String, &'a str>,
+    seen: BTreeMap<String, Claim<'a>>,
+}
+
+/// Who claimed a name: a field path, and the file when the namespace spans files.
+#[derive(Clone, Copy)]
+struct Claim<'a> {
+    file: Option<&'a str>,
+    by: &'a str,
 }
 
 impl<'a> Names<'a> {
@@ -30,10 +37,33 @@ impl<'a> Names<'a> {
     }
 
     pub(super) fn claim(&mut self, name: String, claimed_by: &'a str) -> Result<(), String> {
+        self.claim_at(name, None, claimed_by)
+    }
+
+    /// As [`claim`](Self::claim), in a namespace that spans files: a collision with a
+    /// claim from another file names that file.
+    pub(super) fn claim_in(
+        &mut self,
+        name: String,
+        file: &'a str,
+        claimed_by: &'a str,
+    ) -> Result<(), String> {
+        self.claim_at(name, Some(file), claimed_by)
+    }
+
+    fn claim_at(&mut self, name: String, file: Option<&'a str>, by: &'a str) -> Result<(), String> {
         match self.seen.get(&name) {
-            Some(first) => Err(format!("{} `{name}` collides with {first}", self.what)),
+            Some(first) => {
+                let at = match first.file {
+                    Some(first_file) if Some(first_file) != file => {
+                        format!("{first_file}: {}", first.by)
+                    }
+                    _ => first.by.to_owned(),
+                };
+                Err(format!("{} `{name}` collides with {at}", self.what))
+            }
             None => {
-                self.seen.insert(name, claimed_by);
+                self.seen.insert(name, Claim { file, by });
                 Ok(())
             }
         }

@@ -23,7 +23,8 @@ pub(super) fn validate_object<'a>(
             &object.name,
             "must be an UpperCamelCase type name",
         );
-    } else if let Err(msg) = type_names.claim(object.name.value.clone(), &object.name.path) {
+    } else if let Err(msg) = type_names.claim_in(object.name.value.clone(), file, &object.name.path)
+    {
         report(diags, file, &object.name, msg);
     }
     let mut wire_names = Names::new("field");
@@ -178,7 +179,7 @@ pub(super) fn validate_enum<'a>(
             "must be an UpperCamelCase type name",
         );
     } else if let Err(msg) =
-        type_names.claim(enumeration.name.value.clone(), &enumeration.name.path)
+        type_names.claim_in(enumeration.name.value.clone(), file, &enumeration.name.path)
     {
         report(diags, file, &enumeration.name, msg);
     }
