@@ -340,6 +340,10 @@ body:
     name: file
     description: 文件的二进制内容。
     max_size: 20971520
+    larger: 大于 20 MB 的文件需使用分片上传。
+    from_file:
+      size: size
+      adler32: checksum
 response:
   name: UploadMediaData{i}
   fields:

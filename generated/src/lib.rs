@@ -1,4 +1,6 @@
-//! Typed clients for the "query task status" APIs of Feishu/Lark and DingTalk.
+//! Typed clients for the long-running jobs of Feishu/Lark and DingTalk: start a task
+//! (export a document, import a file, move a folder, copy a doc, export meeting data), wait
+//! for it, and fetch its file.
 //!
 //! Generated from the YAML specs in `specs/` by `cargo xtask gen`: each endpoint has a
 //! request builder that cannot be sent without its required parameters, reply types whose

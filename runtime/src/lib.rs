@@ -43,8 +43,9 @@ pub use auth::{
 pub use batch::{BatchSummary, BatchWaiter, DEFAULT_MAX_IN_FLIGHT, EndKind, TaskEnded};
 pub use client::{
     BuildError, ClientBuilder, Core, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_REPLY_BYTES, DownloadTarget, EndpointInfo, Envelope, HttpSetupError, Outgoing,
-    ProviderClient, ProviderInfo, RequestBody, TransferOptions, TransferProgressFn,
+    DEFAULT_MAX_REPLY_BYTES, DownloadTarget, Downloaded, EndpointInfo, Envelope, FileFact,
+    FromFile, HttpSetupError, MaxSize, Outgoing, ProviderClient, ProviderInfo, RequestBody,
+    TransferOptions, TransferProgressFn,
 };
 pub use error::{
     ApiError, DecodeError, EXCERPT_BYTES, EndpointError, ErrorCode, Failure, InvalidRequest,
@@ -56,7 +57,10 @@ pub use retry::RetryPolicy;
 pub use token::AccessToken;
 /// The writer a download streams into (`to_writer`), re-exported from tokio.
 pub use tokio::io::AsyncWrite;
-pub use transfer::{DownloadLimits, TransferProgress, UploadFile};
+pub use transfer::{
+    DEFAULT_MIN_RATE, DEFAULT_RATE_WINDOW, DEFAULT_TRANSFER_TIME, DownloadLimits, MAX_RESUMPTIONS,
+    TransferPolicy, TransferProgress, UploadFile, safe_file_name,
+};
 pub use url::{PathPart, check_max_length};
 pub use waiter::{
     Clock, GROWTH, JITTER, LAST_POLL_GRACE, Observation, Pollable, Progress, TokioClock,

@@ -117,6 +117,9 @@ pub enum WaitError<E> {
         polls: u32,
         /// The last transient failure, if the last poll failed.
         last_error: Option<E>,
+        /// The last reply carried no status at all: the task's state is unknown (a reply
+        /// the spec does not describe, or a wrong endpoint), not merely slow.
+        no_status: bool,
     },
 }
 
@@ -128,12 +131,19 @@ impl<E: fmt::Display> fmt::Display for WaitError<E> {
                 elapsed,
                 polls,
                 last_error,
+                no_status,
             } => {
                 write!(
                     f,
                     "the task did not end within {:.1}s ({polls} polls)",
                     elapsed.as_secs_f64()
                 )?;
+                if *no_status {
+                    f.write_str(
+                        "; the last reply carried no status, so the task's state is unknown \
+                         (not merely slow)",
+                    )?;
+                }
                 if let Some(e) = last_error {
                     write!(f, "; last poll failed: {e}")?;
                 }
@@ -366,6 +376,7 @@ impl WaitDefaults {
     ) -> Step<P> {
         let mut last_error = None;
         let mut server_wait = None;
+        let mut no_status = false;
         match result {
             Ok((data, seen)) => match seen.state {
                 WaitState::Succeeded => return Step::Done(Ok(WaitOutcome::Succeeded(data))),
@@ -376,7 +387,7 @@ impl WaitDefaults {
                         data,
                     }));
                 }
-                WaitState::Pending => {}
+                WaitState::Pending => no_status = seen.status.is_none(),
             },
             Err(error) if error.failure().is_retryable() => {
                 tracing::debug!(polls, error = %error, "poll failed; still waiting");
@@ -393,6 +404,7 @@ impl WaitDefaults {
                 elapsed,
                 polls,
                 last_error,
+                no_status,
             }));
         }
         let delay = self.delay(elapsed).max(server_wait.unwrap_or_default());

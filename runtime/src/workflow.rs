@@ -3,7 +3,7 @@
 //! [`FeedsDownload`], download endpoints implement [`Download`]; a [`Workflow`] runs them.
 
 use crate::auth::BoxFuture;
-use crate::client::{DownloadTarget, TransferOptions, TransferProgressFn};
+use crate::client::{DownloadTarget, Downloaded, TransferOptions, TransferProgressFn};
 use crate::error::EndpointError;
 use crate::waiter::{Clock, Pollable, Progress, WaitDefaults, WaitError, WaitOutcome, Waiter};
 use std::fmt;
@@ -45,12 +45,13 @@ pub trait FeedsDownload: Pollable {
 pub trait Download: Clone + Send + Sync {
     /// The download endpoint's error.
     type Error: EndpointError;
-    /// Streams the file into `target` with `transfer`'s settings; its length.
+    /// Streams the file into `target` with `transfer`'s settings: its length, and where it
+    /// went for a folder.
     fn fetch<'a>(
         &'a self,
         target: DownloadTarget<'a>,
         transfer: &'a TransferOptions,
-    ) -> BoxFuture<'a, Result<u64, Self::Error>>;
+    ) -> BoxFuture<'a, Result<Downloaded, Self::Error>>;
 }
 
 /// What a chain without a download ends with.
@@ -73,7 +74,7 @@ pub struct Fetched<S, T> {
     pub task: T,
     /// Bytes written.
     pub bytes: u64,
-    /// The file written, for [`Workflow::to_file`].
+    /// The file written, for [`Workflow::to_file`] and [`Workflow::to_dir`].
     pub path: Option<PathBuf>,
 }
 
@@ -306,6 +307,12 @@ where
         Ok(fetched)
     }
 
+    /// Starts the task, waits for it, and writes its file into the folder `dir` under the
+    /// name the server gives, made safe (see [`DownloadTarget::Dir`]); never replaces a file.
+    pub async fn to_dir(self, dir: impl AsRef<Path>) -> FetchResult<S> {
+        self.fetch_into(DownloadTarget::Dir(dir.as_ref())).await
+    }
+
     /// Starts the task, waits for it, and streams its file into `writer`.
     pub async fn to_writer(self, writer: &mut (dyn AsyncWrite + Unpin + Send)) -> FetchResult<S> {
         self.fetch_into(DownloadTarget::Writer(writer)).await
@@ -332,15 +339,15 @@ where
         if let Some(size) = <S::Poll as FeedsDownload>::file_size(&data) {
             transfer = transfer.expected_len(size);
         }
-        let bytes = download
+        let downloaded = download
             .fetch(target.reborrow(), &transfer)
             .await
             .map_err(WorkflowError::Download)?;
         Ok(Fetched {
             started,
             task: data,
-            bytes,
-            path: None,
+            bytes: downloaded.bytes,
+            path: downloaded.path,
         })
     }
 }

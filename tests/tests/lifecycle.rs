@@ -7,21 +7,20 @@
 mod common;
 
 use codegen::model::{Code, Endpoint, FeedFrom, PathPart, PathStep, Provider, ScalarType, TypeDef};
-use codegen::spec::{BodyContent, ParamIn};
+use codegen::spec::{BodyContent, FileFactKind, ParamIn};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::ffi::OsString;
 use std::path::Path;
 use std::time::Duration;
-use taskapi::cli::{EXIT_OK, EXIT_TASK_FAILED, EXIT_TRANSPORT, EXIT_WAIT_TIMEOUT, Outcome};
+use taskapi::cli::{EXIT_OK, EXIT_TASK_FAILED, EXIT_TRANSPORT, EXIT_WAIT_TIMEOUT};
 use taskapi::runtime::{RetryPolicy, TransportErrorKind};
 use taskapi::testing::{
     Called, CalledError, ClientSettings, FAKE_ACCESS_TOKEN, FakeServer, Fault, Recorded,
     call_by_id, content,
 };
 
-/// The token the CLI runs with (its provider's token variable).
-const CLI_TOKEN: &str = "t-lifecycle-token";
+use common::{CLI_TOKEN, cli};
+
 /// What an upload sends: `common::required_args` writes these bytes to the `--file` it
 /// names, and the generated `call_by_id` uploads them too (`codegen/src/emit/example.rs`).
 const UPLOAD_BYTES: &[u8] = b"example";
@@ -31,19 +30,6 @@ const MAX_ATTEMPTS: u32 = 3;
 const OUTCOME_UNKNOWN: &str = "may or may not have acted";
 
 // ---- helpers ----
-
-/// Runs the CLI in-process: `<id> <args> --base-url <fake>` with the provider's token set.
-async fn cli(provider: &Provider, endpoint: &Endpoint, args: &[String], base: &str) -> Outcome {
-    let argv: Vec<OsString> = ["taskapi", endpoint.id.as_str()]
-        .into_iter()
-        .map(str::to_owned)
-        .chain(args.iter().cloned())
-        .chain(["--base-url".to_owned(), base.to_owned()])
-        .map(OsString::from)
-        .collect();
-    let var = provider.token_env.clone();
-    taskapi::cli::run(argv, &|name| (name == var).then(|| CLI_TOKEN.to_owned())).await
-}
 
 /// The `--flag value` pairs of an invocation (every flag `required_args` gives has a value).
 fn flag_values(args: &[String]) -> HashMap<String, String> {
@@ -410,6 +396,20 @@ fn check_on_the_wire(
                 let found = part(&parts, &file.wire)
                     .unwrap_or_else(|| panic!("{what}: no file part {:?}", file.wire));
                 assert_eq!(found, UPLOAD_BYTES, "{what}: the file part's bytes");
+                // The parts that state facts of the file, given or not, state the file's.
+                for (wire, fact) in &file.from_file {
+                    let expected = match fact {
+                        FileFactKind::Size => UPLOAD_BYTES.len().to_string(),
+                        FileFactKind::Adler32 => adler2::adler32_slice(UPLOAD_BYTES).to_string(),
+                    };
+                    let found = part(&parts, wire)
+                        .unwrap_or_else(|| panic!("{what}: no part {wire:?} ({fact:?})"));
+                    assert_eq!(
+                        String::from_utf8_lossy(found),
+                        expected,
+                        "{what}: part {wire} states the file's {fact:?}"
+                    );
+                }
             }
         }
     }
@@ -689,6 +689,50 @@ async fn a_task_that_fails_exits_5_and_one_that_runs_too_long_exits_6() {
 }
 
 // ---- 4-6: cut downloads ----
+
+#[tokio::test]
+async fn a_wait_whose_replies_carry_no_status_times_out_saying_so() {
+    let model = common::model();
+    let mut pollers = 0;
+    for (provider, poller) in common::endpoints(&model) {
+        let Some(waiter) = &poller.waiter else {
+            continue;
+        };
+        // A required status missing is a reply that does not decode (the fault matrix).
+        if waiter.status.iter().any(|step| step.required) {
+            continue;
+        }
+        pollers += 1;
+        let fake = FakeServer::start().await.unwrap();
+        // The example with its status field removed: a reply the spec does not describe.
+        let mut data = common::example_data(provider, poller);
+        let (last, parents) = waiter.status.split_last().unwrap();
+        if let Some(Value::Object(parent)) = at_steps_mut(&mut data, parents) {
+            parent.remove(&last.wire);
+        }
+        fake.endpoint_by_id(&poller.id).unwrap().reply(&data);
+        let dir = tempfile::tempdir().unwrap();
+        let mut args = common::required_args(poller, dir.path());
+        args.extend(FAST_WAIT.map(str::to_owned));
+        args.extend(["--max-wait".to_owned(), "0.3".to_owned()]);
+        let out = cli(provider, poller, &args, &fake.uri()).await;
+        let what = format!("{} --wait, replies without {:?}", poller.id, last.wire);
+        assert_eq!(out.exit_code, EXIT_WAIT_TIMEOUT, "{what}: {out:?}");
+        assert!(
+            out.stderr.contains("carried no status"),
+            "{what}: the timeout says the state is unknown: {}",
+            out.stderr
+        );
+    }
+    assert!(pollers > 0, "the specs declare no waiter");
+}
+
+/// The value at `steps`, mutably.
+fn at_steps_mut<'v>(value: &'v mut Value, steps: &[PathStep]) -> Option<&'v mut Value> {
+    steps
+        .iter()
+        .try_fold(value, |v, step| v.get_mut(&step.wire))
+}
 
 fn download_endpoints<'m>(
     all: &[(&'m Provider, &'m Endpoint)],

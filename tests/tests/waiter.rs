@@ -380,6 +380,7 @@ async fn an_hour_long_wait_times_out_at_the_deadline_with_delays_in_bounds() {
         elapsed,
         polls,
         last_error,
+        ..
     } = err
     else {
         panic!("{err:?}")

@@ -171,7 +171,7 @@ fn download(e: &Endpoint) -> TokenStream {
                 &'a self,
                 target: ::taskapi_runtime::DownloadTarget<'a>,
                 transfer: &'a ::taskapi_runtime::TransferOptions,
-            ) -> ::taskapi_runtime::BoxFuture<'a, ::std::result::Result<u64, #error>> {
+            ) -> ::taskapi_runtime::BoxFuture<'a, ::std::result::Result<::taskapi_runtime::Downloaded, #error>> {
                 ::std::boxed::Box::pin(self.fetch_into(target, transfer))
             }
         }

@@ -200,9 +200,12 @@ fn body_args(e: &Endpoint) -> Vec<TokenStream> {
     let chain_downloads = e.starts.is_some();
     if downloads || chain_downloads {
         let help = if downloads {
-            "Where the file goes: a path (written whole or not at all), or - for stdout"
+            "Where the file goes: a path (written whole or not at all), an existing folder (the \
+             file goes in it under the server's file name, made safe, never replacing a file), \
+             or - for stdout"
         } else {
-            "With --wait, when the task ends in a file: where it goes (a path, or - for stdout)"
+            "With --wait, when the task ends in a file: where it goes (a path, an existing folder \
+             for the server's file name, or - for stdout)"
         };
         args.push(quote! {
             Arg::new("output").long("output").value_name("PATH|-").required(#downloads).help(#help)

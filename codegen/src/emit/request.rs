@@ -7,7 +7,7 @@ use super::{docs, example, ident, paragraphs};
 use crate::model::{
     Body, Endpoint, FieldRust, Param, PathPart, Provider, Response, ScalarType, TypeDef,
 };
-use crate::spec::{BodyContent, CodeType, ParamIn};
+use crate::spec::{BodyContent, CodeType, FileFactKind, ParamIn};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -400,30 +400,7 @@ fn outgoing(e: &Endpoint, error: &Ident, owned: bool) -> TokenStream {
         Some(body) if body.content == BodyContent::Json => quote! {
             ::taskapi_runtime::RequestBody::json(&self.body).map_err(<#error as ::taskapi_runtime::EndpointError>::from_invalid_request)?
         },
-        Some(body) => {
-            let file_part = body
-                .file
-                .as_ref()
-                .map(|f| f.wire.as_str())
-                .unwrap_or("file");
-            let pushes = body.fields.iter().map(|f| {
-                let wire = &f.wire;
-                let name = ident(&f.ident);
-                let text = field_text(e, &f.ty, quote!(value));
-                if f.required {
-                    quote! { { let value = &self.body.#name; fields.push((#wire, #text)); } }
-                } else {
-                    quote! { if let Some(value) = &self.body.#name { fields.push((#wire, #text)); } }
-                }
-            });
-            quote! {
-                {
-                    let mut fields: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-                    #(#pushes)*
-                    ::taskapi_runtime::RequestBody::Multipart { fields, file_part: #file_part, file: &self.file }
-                }
-            }
-        }
+        Some(body) => multipart_body(e, body),
     };
     quote! {
         #(#param_checks)*
@@ -438,6 +415,79 @@ fn outgoing(e: &Endpoint, error: &Ident, owned: bool) -> TokenStream {
             headers: &headers,
             body: #body,
         };
+    }
+}
+
+/// A form: its text parts in the spec's order, the parts its file fills (with the values
+/// given, to be checked), and the file part with its limit.
+fn multipart_body(e: &Endpoint, body: &Body) -> TokenStream {
+    let file = body.file.as_ref();
+    let file_part = file.map_or("file", |f| f.wire.as_str());
+    let from_file = file.map_or(&[][..], |f| &f.from_file[..]);
+    let fact_of = |wire: &str| {
+        from_file
+            .iter()
+            .find(|(w, _)| w == wire)
+            .map(|(_, fact)| *fact)
+    };
+    let pushes = body
+        .fields
+        .iter()
+        .filter(|f| fact_of(&f.wire).is_none())
+        .map(|f| {
+            let wire = &f.wire;
+            let name = ident(&f.ident);
+            let text = field_text(e, &f.ty, quote!(value));
+            if f.required {
+                quote! { { let value = &self.body.#name; fields.push((#wire, #text)); } }
+            } else {
+                quote! { if let Some(value) = &self.body.#name { fields.push((#wire, #text)); } }
+            }
+        });
+    let stated: Vec<TokenStream> = body
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let fact = match fact_of(&f.wire)? {
+                FileFactKind::Size => quote!(Size),
+                FileFactKind::Adler32 => quote!(Adler32),
+            };
+            let wire = &f.wire;
+            let name = ident(&f.ident);
+            // An integer or a string (validated): both print as they are sent.
+            Some(quote! {
+                ::taskapi_runtime::FromFile {
+                    field: #wire,
+                    fact: ::taskapi_runtime::FileFact::#fact,
+                    given: self.body.#name.as_ref().map(::std::string::ToString::to_string),
+                }
+            })
+        })
+        .collect();
+    // An array, not `vec![..]`: the printer lays out expressions, not macro arguments.
+    let from_file = if stated.is_empty() {
+        quote!(::std::vec::Vec::new())
+    } else {
+        quote!(::std::vec::Vec::from([#(#stated),*]))
+    };
+    let max_size = match file.and_then(|f| f.max_size.zip(f.larger.as_deref())) {
+        Some((bytes, larger)) => quote! {
+            ::std::option::Option::Some(::taskapi_runtime::MaxSize { bytes: #bytes, larger: #larger })
+        },
+        None => quote!(::std::option::Option::None),
+    };
+    quote! {
+        {
+            let mut fields: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+            #(#pushes)*
+            ::taskapi_runtime::RequestBody::Multipart {
+                fields,
+                file_part: #file_part,
+                file: &self.file,
+                from_file: #from_file,
+                max_size: #max_size,
+            }
+        }
     }
 }
 
@@ -501,6 +551,12 @@ fn download_methods(
          length (a failed download leaves nothing under `path`). A body cut mid-way is resumed \
          by range, or started again. Returns the bytes written."
     ));
+    let dir_doc = docs(&format!(
+        "Sends {sends} and writes the file into the folder `dir`, under the name the server \
+         gives (its `Content-Disposition`) made safe, else `download`, as `curl -OJ` does: \
+         written like [`to_file`](Self::to_file), and never replacing a file that is there. \
+         Returns the file's path and length."
+    ));
     let writer_doc = docs(&format!(
         "Sends {sends} and streams the file into `writer`. A body cut mid-way is resumed by \
          range when the server allows it; otherwise the download fails. Returns the bytes written."
@@ -524,7 +580,13 @@ fn download_methods(
 
         #file_doc
         pub async fn to_file(self, path: impl ::std::convert::AsRef<::std::path::Path>) -> ::std::result::Result<u64, #error> {
-            self.fetch_into(::taskapi_runtime::DownloadTarget::Path(path.as_ref()), &self.transfer).await
+            let target = ::taskapi_runtime::DownloadTarget::Path(path.as_ref());
+            self.fetch_into(target, &self.transfer).await.map(|downloaded| downloaded.bytes)
+        }
+
+        #dir_doc
+        pub async fn to_dir(self, dir: impl ::std::convert::AsRef<::std::path::Path>) -> ::std::result::Result<::taskapi_runtime::Downloaded, #error> {
+            self.fetch_into(::taskapi_runtime::DownloadTarget::Dir(dir.as_ref()), &self.transfer).await
         }
 
         #writer_doc
@@ -532,14 +594,15 @@ fn download_methods(
             self,
             writer: &mut (dyn ::taskapi_runtime::AsyncWrite + ::std::marker::Unpin + ::std::marker::Send),
         ) -> ::std::result::Result<u64, #error> {
-            self.fetch_into(::taskapi_runtime::DownloadTarget::Writer(writer), &self.transfer).await
+            let target = ::taskapi_runtime::DownloadTarget::Writer(writer);
+            self.fetch_into(target, &self.transfer).await.map(|downloaded| downloaded.bytes)
         }
 
         async fn fetch_into(
             &self,
             target: ::taskapi_runtime::DownloadTarget<'_>,
             transfer: &::taskapi_runtime::TransferOptions,
-        ) -> ::std::result::Result<u64, #error> {
+        ) -> ::std::result::Result<::taskapi_runtime::Downloaded, #error> {
             #outgoing
             self.core.download(&#info_static, outgoing, &self.options, target, transfer).await
         }

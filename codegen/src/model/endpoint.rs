@@ -8,8 +8,8 @@ use super::waiter::{Waiter, build_waiter};
 use crate::naming;
 use crate::path_template::{PathTemplate, TemplatePart};
 use crate::spec::{
-    BodyContent, BodySpec, CodeType, EndpointSpec, FieldType, Method, ObjectSpec, ParamIn,
-    ResponseSpec,
+    BodyContent, BodySpec, CodeType, EndpointSpec, FieldType, FileFactKind, Method, ObjectSpec,
+    ParamIn, ResponseSpec,
 };
 
 #[derive(Debug, Clone)]
@@ -113,6 +113,11 @@ pub struct FilePart {
     pub wire: String,
     pub description: String,
     pub max_size: Option<u64>,
+    /// What the page says to do with a larger file (set with `max_size`).
+    pub larger: Option<String>,
+    /// Text parts (wire names) that state a fact of the file: optional in the body, filled
+    /// from the file when not given.
+    pub from_file: Vec<(String, FileFactKind)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -245,24 +250,62 @@ pub(super) fn build_endpoint(
 fn build_body(b: &BodySpec, types: &mut Vec<TypeDef>) -> Body {
     let first = types.len();
     collect_types(&b.object, StructKind::Body, types);
+    let file = b.file.as_ref().map(|f| FilePart {
+        wire: f.name.value.clone(),
+        description: f.description.clone(),
+        max_size: f.max_size.as_ref().map(|m| m.value),
+        larger: f.larger.as_ref().map(|l| l.value.clone()),
+        from_file: f
+            .from_file
+            .iter()
+            .flat_map(|from| from.parts())
+            .map(|(name, fact)| (name.value.clone(), fact))
+            .collect(),
+    });
+    let mut leaves = Vec::new();
+    collect_leaves(&b.object, &mut Vec::new(), true, &mut leaves);
+    // A part the file fills is the caller's to give or not: optional everywhere.
+    let from_file = file.as_ref().map_or(&[][..], |f| &f.from_file[..]);
+    if let TypeDef::Struct(def) = &mut types[first] {
+        for field in &mut def.fields {
+            if let Some((_, fact)) = from_file.iter().find(|(wire, _)| *wire == field.wire) {
+                field.required = false;
+                field.description = from_file_description(&field.description, *fact);
+            }
+        }
+    }
+    for leaf in &mut leaves {
+        if let [wire] = &leaf.wire_path[..]
+            && let Some((_, fact)) = from_file.iter().find(|(w, _)| w == wire)
+        {
+            leaf.required = false;
+            leaf.description = from_file_description(&leaf.description, *fact);
+        }
+    }
     let fields = match &types[first] {
         TypeDef::Struct(def) => def.fields.clone(),
         TypeDef::Enum(_) => Vec::new(),
     };
-    let mut leaves = Vec::new();
-    collect_leaves(&b.object, &mut Vec::new(), true, &mut leaves);
     Body {
         content: b.content.value,
         type_name: b.object.name.value.clone(),
         fields,
         leaves,
-        file: b.file.as_ref().map(|f| FilePart {
-            wire: f.name.value.clone(),
-            description: f.description.clone(),
-            max_size: f.max_size.as_ref().map(|m| m.value),
-        }),
+        file,
         example: b.example.as_ref().map(|e| e.value.clone()),
     }
+}
+
+/// A from-file part's description, saying where its value comes from.
+fn from_file_description(description: &str, fact: FileFactKind) -> String {
+    let what = match fact {
+        FileFactKind::Size => "size",
+        FileFactKind::Adler32 => "Adler-32 checksum",
+    };
+    format!(
+        "{} (default: the file's {what}; a value the file contradicts is refused before sending)",
+        description.trim_end()
+    )
 }
 
 /// The scalars (and lists of scalars) of a body, through nested objects (not through

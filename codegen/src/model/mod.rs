@@ -381,9 +381,14 @@ fn endpoint_links(e: &mut Endpoint, links: &DocLinks) {
             wire: _,
             description,
             max_size: _,
+            larger,
+            from_file: _,
         }) = file
         {
             links.apply(description);
+            if let Some(larger) = larger {
+                links.apply(larger);
+            }
         }
     }
     for (_, description) in scopes {

@@ -24,5 +24,8 @@ pub use provider::{
     AuthSpec, EnvelopeSpec, EnvelopeStyle, HostSpec, ProviderRateLimit, ProviderSpec,
     RequestIdSpec, TokenEndpointSpec,
 };
-pub use request::{BodyContent, BodySpec, FilePartSpec, ParamIn, ParamSpec, ResponseSpec};
+pub use request::{
+    BodyContent, BodySpec, FileFactKind, FilePartSpec, FromFileSpec, ParamIn, ParamSpec,
+    ResponseSpec,
+};
 pub use value::{Code, CodeType, Method, Scalar, TextSource};

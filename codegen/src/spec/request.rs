@@ -66,6 +66,40 @@ pub struct FilePartSpec {
     pub name: Spanned<String>,
     pub description: String,
     pub max_size: Option<Spanned<u64>>,
+    /// What the page says to do with a file over `max_size` (e.g. the part upload).
+    pub larger: Option<Spanned<String>>,
+    /// Text parts that state a fact of the file, filled from it when not given.
+    pub from_file: Option<FromFileSpec>,
+}
+
+/// `from_file:` of a file part: the text part (by wire name) that states each fact.
+#[derive(Debug, Clone, Default)]
+pub struct FromFileSpec {
+    /// The part that states the file's length in bytes.
+    pub size: Option<Spanned<String>>,
+    /// The part that states the Adler-32 checksum of its content.
+    pub adler32: Option<Spanned<String>>,
+}
+
+impl FromFileSpec {
+    /// Each named part with the fact it states, in a fixed order.
+    pub fn parts(&self) -> impl Iterator<Item = (&Spanned<String>, FileFactKind)> {
+        [
+            (self.size.as_ref(), FileFactKind::Size),
+            (self.adler32.as_ref(), FileFactKind::Adler32),
+        ]
+        .into_iter()
+        .filter_map(|(name, fact)| name.map(|name| (name, fact)))
+    }
+}
+
+/// A fact of an upload's file that a text part can state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFactKind {
+    /// Its length in bytes (an `integer` part).
+    Size,
+    /// Its Adler-32 checksum in decimal (a `string` or `integer` part).
+    Adler32,
 }
 
 /// What a successful reply is.
@@ -175,12 +209,22 @@ impl FilePartSpec {
         let name = f.req(cx, "name");
         let description = f.opt(cx, "description").unwrap_or_default();
         let max_size = f.opt(cx, "max_size");
+        let larger = f.opt(cx, "larger");
+        let from_file = f.with(cx, "from_file", false, |cx, node, path| {
+            let mut f = cx.fields(node, path)?;
+            let size = f.opt(cx, "size");
+            let adler32 = f.opt(cx, "adler32");
+            f.finish(cx);
+            Some(FromFileSpec { size, adler32 })
+        });
         f.finish(cx);
         Some(FilePartSpec {
             path: path.to_owned(),
             name: name?,
             description,
             max_size,
+            larger,
+            from_file,
         })
     }
 }

@@ -6,7 +6,8 @@ use super::types::{is_scalar, validate_enum, validate_object};
 use crate::diag::Diagnostics;
 use crate::naming;
 use crate::spec::{
-    BodyContent, BodySpec, CodeType, EndpointSpec, FieldType, Method, ParamIn, ParamSpec,
+    BodyContent, BodySpec, CodeType, EndpointSpec, FieldType, FileFactKind, FilePartSpec, Method,
+    ParamIn, ParamSpec,
 };
 
 pub(super) fn validate_param_type<'a>(
@@ -148,6 +149,7 @@ pub(super) fn validate_body<'a>(
                     "expected letters, digits and `_`, starting with a letter",
                 );
             }
+            validate_file_part(file, body, part, diags);
         }
         (BodyContent::Json, None) => {}
     }
@@ -159,6 +161,67 @@ pub(super) fn validate_body<'a>(
         }
         if body.content.value == BodyContent::Multipart {
             report(diags, file, example, "`example:` is for JSON bodies");
+        }
+    }
+}
+
+/// A file part's limit and the text parts it fills: `larger` goes with `max_size`, and
+/// each `from_file` entry names a text part of the right type.
+fn validate_file_part(file: &str, body: &BodySpec, part: &FilePartSpec, diags: &mut Diagnostics) {
+    match (&part.max_size, &part.larger) {
+        (Some(max), None) => report(
+            diags,
+            file,
+            max,
+            "a file over `max_size` is refused with what to use instead: add `larger:` (what the page says to do with larger files)",
+        ),
+        (None, Some(larger)) => report(
+            diags,
+            file,
+            larger,
+            "`larger:` says what to do beyond `max_size`, which is not set",
+        ),
+        _ => {}
+    }
+    let Some(from_file) = &part.from_file else {
+        return;
+    };
+    for (name, fact) in from_file.parts() {
+        let Some(field) = body
+            .object
+            .fields
+            .iter()
+            .find(|f| f.name.value == name.value)
+        else {
+            report(
+                diags,
+                file,
+                name,
+                format!("no text part of the form is named `{}`", name.value),
+            );
+            continue;
+        };
+        let fits = match fact {
+            FileFactKind::Size => field.ty.value == FieldType::Integer,
+            FileFactKind::Adler32 => {
+                matches!(field.ty.value, FieldType::String | FieldType::Integer)
+            }
+        };
+        if !fits {
+            let wanted = match fact {
+                FileFactKind::Size => "an `integer` part",
+                FileFactKind::Adler32 => "a `string` or `integer` part",
+            };
+            report(
+                diags,
+                file,
+                name,
+                format!(
+                    "`{}` is a `{}` part; this fact needs {wanted}",
+                    name.value,
+                    field.ty.value.as_str()
+                ),
+            );
         }
     }
 }

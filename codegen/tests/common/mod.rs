@@ -46,6 +46,15 @@ impl Workspace {
             Ok(_) => panic!("damaged specs were accepted"),
         }
     }
+
+    /// The spec errors, or none when the specs generate.
+    pub fn errors_or_none(&self) -> Vec<String> {
+        match generate(self.dir.path(), "specs") {
+            Err(Error::Specs(diags)) => diags.iter().map(ToString::to_string).collect(),
+            Err(Error::Emit(e)) => panic!("emit error instead of a spec error: {e}"),
+            Ok(_) => Vec::new(),
+        }
+    }
 }
 
 pub fn file(spec: &str) -> String {

@@ -84,7 +84,7 @@ fn commands() -> Vec<Command> {
         .long("param-target-pre-dentry-uuid").value_name("PARAM_TARGET_PRE_DENTRY_UUID")
         .help("Body field `param.targetPreDentryUuid`: 目标的上一个文件唯一标识(可选),调用搜索文件接口获取的dentryUUid字段值。 (the dentryUuid of the node the copy is put after)"))
         .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
-        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)")),
+        .help("With --wait, when the task ends in a file: where it goes (a path, an existing folder for the server's file name, or - for stdout)")),
         Command::new("dingtalk.doc.task_info.get")
         .about("Get the status of a document copy task by its taskId.")
         .long_about("查询任务信息\n\nGet the status of a document copy task by its taskId.\n\nSends `GET /v2.0/doc/task/info/{taskId}`. The token is read from DINGTALK_ACCESS_TOKEN.")
@@ -105,7 +105,7 @@ fn commands() -> Vec<Command> {
         .arg(Arg::new("sub-id").long("sub-id").value_name("SUB_ID")
         .help("Body field `sub_id`: 导出飞书电子表格或多维表格为 CSV 文件时，需传入电子表格工作表的 ID 或多维表格数据表的 ID：<br>- 电子表格可调用[获取工作表](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/query) 接口获取返回的 `sheet_id` 的值作为该参数的值<br>- 多维表格可调用[列出数据表](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/list)接口获取返回的 `table_id` 的值作为该参数的值"))
         .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
-        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)")),
+        .help("With --wait, when the task ends in a file: where it goes (a path, an existing folder for the server's file name, or - for stdout)")),
         Command::new("feishu.drive.export_task.download")
         .about("Download the file an export task produced, by the file token \"get export task\" returned; the file is deleted 10 minutes after the task ends.")
         .long_about("下载导出文件\n\nDownload the file an export task produced, by the file token \"get export task\" returned; the file is deleted 10 minutes after the task ends.\n\nSends `GET /open-apis/drive/v1/export_tasks/file/{file_token}/download`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -113,7 +113,7 @@ fn commands() -> Vec<Command> {
         .required(true)
         .help("The exported file's token, `result.file_token` of \"get export task\". (导出的文件的 token。可通过调用[查询导出任务结果](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/get)获取该参数的值。)"))
         .arg(Arg::new("output").long("output").value_name("PATH|-").required(true)
-        .help("Where the file goes: a path (written whole or not at all), or - for stdout")),
+        .help("Where the file goes: a path (written whole or not at all), an existing folder (the file goes in it under the server's file name, made safe, never replacing a file), or - for stdout")),
         Command::new("feishu.drive.export_task.get")
         .about("Poll a document export task by its ticket; on success it returns the exported file's token.")
         .long_about("查询导出任务结果\n\nPoll a document export task by its ticket; on success it returns the exported file's token.\n\nSends `GET /open-apis/drive/v1/export_tasks/{ticket}`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -130,7 +130,7 @@ fn commands() -> Vec<Command> {
         .arg(Arg::new("type").long("type").value_name("TYPE").required(true)
         .help("Kind of the file to delete; it must match the file's actual kind. (被删除文件的类型)"))
         .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
-        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)")),
+        .help("With --wait, when the task ends in a file: where it goes (a path, an existing folder for the server's file name, or - for stdout)")),
         Command::new("feishu.drive.file.move")
         .about("Move a file or folder to another folder of the cloud space; moving a folder runs as a task whose id the reply carries.")
         .long_about("移动文件或文件夹\n\nMove a file or folder to another folder of the cloud space; moving a folder runs as a task whose id the reply carries.\n\nSends `POST /open-apis/drive/v1/files/{file_token}/move`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -144,7 +144,7 @@ fn commands() -> Vec<Command> {
         .arg(Arg::new("folder-token").long("folder-token").value_name("FOLDER_TOKEN")
         .help("Body field `folder_token`: 目标文件夹的 token。了解如何获取文件夹 token，参考[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。"))
         .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
-        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)")),
+        .help("With --wait, when the task ends in a file: where it goes (a path, an existing folder for the server's file name, or - for stdout)")),
         Command::new("feishu.drive.file.task_check")
         .about("Get the status of an asynchronous folder move or delete task.")
         .long_about("查询异步任务状态\n\nGet the status of an asynchronous folder move or delete task.\n\nSends `GET /open-apis/drive/v1/files/task_check`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -171,7 +171,7 @@ fn commands() -> Vec<Command> {
         .value_name("POINT_MOUNT_KEY")
         .help("Body field `point.mount_key`: 云文档挂载的文件夹的 token，即云空间下文件夹的 token。空表示云空间根目录。了解如何获取文件夹 token，参考[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 Required (here or in --body)."))
         .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
-        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)")),
+        .help("With --wait, when the task ends in a file: where it goes (a path, an existing folder for the server's file name, or - for stdout)")),
         Command::new("feishu.drive.import_task.get")
         .about("Poll a file import task by its ticket; on success it returns the new document's token and link.")
         .long_about("查询导入结果\n\nPoll a file import task by its ticket; on success it returns the new document's token and link.\n\nSends `GET /open-apis/drive/v1/import_tasks/{ticket}`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -189,9 +189,9 @@ fn commands() -> Vec<Command> {
         .arg(Arg::new("parent-node").long("parent-node").value_name("PARENT_NODE")
         .help("Body field `parent_node`: 上传点的 token，即要上传的云文档的 token，用于指定素材将要上传到的云文档或位置。参考[素材概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction)了解上传点类型与上传点 token 的对应关系 Required (here or in --body)."))
         .arg(Arg::new("size").long("size").value_name("SIZE")
-        .help("Body field `size`: 文件的大小，单位为字节 Required (here or in --body)."))
+        .help("Body field `size`: 文件的大小，单位为字节 (default: the file's size; a value the file contradicts is refused before sending)"))
         .arg(Arg::new("checksum").long("checksum").value_name("CHECKSUM")
-        .help("Body field `checksum`: 文件的 Adler-32 校验和"))
+        .help("Body field `checksum`: 文件的 Adler-32 校验和 (default: the file's Adler-32 checksum; a value the file contradicts is refused before sending)"))
         .arg(Arg::new("extra").long("extra").value_name("EXTRA")
         .help("Body field `extra`: 以下场景的上传点需通过该参数传入素材所在云文档的 token。extra 参数的格式为`\"{\\\"drive_route_token\\\":\\\"素材所在云文档的 token\\\"}\"`。详情参考[素材概述-extra 参数说明](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#3b8635d3)。"))
         .arg(Arg::new("file").long("file").value_name("PATH").required(true)
@@ -203,7 +203,7 @@ fn commands() -> Vec<Command> {
         .required(true)
         .help("The export file's token, the `file_token` of a finished export task. (文档token)"))
         .arg(Arg::new("output").long("output").value_name("PATH|-").required(true)
-        .help("Where the file goes: a path (written whole or not at all), or - for stdout")),
+        .help("Where the file goes: a path (written whole or not at all), an existing folder (the file goes in it under the server's file name, made safe, never replacing a file), or - for stdout")),
         Command::new("feishu.vc.export.get")
         .about("Get the progress and result of an asynchronous meeting-data export task.")
         .long_about("查询导出任务结果\n\nGet the progress and result of an asynchronous meeting-data export task.\n\nSends `GET /open-apis/vc/v1/exports/{task_id}`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -233,7 +233,7 @@ fn commands() -> Vec<Command> {
         .arg(Arg::new("meeting-type").long("meeting-type").value_name("MEETING_TYPE")
         .help("Body field `meeting_type`: 按会议类型筛选（最多一个筛选条件）"))
         .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
-        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)")),
+        .help("With --wait, when the task ends in a file: where it goes (a path, an existing folder for the server's file name, or - for stdout)")),
         Command::new("feishu.vc.export.participant_list")
         .about("Start an asynchronous export of one meeting's participant list; the reply's task id is polled with \"get export task result\".")
         .long_about("导出参会人明细\n\nStart an asynchronous export of one meeting's participant list; the reply's task id is polled with \"get export task result\".\n\nSends `POST /open-apis/vc/v1/exports/participant_list`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -258,7 +258,7 @@ fn commands() -> Vec<Command> {
         .arg(Arg::new("room-id").long("room-id").value_name("ROOM_ID")
         .help("Body field `room_id`: 按参会Rooms筛选（最多一个筛选条件）"))
         .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
-        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)")),
+        .help("With --wait, when the task ends in a file: where it goes (a path, an existing folder for the server's file name, or - for stdout)")),
         Command::new("feishu.vc.export.participant_quality_list")
         .about("Start an asynchronous export of one participant's audio, video and sharing quality data in an ended meeting; the reply's task id is polled with \"get export task result\".")
         .long_about("导出参会人会议质量数据\n\nStart an asynchronous export of one participant's audio, video and sharing quality data in an ended meeting; the reply's task id is polled with \"get export task result\".\n\nSends `POST /open-apis/vc/v1/exports/participant_quality_list`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -282,7 +282,7 @@ fn commands() -> Vec<Command> {
         .arg(Arg::new("room-id").long("room-id").value_name("ROOM_ID")
         .help("Body field `room_id`: 参会人为Rooms时填入，room_id和user_id必须只填一个"))
         .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
-        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)")),
+        .help("With --wait, when the task ends in a file: where it goes (a path, an existing folder for the server's file name, or - for stdout)")),
         Command::new("feishu.vc.export.resource_reservation_list")
         .about("Start an asynchronous export of meeting-room reservations under one room level over a time range; the reply's task id is polled with \"get export task result\".")
         .long_about("导出会议室预定数据\n\nStart an asynchronous export of meeting-room reservations under one room level over a time range; the reply's task id is polled with \"get export task result\".\n\nSends `POST /open-apis/vc/v1/exports/resource_reservation_list`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -302,7 +302,7 @@ fn commands() -> Vec<Command> {
         .value_name("IS_EXCLUDE")
         .help("Body field `is_exclude`: 若为true表示导出room_ids范围外的会议室，默认为false"))
         .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
-        .help("With --wait, when the task ends in a file: where it goes (a path, or - for stdout)"))
+        .help("With --wait, when the task ends in a file: where it goes (a path, an existing folder for the server's file name, or - for stdout)"))
     ]
 }
 
@@ -688,7 +688,6 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                     body.file_name.clone(),
                     body.parent_type.clone(),
                     body.parent_node.clone(),
-                    body.size,
                     file,
                 )
                 .inspect_raw(call.keep_raw());

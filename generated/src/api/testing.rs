@@ -1453,7 +1453,6 @@ pub async fn call_by_id(
                                     "file_name",
                                     super::feishu::MediaParentType::DocImage,
                                     "parent_node",
-                                    0,
                                     ::taskapi_runtime::UploadFile::bytes(&b"example"[..]),
                                 )
                                 .send()

@@ -55,6 +55,13 @@ pub(super) const REDIS_URL_FLAG: &str = "redis-url";
 /// The variable naming that Redis when the flag is not given.
 pub(super) const REDIS_URL_ENV: &str = "TASKAPI_REDIS_URL";
 
+/// The floor of a file transfer's rate, bytes per second.
+pub(super) const SPEED_LIMIT: &str = "speed-limit";
+/// The window the floor is measured over.
+pub(super) const SPEED_TIME: &str = "speed-time";
+/// The bound on a file transfer as a whole.
+pub(super) const TRANSFER_TIME: &str = "transfer-time";
+
 /// A poll endpoint's flag: wait for the tasks of a file of parameter lines.
 pub(super) const BATCH: &str = "batch";
 /// With `--batch`: polls in flight at once.
@@ -89,6 +96,36 @@ fn command(commands: &Commands, serve_fake: bool) -> Command {
         .global(true)
         .value_parser(crate::RateLimits::parse)
         .help("Client-side rate limit: off, a fraction of each documented limit (default 0.9), or N/s or N/min for every endpoint");
+    let speed_limit = Arg::new(SPEED_LIMIT)
+        .long(SPEED_LIMIT)
+        .value_name("BYTES")
+        .global(true)
+        .value_parser(clap::value_parser!(u64))
+        .help(format!(
+            "A file transfer slower than this many bytes per second over --speed-time is cut and \
+             resumed (or sent again), {} times at most, as curl's --speed-limit (default {})",
+            crate::MAX_RESUMPTIONS,
+            crate::DEFAULT_MIN_RATE
+        ));
+    let speed_time = Arg::new(SPEED_TIME)
+        .long(SPEED_TIME)
+        .value_name("SECS")
+        .global(true)
+        .value_parser(parse_seconds)
+        .help(format!(
+            "The window --speed-limit is measured over (default {})",
+            crate::DEFAULT_RATE_WINDOW.as_secs()
+        ));
+    let transfer_time = Arg::new(TRANSFER_TIME)
+        .long(TRANSFER_TIME)
+        .value_name("SECS")
+        .global(true)
+        .value_parser(parse_seconds)
+        .help(format!(
+            "Bound on a file transfer as a whole, resumptions included: a download, or an \
+             upload's file and its reply (default {})",
+            crate::DEFAULT_TRANSFER_TIME.as_secs()
+        ));
     let allow_insecure_http = Arg::new("allow-insecure-http")
         .long("allow-insecure-http")
         .global(true)
@@ -112,7 +149,7 @@ fn command(commands: &Commands, serve_fake: bool) -> Command {
         .long("wait")
         .global(true)
         .action(ArgAction::SetTrue)
-        .help("Poll until the task ends: exit 0 on success, 5 on failure (data still printed), 6 on timeout");
+        .help("Poll until the task ends: exit 0 on success, 5 on failure (data still printed), 6 on timeout. With --output, the file is then fetched within --transfer-time: the command ends within about --max-wait + --transfer-time");
     let completions = Command::new(COMPLETIONS)
         .about("Print a completion script for a shell (e.g. `taskapi completions bash > /etc/bash_completion.d/taskapi`)")
         .arg(
@@ -122,7 +159,7 @@ fn command(commands: &Commands, serve_fake: bool) -> Command {
                 .help("The shell to complete for"),
         );
     let mut taskapi = Command::new("taskapi")
-        .about("Query Feishu/Lark and DingTalk task status from a shell")
+        .about("Start, wait for and fetch the long-running jobs of Feishu/Lark and DingTalk (exports, imports, moves, copies) from a shell")
         .version(commands.version)
         .after_help(format!(
             "{}\n\
@@ -138,6 +175,9 @@ fn command(commands: &Commands, serve_fake: bool) -> Command {
         .arg(max_attempts)
         .arg(timeout)
         .arg(rate_limit)
+        .arg(speed_limit)
+        .arg(speed_time)
+        .arg(transfer_time)
         .arg(allow_insecure_http)
         .arg(redis_url)
         .arg(wait)

@@ -21,6 +21,8 @@ pub(super) struct ClientOptions<'a> {
     pub(super) max_attempts: Option<u32>,
     pub(super) timeout: Option<Duration>,
     pub(super) rate_limits: Option<crate::RateLimits>,
+    /// `--speed-limit`, `--speed-time` and `--transfer-time` over the defaults.
+    pub(super) transfer: crate::TransferPolicy,
     pub(super) allow_insecure_http: bool,
     /// `--redis-url`; else `TASKAPI_REDIS_URL` is read.
     pub(super) redis_url: Option<&'a str>,
@@ -205,6 +207,7 @@ impl Call<'_> {
             builder = builder.shared_state(Arc::new(state));
         }
         builder
+            .transfer_policy(options.transfer)
             .allow_insecure_http(options.allow_insecure_http)
             .build()
             .map_err(Outcome::usage)

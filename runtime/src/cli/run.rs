@@ -1,7 +1,10 @@
 //! The entry points: [`run`] (arguments and environment given, output returned) and the
 //! binary's [`main`] (printing, exit code, tracing, `serve-fake`).
 
-use super::args::{BATCH, Commands, FakeOptions, Parsed, REDIS_URL_FLAG, SERVE_FAKE, parse};
+use super::args::{
+    BATCH, Commands, FakeOptions, Parsed, REDIS_URL_FLAG, SERVE_FAKE, SPEED_LIMIT, SPEED_TIME,
+    TRANSFER_TIME, parse,
+};
 use super::call::{Call, ClientOptions, WaitOptions};
 use super::outcome::{EXIT_OK, EXIT_OUTPUT, EXIT_TRANSPORT, Outcome, Output};
 use clap::{ArgMatches, Command};
@@ -63,6 +66,7 @@ async fn execute(
             max_attempts: matches.get_one::<u32>("max-attempts").copied(),
             timeout: matches.get_one::<Duration>("timeout").copied(),
             rate_limits: matches.get_one::<crate::RateLimits>("rate-limit").cloned(),
+            transfer: transfer_policy(matches),
             allow_insecure_http: matches.get_flag("allow-insecure-http"),
             redis_url: matches
                 .get_one::<String>(REDIS_URL_FLAG)
@@ -190,4 +194,21 @@ fn print(outcome: Outcome) -> i32 {
     drop(out);
     let _ = std::io::stderr().write_all(stderr.as_bytes());
     exit_code
+}
+
+/// The transfer policy the flags set: the defaults, with what was given.
+fn transfer_policy(matches: &ArgMatches) -> crate::TransferPolicy {
+    let mut policy = crate::TransferPolicy::default();
+    let rate = matches.get_one::<u64>(SPEED_LIMIT).copied();
+    let window = matches.get_one::<Duration>(SPEED_TIME).copied();
+    if rate.is_some() || window.is_some() {
+        policy = policy.min_rate(
+            rate.unwrap_or(policy.min_rate),
+            window.unwrap_or(policy.window),
+        );
+    }
+    if let Some(limit) = matches.get_one::<Duration>(TRANSFER_TIME) {
+        policy = policy.time_limit(*limit);
+    }
+    policy
 }

@@ -12,6 +12,7 @@ use crate::workflow::{FeedsDownload, Fetched, StartsTask, Workflow, WorkflowErro
 use crate::{Download, DownloadTarget, EndpointError, TransferOptions};
 use serde::Serialize;
 use std::io::Write;
+use std::path::Path;
 
 /// The flag naming an upload's file.
 pub const FILE_FLAG: &str = "file";
@@ -43,24 +44,28 @@ impl Call<'_> {
     /// Runs a download endpoint into `--output`, printing `{"path", "bytes"}`.
     pub async fn download<D: Download>(&self, request: D) -> Outcome {
         let Some(output) = self.output() else {
-            return Outcome::usage("--output is required: a path, or - for stdout");
+            return Outcome::usage("--output is required: a path, a folder, or - for stdout");
         };
         let transfer = TransferOptions::default();
-        let result = if output == STDOUT {
-            let mut stdout = tokio::io::stdout();
-            request
-                .fetch(DownloadTarget::Writer(&mut stdout), &transfer)
-                .await
-        } else {
-            request
-                .fetch(
-                    DownloadTarget::Path(std::path::Path::new(output)),
-                    &transfer,
-                )
-                .await
+        let result = match target(output) {
+            Target::Stdout => {
+                let mut stdout = tokio::io::stdout();
+                request
+                    .fetch(DownloadTarget::Writer(&mut stdout), &transfer)
+                    .await
+            }
+            Target::Dir(dir) => request.fetch(DownloadTarget::Dir(dir), &transfer).await,
+            Target::File(path) => request.fetch(DownloadTarget::Path(path), &transfer).await,
         };
         match result {
-            Ok(bytes) => summary(output, bytes, None::<&()>),
+            Ok(downloaded) => {
+                let path = downloaded.path.map(|p| p.display().to_string());
+                summary(
+                    path.as_deref().unwrap_or(output),
+                    downloaded.bytes,
+                    None::<&()>,
+                )
+            }
             Err(error) => Outcome::failure(&error, |param| self.flag(param)),
         }
     }
@@ -109,17 +114,24 @@ impl Call<'_> {
         <S::Poll as Pollable>::Data: Serialize,
     {
         let Some(output) = self.output() else {
-            return Outcome::usage("--output is required: a path, or - for stdout");
+            return Outcome::usage("--output is required: a path, a folder, or - for stdout");
         };
         let workflow = self.configure(workflow);
-        let result = if output == STDOUT {
-            let mut stdout = tokio::io::stdout();
-            workflow.to_writer(&mut stdout).await
-        } else {
-            workflow.to_file(output).await
+        let result = match target(output) {
+            Target::Stdout => {
+                let mut stdout = tokio::io::stdout();
+                workflow.to_writer(&mut stdout).await
+            }
+            Target::Dir(dir) => workflow.to_dir(dir).await,
+            Target::File(path) => workflow.to_file(path).await,
         };
         match result {
-            Ok(Fetched { task, bytes, .. }) => summary(output, bytes, Some(&task)),
+            Ok(Fetched {
+                task, bytes, path, ..
+            }) => {
+                let path = path.map(|p| p.display().to_string());
+                summary(path.as_deref().unwrap_or(output), bytes, Some(&task))
+            }
             Err(error) => self.workflow_failure(error),
         }
     }
@@ -156,6 +168,27 @@ impl Call<'_> {
             WorkflowError::Wait(WaitError::TimedOut { .. }) => plain(EXIT_WAIT_TIMEOUT, &error),
             _ => plain(EXIT_TRANSPORT, &error),
         }
+    }
+}
+
+/// What `--output` names.
+enum Target<'a> {
+    /// `-`.
+    Stdout,
+    /// An existing folder: the file goes in it under the server's name, made safe.
+    Dir(&'a Path),
+    /// Anything else: the file's path.
+    File(&'a Path),
+}
+
+fn target(output: &str) -> Target<'_> {
+    let path = Path::new(output);
+    if output == STDOUT {
+        Target::Stdout
+    } else if path.is_dir() {
+        Target::Dir(path)
+    } else {
+        Target::File(path)
     }
 }
 

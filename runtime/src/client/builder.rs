@@ -8,6 +8,7 @@ use crate::limit::{Limiter, RateLimits};
 use crate::retry::RetryPolicy;
 use crate::shared::{self, SharedState};
 use crate::token::AccessToken;
+use crate::transfer::TransferPolicy;
 use crate::url::BaseUrl;
 use reqwest::header::HeaderName;
 use std::fmt;
@@ -118,6 +119,7 @@ pub struct ClientBuilder<C> {
     max_reply_bytes: usize,
     allow_insecure_http: bool,
     rate_limits: RateLimits,
+    transfer: TransferPolicy,
     shared_state: Option<Arc<dyn SharedState>>,
     /// From `app_credentials`: the app id, which names the app's shared state (hashed),
     /// and what makes its managed token in `build`, once the shared state is known (the
@@ -136,6 +138,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("attempt_timeout", &self.attempt_timeout)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("rate_limits", &self.rate_limits)
+            .field("transfer", &self.transfer)
             .field("shared_state", &self.shared_state)
             .finish_non_exhaustive()
     }
@@ -154,6 +157,7 @@ impl<C: ProviderClient> Default for ClientBuilder<C> {
             max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
             allow_insecure_http: false,
             rate_limits: RateLimits::default(),
+            transfer: TransferPolicy::default(),
             shared_state: None,
             app: None,
             client: std::marker::PhantomData,
@@ -227,6 +231,14 @@ impl<C: ProviderClient> ClientBuilder<C> {
     /// timeout.
     pub fn rate_limits(mut self, limits: RateLimits) -> Self {
         self.rate_limits = limits;
+        self
+    }
+
+    /// How slow and how long a file transfer (an upload's file, a download's body) may be
+    /// (default: cut when under 1 KiB/s over 30 s, then resumed or sent again; at most an
+    /// hour in all). See [`TransferPolicy`].
+    pub fn transfer_policy(mut self, policy: TransferPolicy) -> Self {
+        self.transfer = policy;
         self
     }
 
@@ -320,6 +332,7 @@ impl<C: ProviderClient> ClientBuilder<C> {
             auth_header,
             static_auth,
             limiter,
+            self.transfer,
         )))
     }
 }

@@ -5,12 +5,15 @@ use super::request::Outgoing;
 use super::send::Core;
 use crate::error::{EndpointError, Failed, TransportError};
 use crate::options::CallOptions;
-use crate::transfer::{self, DownloadLimits, FileSink, Sink, TransferProgress, WriterSink};
+use crate::transfer::{
+    self, DirSink, DownloadLimits, FileSink, Sink, TransferProgress, WriterSink,
+};
 use crate::{BoxFuture, EndpointInfo};
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tokio::io::AsyncWrite;
+use tokio::time::Instant;
 
 /// Called with a download's progress.
 pub type TransferProgressFn = Arc<dyn Fn(&TransferProgress) + Send + Sync>;
@@ -21,6 +24,11 @@ pub enum DownloadTarget<'a> {
     /// A file, written through a temporary file beside it and renamed onto it only once
     /// complete: a failed download leaves nothing under this name.
     Path(&'a Path),
+    /// A file in this folder, under the name the server gives (its `Content-Disposition`)
+    /// made safe by [`safe_file_name`](crate::safe_file_name), else `download`, as
+    /// `curl -OJ` does: written like [`Path`](Self::Path), and never replacing a file that
+    /// is there already.
+    Dir(&'a Path),
     /// Any writer. A body cut mid-way is resumed by range when the server allows it;
     /// otherwise the download fails (what was written cannot be taken back).
     Writer(&'a mut (dyn AsyncWrite + Unpin + Send)),
@@ -31,6 +39,7 @@ impl DownloadTarget<'_> {
     pub fn reborrow(&mut self) -> DownloadTarget<'_> {
         match self {
             DownloadTarget::Path(path) => DownloadTarget::Path(path),
+            DownloadTarget::Dir(dir) => DownloadTarget::Dir(dir),
             DownloadTarget::Writer(writer) => DownloadTarget::Writer(&mut **writer),
         }
     }
@@ -40,9 +49,21 @@ impl fmt::Debug for DownloadTarget<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DownloadTarget::Path(path) => f.debug_tuple("Path").field(path).finish(),
+            DownloadTarget::Dir(dir) => f.debug_tuple("Dir").field(dir).finish(),
             DownloadTarget::Writer(_) => f.write_str("Writer(..)"),
         }
     }
+}
+
+/// What a download wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Downloaded {
+    /// The file's length.
+    pub bytes: u64,
+    /// The file written, for a download into a folder ([`DownloadTarget::Dir`]); `None`
+    /// for the other targets.
+    pub path: Option<PathBuf>,
 }
 
 /// A download's settings besides the request: limits and a progress callback.
@@ -83,10 +104,11 @@ impl fmt::Debug for TransferOptions {
 }
 
 impl Core {
-    /// Sends a download endpoint's request and streams the file into `target`, returning
-    /// its length. A JSON reply is the endpoint's error; a body cut mid-way is resumed
-    /// with a `Range` request when the server accepts ranges, else started again (files
-    /// only).
+    /// Sends a download endpoint's request and streams the file into `target`. A JSON
+    /// reply is the endpoint's error; a body cut mid-way, or slower than the client's
+    /// [`TransferPolicy`](crate::TransferPolicy) allows, is resumed with a `Range` request
+    /// when the server accepts ranges, else started again (files only). The download as a
+    /// whole, resumptions included, is bounded by the call's time limit, else the policy's.
     pub async fn download<E: EndpointError>(
         &self,
         endpoint: &EndpointInfo,
@@ -94,8 +116,11 @@ impl Core {
         options: &CallOptions,
         target: DownloadTarget<'_>,
         transfer: &TransferOptions,
-    ) -> Result<u64, E> {
+    ) -> Result<Downloaded, E> {
+        let limit = options.time_limit.unwrap_or(self.transfer.time_limit);
+        let deadline = Instant::now().checked_add(limit);
         let mut file;
+        let mut dir = None;
         let mut writer;
         let sink: &mut dyn Sink = match target {
             DownloadTarget::Path(path) => {
@@ -104,6 +129,7 @@ impl Core {
                     .map_err(|e| Failed::Output(e).into_endpoint::<E>(0))?;
                 &mut file
             }
+            DownloadTarget::Dir(path) => dir.insert(DirSink::new(path)),
             DownloadTarget::Writer(w) => {
                 writer = WriterSink::new(w);
                 &mut writer
@@ -125,7 +151,11 @@ impl Core {
                     headers: &headers,
                     body: crate::client::RequestBody::None,
                 };
-                match self.open_download::<E>(endpoint, &ranged, options).await {
+                // Each request (a resumption's too) gets what is left of the download's time.
+                let mut options = options.clone();
+                options.time_limit =
+                    deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
+                match self.open_download::<E>(endpoint, &ranged, &options).await {
                     Ok(response) => Ok(response),
                     Err(error) => {
                         *call_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
@@ -134,9 +164,10 @@ impl Core {
                 }
             })
         };
-        // Each read is bounded, not the body: a stalled body is cut (and resumed).
+        // The body is bounded by its pace and the deadline, not by the attempt's timeout.
         let mut limits = transfer.limits;
-        limits.idle_timeout = Some(self.context.timeout);
+        limits.policy = self.transfer;
+        limits.deadline = deadline.map(|deadline| (deadline, limit));
         let result = match &transfer.progress {
             Some(report) => {
                 let mut report = |p: &TransferProgress| report(p);
@@ -144,11 +175,13 @@ impl Core {
             }
             None => transfer::download(&fetch, sink, &limits, None).await,
         };
-        result.map_err(
-            |failed| match call_error.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        let bytes = result.map_err(|failed| {
+            match call_error.lock().unwrap_or_else(|p| p.into_inner()).take() {
                 Some(error) => error,
                 None => failed.into_endpoint(1),
-            },
-        )
+            }
+        })?;
+        let path = dir.as_ref().and_then(DirSink::path).map(Path::to_owned);
+        Ok(Downloaded { bytes, path })
     }
 }

@@ -15,7 +15,7 @@ pub use builder::{
     BuildError, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_REPLY_BYTES, HttpSetupError, ProviderClient,
 };
-pub use download::{DownloadTarget, TransferOptions, TransferProgressFn};
+pub use download::{DownloadTarget, Downloaded, TransferOptions, TransferProgressFn};
 pub use provider::{EndpointInfo, Envelope, ProviderInfo};
-pub use request::{Outgoing, RequestBody};
+pub use request::{FileFact, FromFile, MaxSize, Outgoing, RequestBody};
 pub use send::Core;

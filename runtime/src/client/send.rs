@@ -13,6 +13,7 @@ use crate::limit::Limiter;
 use crate::options::CallOptions;
 use crate::retry::RetryPolicy;
 use crate::token::AccessToken;
+use crate::transfer::{Meter, TransferPolicy, watch_upload};
 use crate::url::{self as url_builder, BaseUrl};
 use reqwest::header::{HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
@@ -34,6 +35,8 @@ pub struct Core {
     prepared: Arc<Prepared>,
     /// The slots of the client's rate limits, shared by its clones.
     limiter: Arc<Limiter>,
+    /// How slow and how long an upload's file or a download's body may be.
+    pub(super) transfer: TransferPolicy,
 }
 
 /// What every call would otherwise work out again: computed once, when the client is built.
@@ -102,6 +105,7 @@ impl Core {
         auth_header: HeaderName,
         static_auth: Option<(AccessToken, HeaderValue)>,
         limiter: Limiter,
+        transfer: TransferPolicy,
     ) -> Self {
         Core {
             context,
@@ -109,6 +113,7 @@ impl Core {
             retry,
             provider,
             limiter: Arc::new(limiter),
+            transfer,
             prepared: Arc::new(Prepared {
                 base,
                 auth_header,
@@ -133,14 +138,27 @@ impl Core {
     ///
     /// A call that is not idempotent (a POST that creates something) is sent again only
     /// when the failure proves the server did not act on it: the connection was never made,
-    /// or the provider throttled it. Any other failure ends it, and the error says the
-    /// server may or may not have acted.
+    /// its upload's file was not sent whole, or the provider throttled it. Any other
+    /// failure ends it, and the error says the server may or may not have acted.
+    ///
+    /// A form's file is measured first, before anything is sent (see [`RequestBody`]): its
+    /// size and checksum fill the fields that state them, and a file over the endpoint's
+    /// maximum is refused. Its upload is bounded by the client's
+    /// [`TransferPolicy`](crate::TransferPolicy) rather than the attempt timeout, which then
+    /// bounds the wait for the reply.
     pub async fn send<T: DeserializeOwned, E: EndpointError>(
         &self,
         endpoint: &EndpointInfo,
         request: Outgoing<'_>,
         options: &CallOptions,
     ) -> Result<T, E> {
+        // Boxed, and for forms only: other calls carry none of its state.
+        let request = match request.body {
+            RequestBody::Multipart { .. } => Box::pin(request.with_file_facts())
+                .await
+                .map_err(|e| Failed::InvalidRequest(e).into_endpoint::<E>(0))?,
+            _ => request,
+        };
         match self.call(endpoint, &request, options, Want::Data).await? {
             Got::Data(data) => Ok(data),
             // Only asked for by `open_download`.
@@ -205,9 +223,13 @@ impl Core {
     ) -> Result<Got<T>, E> {
         let url = prepare(&self.prepared.base, request, options)
             .map_err(|e| Failed::InvalidRequest(e).into_endpoint::<E>(0))?;
-        let deadline = options
-            .time_limit
-            .and_then(|limit| Instant::now().checked_add(limit));
+        // An upload is a transfer: without a time limit of its own, the transfer policy's
+        // bounds the call, retries included.
+        let limit = options.time_limit.or_else(|| {
+            matches!(request.body, RequestBody::Multipart { .. })
+                .then_some(self.transfer.time_limit)
+        });
+        let deadline = limit.and_then(|limit| Instant::now().checked_add(limit));
         let refreshable = options.user_token.is_none() && self.token.can_refresh();
         let mut refreshed = false;
         let mut attempts = 0;
@@ -229,7 +251,7 @@ impl Core {
             {
                 record_outcome(span, attempts - 1, "error");
                 return Err(last_error.unwrap_or_else(|| {
-                    Failed::Transport(TransportError::time_limit()).into_endpoint::<E>(0)
+                    Failed::Transport(TransportError::time_limit(limit)).into_endpoint::<E>(0)
                 }));
             }
             let attempt_span = tracing::debug_span!(
@@ -267,11 +289,11 @@ impl Core {
                 (None, false) => attempt().instrument(attempt_span.clone()).await,
                 (Some(deadline), true) => tokio::time::timeout_at(deadline, attempt())
                     .await
-                    .unwrap_or_else(|_| time_limit_reached()),
+                    .unwrap_or_else(|_| time_limit_reached(limit)),
                 (Some(deadline), false) => {
                     tokio::time::timeout_at(deadline, attempt().instrument(attempt_span.clone()))
                         .await
-                        .unwrap_or_else(|_| time_limit_reached())
+                        .unwrap_or_else(|_| time_limit_reached(limit))
                 }
             };
             let mut failed = match result {
@@ -356,24 +378,25 @@ impl Core {
         // A form's file is opened per attempt, streamed, and sent once: a redirect cannot
         // send it again. Boxed, like the opening of the file, so that uploads add a pointer
         // to the state of every call's future, not a form.
-        let form = match &request.body {
+        let (form, meter) = match &request.body {
             RequestBody::Multipart {
                 fields,
                 file_part,
                 file,
+                ..
             } => match Box::pin(file.part()).await {
-                Ok((part, _length)) => {
+                Ok((part, meter)) => {
                     let form = fields
                         .iter()
                         .fold(reqwest::multipart::Form::new(), |form, (name, value)| {
                             form.text(*name, value.clone())
                         })
                         .part(*file_part, part);
-                    Some(Box::new(Mutex::new(Some(form))))
+                    (Some(Box::new(Mutex::new(Some(form)))), Some(meter))
                 }
                 Err(failed) => return (credential.into_fetched(), Err(failed)),
             },
-            _ => None,
+            _ => (None, None),
         };
         let build = |url: url::Url| {
             // Built field by field rather than through `RequestBuilder`: this runs for every
@@ -408,9 +431,9 @@ impl Core {
                 );
                 *built.body_mut() = Some(bytes.clone().into());
             }
-            if want == Want::Data {
-                // A download's body may take longer than an attempt: its reads are timed
-                // one by one instead (see `transfer`).
+            if want == Want::Data && meter.is_none() {
+                // A download's body, or an upload's, may take longer than an attempt: its
+                // pace is watched instead (see `transfer`).
                 *built.timeout_mut() = Some(timeout);
             }
             Some(built)
@@ -418,15 +441,18 @@ impl Core {
         let started = (!span.is_disabled()).then(Instant::now);
         let result = match want {
             Want::Data => {
-                let exchanged = http::exchange_with(
+                let exchange = http::exchange_with(
                     &self.context.http,
                     url,
                     &build,
                     timeout,
                     &self.prepared.reply_headers,
                     self.context.max_reply_bytes,
-                )
-                .await;
+                );
+                let exchanged = match &meter {
+                    None => exchange.await,
+                    Some(meter) => Box::pin(self.upload(exchange, meter, timeout)).await,
+                };
                 self.decode(span, started, exchanged, token, options)
                     .map(Got::Data)
             }
@@ -454,6 +480,31 @@ impl Core {
             }
         };
         (credential.into_fetched(), result)
+    }
+
+    /// An upload's exchange, cut when its file's pace falls under the transfer policy's
+    /// floor, or when no reply comes within `timeout` of its last byte. A failure before
+    /// the file was sent whole proves the server did not act on it.
+    async fn upload(
+        &self,
+        exchange: impl std::future::Future<Output = Result<http::Exchanged, TransportError>>,
+        meter: &Meter,
+        timeout: Duration,
+    ) -> Result<http::Exchanged, TransportError> {
+        let watch = watch_upload(meter, self.transfer, timeout);
+        let result =
+            match futures_util::future::select(std::pin::pin!(exchange), std::pin::pin!(watch))
+                .await
+            {
+                futures_util::future::Either::Left((exchanged, _)) => exchanged,
+                futures_util::future::Either::Right((cut, _)) => Err(cut),
+            };
+        result.map_err(|mut error| {
+            if !meter.is_done() {
+                error.mark_body_unsent();
+            }
+            error
+        })
     }
 
     /// The token for an attempt and its header value: the call's user token, the prepared
@@ -606,8 +657,11 @@ fn prepare(
 }
 
 /// An attempt cut off by the call's time limit.
-fn time_limit_reached<T>() -> (Option<AccessToken>, Result<T, Failed>) {
-    (None, Err(Failed::Transport(TransportError::time_limit())))
+fn time_limit_reached<T>(limit: Option<Duration>) -> (Option<AccessToken>, Result<T, Failed>) {
+    (
+        None,
+        Err(Failed::Transport(TransportError::time_limit(limit))),
+    )
 }
 
 fn record_outcome(span: &tracing::Span, attempts: u32, outcome: &'static str) {

@@ -43,6 +43,9 @@ pub struct TransportError {
     /// Set on a call that is not idempotent when the request may have reached the server:
     /// the text then says that what it creates may exist.
     outcome_unknown: bool,
+    /// Set when an upload failed before its file was sent whole: the server cannot have
+    /// acted on a form it never received.
+    body_unsent: bool,
     /// What reqwest reported, for its causes. Shared: errors are cloned into every report.
     cause: Option<Arc<reqwest::Error>>,
 }
@@ -85,6 +88,7 @@ impl TransportError {
             message: error.to_string(),
             attempts: 1,
             outcome_unknown: false,
+            body_unsent: false,
             cause: Some(Arc::new(error)),
         }
     }
@@ -111,18 +115,28 @@ impl TransportError {
             ),
             attempts: 1,
             outcome_unknown: false,
+            body_unsent: false,
             cause: None,
         }
     }
 
-    /// The call's time limit ran out during an attempt (see `CallOptions::time_limit`).
-    pub(crate) fn time_limit() -> Self {
+    /// The call's time limit ran out during an attempt (see `CallOptions::time_limit`; an
+    /// upload's default is the transfer policy's).
+    pub(crate) fn time_limit(limit: Option<std::time::Duration>) -> Self {
+        let message = match limit {
+            Some(limit) => format!(
+                "the call's time limit of {:.1}s ran out",
+                limit.as_secs_f64()
+            ),
+            None => "the call's time limit ran out".to_owned(),
+        };
         TransportError {
             kind: TransportErrorKind::Timeout,
             http_status: None,
-            message: "the call's time limit ran out".to_owned(),
+            message,
             attempts: 1,
             outcome_unknown: false,
+            body_unsent: false,
             cause: None,
         }
     }
@@ -134,6 +148,7 @@ impl TransportError {
             message: format!("the reply is larger than the {limit}-byte limit; not read"),
             attempts: 1,
             outcome_unknown: false,
+            body_unsent: false,
             cause: None,
         }
     }
@@ -200,6 +215,7 @@ impl TransportError {
             message,
             attempts: 1,
             outcome_unknown: false,
+            body_unsent: false,
             cause: None,
         }
     }
@@ -276,9 +292,15 @@ impl TransportError {
         self.outcome_unknown = true;
     }
 
-    /// Whether the request surely never reached the server: the connection was not made.
+    /// Whether the request surely never reached the server whole: the connection was not
+    /// made, or an upload's file was cut before its last byte.
     pub(crate) fn never_sent(&self) -> bool {
-        self.kind == TransportErrorKind::Connect
+        self.kind == TransportErrorKind::Connect || self.body_unsent
+    }
+
+    /// Notes that the upload's file was not sent whole.
+    pub(crate) fn mark_body_unsent(&mut self) {
+        self.body_unsent = true;
     }
 
     /// A redirect for a request whose body is streamed once (an upload).
@@ -291,14 +313,31 @@ impl TransportError {
         .without_status()
     }
 
-    /// A download's body that sent nothing for `idle`.
-    pub(crate) fn stalled(http_status: u16, idle: Option<std::time::Duration>) -> Self {
-        let idle = idle.map_or(0.0, |d| d.as_secs_f64());
-        Self::own(
+    /// A transfer whose window carried less than its policy's floor; `http_status` is the
+    /// reply's for a download, `None` for an upload.
+    pub(crate) fn stalled(http_status: Option<u16>, stalled: &crate::transfer::Stalled) -> Self {
+        let mut error = Self::own(TransportErrorKind::Timeout, 0, stalled.to_string());
+        error.http_status = http_status;
+        error
+    }
+
+    /// A transfer that ran past its time limit after `bytes` bytes; `http_status` as for
+    /// [`stalled`](Self::stalled).
+    pub(crate) fn transfer_time_limit(
+        http_status: Option<u16>,
+        limit: std::time::Duration,
+        bytes: u64,
+    ) -> Self {
+        let mut error = Self::own(
             TransportErrorKind::Timeout,
-            http_status,
-            format!("the body sent nothing for {idle:.1}s"),
-        )
+            0,
+            format!(
+                "the transfer's time limit of {:.1}s ran out after {bytes} bytes",
+                limit.as_secs_f64()
+            ),
+        );
+        error.http_status = http_status;
+        error
     }
 
     /// A download's reply head did not come within the attempt's timeout.

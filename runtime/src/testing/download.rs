@@ -96,6 +96,39 @@ pub(crate) fn binary_reply(
     reply
 }
 
+/// The file name downloads give unless told otherwise: not ASCII, as most real names are,
+/// so that both forms of the header's parameter are exercised.
+pub(crate) const DEFAULT_DOWNLOAD_NAME: &str = "导出文件 export.bin";
+
+/// RFC 5987's `attr-char`: what `filename*` may carry unencoded.
+const ATTR_CHAR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+/// A `Content-Disposition` naming `name` as servers send it (RFC 6266): an ASCII
+/// `filename` for old clients, and the exact name, UTF-8, in `filename*`.
+pub(crate) fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| match c {
+            ' '..='~' if c != '"' && c != '\\' => c,
+            _ => '_',
+        })
+        .collect();
+    let exact = percent_encoding::utf8_percent_encode(name, ATTR_CHAR);
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{exact}")
+}
+
 fn set(reply: &mut hyper::Response<FaultBody>, name: header::HeaderName, value: String) {
     if let Ok(value) = HeaderValue::from_str(&value) {
         reply.headers_mut().insert(name, value);

@@ -44,6 +44,15 @@ pub enum Fault {
         /// Bytes sent before the connection drops.
         after: u64,
     },
+    /// A download's reply that sends this many bytes (of the part asked for) at once, then
+    /// one byte every `every` (a half-dead proxy): every read arrives in time, the body
+    /// never ends.
+    DripDownload {
+        /// Bytes sent at once.
+        after: u64,
+        /// The pause before each later byte.
+        every: Duration,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -117,7 +126,9 @@ pub(super) async fn fault_reply(route: &Route, fault: Fault) -> hyper::Response<
             )
         }
         // Served by the responder, which knows the download's size and range.
-        Fault::CutDownload { .. } => plain(500, "text/plain", String::new()),
+        Fault::CutDownload { .. } | Fault::DripDownload { .. } => {
+            plain(500, "text/plain", String::new())
+        }
         Fault::Oversized { bytes, chunked } => {
             let chunk = Bytes::from(vec![b' '; 64 * 1024]);
             let mut chunks: Vec<Bytes> = std::iter::repeat_n(chunk, bytes / (64 * 1024)).collect();
@@ -210,6 +221,15 @@ struct Generated {
     fill: fn(u64, &mut [u8]),
     /// Armed once the bytes are out, before failing.
     settle: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// From this offset on, one byte per pause.
+    drip: Option<Drip>,
+}
+
+/// The slow tail of a dripping body: from `from`, a byte after each pause of `every`.
+struct Drip {
+    from: u64,
+    every: Duration,
+    pause: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 /// The size of a generated body's chunks.
@@ -244,18 +264,60 @@ impl FaultBody {
                 end: range.end,
                 fill,
                 settle: None,
+                drip: None,
             }),
             length,
             fail,
         }
     }
 
+    /// After its first `after` bytes, the body sends one byte after each pause of `every`.
+    pub(super) fn dripping(mut self, after: u64, every: Duration) -> Self {
+        if let Some(generated) = self.generated.as_mut() {
+            generated.drip = Some(Drip {
+                from: generated.next.saturating_add(after),
+                every,
+                pause: None,
+            });
+        }
+        self
+    }
+
+    /// The pause before a dripping body's next byte: `Pending` until it is over.
+    fn drip_pause(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let Some(generated) = self.generated.as_mut() else {
+            return Poll::Ready(());
+        };
+        let (next, end) = (generated.next, generated.end);
+        let Some(drip) = generated
+            .drip
+            .as_mut()
+            .filter(|d| next >= d.from && next < end)
+        else {
+            return Poll::Ready(());
+        };
+        let every = drip.every;
+        let pause = drip
+            .pause
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(every)));
+        std::task::ready!(pause.as_mut().poll(cx));
+        drip.pause = None;
+        Poll::Ready(())
+    }
+
     fn next_generated(&mut self) -> Option<Bytes> {
         let generated = self.generated.as_mut()?;
-        let len = generated
+        let mut len = generated
             .end
             .checked_sub(generated.next)?
             .min(GENERATED_CHUNK);
+        if let Some(drip) = &generated.drip {
+            // Up to the drip's start at once, then a byte at a time.
+            len = match drip.from.checked_sub(generated.next) {
+                Some(before) if before > 0 => len.min(before),
+                _ => len.min(1),
+            };
+        }
         if len == 0 {
             return None;
         }
@@ -274,6 +336,9 @@ impl Body for FaultBody {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        if self.chunks.is_empty() {
+            std::task::ready!(self.drip_pause(cx));
+        }
         match self.chunks.pop_front().or_else(|| self.next_generated()) {
             Some(chunk) => Poll::Ready(Some(Ok(Frame::data(chunk)))),
             None if self.fail => {

@@ -2,7 +2,7 @@
 //! tokens issued, the last request of each route, tasks in progress, arrival times and its
 //! own rate limit) and the reply it picks for a route.
 
-use super::download::binary_reply;
+use super::download::{DEFAULT_DOWNLOAD_NAME, binary_reply, content_disposition};
 use super::reply::{Fault, FaultBody, Scripted, fault_reply, plain, throttled_reply};
 use super::route::{Route, RouteKind};
 use super::stats::{Arrivals, STATS_PATH};
@@ -52,6 +52,8 @@ pub(super) struct State {
     pub(super) download_size: u64,
     /// Whether downloads accept ranges.
     pub(super) accept_ranges: bool,
+    /// The file name downloads give in their `Content-Disposition`; `None`: no header.
+    pub(super) download_name: Option<String>,
     /// Polls a started task stays pending for.
     pub(super) pending_polls: u32,
     /// Per poller id: polls left before its task is done.
@@ -83,6 +85,7 @@ impl Default for State {
             last: HashMap::new(),
             download_size: 34_356,
             accept_ranges: true,
+            download_name: Some(DEFAULT_DOWNLOAD_NAME.to_owned()),
             pending_polls: 0,
             running: HashMap::new(),
             pending_per_task: None,
@@ -142,6 +145,7 @@ struct Decided {
     task: Task,
     download_size: u64,
     accept_ranges: bool,
+    download_name: Option<String>,
 }
 
 pub(super) async fn respond(
@@ -226,6 +230,13 @@ pub(super) async fn respond(
             decided.accept_ranges,
             Some(after),
         ),
+        (Some(Scripted::Fault(Fault::DripDownload { after, every })), _, _) => binary_reply(
+            decided.download_size,
+            range.as_deref(),
+            decided.accept_ranges,
+            None,
+        )
+        .map(|body| body.dripping(after, every)),
         (Some(Scripted::Fault(fault)), _, _) => fault_reply(route, fault).await,
         (Some(Scripted::File) | None, RouteKind::Download, _) => binary_reply(
             decided.download_size,
@@ -264,6 +275,19 @@ pub(super) async fn respond(
     if let Ok(value) = format!("fake-log-{}", decided.count).parse() {
         response.headers_mut().insert("x-tt-logid", value);
     }
+    // A file carries its name, as the real servers send it (and the SDKs read it).
+    let file = matches!(response.status().as_u16(), 200 | 206)
+        && response
+            .headers()
+            .get(hyper::header::CONTENT_TYPE)
+            .is_some_and(|v| v == "application/octet-stream");
+    if let (true, Some(name)) = (file, &decided.download_name)
+        && let Ok(value) = content_disposition(name).parse()
+    {
+        response
+            .headers_mut()
+            .insert(hyper::header::CONTENT_DISPOSITION, value);
+    }
     response
 }
 
@@ -299,6 +323,7 @@ fn decide(route: &'static Route, state: &Mutex<State>, recorded: Recorded) -> De
             task: Task::Example,
             download_size: state.download_size,
             accept_ranges: state.accept_ranges,
+            download_name: state.download_name.clone(),
         };
     }
     let scripted = match state.scripts.get_mut(route.id) {
@@ -354,6 +379,7 @@ fn decide(route: &'static Route, state: &Mutex<State>, recorded: Recorded) -> De
         task,
         download_size: state.download_size,
         accept_ranges: state.accept_ranges,
+        download_name: state.download_name.clone(),
     }
 }
 

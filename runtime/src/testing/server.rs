@@ -73,7 +73,10 @@ impl FakeServer {
                         async move { Ok::<_, Infallible>(respond(routes, &state, request).await) }
                     });
                     // A connection error is the client's business (and a reset is a fault we make).
+                    // Header names go out title-cased (`Content-Disposition`), as the real
+                    // servers send them: the official Python SDK looks them up by that case.
                     let _ = hyper::server::conn::http1::Builder::new()
+                        .title_case_headers(true)
                         .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
                         .await;
                 });
@@ -123,6 +126,12 @@ impl FakeServer {
     /// export example reports); pollers that report a file's size report this one.
     pub fn set_download_size(&self, bytes: u64) {
         self.lock().download_size = bytes;
+    }
+
+    /// The file name downloads give in their `Content-Disposition` (default
+    /// `导出文件 export.bin`); `None` sends no such header.
+    pub fn set_download_name(&self, name: Option<&str>) {
+        self.lock().download_name = name.map(str::to_owned);
     }
 
     /// Whether downloads accept `Range` requests (default true); without, a cut download

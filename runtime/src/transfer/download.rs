@@ -2,14 +2,18 @@
 //! checked against what the reply announced and what the task reported, and a body cut
 //! mid-way resumed by range (or restarted, where the sink can start again).
 
+use super::name::disposition_file_name;
+use super::pace::{Pace, TransferPolicy};
 use super::target::Sink;
 use crate::auth::BoxFuture;
 use crate::error::{Failed, TransportError};
 use reqwest::header::{self, HeaderValue};
+use std::time::Duration;
+use tokio::time::Instant;
 
-/// Resumptions and restarts of one download at most, together: past that the connection
-/// is not going to hold, and the error is returned.
-pub(crate) const MAX_RESUMPTIONS: u32 = 3;
+/// Resumptions and restarts of one download at most, together (a cut, a stall): past that
+/// the connection is not going to hold, and the error is returned.
+pub const MAX_RESUMPTIONS: u32 = 3;
 
 /// Progress is reported when this many bytes came since the last report (and at the end),
 /// not per chunk: bodies arrive in chunks of a few KiB.
@@ -24,10 +28,12 @@ pub struct DownloadLimits {
     pub max_bytes: Option<u64>,
     /// The size the task reported for the file: a body of another length is an error.
     pub expected_len: Option<u64>,
-    /// How long a read may wait for the next bytes before the body counts as cut (and is
-    /// resumed); set by the client to its attempt timeout. A download as a whole has no
-    /// time limit: a large file on a slow link takes what it takes.
-    pub(crate) idle_timeout: Option<std::time::Duration>,
+    /// The floor of the body's rate (set by the client from its transfer policy): a window
+    /// under it cuts the body, which is then resumed like a broken connection.
+    pub(crate) policy: TransferPolicy,
+    /// When the download as a whole must be over, and the limit that set it (for the
+    /// error's text); set by the client.
+    pub(crate) deadline: Option<(Instant, Duration)>,
 }
 
 impl DownloadLimits {
@@ -68,15 +74,18 @@ pub(crate) type Fetch<'f> =
 /// Called with the progress of a download.
 pub(crate) type OnProgress<'p> = dyn FnMut(&TransferProgress) + Send + 'p;
 
-/// Downloads into `sink`, returning the body's length. The sink is finished (for a file:
-/// synced and renamed onto its target) only once the whole body is written and its length
-/// checked; on an error it is left unfinished, for the caller to drop.
+/// Downloads into `sink`, returning the body's length. The sink is named by the first
+/// reply (its `Content-Disposition`), and finished (for a file: synced and renamed onto its
+/// target) only once the whole body is written and its length checked; on an error it is
+/// left unfinished, for the caller to drop.
 ///
-/// A body cut mid-way (a read error, or an end before its announced length) is resumed
-/// with `fetch(bytes_so_far)` when the reply advertised `Accept-Ranges: bytes` and the
-/// server answers 206 from that byte with the same total and entity tag; otherwise, where
-/// the sink can start again, it does so from byte 0 (reusing a 200 sent instead of a 206);
-/// otherwise the cut is the error. At most [`MAX_RESUMPTIONS`] times.
+/// A body cut mid-way (a read error, an end before its announced length, or a window of
+/// the policy's length that carried less than its floor) is resumed with
+/// `fetch(bytes_so_far)` when the reply advertised `Accept-Ranges: bytes` and the server
+/// answers 206 from that byte with the same total and entity tag; otherwise, where the
+/// sink can start again, it does so from byte 0 (reusing a 200 sent instead of a 206);
+/// otherwise the cut is the error. At most [`MAX_RESUMPTIONS`] times. Past the deadline
+/// the download fails, whatever its progress.
 pub(crate) async fn download(
     fetch: &Fetch<'_>,
     sink: &mut dyn Sink,
@@ -89,42 +98,43 @@ pub(crate) async fn download(
     };
     let mut reply = Reply::read(fetch(0).await?, 0).map_err(Failed::Transport)?;
     reply.admit(limits).map_err(Failed::Transport)?;
+    sink.name(reply.file_name.as_deref())
+        .await
+        .map_err(Failed::Output)?;
     let mut written = 0u64;
+    // Bytes read from every reply, restarts included: what the pace is measured on.
+    let mut received = 0u64;
+    let mut pace = Pace::start(limits.policy, received);
     let mut resumptions = 0;
     loop {
-        let read = match limits.idle_timeout {
-            Some(idle) => tokio::time::timeout(idle, reply.response.chunk())
-                .await
-                .ok(),
-            None => Some(reply.response.chunk().await),
-        };
-        let Some(read) = read else {
-            let stalled = TransportError::stalled(reply.status, limits.idle_timeout);
-            if resumptions == MAX_RESUMPTIONS {
-                return Err(Failed::Transport(stalled));
-            }
-            resumptions += 1;
-            (reply, written) =
-                reconnect(fetch, &mut *sink, &reply, written, stalled, resumptions).await?;
-            reply.admit(limits).map_err(Failed::Transport)?;
-            continue;
-        };
-        let cut = match read {
-            Ok(Some(chunk)) => {
+        let cut = match next_read(&mut reply, &pace, limits.deadline).await {
+            Read::Chunk(chunk) => {
                 written = reply
                     .take(written, chunk.len() as u64, limits)
                     .map_err(Failed::Transport)?;
+                received += chunk.len() as u64;
                 sink.write(&chunk).await.map_err(Failed::Output)?;
                 progress.report(written, reply.total, false);
-                continue;
+                match pace.check(received) {
+                    Ok(()) => continue,
+                    Err(stalled) => TransportError::stalled(Some(reply.status), &stalled),
+                }
             }
-            Ok(None) => match reply.total {
+            Read::End => match reply.total {
                 Some(total) if written < total => {
                     TransportError::body_ended(reply.status, written, total)
                 }
                 _ => break,
             },
-            Err(e) => TransportError::from_reqwest(e, Some(reply.status)),
+            Read::Failed(e) => TransportError::from_reqwest(e, Some(reply.status)),
+            Read::WindowOver => match pace.check(received) {
+                Ok(()) => continue,
+                Err(stalled) => TransportError::stalled(Some(reply.status), &stalled),
+            },
+            Read::TimeUp(limit) => {
+                let error = TransportError::transfer_time_limit(Some(reply.status), limit, written);
+                return Err(Failed::Transport(error));
+            }
         };
         if resumptions == MAX_RESUMPTIONS {
             return Err(Failed::Transport(cut));
@@ -132,6 +142,7 @@ pub(crate) async fn download(
         resumptions += 1;
         (reply, written) = reconnect(fetch, &mut *sink, &reply, written, cut, resumptions).await?;
         reply.admit(limits).map_err(Failed::Transport)?;
+        pace = Pace::start(limits.policy, received);
     }
     if let Some(expected) = limits.expected_len
         && written != expected
@@ -142,6 +153,35 @@ pub(crate) async fn download(
     sink.finish().await.map_err(Failed::Output)?;
     progress.report(written, reply.total, true);
     Ok(written)
+}
+
+/// What waiting for the body's next bytes came to.
+enum Read {
+    Chunk(bytes::Bytes),
+    /// The body ended.
+    End,
+    Failed(reqwest::Error),
+    /// The pace's window ended first: time to judge it.
+    WindowOver,
+    /// The download's deadline passed (its limit).
+    TimeUp(Duration),
+}
+
+/// The body's next chunk, waiting no longer than the pace's window and the deadline.
+async fn next_read(reply: &mut Reply, pace: &Pace, deadline: Option<(Instant, Duration)>) -> Read {
+    let wake = match deadline {
+        Some((deadline, _)) => pace.window_end().min(deadline),
+        None => pace.window_end(),
+    };
+    match tokio::time::timeout_at(wake, reply.response.chunk()).await {
+        Ok(Ok(Some(chunk))) => Read::Chunk(chunk),
+        Ok(Ok(None)) => Read::End,
+        Ok(Err(e)) => Read::Failed(e),
+        Err(_) => match deadline {
+            Some((deadline, limit)) if Instant::now() >= deadline => Read::TimeUp(limit),
+            _ => Read::WindowOver,
+        },
+    }
 }
 
 /// After a cut at `written`: the reply to go on with and the count it goes on from.
@@ -203,6 +243,8 @@ struct Reply {
     ranges: bool,
     /// Tells a resumed reply of the same content from one of a changed file.
     etag: Option<HeaderValue>,
+    /// The file name its `Content-Disposition` gives, as sent (not yet safe as a path).
+    file_name: Option<String>,
 }
 
 impl Reply {
@@ -217,6 +259,9 @@ impl Reply {
             .flat_map(|v| v.split(','))
             .any(|unit| unit.trim().eq_ignore_ascii_case("bytes"));
         let etag = headers.get(header::ETAG).cloned();
+        let file_name = headers
+            .get(header::CONTENT_DISPOSITION)
+            .and_then(disposition_file_name);
         let (start, total) = if status == 206 {
             headers
                 .get(header::CONTENT_RANGE)
@@ -242,6 +287,7 @@ impl Reply {
             total,
             ranges,
             etag,
+            file_name,
         })
     }
 

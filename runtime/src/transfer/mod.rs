@@ -3,17 +3,24 @@
 //! here holds a whole body in memory.
 //!
 //! `target.rs` is where a download goes (the [`Sink`]s: a file written through a
-//! temporary file, or a writer), `download.rs` the streaming loop that feeds one, and
-//! `upload.rs` an upload's content ([`UploadFile`]). `Core` sends the requests; this module
+//! temporary file, a folder and the server's file name, or a writer), `download.rs` the
+//! streaming loop that feeds one, `upload.rs` an upload's content ([`UploadFile`]),
+//! `pace.rs` how slow and how long a transfer may be ([`TransferPolicy`]), `name.rs` the
+//! file names servers give ([`safe_file_name`]). `Core` sends the requests; this module
 //! only reads and writes bodies.
 
 mod download;
+mod name;
+mod pace;
 mod target;
 #[cfg(all(test, feature = "testing"))]
 mod tests;
 mod upload;
 
 pub(crate) use download::download;
-pub use download::{DownloadLimits, TransferProgress};
-pub(crate) use target::{FileSink, Sink, WriterSink};
+pub use download::{DownloadLimits, MAX_RESUMPTIONS, TransferProgress};
+pub use name::safe_file_name;
+pub use pace::{DEFAULT_MIN_RATE, DEFAULT_RATE_WINDOW, DEFAULT_TRANSFER_TIME, TransferPolicy};
+pub(crate) use pace::{Meter, Stalled, watch_upload};
+pub(crate) use target::{DirSink, FileSink, Sink, WriterSink};
 pub use upload::UploadFile;

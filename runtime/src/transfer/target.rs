@@ -1,6 +1,8 @@
 //! Where a download goes: a [`Sink`], either a [`FileSink`] (a temporary file renamed onto
-//! the target once complete) or a [`WriterSink`] (any `AsyncWrite`).
+//! the target once complete), a [`DirSink`] (the same, in a folder, under the name the
+//! server gives) or a [`WriterSink`] (any `AsyncWrite`).
 
+use super::name::safe_file_name;
 use crate::auth::BoxFuture;
 use crate::error::OutputError;
 use std::io::{self, SeekFrom};
@@ -10,6 +12,11 @@ use tokio::io::{AsyncSeekExt as _, AsyncWrite, AsyncWriteExt as _, BufWriter};
 /// Where a download's bytes go. Object-safe (boxed futures), so that the download loop is
 /// compiled once whatever the target.
 pub(crate) trait Sink: Send {
+    /// Called once, before any write, with the file name the first reply gives (its
+    /// `Content-Disposition`, as sent): where a sink that has no name yet takes one.
+    fn name<'a>(&'a mut self, _given: Option<&'a str>) -> BoxFuture<'a, Result<(), OutputError>> {
+        Box::pin(async { Ok(()) })
+    }
     /// Appends `chunk`.
     fn write<'a>(&'a mut self, chunk: &'a [u8]) -> BoxFuture<'a, Result<(), OutputError>>;
     /// Whether what was written can be thrown away to start again from byte 0.
@@ -41,11 +48,28 @@ pub(crate) struct FileSink {
     file: Option<BufWriter<tokio::fs::File>>,
     /// Set once the temporary file has been renamed onto the target: nothing to remove.
     renamed: bool,
+    /// Whether an existing file at the target is replaced (a path the caller named) or
+    /// left alone, failing the download (a name the server chose).
+    replace: bool,
 }
 
 impl FileSink {
-    /// Creates the temporary file beside `target` (`create_new`: never an existing file).
+    /// Creates the temporary file beside `target` (`create_new`: never an existing file),
+    /// which replaces `target` once complete.
     pub(crate) async fn create(target: &Path) -> Result<FileSink, OutputError> {
+        Self::create_with(target, true).await
+    }
+
+    /// As [`create`](Self::create), but an existing file at `target`, then or by the end,
+    /// fails the download instead of being replaced.
+    pub(crate) async fn create_new(target: &Path) -> Result<FileSink, OutputError> {
+        if tokio::fs::symlink_metadata(target).await.is_ok() {
+            return Err(exists(target));
+        }
+        Self::create_with(target, false).await
+    }
+
+    async fn create_with(target: &Path, replace: bool) -> Result<FileSink, OutputError> {
         let fail = |e| OutputError::file(target, e);
         let name = target.file_name().ok_or_else(|| {
             fail(io::Error::new(
@@ -72,6 +96,7 @@ impl FileSink {
                         temp,
                         file: Some(BufWriter::with_capacity(FILE_BUFFER, file)),
                         renamed: false,
+                        replace,
                     });
                 }
                 // A name taken by chance (or by a concurrent download of the same target):
@@ -124,16 +149,122 @@ impl FileSink {
         // Closed before the rename (Windows refuses to rename an open file).
         drop(file);
         synced.map_err(|e| self.fail(e))?;
+        if !self.replace {
+            return self.link_new().await;
+        }
         tokio::fs::rename(&self.temp, &self.target)
             .await
             .map_err(|e| self.fail(e))?;
         self.renamed = true;
         Ok(())
     }
+
+    /// Puts the complete file at the target only if nothing is there: a hard link fails
+    /// on an existing name, atomically; where links are not supported, a check then a
+    /// rename.
+    async fn link_new(&mut self) -> Result<(), OutputError> {
+        match tokio::fs::hard_link(&self.temp, &self.target).await {
+            Ok(()) => {
+                self.renamed = true;
+                // The temporary name goes; the file stays under the target's.
+                let _ = tokio::fs::remove_file(&self.temp).await;
+                Ok(())
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(exists(&self.target)),
+            Err(_) if tokio::fs::symlink_metadata(&self.target).await.is_ok() => {
+                Err(exists(&self.target))
+            }
+            Err(_) => {
+                tokio::fs::rename(&self.temp, &self.target)
+                    .await
+                    .map_err(|e| self.fail(e))?;
+                self.renamed = true;
+                Ok(())
+            }
+        }
+    }
 }
 
 fn finished() -> io::Error {
     io::Error::other("the download was already finished")
+}
+
+fn exists(target: &Path) -> OutputError {
+    OutputError::file(
+        target,
+        io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "a file of this name is there already; a download under the server's name never replaces one",
+        ),
+    )
+}
+
+/// The name a download into a folder takes when the reply gives none (or none usable).
+pub(crate) const FALLBACK_NAME: &str = "download";
+
+/// A download into a folder under the name its first reply gives, made safe
+/// ([`safe_file_name`]), as `curl -OJ` does: the file is created when that reply arrives,
+/// through a [`FileSink`] that never replaces an existing file.
+pub(crate) struct DirSink {
+    dir: PathBuf,
+    file: Option<FileSink>,
+}
+
+impl DirSink {
+    pub(crate) fn new(dir: &Path) -> DirSink {
+        DirSink {
+            dir: dir.to_owned(),
+            file: None,
+        }
+    }
+
+    /// The file's path, once named.
+    pub(crate) fn path(&self) -> Option<&Path> {
+        self.file.as_ref().map(|file| file.target.as_path())
+    }
+
+    fn file(&mut self) -> Result<&mut FileSink, OutputError> {
+        self.file.as_mut().ok_or_else(|| {
+            OutputError::file(&self.dir, io::Error::other("the download was not named"))
+        })
+    }
+}
+
+impl Sink for DirSink {
+    fn name<'a>(&'a mut self, given: Option<&'a str>) -> BoxFuture<'a, Result<(), OutputError>> {
+        Box::pin(async move {
+            let name = given
+                .and_then(safe_file_name)
+                .unwrap_or_else(|| FALLBACK_NAME.to_owned());
+            self.file = Some(FileSink::create_new(&self.dir.join(name)).await?);
+            Ok(())
+        })
+    }
+
+    fn write<'a>(&'a mut self, chunk: &'a [u8]) -> BoxFuture<'a, Result<(), OutputError>> {
+        Box::pin(async move { self.file()?.write_chunk(chunk).await })
+    }
+
+    fn can_restart(&self) -> bool {
+        true
+    }
+
+    fn restart(&mut self) -> BoxFuture<'_, Result<(), OutputError>> {
+        Box::pin(async move { self.file()?.truncate().await })
+    }
+
+    fn finish(&mut self) -> BoxFuture<'_, Result<(), OutputError>> {
+        Box::pin(async move { self.file()?.complete().await })
+    }
+}
+
+impl std::fmt::Debug for DirSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DirSink")
+            .field("dir", &self.dir)
+            .field("file", &self.file)
+            .finish()
+    }
 }
 
 impl Sink for FileSink {

@@ -540,7 +540,7 @@ fn file_part(seen: &Seen) -> (String, Vec<u8>) {
 }
 
 async fn upload(url: &str, file: &UploadFile) -> Result<u64, Failed> {
-    let (part, len) = file.part().await?;
+    let (part, meter) = file.part().await?;
     let form = reqwest::multipart::Form::new()
         .text("parent_type", "explorer")
         .part("file", part);
@@ -552,7 +552,8 @@ async fn upload(url: &str, file: &UploadFile) -> Result<u64, Failed> {
         .unwrap()
         .error_for_status()
         .unwrap();
-    Ok(len)
+    // What the body streamed, counted as it went.
+    Ok(meter.sent())
 }
 
 fn ok_server() -> Script {
@@ -585,7 +586,10 @@ async fn an_upload_from_a_path_streams_the_file_on_every_attempt() {
     let missing = UploadFile::path(dir.path("gone.pdf"));
     match missing.part().await {
         Err(Failed::InvalidRequest(e)) => assert!(e.to_string().contains("gone.pdf"), "{e}"),
-        other => panic!("expected a refusal, got {:?}", other.map(|(_, len)| len)),
+        other => panic!(
+            "expected a refusal, got {:?}",
+            other.map(|(_, meter)| meter.sent())
+        ),
     }
 }
 
@@ -622,7 +626,10 @@ async fn an_upload_from_a_reader_is_sent_once_and_no_more_than_its_length() {
         Err(Failed::InvalidRequest(e)) => {
             assert!(e.to_string().contains("cannot be sent twice"), "{e}")
         }
-        other => panic!("expected a refusal, got {:?}", other.map(|(_, len)| len)),
+        other => panic!(
+            "expected a refusal, got {:?}",
+            other.map(|(_, meter)| meter.sent())
+        ),
     }
     assert_eq!(server.seen().len(), 1);
     // Without a name or a path, the part is called "file".
@@ -651,4 +658,68 @@ fn an_uploads_debug_names_the_source_not_the_content() {
 fn download_is_send(fetch: &Fetch<'_>, sink: &mut FileSink) {
     fn send<T: Send>(_: T) {}
     send(download(fetch, sink, &DownloadLimits::new(), None));
+}
+
+#[tokio::test]
+async fn a_files_facts_are_measured_once_and_every_attempt_must_find_them() {
+    let dir = TempDir::new();
+    let path = dir.path("sheet.xlsx");
+    let data = content(0..300_000);
+    std::fs::write(&path, &data).unwrap();
+    let file = UploadFile::path(&path);
+    let facts = file.facts("file", true).await.unwrap();
+    assert_eq!(facts.len, 300_000);
+    assert_eq!(facts.adler32, Some(adler2::adler32_slice(&data)));
+    // The same length: the attempt goes; another: refused, naming both lengths.
+    assert!(file.part().await.is_ok());
+    std::fs::write(&path, &data[..1000]).unwrap();
+    match file.part().await {
+        Err(Failed::InvalidRequest(e)) => {
+            let shown = e.to_string();
+            assert!(
+                shown.contains("300000") && shown.contains("1000") && shown.contains("changed"),
+                "{shown}"
+            );
+        }
+        other => panic!("expected a refusal, got {:?}", other.map(|(_, m)| m.sent())),
+    }
+    // A new call measures again.
+    assert_eq!(file.facts("file", false).await.unwrap().adler32, None);
+    assert!(file.part().await.is_ok());
+    // A one-shot reader cannot be read twice: its length is stated, no checksum.
+    let reader = UploadFile::reader(std::io::Cursor::new(vec![1; 10]), 10);
+    let facts = reader.facts("file", true).await.unwrap();
+    assert_eq!((facts.len, facts.adler32), (10, None));
+}
+
+#[tokio::test]
+async fn a_body_that_ends_before_its_length_fails_and_counts_what_went() {
+    use futures_util::StreamExt as _;
+    let file = UploadFile::reader(std::io::Cursor::new(vec![0; 500]), 600);
+    let (_, meter) = file.part().await.unwrap();
+    assert_eq!(meter.sent(), 0);
+    assert!(!meter.is_done());
+    // What the part streams, read here as the connection would.
+    let file = UploadFile::reader(std::io::Cursor::new(vec![0; 500]), 600);
+    let (part, meter) = file.part().await.unwrap();
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let mut stream = form.into_stream();
+    let mut error = None;
+    while let Some(item) = stream.next().await {
+        if let Err(e) = item {
+            // reqwest's own text is generic; the reason is its source's.
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                text.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            error = Some(text);
+            break;
+        }
+    }
+    assert_eq!(meter.sent(), 500);
+    assert!(!meter.is_done(), "a short body was taken for a whole one");
+    let error = error.expect("the body fails");
+    assert!(error.contains("500 of its 600 bytes"), "{error}");
 }

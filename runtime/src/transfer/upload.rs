@@ -1,11 +1,14 @@
 //! An upload's content: [`UploadFile`], a file or a reader streamed as a multipart part
-//! with a known length, never read whole into memory.
+//! with a known length, never read whole into memory; and the facts of it a form states
+//! ([`FileFacts`]: its size, its checksum).
 
+use super::pace::Meter;
 use crate::error::{Failed, InvalidRequest};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncReadExt as _};
 
 /// How much of the content is read at a time.
@@ -31,6 +34,19 @@ pub struct UploadFile {
     source: Source,
     file_name: Option<String>,
     mime: Option<String>,
+    /// The length measured when the call began ([`UploadFile::facts`]): every attempt
+    /// must find the same, so that the size a form states is the size it sends.
+    measured: Mutex<Option<u64>>,
+}
+
+/// What a form may state about its file, measured once per call before anything is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FileFacts {
+    /// The length in bytes.
+    pub(crate) len: u64,
+    /// The Adler-32 checksum of the content, when asked for and the content can be read
+    /// twice (not from a one-shot reader).
+    pub(crate) adler32: Option<u32>,
 }
 
 enum Source {
@@ -52,6 +68,7 @@ impl UploadFile {
             source: Source::Path(path.into()),
             file_name: None,
             mime: None,
+            measured: Mutex::new(None),
         }
     }
 
@@ -61,6 +78,7 @@ impl UploadFile {
             source: Source::Bytes(content.into()),
             file_name: None,
             mime: None,
+            measured: Mutex::new(None),
         }
     }
 
@@ -74,6 +92,7 @@ impl UploadFile {
             },
             file_name: None,
             mime: None,
+            measured: Mutex::new(None),
         }
     }
 
@@ -94,14 +113,46 @@ impl UploadFile {
         self
     }
 
-    /// The multipart part for one attempt, streaming the content, and its length. A file
-    /// that cannot be opened, a reader already sent, or a media type that cannot be one
-    /// are refused before sending: `Failed::InvalidRequest` for the parameter `file`.
-    pub(crate) async fn part(&self) -> Result<(reqwest::multipart::Part, u64), Failed> {
+    /// Measures the content at the start of a call: its length (pinned: every attempt of
+    /// the call must find the same) and, with `checksum`, its Adler-32 (read through once,
+    /// in chunks). Nothing is sent. A file that cannot be read is refused for `param`.
+    pub(crate) async fn facts(
+        &self,
+        param: &'static str,
+        checksum: bool,
+    ) -> Result<FileFacts, InvalidRequest> {
+        let (len, adler32) = match &self.source {
+            Source::Path(path) => {
+                let refused = |e: std::io::Error| {
+                    InvalidRequest::new(param, format!("cannot read {}: {e}", path.display()))
+                };
+                let mut file = tokio::fs::File::open(path).await.map_err(refused)?;
+                let len = file.metadata().await.map_err(refused)?.len();
+                let adler32 = match checksum {
+                    true => Some(adler32_of(&mut file).await.map_err(refused)?),
+                    false => None,
+                };
+                (len, adler32)
+            }
+            Source::Bytes(content) => (
+                content.len() as u64,
+                checksum.then(|| adler2::adler32_slice(content)),
+            ),
+            Source::Reader { len, .. } => (*len, None),
+        };
+        *self.measured.lock().unwrap_or_else(|p| p.into_inner()) = Some(len);
+        Ok(FileFacts { len, adler32 })
+    }
+
+    /// The multipart part for one attempt, streaming the content, and the meter its bytes
+    /// are counted on. A file that cannot be opened, one whose length is no longer the one
+    /// measured when the call began, a reader already sent, or a media type that cannot be
+    /// one are refused before sending: `Failed::InvalidRequest` for the parameter `file`.
+    pub(crate) async fn part(&self) -> Result<(reqwest::multipart::Part, Arc<Meter>), Failed> {
         self.open().await.map_err(Failed::InvalidRequest)
     }
 
-    async fn open(&self) -> Result<(reqwest::multipart::Part, u64), InvalidRequest> {
+    async fn open(&self) -> Result<(reqwest::multipart::Part, Arc<Meter>), InvalidRequest> {
         let param = PARAM;
         let mime = self.mime.as_deref().unwrap_or(DEFAULT_MIME);
         // Checked on an empty part before a reader is taken: a bad media type must not
@@ -117,18 +168,24 @@ impl UploadFile {
                 };
                 let file = tokio::fs::File::open(path).await.map_err(refused)?;
                 let len = file.metadata().await.map_err(refused)?.len();
+                let measured = *self.measured.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(measured) = measured
+                    && measured != len
+                {
+                    return Err(InvalidRequest::new(
+                        param,
+                        format!(
+                            "{} changed while being uploaded: {measured} bytes when the call \
+                             began, {len} now; nothing more was sent",
+                            path.display()
+                        ),
+                    ));
+                }
                 (Box::pin(file), len)
             }
             Source::Bytes(content) => {
                 let len = content.len() as u64;
-                let part = reqwest::multipart::Part::stream_with_length(
-                    reqwest::Body::from(content.clone()),
-                    len,
-                )
-                .file_name(self.file_name_or_default())
-                .mime_str(mime)
-                .map_err(|_| bad_mime())?;
-                return Ok((part, len));
+                (Box::pin(std::io::Cursor::new(content.clone())), len)
             }
             Source::Reader { reader, len } => {
                 let taken = reader
@@ -145,15 +202,21 @@ impl UploadFile {
                 (reader, *len)
             }
         };
-        // Bounded to the announced length: a file that grew since is not sent past it (a
-        // shorter one ends the body early, which fails the request).
-        let stream = tokio_util::io::ReaderStream::with_capacity(reader.take(len), READ_CHUNK);
+        // Bounded to the announced length: a file that grew since is not sent past it, and
+        // one that shrank fails the body (see `Metered`).
+        let meter = Arc::new(Meter::new(len));
+        let stream = Metered {
+            inner: tokio_util::io::ReaderStream::with_capacity(reader.take(len), READ_CHUNK),
+            meter: Arc::clone(&meter),
+            sent: 0,
+            len,
+        };
         let body = reqwest::Body::wrap_stream(stream);
         let part = reqwest::multipart::Part::stream_with_length(body, len)
             .file_name(self.file_name_or_default())
             .mime_str(mime)
             .map_err(|_| bad_mime())?;
-        Ok((part, len))
+        Ok((part, meter))
     }
 
     fn file_name_or_default(&self) -> String {
@@ -167,6 +230,60 @@ impl UploadFile {
             Source::Bytes(_) | Source::Reader { .. } => None,
         }
         .unwrap_or_else(|| DEFAULT_FILE_NAME.to_owned())
+    }
+}
+
+/// Reads `file` through once, in chunks: its Adler-32.
+async fn adler32_of(file: &mut tokio::fs::File) -> std::io::Result<u32> {
+    let mut adler = adler2::Adler32::new();
+    let mut buf = vec![0; READ_CHUNK];
+    loop {
+        let read = file.read(&mut buf).await?;
+        if read == 0 {
+            return Ok(adler.checksum());
+        }
+        adler.write_slice(&buf[..read]);
+    }
+}
+
+/// An upload's content as the body streams it: each chunk counted on the meter, and a
+/// content that ends before its announced length turned into an error (a short body must
+/// fail the request, never reach the server as a smaller file).
+struct Metered<S> {
+    inner: S,
+    meter: Arc<Meter>,
+    sent: u64,
+    len: u64,
+}
+
+impl<S> futures_core::Stream for Metered<S>
+where
+    S: futures_core::Stream<Item = std::io::Result<bytes::Bytes>> + Unpin,
+{
+    type Item = std::io::Result<bytes::Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_next(cx) {
+            Poll::Ready(Some(Ok(chunk))) => {
+                this.sent += chunk.len() as u64;
+                this.meter.add(chunk.len() as u64);
+                Poll::Ready(Some(Ok(chunk)))
+            }
+            Poll::Ready(None) if this.sent < this.len => {
+                let error = std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "the file ended after {} of its {} bytes: it changed while being sent",
+                        this.sent, this.len
+                    ),
+                );
+                // Reported once; the stream ends after it.
+                this.len = this.sent;
+                Poll::Ready(Some(Err(error)))
+            }
+            other => other,
+        }
     }
 }
 

@@ -265,6 +265,27 @@ pub fn taskapi_binary() -> std::path::PathBuf {
         .clone()
 }
 
+/// The token the in-process CLI runs with (its provider's token variable).
+pub const CLI_TOKEN: &str = "t-lifecycle-token";
+
+/// Runs the CLI in-process: `<id> <args> --base-url <base>` with the provider's token set.
+pub async fn cli(
+    provider: &Provider,
+    endpoint: &Endpoint,
+    args: &[String],
+    base: &str,
+) -> taskapi::cli::Outcome {
+    let argv: Vec<std::ffi::OsString> = ["taskapi", endpoint.id.as_str()]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(args.iter().cloned())
+        .chain(["--base-url".to_owned(), base.to_owned()])
+        .map(std::ffi::OsString::from)
+        .collect();
+    let var = provider.token_env.clone();
+    taskapi::cli::run(argv, &|name| (name == var).then(|| CLI_TOKEN.to_owned())).await
+}
+
 /// `args` with the value of `--output` replaced by `path` (added when absent).
 pub fn with_output(args: &[String], path: &std::path::Path) -> Vec<String> {
     let mut args = args.to_vec();

@@ -117,8 +117,17 @@ impl<'c> DownloadExportFileRequest<'c> {
         self,
         path: impl ::std::convert::AsRef<::std::path::Path>,
     ) -> ::std::result::Result<u64, DownloadExportFileError> {
+        let target = ::taskapi_runtime::DownloadTarget::Path(path.as_ref());
+        self.fetch_into(target, &self.transfer).await.map(|downloaded| downloaded.bytes)
+    }
+
+    /// Sends `GET /open-apis/drive/v1/export_tasks/file/{file_token}/download` and writes the file into the folder `dir`, under the name the server gives (its `Content-Disposition`) made safe, else `download`, as `curl -OJ` does: written like [`to_file`](Self::to_file), and never replacing a file that is there. Returns the file's path and length.
+    pub async fn to_dir(
+        self,
+        dir: impl ::std::convert::AsRef<::std::path::Path>,
+    ) -> ::std::result::Result<::taskapi_runtime::Downloaded, DownloadExportFileError> {
         self.fetch_into(
-                ::taskapi_runtime::DownloadTarget::Path(path.as_ref()),
+                ::taskapi_runtime::DownloadTarget::Dir(dir.as_ref()),
                 &self.transfer,
             )
             .await
@@ -129,17 +138,14 @@ impl<'c> DownloadExportFileRequest<'c> {
         self,
         writer: &mut (dyn ::taskapi_runtime::AsyncWrite + ::std::marker::Unpin + ::std::marker::Send),
     ) -> ::std::result::Result<u64, DownloadExportFileError> {
-        self.fetch_into(
-                ::taskapi_runtime::DownloadTarget::Writer(writer),
-                &self.transfer,
-            )
-            .await
+        let target = ::taskapi_runtime::DownloadTarget::Writer(writer);
+        self.fetch_into(target, &self.transfer).await.map(|downloaded| downloaded.bytes)
     }
     async fn fetch_into(
         &self,
         target: ::taskapi_runtime::DownloadTarget<'_>,
         transfer: &::taskapi_runtime::TransferOptions,
-    ) -> ::std::result::Result<u64, DownloadExportFileError> {
+    ) -> ::std::result::Result<::taskapi_runtime::Downloaded, DownloadExportFileError> {
         let path = [
             ::taskapi_runtime::PathPart::Literal(
                 "/open-apis/drive/v1/export_tasks/file/",
@@ -255,7 +261,7 @@ impl ::taskapi_runtime::Download for DownloadExportFileRequest<'_> {
         transfer: &'a ::taskapi_runtime::TransferOptions,
     ) -> ::taskapi_runtime::BoxFuture<
         'a,
-        ::std::result::Result<u64, DownloadExportFileError>,
+        ::std::result::Result<::taskapi_runtime::Downloaded, DownloadExportFileError>,
     > {
         ::std::boxed::Box::pin(self.fetch_into(target, transfer))
     }

@@ -44,7 +44,6 @@ impl super::FeishuClient {
     /// - `file_name` (body): 要上传的素材的名称
     /// - `parent_type` (body): 上传点的类型。你可根据上传的素材类型与云文档类型确定上传点类型。例如，要将一张图片插入到新版文档（文件类型为 `docx`）中，需指定上传点为 `docx_image `；要将一个附件上传到新版文档中，需指定上传点为 `docx_file`。
     /// - `parent_node` (body): 上传点的 token，即要上传的云文档的 token，用于指定素材将要上传到的云文档或位置。参考[素材概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction)了解上传点类型与上传点 token 的对应关系
-    /// - `size` (body): 文件的大小，单位为字节
     /// - `file` (the file part): 文件的二进制内容
     ///
     /// # Example
@@ -52,7 +51,7 @@ impl super::FeishuClient {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
-    /// let reply = client.upload_media("file_name", taskapi::feishu::MediaParentType::DocImage, "parent_node", 0, taskapi::runtime::UploadFile::bytes(&b"example"[..])).send().await?;
+    /// let reply = client.upload_media("file_name", taskapi::feishu::MediaParentType::DocImage, "parent_node", taskapi::runtime::UploadFile::bytes(&b"example"[..])).send().await?;
     /// println!("{reply:?}");
     /// # Ok(()) }
     /// ```
@@ -63,7 +62,6 @@ impl super::FeishuClient {
         file_name: impl ::std::convert::Into<::std::string::String>,
         parent_type: MediaParentType,
         parent_node: impl ::std::convert::Into<::std::string::String>,
-        size: i64,
         file: ::taskapi_runtime::UploadFile,
     ) -> UploadMediaRequest<'_> {
         UploadMediaRequest::with_core(
@@ -71,7 +69,6 @@ impl super::FeishuClient {
             file_name,
             parent_type,
             parent_node,
-            size,
             file,
         )
     }
@@ -96,7 +93,6 @@ impl<'c> UploadMediaRequest<'c> {
         file_name: impl ::std::convert::Into<::std::string::String>,
         parent_type: MediaParentType,
         parent_node: impl ::std::convert::Into<::std::string::String>,
-        size: i64,
         file: ::taskapi_runtime::UploadFile,
     ) -> Self {
         UploadMediaRequest {
@@ -105,14 +101,19 @@ impl<'c> UploadMediaRequest<'c> {
                 file_name.into(),
                 parent_type,
                 parent_node.into(),
-                size,
             ),
             file: ::std::sync::Arc::new(file),
             options: ::std::default::Default::default(),
         }
     }
 
-    /// `checksum` (body): 文件的 Adler-32 校验和
+    /// `size` (body): 文件的大小，单位为字节 (default: the file's size; a value the file contradicts is refused before sending)
+    pub fn size(mut self, size: i64) -> Self {
+        self.body.size = Some(size);
+        self
+    }
+
+    /// `checksum` (body): 文件的 Adler-32 校验和 (default: the file's Adler-32 checksum; a value the file contradicts is refused before sending)
     pub fn checksum(
         mut self,
         checksum: impl ::std::convert::Into<::std::string::String>,
@@ -172,13 +173,6 @@ impl<'c> UploadMediaRequest<'c> {
                     let value = &self.body.parent_node;
                     fields.push(("parent_node", value.clone()));
                 }
-                {
-                    let value = &self.body.size;
-                    fields.push(("size", value.to_string()));
-                }
-                if let Some(value) = &self.body.checksum {
-                    fields.push(("checksum", value.clone()));
-                }
                 if let Some(value) = &self.body.extra {
                     fields.push(("extra", value.clone()));
                 }
@@ -186,6 +180,30 @@ impl<'c> UploadMediaRequest<'c> {
                     fields,
                     file_part: "file",
                     file: &self.file,
+                    from_file: ::std::vec::Vec::from([
+                        ::taskapi_runtime::FromFile {
+                            field: "size",
+                            fact: ::taskapi_runtime::FileFact::Size,
+                            given: self
+                                .body
+                                .size
+                                .as_ref()
+                                .map(::std::string::ToString::to_string),
+                        },
+                        ::taskapi_runtime::FromFile {
+                            field: "checksum",
+                            fact: ::taskapi_runtime::FileFact::Adler32,
+                            given: self
+                                .body
+                                .checksum
+                                .as_ref()
+                                .map(::std::string::ToString::to_string),
+                        },
+                    ]),
+                    max_size: ::std::option::Option::Some(::taskapi_runtime::MaxSize {
+                        bytes: 20971520u64,
+                        larger: "the page says a file over 20 MB takes the part upload (分片上传素材: upload_prepare, upload_part, upload_finish), which this client does not offer yet",
+                    }),
                 }
             },
         };
@@ -217,9 +235,10 @@ pub struct UploadAllMediaForm {
     pub parent_type: MediaParentType,
     /// `parent_node`: 上传点的 token，即要上传的云文档的 token，用于指定素材将要上传到的云文档或位置。参考[素材概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction)了解上传点类型与上传点 token 的对应关系. Required.
     pub parent_node: ::std::string::String,
-    /// `size`: 文件的大小，单位为字节. Required.
-    pub size: i64,
-    /// `checksum`: 文件的 Adler-32 校验和. Optional.
+    /// `size`: 文件的大小，单位为字节 (default: the file's size; a value the file contradicts is refused before sending) Optional.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub size: ::std::option::Option<i64>,
+    /// `checksum`: 文件的 Adler-32 校验和 (default: the file's Adler-32 checksum; a value the file contradicts is refused before sending) Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub checksum: ::std::option::Option<::std::string::String>,
     /// `extra`: 以下场景的上传点需通过该参数传入素材所在云文档的 token。extra 参数的格式为`"{\"drive_route_token\":\"素材所在云文档的 token\"}"`。详情参考[素材概述-extra 参数说明](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#3b8635d3)。 Optional.
@@ -234,19 +253,24 @@ impl UploadAllMediaForm {
         file_name: impl ::std::convert::Into<::std::string::String>,
         parent_type: MediaParentType,
         parent_node: impl ::std::convert::Into<::std::string::String>,
-        size: i64,
     ) -> Self {
         Self {
             file_name: file_name.into(),
             parent_type,
             parent_node: parent_node.into(),
-            size,
+            size: None,
             checksum: None,
             extra: None,
         }
     }
 
-    /// Sets `checksum`: 文件的 Adler-32 校验和.
+    /// Sets `size`: 文件的大小，单位为字节 (default: the file's size; a value the file contradicts is refused before sending)
+    pub fn size(mut self, size: i64) -> Self {
+        self.size = Some(size);
+        self
+    }
+
+    /// Sets `checksum`: 文件的 Adler-32 校验和 (default: the file's Adler-32 checksum; a value the file contradicts is refused before sending)
     pub fn checksum(
         mut self,
         checksum: impl ::std::convert::Into<::std::string::String>,
