@@ -480,12 +480,13 @@ async fn every_endpoint_against_every_code_and_fault() {
     println!("fault matrix written to {}", path.display());
 }
 
-/// The target dir this test was built in: the nearest directory above the test binary with
-/// the `CACHEDIR.TAG` cargo puts at a target dir's root.
+/// The target dir this test was built in: the binary is `<target>/<profile>/deps/<name>`.
+/// (Not the nearest `CACHEDIR.TAG`: a target dir nested in another, as the import trial's
+/// is, has none of its own.)
 fn target_dir() -> std::path::PathBuf {
     let exe = std::env::current_exe().unwrap();
     exe.ancestors()
-        .find(|dir| dir.join("CACHEDIR.TAG").is_file())
-        .map(std::path::Path::to_path_buf)
-        .expect("a test binary lives in a cargo target dir")
+        .nth(3)
+        .expect("a test binary lives in <target>/<profile>/deps")
+        .to_path_buf()
 }
