@@ -1,0 +1,30 @@
+//! The command line's words: the usage line, and the parts `--only` can name.
+
+/// The parts `--only` can name, in the order they run.
+const PARTS: [&str; 10] = [
+    "generation",
+    "compile",
+    "client",
+    "cli",
+    "download",
+    "tokens",
+    "waiting",
+    "batch",
+    "pages",
+    "shared",
+];
+
+pub const USAGE: &str = "usage: cargo xtask bench [--quick] [--only PART,...] \
+                     (parts: generation, compile, client, cli, download, tokens, waiting, batch, pages, shared)";
+
+/// The parts named by `--only`, checked.
+pub fn only(list: &str) -> Result<Vec<&'static str>, String> {
+    list.split(',')
+        .map(|name| {
+            PARTS
+                .into_iter()
+                .find(|part| *part == name.trim())
+                .ok_or_else(|| format!("no part {name:?}; {USAGE}"))
+        })
+        .collect()
+}
