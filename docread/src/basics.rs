@@ -5,9 +5,10 @@
 //! their order and number do not matter.
 
 use crate::cell;
-use crate::html;
+use crate::facts::{At, Facts, RateLimit, Scope};
+use crate::page::Problem;
 use crate::table::{Cell, Table};
-use crate::{At, Facts, Problem, RateLimit, Scope};
+use crate::tag::{attr, next_tag};
 
 /// Whether `t` is the basics table: a row labelled HTTP URL or HTTP Method.
 pub(crate) fn is_basics(t: &Table) -> bool {
@@ -176,14 +177,11 @@ pub(crate) fn rate_limit(text: &str) -> RateLimit {
 fn app_types(value: &Cell, facts: &mut Facts) {
     let mut pos = 0;
     let mut found = false;
-    while let Some(tag) = html::next_tag(&value.text, pos) {
+    while let Some(tag) = next_tag(&value.text, pos) {
         pos = tag.end;
         if tag.name == "md-app-support" && !tag.close {
             let line = line_in(value, tag.start);
-            for t in html::attr(tag.attrs, "types")
-                .unwrap_or_default()
-                .split(',')
-            {
+            for t in attr(tag.attrs, "types").unwrap_or_default().split(',') {
                 if !t.trim().is_empty() {
                     facts.app_types.push(At::new(t.trim().to_owned(), line));
                     found = true;
@@ -224,12 +222,12 @@ fn scopes(
     // Raw: <md-perm name="docs:doc" desc="...">...</md-perm>.
     let mut pos = 0;
     let mut tagged = false;
-    while let Some(tag) = html::next_tag(&value.text, pos) {
+    while let Some(tag) = next_tag(&value.text, pos) {
         pos = tag.end;
         if tag.name == "md-perm" && !tag.close {
             tagged = true;
-            let name = html::attr(tag.attrs, "name").unwrap_or_default();
-            let description = html::attr(tag.attrs, "desc").unwrap_or_else(|| {
+            let name = attr(tag.attrs, "name").unwrap_or_default();
+            let description = attr(tag.attrs, "desc").unwrap_or_else(|| {
                 let inner = value.text.get(tag.end..).unwrap_or("");
                 cell::plain(inner.split("</md-perm>").next().unwrap_or(""))
             });

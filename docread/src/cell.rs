@@ -4,8 +4,8 @@
 //! are recognised by their bold marker at the start of a line, whichever rendering the cell
 //! came from, and taken out of the description.
 
-use crate::EnumValue;
-use crate::html;
+use crate::facts::EnumValue;
+use crate::tag;
 
 /// A cell's lines: each without trailing spaces, blank lines at either end dropped, the first
 /// line's indentation dropped (later lines keep theirs: nested lists).
@@ -30,7 +30,7 @@ pub(crate) fn one_line(text: &str) -> String {
 /// Plain text of a name, type or label cell: tags dropped (their text kept), entities decoded,
 /// markdown escapes, bold and surrounding backticks undone, trimmed.
 pub(crate) fn plain(text: &str) -> String {
-    let untagged = html::strip_tags(text);
+    let untagged = tag::strip_tags(text);
     let mut out = String::with_capacity(untagged.len());
     let mut chars = untagged.chars().peekable();
     while let Some(c) = chars.next() {
@@ -302,7 +302,7 @@ pub(crate) fn unquote(text: &str) -> String {
 fn enum_values(ls: &[&str]) -> Vec<EnumValue> {
     let joined = ls.join("\n");
     if joined.contains("<md-enum-item") {
-        return html::enum_items(&joined);
+        return enum_items(&joined);
     }
     let indent = |l: &str| l.len() - l.trim_start().len();
     let base = ls.iter().find(|l| is_item(l)).map_or(0, |l| indent(l));
@@ -317,6 +317,32 @@ fn enum_values(ls: &[&str]) -> Vec<EnumValue> {
         }
     }
     out.retain(|e| !e.value.is_empty());
+    out
+}
+
+/// `<md-enum-item key="v" >meaning</md-enum-item>` items, in order.
+fn enum_items(text: &str) -> Vec<EnumValue> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(item) = tag::next_tag(text, pos) {
+        pos = item.end;
+        if item.name != "md-enum-item" || item.close {
+            continue;
+        }
+        let mut end = text.len();
+        let mut scan = item.end;
+        while let Some(t) = tag::next_tag(text, scan) {
+            scan = t.end;
+            if t.name == "md-enum-item" || t.name == "md-enum" {
+                end = t.start;
+                break;
+            }
+        }
+        let meaning = one_line(text.get(item.end..end).unwrap_or(""));
+        let value = tag::attr(item.attrs, "key").unwrap_or_default();
+        out.push(EnumValue { value, meaning });
+        pos = end.max(pos);
+    }
     out
 }
 

@@ -3,7 +3,7 @@
 //! still lands on the rendering its remaining lines show.
 
 use crate::doc::Doc;
-use crate::{Problem, Rendering};
+use crate::page::{Problem, Rendering};
 
 pub(crate) fn rendering(doc: &Doc, problems: &mut Vec<Problem>) -> Rendering {
     let text = doc.text;

@@ -6,12 +6,14 @@
 //! rendering. The page has no title line (the first line is the site's skip link) and no date.
 
 use crate::doc::Doc;
+use crate::facts::{At, EnumValue, Facts, Field, Scope};
 use crate::fields::{self, Flat};
 use crate::outline::{self, Outline};
+use crate::page::Problem;
 use crate::runs::{self, Col};
 use crate::shape::{self, Shape};
 use crate::table::Table;
-use crate::{At, EnumValue, Facts, Field, Problem, Scope, basics, cell, feishu, pipe};
+use crate::{basics, cell, feishu, pipe};
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,12 +4,14 @@
 //! its code blocks: each fact is looked for under the heading that holds it.
 
 use crate::doc::Doc;
+use crate::facts::{At, ErrorRow, Facts, Field};
 use crate::fields::{self, Flat};
 use crate::meta::{self, Meta};
 use crate::outline::{Outline, Section};
+use crate::page::{Problem, Rendering};
 use crate::shape::{self, Shape};
 use crate::table::{self, Table};
-use crate::{At, ErrorRow, Facts, Field, Problem, Rendering, basics, cell, html, pipe};
+use crate::{basics, cell, html, pipe};
 
 /// Section titles, by fact.
 const REQUEST: &[&str] = &["请求"];

@@ -9,9 +9,10 @@
 //! 3. else the rows stay flat.
 
 use crate::cell;
+use crate::facts::Field;
+use crate::page::Problem;
 use crate::shape::Shape;
 use crate::table::{self, Table};
-use crate::{Field, Problem};
 
 /// Nesting deeper than this is kept at this depth (and reported): no real table comes near.
 const MAX_DEPTH: usize = 32;
@@ -37,7 +38,7 @@ pub(crate) fn rows(t: &Table, lower_types: bool, problems: &mut Vec<Problem>) ->
     let mut out = Vec::new();
     for row in &t.rows {
         // Markers may sit inside the name's tag (`<md-text ...>∟ has_more</md-text>`).
-        let untagged = crate::html::strip_tags(row.text(name));
+        let untagged = crate::tag::strip_tags(row.text(name));
         let (rest, markers) = cell::indent(&untagged);
         let name_text = cell::plain(rest);
         let name_text = name_text.lines().next().unwrap_or("").trim().to_owned();

@@ -1,159 +1,14 @@
 //! The raw rendering's HTML-ish tables (`<md-table>`, `<md-dt-table>` with
-//! `<md-dt-tr level="N">`), read with a small tag scanner rather than an HTML parser: the tags
-//! are few and flat, and a scanner that only ever moves forward stays linear and cannot fail
-//! on a lost or doubled tag. A cell runs from its opening tag to its closing one, skipping the
-//! tags inside it (`<md-text>`, `<md-enum>`, `<md-perm>`); a missing closing tag ends the cell
-//! at the next row or cell and is reported.
+//! `<md-dt-tr level="N">`), read with the tag scanner of `tag` rather than an HTML parser: the
+//! tags are few and flat, and a scanner that only ever moves forward stays linear and cannot
+//! fail on a lost or doubled tag. A cell runs from its opening tag to its closing one, skipping
+//! the tags inside it (`<md-text>`, `<md-enum>`, `<md-perm>`); a missing closing tag ends the
+//! cell at the next row or cell and is reported.
 
-use crate::cell;
 use crate::doc::Doc;
+use crate::page::Problem;
 use crate::table::{Cell, Row, Table};
-use crate::{EnumValue, Problem};
-
-pub(crate) struct Tag<'a> {
-    pub name: &'a str,
-    pub close: bool,
-    pub attrs: &'a str,
-    /// Byte offsets of `<` and just past `>`.
-    pub start: usize,
-    pub end: usize,
-}
-
-/// The next tag starting at or after byte `from`: `<name ...>` or `</name>`, the name
-/// starting with a letter, the tag ending before any further `<`.
-pub(crate) fn next_tag(text: &str, from: usize) -> Option<Tag<'_>> {
-    let mut i = from;
-    loop {
-        let lt = i + text.get(i..)?.find('<')?;
-        let after = lt + 1;
-        let rest = text.get(after..)?;
-        let close = rest.starts_with('/');
-        let name_start = if close { after + 1 } else { after };
-        let tail = text.get(name_start..)?;
-        let name_len = tail
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
-            .count();
-        if tail.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            let name = tail.get(..name_len)?;
-            let attrs_from = tail.get(name_len..)?;
-            if let Some(k) = attrs_from.find(['>', '<'])
-                && attrs_from.get(k..).is_some_and(|t| t.starts_with('>'))
-            {
-                let attrs = attrs_from.get(..k)?.trim_end_matches('/');
-                return Some(Tag {
-                    name,
-                    close,
-                    attrs,
-                    start: lt,
-                    end: name_start + name_len + k + 1,
-                });
-            }
-        }
-        i = after;
-    }
-}
-
-/// The value of attribute `key` (`key="v"`, `key='v'` or `key=v`).
-pub(crate) fn attr(attrs: &str, key: &str) -> Option<String> {
-    let mut from = 0;
-    while let Some(k) = attrs.get(from..).and_then(|s| s.find(key)) {
-        let at = from + k;
-        from = at + key.len();
-        let before_ok = attrs
-            .get(..at)
-            .is_none_or(|b| b.is_empty() || b.ends_with(char::is_whitespace));
-        let Some(after) = attrs.get(from..).map(str::trim_start) else {
-            break;
-        };
-        let Some(value) = after.strip_prefix('=').map(str::trim_start) else {
-            continue;
-        };
-        if !before_ok {
-            continue;
-        }
-        for q in ['"', '\''] {
-            if let Some(v) = value.strip_prefix(q) {
-                return Some(v.split(q).next().unwrap_or("").to_owned());
-            }
-        }
-        return Some(value.split_whitespace().next().unwrap_or("").to_owned());
-    }
-    None
-}
-
-/// Tags of the platform (`md-*`) and of plain HTML formatting, dropped from plain text.
-fn is_markup(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    name.starts_with("md-")
-        || matches!(
-            name.as_str(),
-            "div"
-                | "span"
-                | "p"
-                | "br"
-                | "b"
-                | "i"
-                | "u"
-                | "em"
-                | "strong"
-                | "font"
-                | "a"
-                | "code"
-                | "sup"
-                | "sub"
-                | "img"
-                | "tr"
-                | "td"
-                | "th"
-                | "ul"
-                | "ol"
-                | "li"
-        )
-}
-
-/// `text` without its markup tags (the text inside them kept); other `<...>`, such as the
-/// `<string,string>` of a map type, stay.
-pub(crate) fn strip_tags(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pos = 0;
-    while let Some(tag) = next_tag(text, pos) {
-        if is_markup(tag.name) {
-            out.push_str(text.get(pos..tag.start).unwrap_or(""));
-        } else {
-            out.push_str(text.get(pos..tag.end).unwrap_or(""));
-        }
-        pos = tag.end;
-    }
-    out.push_str(text.get(pos..).unwrap_or(""));
-    out
-}
-
-/// `<md-enum-item key="v" >meaning</md-enum-item>` items, in order.
-pub(crate) fn enum_items(text: &str) -> Vec<EnumValue> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while let Some(tag) = next_tag(text, pos) {
-        pos = tag.end;
-        if tag.name != "md-enum-item" || tag.close {
-            continue;
-        }
-        let mut end = text.len();
-        let mut scan = tag.end;
-        while let Some(t) = next_tag(text, scan) {
-            scan = t.end;
-            if t.name == "md-enum-item" || t.name == "md-enum" {
-                end = t.start;
-                break;
-            }
-        }
-        let meaning = cell::one_line(text.get(tag.end..end).unwrap_or(""));
-        let value = attr(tag.attrs, "key").unwrap_or_default();
-        out.push(EnumValue { value, meaning });
-        pos = end.max(pos);
-    }
-    out
-}
+use crate::tag::{attr, next_tag};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
@@ -323,23 +178,6 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tags_and_attrs() {
-        let t = next_tag("a <md-dt-tr level=\"1\"> b", 0).unwrap();
-        assert_eq!((t.name, t.close), ("md-dt-tr", false));
-        assert_eq!(attr(t.attrs, "level").as_deref(), Some("1"));
-        assert_eq!(
-            attr(" name=\"x\" desc='y z'", "desc").as_deref(),
-            Some("y z")
-        );
-        assert_eq!(attr(" type=\"x\"", "ype"), None);
-        assert_eq!(
-            strip_tags("<md-text>a</md-text> <b>x</b> map<k,v>"),
-            "a x map<k,v>"
-        );
-        assert!(next_tag("a < b", 0).is_none());
-    }
 
     #[test]
     fn table() {

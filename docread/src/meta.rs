@@ -3,7 +3,8 @@
 //! reads them without a YAML parser (values are single-line scalars, maybe quoted).
 
 use crate::doc::Doc;
-use crate::{At, Problem};
+use crate::facts::At;
+use crate::page::Problem;
 
 /// The header's keys, and the first line after it.
 pub(crate) struct Meta {

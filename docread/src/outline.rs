@@ -3,8 +3,8 @@
 //! `# comment` lines of code samples are not taken for headings, and so that tables and
 //! examples are looked for in the right places.
 
-use crate::Problem;
 use crate::doc::Doc;
+use crate::page::Problem;
 use std::ops::Range;
 
 pub(crate) struct Heading {

@@ -4,9 +4,9 @@
 //! spaces goes on when the row still lacks cells or when the next line is too short to be a
 //! row of its own.
 
-use crate::Problem;
 use crate::doc::Doc;
 use crate::outline::{self, Outline};
+use crate::page::Problem;
 use crate::table::{Cell, Row, Table};
 
 /// `| --- | :---: |`, `---|---`: a delimiter row (dashes, colons, pipes; at least one pipe).

@@ -5,7 +5,7 @@
 //! three digits, an error code an identifier, a message ASCII (up to the Chinese hint).
 //! These are heuristics, each documented where it decides.
 
-use crate::ErrorRow;
+use crate::facts::ErrorRow;
 
 /// A column of a run-together header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,73 +1,18 @@
-//! `cargo xtask docs import <page>`: a draft endpoint spec from a doc page.
+//! `cargo xtask docs import <page>`: a draft endpoint spec from a doc page ([`draft`], made in
+//! `docs::draft`); for an endpoint that already has a spec, where it and the page disagree
+//! ([`differences`]: the page comparison of `docs::compare`, listed), and the spec updated in
+//! place from the page ([`write_into`]: the comparison's differences written in, the parts
+//! a person wrote kept).
 //!
-//! [`draft`] reads the page with `docread` and writes every fact it states: title,
-//! description, `doc`/`url`/`updated`, method, path, token kinds, app types, scopes, rate
-//! limit, parameters (`in`, type, `required`, `max_length`, `enum`, `example`, description),
-//! the body (JSON, or multipart when a body field is a file), the reply's fields nested with
-//! their types and enum values (read from the reply example when the page has no reply
-//! table), the reply example, and the whole error table (`http_status`, `code`, `message`,
-//! `hint` verbatim). Names follow the generator's rules: the operation is the id's verb and
-//! resource (`feishu.drive.export_task.create` -> `create_export_task`), types are the
-//! operation's `UpperCamel` name plus `Data` (the reply), `Body` (the request body) or the
-//! field's name (nested objects, enums; an array's elements in the singular, `mentions` ->
-//! `...Mention`), enum variants come from the value (`docx` ->
-//! `Docx`) or the meaning's English words, and an error gets `name:` only where its message
-//! gives no usable, unique variant name.
-//!
-//! What only a person can decide is written as a `TODO` that the loader refuses, located, until
-//! it is filled in: the English `summary` of the endpoint and of each parameter, `retryable`
-//! of each error (`retryable: TODO`), a waiter when the reply has a status enum (which values
-//! are pending, success, failure), variant names the page gives no English for, and any
-//! type the format cannot take from the page. An array of objects is `type: array` with its
-//! element's `object:`; an object the page lists without fields because it is a type listed
-//! above ("同上", `children | dropdown_option[]` inside a `dropdown_option`) gets those fields,
-//! at most two levels further down. What the format cannot hold at all (a code the provider
-//! lists as common) is left out with a comment saying so.
-//!
-//! When the endpoint already has a spec, [`differences`] lists where it and the page disagree
-//! (page-derived facts only), and [`write_into`] updates the page-derived parts in place.
+//! Files: `differences` (the comparison in words), `write` (`write_into`: the top-level
+//! values, then `errors:` from `errors`), `layout` (where a spec's keys and list items are,
+//! line by line).
 
-mod build;
-mod json;
-mod update;
-mod yaml_out;
+mod differences;
+mod errors;
+mod layout;
+mod write;
 
-use crate::spec::ProviderSpec;
-
-pub use update::{differences, write_into};
-
-/// What a `retryable` the page cannot decide is written as: not a boolean, so the loader
-/// refuses it (located) until a person writes `true` or `false`.
-pub const TODO_RETRYABLE: &str = "TODO";
-
-/// One page to import.
-#[derive(Debug, Clone, Copy)]
-pub struct ImportRequest<'a> {
-    /// The page as shown to a person and written as `doc:`, e.g. `docs/feishu/x.md`.
-    pub page_path: &'a str,
-    pub page_text: &'a str,
-    /// The provider directory (`feishu`), which the id starts with.
-    pub provider: &'a str,
-    /// The endpoint id, `provider.area.resource.verb`.
-    pub id: &'a str,
-}
-
-/// The draft spec's YAML text, or why there is none (the page states no method or path,
-/// the id is not `provider.area.resource.verb`).
-pub fn draft(request: &ImportRequest<'_>, provider: &ProviderSpec) -> Result<String, String> {
-    let page = docread::read(request.page_text);
-    let mut draft = build::Draft::new(request, provider);
-    let entries = draft.entries(&page)?;
-    let text = yaml_out::render(&entries);
-    // The writer quotes what it must; a draft that does not read back is a bug here.
-    match crate::yaml::parse(&text) {
-        Ok(Some(_)) => Ok(text),
-        Ok(None) => Err("internal error: the draft is empty".into()),
-        Err(e) => Err(format!(
-            "internal error: the draft is not valid YAML (line {}: {}: {:?})",
-            e.at.line,
-            e.message,
-            text.lines().nth(e.at.line.saturating_sub(1)).unwrap_or("")
-        )),
-    }
-}
+pub use crate::docs::draft::{ImportRequest, TODO_RETRYABLE, draft};
+pub use differences::differences;
+pub use write::write_into;

@@ -272,7 +272,7 @@ fn printable(c: char) -> bool {
 }
 
 /// One scalar on one line: plain when that reads back as the same text, else double-quoted.
-pub(super) fn scalar(text: &str, in_flow: bool) -> String {
+pub(crate) fn scalar(text: &str, in_flow: bool) -> String {
     if is_plain(text, in_flow) {
         text.to_owned()
     } else {
@@ -345,6 +345,13 @@ fn looks_typed(text: &str) -> bool {
             || text
                 .chars()
                 .all(|c| c.is_ascii_digit() || "_:.+-eE".contains(c)))
+}
+
+/// A block text as a block scalar keeps it: ending with exactly one line break.
+pub(super) fn with_newline(text: &str) -> String {
+    let mut t = text.trim_end().to_owned();
+    t.push('\n');
+    t
 }
 
 #[cfg(test)]
