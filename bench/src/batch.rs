@@ -22,15 +22,15 @@ const DOC_TOKEN: &str = "docbcZVGtv1papC6jAVGiyabcef";
 
 /// A pending task: the real request, answered "processing" without sending it.
 #[derive(Clone)]
-struct Pending<'c> {
+struct Pending {
     #[expect(
         dead_code,
         reason = "kept for its memory: what a real pending task holds"
     )]
-    request: GetExportTaskRequest<'c>,
+    request: GetExportTaskRequest,
 }
 
-impl Pollable for Pending<'_> {
+impl Pollable for Pending {
     type Data = ExportTaskData;
     type Status = ExportJobStatus;
     type Error = GetExportTaskError;
@@ -57,7 +57,7 @@ impl Pollable for Pending<'_> {
     }
 
     fn observe(data: &ExportTaskData) -> Observation<ExportJobStatus> {
-        <GetExportTaskRequest<'static> as Pollable>::observe(data)
+        <GetExportTaskRequest as Pollable>::observe(data)
     }
 }
 

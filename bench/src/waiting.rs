@@ -68,7 +68,7 @@ impl Pollable for SimulatedExport {
 
     fn observe(data: &ExportTaskData) -> Observation<ExportJobStatus> {
         // The generated rules of the real endpoint.
-        <GetExportTaskRequest<'static> as Pollable>::observe(data)
+        <GetExportTaskRequest as Pollable>::observe(data)
     }
 }
 

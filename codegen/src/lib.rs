@@ -49,8 +49,23 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// What the specs generate: the files of `generated/src/api/`, and the Cargo features of
+/// the generated crate (the lines between the markers in `generated/Cargo.toml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    pub files: Vec<GeneratedFile>,
+    pub features: String,
+    /// Every feature the generated code tests: each provider's and each family's.
+    pub feature_names: Vec<String>,
+}
+
 /// Loads, validates and emits: every generated file for the specs under `root/specs_dir`.
 pub fn generate(root: &Path, specs_dir: &str) -> Result<Vec<GeneratedFile>, Error> {
+    generate_all(root, specs_dir).map(|generated| generated.files)
+}
+
+/// As [`generate`], with the crate's features.
+pub fn generate_all(root: &Path, specs_dir: &str) -> Result<Generated, Error> {
     let (set, mut problems) = load::load(root, specs_dir);
     problems.extend(validate::validate(&set));
     if !problems.is_empty() {
@@ -58,5 +73,15 @@ pub fn generate(root: &Path, specs_dir: &str) -> Result<Vec<GeneratedFile>, Erro
         return Err(Error::Specs(problems));
     }
     let model = model::build(&set);
-    emit::emit(&model).map_err(Error::Emit)
+    let feature_names = model
+        .providers
+        .iter()
+        .map(|p| p.key.clone())
+        .chain(emit::families(&model).into_keys())
+        .collect();
+    Ok(Generated {
+        files: emit::emit(&model).map_err(Error::Emit)?,
+        features: emit::manifest_block(&model),
+        feature_names,
+    })
 }

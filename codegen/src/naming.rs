@@ -42,6 +42,13 @@ pub fn const_name(name: &str) -> String {
     name.to_shouty_snake_case()
 }
 
+/// The API family of an endpoint id, and the Cargo feature that compiles it: its first two
+/// segments joined by `-` (`feishu.drive.export_task.get` -> `feishu-drive`). Validation
+/// keeps ids to at least two lower-case segments.
+pub fn family(id: &str) -> String {
+    id.splitn(3, '.').take(2).collect::<Vec<_>>().join("-")
+}
+
 /// The client method that waits for many tasks of an endpoint whose single waiter is
 /// `waiter`: `wait_export_task` -> `wait_many_export_task`.
 pub fn wait_many_method(waiter: &str) -> String {

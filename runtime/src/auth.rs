@@ -2,17 +2,15 @@
 //! provider's token endpoint (cached, refreshed ahead of expiry, one fetch at a time), or a
 //! caller's own [`TokenSource`].
 
-use super::client::{EndpointInfo, Envelope, ProviderClient};
 use super::decode::{self, Reply};
 use super::error::{ApiError, Failed, TokenError, TransportError};
 use super::http;
-use super::token::AccessToken;
+use super::provider::{EndpointInfo, Envelope, HasProvider};
+use super::token::{AccessToken, MAX_TOKEN_LIFETIME, Obtained};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
-use std::future::Future;
 use std::marker::PhantomData;
-use std::pin::Pin;
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -22,8 +20,7 @@ use crate::shared::{SharedState, tokens::SharedTokens};
 #[cfg(feature = "redis")]
 use std::sync::Arc;
 
-/// A boxed future, so that [`TokenSource`] can be a trait object.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+use crate::future::BoxFuture;
 
 /// What a token source may use to reach the provider: the client's connection pool, base
 /// URL and per-attempt timeout.
@@ -100,7 +97,7 @@ impl fmt::Debug for AppCredentials {
 }
 
 /// A provider's token endpoint, generated from the `token_endpoint` of its provider spec.
-pub trait TokenApi: ProviderClient + 'static {
+pub trait TokenApi: HasProvider + 'static {
     /// The JSON body sent.
     type TokenRequest: Serialize;
     /// The reply decoded.
@@ -141,13 +138,6 @@ pub struct ManagedToken<A> {
     api: PhantomData<fn() -> A>,
 }
 
-/// A token as a fetch (own, or another process's through shared state) gave it: `fresh_for`
-/// is how long it may be used before a refresh; `None` for a token for one use only.
-pub(crate) struct Obtained {
-    pub(crate) token: AccessToken,
-    pub(crate) fresh_for: Option<Duration>,
-}
-
 #[derive(Default)]
 struct State {
     cached: Option<Cached>,
@@ -168,10 +158,6 @@ struct Cached {
 
 /// Official SDKs treat tokens as expired 3 to 10 minutes early; five minutes sits between.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(300);
-
-/// The longest lifetime believed from a token reply. Both providers issue 2-hour tokens; a
-/// larger `expire` is an error or an attack, and `Instant + huge` would panic.
-pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
 /// The wait after the first failed fetch; it doubles with each further failure in a row.
 const FIRST_FAILURE_BACKOFF: Duration = Duration::from_millis(250);

@@ -2,8 +2,8 @@
 //! envelope. Nothing here panics or drops information: whatever cannot be decoded becomes a
 //! [`DecodeError`] holding the status and the start of the body (credentials masked).
 
-use super::client::Envelope;
 use super::error::{ApiError, DecodeError, ErrorCode, Failed};
+use super::provider::Envelope;
 use super::redact::redact;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;

@@ -7,8 +7,8 @@
 //! redirect is followed only when the caller allows it and it stays on the request's origin
 //! (same scheme, host and port); anything else is an error naming the target.
 
-use super::client::ProviderInfo;
 use super::error::TransportError;
+use super::provider::ProviderInfo;
 use reqwest::header::{HeaderMap, HeaderName};
 use std::time::Duration;
 use tokio::time::Instant;

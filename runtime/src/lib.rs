@@ -15,10 +15,12 @@ mod batch;
 mod client;
 mod decode;
 mod error;
+mod future;
 mod http;
 mod limit;
 mod macros;
 mod options;
+mod provider;
 mod redact;
 mod retry;
 pub mod shared;
@@ -37,24 +39,30 @@ pub mod cli;
 pub mod testing;
 
 pub use auth::{
-    AppCredentials, BoxFuture, DEFAULT_REFRESH_MARGIN, MAX_TOKEN_LIFETIME, ManagedToken,
-    StaticToken, TokenApi, TokenContext, TokenSource,
+    AppCredentials, DEFAULT_REFRESH_MARGIN, ManagedToken, StaticToken, TokenApi, TokenContext,
+    TokenSource,
 };
 pub use batch::{BatchSummary, BatchWaiter, DEFAULT_MAX_IN_FLIGHT, EndKind, TaskEnded};
 pub use client::{
     BuildError, ClientBuilder, Core, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_REPLY_BYTES, DownloadTarget, Downloaded, EndpointInfo, Envelope, FileFact,
-    FromFile, HttpSetupError, MaxSize, Outgoing, ProviderClient, ProviderInfo, RequestBody,
-    TransferOptions, TransferProgressFn,
+    DEFAULT_MAX_REPLY_BYTES, DownloadTarget, Downloaded, FileFact, FromFile, HttpSetupError,
+    MaxSize, Outgoing, ProviderClient, RequestBody, TransferOptions, TransferProgressFn,
+    bytes_written,
 };
 pub use error::{
-    ApiError, DecodeError, EXCERPT_BYTES, EndpointError, ErrorCode, Failure, InvalidRequest,
-    OutputError, TokenError, TransportError, TransportErrorKind,
+    ApiError, DecodeError, DownloadError, EXCERPT_BYTES, EndpointError, ErrorCode, Failure,
+    InvalidRequest, OutputError, TokenError, TransportError, TransportErrorKind,
 };
-pub use limit::{DEFAULT_FRACTION, DEFAULT_THROTTLE_PAUSE, EndpointLimit, RateLimit, RateLimits};
+pub use future::BoxFuture;
+pub use limit::{DEFAULT_FRACTION, DEFAULT_THROTTLE_PAUSE, RateLimits};
 pub use options::{CallOptions, RawInspector};
+pub use provider::{EndpointInfo, EndpointLimit, Envelope, HasProvider, ProviderInfo, RateLimit};
 pub use retry::RetryPolicy;
-pub use token::AccessToken;
+/// serde, for the generated code's macros (`record_serde!`, `listed_enum!`): the crate that
+/// expands them need not name serde itself.
+#[doc(hidden)]
+pub use serde as __serde;
+pub use token::{AccessToken, MAX_TOKEN_LIFETIME};
 /// The writer a download streams into (`to_writer`), re-exported from tokio.
 pub use tokio::io::AsyncWrite;
 pub use transfer::{

@@ -1,6 +1,18 @@
-//! Access tokens: kept out of Debug, Display and errors.
+//! Access tokens: kept out of Debug, Display and errors; and a token as a fetch gave it.
 
 use std::fmt;
+use std::time::Duration;
+
+/// The longest lifetime believed from a token reply. Both providers issue 2-hour tokens; a
+/// larger `expire` is an error or an attack, and `Instant + huge` would panic.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// A token as a fetch (own, or another process's through shared state) gave it: `fresh_for`
+/// is how long it may be used before a refresh; `None` for a token for one use only.
+pub(crate) struct Obtained {
+    pub(crate) token: AccessToken,
+    pub(crate) fresh_for: Option<Duration>,
+}
 
 /// An access token as sent to the provider. Its `Debug` output is redacted, and nothing in
 /// this crate ever formats its value.

@@ -17,9 +17,9 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 const MAX_URL_BYTES: usize = u16::MAX as usize - 1;
 
 /// One piece of a path template, as generated from the spec.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum PathPart<'a> {
+pub enum PathPart {
     /// Fixed text of the template, sent as is.
     Literal(&'static str),
     /// A parameter's value, encoded as one segment.
@@ -27,7 +27,7 @@ pub enum PathPart<'a> {
         /// The wire name, for errors.
         name: &'static str,
         /// The caller's value.
-        value: &'a str,
+        value: String,
     },
 }
 
@@ -67,7 +67,7 @@ impl BaseUrl {
 /// Joins the base URL, the path and the query (form-encoded).
 pub(crate) fn build(
     base: &BaseUrl,
-    path: &[PathPart<'_>],
+    path: &[PathPart],
     query: &[(&'static str, String)],
 ) -> Result<Url, InvalidRequest> {
     let estimate = path.iter().fold(base.prefix.len(), |n, part| match part {
@@ -82,7 +82,7 @@ pub(crate) fn build(
             PathPart::Literal(literal) => text.push_str(literal),
             PathPart::Param { name, value } => {
                 // An empty, `.` or `..` segment would address a different resource.
-                if value.is_empty() || *value == "." || *value == ".." {
+                if value.is_empty() || value == "." || value == ".." {
                     return Err(InvalidRequest::new(
                         name,
                         format!("{value:?} cannot be a path segment"),
@@ -109,11 +109,7 @@ pub(crate) fn build(
 }
 
 /// Names the longest parameter as the culprit of a URL over [`MAX_URL_BYTES`].
-fn too_long(
-    length: usize,
-    path: &[PathPart<'_>],
-    query: &[(&'static str, String)],
-) -> InvalidRequest {
+fn too_long(length: usize, path: &[PathPart], query: &[(&'static str, String)]) -> InvalidRequest {
     let params = path.iter().filter_map(|part| match part {
         PathPart::Param { name, value } => Some((*name, value.len())),
         PathPart::Literal(_) => None,
@@ -146,7 +142,7 @@ mod tests {
                 PathPart::Literal("/v2.0/doc/task/info/"),
                 PathPart::Param {
                     name: "taskId",
-                    value: "a/../b?x#y %",
+                    value: "a/../b?x#y %".to_owned(),
                 },
             ],
             &[("token", "d&e=f g".into())],
@@ -177,7 +173,7 @@ mod tests {
                     PathPart::Literal("/a/"),
                     PathPart::Param {
                         name: "ticket",
-                        value,
+                        value: value.to_owned(),
                     },
                 ],
                 &[],
@@ -210,7 +206,7 @@ mod tests {
                     PathPart::Literal("/a/"),
                     PathPart::Param {
                         name: "ticket",
-                        value: "x/y",
+                        value: "x/y".to_owned(),
                     },
                 ],
                 &[("token", "1 2".into())],
@@ -229,7 +225,10 @@ mod tests {
             &base("http://127.0.0.1:8080/p"),
             &[
                 PathPart::Literal("/v1/items/"),
-                PathPart::Param { name: "id", value },
+                PathPart::Param {
+                    name: "id",
+                    value: value.to_owned(),
+                },
                 PathPart::Literal("/status"),
             ],
             &[("q", value.into()), ("n", "1".into())],

@@ -6,8 +6,8 @@
 //! `GROWTH × its length + min_delay` later, while long tasks are polled ever more rarely
 //! (fewer polls than a fixed interval once a task runs for a minute or so).
 
-use super::auth::BoxFuture;
 use super::error::EndpointError;
+use super::future::BoxFuture;
 use std::fmt;
 use std::future::IntoFuture;
 use std::sync::Arc;

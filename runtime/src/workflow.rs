@@ -2,9 +2,9 @@
 //! types of start endpoints implement [`StartsTask`], pollers that name a file implement
 //! [`FeedsDownload`], download endpoints implement [`Download`]; a [`Workflow`] runs them.
 
-use crate::auth::BoxFuture;
 use crate::client::{DownloadTarget, Downloaded, TransferOptions, TransferProgressFn};
 use crate::error::EndpointError;
+use crate::future::BoxFuture;
 use crate::waiter::{Clock, Pollable, Progress, WaitDefaults, WaitError, WaitOutcome, Waiter};
 use std::fmt;
 use std::future::{Future, IntoFuture};
@@ -44,13 +44,13 @@ pub trait FeedsDownload: Pollable {
 /// A download endpoint's request (`response: {content: binary}`).
 pub trait Download: Clone + Send + Sync {
     /// The download endpoint's error.
-    type Error: EndpointError;
+    type Error: crate::error::DownloadError;
     /// Streams the file into `target` with `transfer`'s settings: its length, and where it
     /// went for a folder.
     fn fetch<'a>(
-        &'a self,
+        self,
         target: DownloadTarget<'a>,
-        transfer: &'a TransferOptions,
+        transfer: TransferOptions,
     ) -> BoxFuture<'a, Result<Downloaded, Self::Error>>;
 }
 
@@ -302,7 +302,9 @@ where
     /// file beside it, renamed only once complete).
     pub async fn to_file(self, path: impl AsRef<Path>) -> FetchResult<S> {
         let path = path.as_ref();
-        let mut fetched = self.fetch_into(DownloadTarget::Path(path)).await?;
+        let mut fetched = self
+            .fetch_into(DownloadTarget::Path(path.to_owned()))
+            .await?;
         fetched.path = Some(path.to_owned());
         Ok(fetched)
     }
@@ -310,7 +312,8 @@ where
     /// Starts the task, waits for it, and writes its file into the folder `dir` under the
     /// name the server gives, made safe (see [`DownloadTarget::Dir`]); never replaces a file.
     pub async fn to_dir(self, dir: impl AsRef<Path>) -> FetchResult<S> {
-        self.fetch_into(DownloadTarget::Dir(dir.as_ref())).await
+        self.fetch_into(DownloadTarget::Dir(dir.as_ref().to_owned()))
+            .await
     }
 
     /// Starts the task, waits for it, and streams its file into `writer`.
@@ -340,7 +343,7 @@ where
             transfer = transfer.expected_len(size);
         }
         let downloaded = download
-            .fetch(target.reborrow(), &transfer)
+            .fetch(target.reborrow(), transfer)
             .await
             .map_err(WorkflowError::Download)?;
         Ok(Fetched {

@@ -9,12 +9,18 @@ fn main() {
     let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
     println!("cargo::rerun-if-changed=specs");
-    let files = match codegen::generate(&root, "specs") {
-        Ok(files) => files,
+    let generated = match codegen::generate_all(&root, "specs") {
+        Ok(generated) => generated,
         Err(e) => panic!("the awkward specs do not generate:\n{e}"),
     };
+    // The generated code compiles each provider and API family behind its feature; this
+    // crate has them all (it cannot declare features its specs make up at build time).
+    for feature in &generated.feature_names {
+        println!("cargo::rustc-check-cfg=cfg(feature, values({feature:?}))");
+        println!("cargo::rustc-cfg=feature={feature:?}");
+    }
     let api = out.join("api");
-    for file in &files {
+    for file in &generated.files {
         write(&api.join(&file.path), &file.contents);
     }
     // `#[path]` takes a literal, so the module declaration is written here and included.

@@ -1,5 +1,7 @@
-//! Keeping `generated/src/api/` equal to what the specs generate: write it, or check it.
+//! Keeping `generated/src/api/`, and the features block of `generated/Cargo.toml`, equal to
+//! what the specs generate: write them, or check them.
 
+use codegen::emit::{FEATURES_BEGIN, FEATURES_END};
 use codegen::{GEN_COMMAND, GeneratedFile, OUTPUT_DIR};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -20,21 +22,58 @@ struct Drift {
     missing: Vec<String>,
     /// Files the generator does not write, e.g. left over from a deleted spec.
     extra: Vec<String>,
+    /// The manifest with its features block as generated, and the diff to it, when the
+    /// block on disk differs.
+    manifest: Option<(String, String)>,
 }
 
 impl Drift {
     fn is_empty(&self) -> bool {
-        self.changed.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+        self.changed.is_empty()
+            && self.missing.is_empty()
+            && self.extra.is_empty()
+            && self.manifest.is_none()
     }
+}
+
+/// The generated crate's manifest, whose features block the generator owns.
+const MANIFEST: &str = "generated/Cargo.toml";
+
+/// The manifest at `root`, its features block replaced by `block` (markers included).
+fn manifest_with(root: &Path, block: &str) -> Result<(String, String), String> {
+    let path = root.join(MANIFEST);
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {MANIFEST}: {e}"))?;
+    let begin = text.find(FEATURES_BEGIN);
+    let end = text
+        .find(FEATURES_END)
+        .map(|at| text[at..].find('\n').map_or(text.len(), |n| at + n + 1));
+    let (Some(begin), Some(end)) = (begin, end) else {
+        return Err(format!(
+            "{MANIFEST} has no generated features block: put the lines\n{FEATURES_BEGIN}\n{FEATURES_END}\nin its [features] table, then run `{GEN_COMMAND}`"
+        ));
+    };
+    let updated = format!("{}{block}{}", &text[..begin], &text[end..]);
+    Ok((text, updated))
 }
 
 /// Generates from `root/specs` and writes or checks `root/generated/src/api`.
 /// `Ok` carries a one-line summary; `Err` the whole report for a person.
 pub fn run(root: &Path, mode: Mode) -> Result<String, String> {
-    let files = codegen::generate(root, "specs").map_err(|e| e.to_string())?;
+    let generated = codegen::generate_all(root, "specs").map_err(|e| e.to_string())?;
+    let files = generated.files;
     let out_dir = root.join(OUTPUT_DIR);
     let on_disk = read_tree(&out_dir).map_err(|e| format!("cannot read {OUTPUT_DIR}: {e}"))?;
-    let drift = compare(&files, &on_disk);
+    let mut drift = compare(&files, &on_disk);
+    let (manifest, updated) = manifest_with(root, &generated.features)?;
+    if manifest != updated {
+        let diff = similar::TextDiff::from_lines(manifest.as_str(), updated.as_str())
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{MANIFEST}"), &format!("b/{MANIFEST}"))
+            .to_string();
+        drift.manifest = Some((updated, diff));
+    }
     match mode {
         Mode::Check if drift.is_empty() => {
             Ok(format!("{OUTPUT_DIR}: {} files up to date", files.len()))
@@ -43,6 +82,10 @@ pub fn run(root: &Path, mode: Mode) -> Result<String, String> {
         Mode::Write => {
             write(&out_dir, &files, &drift)
                 .map_err(|e| format!("cannot write {OUTPUT_DIR}: {e}"))?;
+            if let Some((updated, _)) = &drift.manifest {
+                std::fs::write(root.join(MANIFEST), updated)
+                    .map_err(|e| format!("cannot write {MANIFEST}: {e}"))?;
+            }
             Ok(format!(
                 "{OUTPUT_DIR}: {} files; {} written, {} removed",
                 files.len(),
@@ -112,6 +155,10 @@ fn report(drift: &Drift) -> String {
     for (_, diff) in &drift.changed {
         out.push_str(diff);
     }
+    if let Some((_, diff)) = &drift.manifest {
+        out.push_str(diff);
+        let _ = writeln!(out, "stale:   {MANIFEST} (its generated features block)");
+    }
     for path in &drift.changed {
         let _ = writeln!(
             out,
@@ -178,6 +225,8 @@ mod tests {
     fn fresh_copy() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         codegen::copy_dir(&workspace_root().join("specs"), &dir.path().join("specs")).unwrap();
+        std::fs::create_dir_all(dir.path().join("generated")).unwrap();
+        std::fs::copy(workspace_root().join(MANIFEST), dir.path().join(MANIFEST)).unwrap();
         run(dir.path(), Mode::Write).unwrap();
         assert!(run(dir.path(), Mode::Check).is_ok());
         dir
@@ -239,7 +288,7 @@ mod tests {
         assert_check_fails_then_gen_repairs(
             ws.path(),
             &[
-                "+    Processing,",
+                "+        Processing = \"process\",",
                 "stale:   generated/src/api/feishu/check_folder_task.rs",
             ],
         );

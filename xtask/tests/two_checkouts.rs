@@ -23,11 +23,13 @@ fn first_checkout() -> PathBuf {
 }
 
 /// A second checkout holding what `cargo xtask gen` needs: the workspace manifest, xtask's
-/// manifest, `specs/` and the generated output.
+/// manifest, `specs/`, the generated output and the generated crate's manifest (whose
+/// features block `gen` keeps).
 fn second_checkout(first: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("xtask")).unwrap();
-    for file in ["Cargo.toml", "xtask/Cargo.toml"] {
+    std::fs::create_dir_all(dir.path().join("generated")).unwrap();
+    for file in ["Cargo.toml", "xtask/Cargo.toml", "generated/Cargo.toml"] {
         std::fs::copy(first.join(file), dir.path().join(file)).unwrap();
     }
     codegen::copy_dir(&first.join("specs"), &dir.path().join("specs")).unwrap();

@@ -2,8 +2,9 @@
 //! its reply feeds), a poller's `FeedsDownload` impl (which download its result feeds), and
 //! a download endpoint's `Download` impl.
 
+use super::example;
+use super::tokens::{docs, ident, paragraphs};
 use super::waiter::{Finish, access};
-use super::{docs, example, ident, paragraphs};
 use crate::model::{Chain, Endpoint, Feed, FeedFrom, Provider, Response};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -99,26 +100,26 @@ fn starts(
     quote! {
         impl super::#client {
             #method_doc
-            pub fn #workflow(&self, #(#arg_decls),*) -> ::taskapi_runtime::Workflow<'_, #request<'_>> {
+            pub fn #workflow<'c>(&self, #(#arg_decls),*) -> ::taskapi_runtime::Workflow<'c, #request> {
                 self.#operation(#(#arg_names),*).wait()
             }
         }
 
-        impl<'c> #request<'c> {
+        impl #request {
             #wait_doc
-            pub fn wait(self) -> ::taskapi_runtime::Workflow<'c, Self> {
+            pub fn wait<'c>(self) -> ::taskapi_runtime::Workflow<'c, Self> {
                 ::taskapi_runtime::Workflow::new(self)
             }
         }
 
-        impl<'c> ::taskapi_runtime::StartsTask for #request<'c> {
+        impl ::taskapi_runtime::StartsTask for #request {
             type Started = #data;
             type Error = #error;
-            type Poll = super::#next_module::#next<'c>;
+            type Poll = super::#next_module::#next;
             const WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = super::#next_module::#defaults;
 
             fn start(&self) -> ::taskapi_runtime::BoxFuture<'_, ::std::result::Result<#data, #error>> {
-                ::std::boxed::Box::pin(self.clone().send())
+                self.clone().send()
             }
 
             fn poller(&self, data: &#data) -> ::std::option::Option<Self::Poll> {
@@ -146,8 +147,8 @@ fn feeds_download(e: &Endpoint, chain: &Chain) -> TokenStream {
         }),
     };
     quote! {
-        impl<'c> ::taskapi_runtime::FeedsDownload for #request<'c> {
-            type Download = super::#next_module::#next<'c>;
+        impl ::taskapi_runtime::FeedsDownload for #request {
+            type Download = super::#next_module::#next;
 
             fn download(&self, data: &#data) -> ::std::option::Option<Self::Download> {
                 #next_request
@@ -164,15 +165,16 @@ fn download(e: &Endpoint) -> TokenStream {
     let request = format_ident!("{}Request", e.type_prefix);
     let error = format_ident!("{}Error", e.type_prefix);
     quote! {
-        impl ::taskapi_runtime::Download for #request<'_> {
+        impl ::taskapi_runtime::Download for #request {
             type Error = #error;
 
             fn fetch<'a>(
-                &'a self,
+                mut self,
                 target: ::taskapi_runtime::DownloadTarget<'a>,
-                transfer: &'a ::taskapi_runtime::TransferOptions,
+                transfer: ::taskapi_runtime::TransferOptions,
             ) -> ::taskapi_runtime::BoxFuture<'a, ::std::result::Result<::taskapi_runtime::Downloaded, #error>> {
-                ::std::boxed::Box::pin(self.fetch_into(target, transfer))
+                self.transfer = transfer;
+                self.fetch_into(target)
             }
         }
     }
@@ -214,7 +216,7 @@ fn next_request(next: &TokenStream, chain: &Chain) -> TokenStream {
     };
     quote! {
         #(let #vars = #values;)*
-        #binding = #next::with_core(self.core, #(#vars),*).chained_from(&self.options);
+        #binding = #next::with_core(self.core.clone(), #(#vars),*).chained_from(&self.options);
         #(#optional)*
         Some(next)
     }

@@ -1,7 +1,7 @@
 //! The CLI's subcommands, one per endpoint, and the dispatch from a subcommand to its call.
 //! The engine (environment, exit codes, output) is hand-written in `runtime/src/cli.rs`.
 
-use super::ident;
+use super::tokens::ident;
 use crate::model::{
     Body, Endpoint, FieldRust, Model, Param, Provider, Response, ScalarType, TypeDef,
 };

@@ -1,7 +1,8 @@
 //! An endpoint module: the request builder, the reply types and the error enum.
 
-use super::{chain, code_literal, docs, ident, module_docs, paragraphs, request, types, waiter};
-use crate::model::{Endpoint, ErrorCase, Provider};
+use super::tokens::{code_literal, docs, ident, module_docs, paragraphs};
+use super::{chain, request, types, waiter};
+use crate::model::{Endpoint, ErrorCase, Provider, Response};
 use crate::spec::CodeType;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -129,113 +130,52 @@ fn endpoint_facts(e: &Endpoint) -> String {
     facts.join("\n")
 }
 
+/// The error enum: the runtime's `endpoint_error!`, written as the enum it makes, each
+/// code with its heading, its hint (once: it is both the variant's docs and what the
+/// error carries) and whether trying again may help.
 fn error_enum(p: &Provider, e: &Endpoint, info_static: &Ident) -> TokenStream {
     let name = format_ident!("{}Error", e.type_prefix);
     let common = ident(&p.common_error_enum);
-    let variants: Vec<Ident> = e.errors.iter().map(|c| ident(&c.variant)).collect();
-    let variant_docs = e.errors.iter().map(error_doc);
-    let codes = e.errors.iter().map(|c| code_literal(&c.code));
-    let hints = e.errors.iter().map(|c| &c.hint);
-    let retryable = e.errors.iter().map(|c| c.retryable);
     let lookup = match p.code_type {
-        CodeType::Integer => quote!(error.code().as_i64()),
-        CodeType::String => quote!(error.code().as_str()),
+        CodeType::Integer => quote!(as_i64),
+        CodeType::String => quote!(as_str),
     };
-    let common_or_unknown = quote! {
-        match super::#common::from_code(error.code()) {
-            Some(common) => Self::Common(common, error.documented(common.hint(), common.is_retryable())),
-            None => Self::Unknown(error),
-        }
-    };
-    // An endpoint whose page lists no code has nothing to match first.
-    let from_api = if e.errors.is_empty() {
-        common_or_unknown
-    } else {
+    // A download can also fail to write its file; no other endpoint can.
+    let download = (e.response == Response::Binary).then(|| quote!(, download));
+    let variants = e.errors.iter().map(|c| {
+        let variant = ident(&c.variant);
+        let code = code_literal(&c.code);
+        let hint = &c.hint;
+        let heading = docs(&error_heading(c));
+        let retryable = c.retryable.then(|| quote!(#[retryable]));
         quote! {
-            match #lookup {
-                #(Some(#codes) => Self::#variants(error.documented(#hints, #retryable)),)*
-                _ => #common_or_unknown,
-            }
+            #heading
+            #[hint = #hint]
+            #retryable
+            #variant = #code,
         }
-    };
+    });
     let doc = docs(&format!(
         "Everything `{}` can fail with: one variant per code its documentation lists, the \
          provider's common codes, unknown codes, and failures below the API.",
         e.id
     ));
     quote! {
-        #doc
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variant_docs #variants(::taskapi_runtime::ApiError),)*
-            /// One of the provider's common codes (tokens, permissions, rate limits).
-            Common(super::#common, ::taskapi_runtime::ApiError),
-            /// A code the documentation does not list; code and message are kept.
-            Unknown(::taskapi_runtime::ApiError),
-            /// No complete reply: connection refused or reset, timeout.
-            Transport(::taskapi_runtime::TransportError),
-            /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-            Decode(::taskapi_runtime::DecodeError),
-            /// Refused before sending: a parameter cannot be sent as given.
-            InvalidRequest(::taskapi_runtime::InvalidRequest),
-            /// No access token could be had (e.g. the app secret is wrong).
-            Token(::taskapi_runtime::TokenError),
-            /// A download's file could not be written here (disk full, no permission).
-            Output(::taskapi_runtime::OutputError),
-        }
-
-        impl ::taskapi_runtime::EndpointError for #name {
-            fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
-                #from_api
-            }
-
-            fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
-                Self::Transport(error)
-            }
-
-            fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
-                Self::Decode(error)
-            }
-
-            fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
-                Self::InvalidRequest(error)
-            }
-
-            fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
-                Self::Token(error)
-            }
-
-            fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
-                Self::Output(error)
-            }
-
-            fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
-                match self {
-                    #(Self::#variants(e))|* | Self::Common(_, e) | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
-                    Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
-                    Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
-                    Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
-                    Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
-                    Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
-                }
+        ::taskapi_runtime::endpoint_error! {
+            #doc
+            #[endpoint(#info_static, common = super::#common, codes = #lookup #download)]
+            pub enum #name {
+                #(#variants)*
             }
         }
-
-        // Accessors (`api_error`, `http_status`, `code`, `request_id`, `attempts`, `hint`,
-        // `is_retryable`), `Display` and `Error`, the same for every endpoint.
-        ::taskapi_runtime::endpoint_error_methods!(#name, #info_static);
     }
 }
 
-fn error_doc(c: &ErrorCase) -> TokenStream {
+/// A documented code's first doc line: code, HTTP status, message.
+fn error_heading(c: &ErrorCase) -> String {
     let status = c
         .http_status
         .map(|s| format!(", HTTP {s}"))
         .unwrap_or_default();
-    let retry = if c.retryable { "\n\nRetryable." } else { "" };
-    docs(&format!(
-        "`{}`{status}: {}\n\n{}{retry}",
-        c.code, c.message, c.hint
-    ))
+    format!("`{}`{status}: {}", c.code, c.message)
 }

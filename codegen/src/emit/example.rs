@@ -1,6 +1,6 @@
 //! The `# Example` sections of generated method docs: a short call, compiled as a doc-test.
 
-use super::ident;
+use super::tokens::ident;
 use crate::model::{Endpoint, Field, FieldRust, Provider, ScalarType, TypeDef};
 
 /// A `# Example` section for a method's docs: a client, `call`, and `shown` printed; compiled

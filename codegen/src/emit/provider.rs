@@ -1,6 +1,7 @@
 //! A provider module: its client, its conventions and its common error codes.
 
-use super::{code_literal, docs, envelope, ident, module_docs, paragraphs, types};
+use super::tokens::{code_literal, docs, envelope, ident, module_docs, paragraphs};
+use super::types;
 use crate::model::{Provider, TokenEndpoint};
 use crate::spec::CodeType;
 use proc_macro2::TokenStream;
@@ -9,6 +10,18 @@ use quote::quote;
 
 pub(super) fn emit(p: &Provider) -> TokenStream {
     let modules: Vec<_> = p.endpoints.iter().map(|e| ident(&e.operation)).collect();
+    // Each endpoint compiles with its family's feature only.
+    let gates: Vec<TokenStream> = p
+        .endpoints
+        .iter()
+        .map(|e| {
+            let family = &e.family;
+            quote! {
+                #[cfg(feature = #family)]
+                #[cfg_attr(docsrs, doc(cfg(feature = #family)))]
+            }
+        })
+        .collect();
     let endpoint_list: String = p
         .endpoints
         .iter()
@@ -59,8 +72,8 @@ pub(super) fn emit(p: &Provider) -> TokenStream {
     quote! {
         #module_doc
 
-        #(pub mod #modules;)*
-        #(pub use self::#modules::*;)*
+        #(#gates pub mod #modules;)*
+        #(#gates pub use self::#modules::*;)*
 
         #info
 
@@ -91,9 +104,11 @@ pub(super) fn emit(p: &Provider) -> TokenStream {
             }
         }
 
-        impl ::taskapi_runtime::ProviderClient for #client {
+        impl ::taskapi_runtime::HasProvider for #client {
             const PROVIDER: &'static ::taskapi_runtime::ProviderInfo = &#provider_static;
+        }
 
+        impl ::taskapi_runtime::ProviderClient for #client {
             fn from_core(core: ::taskapi_runtime::Core) -> Self {
                 Self { core }
             }

@@ -2,7 +2,8 @@
 //! endpoint, with envelopes, documented codes and examples from the specs, and a typed
 //! scripting method per endpoint on `FakeServer`.
 
-use super::{code_literal, docs, envelope, example, ident};
+use super::example;
+use super::tokens::{code_literal, docs, envelope, ident};
 use crate::model::{Code, ErrorCase, Model};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -142,8 +143,10 @@ pub(super) fn emit(model: &Model) -> TokenStream {
                             .expect("the spec's example body decodes as its body type"))
                     }
                 });
+            // A request is sent as a task of its own: that it compiles proves every
+            // request future spawnable. A download's writer is borrowed, so it is not.
             let send = if e.json_response().is_some() {
-                quote!(Called::of(client.#name(#args) #body .send().await))
+                quote!(Called::of(::taskapi_runtime::testing::spawned(client.#name(#args) #body .send()).await))
             } else {
                 quote!(Called::of(client.#name(#args) #body .to_writer(&mut ::taskapi_runtime::testing::discard()).await))
             };

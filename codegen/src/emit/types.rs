@@ -1,7 +1,7 @@
 //! Reply and request types: structs (with redacted `Debug` for secret fields) and status
 //! enums with an `Unknown` variant. Shared by endpoints and token endpoints.
 
-use super::{code_literal, docs, ident, paragraphs, sentence};
+use super::tokens::{code_literal, docs, ident, paragraphs, sentence};
 use crate::model::{EnumDef, Field, FieldRust, ScalarType, StructDef, StructKind, TypeDef};
 use crate::spec::CodeType;
 use proc_macro2::{Ident, TokenStream};
@@ -70,13 +70,14 @@ fn struct_def(s: &StructDef, all: &[TypeDef]) -> TokenStream {
     let fields = s.fields.iter().map(|f| field(f, s.kind));
     let secret = s.fields.iter().any(|f| f.secret);
     let derives = if secret {
-        quote!(#[derive(Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)])
+        quote!(#[derive(Clone, PartialEq)])
     } else {
-        quote!(#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)])
+        quote!(#[derive(Debug, Clone, PartialEq)])
     };
     let redacted_debug = secret.then(|| redacted_debug(s, &name));
+    let record = record(s, &name);
     if s.kind == StructKind::Body {
-        return body_struct(s, &name, derives, all);
+        return body_struct(s, &name, derives, record, all);
     }
     quote! {
         #doc
@@ -85,12 +86,98 @@ fn struct_def(s: &StructDef, all: &[TypeDef]) -> TokenStream {
             #(#fields,)*
         }
         #redacted_debug
+        #record
+    }
+}
+
+/// How the struct travels as a JSON object: its [`Record`] impl (one line per field to
+/// read, to write, and its placeholder) and the serde impls through it.
+///
+/// [`Record`]: https://docs.rs/taskapi-runtime (the runtime's `wire::Record`)
+fn record(s: &StructDef, name: &Ident) -> TokenStream {
+    let type_name = &s.name;
+    let required = s.fields.iter().filter(|f| f.required).map(|f| &f.wire);
+    let empty = s.fields.iter().map(|f| {
+        let field = ident(&f.ident);
+        if f.required {
+            quote!(#field: ::taskapi_runtime::wire::Placeholder::placeholder())
+        } else {
+            quote!(#field: ::std::option::Option::None)
+        }
+    });
+    let reads = s.fields.iter().map(|f| {
+        let wire = &f.wire;
+        let field = ident(&f.ident);
+        let int64 = f.ty == FieldRust::Scalar(ScalarType::Int64String);
+        match (int64, f.required) {
+            (false, _) => quote!(#wire => self.#field = map.next_value()?),
+            (true, true) => {
+                quote!(#wire => self.#field = map.next_value::<::taskapi_runtime::wire::Int64String>()?.0)
+            }
+            (true, false) => quote! {
+                #wire => self.#field = map
+                    .next_value::<::std::option::Option<::taskapi_runtime::wire::Int64String>>()?
+                    .map(|value| value.0)
+            },
+        }
+    });
+    let writes = s.fields.iter().map(|f| {
+        let wire = &f.wire;
+        let field = ident(&f.ident);
+        let int64 = f.ty == FieldRust::Scalar(ScalarType::Int64String);
+        let value = if int64 {
+            quote!(&::taskapi_runtime::wire::Int64String(*value))
+        } else {
+            quote!(value)
+        };
+        if f.required {
+            quote! { { let value = &self.#field; map.serialize_entry(#wire, #value)?; } }
+        } else {
+            quote! { if let Some(value) = &self.#field { map.serialize_entry(#wire, #value)?; } }
+        }
+    });
+    quote! {
+        impl ::taskapi_runtime::wire::Record for #name {
+            const NAME: &'static str = #type_name;
+            const REQUIRED: &'static [&'static str] = &[#(#required),*];
+
+            fn empty() -> Self {
+                Self { #(#empty,)* }
+            }
+
+            fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> ::std::result::Result<bool, A::Error> {
+                match key {
+                    #(#reads,)*
+                    _ => return ::std::result::Result::Ok(false),
+                }
+                ::std::result::Result::Ok(true)
+            }
+
+            fn write_fields<M: ::serde::ser::SerializeMap>(
+                &self,
+                map: &mut M,
+            ) -> ::std::result::Result<(), M::Error> {
+                #(#writes)*
+                ::std::result::Result::Ok(())
+            }
+        }
+        ::taskapi_runtime::record_serde!(#name);
     }
 }
 
 /// A request body (or an object in one): built with `new` (its required fields) and a
 /// setter per optional field, so that a field the page adds later breaks no caller.
-fn body_struct(s: &StructDef, name: &Ident, derives: TokenStream, all: &[TypeDef]) -> TokenStream {
+fn body_struct(
+    s: &StructDef,
+    name: &Ident,
+    derives: TokenStream,
+    record: TokenStream,
+    all: &[TypeDef],
+) -> TokenStream {
     let doc = docs(&paragraphs([
         s.description.as_str(),
         "Build it with `new` (the required fields) and the setters of optional ones; it also \
@@ -129,6 +216,13 @@ fn body_struct(s: &StructDef, name: &Ident, derives: TokenStream, all: &[TypeDef
         "A `{}` with its required fields; optional ones are absent until set.",
         s.name
     ));
+    // Only the lints that apply: `new()` without arguments could be `Default`; more than
+    // seven arguments are many (but each is a required field of the page).
+    let allows = match required.len() {
+        0 => quote!(#[allow(clippy::new_without_default)]),
+        n if n > 7 => quote!(#[allow(clippy::too_many_arguments)]),
+        _ => quote!(),
+    };
     quote! {
         #doc
         #derives
@@ -139,7 +233,7 @@ fn body_struct(s: &StructDef, name: &Ident, derives: TokenStream, all: &[TypeDef
 
         impl #name {
             #new_doc
-            #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+            #allows
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits,)* }
             }
@@ -148,6 +242,8 @@ fn body_struct(s: &StructDef, name: &Ident, derives: TokenStream, all: &[TypeDef
 
             #check_lengths
         }
+
+        #record
     }
 }
 
@@ -221,18 +317,6 @@ fn redacted_debug(s: &StructDef, name: &Ident) -> TokenStream {
 fn field(f: &Field, kind: StructKind) -> TokenStream {
     let name = ident(&f.ident);
     let ty = rust_type(&f.ty);
-    let rename = (f.ident != f.wire).then(|| {
-        let wire = &f.wire;
-        quote!(#[serde(rename = #wire)])
-    });
-    // An int64 that travels as a string.
-    let with = (f.ty == FieldRust::Scalar(ScalarType::Int64String)).then(|| {
-        if f.required {
-            quote!(#[serde(with = "::taskapi_runtime::wire::int64_string")])
-        } else {
-            quote!(#[serde(with = "::taskapi_runtime::wire::int64_string_opt")])
-        }
-    });
     let presence = match (kind, f.required) {
         (StructKind::Reply, true) => "Always present.",
         (StructKind::Reply, false) => "May be absent.",
@@ -245,87 +329,40 @@ fn field(f: &Field, kind: StructKind) -> TokenStream {
         sentence(&f.description)
     ));
     if f.required {
-        quote!(#doc #rename #with pub #name: #ty)
+        quote!(#doc pub #name: #ty)
     } else {
-        quote! {
-            #doc
-            #rename
-            #with
-            #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-            pub #name: ::std::option::Option<#ty>
-        }
+        quote!(#doc pub #name: ::std::option::Option<#ty>)
     }
 }
 
+/// An enum of listed values: the runtime's `listed_enum!`, written as the enum it makes,
+/// each value once with its meaning (the variant's docs, `description()` and the raw value
+/// all come from it).
 fn enum_def(en: &EnumDef) -> TokenStream {
     let name = ident(&en.name);
-    let (repr, derives) = match en.repr {
-        CodeType::Integer => (
-            quote!(i64),
-            quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]),
-        ),
-        CodeType::String => (
-            quote!(::std::string::String),
-            quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]),
-        ),
+    let repr = match en.repr {
+        CodeType::Integer => quote!(i64),
+        CodeType::String => quote!(String),
     };
-    let repr_name = repr.to_string().replace(' ', "");
-    let variants: Vec<Ident> = en.variants.iter().map(|v| ident(&v.name)).collect();
-    let values: Vec<TokenStream> = en.variants.iter().map(|v| code_literal(&v.value)).collect();
-    let descriptions = en.variants.iter().map(|v| &v.description);
-    let variant_docs = en
-        .variants
-        .iter()
-        .map(|v| docs(&format!("`{}`: {}", v.value, v.description)));
+    let variants = en.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = code_literal(&v.value);
+        let meaning = &v.description;
+        quote! {
+            #[meaning = #meaning]
+            #variant = #value,
+        }
+    });
     let doc = docs(&paragraphs([
         en.description.as_str(),
         "A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.",
     ]));
-    let (from_match, into_arms, unknown_into) = match en.repr {
-        CodeType::Integer => (
-            quote!(match value { #(#values => Self::#variants,)* other => Self::Unknown(other) }),
-            quote!(#(#name::#variants => #values,)*),
-            quote!(#name::Unknown(other) => other),
-        ),
-        CodeType::String => (
-            quote!(match value.as_str() { #(#values => Self::#variants,)* _ => Self::Unknown(value) }),
-            quote!(#(#name::#variants => ::std::borrow::ToOwned::to_owned(#values),)*),
-            quote!(#name::Unknown(other) => other),
-        ),
-    };
     quote! {
-        #doc
-        #derives
-        #[serde(from = #repr_name, into = #repr_name)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variant_docs #variants,)*
-            /// A value the spec does not list; the raw value is kept.
-            Unknown(#repr),
-        }
-
-        impl #name {
-            /// What the value means, from the spec; `None` for `Unknown`.
-            pub fn description(&self) -> ::std::option::Option<&'static str> {
-                match self {
-                    #(Self::#variants => Some(#descriptions),)*
-                    Self::Unknown(_) => None,
-                }
-            }
-        }
-
-        impl ::std::convert::From<#repr> for #name {
-            fn from(value: #repr) -> Self {
-                #from_match
-            }
-        }
-
-        impl ::std::convert::From<#name> for #repr {
-            fn from(value: #name) -> Self {
-                match value {
-                    #into_arms
-                    #unknown_into,
-                }
+        ::taskapi_runtime::listed_enum! {
+            #doc
+            #[values(#repr)]
+            pub enum #name {
+                #(#variants)*
             }
         }
     }

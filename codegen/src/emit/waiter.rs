@@ -1,7 +1,8 @@
 //! An endpoint's waiter: `client.wait_*()`, `client.wait_many_*()` (a batch), `request.wait()`,
 //! and the `Pollable` impl whose `observe` applies the spec's status rules.
 
-use super::{docs, example, ident, paragraphs};
+use super::example;
+use super::tokens::{docs, ident, paragraphs};
 use crate::model::{Endpoint, PathStep, Provider, Waiter};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -133,29 +134,29 @@ pub(super) fn emit(
 
         impl super::#client {
             #method_doc
-            pub fn #name(&self, #(#args),*) -> ::taskapi_runtime::Waiter<'_, #request<'_>> {
+            pub fn #name<'c>(&self, #(#args),*) -> ::taskapi_runtime::Waiter<'c, #request> {
                 self.#operation(#(#arg_names),*).wait()
             }
 
             #many_doc
-            pub fn #many<'c, K, I>(&self, requests: I) -> ::taskapi_runtime::BatchWaiter<'c, K, #request<'c>>
+            pub fn #many<'c, K, I>(&self, requests: I) -> ::taskapi_runtime::BatchWaiter<'c, K, #request>
             where
                 K: ::std::marker::Send + 'c,
-                I: ::std::iter::IntoIterator<Item = (K, #request<'c>)>,
+                I: ::std::iter::IntoIterator<Item = (K, #request)>,
                 I::IntoIter: ::std::marker::Send + 'c,
             {
                 ::taskapi_runtime::BatchWaiter::new(requests, #defaults)
             }
         }
 
-        impl<'c> #request<'c> {
+        impl #request {
             #wait_doc
-            pub fn wait(self) -> ::taskapi_runtime::Waiter<'c, Self> {
+            pub fn wait<'c>(self) -> ::taskapi_runtime::Waiter<'c, Self> {
                 ::taskapi_runtime::Waiter::new(self, #defaults)
             }
         }
 
-        impl ::taskapi_runtime::Pollable for #request<'_> {
+        impl ::taskapi_runtime::Pollable for #request {
             type Data = #data;
             type Status = #status;
             type Error = #error;
@@ -164,7 +165,7 @@ pub(super) fn emit(
                 &self,
                 time_left: ::std::time::Duration,
             ) -> ::taskapi_runtime::BoxFuture<'_, ::std::result::Result<#data, #error>> {
-                ::std::boxed::Box::pin(self.clone().time_limit(time_left).send())
+                self.clone().time_limit(time_left).send()
             }
 
             fn observe(data: &#data) -> ::taskapi_runtime::Observation<#status> {

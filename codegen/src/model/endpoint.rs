@@ -15,6 +15,9 @@ use crate::spec::{
 #[derive(Debug, Clone)]
 pub struct Endpoint {
     pub id: String,
+    /// The API family, the Cargo feature that compiles it: the id's first two segments,
+    /// e.g. `feishu-drive` for `feishu.drive.export_task.get`.
+    pub family: String,
     pub file: String,
     /// Method and module name, e.g. `get_export_task`.
     pub operation: String,
@@ -188,6 +191,7 @@ pub(super) fn build_endpoint(
     let body = e.body.as_ref().map(|b| build_body(b, &mut types));
     Endpoint {
         id: e.id.value.clone(),
+        family: naming::family(&e.id.value),
         file: e.file.clone(),
         operation: e.operation.value.clone(),
         type_prefix: naming::type_name(&e.operation.value),

@@ -310,6 +310,7 @@ fn absolute_links(p: &mut Provider, links: &DocLinks) {
 fn endpoint_links(e: &mut Endpoint, links: &DocLinks) {
     let Endpoint {
         id: _,
+        family: _,
         file: _,
         operation: _,
         type_prefix: _,

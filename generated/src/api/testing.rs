@@ -1292,20 +1292,22 @@ pub async fn call_by_id(
                 match settings.builder::<super::dingtalk::DingTalkClient>().build() {
                     Ok(client) => {
                         Called::of(
-                            client
-                                .copy_doc(
-                                    super::dingtalk::CopyDocParam::new(
-                                        "dentryUuid",
-                                        "dentryUuid",
-                                    ),
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .copy_doc(
+                                            super::dingtalk::CopyDocParam::new(
+                                                "dentryUuid",
+                                                "dentryUuid",
+                                            ),
+                                        )
+                                        .with_body(
+                                            ::serde_json::from_str::<
+                                                super::dingtalk::CopyDocBody,
+                                            >(super::dingtalk::COPY_DOC_BODY_EXAMPLE)
+                                                .expect("the spec's example body decodes as its body type"),
+                                        )
+                                        .send(),
                                 )
-                                .with_body(
-                                    ::serde_json::from_str::<
-                                        super::dingtalk::CopyDocBody,
-                                    >(super::dingtalk::COPY_DOC_BODY_EXAMPLE)
-                                        .expect("the spec's example body decodes as its body type"),
-                                )
-                                .send()
                                 .await,
                         )
                     }
@@ -1314,7 +1316,14 @@ pub async fn call_by_id(
             }
             "dingtalk.doc.task_info.get" => {
                 match settings.builder::<super::dingtalk::DingTalkClient>().build() {
-                    Ok(client) => Called::of(client.get_task_info("abcd").send().await),
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client.get_task_info("abcd").send(),
+                                )
+                                .await,
+                        )
+                    }
                     Err(e) => Called::NotBuilt(e),
                 }
             }
@@ -1322,19 +1331,21 @@ pub async fn call_by_id(
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
                         Called::of(
-                            client
-                                .create_export_task(
-                                    super::feishu::ExportFileExtension::Docx,
-                                    "Fm7osyjtMh5o7Ktrv32c73abcef",
-                                    super::feishu::ExportDocumentType::Doc,
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .create_export_task(
+                                            super::feishu::ExportFileExtension::Docx,
+                                            "Fm7osyjtMh5o7Ktrv32c73abcef",
+                                            super::feishu::ExportDocumentType::Doc,
+                                        )
+                                        .with_body(
+                                            ::serde_json::from_str::<
+                                                super::feishu::CreateExportTaskBody,
+                                            >(super::feishu::CREATE_EXPORT_TASK_BODY_EXAMPLE)
+                                                .expect("the spec's example body decodes as its body type"),
+                                        )
+                                        .send(),
                                 )
-                                .with_body(
-                                    ::serde_json::from_str::<
-                                        super::feishu::CreateExportTaskBody,
-                                    >(super::feishu::CREATE_EXPORT_TASK_BODY_EXAMPLE)
-                                        .expect("the spec's example body decodes as its body type"),
-                                )
-                                .send()
                                 .await,
                         )
                     }
@@ -1358,7 +1369,10 @@ pub async fn call_by_id(
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
                         Called::of(
-                            client.get_export_task("ticket", "token").send().await,
+                            ::taskapi_runtime::testing::spawned(
+                                    client.get_export_task("ticket", "token").send(),
+                                )
+                                .await,
                         )
                     }
                     Err(e) => Called::NotBuilt(e),
@@ -1368,12 +1382,14 @@ pub async fn call_by_id(
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
                         Called::of(
-                            client
-                                .delete_file(
-                                    "file_token",
-                                    super::feishu::DeleteFileType::File,
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .delete_file(
+                                            "file_token",
+                                            super::feishu::DeleteFileType::File,
+                                        )
+                                        .send(),
                                 )
-                                .send()
                                 .await,
                         )
                     }
@@ -1384,15 +1400,17 @@ pub async fn call_by_id(
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
                         Called::of(
-                            client
-                                .move_file("file_token", super::feishu::MoveFileType::File)
-                                .with_body(
-                                    ::serde_json::from_str::<
-                                        super::feishu::MoveFileBody,
-                                    >(super::feishu::MOVE_FILE_BODY_EXAMPLE)
-                                        .expect("the spec's example body decodes as its body type"),
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .move_file("file_token", super::feishu::MoveFileType::File)
+                                        .with_body(
+                                            ::serde_json::from_str::<
+                                                super::feishu::MoveFileBody,
+                                            >(super::feishu::MOVE_FILE_BODY_EXAMPLE)
+                                                .expect("the spec's example body decodes as its body type"),
+                                        )
+                                        .send(),
                                 )
-                                .send()
                                 .await,
                         )
                     }
@@ -1402,7 +1420,12 @@ pub async fn call_by_id(
             "feishu.drive.file.task_check" => {
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
-                        Called::of(client.check_folder_task("task_id").send().await)
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client.check_folder_task("task_id").send(),
+                                )
+                                .await,
+                        )
                     }
                     Err(e) => Called::NotBuilt(e),
                 }
@@ -1411,23 +1434,25 @@ pub async fn call_by_id(
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
                         Called::of(
-                            client
-                                .create_import_task(
-                                    "xlsx",
-                                    "boxcnrHpsg1QDqXAAAyachabcef",
-                                    super::feishu::ImportDocumentType::Docx,
-                                    super::feishu::ImportPoint::new(
-                                        super::feishu::ImportMountType::CloudSpace,
-                                        "AbqrfuRTjlJEIJduwDwcnIabcef",
-                                    ),
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .create_import_task(
+                                            "xlsx",
+                                            "boxcnrHpsg1QDqXAAAyachabcef",
+                                            super::feishu::ImportDocumentType::Docx,
+                                            super::feishu::ImportPoint::new(
+                                                super::feishu::ImportMountType::CloudSpace,
+                                                "AbqrfuRTjlJEIJduwDwcnIabcef",
+                                            ),
+                                        )
+                                        .with_body(
+                                            ::serde_json::from_str::<
+                                                super::feishu::CreateImportTaskBody,
+                                            >(super::feishu::CREATE_IMPORT_TASK_BODY_EXAMPLE)
+                                                .expect("the spec's example body decodes as its body type"),
+                                        )
+                                        .send(),
                                 )
-                                .with_body(
-                                    ::serde_json::from_str::<
-                                        super::feishu::CreateImportTaskBody,
-                                    >(super::feishu::CREATE_IMPORT_TASK_BODY_EXAMPLE)
-                                        .expect("the spec's example body decodes as its body type"),
-                                )
-                                .send()
                                 .await,
                         )
                     }
@@ -1438,7 +1463,10 @@ pub async fn call_by_id(
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
                         Called::of(
-                            client.get_import_task("7369583175086912356").send().await,
+                            ::taskapi_runtime::testing::spawned(
+                                    client.get_import_task("7369583175086912356").send(),
+                                )
+                                .await,
                         )
                     }
                     Err(e) => Called::NotBuilt(e),
@@ -1448,14 +1476,16 @@ pub async fn call_by_id(
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
                         Called::of(
-                            client
-                                .upload_media(
-                                    "file_name",
-                                    super::feishu::MediaParentType::DocImage,
-                                    "parent_node",
-                                    ::taskapi_runtime::UploadFile::bytes(&b"example"[..]),
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .upload_media(
+                                            "file_name",
+                                            super::feishu::MediaParentType::DocImage,
+                                            "parent_node",
+                                            ::taskapi_runtime::UploadFile::bytes(&b"example"[..]),
+                                        )
+                                        .send(),
                                 )
-                                .send()
                                 .await,
                         )
                     }
@@ -1478,7 +1508,12 @@ pub async fn call_by_id(
             "feishu.vc.export.get" => {
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
-                        Called::of(client.get_meeting_export("task_id").send().await)
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client.get_meeting_export("task_id").send(),
+                                )
+                                .await,
+                        )
                     }
                     Err(e) => Called::NotBuilt(e),
                 }
@@ -1487,15 +1522,17 @@ pub async fn call_by_id(
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
                         Called::of(
-                            client
-                                .export_meeting_list(1655276858, 1655276858)
-                                .with_body(
-                                    ::serde_json::from_str::<
-                                        super::feishu::ExportMeetingListBody,
-                                    >(super::feishu::EXPORT_MEETING_LIST_BODY_EXAMPLE)
-                                        .expect("the spec's example body decodes as its body type"),
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .export_meeting_list(1655276858, 1655276858)
+                                        .with_body(
+                                            ::serde_json::from_str::<
+                                                super::feishu::ExportMeetingListBody,
+                                            >(super::feishu::EXPORT_MEETING_LIST_BODY_EXAMPLE)
+                                                .expect("the spec's example body decodes as its body type"),
+                                        )
+                                        .send(),
                                 )
-                                .send()
                                 .await,
                         )
                     }
@@ -1506,19 +1543,21 @@ pub async fn call_by_id(
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
                         Called::of(
-                            client
-                                .export_participant_list(
-                                    1655276858,
-                                    1655276858,
-                                    "123456789",
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .export_participant_list(
+                                            1655276858,
+                                            1655276858,
+                                            "123456789",
+                                        )
+                                        .with_body(
+                                            ::serde_json::from_str::<
+                                                super::feishu::ExportParticipantListBody,
+                                            >(super::feishu::EXPORT_PARTICIPANT_LIST_BODY_EXAMPLE)
+                                                .expect("the spec's example body decodes as its body type"),
+                                        )
+                                        .send(),
                                 )
-                                .with_body(
-                                    ::serde_json::from_str::<
-                                        super::feishu::ExportParticipantListBody,
-                                    >(super::feishu::EXPORT_PARTICIPANT_LIST_BODY_EXAMPLE)
-                                        .expect("the spec's example body decodes as its body type"),
-                                )
-                                .send()
                                 .await,
                         )
                     }
@@ -1529,22 +1568,24 @@ pub async fn call_by_id(
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
                         Called::of(
-                            client
-                                .export_participant_quality_list(
-                                    1655276858,
-                                    1655276858,
-                                    "123456789",
-                                    1655276858,
-                                )
-                                .with_body(
-                                    ::serde_json::from_str::<
-                                        super::feishu::ExportParticipantQualityListBody,
-                                    >(
-                                            super::feishu::EXPORT_PARTICIPANT_QUALITY_LIST_BODY_EXAMPLE,
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .export_participant_quality_list(
+                                            1655276858,
+                                            1655276858,
+                                            "123456789",
+                                            1655276858,
                                         )
-                                        .expect("the spec's example body decodes as its body type"),
+                                        .with_body(
+                                            ::serde_json::from_str::<
+                                                super::feishu::ExportParticipantQualityListBody,
+                                            >(
+                                                    super::feishu::EXPORT_PARTICIPANT_QUALITY_LIST_BODY_EXAMPLE,
+                                                )
+                                                .expect("the spec's example body decodes as its body type"),
+                                        )
+                                        .send(),
                                 )
-                                .send()
                                 .await,
                         )
                     }
@@ -1555,21 +1596,23 @@ pub async fn call_by_id(
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
                         Called::of(
-                            client
-                                .export_resource_reservation_list(
-                                    "omb_57c9cc7d9a81e27e54c8fabfd02759e7",
-                                    1655276858,
-                                    1655276858,
-                                )
-                                .with_body(
-                                    ::serde_json::from_str::<
-                                        super::feishu::ExportResourceReservationListBody,
-                                    >(
-                                            super::feishu::EXPORT_RESOURCE_RESERVATION_LIST_BODY_EXAMPLE,
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .export_resource_reservation_list(
+                                            "omb_57c9cc7d9a81e27e54c8fabfd02759e7",
+                                            1655276858,
+                                            1655276858,
                                         )
-                                        .expect("the spec's example body decodes as its body type"),
+                                        .with_body(
+                                            ::serde_json::from_str::<
+                                                super::feishu::ExportResourceReservationListBody,
+                                            >(
+                                                    super::feishu::EXPORT_RESOURCE_RESERVATION_LIST_BODY_EXAMPLE,
+                                                )
+                                                .expect("the spec's example body decodes as its body type"),
+                                        )
+                                        .send(),
                                 )
-                                .send()
                                 .await,
                         )
                     }

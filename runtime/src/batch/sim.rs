@@ -2,8 +2,8 @@
 //! and tasks that answer a script poll by poll, logging when each poll was made.
 
 use crate::error::{
-    ApiError, DecodeError, EndpointError, ErrorCode, Failure, InvalidRequest, OutputError,
-    TokenError, TransportError,
+    ApiError, DecodeError, EndpointError, ErrorCode, Failure, InvalidRequest, TokenError,
+    TransportError,
 };
 use crate::{BatchWaiter, BoxFuture, Clock, Observation, Pollable, WaitDefaults, WaitState};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -59,9 +59,6 @@ impl EndpointError for SimError {
         SimError(api(error.to_string()))
     }
     fn from_token(error: TokenError) -> Self {
-        SimError(api(error.to_string()))
-    }
-    fn from_output(error: OutputError) -> Self {
         SimError(api(error.to_string()))
     }
     fn failure(&self) -> Failure<'_> {

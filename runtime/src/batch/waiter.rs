@@ -3,7 +3,7 @@
 //! flight are futures, in one `FuturesUnordered`; one timer waits for the earliest due poll.
 
 use super::item::{BatchSummary, EndKind, TaskEnded};
-use crate::auth::BoxFuture;
+use crate::future::BoxFuture;
 use crate::waiter::Step;
 use crate::{Clock, Pollable, TokioClock, WaitDefaults};
 use futures_core::Stream;

@@ -52,8 +52,6 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
 
 /// The flag naming the Redis that processes share state through (else `TASKAPI_REDIS_URL`).
 pub(super) const REDIS_URL_FLAG: &str = "redis-url";
-/// The variable naming that Redis when the flag is not given.
-pub(super) const REDIS_URL_ENV: &str = "TASKAPI_REDIS_URL";
 
 /// The floor of a file transfer's rate, bytes per second.
 pub(super) const SPEED_LIMIT: &str = "speed-limit";

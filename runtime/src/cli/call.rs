@@ -1,7 +1,6 @@
 //! [`Call`]: one subcommand's parsed arguments and environment, which the generated
 //! dispatch uses to build a client, run the call or its waiter, and get an [`Outcome`].
 
-use super::args::REDIS_URL_ENV;
 use super::outcome::{EXIT_OK, EXIT_TASK_FAILED, EXIT_WAIT_TIMEOUT, Outcome, Output, with_causes};
 use crate::{
     AppCredentials, ClientBuilder, EndpointError, Pollable, Progress, ProviderClient, RetryPolicy,
@@ -13,6 +12,9 @@ use std::io::IsTerminal;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// The variable naming the Redis to share state through when `--redis-url` is not given.
+const REDIS_URL_ENV: &str = "TASKAPI_REDIS_URL";
 
 /// Client settings from the global flags.
 #[derive(Clone)]
@@ -80,7 +82,7 @@ impl Call<'_> {
 
     /// A client with managed tokens when both app credential variables are set, or else
     /// with the static token variable.
-    pub fn managed_client<C: TokenApi>(&self) -> Result<C, Outcome> {
+    pub fn managed_client<C: TokenApi + ProviderClient>(&self) -> Result<C, Outcome> {
         let (id_var, secret_var) = C::CREDENTIALS_ENV;
         match (self.var(id_var), self.var(secret_var)) {
             (Some(id), Some(secret)) => self.build(

@@ -51,11 +51,17 @@ impl Call<'_> {
             Target::Stdout => {
                 let mut stdout = tokio::io::stdout();
                 request
-                    .fetch(DownloadTarget::Writer(&mut stdout), &transfer)
+                    .fetch(DownloadTarget::Writer(&mut stdout), transfer)
                     .await
             }
-            Target::Dir(dir) => request.fetch(DownloadTarget::Dir(dir), &transfer).await,
-            Target::File(path) => request.fetch(DownloadTarget::Path(path), &transfer).await,
+            Target::Dir(dir) => {
+                let target = DownloadTarget::Dir(dir.to_owned());
+                request.fetch(target, transfer).await
+            }
+            Target::File(path) => {
+                let target = DownloadTarget::Path(path.to_owned());
+                request.fetch(target, transfer).await
+            }
         };
         match result {
             Ok(downloaded) => {

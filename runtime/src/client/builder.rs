@@ -1,10 +1,10 @@
 //! Configuring a provider client: [`ClientBuilder`], its defaults, the base URL's checks and
 //! why a build fails ([`BuildError`]).
 
-use super::provider::{ProviderInfo, auth_value, is_sendable};
 use super::send::Core;
 use crate::auth::{AppCredentials, ManagedToken, StaticToken, TokenApi, TokenContext, TokenSource};
 use crate::limit::{Limiter, RateLimits};
+use crate::provider::{HasProvider, auth_value, is_sendable};
 use crate::retry::RetryPolicy;
 use crate::shared::{self, SharedState};
 use crate::token::AccessToken;
@@ -21,9 +21,7 @@ type MakeManaged =
     Box<dyn FnOnce(Option<(Arc<dyn SharedState>, String)>) -> Arc<dyn TokenSource> + Send + Sync>;
 
 /// Implemented by each generated provider client, so one builder serves them all.
-pub trait ProviderClient: Sized {
-    /// The provider's conventions.
-    const PROVIDER: &'static ProviderInfo;
+pub trait ProviderClient: HasProvider + Sized {
     /// Wraps a configured core.
     fn from_core(core: Core) -> Self;
 }
@@ -337,7 +335,7 @@ impl<C: ProviderClient> ClientBuilder<C> {
     }
 }
 
-impl<C: TokenApi> ClientBuilder<C> {
+impl<C: TokenApi + ProviderClient> ClientBuilder<C> {
     /// Managed tokens from app credentials: fetched from the provider's token endpoint,
     /// cached, refreshed ahead of expiry, and fetched again when the provider refuses one.
     pub fn app_credentials(self, credentials: AppCredentials) -> Self {

@@ -3,32 +3,41 @@
 
 use super::request::Outgoing;
 use super::send::Core;
-use crate::error::{EndpointError, Failed, TransportError};
+use crate::error::{DownloadError, DownloadFailed, Failed, TransportError};
+use crate::future::BoxFuture;
 use crate::options::CallOptions;
+use crate::provider::EndpointInfo;
 use crate::transfer::{
     self, DirSink, DownloadLimits, FileSink, Sink, TransferProgress, WriterSink,
 };
-use crate::{BoxFuture, EndpointInfo};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tokio::io::AsyncWrite;
 use tokio::time::Instant;
 
+/// A download's future, its output the bytes written (what `to_file` and `to_writer` give).
+pub fn bytes_written<'a, E: 'a>(
+    download: BoxFuture<'a, Result<Downloaded, E>>,
+) -> BoxFuture<'a, Result<u64, E>> {
+    Box::pin(async move { download.await.map(|downloaded| downloaded.bytes) })
+}
+
 /// Called with a download's progress.
 pub type TransferProgressFn = Arc<dyn Fn(&TransferProgress) + Send + Sync>;
 
-/// Where a download goes.
+/// Where a download goes. Paths are owned, so that a download into a file is a future of
+/// its own (`'static`); a writer is borrowed for as long as the download runs.
 #[non_exhaustive]
 pub enum DownloadTarget<'a> {
     /// A file, written through a temporary file beside it and renamed onto it only once
     /// complete: a failed download leaves nothing under this name.
-    Path(&'a Path),
+    Path(PathBuf),
     /// A file in this folder, under the name the server gives (its `Content-Disposition`)
     /// made safe by [`safe_file_name`](crate::safe_file_name), else `download`, as
     /// `curl -OJ` does: written like [`Path`](Self::Path), and never replacing a file that
     /// is there already.
-    Dir(&'a Path),
+    Dir(PathBuf),
     /// Any writer. A body cut mid-way is resumed by range when the server allows it;
     /// otherwise the download fails (what was written cannot be taken back).
     Writer(&'a mut (dyn AsyncWrite + Unpin + Send)),
@@ -38,8 +47,8 @@ impl DownloadTarget<'_> {
     /// The same target, borrowed for a shorter while (to hand to a download request).
     pub fn reborrow(&mut self) -> DownloadTarget<'_> {
         match self {
-            DownloadTarget::Path(path) => DownloadTarget::Path(path),
-            DownloadTarget::Dir(dir) => DownloadTarget::Dir(dir),
+            DownloadTarget::Path(path) => DownloadTarget::Path(path.clone()),
+            DownloadTarget::Dir(dir) => DownloadTarget::Dir(dir.clone()),
             DownloadTarget::Writer(writer) => DownloadTarget::Writer(&mut **writer),
         }
     }
@@ -109,10 +118,28 @@ impl Core {
     /// [`TransferPolicy`](crate::TransferPolicy) allows, is resumed with a `Range` request
     /// when the server accepts ranges, else started again (files only). The download as a
     /// whole, resumptions included, is bounded by the call's time limit, else the policy's.
-    pub async fn download<E: EndpointError>(
+    ///
+    /// The future owns a handle on this core and the request (see [`Core::send`]); it lives
+    /// as long as the target it writes to.
+    pub fn download<'a, E: DownloadError>(
+        &self,
+        endpoint: &'static EndpointInfo,
+        request: Result<Outgoing, E>,
+        options: CallOptions,
+        target: DownloadTarget<'a>,
+        transfer: TransferOptions,
+    ) -> BoxFuture<'a, Result<Downloaded, E>> {
+        let core = self.clone();
+        Box::pin(async move {
+            core.download_now(endpoint, request?, &options, target, &transfer)
+                .await
+        })
+    }
+
+    async fn download_now<E: DownloadError>(
         &self,
         endpoint: &EndpointInfo,
-        request: Outgoing<'_>,
+        request: Outgoing,
         options: &CallOptions,
         target: DownloadTarget<'_>,
         transfer: &TransferOptions,
@@ -124,12 +151,12 @@ impl Core {
         let mut writer;
         let sink: &mut dyn Sink = match target {
             DownloadTarget::Path(path) => {
-                file = FileSink::create(path)
+                file = FileSink::create(&path)
                     .await
-                    .map_err(|e| Failed::Output(e).into_endpoint::<E>(0))?;
+                    .map_err(|e| DownloadFailed::Output(e).into_endpoint::<E>(0))?;
                 &mut file
             }
-            DownloadTarget::Dir(path) => dir.insert(DirSink::new(path)),
+            DownloadTarget::Dir(path) => dir.insert(DirSink::new(&path)),
             DownloadTarget::Writer(w) => {
                 writer = WriterSink::new(w);
                 &mut writer
@@ -140,17 +167,12 @@ impl Core {
         let call_error: Mutex<Option<E>> = Mutex::new(None);
         let fetch = |offset: u64| -> BoxFuture<'_, Result<reqwest::Response, Failed>> {
             let call_error = &call_error;
+            let request = &request;
             Box::pin(async move {
-                let mut headers = request.headers.to_vec();
+                let mut ranged = request.clone();
                 if offset > 0 {
-                    headers.push(("range", format!("bytes={offset}-")));
+                    ranged.headers.push(("range", format!("bytes={offset}-")));
                 }
-                let ranged = Outgoing {
-                    path: request.path,
-                    query: request.query,
-                    headers: &headers,
-                    body: crate::client::RequestBody::None,
-                };
                 // Each request (a resumption's too) gets what is left of the download's time.
                 let mut options = options.clone();
                 options.time_limit =

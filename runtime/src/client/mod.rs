@@ -7,7 +7,6 @@
 
 mod builder;
 mod download;
-mod provider;
 mod request;
 mod send;
 
@@ -15,7 +14,8 @@ pub use builder::{
     BuildError, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_REPLY_BYTES, HttpSetupError, ProviderClient,
 };
-pub use download::{DownloadTarget, Downloaded, TransferOptions, TransferProgressFn};
-pub use provider::{EndpointInfo, Envelope, ProviderInfo};
+pub use download::{
+    DownloadTarget, Downloaded, TransferOptions, TransferProgressFn, bytes_written,
+};
 pub use request::{FileFact, FromFile, MaxSize, Outgoing, RequestBody};
 pub use send::Core;

@@ -5,35 +5,36 @@ use crate::error::InvalidRequest;
 use crate::transfer::UploadFile;
 use crate::url::PathPart;
 
-/// The parts of a request a generated builder fills in.
-#[derive(Debug)]
-pub struct Outgoing<'a> {
+/// The parts of a request a generated builder fills in, owned: the call that sends them
+/// can outlive the builder (a spawned future).
+#[derive(Debug, Clone)]
+pub struct Outgoing {
     /// The path template's parts, parameters filled in.
-    pub path: &'a [PathPart<'a>],
+    pub path: Vec<PathPart>,
     /// Query parameters, in the spec's order (an array repeats its name).
-    pub query: &'a [(&'static str, String)],
+    pub query: Vec<(&'static str, String)>,
     /// Header parameters.
-    pub headers: &'a [(&'static str, String)],
+    pub headers: Vec<(&'static str, String)>,
     /// The body.
-    pub body: RequestBody<'a>,
+    pub body: RequestBody,
 }
 
-impl<'a> Outgoing<'a> {
+impl Outgoing {
     /// A request with no header parameters and no body.
-    pub fn new(path: &'a [PathPart<'a>], query: &'a [(&'static str, String)]) -> Self {
+    pub fn new(path: Vec<PathPart>, query: Vec<(&'static str, String)>) -> Self {
         Outgoing {
             path,
             query,
-            headers: &[],
+            headers: Vec::new(),
             body: RequestBody::None,
         }
     }
 }
 
 /// A request body.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum RequestBody<'a> {
+pub enum RequestBody {
     /// No body.
     None,
     /// A JSON body, serialized once and sent as is by every attempt.
@@ -44,8 +45,8 @@ pub enum RequestBody<'a> {
         fields: Vec<(&'static str, String)>,
         /// The file part's name.
         file_part: &'static str,
-        /// Where its content comes from.
-        file: &'a UploadFile,
+        /// Where its content comes from (shared with the request that built it).
+        file: std::sync::Arc<UploadFile>,
         /// Text parts that state a fact of the file (its size, its checksum): measured
         /// when the call begins and sent after `fields`; a value the caller gave must agree.
         from_file: Vec<FromFile>,
@@ -85,7 +86,7 @@ pub struct MaxSize {
     pub larger: &'static str,
 }
 
-impl Outgoing<'_> {
+impl Outgoing {
     /// For a form: measures its file (once per call, before anything is sent), refuses a
     /// file over the endpoint's maximum, and turns `from_file` into text parts, refusing a
     /// given value the file contradicts. Other bodies are left as they are.
@@ -141,7 +142,7 @@ impl Outgoing<'_> {
     }
 }
 
-impl RequestBody<'_> {
+impl RequestBody {
     /// Whether the body can be sent by another attempt (an upload from a reader cannot).
     pub(crate) fn can_send_again(&self) -> bool {
         match self {

@@ -1,16 +1,17 @@
 //! [`Core`], the HTTP core every generated client wraps, and its retry loop: one call sent
 //! by [`Core::send`], attempt by attempt, with a token, a time limit and tracing spans.
 
-use super::provider::{EndpointInfo, ProviderInfo, auth_value, is_sendable};
 use super::request::{Outgoing, RequestBody};
 use crate::auth::{TokenContext, TokenSource};
 use crate::decode::{self, Reply};
 use crate::error::{
     EndpointError, Failed, Failure, InvalidRequest, TokenError, TransportError, TransportErrorKind,
 };
+use crate::future::BoxFuture;
 use crate::http::{self, ReplyHeaders};
 use crate::limit::Limiter;
 use crate::options::CallOptions;
+use crate::provider::{EndpointInfo, ProviderInfo, auth_value, is_sendable};
 use crate::retry::RetryPolicy;
 use crate::token::AccessToken;
 use crate::transfer::{Meter, TransferPolicy, watch_upload};
@@ -24,10 +25,14 @@ use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-/// The shared part of every provider client. Cloning is cheap and shares the pool and the
-/// token cache.
+/// The shared part of every provider client: a handle, cheap to clone (one reference
+/// count), so that each request owns one and its future can be spawned. Clones share the
+/// connection pool, the token cache and the rate-limit slots.
 #[derive(Clone)]
-pub struct Core {
+pub struct Core(Arc<CoreState>);
+
+/// What a [`Core`] handle shares.
+pub struct CoreState {
     pub(super) context: TokenContext,
     token: Arc<dyn TokenSource>,
     retry: RetryPolicy,
@@ -52,6 +57,14 @@ struct Prepared {
     last_auth: Mutex<Option<(AccessToken, HeaderValue)>>,
     /// The reply headers read on every call.
     reply_headers: ReplyHeaders,
+}
+
+impl std::ops::Deref for Core {
+    type Target = CoreState;
+
+    fn deref(&self) -> &CoreState {
+        &self.0
+    }
 }
 
 impl fmt::Debug for Core {
@@ -107,7 +120,7 @@ impl Core {
         limiter: Limiter,
         transfer: TransferPolicy,
     ) -> Self {
-        Core {
+        Core(Arc::new(CoreState {
             context,
             token,
             retry,
@@ -121,7 +134,7 @@ impl Core {
                 last_auth: Mutex::new(None),
                 reply_headers: ReplyHeaders::new(provider),
             }),
-        }
+        }))
     }
 
     /// The base URL requests are sent to, without a trailing slash.
@@ -146,10 +159,30 @@ impl Core {
     /// maximum is refused. Its upload is bounded by the client's
     /// [`TransferPolicy`](crate::TransferPolicy) rather than the attempt timeout, which then
     /// bounds the wait for the reply.
-    pub async fn send<T: DeserializeOwned, E: EndpointError>(
+    ///
+    /// The future owns a handle on this core, the request and the options: it is `'static`
+    /// and can be spawned. `request` is what the generated builder made of its parameters,
+    /// or why it could not (a value over its `max_length`), returned as the call's error.
+    /// One generic future serves every endpoint: the generated code builds the request and
+    /// holds no `async` code of its own.
+    pub fn send<T, E>(
+        &self,
+        endpoint: &'static EndpointInfo,
+        request: Result<Outgoing, E>,
+        options: CallOptions,
+    ) -> BoxFuture<'static, Result<T, E>>
+    where
+        T: DeserializeOwned + Send + 'static,
+        E: EndpointError,
+    {
+        let core = self.clone();
+        Box::pin(async move { core.send_now(endpoint, request?, &options).await })
+    }
+
+    async fn send_now<T: DeserializeOwned, E: EndpointError>(
         &self,
         endpoint: &EndpointInfo,
-        request: Outgoing<'_>,
+        request: Outgoing,
         options: &CallOptions,
     ) -> Result<T, E> {
         // Boxed, and for forms only: other calls carry none of its state.
@@ -174,7 +207,7 @@ impl Core {
     pub(crate) async fn open_download<E: EndpointError>(
         &self,
         endpoint: &EndpointInfo,
-        request: &Outgoing<'_>,
+        request: &Outgoing,
         options: &CallOptions,
     ) -> Result<reqwest::Response, E> {
         match self
@@ -191,7 +224,7 @@ impl Core {
     async fn call<T: DeserializeOwned, E: EndpointError>(
         &self,
         endpoint: &EndpointInfo,
-        request: &Outgoing<'_>,
+        request: &Outgoing,
         options: &CallOptions,
         want: Want,
     ) -> Result<Got<T>, E> {
@@ -217,7 +250,7 @@ impl Core {
         &self,
         span: &tracing::Span,
         endpoint: &EndpointInfo,
-        request: &Outgoing<'_>,
+        request: &Outgoing,
         options: &CallOptions,
         want: Want,
     ) -> Result<Got<T>, E> {
@@ -365,7 +398,7 @@ impl Core {
         span: &tracing::Span,
         endpoint: &EndpointInfo,
         url: &url::Url,
-        request: &Outgoing<'_>,
+        request: &Outgoing,
         options: &CallOptions,
         timeout: Duration,
         want: Want,
@@ -419,7 +452,7 @@ impl Core {
             };
             let headers = built.headers_mut();
             headers.insert(self.prepared.auth_header.clone(), auth.clone());
-            for (name, value) in request.headers {
+            for (name, value) in &request.headers {
                 // Checked when the call was prepared.
                 let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
                 headers.insert(name, HeaderValue::from_str(value).ok()?);
@@ -632,11 +665,11 @@ fn is_file_reply(response: &reqwest::Response) -> bool {
 /// user token.
 fn prepare(
     base_url: &BaseUrl,
-    request: &Outgoing<'_>,
+    request: &Outgoing,
     options: &CallOptions,
 ) -> Result<url::Url, InvalidRequest> {
-    let (path, query) = (request.path, request.query);
-    for (name, value) in request.headers {
+    let (path, query) = (&request.path, &request.query);
+    for (name, value) in &request.headers {
         if HeaderName::from_bytes(name.as_bytes()).is_err() || HeaderValue::from_str(value).is_err()
         {
             return Err(InvalidRequest::new(

@@ -161,8 +161,6 @@ impl TokenError {
             Failed::Transport(e) => TokenErrorKind::Transport(e),
             Failed::Decode(e) => TokenErrorKind::Decode(e),
             Failed::InvalidRequest(e) => TokenErrorKind::Other(e.to_string()),
-            // Token endpoints write no file; kept whole for completeness.
-            Failed::Output(e) => TokenErrorKind::Other(e.to_string()),
             Failed::Token(e) => return e,
         };
         TokenError {
@@ -249,7 +247,6 @@ pub(crate) enum Failed {
     Decode(DecodeError),
     InvalidRequest(InvalidRequest),
     Token(TokenError),
-    Output(OutputError),
 }
 
 impl Failed {
@@ -273,7 +270,29 @@ impl Failed {
                 e.set_attempts(attempts);
                 E::from_token(e)
             }
-            Failed::Output(mut e) => {
+        }
+    }
+}
+
+/// A download's failure: its request's, or its file's (the only place one is written).
+#[derive(Debug)]
+pub(crate) enum DownloadFailed {
+    Call(Failed),
+    Output(OutputError),
+}
+
+impl From<Failed> for DownloadFailed {
+    fn from(failed: Failed) -> Self {
+        DownloadFailed::Call(failed)
+    }
+}
+
+impl DownloadFailed {
+    /// Converts to the download endpoint's error type, stamping the attempt count.
+    pub(crate) fn into_endpoint<E: DownloadError>(self, attempts: u32) -> E {
+        match self {
+            DownloadFailed::Call(failed) => failed.into_endpoint(attempts),
+            DownloadFailed::Output(mut e) => {
                 e.attempts = attempts;
                 E::from_output(e)
             }
@@ -293,10 +312,15 @@ pub trait EndpointError: std::error::Error + Send + Sync + Sized + 'static {
     fn from_invalid_request(error: InvalidRequest) -> Self;
     /// Wraps a failure to get an access token.
     fn from_token(error: TokenError) -> Self;
-    /// Wraps a download that could not be written to its file or writer.
-    fn from_output(error: OutputError) -> Self;
     /// A uniform view of this error.
     fn failure(&self) -> Failure<'_>;
+}
+
+/// The error of a download endpoint: it can also fail to write its file, which no other
+/// endpoint can (so only theirs has an `Output` variant).
+pub trait DownloadError: EndpointError {
+    /// Wraps a download that could not be written to its file or writer.
+    fn from_output(error: OutputError) -> Self;
 }
 
 impl Failed {
@@ -308,7 +332,7 @@ impl Failed {
         match self {
             Failed::Transport(e) => e.never_sent(),
             Failed::Api(_) | Failed::Decode(_) => self.was_throttled(is_rate_limited),
-            Failed::Token(_) | Failed::InvalidRequest(_) | Failed::Output(_) => true,
+            Failed::Token(_) | Failed::InvalidRequest(_) => true,
         }
     }
 

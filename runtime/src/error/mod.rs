@@ -17,8 +17,8 @@ mod transport;
 
 pub use api::{ApiError, ErrorCode};
 pub use decode::{DecodeError, EXCERPT_BYTES};
-pub(crate) use failure::Failed;
-pub use failure::{EndpointError, Failure, TokenError};
+pub use failure::{DownloadError, EndpointError, Failure, TokenError};
+pub(crate) use failure::{DownloadFailed, Failed};
 pub use invalid::InvalidRequest;
 pub use output::OutputError;
 pub use transport::{TransportError, TransportErrorKind};

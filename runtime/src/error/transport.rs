@@ -315,8 +315,8 @@ impl TransportError {
 
     /// A transfer whose window carried less than its policy's floor; `http_status` is the
     /// reply's for a download, `None` for an upload.
-    pub(crate) fn stalled(http_status: Option<u16>, stalled: &crate::transfer::Stalled) -> Self {
-        let mut error = Self::own(TransportErrorKind::Timeout, 0, stalled.to_string());
+    pub(crate) fn stalled(http_status: Option<u16>, what_was_seen: String) -> Self {
+        let mut error = Self::own(TransportErrorKind::Timeout, 0, what_was_seen);
         error.http_status = http_status;
         error
     }

@@ -4,7 +4,7 @@
 
 use super::slots::Slots;
 use super::{DEFAULT_THROTTLE_PAUSE, RateLimits};
-use crate::client::EndpointInfo;
+use crate::provider::EndpointInfo;
 use crate::shared::SharedState;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

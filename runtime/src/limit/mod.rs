@@ -19,6 +19,8 @@ mod slots;
 
 pub(crate) use limiter::Limiter;
 
+use crate::provider::{EndpointLimit, RateLimit};
+
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -29,59 +31,6 @@ pub const DEFAULT_FRACTION: f64 = 0.9;
 /// The pause after a throttled reply that names no reset time (HTTP 429, Feishu 99991400,
 /// DingTalk's QPS code without a header).
 pub const DEFAULT_THROTTLE_PAUSE: Duration = Duration::from_secs(1);
-
-/// A rate limit as a doc page states it: calls per second, per minute, or both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct RateLimit {
-    /// Calls allowed per second.
-    pub per_second: Option<u32>,
-    /// Calls allowed per minute.
-    pub per_minute: Option<u32>,
-}
-
-impl RateLimit {
-    /// `n` calls per second.
-    pub const fn per_second(n: u32) -> Self {
-        RateLimit {
-            per_second: Some(n),
-            per_minute: None,
-        }
-    }
-
-    /// `n` calls per minute.
-    pub const fn per_minute(n: u32) -> Self {
-        RateLimit {
-            per_second: None,
-            per_minute: Some(n),
-        }
-    }
-
-    /// The spacing between two calls that keeps every window within `fraction` of its
-    /// limit: the longest `window / (limit × fraction)`. `None` when no window limits
-    /// anything (no window, or a fraction that is not a positive number).
-    pub fn interval(&self, fraction: f64) -> Option<Duration> {
-        if !(fraction.is_finite() && fraction > 0.0) {
-            return None;
-        }
-        [(self.per_second, 1.0), (self.per_minute, 60.0)]
-            .into_iter()
-            .filter_map(|(limit, window)| {
-                let allowed = f64::from(limit?) * fraction;
-                (allowed > 0.0).then(|| Duration::try_from_secs_f64(window / allowed).ok())?
-            })
-            .max()
-    }
-}
-
-/// An endpoint's documented limit and the key its slots are counted under: the endpoint
-/// id, or the limit group its spec names when several endpoints share one limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EndpointLimit {
-    /// The limit.
-    pub limit: RateLimit,
-    /// The endpoint id or the spec's `rate_limit.group`.
-    pub key: &'static str,
-}
 
 /// What a client does with the documented limits. Default: [`DEFAULT_FRACTION`] of each.
 ///

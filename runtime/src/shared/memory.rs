@@ -2,7 +2,7 @@
 //! with expiries, and a switch that makes every operation fail.
 
 use super::{SharedState, SharedStateError, StoredToken, TokenLock};
-use crate::auth::BoxFuture;
+use crate::future::BoxFuture;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -10,7 +10,7 @@
 //! on a [`SharedState`] (read, lock, fetch, store, invalidate). Both, and `redis.rs` with
 //! its Lua scripts in `scripts.rs`, come with feature `redis`.
 
-use crate::auth::BoxFuture;
+use crate::future::BoxFuture;
 use std::fmt;
 use std::time::Duration;
 

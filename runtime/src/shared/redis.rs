@@ -10,7 +10,7 @@ use super::scripts::{
 };
 use super::seal::random_hex;
 use super::{SharedState, SharedStateError, StoredToken, TokenLock};
-use crate::auth::BoxFuture;
+use crate::future::BoxFuture;
 use ::redis::aio::MultiplexedConnection;
 use ::redis::{AsyncConnectionConfig, Client, RedisResult};
 use std::fmt;

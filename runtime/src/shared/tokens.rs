@@ -14,10 +14,10 @@
 
 use super::seal::TokenSeal;
 use super::{SharedState, SharedStateError, TokenLock};
-use crate::MAX_TOKEN_LIFETIME;
-use crate::auth::Obtained;
 use crate::error::TokenError;
 use crate::token::AccessToken;
+use crate::token::MAX_TOKEN_LIFETIME;
+use crate::token::Obtained;
 use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -6,7 +6,8 @@
 //! this engine with them and adds one typed scripting method per endpoint. Use that one.
 
 // `route.rs`: the generated route table's types; `reply.rs`: faults and reply bodies;
-// `respond.rs`: answering one request; `server.rs`: `FakeServer` and its scripting;
+// `state.rs`: what the fake keeps between requests; `respond.rs`: answering one request;
+// `server.rs`: `FakeServer` and its scripting;
 // `called.rs`: describing calls made by endpoint id; `download.rs`: binary downloads
 // (content made on the fly, ranges, cuts); `stats.rs`: what the server saw (arrival times,
 // throttled replies, tokens issued), also served at `GET /_fake/stats`.
@@ -16,6 +17,7 @@ mod reply;
 mod respond;
 mod route;
 mod server;
+mod state;
 mod stats;
 
 pub use called::{Called, CalledError, ClientSettings};
@@ -23,13 +25,29 @@ pub use called::{Called, CalledError, ClientSettings};
 pub(crate) use download::binary_reply;
 pub use download::{content, content_byte};
 pub use reply::{Fault, FaultBody};
-pub use respond::Recorded;
 pub use route::{CodeRef, DocumentedError, RateLimitShape, Route, RouteKind, TaskShape};
 pub use server::{EndpointScript, FAKE_ACCESS_TOKEN, FakeServer};
+pub use state::Recorded;
 pub use stats::{FakeStats, MAX_ARRIVALS, STATS_PATH};
 
 /// A writer that throws away what it is given: a download's target when only the call's
 /// outcome matters (as in `call_by_id`).
 pub fn discard() -> tokio::io::Sink {
     tokio::io::sink()
+}
+
+/// Runs `call` as its own tokio task and returns its output: `call_by_id` sends every
+/// request this way, so each endpoint's request future is shown to be `Send + 'static`
+/// (owning its client handle, borrowing nothing), as `tokio::spawn` demands.
+///
+/// # Panics
+/// When the task panicked (the panic is carried on) or the runtime is shutting down.
+pub async fn spawned<T: Send + 'static>(
+    call: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
+    match tokio::spawn(call).await {
+        Ok(output) => output,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => panic!("the spawned call did not finish: {e}"),
+    }
 }

@@ -2,8 +2,9 @@
 //! [`EndpointScript`], which scripts one of its endpoints.
 
 use super::reply::{Fault, Scripted, error_reply};
-use super::respond::{Recorded, State, respond};
+use super::respond::respond;
 use super::route::Route;
+use super::state::{Recorded, State};
 use super::stats::FakeStats;
 use crate::{ClientBuilder, Envelope, ErrorCode, ProviderClient, RateLimits};
 use serde::Serialize;

@@ -3,7 +3,6 @@
 //! process (`FakeServer::stats`) and over HTTP at [`STATS_PATH`] (for `taskapi serve-fake`
 //! in another process).
 
-use super::respond::State;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -38,9 +37,9 @@ pub struct FakeStats {
 /// Arrival times per route, in milliseconds since the server started, bounded in number.
 #[derive(Debug, Default)]
 pub(super) struct Arrivals {
-    by_route: HashMap<&'static str, Vec<u32>>,
+    pub(super) by_route: HashMap<&'static str, Vec<u32>>,
     kept: usize,
-    dropped: usize,
+    pub(super) dropped: usize,
 }
 
 impl Arrivals {
@@ -63,29 +62,6 @@ impl Arrivals {
                     .collect()
             })
             .unwrap_or_default()
-    }
-}
-
-impl State {
-    /// A snapshot of what the server saw.
-    pub(super) fn stats(&self) -> FakeStats {
-        FakeStats {
-            requests: self
-                .requests
-                .iter()
-                .map(|(route, n)| ((*route).to_owned(), *n))
-                .collect(),
-            throttled: self.throttled,
-            tokens_issued: self.tokens_issued,
-            arrivals_ms: self
-                .arrivals
-                .by_route
-                .iter()
-                .map(|(route, at)| ((*route).to_owned(), at.clone()))
-                .collect(),
-            arrivals_dropped: self.arrivals.dropped,
-            rate_limit: self.rate_limit,
-        }
     }
 }
 

@@ -5,8 +5,8 @@
 use super::name::disposition_file_name;
 use super::pace::{Pace, TransferPolicy};
 use super::target::Sink;
-use crate::auth::BoxFuture;
-use crate::error::{Failed, TransportError};
+use crate::error::{DownloadFailed, Failed, TransportError};
+use crate::future::BoxFuture;
 use reqwest::header::{self, HeaderValue};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -91,16 +91,19 @@ pub(crate) async fn download(
     sink: &mut dyn Sink,
     limits: &DownloadLimits,
     progress: Option<&mut OnProgress<'_>>,
-) -> Result<u64, Failed> {
+) -> Result<u64, DownloadFailed> {
     let mut progress = Reporter {
         callback: progress,
         last: None,
     };
-    let mut reply = Reply::read(fetch(0).await?, 0).map_err(Failed::Transport)?;
-    reply.admit(limits).map_err(Failed::Transport)?;
+    let mut reply =
+        Reply::read(fetch(0).await?, 0).map_err(|e| DownloadFailed::from(Failed::Transport(e)))?;
+    reply
+        .admit(limits)
+        .map_err(|e| DownloadFailed::from(Failed::Transport(e)))?;
     sink.name(reply.file_name.as_deref())
         .await
-        .map_err(Failed::Output)?;
+        .map_err(DownloadFailed::Output)?;
     let mut written = 0u64;
     // Bytes read from every reply, restarts included: what the pace is measured on.
     let mut received = 0u64;
@@ -111,13 +114,15 @@ pub(crate) async fn download(
             Read::Chunk(chunk) => {
                 written = reply
                     .take(written, chunk.len() as u64, limits)
-                    .map_err(Failed::Transport)?;
+                    .map_err(|e| DownloadFailed::from(Failed::Transport(e)))?;
                 received += chunk.len() as u64;
-                sink.write(&chunk).await.map_err(Failed::Output)?;
+                sink.write(&chunk).await.map_err(DownloadFailed::Output)?;
                 progress.report(written, reply.total, false);
                 match pace.check(received) {
                     Ok(()) => continue,
-                    Err(stalled) => TransportError::stalled(Some(reply.status), &stalled),
+                    Err(stalled) => {
+                        TransportError::stalled(Some(reply.status), stalled.to_string())
+                    }
                 }
             }
             Read::End => match reply.total {
@@ -129,28 +134,30 @@ pub(crate) async fn download(
             Read::Failed(e) => TransportError::from_reqwest(e, Some(reply.status)),
             Read::WindowOver => match pace.check(received) {
                 Ok(()) => continue,
-                Err(stalled) => TransportError::stalled(Some(reply.status), &stalled),
+                Err(stalled) => TransportError::stalled(Some(reply.status), stalled.to_string()),
             },
             Read::TimeUp(limit) => {
                 let error = TransportError::transfer_time_limit(Some(reply.status), limit, written);
-                return Err(Failed::Transport(error));
+                return Err(Failed::Transport(error).into());
             }
         };
         if resumptions == MAX_RESUMPTIONS {
-            return Err(Failed::Transport(cut));
+            return Err(Failed::Transport(cut).into());
         }
         resumptions += 1;
         (reply, written) = reconnect(fetch, &mut *sink, &reply, written, cut, resumptions).await?;
-        reply.admit(limits).map_err(Failed::Transport)?;
+        reply
+            .admit(limits)
+            .map_err(|e| DownloadFailed::from(Failed::Transport(e)))?;
         pace = Pace::start(limits.policy, received);
     }
     if let Some(expected) = limits.expected_len
         && written != expected
     {
         let error = TransportError::length_differs(reply.status, written, false, expected);
-        return Err(Failed::Transport(error));
+        return Err(Failed::Transport(error).into());
     }
-    sink.finish().await.map_err(Failed::Output)?;
+    sink.finish().await.map_err(DownloadFailed::Output)?;
     progress.report(written, reply.total, true);
     Ok(written)
 }
@@ -192,12 +199,13 @@ async fn reconnect(
     written: u64,
     cut: TransportError,
     resumption: u32,
-) -> Result<(Reply, u64), Failed> {
+) -> Result<(Reply, u64), DownloadFailed> {
     // Nothing written yet: any writer can take the body from the start again.
     if written == 0 {
         tracing::debug!(resumption, error = %cut, "download cut before its first byte; asking again");
         return Ok((
-            Reply::read(fetch(0).await?, 0).map_err(Failed::Transport)?,
+            Reply::read(fetch(0).await?, 0)
+                .map_err(|e| DownloadFailed::from(Failed::Transport(e)))?,
             0,
         ));
     }
@@ -212,24 +220,28 @@ async fn reconnect(
         } else {
             // The whole body again: usable only by a sink that can start over.
             if !sink.can_restart() {
-                return Err(Failed::Transport(cut));
+                return Err(Failed::Transport(cut).into());
             }
             tracing::debug!(
                 resumption,
                 "the server sent the whole body again; restarting"
             );
-            sink.restart().await.map_err(Failed::Output)?;
-            return Ok((Reply::read(response, 0).map_err(Failed::Transport)?, 0));
+            sink.restart().await.map_err(DownloadFailed::Output)?;
+            return Ok((
+                Reply::read(response, 0).map_err(|e| DownloadFailed::from(Failed::Transport(e)))?,
+                0,
+            ));
         }
     } else {
         cut
     };
     if !sink.can_restart() {
-        return Err(Failed::Transport(refused));
+        return Err(Failed::Transport(refused).into());
     }
     tracing::debug!(resumption, error = %refused, "download cut; restarting from byte 0");
-    sink.restart().await.map_err(Failed::Output)?;
-    let reply = Reply::read(fetch(0).await?, 0).map_err(Failed::Transport)?;
+    sink.restart().await.map_err(DownloadFailed::Output)?;
+    let reply =
+        Reply::read(fetch(0).await?, 0).map_err(|e| DownloadFailed::from(Failed::Transport(e)))?;
     Ok((reply, 0))
 }
 

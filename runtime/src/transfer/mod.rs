@@ -21,6 +21,6 @@ pub(crate) use download::download;
 pub use download::{DownloadLimits, MAX_RESUMPTIONS, TransferProgress};
 pub use name::safe_file_name;
 pub use pace::{DEFAULT_MIN_RATE, DEFAULT_RATE_WINDOW, DEFAULT_TRANSFER_TIME, TransferPolicy};
-pub(crate) use pace::{Meter, Stalled, watch_upload};
+pub(crate) use pace::{Meter, watch_upload};
 pub(crate) use target::{DirSink, FileSink, Sink, WriterSink};
 pub use upload::UploadFile;

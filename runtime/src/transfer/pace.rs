@@ -215,7 +215,7 @@ pub(crate) async fn watch_upload(
             Ok(()) => break,
             Err(_) => {
                 if let Err(stalled) = pace.check(meter.sent()) {
-                    return TransportError::stalled(None, &stalled);
+                    return TransportError::stalled(None, stalled.to_string());
                 }
             }
         }

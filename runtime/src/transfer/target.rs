@@ -3,8 +3,8 @@
 //! server gives) or a [`WriterSink`] (any `AsyncWrite`).
 
 use super::name::safe_file_name;
-use crate::auth::BoxFuture;
 use crate::error::OutputError;
+use crate::future::BoxFuture;
 use std::io::{self, SeekFrom};
 use std::path::{Path, PathBuf};
 use tokio::io::{AsyncSeekExt as _, AsyncWrite, AsyncWriteExt as _, BufWriter};

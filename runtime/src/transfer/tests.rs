@@ -4,8 +4,8 @@
 use super::download::{DownloadLimits, Fetch, MAX_RESUMPTIONS, TransferProgress, download};
 use super::target::{FileSink, Sink, WriterSink};
 use super::upload::UploadFile;
-use crate::auth::BoxFuture;
-use crate::error::{Failed, TransportError, TransportErrorKind};
+use crate::error::{DownloadFailed, Failed, TransportError, TransportErrorKind};
+use crate::future::BoxFuture;
 use crate::testing::{FaultBody, binary_reply, content};
 use bytes::Bytes;
 use http_body_util::BodyExt as _;
@@ -199,22 +199,26 @@ impl Drop for TempDir {
     }
 }
 
-async fn to_file(url: String, target: &Path, limits: DownloadLimits) -> Result<u64, Failed> {
+async fn to_file(
+    url: String,
+    target: &Path,
+    limits: DownloadLimits,
+) -> Result<u64, DownloadFailed> {
     let fetch = fetcher(url);
     let mut sink = FileSink::create(target).await.unwrap();
     download(&fetch, &mut sink, &limits, None).await
 }
 
-async fn to_writer(url: String, limits: DownloadLimits) -> (Result<u64, Failed>, Vec<u8>) {
+async fn to_writer(url: String, limits: DownloadLimits) -> (Result<u64, DownloadFailed>, Vec<u8>) {
     let fetch = fetcher(url);
     let mut sink = WriterSink::new(Vec::new());
     let result = download(&fetch, &mut sink, &limits, None).await;
     (result, sink.into_inner())
 }
 
-fn transport(result: Result<u64, Failed>) -> TransportError {
+fn transport(result: Result<u64, DownloadFailed>) -> TransportError {
     match result {
-        Err(Failed::Transport(e)) => e,
+        Err(DownloadFailed::Call(Failed::Transport(e))) => e,
         other => panic!("expected a transport error, got {other:?}"),
     }
 }
@@ -488,7 +492,7 @@ async fn a_write_failure_is_an_output_error() {
     let fetch = fetcher(server.url());
     let mut sink = WriterSink::new(Full);
     match download(&fetch, &mut sink, &DownloadLimits::new(), None).await {
-        Err(Failed::Output(e)) => {
+        Err(DownloadFailed::Output(e)) => {
             assert_eq!(e.io_error().kind(), std::io::ErrorKind::StorageFull);
             assert_eq!(
                 e.to_string(),

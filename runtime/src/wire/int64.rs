@@ -1,6 +1,6 @@
-//! Wire formats serde does not have built in, for generated types: an `i64` that travels as
-//! a JSON string (`format: int64` in a spec: ids and Unix times the pages type as string).
-//! Reading also takes a bare number, which some replies send for the same field.
+//! An `i64` that travels as a JSON string (`format: int64` in a spec: ids and Unix times
+//! the pages type as string). Reading also takes a bare number, which some replies send for
+//! the same field.
 
 use serde::Serializer;
 use serde::de::{self, Deserializer, Visitor};
@@ -39,6 +39,23 @@ pub mod int64_string_opt {
         deserializer: D,
     ) -> Result<Option<i64>, D::Error> {
         deserializer.deserialize_any(OptionalInt64Visitor)
+    }
+}
+
+/// An `i64` read from a string holding one (or a bare number) and written as a string: a
+/// generated record's `format: int64` field goes through it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Int64String(pub i64);
+
+impl<'de> serde::Deserialize<'de> for Int64String {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(Int64Visitor).map(Int64String)
+    }
+}
+
+impl serde::Serialize for Int64String {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
     }
 }
 

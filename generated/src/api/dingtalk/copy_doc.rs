@@ -46,28 +46,25 @@ impl super::DingTalkClient {
     /// ```
     ///
     /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `dingtalk.doc.copy`'s documentation is what it answers.
-    pub fn copy_doc(&self, param: CopyDocParam) -> CopyDocRequest<'_> {
-        CopyDocRequest::with_core(&self.core, param)
+    pub fn copy_doc(&self, param: CopyDocParam) -> CopyDocRequest {
+        CopyDocRequest::with_core(self.core.clone(), param)
     }
 }
 
 /// A `POST /v2.0/doc/dentries/copy` request, built by [`DingTalkClient::copy_doc`](super::DingTalkClient::copy_doc): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CopyDocRequest<'c> {
-    core: &'c ::taskapi_runtime::Core,
+pub struct CopyDocRequest {
+    core: ::taskapi_runtime::Core,
     body: CopyDocBody,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl<'c> CopyDocRequest<'c> {
+impl CopyDocRequest {
     /// The request with its required parts; what the client method and the
-    /// chains that lead here build.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn with_core(
-        core: &'c ::taskapi_runtime::Core,
-        param: CopyDocParam,
-    ) -> Self {
+    /// chains that lead here build. It owns a handle on the client's core, so
+    /// that its future can be spawned.
+    pub(crate) fn with_core(core: ::taskapi_runtime::Core, param: CopyDocParam) -> Self {
         CopyDocRequest {
             core,
             body: CopyDocBody::new(param),
@@ -81,28 +78,39 @@ impl<'c> CopyDocRequest<'c> {
         self
     }
 
-    /// Sends `POST /v2.0/doc/dentries/copy` and decodes the reply into [`CopyDocResult`].
+    /// Sends `POST /v2.0/doc/dentries/copy` and decodes the reply into [`CopyDocResult`]: a future of its own, to `.await` or spawn.
     ///
-    /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled); any other failure is returned, saying the server may or may not have acted.
-    pub async fn send(self) -> ::std::result::Result<CopyDocResult, CopyDocError> {
+    /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled, an upload's file cut before its end); any other failure is returned, saying the server may or may not have acted.
+    pub fn send(
+        self,
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<CopyDocResult, CopyDocError>,
+    > {
+        self.core.send(&COPY_DOC, self.outgoing(), self.options)
+    }
+
+    /// The request as it goes on the wire, or why it cannot go: a value over its
+    /// documented length, checked before any traffic.
+    fn outgoing(
+        &self,
+    ) -> ::std::result::Result<::taskapi_runtime::Outgoing, CopyDocError> {
         self.body
             .check_lengths()
             .map_err(
                 <CopyDocError as ::taskapi_runtime::EndpointError>::from_invalid_request,
             )?;
-        let path = [::taskapi_runtime::PathPart::Literal("/v2.0/doc/dentries/copy")];
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let outgoing = ::taskapi_runtime::Outgoing {
-            path: &path,
-            query: &query,
-            headers: &headers,
+        ::std::result::Result::Ok(::taskapi_runtime::Outgoing {
+            path: ::std::vec::Vec::from([
+                ::taskapi_runtime::PathPart::Literal("/v2.0/doc/dentries/copy"),
+            ]),
+            query: ::std::vec::Vec::new(),
+            headers: ::std::vec::Vec::new(),
             body: ::taskapi_runtime::RequestBody::json(&self.body)
                 .map_err(
                     <CopyDocError as ::taskapi_runtime::EndpointError>::from_invalid_request,
                 )?,
-        };
-        self.core.send(&COPY_DOC, outgoing, &self.options).await
+        })
     }
 }
 ::taskapi_runtime::request_settings!(CopyDocRequest);
@@ -111,69 +119,189 @@ impl<'c> CopyDocRequest<'c> {
 /// The reply body (not wrapped). Every field may be absent (all optional in the SDK).
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CopyDocResult {
     /// `isAsync`: 本次操作是否为异步,若为异步则需要通过 taskId 去轮询异步任务的结果。 (whether the copy runs as a task: true means poll `taskId` with "query task info") May be absent.
-    #[serde(rename = "isAsync")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_async: ::std::option::Option<bool>,
     /// `syncCopyResult`: 同步操作的结果,需要注意当 isAsync 为 true 时,该字段仍会返回值。 (the copy made at once; the page warns that it is returned even when `isAsync` is true) May be absent.
-    #[serde(rename = "syncCopyResult")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_copy_result: ::std::option::Option<SyncCopyResult>,
     /// `taskId`: 任务id,异步时才有该字段。 (the copy task's id, for "query task info", when `isAsync` is true) May be absent.
-    #[serde(rename = "taskId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
+
+impl ::taskapi_runtime::wire::Record for CopyDocResult {
+    const NAME: &'static str = "CopyDocResult";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            is_async: ::std::option::Option::None,
+            sync_copy_result: ::std::option::Option::None,
+            task_id: ::std::option::Option::None,
+        }
+    }
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "isAsync" => self.is_async = map.next_value()?,
+            "syncCopyResult" => self.sync_copy_result = map.next_value()?,
+            "taskId" => self.task_id = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.is_async {
+            map.serialize_entry("isAsync", value)?;
+        }
+        if let Some(value) = &self.sync_copy_result {
+            map.serialize_entry("syncCopyResult", value)?;
+        }
+        if let Some(value) = &self.task_id {
+            map.serialize_entry("taskId", value)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+::taskapi_runtime::record_serde!(CopyDocResult);
 
 /// The document made by a copy done at once (the SDK's `CopyDocResponseBodySyncCopyResult`).
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SyncCopyResult {
     /// `dentryUuid`: 文件唯一ID。 (the copy's dentryUuid) May be absent.
-    #[serde(rename = "dentryUuid")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dentry_uuid: ::std::option::Option<::std::string::String>,
     /// `driveDentryId`: 存储层文件ID。 (the copy's dentry id in drive storage) May be absent.
-    #[serde(rename = "driveDentryId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub drive_dentry_id: ::std::option::Option<::std::string::String>,
     /// `driveSpaceId`: 存储层空间ID。 (the id of the drive space holding the copy) May be absent.
-    #[serde(rename = "driveSpaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub drive_space_id: ::std::option::Option<::std::string::String>,
     /// `extension`: 文件后缀名。 (the copy's extension, e.g. `docx`) May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extension: ::std::option::Option<::std::string::String>,
     /// `name`: 节点名称。 (the copy's name) May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// `spaceInfo`: 节点所在空间信息。 (the space holding the copy) May be absent.
-    #[serde(rename = "spaceInfo")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub space_info: ::std::option::Option<CopyDocSpaceInfo>,
     /// `url`: 节点访问链接。 (the copy's link) May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
+impl ::taskapi_runtime::wire::Record for SyncCopyResult {
+    const NAME: &'static str = "SyncCopyResult";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            dentry_uuid: ::std::option::Option::None,
+            drive_dentry_id: ::std::option::Option::None,
+            drive_space_id: ::std::option::Option::None,
+            extension: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            space_info: ::std::option::Option::None,
+            url: ::std::option::Option::None,
+        }
+    }
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "dentryUuid" => self.dentry_uuid = map.next_value()?,
+            "driveDentryId" => self.drive_dentry_id = map.next_value()?,
+            "driveSpaceId" => self.drive_space_id = map.next_value()?,
+            "extension" => self.extension = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "spaceInfo" => self.space_info = map.next_value()?,
+            "url" => self.url = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.dentry_uuid {
+            map.serialize_entry("dentryUuid", value)?;
+        }
+        if let Some(value) = &self.drive_dentry_id {
+            map.serialize_entry("driveDentryId", value)?;
+        }
+        if let Some(value) = &self.drive_space_id {
+            map.serialize_entry("driveSpaceId", value)?;
+        }
+        if let Some(value) = &self.extension {
+            map.serialize_entry("extension", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.space_info {
+            map.serialize_entry("spaceInfo", value)?;
+        }
+        if let Some(value) = &self.url {
+            map.serialize_entry("url", value)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+::taskapi_runtime::record_serde!(SyncCopyResult);
 
 /// The space holding the copy (the SDK's `CopyDocResponseBodySyncCopyResultSpaceInfo`).
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CopyDocSpaceInfo {
     /// `sceneType`: 资源所属场景。 (the space's scene type, e.g. `im`) May be absent.
-    #[serde(rename = "sceneType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scene_type: ::std::option::Option<::std::string::String>,
 }
+
+impl ::taskapi_runtime::wire::Record for CopyDocSpaceInfo {
+    const NAME: &'static str = "CopyDocSpaceInfo";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            scene_type: ::std::option::Option::None,
+        }
+    }
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "sceneType" => self.scene_type = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.scene_type {
+            map.serialize_entry("sceneType", value)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+::taskapi_runtime::record_serde!(CopyDocSpaceInfo);
 
 /// The JSON body.
 ///
 /// Build it with `new` (the required fields) and the setters of optional ones; it also reads from JSON (e.g. a body written by hand).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CopyDocBody {
     /// `param`: 必选参数。 (the copy's parameters, the SDK's `CopyDocRequestParam`) Required.
@@ -182,7 +310,6 @@ pub struct CopyDocBody {
 
 impl CopyDocBody {
     /// A `CopyDocBody` with its required fields; optional ones are absent until set.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(param: CopyDocParam) -> Self {
         Self { param }
     }
@@ -200,27 +327,56 @@ impl CopyDocBody {
     }
 }
 
+impl ::taskapi_runtime::wire::Record for CopyDocBody {
+    const NAME: &'static str = "CopyDocBody";
+    const REQUIRED: &'static [&'static str] = &["param"];
+    fn empty() -> Self {
+        Self {
+            param: ::taskapi_runtime::wire::Placeholder::placeholder(),
+        }
+    }
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "param" => self.param = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        {
+            let value = &self.param;
+            map.serialize_entry("param", value)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+::taskapi_runtime::record_serde!(CopyDocBody);
+
 /// What to copy and where to put the copy.
 ///
 /// Build it with `new` (the required fields) and the setters of optional ones; it also reads from JSON (e.g. a body written by hand).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CopyDocParam {
     /// `sourceDentryUuid`: 源文件唯一标识,调用搜索文件接口获取的dentryUUid字段值。 (the dentryUuid of the document to copy) Required.
-    #[serde(rename = "sourceDentryUuid")]
     pub source_dentry_uuid: ::std::string::String,
     /// `targetParentDentryUuid`: 目标文件唯一标识,调用搜索文件接口获取的dentryUUid字段值。 (the dentryUuid of the node the copy is put under) Required.
-    #[serde(rename = "targetParentDentryUuid")]
     pub target_parent_dentry_uuid: ::std::string::String,
     /// `targetPreDentryUuid`: 目标的上一个文件唯一标识(可选),调用搜索文件接口获取的dentryUUid字段值。 (the dentryUuid of the node the copy is put after) Optional.
-    #[serde(rename = "targetPreDentryUuid")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_pre_dentry_uuid: ::std::option::Option<::std::string::String>,
 }
 
 impl CopyDocParam {
     /// A `CopyDocParam` with its required fields; optional ones are absent until set.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         source_dentry_uuid: impl ::std::convert::Into<::std::string::String>,
         target_parent_dentry_uuid: impl ::std::convert::Into<::std::string::String>,
@@ -250,132 +406,82 @@ impl CopyDocParam {
     }
 }
 
-/// Everything `dingtalk.doc.copy` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CopyDocError {
-    /// `paramError`, HTTP 400: %s
-    ///
-    /// 参数错误
-    ParamError(::taskapi_runtime::ApiError),
-    /// `systemError`, HTTP 500: %s
-    ///
-    /// 服务繁忙,请稍后重试
-    ///
-    /// Retryable.
-    SystemError(::taskapi_runtime::ApiError),
-    /// `documentNotExist`, HTTP 500: %s
-    ///
-    /// 文档不存在或格式不支持
-    DocumentNotExist(::taskapi_runtime::ApiError),
-    /// `permissionDenied`, HTTP 500: %s
-    ///
-    /// 无复制权限
-    PermissionDenied(::taskapi_runtime::ApiError),
-    /// `unknownError`, HTTP 500: Unknown Error
-    ///
-    /// 未知错误
-    ///
-    /// Retryable.
-    UnknownError(::taskapi_runtime::ApiError),
-    /// `operationTimeout`, HTTP 503: %s
-    ///
-    /// 请求超时
-    ///
-    /// Retryable.
-    OperationTimeout(::taskapi_runtime::ApiError),
-    /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(super::DingTalkCommonError, ::taskapi_runtime::ApiError),
-    /// A code the documentation does not list; code and message are kept.
-    Unknown(::taskapi_runtime::ApiError),
-    /// No complete reply: connection refused or reset, timeout.
-    Transport(::taskapi_runtime::TransportError),
-    /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(::taskapi_runtime::DecodeError),
-    /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(::taskapi_runtime::InvalidRequest),
-    /// No access token could be had (e.g. the app secret is wrong).
-    Token(::taskapi_runtime::TokenError),
-    /// A download's file could not be written here (disk full, no permission).
-    Output(::taskapi_runtime::OutputError),
-}
-
-impl ::taskapi_runtime::EndpointError for CopyDocError {
-    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
-        match error.code().as_str() {
-            Some("paramError") => {
-                Self::ParamError(error.documented("参数错误", false))
-            }
-            Some("systemError") => {
-                Self::SystemError(error.documented("服务繁忙,请稍后重试", true))
-            }
-            Some("documentNotExist") => {
-                Self::DocumentNotExist(
-                    error.documented("文档不存在或格式不支持", false),
-                )
-            }
-            Some("permissionDenied") => {
-                Self::PermissionDenied(error.documented("无复制权限", false))
-            }
-            Some("unknownError") => {
-                Self::UnknownError(error.documented("未知错误", true))
-            }
-            Some("operationTimeout") => {
-                Self::OperationTimeout(error.documented("请求超时", true))
-            }
-            _ => {
-                match super::DingTalkCommonError::from_code(error.code()) {
-                    Some(common) => {
-                        Self::Common(
-                            common,
-                            error.documented(common.hint(), common.is_retryable()),
-                        )
-                    }
-                    None => Self::Unknown(error),
-                }
-            }
+impl ::taskapi_runtime::wire::Record for CopyDocParam {
+    const NAME: &'static str = "CopyDocParam";
+    const REQUIRED: &'static [&'static str] = &[
+        "sourceDentryUuid",
+        "targetParentDentryUuid",
+    ];
+    fn empty() -> Self {
+        Self {
+            source_dentry_uuid: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            target_parent_dentry_uuid: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            target_pre_dentry_uuid: ::std::option::Option::None,
         }
     }
 
-    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
-        Self::Transport(error)
-    }
-
-    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
-        Self::Decode(error)
-    }
-
-    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
-        Self::InvalidRequest(error)
-    }
-
-    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
-        Self::Token(error)
-    }
-
-    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
-        Self::Output(error)
-    }
-
-    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
-        match self {
-            Self::ParamError(e)
-            | Self::SystemError(e)
-            | Self::DocumentNotExist(e)
-            | Self::PermissionDenied(e)
-            | Self::UnknownError(e)
-            | Self::OperationTimeout(e)
-            | Self::Common(_, e)
-            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
-            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
-            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
-            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
-            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
-            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "sourceDentryUuid" => self.source_dentry_uuid = map.next_value()?,
+            "targetParentDentryUuid" => {
+                self.target_parent_dentry_uuid = map.next_value()?;
+            }
+            "targetPreDentryUuid" => self.target_pre_dentry_uuid = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
         }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        {
+            let value = &self.source_dentry_uuid;
+            map.serialize_entry("sourceDentryUuid", value)?;
+        }
+        {
+            let value = &self.target_parent_dentry_uuid;
+            map.serialize_entry("targetParentDentryUuid", value)?;
+        }
+        if let Some(value) = &self.target_pre_dentry_uuid {
+            map.serialize_entry("targetPreDentryUuid", value)?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
-::taskapi_runtime::endpoint_error_methods!(CopyDocError, COPY_DOC);
+::taskapi_runtime::record_serde!(CopyDocParam);
+::taskapi_runtime::endpoint_error! {
+    /// Everything `dingtalk.doc.copy` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
+    #[endpoint(COPY_DOC, common = super::DingTalkCommonError, codes = as_str)]
+    pub enum CopyDocError {
+        /// `paramError`, HTTP 400: %s
+        #[hint = "参数错误"]
+        ParamError = "paramError",
+        /// `systemError`, HTTP 500: %s
+        #[hint = "服务繁忙,请稍后重试"]
+        #[retryable]
+        SystemError = "systemError",
+        /// `documentNotExist`, HTTP 500: %s
+        #[hint = "文档不存在或格式不支持"]
+        DocumentNotExist = "documentNotExist",
+        /// `permissionDenied`, HTTP 500: %s
+        #[hint = "无复制权限"]
+        PermissionDenied = "permissionDenied",
+        /// `unknownError`, HTTP 500: Unknown Error
+        #[hint = "未知错误"]
+        #[retryable]
+        UnknownError = "unknownError",
+        /// `operationTimeout`, HTTP 503: %s
+        #[hint = "请求超时"]
+        #[retryable]
+        OperationTimeout = "operationTimeout",
+    }
+}
 
 impl super::DingTalkClient {
     /// Starts the task of `dingtalk.doc.copy`, waits for it with `dingtalk.doc.task_info.get`'s waiter.
@@ -393,25 +499,25 @@ impl super::DingTalkClient {
     /// ```
     ///
     /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `dingtalk.doc.copy`'s documentation is what it answers.
-    pub fn copy_doc_and_wait(
+    pub fn copy_doc_and_wait<'c>(
         &self,
         param: CopyDocParam,
-    ) -> ::taskapi_runtime::Workflow<'_, CopyDocRequest<'_>> {
+    ) -> ::taskapi_runtime::Workflow<'c, CopyDocRequest> {
         self.copy_doc(param).wait()
     }
 }
 
-impl<'c> CopyDocRequest<'c> {
+impl CopyDocRequest {
     /// Sends this request and waits for the task it starts (see [`DingTalkClient::copy_doc_and_wait`](super::DingTalkClient::copy_doc_and_wait)).
-    pub fn wait(self) -> ::taskapi_runtime::Workflow<'c, Self> {
+    pub fn wait<'c>(self) -> ::taskapi_runtime::Workflow<'c, Self> {
         ::taskapi_runtime::Workflow::new(self)
     }
 }
 
-impl<'c> ::taskapi_runtime::StartsTask for CopyDocRequest<'c> {
+impl ::taskapi_runtime::StartsTask for CopyDocRequest {
     type Started = CopyDocResult;
     type Error = CopyDocError;
-    type Poll = super::get_task_info::GetTaskInfoRequest<'c>;
+    type Poll = super::get_task_info::GetTaskInfoRequest;
     const WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = super::get_task_info::GET_TASK_INFO_WAIT_DEFAULTS;
     fn start(
         &self,
@@ -419,7 +525,7 @@ impl<'c> ::taskapi_runtime::StartsTask for CopyDocRequest<'c> {
         '_,
         ::std::result::Result<CopyDocResult, CopyDocError>,
     > {
-        ::std::boxed::Box::pin(self.clone().send())
+        self.clone().send()
     }
 
     fn poller(&self, data: &CopyDocResult) -> ::std::option::Option<Self::Poll> {
@@ -428,7 +534,7 @@ impl<'c> ::taskapi_runtime::StartsTask for CopyDocRequest<'c> {
         }
         let task_id_value = data.task_id.as_ref().cloned().filter(|v| !v.is_empty())?;
         let next = super::get_task_info::GetTaskInfoRequest::with_core(
-                self.core,
+                self.core.clone(),
                 task_id_value,
             )
             .chained_from(&self.options);

@@ -46,26 +46,26 @@ impl super::DingTalkClient {
     pub fn get_task_info(
         &self,
         task_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetTaskInfoRequest<'_> {
-        GetTaskInfoRequest::with_core(&self.core, task_id)
+    ) -> GetTaskInfoRequest {
+        GetTaskInfoRequest::with_core(self.core.clone(), task_id)
     }
 }
 
 /// A `GET /v2.0/doc/task/info/{taskId}` request, built by [`DingTalkClient::get_task_info`](super::DingTalkClient::get_task_info): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetTaskInfoRequest<'c> {
-    core: &'c ::taskapi_runtime::Core,
+pub struct GetTaskInfoRequest {
+    core: ::taskapi_runtime::Core,
     task_id: ::std::string::String,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl<'c> GetTaskInfoRequest<'c> {
+impl GetTaskInfoRequest {
     /// The request with its required parts; what the client method and the
-    /// chains that lead here build.
-    #[allow(clippy::too_many_arguments)]
+    /// chains that lead here build. It owns a handle on the client's core, so
+    /// that its future can be spawned.
     pub(crate) fn with_core(
-        core: &'c ::taskapi_runtime::Core,
+        core: ::taskapi_runtime::Core,
         task_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         GetTaskInfoRequest {
@@ -84,24 +84,33 @@ impl<'c> GetTaskInfoRequest<'c> {
         self
     }
 
-    /// Sends `GET /v2.0/doc/task/info/{taskId}` and decodes the reply into [`TaskInfo`].
-    pub async fn send(self) -> ::std::result::Result<TaskInfo, GetTaskInfoError> {
-        let path = [
-            ::taskapi_runtime::PathPart::Literal("/v2.0/doc/task/info/"),
-            ::taskapi_runtime::PathPart::Param {
-                name: "taskId",
-                value: &self.task_id,
-            },
-        ];
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let outgoing = ::taskapi_runtime::Outgoing {
-            path: &path,
-            query: &query,
-            headers: &headers,
+    /// Sends `GET /v2.0/doc/task/info/{taskId}` and decodes the reply into [`TaskInfo`]: a future of its own, to `.await` or spawn.
+    pub fn send(
+        self,
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<TaskInfo, GetTaskInfoError>,
+    > {
+        self.core.send(&GET_TASK_INFO, self.outgoing(), self.options)
+    }
+
+    /// The request as it goes on the wire, or why it cannot go: a value over its
+    /// documented length, checked before any traffic.
+    fn outgoing(
+        &self,
+    ) -> ::std::result::Result<::taskapi_runtime::Outgoing, GetTaskInfoError> {
+        ::std::result::Result::Ok(::taskapi_runtime::Outgoing {
+            path: ::std::vec::Vec::from([
+                ::taskapi_runtime::PathPart::Literal("/v2.0/doc/task/info/"),
+                ::taskapi_runtime::PathPart::Param {
+                    name: "taskId",
+                    value: self.task_id.clone(),
+                },
+            ]),
+            query: ::std::vec::Vec::new(),
+            headers: ::std::vec::Vec::new(),
             body: ::taskapi_runtime::RequestBody::None,
-        };
-        self.core.send(&GET_TASK_INFO, outgoing, &self.options).await
+        })
     }
 }
 ::taskapi_runtime::request_settings!(GetTaskInfoRequest);
@@ -109,212 +118,113 @@ impl<'c> GetTaskInfoRequest<'c> {
 /// The reply body (not wrapped). Every field may be absent.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaskInfo {
     /// `taskId`: 任务id。 May be absent.
-    #[serde(rename = "taskId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: ::std::option::Option<::std::string::String>,
     /// `status`: 任务状态. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<TaskStatus>,
     /// `totalCount`: 任务总数。 May be absent.
-    #[serde(rename = "totalCount")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     /// `succCount`: 成功数量。 May be absent.
-    #[serde(rename = "succCount")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub succ_count: ::std::option::Option<i64>,
     /// `failCount`: 失败数量。 May be absent.
-    #[serde(rename = "failCount")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fail_count: ::std::option::Option<i64>,
 }
 
-/// 任务状态
-///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    ::serde::Deserialize,
-    ::serde::Serialize
-)]
-#[serde(from = "i64", into = "i64")]
-#[non_exhaustive]
-pub enum TaskStatus {
-    /// `-1`: 等待中 (waiting)
-    Waiting,
-    /// `0`: 执行中 (running)
-    Running,
-    /// `1`: 成功 (succeeded)
-    Succeeded,
-    /// `2`: 部分失败 (partly failed)
-    PartlyFailed,
-    /// `3`: 全部失败 (all failed)
-    AllFailed,
-    /// `4`: 失败 (failed)
-    Failed,
-    /// A value the spec does not list; the raw value is kept.
-    Unknown(i64),
-}
-
-impl TaskStatus {
-    /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Waiting => Some("等待中 (waiting)"),
-            Self::Running => Some("执行中 (running)"),
-            Self::Succeeded => Some("成功 (succeeded)"),
-            Self::PartlyFailed => Some("部分失败 (partly failed)"),
-            Self::AllFailed => Some("全部失败 (all failed)"),
-            Self::Failed => Some("失败 (failed)"),
-            Self::Unknown(_) => None,
-        }
-    }
-}
-
-impl ::std::convert::From<i64> for TaskStatus {
-    fn from(value: i64) -> Self {
-        match value {
-            -1 => Self::Waiting,
-            0 => Self::Running,
-            1 => Self::Succeeded,
-            2 => Self::PartlyFailed,
-            3 => Self::AllFailed,
-            4 => Self::Failed,
-            other => Self::Unknown(other),
-        }
-    }
-}
-
-impl ::std::convert::From<TaskStatus> for i64 {
-    fn from(value: TaskStatus) -> Self {
-        match value {
-            TaskStatus::Waiting => -1,
-            TaskStatus::Running => 0,
-            TaskStatus::Succeeded => 1,
-            TaskStatus::PartlyFailed => 2,
-            TaskStatus::AllFailed => 3,
-            TaskStatus::Failed => 4,
-            TaskStatus::Unknown(other) => other,
-        }
-    }
-}
-
-/// Everything `dingtalk.doc.task_info.get` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetTaskInfoError {
-    /// `paramError`, HTTP 400: %s
-    ///
-    /// 参数错误
-    ParamError(::taskapi_runtime::ApiError),
-    /// `systemError`, HTTP 500: %s
-    ///
-    /// 服务繁忙,请稍后重试
-    ///
-    /// Retryable.
-    SystemError(::taskapi_runtime::ApiError),
-    /// `unknownError`, HTTP 500: Unknown Error
-    ///
-    /// 未知错误
-    ///
-    /// Retryable.
-    UnknownError(::taskapi_runtime::ApiError),
-    /// `operationTimeout`, HTTP 503: %s
-    ///
-    /// 请求超时
-    ///
-    /// Retryable.
-    OperationTimeout(::taskapi_runtime::ApiError),
-    /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(super::DingTalkCommonError, ::taskapi_runtime::ApiError),
-    /// A code the documentation does not list; code and message are kept.
-    Unknown(::taskapi_runtime::ApiError),
-    /// No complete reply: connection refused or reset, timeout.
-    Transport(::taskapi_runtime::TransportError),
-    /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(::taskapi_runtime::DecodeError),
-    /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(::taskapi_runtime::InvalidRequest),
-    /// No access token could be had (e.g. the app secret is wrong).
-    Token(::taskapi_runtime::TokenError),
-    /// A download's file could not be written here (disk full, no permission).
-    Output(::taskapi_runtime::OutputError),
-}
-
-impl ::taskapi_runtime::EndpointError for GetTaskInfoError {
-    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
-        match error.code().as_str() {
-            Some("paramError") => {
-                Self::ParamError(error.documented("参数错误", false))
-            }
-            Some("systemError") => {
-                Self::SystemError(error.documented("服务繁忙,请稍后重试", true))
-            }
-            Some("unknownError") => {
-                Self::UnknownError(error.documented("未知错误", true))
-            }
-            Some("operationTimeout") => {
-                Self::OperationTimeout(error.documented("请求超时", true))
-            }
-            _ => {
-                match super::DingTalkCommonError::from_code(error.code()) {
-                    Some(common) => {
-                        Self::Common(
-                            common,
-                            error.documented(common.hint(), common.is_retryable()),
-                        )
-                    }
-                    None => Self::Unknown(error),
-                }
-            }
+impl ::taskapi_runtime::wire::Record for TaskInfo {
+    const NAME: &'static str = "TaskInfo";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            task_id: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            total_count: ::std::option::Option::None,
+            succ_count: ::std::option::Option::None,
+            fail_count: ::std::option::Option::None,
         }
     }
 
-    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
-        Self::Transport(error)
-    }
-
-    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
-        Self::Decode(error)
-    }
-
-    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
-        Self::InvalidRequest(error)
-    }
-
-    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
-        Self::Token(error)
-    }
-
-    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
-        Self::Output(error)
-    }
-
-    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
-        match self {
-            Self::ParamError(e)
-            | Self::SystemError(e)
-            | Self::UnknownError(e)
-            | Self::OperationTimeout(e)
-            | Self::Common(_, e)
-            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
-            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
-            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
-            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
-            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
-            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "taskId" => self.task_id = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "totalCount" => self.total_count = map.next_value()?,
+            "succCount" => self.succ_count = map.next_value()?,
+            "failCount" => self.fail_count = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
         }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.task_id {
+            map.serialize_entry("taskId", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.total_count {
+            map.serialize_entry("totalCount", value)?;
+        }
+        if let Some(value) = &self.succ_count {
+            map.serialize_entry("succCount", value)?;
+        }
+        if let Some(value) = &self.fail_count {
+            map.serialize_entry("failCount", value)?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
-::taskapi_runtime::endpoint_error_methods!(GetTaskInfoError, GET_TASK_INFO);
+::taskapi_runtime::record_serde!(TaskInfo);
+::taskapi_runtime::listed_enum! {
+    /// 任务状态
+    ///
+    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+    #[values(i64)]
+    pub enum TaskStatus {
+        #[meaning = "等待中 (waiting)"]
+        Waiting = -1,
+        #[meaning = "执行中 (running)"]
+        Running = 0,
+        #[meaning = "成功 (succeeded)"]
+        Succeeded = 1,
+        #[meaning = "部分失败 (partly failed)"]
+        PartlyFailed = 2,
+        #[meaning = "全部失败 (all failed)"]
+        AllFailed = 3,
+        #[meaning = "失败 (failed)"]
+        Failed = 4,
+    }
+}
+::taskapi_runtime::endpoint_error! {
+    /// Everything `dingtalk.doc.task_info.get` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
+    #[endpoint(GET_TASK_INFO, common = super::DingTalkCommonError, codes = as_str)]
+    pub enum GetTaskInfoError {
+        /// `paramError`, HTTP 400: %s
+        #[hint = "参数错误"]
+        ParamError = "paramError",
+        /// `systemError`, HTTP 500: %s
+        #[hint = "服务繁忙,请稍后重试"]
+        #[retryable]
+        SystemError = "systemError",
+        /// `unknownError`, HTTP 500: Unknown Error
+        #[hint = "未知错误"]
+        #[retryable]
+        UnknownError = "unknownError",
+        /// `operationTimeout`, HTTP 503: %s
+        #[hint = "请求超时"]
+        #[retryable]
+        OperationTimeout = "operationTimeout",
+    }
+}
 
 /// The waiting defaults from this endpoint's spec.
 pub const GET_TASK_INFO_WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {
@@ -343,10 +253,10 @@ impl super::DingTalkClient {
     /// ```
     ///
     /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `dingtalk.doc.task_info.get`'s documentation is what it answers.
-    pub fn wait_copy_task(
+    pub fn wait_copy_task<'c>(
         &self,
         task_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ::taskapi_runtime::Waiter<'_, GetTaskInfoRequest<'_>> {
+    ) -> ::taskapi_runtime::Waiter<'c, GetTaskInfoRequest> {
         self.get_task_info(task_id).wait()
     }
 
@@ -374,24 +284,24 @@ impl super::DingTalkClient {
     pub fn wait_many_copy_task<'c, K, I>(
         &self,
         requests: I,
-    ) -> ::taskapi_runtime::BatchWaiter<'c, K, GetTaskInfoRequest<'c>>
+    ) -> ::taskapi_runtime::BatchWaiter<'c, K, GetTaskInfoRequest>
     where
         K: ::std::marker::Send + 'c,
-        I: ::std::iter::IntoIterator<Item = (K, GetTaskInfoRequest<'c>)>,
+        I: ::std::iter::IntoIterator<Item = (K, GetTaskInfoRequest)>,
         I::IntoIter: ::std::marker::Send + 'c,
     {
         ::taskapi_runtime::BatchWaiter::new(requests, GET_TASK_INFO_WAIT_DEFAULTS)
     }
 }
 
-impl<'c> GetTaskInfoRequest<'c> {
+impl GetTaskInfoRequest {
     /// Polls this request until its task ends (see [`DingTalkClient::wait_copy_task`](super::DingTalkClient::wait_copy_task)).
-    pub fn wait(self) -> ::taskapi_runtime::Waiter<'c, Self> {
+    pub fn wait<'c>(self) -> ::taskapi_runtime::Waiter<'c, Self> {
         ::taskapi_runtime::Waiter::new(self, GET_TASK_INFO_WAIT_DEFAULTS)
     }
 }
 
-impl ::taskapi_runtime::Pollable for GetTaskInfoRequest<'_> {
+impl ::taskapi_runtime::Pollable for GetTaskInfoRequest {
     type Data = TaskInfo;
     type Status = TaskStatus;
     type Error = GetTaskInfoError;
@@ -402,7 +312,7 @@ impl ::taskapi_runtime::Pollable for GetTaskInfoRequest<'_> {
         '_,
         ::std::result::Result<TaskInfo, GetTaskInfoError>,
     > {
-        ::std::boxed::Box::pin(self.clone().time_limit(time_left).send())
+        self.clone().time_limit(time_left).send()
     }
 
     fn observe(data: &TaskInfo) -> ::taskapi_runtime::Observation<TaskStatus> {

@@ -9,9 +9,17 @@
 //! - `dingtalk.doc.copy`: [`DingTalkClient::copy_doc`] (复制文档)
 //! - `dingtalk.doc.task_info.get`: [`DingTalkClient::get_task_info`] (查询任务信息)
 
+#[cfg(feature = "dingtalk-doc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dingtalk-doc")))]
 pub mod copy_doc;
+#[cfg(feature = "dingtalk-doc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dingtalk-doc")))]
 pub mod get_task_info;
+#[cfg(feature = "dingtalk-doc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dingtalk-doc")))]
 pub use self::copy_doc::*;
+#[cfg(feature = "dingtalk-doc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dingtalk-doc")))]
 pub use self::get_task_info::*;
 /// How DingTalk replies and authenticates.
 ///
@@ -81,8 +89,11 @@ impl DingTalkClient {
     }
 }
 
-impl ::taskapi_runtime::ProviderClient for DingTalkClient {
+impl ::taskapi_runtime::HasProvider for DingTalkClient {
     const PROVIDER: &'static ::taskapi_runtime::ProviderInfo = &DINGTALK;
+}
+
+impl ::taskapi_runtime::ProviderClient for DingTalkClient {
     fn from_core(core: ::taskapi_runtime::Core) -> Self {
         Self { core }
     }
@@ -193,13 +204,11 @@ pub static DINGTALK_TOKEN_ENDPOINT: ::taskapi_runtime::EndpointInfo = ::taskapi_
 /// The JSON body of the token request.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct AccessTokenRequest {
     /// `appKey`: 已创建的企业内部应用的 AppKey (the app's key). Always present.
-    #[serde(rename = "appKey")]
     pub app_key: ::std::string::String,
     /// `appSecret`: 已创建的企业内部应用的 AppSecret (the app's secret). Always present.
-    #[serde(rename = "appSecret")]
     pub app_secret: ::std::string::String,
 }
 
@@ -212,16 +221,54 @@ impl ::std::fmt::Debug for AccessTokenRequest {
     }
 }
 
+impl ::taskapi_runtime::wire::Record for AccessTokenRequest {
+    const NAME: &'static str = "AccessTokenRequest";
+    const REQUIRED: &'static [&'static str] = &["appKey", "appSecret"];
+    fn empty() -> Self {
+        Self {
+            app_key: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            app_secret: ::taskapi_runtime::wire::Placeholder::placeholder(),
+        }
+    }
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "appKey" => self.app_key = map.next_value()?,
+            "appSecret" => self.app_secret = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        {
+            let value = &self.app_key;
+            map.serialize_entry("appKey", value)?;
+        }
+        {
+            let value = &self.app_secret;
+            map.serialize_entry("appSecret", value)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+::taskapi_runtime::record_serde!(AccessTokenRequest);
+
 /// The token reply (not wrapped).
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct AccessTokenReply {
     /// `accessToken`: The access token. Always present.
-    #[serde(rename = "accessToken")]
     pub access_token: ::std::string::String,
     /// `expireIn`: Seconds until the token expires (7200). Always present.
-    #[serde(rename = "expireIn")]
     pub expire_in: i64,
 }
 
@@ -233,6 +280,46 @@ impl ::std::fmt::Debug for AccessTokenReply {
             .finish()
     }
 }
+
+impl ::taskapi_runtime::wire::Record for AccessTokenReply {
+    const NAME: &'static str = "AccessTokenReply";
+    const REQUIRED: &'static [&'static str] = &["accessToken", "expireIn"];
+    fn empty() -> Self {
+        Self {
+            access_token: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            expire_in: ::taskapi_runtime::wire::Placeholder::placeholder(),
+        }
+    }
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "accessToken" => self.access_token = map.next_value()?,
+            "expireIn" => self.expire_in = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        {
+            let value = &self.access_token;
+            map.serialize_entry("accessToken", value)?;
+        }
+        {
+            let value = &self.expire_in;
+            map.serialize_entry("expireIn", value)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+::taskapi_runtime::record_serde!(AccessTokenReply);
 
 impl ::taskapi_runtime::TokenApi for DingTalkClient {
     type TokenRequest = AccessTokenRequest;

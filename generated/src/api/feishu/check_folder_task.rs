@@ -48,26 +48,26 @@ impl super::FeishuClient {
     pub fn check_folder_task(
         &self,
         task_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> CheckFolderTaskRequest<'_> {
-        CheckFolderTaskRequest::with_core(&self.core, task_id)
+    ) -> CheckFolderTaskRequest {
+        CheckFolderTaskRequest::with_core(self.core.clone(), task_id)
     }
 }
 
 /// A `GET /open-apis/drive/v1/files/task_check` request, built by [`FeishuClient::check_folder_task`](super::FeishuClient::check_folder_task): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CheckFolderTaskRequest<'c> {
-    core: &'c ::taskapi_runtime::Core,
+pub struct CheckFolderTaskRequest {
+    core: ::taskapi_runtime::Core,
     task_id: ::std::string::String,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl<'c> CheckFolderTaskRequest<'c> {
+impl CheckFolderTaskRequest {
     /// The request with its required parts; what the client method and the
-    /// chains that lead here build.
-    #[allow(clippy::too_many_arguments)]
+    /// chains that lead here build. It owns a handle on the client's core, so
+    /// that its future can be spawned.
     pub(crate) fn with_core(
-        core: &'c ::taskapi_runtime::Core,
+        core: ::taskapi_runtime::Core,
         task_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         CheckFolderTaskRequest {
@@ -86,22 +86,31 @@ impl<'c> CheckFolderTaskRequest<'c> {
         self
     }
 
-    /// Sends `GET /open-apis/drive/v1/files/task_check` and decodes the reply into [`FolderTaskData`].
-    pub async fn send(
+    /// Sends `GET /open-apis/drive/v1/files/task_check` and decodes the reply into [`FolderTaskData`]: a future of its own, to `.await` or spawn.
+    pub fn send(
         self,
-    ) -> ::std::result::Result<FolderTaskData, CheckFolderTaskError> {
-        let path = [
-            ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/files/task_check"),
-        ];
-        let query = [("task_id", self.task_id)];
-        let headers = ::std::vec::Vec::new();
-        let outgoing = ::taskapi_runtime::Outgoing {
-            path: &path,
-            query: &query,
-            headers: &headers,
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<FolderTaskData, CheckFolderTaskError>,
+    > {
+        self.core.send(&CHECK_FOLDER_TASK, self.outgoing(), self.options)
+    }
+
+    /// The request as it goes on the wire, or why it cannot go: a value over its
+    /// documented length, checked before any traffic.
+    fn outgoing(
+        &self,
+    ) -> ::std::result::Result<::taskapi_runtime::Outgoing, CheckFolderTaskError> {
+        ::std::result::Result::Ok(::taskapi_runtime::Outgoing {
+            path: ::std::vec::Vec::from([
+                ::taskapi_runtime::PathPart::Literal(
+                    "/open-apis/drive/v1/files/task_check",
+                ),
+            ]),
+            query: ::std::vec::Vec::from([("task_id", self.task_id.clone())]),
+            headers: ::std::vec::Vec::new(),
             body: ::taskapi_runtime::RequestBody::None,
-        };
-        self.core.send(&CHECK_FOLDER_TASK, outgoing, &self.options).await
+        })
     }
 }
 ::taskapi_runtime::request_settings!(CheckFolderTaskRequest);
@@ -110,177 +119,76 @@ impl<'c> CheckFolderTaskRequest<'c> {
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FolderTaskData {
     /// `status`: Task status. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<FolderTaskStatus>,
 }
 
-/// Task status.
-///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
-#[non_exhaustive]
-pub enum FolderTaskStatus {
-    /// `success`: 成功 (success)
-    Success,
-    /// `fail`: 失败 (failed)
-    Fail,
-    /// `process`: 处理中 (still running)
-    Process,
-    /// `failed`: 失败 (failed; some backends answer this instead of `fail`)
-    Failed,
-    /// A value the spec does not list; the raw value is kept.
-    Unknown(::std::string::String),
-}
-
-impl FolderTaskStatus {
-    /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Success => Some("成功 (success)"),
-            Self::Fail => Some("失败 (failed)"),
-            Self::Process => Some("处理中 (still running)"),
-            Self::Failed => {
-                Some("失败 (failed; some backends answer this instead of `fail`)")
-            }
-            Self::Unknown(_) => None,
+impl ::taskapi_runtime::wire::Record for FolderTaskData {
+    const NAME: &'static str = "FolderTaskData";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            status: ::std::option::Option::None,
         }
     }
-}
 
-impl ::std::convert::From<::std::string::String> for FolderTaskStatus {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "success" => Self::Success,
-            "fail" => Self::Fail,
-            "process" => Self::Process,
-            "failed" => Self::Failed,
-            _ => Self::Unknown(value),
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "status" => self.status = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
         }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
-
-impl ::std::convert::From<FolderTaskStatus> for ::std::string::String {
-    fn from(value: FolderTaskStatus) -> Self {
-        match value {
-            FolderTaskStatus::Success => ::std::borrow::ToOwned::to_owned("success"),
-            FolderTaskStatus::Fail => ::std::borrow::ToOwned::to_owned("fail"),
-            FolderTaskStatus::Process => ::std::borrow::ToOwned::to_owned("process"),
-            FolderTaskStatus::Failed => ::std::borrow::ToOwned::to_owned("failed"),
-            FolderTaskStatus::Unknown(other) => other,
-        }
-    }
-}
-
-/// Everything `feishu.drive.file.task_check` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CheckFolderTaskError {
-    /// `1061001`, HTTP 500: internal error.
+::taskapi_runtime::record_serde!(FolderTaskData);
+::taskapi_runtime::listed_enum! {
+    /// Task status.
     ///
-    /// 服务内部错误，如超时等。请联系技术支持。
-    ///
-    /// Retryable.
-    InternalError(::taskapi_runtime::ApiError),
-    /// `1061002`, HTTP 400: params error.
-    ///
-    /// 请检查请求参数是否正确。
-    ParamsError(::taskapi_runtime::ApiError),
-    /// `1061003`, HTTP 404: not found.
-    ///
-    /// 请确认对应资源是否存在。
-    NotFound(::taskapi_runtime::ApiError),
-    /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
-    /// A code the documentation does not list; code and message are kept.
-    Unknown(::taskapi_runtime::ApiError),
-    /// No complete reply: connection refused or reset, timeout.
-    Transport(::taskapi_runtime::TransportError),
-    /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(::taskapi_runtime::DecodeError),
-    /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(::taskapi_runtime::InvalidRequest),
-    /// No access token could be had (e.g. the app secret is wrong).
-    Token(::taskapi_runtime::TokenError),
-    /// A download's file could not be written here (disk full, no permission).
-    Output(::taskapi_runtime::OutputError),
-}
-
-impl ::taskapi_runtime::EndpointError for CheckFolderTaskError {
-    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
-        match error.code().as_i64() {
-            Some(1061001) => {
-                Self::InternalError(
-                    error
-                        .documented(
-                            "服务内部错误，如超时等。请联系技术支持。",
-                            true,
-                        ),
-                )
-            }
-            Some(1061002) => {
-                Self::ParamsError(
-                    error.documented("请检查请求参数是否正确。", false),
-                )
-            }
-            Some(1061003) => {
-                Self::NotFound(
-                    error.documented("请确认对应资源是否存在。", false),
-                )
-            }
-            _ => {
-                match super::FeishuCommonError::from_code(error.code()) {
-                    Some(common) => {
-                        Self::Common(
-                            common,
-                            error.documented(common.hint(), common.is_retryable()),
-                        )
-                    }
-                    None => Self::Unknown(error),
-                }
-            }
-        }
-    }
-
-    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
-        Self::Transport(error)
-    }
-
-    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
-        Self::Decode(error)
-    }
-
-    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
-        Self::InvalidRequest(error)
-    }
-
-    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
-        Self::Token(error)
-    }
-
-    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
-        Self::Output(error)
-    }
-
-    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
-        match self {
-            Self::InternalError(e)
-            | Self::ParamsError(e)
-            | Self::NotFound(e)
-            | Self::Common(_, e)
-            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
-            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
-            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
-            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
-            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
-            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
-        }
+    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+    #[values(String)]
+    pub enum FolderTaskStatus {
+        #[meaning = "成功 (success)"]
+        Success = "success",
+        #[meaning = "失败 (failed)"]
+        Fail = "fail",
+        #[meaning = "处理中 (still running)"]
+        Process = "process",
+        #[meaning = "失败 (failed; some backends answer this instead of `fail`)"]
+        Failed = "failed",
     }
 }
-::taskapi_runtime::endpoint_error_methods!(CheckFolderTaskError, CHECK_FOLDER_TASK);
+::taskapi_runtime::endpoint_error! {
+    /// Everything `feishu.drive.file.task_check` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
+    #[endpoint(CHECK_FOLDER_TASK, common = super::FeishuCommonError, codes = as_i64)]
+    pub enum CheckFolderTaskError {
+        /// `1061001`, HTTP 500: internal error.
+        #[hint = "服务内部错误，如超时等。请联系技术支持。"]
+        #[retryable]
+        InternalError = 1061001,
+        /// `1061002`, HTTP 400: params error.
+        #[hint = "请检查请求参数是否正确。"]
+        ParamsError = 1061002,
+        /// `1061003`, HTTP 404: not found.
+        #[hint = "请确认对应资源是否存在。"]
+        NotFound = 1061003,
+    }
+}
 
 /// The waiting defaults from this endpoint's spec.
 pub const CHECK_FOLDER_TASK_WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {
@@ -309,10 +217,10 @@ impl super::FeishuClient {
     /// ```
     ///
     /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.drive.file.task_check`'s documentation is what it answers.
-    pub fn wait_folder_task(
+    pub fn wait_folder_task<'c>(
         &self,
         task_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ::taskapi_runtime::Waiter<'_, CheckFolderTaskRequest<'_>> {
+    ) -> ::taskapi_runtime::Waiter<'c, CheckFolderTaskRequest> {
         self.check_folder_task(task_id).wait()
     }
 
@@ -340,24 +248,24 @@ impl super::FeishuClient {
     pub fn wait_many_folder_task<'c, K, I>(
         &self,
         requests: I,
-    ) -> ::taskapi_runtime::BatchWaiter<'c, K, CheckFolderTaskRequest<'c>>
+    ) -> ::taskapi_runtime::BatchWaiter<'c, K, CheckFolderTaskRequest>
     where
         K: ::std::marker::Send + 'c,
-        I: ::std::iter::IntoIterator<Item = (K, CheckFolderTaskRequest<'c>)>,
+        I: ::std::iter::IntoIterator<Item = (K, CheckFolderTaskRequest)>,
         I::IntoIter: ::std::marker::Send + 'c,
     {
         ::taskapi_runtime::BatchWaiter::new(requests, CHECK_FOLDER_TASK_WAIT_DEFAULTS)
     }
 }
 
-impl<'c> CheckFolderTaskRequest<'c> {
+impl CheckFolderTaskRequest {
     /// Polls this request until its task ends (see [`FeishuClient::wait_folder_task`](super::FeishuClient::wait_folder_task)).
-    pub fn wait(self) -> ::taskapi_runtime::Waiter<'c, Self> {
+    pub fn wait<'c>(self) -> ::taskapi_runtime::Waiter<'c, Self> {
         ::taskapi_runtime::Waiter::new(self, CHECK_FOLDER_TASK_WAIT_DEFAULTS)
     }
 }
 
-impl ::taskapi_runtime::Pollable for CheckFolderTaskRequest<'_> {
+impl ::taskapi_runtime::Pollable for CheckFolderTaskRequest {
     type Data = FolderTaskData;
     type Status = FolderTaskStatus;
     type Error = CheckFolderTaskError;
@@ -368,7 +276,7 @@ impl ::taskapi_runtime::Pollable for CheckFolderTaskRequest<'_> {
         '_,
         ::std::result::Result<FolderTaskData, CheckFolderTaskError>,
     > {
-        ::std::boxed::Box::pin(self.clone().time_limit(time_left).send())
+        self.clone().time_limit(time_left).send()
     }
 
     fn observe(

@@ -61,26 +61,31 @@ impl super::FeishuClient {
         file_extension: ExportFileExtension,
         token: impl ::std::convert::Into<::std::string::String>,
         type_: ExportDocumentType,
-    ) -> CreateExportTaskRequest<'_> {
-        CreateExportTaskRequest::with_core(&self.core, file_extension, token, type_)
+    ) -> CreateExportTaskRequest {
+        CreateExportTaskRequest::with_core(
+            self.core.clone(),
+            file_extension,
+            token,
+            type_,
+        )
     }
 }
 
 /// A `POST /open-apis/drive/v1/export_tasks` request, built by [`FeishuClient::create_export_task`](super::FeishuClient::create_export_task): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateExportTaskRequest<'c> {
-    core: &'c ::taskapi_runtime::Core,
+pub struct CreateExportTaskRequest {
+    core: ::taskapi_runtime::Core,
     body: CreateExportTaskBody,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl<'c> CreateExportTaskRequest<'c> {
+impl CreateExportTaskRequest {
     /// The request with its required parts; what the client method and the
-    /// chains that lead here build.
-    #[allow(clippy::too_many_arguments)]
+    /// chains that lead here build. It owns a handle on the client's core, so
+    /// that its future can be spawned.
     pub(crate) fn with_core(
-        core: &'c ::taskapi_runtime::Core,
+        core: ::taskapi_runtime::Core,
         file_extension: ExportFileExtension,
         token: impl ::std::convert::Into<::std::string::String>,
         type_: ExportDocumentType,
@@ -107,32 +112,39 @@ impl<'c> CreateExportTaskRequest<'c> {
         self
     }
 
-    /// Sends `POST /open-apis/drive/v1/export_tasks` and decodes the reply into [`CreateExportTaskData`].
+    /// Sends `POST /open-apis/drive/v1/export_tasks` and decodes the reply into [`CreateExportTaskData`]: a future of its own, to `.await` or spawn.
     ///
-    /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled); any other failure is returned, saying the server may or may not have acted.
-    pub async fn send(
+    /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled, an upload's file cut before its end); any other failure is returned, saying the server may or may not have acted.
+    pub fn send(
         self,
-    ) -> ::std::result::Result<CreateExportTaskData, CreateExportTaskError> {
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<CreateExportTaskData, CreateExportTaskError>,
+    > {
+        self.core.send(&CREATE_EXPORT_TASK, self.outgoing(), self.options)
+    }
+
+    /// The request as it goes on the wire, or why it cannot go: a value over its
+    /// documented length, checked before any traffic.
+    fn outgoing(
+        &self,
+    ) -> ::std::result::Result<::taskapi_runtime::Outgoing, CreateExportTaskError> {
         self.body
             .check_lengths()
             .map_err(
                 <CreateExportTaskError as ::taskapi_runtime::EndpointError>::from_invalid_request,
             )?;
-        let path = [
-            ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/export_tasks"),
-        ];
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let outgoing = ::taskapi_runtime::Outgoing {
-            path: &path,
-            query: &query,
-            headers: &headers,
+        ::std::result::Result::Ok(::taskapi_runtime::Outgoing {
+            path: ::std::vec::Vec::from([
+                ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/export_tasks"),
+            ]),
+            query: ::std::vec::Vec::new(),
+            headers: ::std::vec::Vec::new(),
             body: ::taskapi_runtime::RequestBody::json(&self.body)
                 .map_err(
                     <CreateExportTaskError as ::taskapi_runtime::EndpointError>::from_invalid_request,
                 )?,
-        };
-        self.core.send(&CREATE_EXPORT_TASK, outgoing, &self.options).await
+        })
     }
 }
 ::taskapi_runtime::request_settings!(CreateExportTaskRequest);
@@ -141,17 +153,49 @@ impl<'c> CreateExportTaskRequest<'c> {
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateExportTaskData {
     /// `ticket`: 导出任务的 ID (the export task's id, for feishu.drive.export_task.get) May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket: ::std::option::Option<::std::string::String>,
 }
+
+impl ::taskapi_runtime::wire::Record for CreateExportTaskData {
+    const NAME: &'static str = "CreateExportTaskData";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            ticket: ::std::option::Option::None,
+        }
+    }
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "ticket" => self.ticket = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.ticket {
+            map.serialize_entry("ticket", value)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+::taskapi_runtime::record_serde!(CreateExportTaskData);
 
 /// The JSON body.
 ///
 /// Build it with `new` (the required fields) and the setters of optional ones; it also reads from JSON (e.g. a body written by hand).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateExportTaskBody {
     /// `file_extension`: 将云文档导出为本地文件后，本地文件的扩展名。了解各类云文档支持导出的文件格式，参考[导出云文档概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/export-user-guide)。 Required.
@@ -159,16 +203,13 @@ pub struct CreateExportTaskBody {
     /// `token`: 要导出的云文档的 token。获取方式参考 [如何获取云文档相关 token](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)。 Required.
     pub token: ::std::string::String,
     /// `type`: 要导出的云文档的类型 。可通过云文档的链接判断。 Required.
-    #[serde(rename = "type")]
     pub type_: ExportDocumentType,
     /// `sub_id`: 导出飞书电子表格或多维表格为 CSV 文件时，需传入电子表格工作表的 ID 或多维表格数据表的 ID：<br>- 电子表格可调用[获取工作表](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/query) 接口获取返回的 `sheet_id` 的值作为该参数的值<br>- 多维表格可调用[列出数据表](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/list)接口获取返回的 `table_id` 的值作为该参数的值. Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_id: ::std::option::Option<::std::string::String>,
 }
 
 impl CreateExportTaskBody {
     /// A `CreateExportTaskBody` with its required fields; optional ones are absent until set.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         file_extension: ExportFileExtension,
         token: impl ::std::convert::Into<::std::string::String>,
@@ -204,314 +245,120 @@ impl CreateExportTaskBody {
     }
 }
 
-/// 将云文档导出为本地文件后，本地文件的扩展名。了解各类云文档支持导出的文件格式，参考[导出云文档概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/export-user-guide)。
-///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
-#[non_exhaustive]
-pub enum ExportFileExtension {
-    /// `docx`: Microsoft Word 格式 (Microsoft Word format)
-    Docx,
-    /// `pdf`: PDF 格式 (PDF format)
-    Pdf,
-    /// `xlsx`: Microsoft Excel 格式 (Microsoft Excel format)
-    Xlsx,
-    /// `csv`: CSV 格式 (CSV format)
-    Csv,
-    /// A value the spec does not list; the raw value is kept.
-    Unknown(::std::string::String),
-}
-
-impl ExportFileExtension {
-    /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Docx => Some("Microsoft Word 格式 (Microsoft Word format)"),
-            Self::Pdf => Some("PDF 格式 (PDF format)"),
-            Self::Xlsx => Some("Microsoft Excel 格式 (Microsoft Excel format)"),
-            Self::Csv => Some("CSV 格式 (CSV format)"),
-            Self::Unknown(_) => None,
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for ExportFileExtension {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "docx" => Self::Docx,
-            "pdf" => Self::Pdf,
-            "xlsx" => Self::Xlsx,
-            "csv" => Self::Csv,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl ::std::convert::From<ExportFileExtension> for ::std::string::String {
-    fn from(value: ExportFileExtension) -> Self {
-        match value {
-            ExportFileExtension::Docx => ::std::borrow::ToOwned::to_owned("docx"),
-            ExportFileExtension::Pdf => ::std::borrow::ToOwned::to_owned("pdf"),
-            ExportFileExtension::Xlsx => ::std::borrow::ToOwned::to_owned("xlsx"),
-            ExportFileExtension::Csv => ::std::borrow::ToOwned::to_owned("csv"),
-            ExportFileExtension::Unknown(other) => other,
-        }
-    }
-}
-
-/// 要导出的云文档的类型 。可通过云文档的链接判断。
-///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
-#[non_exhaustive]
-pub enum ExportDocumentType {
-    /// `doc`: 旧版飞书文档。支持导出扩展名为 docx 和 pdf 的文件。已不推荐使用。 (legacy document; exports to docx or pdf; not recommended)
-    Doc,
-    /// `sheet`: 飞书电子表格。支持导出扩展名为 xlsx 和 csv 的文件。 (spreadsheet; exports to xlsx or csv)
-    Sheet,
-    /// `bitable`: 飞书多维表格。支持导出扩展名为 xlsx 和 csv 格式的文件。 (bitable; exports to xlsx or csv)
-    Bitable,
-    /// `docx`: 新版飞书文档。支持导出扩展名为 docx 和 pdf 格式的文件。 (document; exports to docx or pdf)
-    Docx,
-    /// A value the spec does not list; the raw value is kept.
-    Unknown(::std::string::String),
-}
-
-impl ExportDocumentType {
-    /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Doc => {
-                Some(
-                    "旧版飞书文档。支持导出扩展名为 docx 和 pdf 的文件。已不推荐使用。 (legacy document; exports to docx or pdf; not recommended)",
-                )
-            }
-            Self::Sheet => {
-                Some(
-                    "飞书电子表格。支持导出扩展名为 xlsx 和 csv 的文件。 (spreadsheet; exports to xlsx or csv)",
-                )
-            }
-            Self::Bitable => {
-                Some(
-                    "飞书多维表格。支持导出扩展名为 xlsx 和 csv 格式的文件。 (bitable; exports to xlsx or csv)",
-                )
-            }
-            Self::Docx => {
-                Some(
-                    "新版飞书文档。支持导出扩展名为 docx 和 pdf 格式的文件。 (document; exports to docx or pdf)",
-                )
-            }
-            Self::Unknown(_) => None,
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for ExportDocumentType {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "doc" => Self::Doc,
-            "sheet" => Self::Sheet,
-            "bitable" => Self::Bitable,
-            "docx" => Self::Docx,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl ::std::convert::From<ExportDocumentType> for ::std::string::String {
-    fn from(value: ExportDocumentType) -> Self {
-        match value {
-            ExportDocumentType::Doc => ::std::borrow::ToOwned::to_owned("doc"),
-            ExportDocumentType::Sheet => ::std::borrow::ToOwned::to_owned("sheet"),
-            ExportDocumentType::Bitable => ::std::borrow::ToOwned::to_owned("bitable"),
-            ExportDocumentType::Docx => ::std::borrow::ToOwned::to_owned("docx"),
-            ExportDocumentType::Unknown(other) => other,
-        }
-    }
-}
-
-/// Everything `feishu.drive.export_task.create` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CreateExportTaskError {
-    /// `1069901`, HTTP 500: internal error
-    ///
-    /// 服务内部错误。请联系[技术支持](https://applink.feishu.cn/client/helpdesk/open)
-    ///
-    /// Retryable.
-    InternalError(::taskapi_runtime::ApiError),
-    /// `1069902`, HTTP 403: no permission
-    ///
-    /// 当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。
-    NoPermission(::taskapi_runtime::ApiError),
-    /// `1069904`, HTTP 400: invalid param
-    ///
-    /// 无效参数。请检查导出 CSV 文件时是否传入电子表格中工作表的 ID
-    InvalidParam(::taskapi_runtime::ApiError),
-    /// `1069906`, HTTP 404: docs deleted
-    ///
-    /// 文档已被删除
-    DocsDeleted(::taskapi_runtime::ApiError),
-    /// `1069914`, HTTP 404: invalid file token
-    ///
-    /// 导出文档 token 不合法。参考[云文档常见问题](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)了解如何获取文档 token。
-    InvalidFileToken(::taskapi_runtime::ApiError),
-    /// `1069918`, HTTP 400: file extension and type mismatch
-    ///
-    /// 导出文件类型与云文档类型不匹配
-    FileExtensionAndTypeMismatch(::taskapi_runtime::ApiError),
-    /// `1069923`, HTTP 429: too many requests
-    ///
-    /// 请求发生限频，请降低请求频率并稍后重试
-    ///
-    /// Retryable.
-    TooManyRequests(::taskapi_runtime::ApiError),
-    /// `600`, HTTP 200: hybrid resource expired
-    ///
-    /// 混合部署数据已转移到私有化机房，请稍后重试
-    HybridResourceExpired(::taskapi_runtime::ApiError),
-    /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
-    /// A code the documentation does not list; code and message are kept.
-    Unknown(::taskapi_runtime::ApiError),
-    /// No complete reply: connection refused or reset, timeout.
-    Transport(::taskapi_runtime::TransportError),
-    /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(::taskapi_runtime::DecodeError),
-    /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(::taskapi_runtime::InvalidRequest),
-    /// No access token could be had (e.g. the app secret is wrong).
-    Token(::taskapi_runtime::TokenError),
-    /// A download's file could not be written here (disk full, no permission).
-    Output(::taskapi_runtime::OutputError),
-}
-
-impl ::taskapi_runtime::EndpointError for CreateExportTaskError {
-    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
-        match error.code().as_i64() {
-            Some(1069901) => {
-                Self::InternalError(
-                    error
-                        .documented(
-                            "服务内部错误。请联系[技术支持](https://applink.feishu.cn/client/helpdesk/open)",
-                            true,
-                        ),
-                )
-            }
-            Some(1069902) => {
-                Self::NoPermission(
-                    error
-                        .documented(
-                            "当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。",
-                            false,
-                        ),
-                )
-            }
-            Some(1069904) => {
-                Self::InvalidParam(
-                    error
-                        .documented(
-                            "无效参数。请检查导出 CSV 文件时是否传入电子表格中工作表的 ID",
-                            false,
-                        ),
-                )
-            }
-            Some(1069906) => {
-                Self::DocsDeleted(error.documented("文档已被删除", false))
-            }
-            Some(1069914) => {
-                Self::InvalidFileToken(
-                    error
-                        .documented(
-                            "导出文档 token 不合法。参考[云文档常见问题](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)了解如何获取文档 token。",
-                            false,
-                        ),
-                )
-            }
-            Some(1069918) => {
-                Self::FileExtensionAndTypeMismatch(
-                    error
-                        .documented(
-                            "导出文件类型与云文档类型不匹配",
-                            false,
-                        ),
-                )
-            }
-            Some(1069923) => {
-                Self::TooManyRequests(
-                    error
-                        .documented(
-                            "请求发生限频，请降低请求频率并稍后重试",
-                            true,
-                        ),
-                )
-            }
-            Some(600) => {
-                Self::HybridResourceExpired(
-                    error
-                        .documented(
-                            "混合部署数据已转移到私有化机房，请稍后重试",
-                            false,
-                        ),
-                )
-            }
-            _ => {
-                match super::FeishuCommonError::from_code(error.code()) {
-                    Some(common) => {
-                        Self::Common(
-                            common,
-                            error.documented(common.hint(), common.is_retryable()),
-                        )
-                    }
-                    None => Self::Unknown(error),
-                }
-            }
+impl ::taskapi_runtime::wire::Record for CreateExportTaskBody {
+    const NAME: &'static str = "CreateExportTaskBody";
+    const REQUIRED: &'static [&'static str] = &["file_extension", "token", "type"];
+    fn empty() -> Self {
+        Self {
+            file_extension: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            token: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            type_: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            sub_id: ::std::option::Option::None,
         }
     }
 
-    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
-        Self::Transport(error)
-    }
-
-    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
-        Self::Decode(error)
-    }
-
-    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
-        Self::InvalidRequest(error)
-    }
-
-    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
-        Self::Token(error)
-    }
-
-    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
-        Self::Output(error)
-    }
-
-    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
-        match self {
-            Self::InternalError(e)
-            | Self::NoPermission(e)
-            | Self::InvalidParam(e)
-            | Self::DocsDeleted(e)
-            | Self::InvalidFileToken(e)
-            | Self::FileExtensionAndTypeMismatch(e)
-            | Self::TooManyRequests(e)
-            | Self::HybridResourceExpired(e)
-            | Self::Common(_, e)
-            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
-            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
-            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
-            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
-            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
-            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "file_extension" => self.file_extension = map.next_value()?,
+            "token" => self.token = map.next_value()?,
+            "type" => self.type_ = map.next_value()?,
+            "sub_id" => self.sub_id = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
         }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        {
+            let value = &self.file_extension;
+            map.serialize_entry("file_extension", value)?;
+        }
+        {
+            let value = &self.token;
+            map.serialize_entry("token", value)?;
+        }
+        {
+            let value = &self.type_;
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.sub_id {
+            map.serialize_entry("sub_id", value)?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
-::taskapi_runtime::endpoint_error_methods!(CreateExportTaskError, CREATE_EXPORT_TASK);
+::taskapi_runtime::record_serde!(CreateExportTaskBody);
+::taskapi_runtime::listed_enum! {
+    /// 将云文档导出为本地文件后，本地文件的扩展名。了解各类云文档支持导出的文件格式，参考[导出云文档概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/export-user-guide)。
+    ///
+    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+    #[values(String)]
+    pub enum ExportFileExtension {
+        #[meaning = "Microsoft Word 格式 (Microsoft Word format)"]
+        Docx = "docx",
+        #[meaning = "PDF 格式 (PDF format)"]
+        Pdf = "pdf",
+        #[meaning = "Microsoft Excel 格式 (Microsoft Excel format)"]
+        Xlsx = "xlsx",
+        #[meaning = "CSV 格式 (CSV format)"]
+        Csv = "csv",
+    }
+}
+::taskapi_runtime::listed_enum! {
+    /// 要导出的云文档的类型 。可通过云文档的链接判断。
+    ///
+    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+    #[values(String)]
+    pub enum ExportDocumentType {
+        #[meaning = "旧版飞书文档。支持导出扩展名为 docx 和 pdf 的文件。已不推荐使用。 (legacy document; exports to docx or pdf; not recommended)"]
+        Doc = "doc",
+        #[meaning = "飞书电子表格。支持导出扩展名为 xlsx 和 csv 的文件。 (spreadsheet; exports to xlsx or csv)"]
+        Sheet = "sheet",
+        #[meaning = "飞书多维表格。支持导出扩展名为 xlsx 和 csv 格式的文件。 (bitable; exports to xlsx or csv)"]
+        Bitable = "bitable",
+        #[meaning = "新版飞书文档。支持导出扩展名为 docx 和 pdf 格式的文件。 (document; exports to docx or pdf)"]
+        Docx = "docx",
+    }
+}
+::taskapi_runtime::endpoint_error! {
+    /// Everything `feishu.drive.export_task.create` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
+    #[endpoint(CREATE_EXPORT_TASK, common = super::FeishuCommonError, codes = as_i64)]
+    pub enum CreateExportTaskError {
+        /// `1069901`, HTTP 500: internal error
+        #[hint = "服务内部错误。请联系[技术支持](https://applink.feishu.cn/client/helpdesk/open)"]
+        #[retryable]
+        InternalError = 1069901,
+        /// `1069902`, HTTP 403: no permission
+        #[hint = "当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。"]
+        NoPermission = 1069902,
+        /// `1069904`, HTTP 400: invalid param
+        #[hint = "无效参数。请检查导出 CSV 文件时是否传入电子表格中工作表的 ID"]
+        InvalidParam = 1069904,
+        /// `1069906`, HTTP 404: docs deleted
+        #[hint = "文档已被删除"]
+        DocsDeleted = 1069906,
+        /// `1069914`, HTTP 404: invalid file token
+        #[hint = "导出文档 token 不合法。参考[云文档常见问题](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)了解如何获取文档 token。"]
+        InvalidFileToken = 1069914,
+        /// `1069918`, HTTP 400: file extension and type mismatch
+        #[hint = "导出文件类型与云文档类型不匹配"]
+        FileExtensionAndTypeMismatch = 1069918,
+        /// `1069923`, HTTP 429: too many requests
+        #[hint = "请求发生限频，请降低请求频率并稍后重试"]
+        #[retryable]
+        TooManyRequests = 1069923,
+        /// `600`, HTTP 200: hybrid resource expired
+        #[hint = "混合部署数据已转移到私有化机房，请稍后重试"]
+        HybridResourceExpired = 600,
+    }
+}
 
 impl super::FeishuClient {
     /// Starts the task of `feishu.drive.export_task.create`, waits for it with `feishu.drive.export_task.get`'s waiter, and fetches its file.
@@ -529,27 +376,27 @@ impl super::FeishuClient {
     /// ```
     ///
     /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.drive.export_task.create`'s documentation is what it answers.
-    pub fn export_document(
+    pub fn export_document<'c>(
         &self,
         file_extension: ExportFileExtension,
         token: impl ::std::convert::Into<::std::string::String>,
         type_: ExportDocumentType,
-    ) -> ::taskapi_runtime::Workflow<'_, CreateExportTaskRequest<'_>> {
+    ) -> ::taskapi_runtime::Workflow<'c, CreateExportTaskRequest> {
         self.create_export_task(file_extension, token, type_).wait()
     }
 }
 
-impl<'c> CreateExportTaskRequest<'c> {
+impl CreateExportTaskRequest {
     /// Sends this request and waits for the task it starts (see [`FeishuClient::export_document`](super::FeishuClient::export_document)).
-    pub fn wait(self) -> ::taskapi_runtime::Workflow<'c, Self> {
+    pub fn wait<'c>(self) -> ::taskapi_runtime::Workflow<'c, Self> {
         ::taskapi_runtime::Workflow::new(self)
     }
 }
 
-impl<'c> ::taskapi_runtime::StartsTask for CreateExportTaskRequest<'c> {
+impl ::taskapi_runtime::StartsTask for CreateExportTaskRequest {
     type Started = CreateExportTaskData;
     type Error = CreateExportTaskError;
-    type Poll = super::get_export_task::GetExportTaskRequest<'c>;
+    type Poll = super::get_export_task::GetExportTaskRequest;
     const WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = super::get_export_task::GET_EXPORT_TASK_WAIT_DEFAULTS;
     fn start(
         &self,
@@ -557,14 +404,14 @@ impl<'c> ::taskapi_runtime::StartsTask for CreateExportTaskRequest<'c> {
         '_,
         ::std::result::Result<CreateExportTaskData, CreateExportTaskError>,
     > {
-        ::std::boxed::Box::pin(self.clone().send())
+        self.clone().send()
     }
 
     fn poller(&self, data: &CreateExportTaskData) -> ::std::option::Option<Self::Poll> {
         let ticket_value = data.ticket.as_ref().cloned().filter(|v| !v.is_empty())?;
         let token_value = self.body.token.clone();
         let next = super::get_export_task::GetExportTaskRequest::with_core(
-                self.core,
+                self.core.clone(),
                 ticket_value,
                 token_value,
             )

@@ -63,9 +63,9 @@ impl super::FeishuClient {
         file_token: impl ::std::convert::Into<::std::string::String>,
         type_: ImportDocumentType,
         point: ImportPoint,
-    ) -> CreateImportTaskRequest<'_> {
+    ) -> CreateImportTaskRequest {
         CreateImportTaskRequest::with_core(
-            &self.core,
+            self.core.clone(),
             file_extension,
             file_token,
             type_,
@@ -77,18 +77,18 @@ impl super::FeishuClient {
 /// A `POST /open-apis/drive/v1/import_tasks` request, built by [`FeishuClient::create_import_task`](super::FeishuClient::create_import_task): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateImportTaskRequest<'c> {
-    core: &'c ::taskapi_runtime::Core,
+pub struct CreateImportTaskRequest {
+    core: ::taskapi_runtime::Core,
     body: CreateImportTaskBody,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl<'c> CreateImportTaskRequest<'c> {
+impl CreateImportTaskRequest {
     /// The request with its required parts; what the client method and the
-    /// chains that lead here build.
-    #[allow(clippy::too_many_arguments)]
+    /// chains that lead here build. It owns a handle on the client's core, so
+    /// that its future can be spawned.
     pub(crate) fn with_core(
-        core: &'c ::taskapi_runtime::Core,
+        core: ::taskapi_runtime::Core,
         file_extension: impl ::std::convert::Into<::std::string::String>,
         file_token: impl ::std::convert::Into<::std::string::String>,
         type_: ImportDocumentType,
@@ -121,32 +121,39 @@ impl<'c> CreateImportTaskRequest<'c> {
         self
     }
 
-    /// Sends `POST /open-apis/drive/v1/import_tasks` and decodes the reply into [`CreateImportTaskData`].
+    /// Sends `POST /open-apis/drive/v1/import_tasks` and decodes the reply into [`CreateImportTaskData`]: a future of its own, to `.await` or spawn.
     ///
-    /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled); any other failure is returned, saying the server may or may not have acted.
-    pub async fn send(
+    /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled, an upload's file cut before its end); any other failure is returned, saying the server may or may not have acted.
+    pub fn send(
         self,
-    ) -> ::std::result::Result<CreateImportTaskData, CreateImportTaskError> {
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<CreateImportTaskData, CreateImportTaskError>,
+    > {
+        self.core.send(&CREATE_IMPORT_TASK, self.outgoing(), self.options)
+    }
+
+    /// The request as it goes on the wire, or why it cannot go: a value over its
+    /// documented length, checked before any traffic.
+    fn outgoing(
+        &self,
+    ) -> ::std::result::Result<::taskapi_runtime::Outgoing, CreateImportTaskError> {
         self.body
             .check_lengths()
             .map_err(
                 <CreateImportTaskError as ::taskapi_runtime::EndpointError>::from_invalid_request,
             )?;
-        let path = [
-            ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/import_tasks"),
-        ];
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let outgoing = ::taskapi_runtime::Outgoing {
-            path: &path,
-            query: &query,
-            headers: &headers,
+        ::std::result::Result::Ok(::taskapi_runtime::Outgoing {
+            path: ::std::vec::Vec::from([
+                ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/import_tasks"),
+            ]),
+            query: ::std::vec::Vec::new(),
+            headers: ::std::vec::Vec::new(),
             body: ::taskapi_runtime::RequestBody::json(&self.body)
                 .map_err(
                     <CreateImportTaskError as ::taskapi_runtime::EndpointError>::from_invalid_request,
                 )?,
-        };
-        self.core.send(&CREATE_IMPORT_TASK, outgoing, &self.options).await
+        })
     }
 }
 ::taskapi_runtime::request_settings!(CreateImportTaskRequest);
@@ -155,17 +162,49 @@ impl<'c> CreateImportTaskRequest<'c> {
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateImportTaskData {
     /// `ticket`: 导入任务 ID (the import task's id, for feishu.drive.import_task.get) May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket: ::std::option::Option<::std::string::String>,
 }
+
+impl ::taskapi_runtime::wire::Record for CreateImportTaskData {
+    const NAME: &'static str = "CreateImportTaskData";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            ticket: ::std::option::Option::None,
+        }
+    }
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "ticket" => self.ticket = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.ticket {
+            map.serialize_entry("ticket", value)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+::taskapi_runtime::record_serde!(CreateImportTaskData);
 
 /// The JSON body.
 ///
 /// Build it with `new` (the required fields) and the setters of optional ones; it also reads from JSON (e.g. a body written by hand).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateImportTaskBody {
     /// `file_extension`: 要导入的文件的扩展名。了解支持的文件格式，参考[导入文件概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。<br><br>**注意**：此处填写的文件扩展名需与实际文件的后缀名保持严格一致。请注意区分后缀为 “markdown”、“md”、“mark” 的 Markdown 文件，并在填写相关参数时保持后缀名一致。否则将返回 1069910 错误码。 Required.
@@ -173,10 +212,8 @@ pub struct CreateImportTaskBody {
     /// `file_token`: 要导入文件的 token。创建任务前，你需先调用[上传素材](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_all)或[上传文件](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_all)接口获取源文件的 token。了解更多，参考[导入文件概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。 Required.
     pub file_token: ::std::string::String,
     /// `type`: 目标云文档格式。不同文件支持的云文档格式不同。详情参考[导入文件概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。可选值如下所示：<br>- `docx`：新版文档<br>- `sheet`：电子表格<br>- `bitable`：多维表格. Required.
-    #[serde(rename = "type")]
     pub type_: ImportDocumentType,
     /// `file_name`: 导入后的在线云文档名称。参数为空时，使用上传本地文件时的文件名。 Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_name: ::std::option::Option<::std::string::String>,
     /// `point`: 挂载点（导入后的云文档所在位置） Required.
     pub point: ImportPoint,
@@ -184,7 +221,6 @@ pub struct CreateImportTaskBody {
 
 impl CreateImportTaskBody {
     /// A `CreateImportTaskBody` with its required fields; optional ones are absent until set.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         file_extension: impl ::std::convert::Into<::std::string::String>,
         file_token: impl ::std::convert::Into<::std::string::String>,
@@ -226,61 +262,86 @@ impl CreateImportTaskBody {
     }
 }
 
-/// 目标云文档格式。不同文件支持的云文档格式不同。详情参考[导入文件概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。可选值如下所示：<br>- `docx`：新版文档<br>- `sheet`：电子表格<br>- `bitable`：多维表格
-///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
-#[non_exhaustive]
-pub enum ImportDocumentType {
-    /// `docx`: 新版文档 (document)
-    Docx,
-    /// `sheet`: 电子表格 (spreadsheet)
-    Sheet,
-    /// `bitable`: 多维表格 (bitable)
-    Bitable,
-    /// A value the spec does not list; the raw value is kept.
-    Unknown(::std::string::String),
-}
-
-impl ImportDocumentType {
-    /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Docx => Some("新版文档 (document)"),
-            Self::Sheet => Some("电子表格 (spreadsheet)"),
-            Self::Bitable => Some("多维表格 (bitable)"),
-            Self::Unknown(_) => None,
+impl ::taskapi_runtime::wire::Record for CreateImportTaskBody {
+    const NAME: &'static str = "CreateImportTaskBody";
+    const REQUIRED: &'static [&'static str] = &[
+        "file_extension",
+        "file_token",
+        "type",
+        "point",
+    ];
+    fn empty() -> Self {
+        Self {
+            file_extension: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            file_token: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            type_: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            file_name: ::std::option::Option::None,
+            point: ::taskapi_runtime::wire::Placeholder::placeholder(),
         }
     }
-}
 
-impl ::std::convert::From<::std::string::String> for ImportDocumentType {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "docx" => Self::Docx,
-            "sheet" => Self::Sheet,
-            "bitable" => Self::Bitable,
-            _ => Self::Unknown(value),
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "file_extension" => self.file_extension = map.next_value()?,
+            "file_token" => self.file_token = map.next_value()?,
+            "type" => self.type_ = map.next_value()?,
+            "file_name" => self.file_name = map.next_value()?,
+            "point" => self.point = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
         }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        {
+            let value = &self.file_extension;
+            map.serialize_entry("file_extension", value)?;
+        }
+        {
+            let value = &self.file_token;
+            map.serialize_entry("file_token", value)?;
+        }
+        {
+            let value = &self.type_;
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.file_name {
+            map.serialize_entry("file_name", value)?;
+        }
+        {
+            let value = &self.point;
+            map.serialize_entry("point", value)?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
-
-impl ::std::convert::From<ImportDocumentType> for ::std::string::String {
-    fn from(value: ImportDocumentType) -> Self {
-        match value {
-            ImportDocumentType::Docx => ::std::borrow::ToOwned::to_owned("docx"),
-            ImportDocumentType::Sheet => ::std::borrow::ToOwned::to_owned("sheet"),
-            ImportDocumentType::Bitable => ::std::borrow::ToOwned::to_owned("bitable"),
-            ImportDocumentType::Unknown(other) => other,
-        }
+::taskapi_runtime::record_serde!(CreateImportTaskBody);
+::taskapi_runtime::listed_enum! {
+    /// 目标云文档格式。不同文件支持的云文档格式不同。详情参考[导入文件概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。可选值如下所示：<br>- `docx`：新版文档<br>- `sheet`：电子表格<br>- `bitable`：多维表格
+    ///
+    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+    #[values(String)]
+    pub enum ImportDocumentType {
+        #[meaning = "新版文档 (document)"]
+        Docx = "docx",
+        #[meaning = "电子表格 (spreadsheet)"]
+        Sheet = "sheet",
+        #[meaning = "多维表格 (bitable)"]
+        Bitable = "bitable",
     }
 }
 
 /// 挂载点（导入后的云文档所在位置） (where the new document goes).
 ///
 /// Build it with `new` (the required fields) and the setters of optional ones; it also reads from JSON (e.g. a body written by hand).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImportPoint {
     /// `mount_type`: 挂载类型。取固定值 1，表示将该云文档挂载至云空间下。 Required.
@@ -291,7 +352,6 @@ pub struct ImportPoint {
 
 impl ImportPoint {
     /// A `ImportPoint` with its required fields; optional ones are absent until set.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         mount_type: ImportMountType,
         mount_key: impl ::std::convert::Into<::std::string::String>,
@@ -311,326 +371,110 @@ impl ImportPoint {
     }
 }
 
-/// 挂载类型。取固定值 1，表示将该云文档挂载至云空间下。
-///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    ::serde::Deserialize,
-    ::serde::Serialize
-)]
-#[serde(from = "i64", into = "i64")]
-#[non_exhaustive]
-pub enum ImportMountType {
-    /// `1`: 挂载到云空间 (a folder in the cloud space)
-    CloudSpace,
-    /// A value the spec does not list; the raw value is kept.
-    Unknown(i64),
-}
-
-impl ImportMountType {
-    /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::CloudSpace => Some("挂载到云空间 (a folder in the cloud space)"),
-            Self::Unknown(_) => None,
-        }
-    }
-}
-
-impl ::std::convert::From<i64> for ImportMountType {
-    fn from(value: i64) -> Self {
-        match value {
-            1 => Self::CloudSpace,
-            other => Self::Unknown(other),
-        }
-    }
-}
-
-impl ::std::convert::From<ImportMountType> for i64 {
-    fn from(value: ImportMountType) -> Self {
-        match value {
-            ImportMountType::CloudSpace => 1,
-            ImportMountType::Unknown(other) => other,
-        }
-    }
-}
-
-/// Everything `feishu.drive.import_task.create` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CreateImportTaskError {
-    /// `1069901`, HTTP 500: internal error
-    ///
-    /// 服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)
-    ///
-    /// Retryable.
-    InternalError(::taskapi_runtime::ApiError),
-    /// `1069902`, HTTP 403: no permission
-    ///
-    /// 当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。
-    NoPermission(::taskapi_runtime::ApiError),
-    /// `1069903`, HTTP 500: internal error
-    ///
-    /// 服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)
-    ///
-    /// Retryable.
-    InternalError1069903(::taskapi_runtime::ApiError),
-    /// `1069904`, HTTP 400: invalid param
-    ///
-    /// 无效参数。请检查文件扩展名参数 file_extension 与导入的文件的扩展名是否一致
-    InvalidParam(::taskapi_runtime::ApiError),
-    /// `1069905`, HTTP 500: internal error
-    ///
-    /// 服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)
-    ///
-    /// Retryable.
-    InternalError1069905(::taskapi_runtime::ApiError),
-    /// `1069906`, HTTP 403: docs deleted
-    ///
-    /// 文档已被删除。请检查
-    DocsDeleted(::taskapi_runtime::ApiError),
-    /// `1069907`, HTTP 404: file token not found
-    ///
-    /// 文件 token 不存在。请检查要导入文件的 token 是否正确
-    FileTokenNotFound(::taskapi_runtime::ApiError),
-    /// `1069908`, HTTP 403: mount point not found or no permission
-    ///
-    /// 挂载点对应的文件夹不存在，或当前身份无导入至该文件夹的权限。请参考以下步骤解决：<br>1. 检查文件夹的 token 是否填写正确<br>2. 检查当前身份是否有导入至文件夹的权限：<br>    - 如果你使用的是 `tenant_access_token`，意味着应用没有导入至当前文件夹的权限。你需要为该应用添加机器人能力，并将该文件夹分享给含有该机器人的群组，为该应用开通文件夹的编辑权限。<br>    - 如果你使用的是 `user_access_token`，意味着用户没有导入至当前文件夹的权限。你需将该文件夹分享给该用户身份，为用户开通文件夹的编辑权限。<br><br>了解具体操作步骤，参考[开通文件夹权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app#5ad9169a)。
-    MountPointNotFoundOrNoPermission(::taskapi_runtime::ApiError),
-    /// `1069909`, HTTP 400: import file size over limit
-    ///
-    /// 文件超过 20 MB 限制，无法导入
-    ImportFileSizeOverLimit(::taskapi_runtime::ApiError),
-    /// `1069910`, HTTP 400: import file extension not match
-    ///
-    /// 上传文件和导入任务文件后缀不一致，请检查
-    ImportFileExtensionNotMatch(::taskapi_runtime::ApiError),
-    /// `1069911`, HTTP 400: import file type not match
-    ///
-    /// 上传文件和导入任务指定的文件类型不一致，请检查
-    ImportFileTypeNotMatch(::taskapi_runtime::ApiError),
-    /// `1069912`, HTTP 400: folder not exist
-    ///
-    /// 目录不存在
-    FolderNotExist(::taskapi_runtime::ApiError),
-    /// `1069913`, HTTP 400: import file token expired
-    ///
-    /// 上传文件过期，有效期 5 分钟
-    ImportFileTokenExpired(::taskapi_runtime::ApiError),
-    /// `1069914`, HTTP 400: invalid file token
-    ///
-    /// 导出文档 token 不合法。参考[云文档常见问题](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)了解如何获取文档 token。
-    InvalidFileToken(::taskapi_runtime::ApiError),
-    /// `1069923`, HTTP 429: too many requests
-    ///
-    /// 请求发生限频，请降低请求频率并稍后重试
-    ///
-    /// Retryable.
-    TooManyRequests(::taskapi_runtime::ApiError),
-    /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
-    /// A code the documentation does not list; code and message are kept.
-    Unknown(::taskapi_runtime::ApiError),
-    /// No complete reply: connection refused or reset, timeout.
-    Transport(::taskapi_runtime::TransportError),
-    /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(::taskapi_runtime::DecodeError),
-    /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(::taskapi_runtime::InvalidRequest),
-    /// No access token could be had (e.g. the app secret is wrong).
-    Token(::taskapi_runtime::TokenError),
-    /// A download's file could not be written here (disk full, no permission).
-    Output(::taskapi_runtime::OutputError),
-}
-
-impl ::taskapi_runtime::EndpointError for CreateImportTaskError {
-    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
-        match error.code().as_i64() {
-            Some(1069901) => {
-                Self::InternalError(
-                    error
-                        .documented(
-                            "服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)",
-                            true,
-                        ),
-                )
-            }
-            Some(1069902) => {
-                Self::NoPermission(
-                    error
-                        .documented(
-                            "当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。",
-                            false,
-                        ),
-                )
-            }
-            Some(1069903) => {
-                Self::InternalError1069903(
-                    error
-                        .documented(
-                            "服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)",
-                            true,
-                        ),
-                )
-            }
-            Some(1069904) => {
-                Self::InvalidParam(
-                    error
-                        .documented(
-                            "无效参数。请检查文件扩展名参数 file_extension 与导入的文件的扩展名是否一致",
-                            false,
-                        ),
-                )
-            }
-            Some(1069905) => {
-                Self::InternalError1069905(
-                    error
-                        .documented(
-                            "服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)",
-                            true,
-                        ),
-                )
-            }
-            Some(1069906) => {
-                Self::DocsDeleted(
-                    error.documented("文档已被删除。请检查", false),
-                )
-            }
-            Some(1069907) => {
-                Self::FileTokenNotFound(
-                    error
-                        .documented(
-                            "文件 token 不存在。请检查要导入文件的 token 是否正确",
-                            false,
-                        ),
-                )
-            }
-            Some(1069908) => {
-                Self::MountPointNotFoundOrNoPermission(
-                    error
-                        .documented(
-                            "挂载点对应的文件夹不存在，或当前身份无导入至该文件夹的权限。请参考以下步骤解决：<br>1. 检查文件夹的 token 是否填写正确<br>2. 检查当前身份是否有导入至文件夹的权限：<br>    - 如果你使用的是 `tenant_access_token`，意味着应用没有导入至当前文件夹的权限。你需要为该应用添加机器人能力，并将该文件夹分享给含有该机器人的群组，为该应用开通文件夹的编辑权限。<br>    - 如果你使用的是 `user_access_token`，意味着用户没有导入至当前文件夹的权限。你需将该文件夹分享给该用户身份，为用户开通文件夹的编辑权限。<br><br>了解具体操作步骤，参考[开通文件夹权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app#5ad9169a)。",
-                            false,
-                        ),
-                )
-            }
-            Some(1069909) => {
-                Self::ImportFileSizeOverLimit(
-                    error.documented("文件超过 20 MB 限制，无法导入", false),
-                )
-            }
-            Some(1069910) => {
-                Self::ImportFileExtensionNotMatch(
-                    error
-                        .documented(
-                            "上传文件和导入任务文件后缀不一致，请检查",
-                            false,
-                        ),
-                )
-            }
-            Some(1069911) => {
-                Self::ImportFileTypeNotMatch(
-                    error
-                        .documented(
-                            "上传文件和导入任务指定的文件类型不一致，请检查",
-                            false,
-                        ),
-                )
-            }
-            Some(1069912) => {
-                Self::FolderNotExist(error.documented("目录不存在", false))
-            }
-            Some(1069913) => {
-                Self::ImportFileTokenExpired(
-                    error.documented("上传文件过期，有效期 5 分钟", false),
-                )
-            }
-            Some(1069914) => {
-                Self::InvalidFileToken(
-                    error
-                        .documented(
-                            "导出文档 token 不合法。参考[云文档常见问题](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)了解如何获取文档 token。",
-                            false,
-                        ),
-                )
-            }
-            Some(1069923) => {
-                Self::TooManyRequests(
-                    error
-                        .documented(
-                            "请求发生限频，请降低请求频率并稍后重试",
-                            true,
-                        ),
-                )
-            }
-            _ => {
-                match super::FeishuCommonError::from_code(error.code()) {
-                    Some(common) => {
-                        Self::Common(
-                            common,
-                            error.documented(common.hint(), common.is_retryable()),
-                        )
-                    }
-                    None => Self::Unknown(error),
-                }
-            }
+impl ::taskapi_runtime::wire::Record for ImportPoint {
+    const NAME: &'static str = "ImportPoint";
+    const REQUIRED: &'static [&'static str] = &["mount_type", "mount_key"];
+    fn empty() -> Self {
+        Self {
+            mount_type: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            mount_key: ::taskapi_runtime::wire::Placeholder::placeholder(),
         }
     }
 
-    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
-        Self::Transport(error)
-    }
-
-    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
-        Self::Decode(error)
-    }
-
-    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
-        Self::InvalidRequest(error)
-    }
-
-    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
-        Self::Token(error)
-    }
-
-    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
-        Self::Output(error)
-    }
-
-    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
-        match self {
-            Self::InternalError(e)
-            | Self::NoPermission(e)
-            | Self::InternalError1069903(e)
-            | Self::InvalidParam(e)
-            | Self::InternalError1069905(e)
-            | Self::DocsDeleted(e)
-            | Self::FileTokenNotFound(e)
-            | Self::MountPointNotFoundOrNoPermission(e)
-            | Self::ImportFileSizeOverLimit(e)
-            | Self::ImportFileExtensionNotMatch(e)
-            | Self::ImportFileTypeNotMatch(e)
-            | Self::FolderNotExist(e)
-            | Self::ImportFileTokenExpired(e)
-            | Self::InvalidFileToken(e)
-            | Self::TooManyRequests(e)
-            | Self::Common(_, e)
-            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
-            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
-            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
-            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
-            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
-            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "mount_type" => self.mount_type = map.next_value()?,
+            "mount_key" => self.mount_key = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
         }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        {
+            let value = &self.mount_type;
+            map.serialize_entry("mount_type", value)?;
+        }
+        {
+            let value = &self.mount_key;
+            map.serialize_entry("mount_key", value)?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
-::taskapi_runtime::endpoint_error_methods!(CreateImportTaskError, CREATE_IMPORT_TASK);
+::taskapi_runtime::record_serde!(ImportPoint);
+::taskapi_runtime::listed_enum! {
+    /// 挂载类型。取固定值 1，表示将该云文档挂载至云空间下。
+    ///
+    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+    #[values(i64)]
+    pub enum ImportMountType {
+        #[meaning = "挂载到云空间 (a folder in the cloud space)"]
+        CloudSpace = 1,
+    }
+}
+::taskapi_runtime::endpoint_error! {
+    /// Everything `feishu.drive.import_task.create` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
+    #[endpoint(CREATE_IMPORT_TASK, common = super::FeishuCommonError, codes = as_i64)]
+    pub enum CreateImportTaskError {
+        /// `1069901`, HTTP 500: internal error
+        #[hint = "服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)"]
+        #[retryable]
+        InternalError = 1069901,
+        /// `1069902`, HTTP 403: no permission
+        #[hint = "当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。"]
+        NoPermission = 1069902,
+        /// `1069903`, HTTP 500: internal error
+        #[hint = "服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)"]
+        #[retryable]
+        InternalError1069903 = 1069903,
+        /// `1069904`, HTTP 400: invalid param
+        #[hint = "无效参数。请检查文件扩展名参数 file_extension 与导入的文件的扩展名是否一致"]
+        InvalidParam = 1069904,
+        /// `1069905`, HTTP 500: internal error
+        #[hint = "服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)"]
+        #[retryable]
+        InternalError1069905 = 1069905,
+        /// `1069906`, HTTP 403: docs deleted
+        #[hint = "文档已被删除。请检查"]
+        DocsDeleted = 1069906,
+        /// `1069907`, HTTP 404: file token not found
+        #[hint = "文件 token 不存在。请检查要导入文件的 token 是否正确"]
+        FileTokenNotFound = 1069907,
+        /// `1069908`, HTTP 403: mount point not found or no permission
+        #[hint = "挂载点对应的文件夹不存在，或当前身份无导入至该文件夹的权限。请参考以下步骤解决：<br>1. 检查文件夹的 token 是否填写正确<br>2. 检查当前身份是否有导入至文件夹的权限：<br>    - 如果你使用的是 `tenant_access_token`，意味着应用没有导入至当前文件夹的权限。你需要为该应用添加机器人能力，并将该文件夹分享给含有该机器人的群组，为该应用开通文件夹的编辑权限。<br>    - 如果你使用的是 `user_access_token`，意味着用户没有导入至当前文件夹的权限。你需将该文件夹分享给该用户身份，为用户开通文件夹的编辑权限。<br><br>了解具体操作步骤，参考[开通文件夹权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app#5ad9169a)。"]
+        MountPointNotFoundOrNoPermission = 1069908,
+        /// `1069909`, HTTP 400: import file size over limit
+        #[hint = "文件超过 20 MB 限制，无法导入"]
+        ImportFileSizeOverLimit = 1069909,
+        /// `1069910`, HTTP 400: import file extension not match
+        #[hint = "上传文件和导入任务文件后缀不一致，请检查"]
+        ImportFileExtensionNotMatch = 1069910,
+        /// `1069911`, HTTP 400: import file type not match
+        #[hint = "上传文件和导入任务指定的文件类型不一致，请检查"]
+        ImportFileTypeNotMatch = 1069911,
+        /// `1069912`, HTTP 400: folder not exist
+        #[hint = "目录不存在"]
+        FolderNotExist = 1069912,
+        /// `1069913`, HTTP 400: import file token expired
+        #[hint = "上传文件过期，有效期 5 分钟"]
+        ImportFileTokenExpired = 1069913,
+        /// `1069914`, HTTP 400: invalid file token
+        #[hint = "导出文档 token 不合法。参考[云文档常见问题](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)了解如何获取文档 token。"]
+        InvalidFileToken = 1069914,
+        /// `1069923`, HTTP 429: too many requests
+        #[hint = "请求发生限频，请降低请求频率并稍后重试"]
+        #[retryable]
+        TooManyRequests = 1069923,
+    }
+}
 
 impl super::FeishuClient {
     /// Starts the task of `feishu.drive.import_task.create`, waits for it with `feishu.drive.import_task.get`'s waiter.
@@ -648,28 +492,28 @@ impl super::FeishuClient {
     /// ```
     ///
     /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.drive.import_task.create`'s documentation is what it answers.
-    pub fn import_document(
+    pub fn import_document<'c>(
         &self,
         file_extension: impl ::std::convert::Into<::std::string::String>,
         file_token: impl ::std::convert::Into<::std::string::String>,
         type_: ImportDocumentType,
         point: ImportPoint,
-    ) -> ::taskapi_runtime::Workflow<'_, CreateImportTaskRequest<'_>> {
+    ) -> ::taskapi_runtime::Workflow<'c, CreateImportTaskRequest> {
         self.create_import_task(file_extension, file_token, type_, point).wait()
     }
 }
 
-impl<'c> CreateImportTaskRequest<'c> {
+impl CreateImportTaskRequest {
     /// Sends this request and waits for the task it starts (see [`FeishuClient::import_document`](super::FeishuClient::import_document)).
-    pub fn wait(self) -> ::taskapi_runtime::Workflow<'c, Self> {
+    pub fn wait<'c>(self) -> ::taskapi_runtime::Workflow<'c, Self> {
         ::taskapi_runtime::Workflow::new(self)
     }
 }
 
-impl<'c> ::taskapi_runtime::StartsTask for CreateImportTaskRequest<'c> {
+impl ::taskapi_runtime::StartsTask for CreateImportTaskRequest {
     type Started = CreateImportTaskData;
     type Error = CreateImportTaskError;
-    type Poll = super::get_import_task::GetImportTaskRequest<'c>;
+    type Poll = super::get_import_task::GetImportTaskRequest;
     const WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = super::get_import_task::GET_IMPORT_TASK_WAIT_DEFAULTS;
     fn start(
         &self,
@@ -677,13 +521,13 @@ impl<'c> ::taskapi_runtime::StartsTask for CreateImportTaskRequest<'c> {
         '_,
         ::std::result::Result<CreateImportTaskData, CreateImportTaskError>,
     > {
-        ::std::boxed::Box::pin(self.clone().send())
+        self.clone().send()
     }
 
     fn poller(&self, data: &CreateImportTaskData) -> ::std::option::Option<Self::Poll> {
         let ticket_value = data.ticket.as_ref().cloned().filter(|v| !v.is_empty())?;
         let next = super::get_import_task::GetImportTaskRequest::with_core(
-                self.core,
+                self.core.clone(),
                 ticket_value,
             )
             .chained_from(&self.options);

@@ -54,27 +54,27 @@ impl super::FeishuClient {
     pub fn download_export_file(
         &self,
         file_token: impl ::std::convert::Into<::std::string::String>,
-    ) -> DownloadExportFileRequest<'_> {
-        DownloadExportFileRequest::with_core(&self.core, file_token)
+    ) -> DownloadExportFileRequest {
+        DownloadExportFileRequest::with_core(self.core.clone(), file_token)
     }
 }
 
 /// A `GET /open-apis/drive/v1/export_tasks/file/{file_token}/download` request, built by [`FeishuClient::download_export_file`](super::FeishuClient::download_export_file): set optional parameters, then write the file with [`to_file`](Self::to_file) or [`to_writer`](Self::to_writer).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DownloadExportFileRequest<'c> {
-    core: &'c ::taskapi_runtime::Core,
+pub struct DownloadExportFileRequest {
+    core: ::taskapi_runtime::Core,
     file_token: ::std::string::String,
     transfer: ::taskapi_runtime::TransferOptions,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl<'c> DownloadExportFileRequest<'c> {
+impl DownloadExportFileRequest {
     /// The request with its required parts; what the client method and the
-    /// chains that lead here build.
-    #[allow(clippy::too_many_arguments)]
+    /// chains that lead here build. It owns a handle on the client's core, so
+    /// that its future can be spawned.
     pub(crate) fn with_core(
-        core: &'c ::taskapi_runtime::Core,
+        core: ::taskapi_runtime::Core,
         file_token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         DownloadExportFileRequest {
@@ -113,156 +113,108 @@ impl<'c> DownloadExportFileRequest<'c> {
     }
 
     /// Sends `GET /open-apis/drive/v1/export_tasks/file/{file_token}/download` and writes the file to `path`, streamed: through a temporary file beside it, renamed onto `path` only once complete and checked against its announced length (a failed download leaves nothing under `path`). A body cut mid-way is resumed by range, or started again. Returns the bytes written.
-    pub async fn to_file(
+    pub fn to_file(
         self,
         path: impl ::std::convert::AsRef<::std::path::Path>,
-    ) -> ::std::result::Result<u64, DownloadExportFileError> {
-        let target = ::taskapi_runtime::DownloadTarget::Path(path.as_ref());
-        self.fetch_into(target, &self.transfer).await.map(|downloaded| downloaded.bytes)
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<u64, DownloadExportFileError>,
+    > {
+        let target = ::taskapi_runtime::DownloadTarget::Path(path.as_ref().to_owned());
+        ::taskapi_runtime::bytes_written(self.fetch_into(target))
     }
 
     /// Sends `GET /open-apis/drive/v1/export_tasks/file/{file_token}/download` and writes the file into the folder `dir`, under the name the server gives (its `Content-Disposition`) made safe, else `download`, as `curl -OJ` does: written like [`to_file`](Self::to_file), and never replacing a file that is there. Returns the file's path and length.
-    pub async fn to_dir(
+    pub fn to_dir(
         self,
         dir: impl ::std::convert::AsRef<::std::path::Path>,
-    ) -> ::std::result::Result<::taskapi_runtime::Downloaded, DownloadExportFileError> {
-        self.fetch_into(
-                ::taskapi_runtime::DownloadTarget::Dir(dir.as_ref()),
-                &self.transfer,
-            )
-            .await
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<::taskapi_runtime::Downloaded, DownloadExportFileError>,
+    > {
+        self.fetch_into(::taskapi_runtime::DownloadTarget::Dir(dir.as_ref().to_owned()))
     }
 
     /// Sends `GET /open-apis/drive/v1/export_tasks/file/{file_token}/download` and streams the file into `writer`. A body cut mid-way is resumed by range when the server allows it; otherwise the download fails. Returns the bytes written.
-    pub async fn to_writer(
+    pub fn to_writer<'a>(
         self,
-        writer: &mut (dyn ::taskapi_runtime::AsyncWrite + ::std::marker::Unpin + ::std::marker::Send),
-    ) -> ::std::result::Result<u64, DownloadExportFileError> {
-        let target = ::taskapi_runtime::DownloadTarget::Writer(writer);
-        self.fetch_into(target, &self.transfer).await.map(|downloaded| downloaded.bytes)
-    }
-    async fn fetch_into(
-        &self,
-        target: ::taskapi_runtime::DownloadTarget<'_>,
-        transfer: &::taskapi_runtime::TransferOptions,
-    ) -> ::std::result::Result<::taskapi_runtime::Downloaded, DownloadExportFileError> {
-        let path = [
-            ::taskapi_runtime::PathPart::Literal(
-                "/open-apis/drive/v1/export_tasks/file/",
-            ),
-            ::taskapi_runtime::PathPart::Param {
-                name: "file_token",
-                value: &self.file_token,
-            },
-            ::taskapi_runtime::PathPart::Literal("/download"),
-        ];
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let outgoing = ::taskapi_runtime::Outgoing {
-            path: &path,
-            query: &query,
-            headers: &headers,
-            body: ::taskapi_runtime::RequestBody::None,
-        };
-        self.core
-            .download(&DOWNLOAD_EXPORT_FILE, outgoing, &self.options, target, transfer)
-            .await
-    }
-}
-::taskapi_runtime::request_settings!(DownloadExportFileRequest);
-::taskapi_runtime::user_token_setting!(DownloadExportFileRequest);
-
-/// Everything `feishu.drive.export_task.download` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DownloadExportFileError {
-    /// `1060001`, HTTP 400: param is invalid
-    ///
-    /// 参数错误。
-    ParamIsInvalid(::taskapi_runtime::ApiError),
-    /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
-    /// A code the documentation does not list; code and message are kept.
-    Unknown(::taskapi_runtime::ApiError),
-    /// No complete reply: connection refused or reset, timeout.
-    Transport(::taskapi_runtime::TransportError),
-    /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(::taskapi_runtime::DecodeError),
-    /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(::taskapi_runtime::InvalidRequest),
-    /// No access token could be had (e.g. the app secret is wrong).
-    Token(::taskapi_runtime::TokenError),
-    /// A download's file could not be written here (disk full, no permission).
-    Output(::taskapi_runtime::OutputError),
-}
-
-impl ::taskapi_runtime::EndpointError for DownloadExportFileError {
-    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
-        match error.code().as_i64() {
-            Some(1060001) => {
-                Self::ParamIsInvalid(error.documented("参数错误。", false))
-            }
-            _ => {
-                match super::FeishuCommonError::from_code(error.code()) {
-                    Some(common) => {
-                        Self::Common(
-                            common,
-                            error.documented(common.hint(), common.is_retryable()),
-                        )
-                    }
-                    None => Self::Unknown(error),
-                }
-            }
-        }
+        writer: &'a mut (dyn ::taskapi_runtime::AsyncWrite + ::std::marker::Unpin + ::std::marker::Send),
+    ) -> ::taskapi_runtime::BoxFuture<
+        'a,
+        ::std::result::Result<u64, DownloadExportFileError>,
+    > {
+        ::taskapi_runtime::bytes_written(
+            self.fetch_into(::taskapi_runtime::DownloadTarget::Writer(writer)),
+        )
     }
 
-    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
-        Self::Transport(error)
-    }
-
-    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
-        Self::Decode(error)
-    }
-
-    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
-        Self::InvalidRequest(error)
-    }
-
-    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
-        Self::Token(error)
-    }
-
-    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
-        Self::Output(error)
-    }
-
-    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
-        match self {
-            Self::ParamIsInvalid(e) | Self::Common(_, e) | Self::Unknown(e) => {
-                ::taskapi_runtime::Failure::Api(e)
-            }
-            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
-            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
-            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
-            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
-            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
-        }
-    }
-}
-::taskapi_runtime::endpoint_error_methods!(
-    DownloadExportFileError, DOWNLOAD_EXPORT_FILE
-);
-
-impl ::taskapi_runtime::Download for DownloadExportFileRequest<'_> {
-    type Error = DownloadExportFileError;
-    fn fetch<'a>(
-        &'a self,
+    fn fetch_into<'a>(
+        self,
         target: ::taskapi_runtime::DownloadTarget<'a>,
-        transfer: &'a ::taskapi_runtime::TransferOptions,
     ) -> ::taskapi_runtime::BoxFuture<
         'a,
         ::std::result::Result<::taskapi_runtime::Downloaded, DownloadExportFileError>,
     > {
-        ::std::boxed::Box::pin(self.fetch_into(target, transfer))
+        self.core
+            .download(
+                &DOWNLOAD_EXPORT_FILE,
+                self.outgoing(),
+                self.options,
+                target,
+                self.transfer,
+            )
+    }
+
+    /// The request as it goes on the wire, or why it cannot go: a value over its
+    /// documented length, checked before any traffic.
+    fn outgoing(
+        &self,
+    ) -> ::std::result::Result<::taskapi_runtime::Outgoing, DownloadExportFileError> {
+        ::std::result::Result::Ok(::taskapi_runtime::Outgoing {
+            path: ::std::vec::Vec::from([
+                ::taskapi_runtime::PathPart::Literal(
+                    "/open-apis/drive/v1/export_tasks/file/",
+                ),
+                ::taskapi_runtime::PathPart::Param {
+                    name: "file_token",
+                    value: self.file_token.clone(),
+                },
+                ::taskapi_runtime::PathPart::Literal("/download"),
+            ]),
+            query: ::std::vec::Vec::new(),
+            headers: ::std::vec::Vec::new(),
+            body: ::taskapi_runtime::RequestBody::None,
+        })
+    }
+}
+::taskapi_runtime::request_settings!(DownloadExportFileRequest);
+::taskapi_runtime::user_token_setting!(DownloadExportFileRequest);
+::taskapi_runtime::endpoint_error! {
+    /// Everything `feishu.drive.export_task.download` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
+    #[endpoint(
+        DOWNLOAD_EXPORT_FILE,
+        common = super::FeishuCommonError,
+        codes = as_i64,
+        download
+    )]
+    pub enum DownloadExportFileError {
+        /// `1060001`, HTTP 400: param is invalid
+        #[hint = "参数错误。"]
+        ParamIsInvalid = 1060001,
+    }
+}
+
+impl ::taskapi_runtime::Download for DownloadExportFileRequest {
+    type Error = DownloadExportFileError;
+    fn fetch<'a>(
+        mut self,
+        target: ::taskapi_runtime::DownloadTarget<'a>,
+        transfer: ::taskapi_runtime::TransferOptions,
+    ) -> ::taskapi_runtime::BoxFuture<
+        'a,
+        ::std::result::Result<::taskapi_runtime::Downloaded, DownloadExportFileError>,
+    > {
+        self.transfer = transfer;
+        self.fetch_into(target)
     }
 }

@@ -53,27 +53,27 @@ impl super::FeishuClient {
     pub fn download_meeting_export(
         &self,
         file_token: impl ::std::convert::Into<::std::string::String>,
-    ) -> DownloadMeetingExportRequest<'_> {
-        DownloadMeetingExportRequest::with_core(&self.core, file_token)
+    ) -> DownloadMeetingExportRequest {
+        DownloadMeetingExportRequest::with_core(self.core.clone(), file_token)
     }
 }
 
 /// A `GET /open-apis/vc/v1/exports/download` request, built by [`FeishuClient::download_meeting_export`](super::FeishuClient::download_meeting_export): set optional parameters, then write the file with [`to_file`](Self::to_file) or [`to_writer`](Self::to_writer).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DownloadMeetingExportRequest<'c> {
-    core: &'c ::taskapi_runtime::Core,
+pub struct DownloadMeetingExportRequest {
+    core: ::taskapi_runtime::Core,
     file_token: ::std::string::String,
     transfer: ::taskapi_runtime::TransferOptions,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl<'c> DownloadMeetingExportRequest<'c> {
+impl DownloadMeetingExportRequest {
     /// The request with its required parts; what the client method and the
-    /// chains that lead here build.
-    #[allow(clippy::too_many_arguments)]
+    /// chains that lead here build. It owns a handle on the client's core, so
+    /// that its future can be spawned.
     pub(crate) fn with_core(
-        core: &'c ::taskapi_runtime::Core,
+        core: ::taskapi_runtime::Core,
         file_token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         DownloadMeetingExportRequest {
@@ -112,226 +112,114 @@ impl<'c> DownloadMeetingExportRequest<'c> {
     }
 
     /// Sends `GET /open-apis/vc/v1/exports/download` and writes the file to `path`, streamed: through a temporary file beside it, renamed onto `path` only once complete and checked against its announced length (a failed download leaves nothing under `path`). A body cut mid-way is resumed by range, or started again. Returns the bytes written.
-    pub async fn to_file(
+    pub fn to_file(
         self,
         path: impl ::std::convert::AsRef<::std::path::Path>,
-    ) -> ::std::result::Result<u64, DownloadMeetingExportError> {
-        let target = ::taskapi_runtime::DownloadTarget::Path(path.as_ref());
-        self.fetch_into(target, &self.transfer).await.map(|downloaded| downloaded.bytes)
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<u64, DownloadMeetingExportError>,
+    > {
+        let target = ::taskapi_runtime::DownloadTarget::Path(path.as_ref().to_owned());
+        ::taskapi_runtime::bytes_written(self.fetch_into(target))
     }
 
     /// Sends `GET /open-apis/vc/v1/exports/download` and writes the file into the folder `dir`, under the name the server gives (its `Content-Disposition`) made safe, else `download`, as `curl -OJ` does: written like [`to_file`](Self::to_file), and never replacing a file that is there. Returns the file's path and length.
-    pub async fn to_dir(
+    pub fn to_dir(
         self,
         dir: impl ::std::convert::AsRef<::std::path::Path>,
-    ) -> ::std::result::Result<
-        ::taskapi_runtime::Downloaded,
-        DownloadMeetingExportError,
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<::taskapi_runtime::Downloaded, DownloadMeetingExportError>,
     > {
-        self.fetch_into(
-                ::taskapi_runtime::DownloadTarget::Dir(dir.as_ref()),
-                &self.transfer,
-            )
-            .await
+        self.fetch_into(::taskapi_runtime::DownloadTarget::Dir(dir.as_ref().to_owned()))
     }
 
     /// Sends `GET /open-apis/vc/v1/exports/download` and streams the file into `writer`. A body cut mid-way is resumed by range when the server allows it; otherwise the download fails. Returns the bytes written.
-    pub async fn to_writer(
+    pub fn to_writer<'a>(
         self,
-        writer: &mut (dyn ::taskapi_runtime::AsyncWrite + ::std::marker::Unpin + ::std::marker::Send),
-    ) -> ::std::result::Result<u64, DownloadMeetingExportError> {
-        let target = ::taskapi_runtime::DownloadTarget::Writer(writer);
-        self.fetch_into(target, &self.transfer).await.map(|downloaded| downloaded.bytes)
-    }
-    async fn fetch_into(
-        &self,
-        target: ::taskapi_runtime::DownloadTarget<'_>,
-        transfer: &::taskapi_runtime::TransferOptions,
-    ) -> ::std::result::Result<
-        ::taskapi_runtime::Downloaded,
-        DownloadMeetingExportError,
+        writer: &'a mut (dyn ::taskapi_runtime::AsyncWrite + ::std::marker::Unpin + ::std::marker::Send),
+    ) -> ::taskapi_runtime::BoxFuture<
+        'a,
+        ::std::result::Result<u64, DownloadMeetingExportError>,
     > {
-        let path = [
-            ::taskapi_runtime::PathPart::Literal("/open-apis/vc/v1/exports/download"),
-        ];
-        let query = {
-            let mut pairs: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-            {
-                let value = &self.file_token;
-                pairs.push(("file_token", value.clone()));
-            }
-            pairs
-        };
-        let headers = ::std::vec::Vec::new();
-        let outgoing = ::taskapi_runtime::Outgoing {
-            path: &path,
-            query: &query,
-            headers: &headers,
-            body: ::taskapi_runtime::RequestBody::None,
-        };
-        self.core
-            .download(
-                &DOWNLOAD_MEETING_EXPORT,
-                outgoing,
-                &self.options,
-                target,
-                transfer,
-            )
-            .await
-    }
-}
-::taskapi_runtime::request_settings!(DownloadMeetingExportRequest);
-::taskapi_runtime::user_token_setting!(DownloadMeetingExportRequest);
-
-/// Everything `feishu.vc.export.download` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DownloadMeetingExportError {
-    /// `121001`, HTTP 500: internal error
-    ///
-    /// 服务器内部错误，如果重试无效可联系管理员
-    ///
-    /// Retryable.
-    InternalError(::taskapi_runtime::ApiError),
-    /// `121002`, HTTP 400: not support
-    ///
-    /// 暂不支持该功能
-    NotSupport(::taskapi_runtime::ApiError),
-    /// `121003`, HTTP 400: param error
-    ///
-    /// 参数错误，检查参数的取值范围（请按照上面字段说明自查）
-    ParamError(::taskapi_runtime::ApiError),
-    /// `121004`, HTTP 404: data not exist
-    ///
-    /// 无效的请求体，请确保请求方法、请求信息、请求数据格式等是正确的
-    DataNotExist(::taskapi_runtime::ApiError),
-    /// `121005`, HTTP 403: no permission
-    ///
-    /// 无权限进行该操作，建议检查token类型、操作者身份以及资源的归属
-    NoPermission(::taskapi_runtime::ApiError),
-    /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
-    /// A code the documentation does not list; code and message are kept.
-    Unknown(::taskapi_runtime::ApiError),
-    /// No complete reply: connection refused or reset, timeout.
-    Transport(::taskapi_runtime::TransportError),
-    /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(::taskapi_runtime::DecodeError),
-    /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(::taskapi_runtime::InvalidRequest),
-    /// No access token could be had (e.g. the app secret is wrong).
-    Token(::taskapi_runtime::TokenError),
-    /// A download's file could not be written here (disk full, no permission).
-    Output(::taskapi_runtime::OutputError),
-}
-
-impl ::taskapi_runtime::EndpointError for DownloadMeetingExportError {
-    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
-        match error.code().as_i64() {
-            Some(121001) => {
-                Self::InternalError(
-                    error
-                        .documented(
-                            "服务器内部错误，如果重试无效可联系管理员",
-                            true,
-                        ),
-                )
-            }
-            Some(121002) => {
-                Self::NotSupport(error.documented("暂不支持该功能", false))
-            }
-            Some(121003) => {
-                Self::ParamError(
-                    error
-                        .documented(
-                            "参数错误，检查参数的取值范围（请按照上面字段说明自查）",
-                            false,
-                        ),
-                )
-            }
-            Some(121004) => {
-                Self::DataNotExist(
-                    error
-                        .documented(
-                            "无效的请求体，请确保请求方法、请求信息、请求数据格式等是正确的",
-                            false,
-                        ),
-                )
-            }
-            Some(121005) => {
-                Self::NoPermission(
-                    error
-                        .documented(
-                            "无权限进行该操作，建议检查token类型、操作者身份以及资源的归属",
-                            false,
-                        ),
-                )
-            }
-            _ => {
-                match super::FeishuCommonError::from_code(error.code()) {
-                    Some(common) => {
-                        Self::Common(
-                            common,
-                            error.documented(common.hint(), common.is_retryable()),
-                        )
-                    }
-                    None => Self::Unknown(error),
-                }
-            }
-        }
+        ::taskapi_runtime::bytes_written(
+            self.fetch_into(::taskapi_runtime::DownloadTarget::Writer(writer)),
+        )
     }
 
-    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
-        Self::Transport(error)
-    }
-
-    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
-        Self::Decode(error)
-    }
-
-    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
-        Self::InvalidRequest(error)
-    }
-
-    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
-        Self::Token(error)
-    }
-
-    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
-        Self::Output(error)
-    }
-
-    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
-        match self {
-            Self::InternalError(e)
-            | Self::NotSupport(e)
-            | Self::ParamError(e)
-            | Self::DataNotExist(e)
-            | Self::NoPermission(e)
-            | Self::Common(_, e)
-            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
-            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
-            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
-            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
-            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
-            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
-        }
-    }
-}
-::taskapi_runtime::endpoint_error_methods!(
-    DownloadMeetingExportError, DOWNLOAD_MEETING_EXPORT
-);
-
-impl ::taskapi_runtime::Download for DownloadMeetingExportRequest<'_> {
-    type Error = DownloadMeetingExportError;
-    fn fetch<'a>(
-        &'a self,
+    fn fetch_into<'a>(
+        self,
         target: ::taskapi_runtime::DownloadTarget<'a>,
-        transfer: &'a ::taskapi_runtime::TransferOptions,
     ) -> ::taskapi_runtime::BoxFuture<
         'a,
         ::std::result::Result<::taskapi_runtime::Downloaded, DownloadMeetingExportError>,
     > {
-        ::std::boxed::Box::pin(self.fetch_into(target, transfer))
+        self.core
+            .download(
+                &DOWNLOAD_MEETING_EXPORT,
+                self.outgoing(),
+                self.options,
+                target,
+                self.transfer,
+            )
+    }
+
+    /// The request as it goes on the wire, or why it cannot go: a value over its
+    /// documented length, checked before any traffic.
+    fn outgoing(
+        &self,
+    ) -> ::std::result::Result<::taskapi_runtime::Outgoing, DownloadMeetingExportError> {
+        ::std::result::Result::Ok(::taskapi_runtime::Outgoing {
+            path: ::std::vec::Vec::from([
+                ::taskapi_runtime::PathPart::Literal("/open-apis/vc/v1/exports/download"),
+            ]),
+            query: ::std::vec::Vec::from([("file_token", self.file_token.clone())]),
+            headers: ::std::vec::Vec::new(),
+            body: ::taskapi_runtime::RequestBody::None,
+        })
+    }
+}
+::taskapi_runtime::request_settings!(DownloadMeetingExportRequest);
+::taskapi_runtime::user_token_setting!(DownloadMeetingExportRequest);
+::taskapi_runtime::endpoint_error! {
+    /// Everything `feishu.vc.export.download` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
+    #[endpoint(
+        DOWNLOAD_MEETING_EXPORT,
+        common = super::FeishuCommonError,
+        codes = as_i64,
+        download
+    )]
+    pub enum DownloadMeetingExportError {
+        /// `121001`, HTTP 500: internal error
+        #[hint = "服务器内部错误，如果重试无效可联系管理员"]
+        #[retryable]
+        InternalError = 121001,
+        /// `121002`, HTTP 400: not support
+        #[hint = "暂不支持该功能"]
+        NotSupport = 121002,
+        /// `121003`, HTTP 400: param error
+        #[hint = "参数错误，检查参数的取值范围（请按照上面字段说明自查）"]
+        ParamError = 121003,
+        /// `121004`, HTTP 404: data not exist
+        #[hint = "无效的请求体，请确保请求方法、请求信息、请求数据格式等是正确的"]
+        DataNotExist = 121004,
+        /// `121005`, HTTP 403: no permission
+        #[hint = "无权限进行该操作，建议检查token类型、操作者身份以及资源的归属"]
+        NoPermission = 121005,
+    }
+}
+
+impl ::taskapi_runtime::Download for DownloadMeetingExportRequest {
+    type Error = DownloadMeetingExportError;
+    fn fetch<'a>(
+        mut self,
+        target: ::taskapi_runtime::DownloadTarget<'a>,
+        transfer: ::taskapi_runtime::TransferOptions,
+    ) -> ::taskapi_runtime::BoxFuture<
+        'a,
+        ::std::result::Result<::taskapi_runtime::Downloaded, DownloadMeetingExportError>,
+    > {
+        self.transfer = transfer;
+        self.fetch_into(target)
     }
 }

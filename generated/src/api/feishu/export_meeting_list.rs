@@ -58,27 +58,27 @@ impl super::FeishuClient {
         &self,
         start_time: i64,
         end_time: i64,
-    ) -> ExportMeetingListRequest<'_> {
-        ExportMeetingListRequest::with_core(&self.core, start_time, end_time)
+    ) -> ExportMeetingListRequest {
+        ExportMeetingListRequest::with_core(self.core.clone(), start_time, end_time)
     }
 }
 
 /// A `POST /open-apis/vc/v1/exports/meeting_list` request, built by [`FeishuClient::export_meeting_list`](super::FeishuClient::export_meeting_list): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ExportMeetingListRequest<'c> {
-    core: &'c ::taskapi_runtime::Core,
+pub struct ExportMeetingListRequest {
+    core: ::taskapi_runtime::Core,
     user_id_type: ::std::option::Option<ExportMeetingListUserIdType>,
     body: ExportMeetingListBody,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl<'c> ExportMeetingListRequest<'c> {
+impl ExportMeetingListRequest {
     /// The request with its required parts; what the client method and the
-    /// chains that lead here build.
-    #[allow(clippy::too_many_arguments)]
+    /// chains that lead here build. It owns a handle on the client's core, so
+    /// that its future can be spawned.
     pub(crate) fn with_core(
-        core: &'c ::taskapi_runtime::Core,
+        core: ::taskapi_runtime::Core,
         start_time: i64,
         end_time: i64,
     ) -> Self {
@@ -146,38 +146,47 @@ impl<'c> ExportMeetingListRequest<'c> {
         self
     }
 
-    /// Sends `POST /open-apis/vc/v1/exports/meeting_list` and decodes the reply into [`ExportMeetingListData`].
+    /// Sends `POST /open-apis/vc/v1/exports/meeting_list` and decodes the reply into [`ExportMeetingListData`]: a future of its own, to `.await` or spawn.
     ///
-    /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled); any other failure is returned, saying the server may or may not have acted.
-    pub async fn send(
+    /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled, an upload's file cut before its end); any other failure is returned, saying the server may or may not have acted.
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ExportMeetingListData, ExportMeetingListError> {
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<ExportMeetingListData, ExportMeetingListError>,
+    > {
+        self.core.send(&EXPORT_MEETING_LIST, self.outgoing(), self.options)
+    }
+
+    /// The request as it goes on the wire, or why it cannot go: a value over its
+    /// documented length, checked before any traffic.
+    fn outgoing(
+        &self,
+    ) -> ::std::result::Result<::taskapi_runtime::Outgoing, ExportMeetingListError> {
         self.body
             .check_lengths()
             .map_err(
                 <ExportMeetingListError as ::taskapi_runtime::EndpointError>::from_invalid_request,
             )?;
-        let path = [
-            ::taskapi_runtime::PathPart::Literal("/open-apis/vc/v1/exports/meeting_list"),
-        ];
-        let query = {
-            let mut pairs: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-            if let Some(value) = &self.user_id_type {
-                pairs.push(("user_id_type", ::std::string::String::from(value.clone())));
-            }
-            pairs
-        };
-        let headers = ::std::vec::Vec::new();
-        let outgoing = ::taskapi_runtime::Outgoing {
-            path: &path,
-            query: &query,
-            headers: &headers,
+        ::std::result::Result::Ok(::taskapi_runtime::Outgoing {
+            path: ::std::vec::Vec::from([
+                ::taskapi_runtime::PathPart::Literal(
+                    "/open-apis/vc/v1/exports/meeting_list",
+                ),
+            ]),
+            query: {
+                let mut pairs: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+                if let Some(value) = &self.user_id_type {
+                    pairs.push(("user_id_type", value.value().to_owned()));
+                }
+                pairs
+            },
+            headers: ::std::vec::Vec::new(),
             body: ::taskapi_runtime::RequestBody::json(&self.body)
                 .map_err(
                     <ExportMeetingListError as ::taskapi_runtime::EndpointError>::from_invalid_request,
                 )?,
-        };
-        self.core.send(&EXPORT_MEETING_LIST, outgoing, &self.options).await
+        })
     }
 }
 ::taskapi_runtime::request_settings!(ExportMeetingListRequest);
@@ -186,114 +195,83 @@ impl<'c> ExportMeetingListRequest<'c> {
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportMeetingListData {
     /// `task_id`: 任务id (the export task's id, for feishu.vc.export.get) May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 
-/// 用户 ID 类型
-///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
-#[non_exhaustive]
-pub enum ExportMeetingListUserIdType {
-    /// `open_id`: 标识一个用户在某个应用中的身份。同一个用户在不同应用中的 Open ID 不同。[了解更多：如何获取 Open ID](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-openid) (the user's id within one app)
-    OpenId,
-    /// `union_id`: 标识一个用户在某个应用开发商下的身份。同一用户在同一开发商下的应用中的 Union ID 是相同的，在不同开发商下的应用中的 Union ID 是不同的。通过 Union ID，应用开发商可以把同个用户在多个应用中的身份关联起来。[了解更多：如何获取 Union ID？](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-union-id) (the user's id across one developer's apps)
-    UnionId,
-    /// `user_id`: 标识一个用户在某个租户内的身份。同一个用户在租户 A 和租户 B 内的 User ID 是不同的。在同一个租户内，一个用户的 User ID 在所有应用（包括商店应用）中都保持一致。User ID 主要用于在不同的应用间打通用户数据。[了解更多：如何获取 User ID？](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-user-id) (the user's id within one tenant)
-    UserId,
-    /// A value the spec does not list; the raw value is kept.
-    Unknown(::std::string::String),
-}
-
-impl ExportMeetingListUserIdType {
-    /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::OpenId => {
-                Some(
-                    "标识一个用户在某个应用中的身份。同一个用户在不同应用中的 Open ID 不同。[了解更多：如何获取 Open ID](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-openid) (the user's id within one app)",
-                )
-            }
-            Self::UnionId => {
-                Some(
-                    "标识一个用户在某个应用开发商下的身份。同一用户在同一开发商下的应用中的 Union ID 是相同的，在不同开发商下的应用中的 Union ID 是不同的。通过 Union ID，应用开发商可以把同个用户在多个应用中的身份关联起来。[了解更多：如何获取 Union ID？](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-union-id) (the user's id across one developer's apps)",
-                )
-            }
-            Self::UserId => {
-                Some(
-                    "标识一个用户在某个租户内的身份。同一个用户在租户 A 和租户 B 内的 User ID 是不同的。在同一个租户内，一个用户的 User ID 在所有应用（包括商店应用）中都保持一致。User ID 主要用于在不同的应用间打通用户数据。[了解更多：如何获取 User ID？](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-user-id) (the user's id within one tenant)",
-                )
-            }
-            Self::Unknown(_) => None,
+impl ::taskapi_runtime::wire::Record for ExportMeetingListData {
+    const NAME: &'static str = "ExportMeetingListData";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            task_id: ::std::option::Option::None,
         }
     }
-}
 
-impl ::std::convert::From<::std::string::String> for ExportMeetingListUserIdType {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "open_id" => Self::OpenId,
-            "union_id" => Self::UnionId,
-            "user_id" => Self::UserId,
-            _ => Self::Unknown(value),
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "task_id" => self.task_id = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
         }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.task_id {
+            map.serialize_entry("task_id", value)?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
-
-impl ::std::convert::From<ExportMeetingListUserIdType> for ::std::string::String {
-    fn from(value: ExportMeetingListUserIdType) -> Self {
-        match value {
-            ExportMeetingListUserIdType::OpenId => {
-                ::std::borrow::ToOwned::to_owned("open_id")
-            }
-            ExportMeetingListUserIdType::UnionId => {
-                ::std::borrow::ToOwned::to_owned("union_id")
-            }
-            ExportMeetingListUserIdType::UserId => {
-                ::std::borrow::ToOwned::to_owned("user_id")
-            }
-            ExportMeetingListUserIdType::Unknown(other) => other,
-        }
+::taskapi_runtime::record_serde!(ExportMeetingListData);
+::taskapi_runtime::listed_enum! {
+    /// 用户 ID 类型
+    ///
+    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+    #[values(String)]
+    pub enum ExportMeetingListUserIdType {
+        #[meaning = "标识一个用户在某个应用中的身份。同一个用户在不同应用中的 Open ID 不同。[了解更多：如何获取 Open ID](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-openid) (the user's id within one app)"]
+        OpenId = "open_id",
+        #[meaning = "标识一个用户在某个应用开发商下的身份。同一用户在同一开发商下的应用中的 Union ID 是相同的，在不同开发商下的应用中的 Union ID 是不同的。通过 Union ID，应用开发商可以把同个用户在多个应用中的身份关联起来。[了解更多：如何获取 Union ID？](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-union-id) (the user's id across one developer's apps)"]
+        UnionId = "union_id",
+        #[meaning = "标识一个用户在某个租户内的身份。同一个用户在租户 A 和租户 B 内的 User ID 是不同的。在同一个租户内，一个用户的 User ID 在所有应用（包括商店应用）中都保持一致。User ID 主要用于在不同的应用间打通用户数据。[了解更多：如何获取 User ID？](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-user-id) (the user's id within one tenant)"]
+        UserId = "user_id",
     }
 }
 
 /// The JSON body.
 ///
 /// Build it with `new` (the required fields) and the setters of optional ones; it also reads from JSON (e.g. a body written by hand).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExportMeetingListBody {
     /// `start_time`: 查询开始时间（unix时间，单位sec） Required.
-    #[serde(with = "::taskapi_runtime::wire::int64_string")]
     pub start_time: i64,
     /// `end_time`: 查询结束时间（unix时间，单位sec） Required.
-    #[serde(with = "::taskapi_runtime::wire::int64_string")]
     pub end_time: i64,
     /// `meeting_status`: 会议状态（不传默认为已结束会议） Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meeting_status: ::std::option::Option<ExportMeetingListMeetingStatus>,
     /// `meeting_no`: 按9位会议号筛选（最多一个筛选条件） Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meeting_no: ::std::option::Option<::std::string::String>,
     /// `user_id`: 按参会Lark用户筛选（最多一个筛选条件） Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// `room_id`: 按参会Rooms筛选（最多一个筛选条件） Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub room_id: ::std::option::Option<::std::string::String>,
     /// `meeting_type`: 按会议类型筛选（最多一个筛选条件） Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meeting_type: ::std::option::Option<ExportMeetingListMeetingType>,
 }
 
 impl ExportMeetingListBody {
     /// A `ExportMeetingListBody` with its required fields; optional ones are absent until set.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(start_time: i64, end_time: i64) -> Self {
         Self {
             start_time,
@@ -357,256 +335,134 @@ impl ExportMeetingListBody {
     }
 }
 
-/// 会议状态（不传默认为已结束会议）
-///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    ::serde::Deserialize,
-    ::serde::Serialize
-)]
-#[serde(from = "i64", into = "i64")]
-#[non_exhaustive]
-pub enum ExportMeetingListMeetingStatus {
-    /// `1`: 进行中 (in progress)
-    Ongoing,
-    /// `2`: 已结束 (ended)
-    Ended,
-    /// `3`: 待召开 (not started yet)
-    Upcoming,
-    /// A value the spec does not list; the raw value is kept.
-    Unknown(i64),
-}
-
-impl ExportMeetingListMeetingStatus {
-    /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Ongoing => Some("进行中 (in progress)"),
-            Self::Ended => Some("已结束 (ended)"),
-            Self::Upcoming => Some("待召开 (not started yet)"),
-            Self::Unknown(_) => None,
+impl ::taskapi_runtime::wire::Record for ExportMeetingListBody {
+    const NAME: &'static str = "ExportMeetingListBody";
+    const REQUIRED: &'static [&'static str] = &["start_time", "end_time"];
+    fn empty() -> Self {
+        Self {
+            start_time: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            end_time: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            meeting_status: ::std::option::Option::None,
+            meeting_no: ::std::option::Option::None,
+            user_id: ::std::option::Option::None,
+            room_id: ::std::option::Option::None,
+            meeting_type: ::std::option::Option::None,
         }
     }
-}
 
-impl ::std::convert::From<i64> for ExportMeetingListMeetingStatus {
-    fn from(value: i64) -> Self {
-        match value {
-            1 => Self::Ongoing,
-            2 => Self::Ended,
-            3 => Self::Upcoming,
-            other => Self::Unknown(other),
-        }
-    }
-}
-
-impl ::std::convert::From<ExportMeetingListMeetingStatus> for i64 {
-    fn from(value: ExportMeetingListMeetingStatus) -> Self {
-        match value {
-            ExportMeetingListMeetingStatus::Ongoing => 1,
-            ExportMeetingListMeetingStatus::Ended => 2,
-            ExportMeetingListMeetingStatus::Upcoming => 3,
-            ExportMeetingListMeetingStatus::Unknown(other) => other,
-        }
-    }
-}
-
-/// 按会议类型筛选（最多一个筛选条件）
-///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    ::serde::Deserialize,
-    ::serde::Serialize
-)]
-#[serde(from = "i64", into = "i64")]
-#[non_exhaustive]
-pub enum ExportMeetingListMeetingType {
-    /// `1`: 全部类型（默认） (all kinds; the default)
-    All,
-    /// `2`: 视频会议 (video meetings)
-    VideoMeeting,
-    /// `3`: 本地投屏 (local screen casting)
-    LocalScreenCast,
-    /// A value the spec does not list; the raw value is kept.
-    Unknown(i64),
-}
-
-impl ExportMeetingListMeetingType {
-    /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::All => Some("全部类型（默认） (all kinds; the default)"),
-            Self::VideoMeeting => Some("视频会议 (video meetings)"),
-            Self::LocalScreenCast => Some("本地投屏 (local screen casting)"),
-            Self::Unknown(_) => None,
-        }
-    }
-}
-
-impl ::std::convert::From<i64> for ExportMeetingListMeetingType {
-    fn from(value: i64) -> Self {
-        match value {
-            1 => Self::All,
-            2 => Self::VideoMeeting,
-            3 => Self::LocalScreenCast,
-            other => Self::Unknown(other),
-        }
-    }
-}
-
-impl ::std::convert::From<ExportMeetingListMeetingType> for i64 {
-    fn from(value: ExportMeetingListMeetingType) -> Self {
-        match value {
-            ExportMeetingListMeetingType::All => 1,
-            ExportMeetingListMeetingType::VideoMeeting => 2,
-            ExportMeetingListMeetingType::LocalScreenCast => 3,
-            ExportMeetingListMeetingType::Unknown(other) => other,
-        }
-    }
-}
-
-/// Everything `feishu.vc.export.meeting_list` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ExportMeetingListError {
-    /// `121001`, HTTP 500: internal error
-    ///
-    /// 服务器内部错误，如果重试无效可联系管理员
-    ///
-    /// Retryable.
-    InternalError(::taskapi_runtime::ApiError),
-    /// `121002`, HTTP 400: not support
-    ///
-    /// 暂不支持该功能
-    NotSupport(::taskapi_runtime::ApiError),
-    /// `121003`, HTTP 400: param error
-    ///
-    /// 参数错误，检查参数的取值范围（请按照上面字段说明自查）
-    ParamError(::taskapi_runtime::ApiError),
-    /// `121004`, HTTP 404: data not exist
-    ///
-    /// 请求的数据不存在
-    DataNotExist(::taskapi_runtime::ApiError),
-    /// `121005`, HTTP 403: no permission
-    ///
-    /// 无权限进行该操作，建议检查token类型、操作者身份以及资源的归属
-    NoPermission(::taskapi_runtime::ApiError),
-    /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
-    /// A code the documentation does not list; code and message are kept.
-    Unknown(::taskapi_runtime::ApiError),
-    /// No complete reply: connection refused or reset, timeout.
-    Transport(::taskapi_runtime::TransportError),
-    /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(::taskapi_runtime::DecodeError),
-    /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(::taskapi_runtime::InvalidRequest),
-    /// No access token could be had (e.g. the app secret is wrong).
-    Token(::taskapi_runtime::TokenError),
-    /// A download's file could not be written here (disk full, no permission).
-    Output(::taskapi_runtime::OutputError),
-}
-
-impl ::taskapi_runtime::EndpointError for ExportMeetingListError {
-    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
-        match error.code().as_i64() {
-            Some(121001) => {
-                Self::InternalError(
-                    error
-                        .documented(
-                            "服务器内部错误，如果重试无效可联系管理员",
-                            true,
-                        ),
-                )
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "start_time" => {
+                self.start_time = map
+                    .next_value::<::taskapi_runtime::wire::Int64String>()?
+                    .0;
             }
-            Some(121002) => {
-                Self::NotSupport(error.documented("暂不支持该功能", false))
+            "end_time" => {
+                self.end_time = map
+                    .next_value::<::taskapi_runtime::wire::Int64String>()?
+                    .0;
             }
-            Some(121003) => {
-                Self::ParamError(
-                    error
-                        .documented(
-                            "参数错误，检查参数的取值范围（请按照上面字段说明自查）",
-                            false,
-                        ),
-                )
-            }
-            Some(121004) => {
-                Self::DataNotExist(error.documented("请求的数据不存在", false))
-            }
-            Some(121005) => {
-                Self::NoPermission(
-                    error
-                        .documented(
-                            "无权限进行该操作，建议检查token类型、操作者身份以及资源的归属",
-                            false,
-                        ),
-                )
-            }
-            _ => {
-                match super::FeishuCommonError::from_code(error.code()) {
-                    Some(common) => {
-                        Self::Common(
-                            common,
-                            error.documented(common.hint(), common.is_retryable()),
-                        )
-                    }
-                    None => Self::Unknown(error),
-                }
-            }
+            "meeting_status" => self.meeting_status = map.next_value()?,
+            "meeting_no" => self.meeting_no = map.next_value()?,
+            "user_id" => self.user_id = map.next_value()?,
+            "room_id" => self.room_id = map.next_value()?,
+            "meeting_type" => self.meeting_type = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
         }
+        ::std::result::Result::Ok(true)
     }
 
-    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
-        Self::Transport(error)
-    }
-
-    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
-        Self::Decode(error)
-    }
-
-    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
-        Self::InvalidRequest(error)
-    }
-
-    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
-        Self::Token(error)
-    }
-
-    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
-        Self::Output(error)
-    }
-
-    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
-        match self {
-            Self::InternalError(e)
-            | Self::NotSupport(e)
-            | Self::ParamError(e)
-            | Self::DataNotExist(e)
-            | Self::NoPermission(e)
-            | Self::Common(_, e)
-            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
-            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
-            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
-            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
-            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
-            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        {
+            let value = &self.start_time;
+            map.serialize_entry(
+                "start_time",
+                &::taskapi_runtime::wire::Int64String(*value),
+            )?;
         }
+        {
+            let value = &self.end_time;
+            map.serialize_entry(
+                "end_time",
+                &::taskapi_runtime::wire::Int64String(*value),
+            )?;
+        }
+        if let Some(value) = &self.meeting_status {
+            map.serialize_entry("meeting_status", value)?;
+        }
+        if let Some(value) = &self.meeting_no {
+            map.serialize_entry("meeting_no", value)?;
+        }
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("user_id", value)?;
+        }
+        if let Some(value) = &self.room_id {
+            map.serialize_entry("room_id", value)?;
+        }
+        if let Some(value) = &self.meeting_type {
+            map.serialize_entry("meeting_type", value)?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
-::taskapi_runtime::endpoint_error_methods!(ExportMeetingListError, EXPORT_MEETING_LIST);
+::taskapi_runtime::record_serde!(ExportMeetingListBody);
+::taskapi_runtime::listed_enum! {
+    /// 会议状态（不传默认为已结束会议）
+    ///
+    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+    #[values(i64)]
+    pub enum ExportMeetingListMeetingStatus {
+        #[meaning = "进行中 (in progress)"]
+        Ongoing = 1,
+        #[meaning = "已结束 (ended)"]
+        Ended = 2,
+        #[meaning = "待召开 (not started yet)"]
+        Upcoming = 3,
+    }
+}
+::taskapi_runtime::listed_enum! {
+    /// 按会议类型筛选（最多一个筛选条件）
+    ///
+    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+    #[values(i64)]
+    pub enum ExportMeetingListMeetingType {
+        #[meaning = "全部类型（默认） (all kinds; the default)"]
+        All = 1,
+        #[meaning = "视频会议 (video meetings)"]
+        VideoMeeting = 2,
+        #[meaning = "本地投屏 (local screen casting)"]
+        LocalScreenCast = 3,
+    }
+}
+::taskapi_runtime::endpoint_error! {
+    /// Everything `feishu.vc.export.meeting_list` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
+    #[endpoint(EXPORT_MEETING_LIST, common = super::FeishuCommonError, codes = as_i64)]
+    pub enum ExportMeetingListError {
+        /// `121001`, HTTP 500: internal error
+        #[hint = "服务器内部错误，如果重试无效可联系管理员"]
+        #[retryable]
+        InternalError = 121001,
+        /// `121002`, HTTP 400: not support
+        #[hint = "暂不支持该功能"]
+        NotSupport = 121002,
+        /// `121003`, HTTP 400: param error
+        #[hint = "参数错误，检查参数的取值范围（请按照上面字段说明自查）"]
+        ParamError = 121003,
+        /// `121004`, HTTP 404: data not exist
+        #[hint = "请求的数据不存在"]
+        DataNotExist = 121004,
+        /// `121005`, HTTP 403: no permission
+        #[hint = "无权限进行该操作，建议检查token类型、操作者身份以及资源的归属"]
+        NoPermission = 121005,
+    }
+}
 
 impl super::FeishuClient {
     /// Starts the task of `feishu.vc.export.meeting_list`, waits for it with `feishu.vc.export.get`'s waiter, and fetches its file.
@@ -624,26 +480,26 @@ impl super::FeishuClient {
     /// ```
     ///
     /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.vc.export.meeting_list`'s documentation is what it answers.
-    pub fn meeting_list_file(
+    pub fn meeting_list_file<'c>(
         &self,
         start_time: i64,
         end_time: i64,
-    ) -> ::taskapi_runtime::Workflow<'_, ExportMeetingListRequest<'_>> {
+    ) -> ::taskapi_runtime::Workflow<'c, ExportMeetingListRequest> {
         self.export_meeting_list(start_time, end_time).wait()
     }
 }
 
-impl<'c> ExportMeetingListRequest<'c> {
+impl ExportMeetingListRequest {
     /// Sends this request and waits for the task it starts (see [`FeishuClient::meeting_list_file`](super::FeishuClient::meeting_list_file)).
-    pub fn wait(self) -> ::taskapi_runtime::Workflow<'c, Self> {
+    pub fn wait<'c>(self) -> ::taskapi_runtime::Workflow<'c, Self> {
         ::taskapi_runtime::Workflow::new(self)
     }
 }
 
-impl<'c> ::taskapi_runtime::StartsTask for ExportMeetingListRequest<'c> {
+impl ::taskapi_runtime::StartsTask for ExportMeetingListRequest {
     type Started = ExportMeetingListData;
     type Error = ExportMeetingListError;
-    type Poll = super::get_meeting_export::GetMeetingExportRequest<'c>;
+    type Poll = super::get_meeting_export::GetMeetingExportRequest;
     const WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = super::get_meeting_export::GET_MEETING_EXPORT_WAIT_DEFAULTS;
     fn start(
         &self,
@@ -651,13 +507,13 @@ impl<'c> ::taskapi_runtime::StartsTask for ExportMeetingListRequest<'c> {
         '_,
         ::std::result::Result<ExportMeetingListData, ExportMeetingListError>,
     > {
-        ::std::boxed::Box::pin(self.clone().send())
+        self.clone().send()
     }
 
     fn poller(&self, data: &ExportMeetingListData) -> ::std::option::Option<Self::Poll> {
         let task_id_value = data.task_id.as_ref().cloned().filter(|v| !v.is_empty())?;
         let next = super::get_meeting_export::GetMeetingExportRequest::with_core(
-                self.core,
+                self.core.clone(),
                 task_id_value,
             )
             .chained_from(&self.options);

@@ -60,9 +60,9 @@ impl super::FeishuClient {
         room_level_id: impl ::std::convert::Into<::std::string::String>,
         start_time: i64,
         end_time: i64,
-    ) -> ExportResourceReservationListRequest<'_> {
+    ) -> ExportResourceReservationListRequest {
         ExportResourceReservationListRequest::with_core(
-            &self.core,
+            self.core.clone(),
             room_level_id,
             start_time,
             end_time,
@@ -73,18 +73,18 @@ impl super::FeishuClient {
 /// A `POST /open-apis/vc/v1/exports/resource_reservation_list` request, built by [`FeishuClient::export_resource_reservation_list`](super::FeishuClient::export_resource_reservation_list): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ExportResourceReservationListRequest<'c> {
-    core: &'c ::taskapi_runtime::Core,
+pub struct ExportResourceReservationListRequest {
+    core: ::taskapi_runtime::Core,
     body: ExportResourceReservationListBody,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl<'c> ExportResourceReservationListRequest<'c> {
+impl ExportResourceReservationListRequest {
     /// The request with its required parts; what the client method and the
-    /// chains that lead here build.
-    #[allow(clippy::too_many_arguments)]
+    /// chains that lead here build. It owns a handle on the client's core, so
+    /// that its future can be spawned.
     pub(crate) fn with_core(
-        core: &'c ::taskapi_runtime::Core,
+        core: ::taskapi_runtime::Core,
         room_level_id: impl ::std::convert::Into<::std::string::String>,
         start_time: i64,
         end_time: i64,
@@ -124,13 +124,27 @@ impl<'c> ExportResourceReservationListRequest<'c> {
         self
     }
 
-    /// Sends `POST /open-apis/vc/v1/exports/resource_reservation_list` and decodes the reply into [`ExportResourceReservationListData`].
+    /// Sends `POST /open-apis/vc/v1/exports/resource_reservation_list` and decodes the reply into [`ExportResourceReservationListData`]: a future of its own, to `.await` or spawn.
     ///
-    /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled); any other failure is returned, saying the server may or may not have acted.
-    pub async fn send(
+    /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled, an upload's file cut before its end); any other failure is returned, saying the server may or may not have acted.
+    pub fn send(
         self,
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<
+            ExportResourceReservationListData,
+            ExportResourceReservationListError,
+        >,
+    > {
+        self.core.send(&EXPORT_RESOURCE_RESERVATION_LIST, self.outgoing(), self.options)
+    }
+
+    /// The request as it goes on the wire, or why it cannot go: a value over its
+    /// documented length, checked before any traffic.
+    fn outgoing(
+        &self,
     ) -> ::std::result::Result<
-        ExportResourceReservationListData,
+        ::taskapi_runtime::Outgoing,
         ExportResourceReservationListError,
     > {
         self.body
@@ -138,23 +152,19 @@ impl<'c> ExportResourceReservationListRequest<'c> {
             .map_err(
                 <ExportResourceReservationListError as ::taskapi_runtime::EndpointError>::from_invalid_request,
             )?;
-        let path = [
-            ::taskapi_runtime::PathPart::Literal(
-                "/open-apis/vc/v1/exports/resource_reservation_list",
-            ),
-        ];
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let outgoing = ::taskapi_runtime::Outgoing {
-            path: &path,
-            query: &query,
-            headers: &headers,
+        ::std::result::Result::Ok(::taskapi_runtime::Outgoing {
+            path: ::std::vec::Vec::from([
+                ::taskapi_runtime::PathPart::Literal(
+                    "/open-apis/vc/v1/exports/resource_reservation_list",
+                ),
+            ]),
+            query: ::std::vec::Vec::new(),
+            headers: ::std::vec::Vec::new(),
             body: ::taskapi_runtime::RequestBody::json(&self.body)
                 .map_err(
                     <ExportResourceReservationListError as ::taskapi_runtime::EndpointError>::from_invalid_request,
                 )?,
-        };
-        self.core.send(&EXPORT_RESOURCE_RESERVATION_LIST, outgoing, &self.options).await
+        })
     }
 }
 ::taskapi_runtime::request_settings!(ExportResourceReservationListRequest);
@@ -163,41 +173,67 @@ impl<'c> ExportResourceReservationListRequest<'c> {
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportResourceReservationListData {
     /// `task_id`: 任务id (the export task's id, for feishu.vc.export.get) May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
+
+impl ::taskapi_runtime::wire::Record for ExportResourceReservationListData {
+    const NAME: &'static str = "ExportResourceReservationListData";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            task_id: ::std::option::Option::None,
+        }
+    }
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "task_id" => self.task_id = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.task_id {
+            map.serialize_entry("task_id", value)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+::taskapi_runtime::record_serde!(ExportResourceReservationListData);
 
 /// The JSON body.
 ///
 /// Build it with `new` (the required fields) and the setters of optional ones; it also reads from JSON (e.g. a body written by hand).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExportResourceReservationListBody {
     /// `room_level_id`: 会议室层级id. Required.
     pub room_level_id: ::std::string::String,
     /// `need_topic`: 是否展示会议主题. Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub need_topic: ::std::option::Option<bool>,
     /// `start_time`: 查询开始时间（unix时间，单位sec） Required.
-    #[serde(with = "::taskapi_runtime::wire::int64_string")]
     pub start_time: i64,
     /// `end_time`: 查询结束时间（unix时间，单位sec） Required.
-    #[serde(with = "::taskapi_runtime::wire::int64_string")]
     pub end_time: i64,
     /// `room_ids`: 待筛选的会议室id列表. Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub room_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `is_exclude`: 若为true表示导出room_ids范围外的会议室，默认为false. Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_exclude: ::std::option::Option<bool>,
 }
 
 impl ExportResourceReservationListBody {
     /// A `ExportResourceReservationListBody` with its required fields; optional ones are absent until set.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         room_level_id: impl ::std::convert::Into<::std::string::String>,
         start_time: i64,
@@ -240,144 +276,110 @@ impl ExportResourceReservationListBody {
     }
 }
 
-/// Everything `feishu.vc.export.resource_reservation_list` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ExportResourceReservationListError {
-    /// `121001`, HTTP 500: internal error
-    ///
-    /// 服务器内部错误，如果重试无效可联系管理员
-    ///
-    /// Retryable.
-    InternalError(::taskapi_runtime::ApiError),
-    /// `121002`, HTTP 400: not support
-    ///
-    /// 暂不支持该功能
-    NotSupport(::taskapi_runtime::ApiError),
-    /// `121003`, HTTP 400: param error
-    ///
-    /// 参数错误，检查参数的取值范围（请按照上面字段说明自查）
-    ParamError(::taskapi_runtime::ApiError),
-    /// `121004`, HTTP 404: data not exist
-    ///
-    /// 无效的请求体，请确保请求方法、请求信息、请求数据格式等是正确的
-    DataNotExist(::taskapi_runtime::ApiError),
-    /// `121005`, HTTP 403: no permission
-    ///
-    /// 无权限进行该操作，建议检查token类型、操作者身份以及资源的归属
-    NoPermission(::taskapi_runtime::ApiError),
-    /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
-    /// A code the documentation does not list; code and message are kept.
-    Unknown(::taskapi_runtime::ApiError),
-    /// No complete reply: connection refused or reset, timeout.
-    Transport(::taskapi_runtime::TransportError),
-    /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(::taskapi_runtime::DecodeError),
-    /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(::taskapi_runtime::InvalidRequest),
-    /// No access token could be had (e.g. the app secret is wrong).
-    Token(::taskapi_runtime::TokenError),
-    /// A download's file could not be written here (disk full, no permission).
-    Output(::taskapi_runtime::OutputError),
-}
-
-impl ::taskapi_runtime::EndpointError for ExportResourceReservationListError {
-    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
-        match error.code().as_i64() {
-            Some(121001) => {
-                Self::InternalError(
-                    error
-                        .documented(
-                            "服务器内部错误，如果重试无效可联系管理员",
-                            true,
-                        ),
-                )
-            }
-            Some(121002) => {
-                Self::NotSupport(error.documented("暂不支持该功能", false))
-            }
-            Some(121003) => {
-                Self::ParamError(
-                    error
-                        .documented(
-                            "参数错误，检查参数的取值范围（请按照上面字段说明自查）",
-                            false,
-                        ),
-                )
-            }
-            Some(121004) => {
-                Self::DataNotExist(
-                    error
-                        .documented(
-                            "无效的请求体，请确保请求方法、请求信息、请求数据格式等是正确的",
-                            false,
-                        ),
-                )
-            }
-            Some(121005) => {
-                Self::NoPermission(
-                    error
-                        .documented(
-                            "无权限进行该操作，建议检查token类型、操作者身份以及资源的归属",
-                            false,
-                        ),
-                )
-            }
-            _ => {
-                match super::FeishuCommonError::from_code(error.code()) {
-                    Some(common) => {
-                        Self::Common(
-                            common,
-                            error.documented(common.hint(), common.is_retryable()),
-                        )
-                    }
-                    None => Self::Unknown(error),
-                }
-            }
+impl ::taskapi_runtime::wire::Record for ExportResourceReservationListBody {
+    const NAME: &'static str = "ExportResourceReservationListBody";
+    const REQUIRED: &'static [&'static str] = &[
+        "room_level_id",
+        "start_time",
+        "end_time",
+    ];
+    fn empty() -> Self {
+        Self {
+            room_level_id: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            need_topic: ::std::option::Option::None,
+            start_time: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            end_time: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            room_ids: ::std::option::Option::None,
+            is_exclude: ::std::option::Option::None,
         }
     }
 
-    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
-        Self::Transport(error)
-    }
-
-    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
-        Self::Decode(error)
-    }
-
-    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
-        Self::InvalidRequest(error)
-    }
-
-    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
-        Self::Token(error)
-    }
-
-    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
-        Self::Output(error)
-    }
-
-    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
-        match self {
-            Self::InternalError(e)
-            | Self::NotSupport(e)
-            | Self::ParamError(e)
-            | Self::DataNotExist(e)
-            | Self::NoPermission(e)
-            | Self::Common(_, e)
-            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
-            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
-            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
-            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
-            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
-            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "room_level_id" => self.room_level_id = map.next_value()?,
+            "need_topic" => self.need_topic = map.next_value()?,
+            "start_time" => {
+                self.start_time = map
+                    .next_value::<::taskapi_runtime::wire::Int64String>()?
+                    .0;
+            }
+            "end_time" => {
+                self.end_time = map
+                    .next_value::<::taskapi_runtime::wire::Int64String>()?
+                    .0;
+            }
+            "room_ids" => self.room_ids = map.next_value()?,
+            "is_exclude" => self.is_exclude = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
         }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        {
+            let value = &self.room_level_id;
+            map.serialize_entry("room_level_id", value)?;
+        }
+        if let Some(value) = &self.need_topic {
+            map.serialize_entry("need_topic", value)?;
+        }
+        {
+            let value = &self.start_time;
+            map.serialize_entry(
+                "start_time",
+                &::taskapi_runtime::wire::Int64String(*value),
+            )?;
+        }
+        {
+            let value = &self.end_time;
+            map.serialize_entry(
+                "end_time",
+                &::taskapi_runtime::wire::Int64String(*value),
+            )?;
+        }
+        if let Some(value) = &self.room_ids {
+            map.serialize_entry("room_ids", value)?;
+        }
+        if let Some(value) = &self.is_exclude {
+            map.serialize_entry("is_exclude", value)?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
-::taskapi_runtime::endpoint_error_methods!(
-    ExportResourceReservationListError, EXPORT_RESOURCE_RESERVATION_LIST
-);
+::taskapi_runtime::record_serde!(ExportResourceReservationListBody);
+::taskapi_runtime::endpoint_error! {
+    /// Everything `feishu.vc.export.resource_reservation_list` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
+    #[endpoint(
+        EXPORT_RESOURCE_RESERVATION_LIST,
+        common = super::FeishuCommonError,
+        codes = as_i64
+    )]
+    pub enum ExportResourceReservationListError {
+        /// `121001`, HTTP 500: internal error
+        #[hint = "服务器内部错误，如果重试无效可联系管理员"]
+        #[retryable]
+        InternalError = 121001,
+        /// `121002`, HTTP 400: not support
+        #[hint = "暂不支持该功能"]
+        NotSupport = 121002,
+        /// `121003`, HTTP 400: param error
+        #[hint = "参数错误，检查参数的取值范围（请按照上面字段说明自查）"]
+        ParamError = 121003,
+        /// `121004`, HTTP 404: data not exist
+        #[hint = "无效的请求体，请确保请求方法、请求信息、请求数据格式等是正确的"]
+        DataNotExist = 121004,
+        /// `121005`, HTTP 403: no permission
+        #[hint = "无权限进行该操作，建议检查token类型、操作者身份以及资源的归属"]
+        NoPermission = 121005,
+    }
+}
 
 impl super::FeishuClient {
     /// Starts the task of `feishu.vc.export.resource_reservation_list`, waits for it with `feishu.vc.export.get`'s waiter, and fetches its file.
@@ -395,27 +397,27 @@ impl super::FeishuClient {
     /// ```
     ///
     /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.vc.export.resource_reservation_list`'s documentation is what it answers.
-    pub fn resource_reservation_list_file(
+    pub fn resource_reservation_list_file<'c>(
         &self,
         room_level_id: impl ::std::convert::Into<::std::string::String>,
         start_time: i64,
         end_time: i64,
-    ) -> ::taskapi_runtime::Workflow<'_, ExportResourceReservationListRequest<'_>> {
+    ) -> ::taskapi_runtime::Workflow<'c, ExportResourceReservationListRequest> {
         self.export_resource_reservation_list(room_level_id, start_time, end_time).wait()
     }
 }
 
-impl<'c> ExportResourceReservationListRequest<'c> {
+impl ExportResourceReservationListRequest {
     /// Sends this request and waits for the task it starts (see [`FeishuClient::resource_reservation_list_file`](super::FeishuClient::resource_reservation_list_file)).
-    pub fn wait(self) -> ::taskapi_runtime::Workflow<'c, Self> {
+    pub fn wait<'c>(self) -> ::taskapi_runtime::Workflow<'c, Self> {
         ::taskapi_runtime::Workflow::new(self)
     }
 }
 
-impl<'c> ::taskapi_runtime::StartsTask for ExportResourceReservationListRequest<'c> {
+impl ::taskapi_runtime::StartsTask for ExportResourceReservationListRequest {
     type Started = ExportResourceReservationListData;
     type Error = ExportResourceReservationListError;
-    type Poll = super::get_meeting_export::GetMeetingExportRequest<'c>;
+    type Poll = super::get_meeting_export::GetMeetingExportRequest;
     const WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = super::get_meeting_export::GET_MEETING_EXPORT_WAIT_DEFAULTS;
     fn start(
         &self,
@@ -426,7 +428,7 @@ impl<'c> ::taskapi_runtime::StartsTask for ExportResourceReservationListRequest<
             ExportResourceReservationListError,
         >,
     > {
-        ::std::boxed::Box::pin(self.clone().send())
+        self.clone().send()
     }
 
     fn poller(
@@ -435,7 +437,7 @@ impl<'c> ::taskapi_runtime::StartsTask for ExportResourceReservationListRequest<
     ) -> ::std::option::Option<Self::Poll> {
         let task_id_value = data.task_id.as_ref().cloned().filter(|v| !v.is_empty())?;
         let next = super::get_meeting_export::GetMeetingExportRequest::with_core(
-                self.core,
+                self.core.clone(),
                 task_id_value,
             )
             .chained_from(&self.options);

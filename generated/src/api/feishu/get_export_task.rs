@@ -49,27 +49,27 @@ impl super::FeishuClient {
         &self,
         ticket: impl ::std::convert::Into<::std::string::String>,
         token: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetExportTaskRequest<'_> {
-        GetExportTaskRequest::with_core(&self.core, ticket, token)
+    ) -> GetExportTaskRequest {
+        GetExportTaskRequest::with_core(self.core.clone(), ticket, token)
     }
 }
 
 /// A `GET /open-apis/drive/v1/export_tasks/{ticket}` request, built by [`FeishuClient::get_export_task`](super::FeishuClient::get_export_task): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetExportTaskRequest<'c> {
-    core: &'c ::taskapi_runtime::Core,
+pub struct GetExportTaskRequest {
+    core: ::taskapi_runtime::Core,
     ticket: ::std::string::String,
     token: ::std::string::String,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl<'c> GetExportTaskRequest<'c> {
+impl GetExportTaskRequest {
     /// The request with its required parts; what the client method and the
-    /// chains that lead here build.
-    #[allow(clippy::too_many_arguments)]
+    /// chains that lead here build. It owns a handle on the client's core, so
+    /// that its future can be spawned.
     pub(crate) fn with_core(
-        core: &'c ::taskapi_runtime::Core,
+        core: ::taskapi_runtime::Core,
         ticket: impl ::std::convert::Into<::std::string::String>,
         token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
@@ -90,30 +90,39 @@ impl<'c> GetExportTaskRequest<'c> {
         self
     }
 
-    /// Sends `GET /open-apis/drive/v1/export_tasks/{ticket}` and decodes the reply into [`ExportTaskData`].
-    pub async fn send(
+    /// Sends `GET /open-apis/drive/v1/export_tasks/{ticket}` and decodes the reply into [`ExportTaskData`]: a future of its own, to `.await` or spawn.
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ExportTaskData, GetExportTaskError> {
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<ExportTaskData, GetExportTaskError>,
+    > {
+        self.core.send(&GET_EXPORT_TASK, self.outgoing(), self.options)
+    }
+
+    /// The request as it goes on the wire, or why it cannot go: a value over its
+    /// documented length, checked before any traffic.
+    fn outgoing(
+        &self,
+    ) -> ::std::result::Result<::taskapi_runtime::Outgoing, GetExportTaskError> {
         ::taskapi_runtime::check_max_length("token", &self.token, 27)
             .map_err(
                 <GetExportTaskError as ::taskapi_runtime::EndpointError>::from_invalid_request,
             )?;
-        let path = [
-            ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/export_tasks/"),
-            ::taskapi_runtime::PathPart::Param {
-                name: "ticket",
-                value: &self.ticket,
-            },
-        ];
-        let query = [("token", self.token)];
-        let headers = ::std::vec::Vec::new();
-        let outgoing = ::taskapi_runtime::Outgoing {
-            path: &path,
-            query: &query,
-            headers: &headers,
+        ::std::result::Result::Ok(::taskapi_runtime::Outgoing {
+            path: ::std::vec::Vec::from([
+                ::taskapi_runtime::PathPart::Literal(
+                    "/open-apis/drive/v1/export_tasks/",
+                ),
+                ::taskapi_runtime::PathPart::Param {
+                    name: "ticket",
+                    value: self.ticket.clone(),
+                },
+            ]),
+            query: ::std::vec::Vec::from([("token", self.token.clone())]),
+            headers: ::std::vec::Vec::new(),
             body: ::taskapi_runtime::RequestBody::None,
-        };
-        self.core.send(&GET_EXPORT_TASK, outgoing, &self.options).await
+        })
     }
 }
 ::taskapi_runtime::request_settings!(GetExportTaskRequest);
@@ -122,281 +131,193 @@ impl<'c> GetExportTaskRequest<'c> {
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportTaskData {
     /// `result`: The export task's result. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<ExportTaskResult>,
 }
+
+impl ::taskapi_runtime::wire::Record for ExportTaskData {
+    const NAME: &'static str = "ExportTaskData";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            result: ::std::option::Option::None,
+        }
+    }
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "result" => self.result = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.result {
+            map.serialize_entry("result", value)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+::taskapi_runtime::record_serde!(ExportTaskData);
 
 /// Result of a document export task.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportTaskResult {
     /// `file_extension`: Exported file's extension: docx, pdf, xlsx, csv (newer: base, pptx). May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_extension: ::std::option::Option<::std::string::String>,
     /// `type`: Exported document's kind: doc, sheet, bitable, docx (newer: slides). May be absent.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     /// `file_name`: Exported file's name. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_name: ::std::option::Option<::std::string::String>,
     /// `file_token`: Exported file's token, for the download endpoint. Empty until the export is done. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_token: ::std::option::Option<::std::string::String>,
     /// `file_size`: Exported file's size in bytes. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_size: ::std::option::Option<i64>,
     /// `job_error_msg`: Why the export failed. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_error_msg: ::std::option::Option<::std::string::String>,
     /// `job_status`: Export task status. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_status: ::std::option::Option<ExportJobStatus>,
     /// `token`: 导出文档 token [获取文档 token](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6) (the exported document's token, as given to this request). May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
     /// `sub_id`: 导出子表ID，仅当将电子表格/多维表格导出为 csv 时使用。[获取电子表格子表ID](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/query) 文档中的 sheet_id；[获取多维表格子表ID](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/list) 文档中的 table_id (the sheet or table exported, only when a spreadsheet or bitable is exported as csv). May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_id: ::std::option::Option<::std::string::String>,
 }
 
-/// Export task status.
-///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    ::serde::Deserialize,
-    ::serde::Serialize
-)]
-#[serde(from = "i64", into = "i64")]
-#[non_exhaustive]
-pub enum ExportJobStatus {
-    /// `0`: 成功 (success)
-    Success,
-    /// `1`: 初始化中 (initialising)
-    Initialising,
-    /// `2`: 处理中 (processing)
-    Processing,
-    /// `3`: 内部错误 (internal error)
-    InternalError,
-    /// `107`: 导出文档过大 (document too large)
-    DocumentTooLarge,
-    /// `108`: 处理超时 (processing timed out)
-    ProcessingTimedOut,
-    /// `109`: 内容块无权限 (no permission on some content blocks)
-    NoPermissionOnSomeBlocks,
-    /// `110`: 无权限 (no permission)
-    NoPermission,
-    /// `111`: 文档已删除 (document deleted)
-    DocumentDeleted,
-    /// `122`: 创建副本中禁止导出 (export forbidden while a copy is being made)
-    ForbiddenWhileCopying,
-    /// `123`: 文档不存在 (document does not exist)
-    DocumentNotFound,
-    /// `6000`: 图片过多 (too many images)
-    TooManyImages,
-    /// A value the spec does not list; the raw value is kept.
-    Unknown(i64),
-}
-
-impl ExportJobStatus {
-    /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Success => Some("成功 (success)"),
-            Self::Initialising => Some("初始化中 (initialising)"),
-            Self::Processing => Some("处理中 (processing)"),
-            Self::InternalError => Some("内部错误 (internal error)"),
-            Self::DocumentTooLarge => Some("导出文档过大 (document too large)"),
-            Self::ProcessingTimedOut => Some("处理超时 (processing timed out)"),
-            Self::NoPermissionOnSomeBlocks => {
-                Some("内容块无权限 (no permission on some content blocks)")
-            }
-            Self::NoPermission => Some("无权限 (no permission)"),
-            Self::DocumentDeleted => Some("文档已删除 (document deleted)"),
-            Self::ForbiddenWhileCopying => {
-                Some(
-                    "创建副本中禁止导出 (export forbidden while a copy is being made)",
-                )
-            }
-            Self::DocumentNotFound => Some("文档不存在 (document does not exist)"),
-            Self::TooManyImages => Some("图片过多 (too many images)"),
-            Self::Unknown(_) => None,
-        }
-    }
-}
-
-impl ::std::convert::From<i64> for ExportJobStatus {
-    fn from(value: i64) -> Self {
-        match value {
-            0 => Self::Success,
-            1 => Self::Initialising,
-            2 => Self::Processing,
-            3 => Self::InternalError,
-            107 => Self::DocumentTooLarge,
-            108 => Self::ProcessingTimedOut,
-            109 => Self::NoPermissionOnSomeBlocks,
-            110 => Self::NoPermission,
-            111 => Self::DocumentDeleted,
-            122 => Self::ForbiddenWhileCopying,
-            123 => Self::DocumentNotFound,
-            6000 => Self::TooManyImages,
-            other => Self::Unknown(other),
-        }
-    }
-}
-
-impl ::std::convert::From<ExportJobStatus> for i64 {
-    fn from(value: ExportJobStatus) -> Self {
-        match value {
-            ExportJobStatus::Success => 0,
-            ExportJobStatus::Initialising => 1,
-            ExportJobStatus::Processing => 2,
-            ExportJobStatus::InternalError => 3,
-            ExportJobStatus::DocumentTooLarge => 107,
-            ExportJobStatus::ProcessingTimedOut => 108,
-            ExportJobStatus::NoPermissionOnSomeBlocks => 109,
-            ExportJobStatus::NoPermission => 110,
-            ExportJobStatus::DocumentDeleted => 111,
-            ExportJobStatus::ForbiddenWhileCopying => 122,
-            ExportJobStatus::DocumentNotFound => 123,
-            ExportJobStatus::TooManyImages => 6000,
-            ExportJobStatus::Unknown(other) => other,
-        }
-    }
-}
-
-/// Everything `feishu.drive.export_task.get` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetExportTaskError {
-    /// `1069901`, HTTP 500: internal error
-    ///
-    /// 服务内部错误，请联系[技术支持](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/docs-overview#51f94b41)
-    ///
-    /// Retryable.
-    InternalError(::taskapi_runtime::ApiError),
-    /// `1069902`, HTTP 403: no permission
-    ///
-    /// 当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。
-    NoPermission(::taskapi_runtime::ApiError),
-    /// `1069904`, HTTP 400: invalid param
-    ///
-    /// 无效参数，导出 csv 是否传入 sub_id
-    InvalidParam(::taskapi_runtime::ApiError),
-    /// `1069906`, HTTP 410: docs deleted
-    ///
-    /// 文档已被删除
-    DocsDeleted(::taskapi_runtime::ApiError),
-    /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
-    /// A code the documentation does not list; code and message are kept.
-    Unknown(::taskapi_runtime::ApiError),
-    /// No complete reply: connection refused or reset, timeout.
-    Transport(::taskapi_runtime::TransportError),
-    /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(::taskapi_runtime::DecodeError),
-    /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(::taskapi_runtime::InvalidRequest),
-    /// No access token could be had (e.g. the app secret is wrong).
-    Token(::taskapi_runtime::TokenError),
-    /// A download's file could not be written here (disk full, no permission).
-    Output(::taskapi_runtime::OutputError),
-}
-
-impl ::taskapi_runtime::EndpointError for GetExportTaskError {
-    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
-        match error.code().as_i64() {
-            Some(1069901) => {
-                Self::InternalError(
-                    error
-                        .documented(
-                            "服务内部错误，请联系[技术支持](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/docs-overview#51f94b41)",
-                            true,
-                        ),
-                )
-            }
-            Some(1069902) => {
-                Self::NoPermission(
-                    error
-                        .documented(
-                            "当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。",
-                            false,
-                        ),
-                )
-            }
-            Some(1069904) => {
-                Self::InvalidParam(
-                    error
-                        .documented(
-                            "无效参数，导出 csv 是否传入 sub_id",
-                            false,
-                        ),
-                )
-            }
-            Some(1069906) => {
-                Self::DocsDeleted(error.documented("文档已被删除", false))
-            }
-            _ => {
-                match super::FeishuCommonError::from_code(error.code()) {
-                    Some(common) => {
-                        Self::Common(
-                            common,
-                            error.documented(common.hint(), common.is_retryable()),
-                        )
-                    }
-                    None => Self::Unknown(error),
-                }
-            }
+impl ::taskapi_runtime::wire::Record for ExportTaskResult {
+    const NAME: &'static str = "ExportTaskResult";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            file_extension: ::std::option::Option::None,
+            type_: ::std::option::Option::None,
+            file_name: ::std::option::Option::None,
+            file_token: ::std::option::Option::None,
+            file_size: ::std::option::Option::None,
+            job_error_msg: ::std::option::Option::None,
+            job_status: ::std::option::Option::None,
+            token: ::std::option::Option::None,
+            sub_id: ::std::option::Option::None,
         }
     }
 
-    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
-        Self::Transport(error)
-    }
-
-    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
-        Self::Decode(error)
-    }
-
-    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
-        Self::InvalidRequest(error)
-    }
-
-    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
-        Self::Token(error)
-    }
-
-    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
-        Self::Output(error)
-    }
-
-    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
-        match self {
-            Self::InternalError(e)
-            | Self::NoPermission(e)
-            | Self::InvalidParam(e)
-            | Self::DocsDeleted(e)
-            | Self::Common(_, e)
-            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
-            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
-            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
-            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
-            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
-            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "file_extension" => self.file_extension = map.next_value()?,
+            "type" => self.type_ = map.next_value()?,
+            "file_name" => self.file_name = map.next_value()?,
+            "file_token" => self.file_token = map.next_value()?,
+            "file_size" => self.file_size = map.next_value()?,
+            "job_error_msg" => self.job_error_msg = map.next_value()?,
+            "job_status" => self.job_status = map.next_value()?,
+            "token" => self.token = map.next_value()?,
+            "sub_id" => self.sub_id = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
         }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.file_extension {
+            map.serialize_entry("file_extension", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.file_name {
+            map.serialize_entry("file_name", value)?;
+        }
+        if let Some(value) = &self.file_token {
+            map.serialize_entry("file_token", value)?;
+        }
+        if let Some(value) = &self.file_size {
+            map.serialize_entry("file_size", value)?;
+        }
+        if let Some(value) = &self.job_error_msg {
+            map.serialize_entry("job_error_msg", value)?;
+        }
+        if let Some(value) = &self.job_status {
+            map.serialize_entry("job_status", value)?;
+        }
+        if let Some(value) = &self.token {
+            map.serialize_entry("token", value)?;
+        }
+        if let Some(value) = &self.sub_id {
+            map.serialize_entry("sub_id", value)?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
-::taskapi_runtime::endpoint_error_methods!(GetExportTaskError, GET_EXPORT_TASK);
+::taskapi_runtime::record_serde!(ExportTaskResult);
+::taskapi_runtime::listed_enum! {
+    /// Export task status.
+    ///
+    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+    #[values(i64)]
+    pub enum ExportJobStatus {
+        #[meaning = "成功 (success)"]
+        Success = 0,
+        #[meaning = "初始化中 (initialising)"]
+        Initialising = 1,
+        #[meaning = "处理中 (processing)"]
+        Processing = 2,
+        #[meaning = "内部错误 (internal error)"]
+        InternalError = 3,
+        #[meaning = "导出文档过大 (document too large)"]
+        DocumentTooLarge = 107,
+        #[meaning = "处理超时 (processing timed out)"]
+        ProcessingTimedOut = 108,
+        #[meaning = "内容块无权限 (no permission on some content blocks)"]
+        NoPermissionOnSomeBlocks = 109,
+        #[meaning = "无权限 (no permission)"]
+        NoPermission = 110,
+        #[meaning = "文档已删除 (document deleted)"]
+        DocumentDeleted = 111,
+        #[meaning = "创建副本中禁止导出 (export forbidden while a copy is being made)"]
+        ForbiddenWhileCopying = 122,
+        #[meaning = "文档不存在 (document does not exist)"]
+        DocumentNotFound = 123,
+        #[meaning = "图片过多 (too many images)"]
+        TooManyImages = 6000,
+    }
+}
+::taskapi_runtime::endpoint_error! {
+    /// Everything `feishu.drive.export_task.get` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
+    #[endpoint(GET_EXPORT_TASK, common = super::FeishuCommonError, codes = as_i64)]
+    pub enum GetExportTaskError {
+        /// `1069901`, HTTP 500: internal error
+        #[hint = "服务内部错误，请联系[技术支持](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/docs-overview#51f94b41)"]
+        #[retryable]
+        InternalError = 1069901,
+        /// `1069902`, HTTP 403: no permission
+        #[hint = "当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。"]
+        NoPermission = 1069902,
+        /// `1069904`, HTTP 400: invalid param
+        #[hint = "无效参数，导出 csv 是否传入 sub_id"]
+        InvalidParam = 1069904,
+        /// `1069906`, HTTP 410: docs deleted
+        #[hint = "文档已被删除"]
+        DocsDeleted = 1069906,
+    }
+}
 
 /// The waiting defaults from this endpoint's spec.
 pub const GET_EXPORT_TASK_WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {
@@ -425,11 +346,11 @@ impl super::FeishuClient {
     /// ```
     ///
     /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.drive.export_task.get`'s documentation is what it answers.
-    pub fn wait_export_task(
+    pub fn wait_export_task<'c>(
         &self,
         ticket: impl ::std::convert::Into<::std::string::String>,
         token: impl ::std::convert::Into<::std::string::String>,
-    ) -> ::taskapi_runtime::Waiter<'_, GetExportTaskRequest<'_>> {
+    ) -> ::taskapi_runtime::Waiter<'c, GetExportTaskRequest> {
         self.get_export_task(ticket, token).wait()
     }
 
@@ -457,24 +378,24 @@ impl super::FeishuClient {
     pub fn wait_many_export_task<'c, K, I>(
         &self,
         requests: I,
-    ) -> ::taskapi_runtime::BatchWaiter<'c, K, GetExportTaskRequest<'c>>
+    ) -> ::taskapi_runtime::BatchWaiter<'c, K, GetExportTaskRequest>
     where
         K: ::std::marker::Send + 'c,
-        I: ::std::iter::IntoIterator<Item = (K, GetExportTaskRequest<'c>)>,
+        I: ::std::iter::IntoIterator<Item = (K, GetExportTaskRequest)>,
         I::IntoIter: ::std::marker::Send + 'c,
     {
         ::taskapi_runtime::BatchWaiter::new(requests, GET_EXPORT_TASK_WAIT_DEFAULTS)
     }
 }
 
-impl<'c> GetExportTaskRequest<'c> {
+impl GetExportTaskRequest {
     /// Polls this request until its task ends (see [`FeishuClient::wait_export_task`](super::FeishuClient::wait_export_task)).
-    pub fn wait(self) -> ::taskapi_runtime::Waiter<'c, Self> {
+    pub fn wait<'c>(self) -> ::taskapi_runtime::Waiter<'c, Self> {
         ::taskapi_runtime::Waiter::new(self, GET_EXPORT_TASK_WAIT_DEFAULTS)
     }
 }
 
-impl ::taskapi_runtime::Pollable for GetExportTaskRequest<'_> {
+impl ::taskapi_runtime::Pollable for GetExportTaskRequest {
     type Data = ExportTaskData;
     type Status = ExportJobStatus;
     type Error = GetExportTaskError;
@@ -485,7 +406,7 @@ impl ::taskapi_runtime::Pollable for GetExportTaskRequest<'_> {
         '_,
         ::std::result::Result<ExportTaskData, GetExportTaskError>,
     > {
-        ::std::boxed::Box::pin(self.clone().time_limit(time_left).send())
+        self.clone().time_limit(time_left).send()
     }
 
     fn observe(
@@ -534,8 +455,8 @@ impl ::taskapi_runtime::Pollable for GetExportTaskRequest<'_> {
     }
 }
 
-impl<'c> ::taskapi_runtime::FeedsDownload for GetExportTaskRequest<'c> {
-    type Download = super::download_export_file::DownloadExportFileRequest<'c>;
+impl ::taskapi_runtime::FeedsDownload for GetExportTaskRequest {
+    type Download = super::download_export_file::DownloadExportFileRequest;
     fn download(&self, data: &ExportTaskData) -> ::std::option::Option<Self::Download> {
         let file_token_value = data
             .result
@@ -544,7 +465,7 @@ impl<'c> ::taskapi_runtime::FeedsDownload for GetExportTaskRequest<'c> {
             .cloned()
             .filter(|v| !v.is_empty())?;
         let next = super::download_export_file::DownloadExportFileRequest::with_core(
-                self.core,
+                self.core.clone(),
                 file_token_value,
             )
             .chained_from(&self.options);

@@ -55,26 +55,26 @@ impl super::FeishuClient {
     pub fn get_import_task(
         &self,
         ticket: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetImportTaskRequest<'_> {
-        GetImportTaskRequest::with_core(&self.core, ticket)
+    ) -> GetImportTaskRequest {
+        GetImportTaskRequest::with_core(self.core.clone(), ticket)
     }
 }
 
 /// A `GET /open-apis/drive/v1/import_tasks/{ticket}` request, built by [`FeishuClient::get_import_task`](super::FeishuClient::get_import_task): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetImportTaskRequest<'c> {
-    core: &'c ::taskapi_runtime::Core,
+pub struct GetImportTaskRequest {
+    core: ::taskapi_runtime::Core,
     ticket: ::std::string::String,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl<'c> GetImportTaskRequest<'c> {
+impl GetImportTaskRequest {
     /// The request with its required parts; what the client method and the
-    /// chains that lead here build.
-    #[allow(clippy::too_many_arguments)]
+    /// chains that lead here build. It owns a handle on the client's core, so
+    /// that its future can be spawned.
     pub(crate) fn with_core(
-        core: &'c ::taskapi_runtime::Core,
+        core: ::taskapi_runtime::Core,
         ticket: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         GetImportTaskRequest {
@@ -93,26 +93,35 @@ impl<'c> GetImportTaskRequest<'c> {
         self
     }
 
-    /// Sends `GET /open-apis/drive/v1/import_tasks/{ticket}` and decodes the reply into [`ImportTaskData`].
-    pub async fn send(
+    /// Sends `GET /open-apis/drive/v1/import_tasks/{ticket}` and decodes the reply into [`ImportTaskData`]: a future of its own, to `.await` or spawn.
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ImportTaskData, GetImportTaskError> {
-        let path = [
-            ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/import_tasks/"),
-            ::taskapi_runtime::PathPart::Param {
-                name: "ticket",
-                value: &self.ticket,
-            },
-        ];
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let outgoing = ::taskapi_runtime::Outgoing {
-            path: &path,
-            query: &query,
-            headers: &headers,
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<ImportTaskData, GetImportTaskError>,
+    > {
+        self.core.send(&GET_IMPORT_TASK, self.outgoing(), self.options)
+    }
+
+    /// The request as it goes on the wire, or why it cannot go: a value over its
+    /// documented length, checked before any traffic.
+    fn outgoing(
+        &self,
+    ) -> ::std::result::Result<::taskapi_runtime::Outgoing, GetImportTaskError> {
+        ::std::result::Result::Ok(::taskapi_runtime::Outgoing {
+            path: ::std::vec::Vec::from([
+                ::taskapi_runtime::PathPart::Literal(
+                    "/open-apis/drive/v1/import_tasks/",
+                ),
+                ::taskapi_runtime::PathPart::Param {
+                    name: "ticket",
+                    value: self.ticket.clone(),
+                },
+            ]),
+            query: ::std::vec::Vec::new(),
+            headers: ::std::vec::Vec::new(),
             body: ::taskapi_runtime::RequestBody::None,
-        };
-        self.core.send(&GET_IMPORT_TASK, outgoing, &self.options).await
+        })
     }
 }
 ::taskapi_runtime::request_settings!(GetImportTaskRequest);
@@ -121,544 +130,324 @@ impl<'c> GetImportTaskRequest<'c> {
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportTaskData {
     /// `result`: The import task's result. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<ImportTaskResult>,
 }
+
+impl ::taskapi_runtime::wire::Record for ImportTaskData {
+    const NAME: &'static str = "ImportTaskData";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            result: ::std::option::Option::None,
+        }
+    }
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "result" => self.result = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.result {
+            map.serialize_entry("result", value)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+::taskapi_runtime::record_serde!(ImportTaskData);
 
 /// Result of a file import task.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportTaskResult {
     /// `ticket`: The import task id. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket: ::std::option::Option<::std::string::String>,
     /// `type`: Kind of the target document. May be absent.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     /// `job_status`: Import task status. 109 means something else here than in export. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_status: ::std::option::Option<ImportJobStatus>,
     /// `job_error_msg`: Why the import failed. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_error_msg: ::std::option::Option<::std::string::String>,
     /// `token`: The new document's token. Empty until the import is done. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
     /// `url`: The new document's link. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// `extra`: Codes, as strings, for content truncated or dropped on a successful import. docx: 1000 over 20k blocks, 1001 table over 2000 cells, 1002 table over 100 columns, 1003 paragraph over 100k characters, 1005 some images failed. sheet: 2000 too many columns, 2001 too many cells, 2002 over 4000 images, 2003 drive storage full, 2004 some images failed, 2005 cell text too long. bitable: 3000/3001 images outside data rows/columns dropped, 3003 too many columns, 3004 too many cells, 3005 over 4000 images, 3006 some images failed. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extra: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `file_extension`: 导入文件格式后缀 (the imported file's extension, as given when the task was created). May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_extension: ::std::option::Option<::std::string::String>,
     /// `file_token`: 导入文件Drive FileToken (the Drive token of the uploaded file that was imported). May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_token: ::std::option::Option<::std::string::String>,
     /// `file_name`: 导入目标云文档文件名 ，若为空使用Drive文件名 (the new document's name; empty means the uploaded file's name). May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_name: ::std::option::Option<::std::string::String>,
     /// `point`: 挂载点 (where the new document was put). May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub point: ::std::option::Option<ImportTaskMountPoint>,
 }
 
-/// Import task status. 109 means something else here than in export.
-///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    ::serde::Deserialize,
-    ::serde::Serialize
-)]
-#[serde(from = "i64", into = "i64")]
-#[non_exhaustive]
-pub enum ImportJobStatus {
-    /// `0`: 成功 (success)
-    Success,
-    /// `1`: 初始化中 (initialising)
-    Initialising,
-    /// `2`: 处理中 (processing)
-    Processing,
-    /// `3`: 内部错误 (internal error)
-    InternalError,
-    /// `100`: 导入文件已加密 (file is encrypted)
-    FileEncrypted,
-    /// `101`: 内部错误 (internal error)
-    InternalError101,
-    /// `102`: 内部错误 (internal error)
-    InternalError102,
-    /// `103`: 内部错误 (internal error)
-    InternalError103,
-    /// `104`: 租户容量不足 (tenant storage full)
-    TenantStorageFull,
-    /// `105`: 文件夹节点太多 (too many folder nodes)
-    TooManyFolderNodes,
-    /// `106`: 内部错误 (internal error)
-    InternalError106,
-    /// `108`: 处理超时 (processing timed out)
-    ProcessingTimedOut,
-    /// `109`: 内部错误 (internal error)
-    InternalError109,
-    /// `110`: 无权限 (no permission)
-    NoPermission,
-    /// `112`: 格式不支持 (format unsupported)
-    FormatUnsupported,
-    /// `113`: office 格式不支持 (office format unsupported)
-    OfficeFormatUnsupported,
-    /// `114`: 内部错误 (internal error)
-    InternalError114,
-    /// `115`: 导入文件过大 (file too large)
-    FileTooLarge,
-    /// `116`: 目录无权限 (no permission on the target folder)
-    NoPermissionOnTargetFolder,
-    /// `117`: 目录已删除 (target folder deleted)
-    TargetFolderDeleted,
-    /// `118`: 导入文件和任务指定后缀不匹配 (extension does not match the task)
-    ExtensionMismatch,
-    /// `119`: 目录不存在 (target folder does not exist)
-    TargetFolderNotFound,
-    /// `120`: 导入文件和任务指定文件类型不匹配 (file type does not match the task)
-    FileTypeMismatch,
-    /// `121`: 导入文件已过期 (uploaded file expired)
-    UploadedFileExpired,
-    /// `122`: 创建副本中禁止导出 (forbidden while a copy is being made)
-    ForbiddenWhileCopying,
-    /// `129`: 文件格式损坏 (file corrupted)
-    FileCorrupted,
-    /// `5000`: 内部错误 (internal error)
-    InternalError5000,
-    /// `7000`: docx block 数量超过系统上限 (too many docx blocks)
-    TooManyDocxBlocks,
-    /// `7001`: docx block 层级超过系统上限 (docx blocks nested too deep)
-    DocxBlocksNestedTooDeep,
-    /// `7002`: docx block 大小超过系统上限 (docx block too large)
-    DocxBlockTooLarge,
-    /// A value the spec does not list; the raw value is kept.
-    Unknown(i64),
-}
-
-impl ImportJobStatus {
-    /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Success => Some("成功 (success)"),
-            Self::Initialising => Some("初始化中 (initialising)"),
-            Self::Processing => Some("处理中 (processing)"),
-            Self::InternalError => Some("内部错误 (internal error)"),
-            Self::FileEncrypted => Some("导入文件已加密 (file is encrypted)"),
-            Self::InternalError101 => Some("内部错误 (internal error)"),
-            Self::InternalError102 => Some("内部错误 (internal error)"),
-            Self::InternalError103 => Some("内部错误 (internal error)"),
-            Self::TenantStorageFull => Some("租户容量不足 (tenant storage full)"),
-            Self::TooManyFolderNodes => {
-                Some("文件夹节点太多 (too many folder nodes)")
-            }
-            Self::InternalError106 => Some("内部错误 (internal error)"),
-            Self::ProcessingTimedOut => Some("处理超时 (processing timed out)"),
-            Self::InternalError109 => Some("内部错误 (internal error)"),
-            Self::NoPermission => Some("无权限 (no permission)"),
-            Self::FormatUnsupported => Some("格式不支持 (format unsupported)"),
-            Self::OfficeFormatUnsupported => {
-                Some("office 格式不支持 (office format unsupported)")
-            }
-            Self::InternalError114 => Some("内部错误 (internal error)"),
-            Self::FileTooLarge => Some("导入文件过大 (file too large)"),
-            Self::NoPermissionOnTargetFolder => {
-                Some("目录无权限 (no permission on the target folder)")
-            }
-            Self::TargetFolderDeleted => Some("目录已删除 (target folder deleted)"),
-            Self::ExtensionMismatch => {
-                Some(
-                    "导入文件和任务指定后缀不匹配 (extension does not match the task)",
-                )
-            }
-            Self::TargetFolderNotFound => {
-                Some("目录不存在 (target folder does not exist)")
-            }
-            Self::FileTypeMismatch => {
-                Some(
-                    "导入文件和任务指定文件类型不匹配 (file type does not match the task)",
-                )
-            }
-            Self::UploadedFileExpired => {
-                Some("导入文件已过期 (uploaded file expired)")
-            }
-            Self::ForbiddenWhileCopying => {
-                Some(
-                    "创建副本中禁止导出 (forbidden while a copy is being made)",
-                )
-            }
-            Self::FileCorrupted => Some("文件格式损坏 (file corrupted)"),
-            Self::InternalError5000 => Some("内部错误 (internal error)"),
-            Self::TooManyDocxBlocks => {
-                Some("docx block 数量超过系统上限 (too many docx blocks)")
-            }
-            Self::DocxBlocksNestedTooDeep => {
-                Some("docx block 层级超过系统上限 (docx blocks nested too deep)")
-            }
-            Self::DocxBlockTooLarge => {
-                Some("docx block 大小超过系统上限 (docx block too large)")
-            }
-            Self::Unknown(_) => None,
+impl ::taskapi_runtime::wire::Record for ImportTaskResult {
+    const NAME: &'static str = "ImportTaskResult";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            ticket: ::std::option::Option::None,
+            type_: ::std::option::Option::None,
+            job_status: ::std::option::Option::None,
+            job_error_msg: ::std::option::Option::None,
+            token: ::std::option::Option::None,
+            url: ::std::option::Option::None,
+            extra: ::std::option::Option::None,
+            file_extension: ::std::option::Option::None,
+            file_token: ::std::option::Option::None,
+            file_name: ::std::option::Option::None,
+            point: ::std::option::Option::None,
         }
     }
-}
 
-impl ::std::convert::From<i64> for ImportJobStatus {
-    fn from(value: i64) -> Self {
-        match value {
-            0 => Self::Success,
-            1 => Self::Initialising,
-            2 => Self::Processing,
-            3 => Self::InternalError,
-            100 => Self::FileEncrypted,
-            101 => Self::InternalError101,
-            102 => Self::InternalError102,
-            103 => Self::InternalError103,
-            104 => Self::TenantStorageFull,
-            105 => Self::TooManyFolderNodes,
-            106 => Self::InternalError106,
-            108 => Self::ProcessingTimedOut,
-            109 => Self::InternalError109,
-            110 => Self::NoPermission,
-            112 => Self::FormatUnsupported,
-            113 => Self::OfficeFormatUnsupported,
-            114 => Self::InternalError114,
-            115 => Self::FileTooLarge,
-            116 => Self::NoPermissionOnTargetFolder,
-            117 => Self::TargetFolderDeleted,
-            118 => Self::ExtensionMismatch,
-            119 => Self::TargetFolderNotFound,
-            120 => Self::FileTypeMismatch,
-            121 => Self::UploadedFileExpired,
-            122 => Self::ForbiddenWhileCopying,
-            129 => Self::FileCorrupted,
-            5000 => Self::InternalError5000,
-            7000 => Self::TooManyDocxBlocks,
-            7001 => Self::DocxBlocksNestedTooDeep,
-            7002 => Self::DocxBlockTooLarge,
-            other => Self::Unknown(other),
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "ticket" => self.ticket = map.next_value()?,
+            "type" => self.type_ = map.next_value()?,
+            "job_status" => self.job_status = map.next_value()?,
+            "job_error_msg" => self.job_error_msg = map.next_value()?,
+            "token" => self.token = map.next_value()?,
+            "url" => self.url = map.next_value()?,
+            "extra" => self.extra = map.next_value()?,
+            "file_extension" => self.file_extension = map.next_value()?,
+            "file_token" => self.file_token = map.next_value()?,
+            "file_name" => self.file_name = map.next_value()?,
+            "point" => self.point = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
         }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.ticket {
+            map.serialize_entry("ticket", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.job_status {
+            map.serialize_entry("job_status", value)?;
+        }
+        if let Some(value) = &self.job_error_msg {
+            map.serialize_entry("job_error_msg", value)?;
+        }
+        if let Some(value) = &self.token {
+            map.serialize_entry("token", value)?;
+        }
+        if let Some(value) = &self.url {
+            map.serialize_entry("url", value)?;
+        }
+        if let Some(value) = &self.extra {
+            map.serialize_entry("extra", value)?;
+        }
+        if let Some(value) = &self.file_extension {
+            map.serialize_entry("file_extension", value)?;
+        }
+        if let Some(value) = &self.file_token {
+            map.serialize_entry("file_token", value)?;
+        }
+        if let Some(value) = &self.file_name {
+            map.serialize_entry("file_name", value)?;
+        }
+        if let Some(value) = &self.point {
+            map.serialize_entry("point", value)?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
-
-impl ::std::convert::From<ImportJobStatus> for i64 {
-    fn from(value: ImportJobStatus) -> Self {
-        match value {
-            ImportJobStatus::Success => 0,
-            ImportJobStatus::Initialising => 1,
-            ImportJobStatus::Processing => 2,
-            ImportJobStatus::InternalError => 3,
-            ImportJobStatus::FileEncrypted => 100,
-            ImportJobStatus::InternalError101 => 101,
-            ImportJobStatus::InternalError102 => 102,
-            ImportJobStatus::InternalError103 => 103,
-            ImportJobStatus::TenantStorageFull => 104,
-            ImportJobStatus::TooManyFolderNodes => 105,
-            ImportJobStatus::InternalError106 => 106,
-            ImportJobStatus::ProcessingTimedOut => 108,
-            ImportJobStatus::InternalError109 => 109,
-            ImportJobStatus::NoPermission => 110,
-            ImportJobStatus::FormatUnsupported => 112,
-            ImportJobStatus::OfficeFormatUnsupported => 113,
-            ImportJobStatus::InternalError114 => 114,
-            ImportJobStatus::FileTooLarge => 115,
-            ImportJobStatus::NoPermissionOnTargetFolder => 116,
-            ImportJobStatus::TargetFolderDeleted => 117,
-            ImportJobStatus::ExtensionMismatch => 118,
-            ImportJobStatus::TargetFolderNotFound => 119,
-            ImportJobStatus::FileTypeMismatch => 120,
-            ImportJobStatus::UploadedFileExpired => 121,
-            ImportJobStatus::ForbiddenWhileCopying => 122,
-            ImportJobStatus::FileCorrupted => 129,
-            ImportJobStatus::InternalError5000 => 5000,
-            ImportJobStatus::TooManyDocxBlocks => 7000,
-            ImportJobStatus::DocxBlocksNestedTooDeep => 7001,
-            ImportJobStatus::DocxBlockTooLarge => 7002,
-            ImportJobStatus::Unknown(other) => other,
-        }
+::taskapi_runtime::record_serde!(ImportTaskResult);
+::taskapi_runtime::listed_enum! {
+    /// Import task status. 109 means something else here than in export.
+    ///
+    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+    #[values(i64)]
+    pub enum ImportJobStatus {
+        #[meaning = "成功 (success)"]
+        Success = 0,
+        #[meaning = "初始化中 (initialising)"]
+        Initialising = 1,
+        #[meaning = "处理中 (processing)"]
+        Processing = 2,
+        #[meaning = "内部错误 (internal error)"]
+        InternalError = 3,
+        #[meaning = "导入文件已加密 (file is encrypted)"]
+        FileEncrypted = 100,
+        #[meaning = "内部错误 (internal error)"]
+        InternalError101 = 101,
+        #[meaning = "内部错误 (internal error)"]
+        InternalError102 = 102,
+        #[meaning = "内部错误 (internal error)"]
+        InternalError103 = 103,
+        #[meaning = "租户容量不足 (tenant storage full)"]
+        TenantStorageFull = 104,
+        #[meaning = "文件夹节点太多 (too many folder nodes)"]
+        TooManyFolderNodes = 105,
+        #[meaning = "内部错误 (internal error)"]
+        InternalError106 = 106,
+        #[meaning = "处理超时 (processing timed out)"]
+        ProcessingTimedOut = 108,
+        #[meaning = "内部错误 (internal error)"]
+        InternalError109 = 109,
+        #[meaning = "无权限 (no permission)"]
+        NoPermission = 110,
+        #[meaning = "格式不支持 (format unsupported)"]
+        FormatUnsupported = 112,
+        #[meaning = "office 格式不支持 (office format unsupported)"]
+        OfficeFormatUnsupported = 113,
+        #[meaning = "内部错误 (internal error)"]
+        InternalError114 = 114,
+        #[meaning = "导入文件过大 (file too large)"]
+        FileTooLarge = 115,
+        #[meaning = "目录无权限 (no permission on the target folder)"]
+        NoPermissionOnTargetFolder = 116,
+        #[meaning = "目录已删除 (target folder deleted)"]
+        TargetFolderDeleted = 117,
+        #[meaning = "导入文件和任务指定后缀不匹配 (extension does not match the task)"]
+        ExtensionMismatch = 118,
+        #[meaning = "目录不存在 (target folder does not exist)"]
+        TargetFolderNotFound = 119,
+        #[meaning = "导入文件和任务指定文件类型不匹配 (file type does not match the task)"]
+        FileTypeMismatch = 120,
+        #[meaning = "导入文件已过期 (uploaded file expired)"]
+        UploadedFileExpired = 121,
+        #[meaning = "创建副本中禁止导出 (forbidden while a copy is being made)"]
+        ForbiddenWhileCopying = 122,
+        #[meaning = "文件格式损坏 (file corrupted)"]
+        FileCorrupted = 129,
+        #[meaning = "内部错误 (internal error)"]
+        InternalError5000 = 5000,
+        #[meaning = "docx block 数量超过系统上限 (too many docx blocks)"]
+        TooManyDocxBlocks = 7000,
+        #[meaning = "docx block 层级超过系统上限 (docx blocks nested too deep)"]
+        DocxBlocksNestedTooDeep = 7001,
+        #[meaning = "docx block 大小超过系统上限 (docx block too large)"]
+        DocxBlockTooLarge = 7002,
     }
 }
 
 /// 挂载点 (where the new document was put; SDK `ImportTaskMountPoint`).
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportTaskMountPoint {
     /// `mount_type`: 挂载类型 (mount type; 1 is a folder in the cloud space, 挂载到云空间). May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mount_type: ::std::option::Option<i64>,
     /// `mount_key`: 挂载位置,对于mount_type=1, 云空间目录token，空表示根目录 (the folder's token; empty is the cloud space's root). May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mount_key: ::std::option::Option<::std::string::String>,
 }
 
-/// Everything `feishu.drive.import_task.get` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetImportTaskError {
-    /// `1069901`, HTTP 500: internal error
-    ///
-    /// 服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)
-    ///
-    /// Retryable.
-    InternalError(::taskapi_runtime::ApiError),
-    /// `1069902`, HTTP 403: no permission
-    ///
-    /// 当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。
-    NoPermission(::taskapi_runtime::ApiError),
-    /// `1069903`, HTTP 500: internal error
-    ///
-    /// 服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)<br>
-    ///
-    /// Retryable.
-    InternalError1069903(::taskapi_runtime::ApiError),
-    /// `1069904`, HTTP 400: invalid param
-    ///
-    /// 无效参数。请检查文件扩展名参数 file_extension 与导入的文件的扩展名是否一致
-    InvalidParam(::taskapi_runtime::ApiError),
-    /// `1069905`, HTTP 500: internal error
-    ///
-    /// 服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)<br>
-    ///
-    /// Retryable.
-    InternalError1069905(::taskapi_runtime::ApiError),
-    /// `1069906`, HTTP 403: docs deleted
-    ///
-    /// 文档已被删除。请检查
-    DocsDeleted(::taskapi_runtime::ApiError),
-    /// `1069907`, HTTP 404: file token not found
-    ///
-    /// 文件 token 不存在。请检查要导入文件的 token 是否正确
-    FileTokenNotFound(::taskapi_runtime::ApiError),
-    /// `1069908`, HTTP 403: mount point not found or no permission
-    ///
-    /// 挂载点对应的文件夹不存在，或当前身份无导入至该文件夹的权限。请参考以下步骤解决：<br>1. 检查文件夹的 token 是否填写正确<br>2. 检查当前身份是否有导入至文件夹的权限：<br>    - 如果你使用的是 `tenant_access_token`，意味着应用没有导入至当前文件夹的权限。你需要为该应用添加机器人能力，并将该文件夹分享给含有该机器人的群组，为该应用开通文件夹的编辑权限。<br>    - 如果你使用的是 `user_access_token`，意味着用户没有导入至当前文件夹的权限。你需将该文件夹分享给该用户身份，为用户开通文件夹的编辑权限。<br><br>了解具体操作步骤，参考[开通文件夹权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app#5ad9169a)。
-    MountPointNotFoundOrNoPermission(::taskapi_runtime::ApiError),
-    /// `1069909`, HTTP 400: import file size over limit
-    ///
-    /// 文件超过 20 MB 限制，无法导入
-    ImportFileSizeOverLimit(::taskapi_runtime::ApiError),
-    /// `1069910`, HTTP 400: import file extension not match
-    ///
-    /// 上传文件和导入任务文件后缀不一致，请检查
-    ImportFileExtensionNotMatch(::taskapi_runtime::ApiError),
-    /// `1069911`, HTTP 400: import file type not match
-    ///
-    /// 上传文件和导入任务指定的文件类型不一致，请检查
-    ImportFileTypeNotMatch(::taskapi_runtime::ApiError),
-    /// `1069912`, HTTP 400: folder not exist
-    ///
-    /// 目录不存在
-    FolderNotExist(::taskapi_runtime::ApiError),
-    /// `1069913`, HTTP 400: import file token expired
-    ///
-    /// 上传文件过期，有效期 5 分钟
-    ImportFileTokenExpired(::taskapi_runtime::ApiError),
-    /// `1069914`, HTTP 400: invalid file token
-    ///
-    /// 导出文档 token 不合法。参考[云文档常见问题](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)了解如何获取文档 token。
-    InvalidFileToken(::taskapi_runtime::ApiError),
-    /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
-    /// A code the documentation does not list; code and message are kept.
-    Unknown(::taskapi_runtime::ApiError),
-    /// No complete reply: connection refused or reset, timeout.
-    Transport(::taskapi_runtime::TransportError),
-    /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(::taskapi_runtime::DecodeError),
-    /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(::taskapi_runtime::InvalidRequest),
-    /// No access token could be had (e.g. the app secret is wrong).
-    Token(::taskapi_runtime::TokenError),
-    /// A download's file could not be written here (disk full, no permission).
-    Output(::taskapi_runtime::OutputError),
-}
-
-impl ::taskapi_runtime::EndpointError for GetImportTaskError {
-    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
-        match error.code().as_i64() {
-            Some(1069901) => {
-                Self::InternalError(
-                    error
-                        .documented(
-                            "服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)",
-                            true,
-                        ),
-                )
-            }
-            Some(1069902) => {
-                Self::NoPermission(
-                    error
-                        .documented(
-                            "当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。",
-                            false,
-                        ),
-                )
-            }
-            Some(1069903) => {
-                Self::InternalError1069903(
-                    error
-                        .documented(
-                            "服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)<br>",
-                            true,
-                        ),
-                )
-            }
-            Some(1069904) => {
-                Self::InvalidParam(
-                    error
-                        .documented(
-                            "无效参数。请检查文件扩展名参数 file_extension 与导入的文件的扩展名是否一致",
-                            false,
-                        ),
-                )
-            }
-            Some(1069905) => {
-                Self::InternalError1069905(
-                    error
-                        .documented(
-                            "服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)<br>",
-                            true,
-                        ),
-                )
-            }
-            Some(1069906) => {
-                Self::DocsDeleted(
-                    error.documented("文档已被删除。请检查", false),
-                )
-            }
-            Some(1069907) => {
-                Self::FileTokenNotFound(
-                    error
-                        .documented(
-                            "文件 token 不存在。请检查要导入文件的 token 是否正确",
-                            false,
-                        ),
-                )
-            }
-            Some(1069908) => {
-                Self::MountPointNotFoundOrNoPermission(
-                    error
-                        .documented(
-                            "挂载点对应的文件夹不存在，或当前身份无导入至该文件夹的权限。请参考以下步骤解决：<br>1. 检查文件夹的 token 是否填写正确<br>2. 检查当前身份是否有导入至文件夹的权限：<br>    - 如果你使用的是 `tenant_access_token`，意味着应用没有导入至当前文件夹的权限。你需要为该应用添加机器人能力，并将该文件夹分享给含有该机器人的群组，为该应用开通文件夹的编辑权限。<br>    - 如果你使用的是 `user_access_token`，意味着用户没有导入至当前文件夹的权限。你需将该文件夹分享给该用户身份，为用户开通文件夹的编辑权限。<br><br>了解具体操作步骤，参考[开通文件夹权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app#5ad9169a)。",
-                            false,
-                        ),
-                )
-            }
-            Some(1069909) => {
-                Self::ImportFileSizeOverLimit(
-                    error.documented("文件超过 20 MB 限制，无法导入", false),
-                )
-            }
-            Some(1069910) => {
-                Self::ImportFileExtensionNotMatch(
-                    error
-                        .documented(
-                            "上传文件和导入任务文件后缀不一致，请检查",
-                            false,
-                        ),
-                )
-            }
-            Some(1069911) => {
-                Self::ImportFileTypeNotMatch(
-                    error
-                        .documented(
-                            "上传文件和导入任务指定的文件类型不一致，请检查",
-                            false,
-                        ),
-                )
-            }
-            Some(1069912) => {
-                Self::FolderNotExist(error.documented("目录不存在", false))
-            }
-            Some(1069913) => {
-                Self::ImportFileTokenExpired(
-                    error.documented("上传文件过期，有效期 5 分钟", false),
-                )
-            }
-            Some(1069914) => {
-                Self::InvalidFileToken(
-                    error
-                        .documented(
-                            "导出文档 token 不合法。参考[云文档常见问题](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)了解如何获取文档 token。",
-                            false,
-                        ),
-                )
-            }
-            _ => {
-                match super::FeishuCommonError::from_code(error.code()) {
-                    Some(common) => {
-                        Self::Common(
-                            common,
-                            error.documented(common.hint(), common.is_retryable()),
-                        )
-                    }
-                    None => Self::Unknown(error),
-                }
-            }
+impl ::taskapi_runtime::wire::Record for ImportTaskMountPoint {
+    const NAME: &'static str = "ImportTaskMountPoint";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            mount_type: ::std::option::Option::None,
+            mount_key: ::std::option::Option::None,
         }
     }
 
-    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
-        Self::Transport(error)
-    }
-
-    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
-        Self::Decode(error)
-    }
-
-    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
-        Self::InvalidRequest(error)
-    }
-
-    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
-        Self::Token(error)
-    }
-
-    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
-        Self::Output(error)
-    }
-
-    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
-        match self {
-            Self::InternalError(e)
-            | Self::NoPermission(e)
-            | Self::InternalError1069903(e)
-            | Self::InvalidParam(e)
-            | Self::InternalError1069905(e)
-            | Self::DocsDeleted(e)
-            | Self::FileTokenNotFound(e)
-            | Self::MountPointNotFoundOrNoPermission(e)
-            | Self::ImportFileSizeOverLimit(e)
-            | Self::ImportFileExtensionNotMatch(e)
-            | Self::ImportFileTypeNotMatch(e)
-            | Self::FolderNotExist(e)
-            | Self::ImportFileTokenExpired(e)
-            | Self::InvalidFileToken(e)
-            | Self::Common(_, e)
-            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
-            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
-            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
-            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
-            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
-            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "mount_type" => self.mount_type = map.next_value()?,
+            "mount_key" => self.mount_key = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
         }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.mount_type {
+            map.serialize_entry("mount_type", value)?;
+        }
+        if let Some(value) = &self.mount_key {
+            map.serialize_entry("mount_key", value)?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
-::taskapi_runtime::endpoint_error_methods!(GetImportTaskError, GET_IMPORT_TASK);
+::taskapi_runtime::record_serde!(ImportTaskMountPoint);
+::taskapi_runtime::endpoint_error! {
+    /// Everything `feishu.drive.import_task.get` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
+    #[endpoint(GET_IMPORT_TASK, common = super::FeishuCommonError, codes = as_i64)]
+    pub enum GetImportTaskError {
+        /// `1069901`, HTTP 500: internal error
+        #[hint = "服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)"]
+        #[retryable]
+        InternalError = 1069901,
+        /// `1069902`, HTTP 403: no permission
+        #[hint = "当前访问身份没有文档阅读或编辑权限。请参考以下方式解决：<br>- 如果你使用的是 `tenant_access_token`，意味着当前应用没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **「...」** -> **「...更多」** ->**「添加文档应用」** 入口为应用添加文档权限。<br>- 如果你使用的是 `user_access_token`，意味着当前用户没有文档阅读或编辑权限。你需通过云文档网页页面右上方 **分享** 入口为当前用户添加文档权限。<br><br>了解具体操作步骤或其它添加权限方式，参考[云文档常见问题 3](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#16c6475a)。"]
+        NoPermission = 1069902,
+        /// `1069903`, HTTP 500: internal error
+        #[hint = "服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)<br>"]
+        #[retryable]
+        InternalError1069903 = 1069903,
+        /// `1069904`, HTTP 400: invalid param
+        #[hint = "无效参数。请检查文件扩展名参数 file_extension 与导入的文件的扩展名是否一致"]
+        InvalidParam = 1069904,
+        /// `1069905`, HTTP 500: internal error
+        #[hint = "服务内部错误，请联系[技术支持](https://applink.feishu.cn/TLJpeNdW)<br>"]
+        #[retryable]
+        InternalError1069905 = 1069905,
+        /// `1069906`, HTTP 403: docs deleted
+        #[hint = "文档已被删除。请检查"]
+        DocsDeleted = 1069906,
+        /// `1069907`, HTTP 404: file token not found
+        #[hint = "文件 token 不存在。请检查要导入文件的 token 是否正确"]
+        FileTokenNotFound = 1069907,
+        /// `1069908`, HTTP 403: mount point not found or no permission
+        #[hint = "挂载点对应的文件夹不存在，或当前身份无导入至该文件夹的权限。请参考以下步骤解决：<br>1. 检查文件夹的 token 是否填写正确<br>2. 检查当前身份是否有导入至文件夹的权限：<br>    - 如果你使用的是 `tenant_access_token`，意味着应用没有导入至当前文件夹的权限。你需要为该应用添加机器人能力，并将该文件夹分享给含有该机器人的群组，为该应用开通文件夹的编辑权限。<br>    - 如果你使用的是 `user_access_token`，意味着用户没有导入至当前文件夹的权限。你需将该文件夹分享给该用户身份，为用户开通文件夹的编辑权限。<br><br>了解具体操作步骤，参考[开通文件夹权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app#5ad9169a)。"]
+        MountPointNotFoundOrNoPermission = 1069908,
+        /// `1069909`, HTTP 400: import file size over limit
+        #[hint = "文件超过 20 MB 限制，无法导入"]
+        ImportFileSizeOverLimit = 1069909,
+        /// `1069910`, HTTP 400: import file extension not match
+        #[hint = "上传文件和导入任务文件后缀不一致，请检查"]
+        ImportFileExtensionNotMatch = 1069910,
+        /// `1069911`, HTTP 400: import file type not match
+        #[hint = "上传文件和导入任务指定的文件类型不一致，请检查"]
+        ImportFileTypeNotMatch = 1069911,
+        /// `1069912`, HTTP 400: folder not exist
+        #[hint = "目录不存在"]
+        FolderNotExist = 1069912,
+        /// `1069913`, HTTP 400: import file token expired
+        #[hint = "上传文件过期，有效期 5 分钟"]
+        ImportFileTokenExpired = 1069913,
+        /// `1069914`, HTTP 400: invalid file token
+        #[hint = "导出文档 token 不合法。参考[云文档常见问题](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)了解如何获取文档 token。"]
+        InvalidFileToken = 1069914,
+    }
+}
 
 /// The waiting defaults from this endpoint's spec.
 pub const GET_IMPORT_TASK_WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {
@@ -687,10 +476,10 @@ impl super::FeishuClient {
     /// ```
     ///
     /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.drive.import_task.get`'s documentation is what it answers.
-    pub fn wait_import_task(
+    pub fn wait_import_task<'c>(
         &self,
         ticket: impl ::std::convert::Into<::std::string::String>,
-    ) -> ::taskapi_runtime::Waiter<'_, GetImportTaskRequest<'_>> {
+    ) -> ::taskapi_runtime::Waiter<'c, GetImportTaskRequest> {
         self.get_import_task(ticket).wait()
     }
 
@@ -718,24 +507,24 @@ impl super::FeishuClient {
     pub fn wait_many_import_task<'c, K, I>(
         &self,
         requests: I,
-    ) -> ::taskapi_runtime::BatchWaiter<'c, K, GetImportTaskRequest<'c>>
+    ) -> ::taskapi_runtime::BatchWaiter<'c, K, GetImportTaskRequest>
     where
         K: ::std::marker::Send + 'c,
-        I: ::std::iter::IntoIterator<Item = (K, GetImportTaskRequest<'c>)>,
+        I: ::std::iter::IntoIterator<Item = (K, GetImportTaskRequest)>,
         I::IntoIter: ::std::marker::Send + 'c,
     {
         ::taskapi_runtime::BatchWaiter::new(requests, GET_IMPORT_TASK_WAIT_DEFAULTS)
     }
 }
 
-impl<'c> GetImportTaskRequest<'c> {
+impl GetImportTaskRequest {
     /// Polls this request until its task ends (see [`FeishuClient::wait_import_task`](super::FeishuClient::wait_import_task)).
-    pub fn wait(self) -> ::taskapi_runtime::Waiter<'c, Self> {
+    pub fn wait<'c>(self) -> ::taskapi_runtime::Waiter<'c, Self> {
         ::taskapi_runtime::Waiter::new(self, GET_IMPORT_TASK_WAIT_DEFAULTS)
     }
 }
 
-impl ::taskapi_runtime::Pollable for GetImportTaskRequest<'_> {
+impl ::taskapi_runtime::Pollable for GetImportTaskRequest {
     type Data = ImportTaskData;
     type Status = ImportJobStatus;
     type Error = GetImportTaskError;
@@ -746,7 +535,7 @@ impl ::taskapi_runtime::Pollable for GetImportTaskRequest<'_> {
         '_,
         ::std::result::Result<ImportTaskData, GetImportTaskError>,
     > {
-        ::std::boxed::Box::pin(self.clone().time_limit(time_left).send())
+        self.clone().time_limit(time_left).send()
     }
 
     fn observe(

@@ -53,26 +53,26 @@ impl super::FeishuClient {
     pub fn get_meeting_export(
         &self,
         task_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetMeetingExportRequest<'_> {
-        GetMeetingExportRequest::with_core(&self.core, task_id)
+    ) -> GetMeetingExportRequest {
+        GetMeetingExportRequest::with_core(self.core.clone(), task_id)
     }
 }
 
 /// A `GET /open-apis/vc/v1/exports/{task_id}` request, built by [`FeishuClient::get_meeting_export`](super::FeishuClient::get_meeting_export): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetMeetingExportRequest<'c> {
-    core: &'c ::taskapi_runtime::Core,
+pub struct GetMeetingExportRequest {
+    core: ::taskapi_runtime::Core,
     task_id: ::std::string::String,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl<'c> GetMeetingExportRequest<'c> {
+impl GetMeetingExportRequest {
     /// The request with its required parts; what the client method and the
-    /// chains that lead here build.
-    #[allow(clippy::too_many_arguments)]
+    /// chains that lead here build. It owns a handle on the client's core, so
+    /// that its future can be spawned.
     pub(crate) fn with_core(
-        core: &'c ::taskapi_runtime::Core,
+        core: ::taskapi_runtime::Core,
         task_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         GetMeetingExportRequest {
@@ -91,26 +91,33 @@ impl<'c> GetMeetingExportRequest<'c> {
         self
     }
 
-    /// Sends `GET /open-apis/vc/v1/exports/{task_id}` and decodes the reply into [`MeetingExportData`].
-    pub async fn send(
+    /// Sends `GET /open-apis/vc/v1/exports/{task_id}` and decodes the reply into [`MeetingExportData`]: a future of its own, to `.await` or spawn.
+    pub fn send(
         self,
-    ) -> ::std::result::Result<MeetingExportData, GetMeetingExportError> {
-        let path = [
-            ::taskapi_runtime::PathPart::Literal("/open-apis/vc/v1/exports/"),
-            ::taskapi_runtime::PathPart::Param {
-                name: "task_id",
-                value: &self.task_id,
-            },
-        ];
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let outgoing = ::taskapi_runtime::Outgoing {
-            path: &path,
-            query: &query,
-            headers: &headers,
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<MeetingExportData, GetMeetingExportError>,
+    > {
+        self.core.send(&GET_MEETING_EXPORT, self.outgoing(), self.options)
+    }
+
+    /// The request as it goes on the wire, or why it cannot go: a value over its
+    /// documented length, checked before any traffic.
+    fn outgoing(
+        &self,
+    ) -> ::std::result::Result<::taskapi_runtime::Outgoing, GetMeetingExportError> {
+        ::std::result::Result::Ok(::taskapi_runtime::Outgoing {
+            path: ::std::vec::Vec::from([
+                ::taskapi_runtime::PathPart::Literal("/open-apis/vc/v1/exports/"),
+                ::taskapi_runtime::PathPart::Param {
+                    name: "task_id",
+                    value: self.task_id.clone(),
+                },
+            ]),
+            query: ::std::vec::Vec::new(),
+            headers: ::std::vec::Vec::new(),
             body: ::taskapi_runtime::RequestBody::None,
-        };
-        self.core.send(&GET_MEETING_EXPORT, outgoing, &self.options).await
+        })
     }
 }
 ::taskapi_runtime::request_settings!(GetMeetingExportRequest);
@@ -119,218 +126,101 @@ impl<'c> GetMeetingExportRequest<'c> {
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeetingExportData {
     /// `status`: Export task status. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<MeetingExportStatus>,
     /// `url`: Download link of the exported file. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// `file_token`: Token of the exported file, for the VC export download endpoint. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_token: ::std::option::Option<::std::string::String>,
     /// `fail_msg`: Why the export failed. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fail_msg: ::std::option::Option<::std::string::String>,
 }
 
-/// Export task status.
-///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    ::serde::Deserialize,
-    ::serde::Serialize
-)]
-#[serde(from = "i64", into = "i64")]
-#[non_exhaustive]
-pub enum MeetingExportStatus {
-    /// `1`: 进行中 (in progress)
-    InProgress,
-    /// `2`: 失败 (failed)
-    Failed,
-    /// `3`: 完成 (done)
-    Done,
-    /// A value the spec does not list; the raw value is kept.
-    Unknown(i64),
-}
-
-impl MeetingExportStatus {
-    /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::InProgress => Some("进行中 (in progress)"),
-            Self::Failed => Some("失败 (failed)"),
-            Self::Done => Some("完成 (done)"),
-            Self::Unknown(_) => None,
-        }
-    }
-}
-
-impl ::std::convert::From<i64> for MeetingExportStatus {
-    fn from(value: i64) -> Self {
-        match value {
-            1 => Self::InProgress,
-            2 => Self::Failed,
-            3 => Self::Done,
-            other => Self::Unknown(other),
-        }
-    }
-}
-
-impl ::std::convert::From<MeetingExportStatus> for i64 {
-    fn from(value: MeetingExportStatus) -> Self {
-        match value {
-            MeetingExportStatus::InProgress => 1,
-            MeetingExportStatus::Failed => 2,
-            MeetingExportStatus::Done => 3,
-            MeetingExportStatus::Unknown(other) => other,
-        }
-    }
-}
-
-/// Everything `feishu.vc.export.get` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetMeetingExportError {
-    /// `121001`, HTTP 500: internal error
-    ///
-    /// 服务器内部错误，如果重试无效可联系管理员
-    ///
-    /// Retryable.
-    InternalError(::taskapi_runtime::ApiError),
-    /// `121002`, HTTP 400: not support
-    ///
-    /// 暂不支持该功能
-    NotSupport(::taskapi_runtime::ApiError),
-    /// `121003`, HTTP 400: param error
-    ///
-    /// 参数错误，检查参数的取值范围（请按照上面字段说明自查）
-    ParamError(::taskapi_runtime::ApiError),
-    /// `121004`, HTTP 404: data not exist
-    ///
-    /// 无效的请求体，请确保请求方法、请求信息、请求数据格式等是正确的
-    DataNotExist(::taskapi_runtime::ApiError),
-    /// `121005`, HTTP 403: no permission
-    ///
-    /// 无权限进行该操作，建议检查token类型、操作者身份以及资源的归属
-    NoPermission(::taskapi_runtime::ApiError),
-    /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
-    /// A code the documentation does not list; code and message are kept.
-    Unknown(::taskapi_runtime::ApiError),
-    /// No complete reply: connection refused or reset, timeout.
-    Transport(::taskapi_runtime::TransportError),
-    /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(::taskapi_runtime::DecodeError),
-    /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(::taskapi_runtime::InvalidRequest),
-    /// No access token could be had (e.g. the app secret is wrong).
-    Token(::taskapi_runtime::TokenError),
-    /// A download's file could not be written here (disk full, no permission).
-    Output(::taskapi_runtime::OutputError),
-}
-
-impl ::taskapi_runtime::EndpointError for GetMeetingExportError {
-    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
-        match error.code().as_i64() {
-            Some(121001) => {
-                Self::InternalError(
-                    error
-                        .documented(
-                            "服务器内部错误，如果重试无效可联系管理员",
-                            true,
-                        ),
-                )
-            }
-            Some(121002) => {
-                Self::NotSupport(error.documented("暂不支持该功能", false))
-            }
-            Some(121003) => {
-                Self::ParamError(
-                    error
-                        .documented(
-                            "参数错误，检查参数的取值范围（请按照上面字段说明自查）",
-                            false,
-                        ),
-                )
-            }
-            Some(121004) => {
-                Self::DataNotExist(
-                    error
-                        .documented(
-                            "无效的请求体，请确保请求方法、请求信息、请求数据格式等是正确的",
-                            false,
-                        ),
-                )
-            }
-            Some(121005) => {
-                Self::NoPermission(
-                    error
-                        .documented(
-                            "无权限进行该操作，建议检查token类型、操作者身份以及资源的归属",
-                            false,
-                        ),
-                )
-            }
-            _ => {
-                match super::FeishuCommonError::from_code(error.code()) {
-                    Some(common) => {
-                        Self::Common(
-                            common,
-                            error.documented(common.hint(), common.is_retryable()),
-                        )
-                    }
-                    None => Self::Unknown(error),
-                }
-            }
+impl ::taskapi_runtime::wire::Record for MeetingExportData {
+    const NAME: &'static str = "MeetingExportData";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            status: ::std::option::Option::None,
+            url: ::std::option::Option::None,
+            file_token: ::std::option::Option::None,
+            fail_msg: ::std::option::Option::None,
         }
     }
 
-    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
-        Self::Transport(error)
-    }
-
-    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
-        Self::Decode(error)
-    }
-
-    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
-        Self::InvalidRequest(error)
-    }
-
-    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
-        Self::Token(error)
-    }
-
-    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
-        Self::Output(error)
-    }
-
-    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
-        match self {
-            Self::InternalError(e)
-            | Self::NotSupport(e)
-            | Self::ParamError(e)
-            | Self::DataNotExist(e)
-            | Self::NoPermission(e)
-            | Self::Common(_, e)
-            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
-            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
-            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
-            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
-            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
-            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "status" => self.status = map.next_value()?,
+            "url" => self.url = map.next_value()?,
+            "file_token" => self.file_token = map.next_value()?,
+            "fail_msg" => self.fail_msg = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
         }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.url {
+            map.serialize_entry("url", value)?;
+        }
+        if let Some(value) = &self.file_token {
+            map.serialize_entry("file_token", value)?;
+        }
+        if let Some(value) = &self.fail_msg {
+            map.serialize_entry("fail_msg", value)?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
-::taskapi_runtime::endpoint_error_methods!(GetMeetingExportError, GET_MEETING_EXPORT);
+::taskapi_runtime::record_serde!(MeetingExportData);
+::taskapi_runtime::listed_enum! {
+    /// Export task status.
+    ///
+    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+    #[values(i64)]
+    pub enum MeetingExportStatus {
+        #[meaning = "进行中 (in progress)"]
+        InProgress = 1,
+        #[meaning = "失败 (failed)"]
+        Failed = 2,
+        #[meaning = "完成 (done)"]
+        Done = 3,
+    }
+}
+::taskapi_runtime::endpoint_error! {
+    /// Everything `feishu.vc.export.get` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
+    #[endpoint(GET_MEETING_EXPORT, common = super::FeishuCommonError, codes = as_i64)]
+    pub enum GetMeetingExportError {
+        /// `121001`, HTTP 500: internal error
+        #[hint = "服务器内部错误，如果重试无效可联系管理员"]
+        #[retryable]
+        InternalError = 121001,
+        /// `121002`, HTTP 400: not support
+        #[hint = "暂不支持该功能"]
+        NotSupport = 121002,
+        /// `121003`, HTTP 400: param error
+        #[hint = "参数错误，检查参数的取值范围（请按照上面字段说明自查）"]
+        ParamError = 121003,
+        /// `121004`, HTTP 404: data not exist
+        #[hint = "无效的请求体，请确保请求方法、请求信息、请求数据格式等是正确的"]
+        DataNotExist = 121004,
+        /// `121005`, HTTP 403: no permission
+        #[hint = "无权限进行该操作，建议检查token类型、操作者身份以及资源的归属"]
+        NoPermission = 121005,
+    }
+}
 
 /// The waiting defaults from this endpoint's spec.
 pub const GET_MEETING_EXPORT_WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {
@@ -359,10 +249,10 @@ impl super::FeishuClient {
     /// ```
     ///
     /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.vc.export.get`'s documentation is what it answers.
-    pub fn wait_meeting_export(
+    pub fn wait_meeting_export<'c>(
         &self,
         task_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ::taskapi_runtime::Waiter<'_, GetMeetingExportRequest<'_>> {
+    ) -> ::taskapi_runtime::Waiter<'c, GetMeetingExportRequest> {
         self.get_meeting_export(task_id).wait()
     }
 
@@ -390,24 +280,24 @@ impl super::FeishuClient {
     pub fn wait_many_meeting_export<'c, K, I>(
         &self,
         requests: I,
-    ) -> ::taskapi_runtime::BatchWaiter<'c, K, GetMeetingExportRequest<'c>>
+    ) -> ::taskapi_runtime::BatchWaiter<'c, K, GetMeetingExportRequest>
     where
         K: ::std::marker::Send + 'c,
-        I: ::std::iter::IntoIterator<Item = (K, GetMeetingExportRequest<'c>)>,
+        I: ::std::iter::IntoIterator<Item = (K, GetMeetingExportRequest)>,
         I::IntoIter: ::std::marker::Send + 'c,
     {
         ::taskapi_runtime::BatchWaiter::new(requests, GET_MEETING_EXPORT_WAIT_DEFAULTS)
     }
 }
 
-impl<'c> GetMeetingExportRequest<'c> {
+impl GetMeetingExportRequest {
     /// Polls this request until its task ends (see [`FeishuClient::wait_meeting_export`](super::FeishuClient::wait_meeting_export)).
-    pub fn wait(self) -> ::taskapi_runtime::Waiter<'c, Self> {
+    pub fn wait<'c>(self) -> ::taskapi_runtime::Waiter<'c, Self> {
         ::taskapi_runtime::Waiter::new(self, GET_MEETING_EXPORT_WAIT_DEFAULTS)
     }
 }
 
-impl ::taskapi_runtime::Pollable for GetMeetingExportRequest<'_> {
+impl ::taskapi_runtime::Pollable for GetMeetingExportRequest {
     type Data = MeetingExportData;
     type Status = MeetingExportStatus;
     type Error = GetMeetingExportError;
@@ -418,7 +308,7 @@ impl ::taskapi_runtime::Pollable for GetMeetingExportRequest<'_> {
         '_,
         ::std::result::Result<MeetingExportData, GetMeetingExportError>,
     > {
-        ::std::boxed::Box::pin(self.clone().time_limit(time_left).send())
+        self.clone().time_limit(time_left).send()
     }
 
     fn observe(
@@ -444,8 +334,8 @@ impl ::taskapi_runtime::Pollable for GetMeetingExportRequest<'_> {
     }
 }
 
-impl<'c> ::taskapi_runtime::FeedsDownload for GetMeetingExportRequest<'c> {
-    type Download = super::download_meeting_export::DownloadMeetingExportRequest<'c>;
+impl ::taskapi_runtime::FeedsDownload for GetMeetingExportRequest {
+    type Download = super::download_meeting_export::DownloadMeetingExportRequest;
     fn download(
         &self,
         data: &MeetingExportData,
@@ -456,7 +346,7 @@ impl<'c> ::taskapi_runtime::FeedsDownload for GetMeetingExportRequest<'c> {
             .cloned()
             .filter(|v| !v.is_empty())?;
         let next = super::download_meeting_export::DownloadMeetingExportRequest::with_core(
-                self.core,
+                self.core.clone(),
                 file_token_value,
             )
             .chained_from(&self.options);

@@ -22,35 +22,95 @@
 //! - `feishu.vc.export.participant_quality_list`: [`FeishuClient::export_participant_quality_list`] (导出参会人会议质量数据)
 //! - `feishu.vc.export.resource_reservation_list`: [`FeishuClient::export_resource_reservation_list`] (导出会议室预定数据)
 
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod create_export_task;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod download_export_file;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod get_export_task;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod delete_file;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod move_file;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod check_folder_task;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod create_import_task;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod get_import_task;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod upload_media;
+#[cfg(feature = "feishu-vc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub mod download_meeting_export;
+#[cfg(feature = "feishu-vc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub mod get_meeting_export;
+#[cfg(feature = "feishu-vc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub mod export_meeting_list;
+#[cfg(feature = "feishu-vc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub mod export_participant_list;
+#[cfg(feature = "feishu-vc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub mod export_participant_quality_list;
+#[cfg(feature = "feishu-vc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub mod export_resource_reservation_list;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::create_export_task::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::download_export_file::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::get_export_task::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::delete_file::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::move_file::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::check_folder_task::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::create_import_task::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::get_import_task::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::upload_media::*;
+#[cfg(feature = "feishu-vc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub use self::download_meeting_export::*;
+#[cfg(feature = "feishu-vc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub use self::get_meeting_export::*;
+#[cfg(feature = "feishu-vc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub use self::export_meeting_list::*;
+#[cfg(feature = "feishu-vc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub use self::export_participant_list::*;
+#[cfg(feature = "feishu-vc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub use self::export_participant_quality_list::*;
+#[cfg(feature = "feishu-vc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub use self::export_resource_reservation_list::*;
 /// How Feishu / Lark replies and authenticates.
 ///
@@ -120,8 +180,11 @@ impl FeishuClient {
     }
 }
 
-impl ::taskapi_runtime::ProviderClient for FeishuClient {
+impl ::taskapi_runtime::HasProvider for FeishuClient {
     const PROVIDER: &'static ::taskapi_runtime::ProviderInfo = &FEISHU;
+}
+
+impl ::taskapi_runtime::ProviderClient for FeishuClient {
     fn from_core(core: ::taskapi_runtime::Core) -> Self {
         Self { core }
     }
@@ -322,7 +385,7 @@ pub static FEISHU_TOKEN_ENDPOINT: ::taskapi_runtime::EndpointInfo = ::taskapi_ru
 /// The JSON body of the token request.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct TenantAccessTokenRequest {
     /// `app_id`: 应用唯一标识 (the app's id, `cli_...`). Always present.
     pub app_id: ::std::string::String,
@@ -339,10 +402,50 @@ impl ::std::fmt::Debug for TenantAccessTokenRequest {
     }
 }
 
+impl ::taskapi_runtime::wire::Record for TenantAccessTokenRequest {
+    const NAME: &'static str = "TenantAccessTokenRequest";
+    const REQUIRED: &'static [&'static str] = &["app_id", "app_secret"];
+    fn empty() -> Self {
+        Self {
+            app_id: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            app_secret: ::taskapi_runtime::wire::Placeholder::placeholder(),
+        }
+    }
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "app_id" => self.app_id = map.next_value()?,
+            "app_secret" => self.app_secret = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        {
+            let value = &self.app_id;
+            map.serialize_entry("app_id", value)?;
+        }
+        {
+            let value = &self.app_secret;
+            map.serialize_entry("app_secret", value)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+::taskapi_runtime::record_serde!(TenantAccessTokenRequest);
+
 /// The token reply; `code` and `msg` sit beside these fields.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct TenantAccessTokenReply {
     /// `tenant_access_token`: The tenant access token (`t-...`). Always present.
     pub tenant_access_token: ::std::string::String,
@@ -358,6 +461,46 @@ impl ::std::fmt::Debug for TenantAccessTokenReply {
             .finish()
     }
 }
+
+impl ::taskapi_runtime::wire::Record for TenantAccessTokenReply {
+    const NAME: &'static str = "TenantAccessTokenReply";
+    const REQUIRED: &'static [&'static str] = &["tenant_access_token", "expire"];
+    fn empty() -> Self {
+        Self {
+            tenant_access_token: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            expire: ::taskapi_runtime::wire::Placeholder::placeholder(),
+        }
+    }
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "tenant_access_token" => self.tenant_access_token = map.next_value()?,
+            "expire" => self.expire = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        {
+            let value = &self.tenant_access_token;
+            map.serialize_entry("tenant_access_token", value)?;
+        }
+        {
+            let value = &self.expire;
+            map.serialize_entry("expire", value)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+::taskapi_runtime::record_serde!(TenantAccessTokenReply);
 
 impl ::taskapi_runtime::TokenApi for FeishuClient {
     type TokenRequest = TenantAccessTokenRequest;

@@ -63,27 +63,27 @@ impl super::FeishuClient {
         &self,
         file_token: impl ::std::convert::Into<::std::string::String>,
         type_: MoveFileType,
-    ) -> MoveFileRequest<'_> {
-        MoveFileRequest::with_core(&self.core, file_token, type_)
+    ) -> MoveFileRequest {
+        MoveFileRequest::with_core(self.core.clone(), file_token, type_)
     }
 }
 
 /// A `POST /open-apis/drive/v1/files/{file_token}/move` request, built by [`FeishuClient::move_file`](super::FeishuClient::move_file): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct MoveFileRequest<'c> {
-    core: &'c ::taskapi_runtime::Core,
+pub struct MoveFileRequest {
+    core: ::taskapi_runtime::Core,
     file_token: ::std::string::String,
     body: MoveFileBody,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl<'c> MoveFileRequest<'c> {
+impl MoveFileRequest {
     /// The request with its required parts; what the client method and the
-    /// chains that lead here build.
-    #[allow(clippy::too_many_arguments)]
+    /// chains that lead here build. It owns a handle on the client's core, so
+    /// that its future can be spawned.
     pub(crate) fn with_core(
-        core: &'c ::taskapi_runtime::Core,
+        core: ::taskapi_runtime::Core,
         file_token: impl ::std::convert::Into<::std::string::String>,
         type_: MoveFileType,
     ) -> Self {
@@ -110,35 +110,44 @@ impl<'c> MoveFileRequest<'c> {
         self
     }
 
-    /// Sends `POST /open-apis/drive/v1/files/{file_token}/move` and decodes the reply into [`MoveFileData`].
+    /// Sends `POST /open-apis/drive/v1/files/{file_token}/move` and decodes the reply into [`MoveFileData`]: a future of its own, to `.await` or spawn.
     ///
-    /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled); any other failure is returned, saying the server may or may not have acted.
-    pub async fn send(self) -> ::std::result::Result<MoveFileData, MoveFileError> {
+    /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled, an upload's file cut before its end); any other failure is returned, saying the server may or may not have acted.
+    pub fn send(
+        self,
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<MoveFileData, MoveFileError>,
+    > {
+        self.core.send(&MOVE_FILE, self.outgoing(), self.options)
+    }
+
+    /// The request as it goes on the wire, or why it cannot go: a value over its
+    /// documented length, checked before any traffic.
+    fn outgoing(
+        &self,
+    ) -> ::std::result::Result<::taskapi_runtime::Outgoing, MoveFileError> {
         self.body
             .check_lengths()
             .map_err(
                 <MoveFileError as ::taskapi_runtime::EndpointError>::from_invalid_request,
             )?;
-        let path = [
-            ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/files/"),
-            ::taskapi_runtime::PathPart::Param {
-                name: "file_token",
-                value: &self.file_token,
-            },
-            ::taskapi_runtime::PathPart::Literal("/move"),
-        ];
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let outgoing = ::taskapi_runtime::Outgoing {
-            path: &path,
-            query: &query,
-            headers: &headers,
+        ::std::result::Result::Ok(::taskapi_runtime::Outgoing {
+            path: ::std::vec::Vec::from([
+                ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/files/"),
+                ::taskapi_runtime::PathPart::Param {
+                    name: "file_token",
+                    value: self.file_token.clone(),
+                },
+                ::taskapi_runtime::PathPart::Literal("/move"),
+            ]),
+            query: ::std::vec::Vec::new(),
+            headers: ::std::vec::Vec::new(),
             body: ::taskapi_runtime::RequestBody::json(&self.body)
                 .map_err(
                     <MoveFileError as ::taskapi_runtime::EndpointError>::from_invalid_request,
                 )?,
-        };
-        self.core.send(&MOVE_FILE, outgoing, &self.options).await
+        })
     }
 }
 ::taskapi_runtime::request_settings!(MoveFileRequest);
@@ -147,30 +156,59 @@ impl<'c> MoveFileRequest<'c> {
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MoveFileData {
     /// `task_id`: 异步任务 ID，移动文件夹时返回。你可继续使用[查询异步任务状态](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/task_check)接口查询任务执行状态. May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
+
+impl ::taskapi_runtime::wire::Record for MoveFileData {
+    const NAME: &'static str = "MoveFileData";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            task_id: ::std::option::Option::None,
+        }
+    }
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "task_id" => self.task_id = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.task_id {
+            map.serialize_entry("task_id", value)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+::taskapi_runtime::record_serde!(MoveFileData);
 
 /// The JSON body.
 ///
 /// Build it with `new` (the required fields) and the setters of optional ones; it also reads from JSON (e.g. a body written by hand).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MoveFileBody {
     /// `type`: 文件类型。该参数为必填，请忽略左侧必填列的“否”。如果该值为空或者与文件实际类型不匹配，接口会返回失败。 Required.
-    #[serde(rename = "type")]
     pub type_: MoveFileType,
     /// `folder_token`: 目标文件夹的 token。了解如何获取文件夹 token，参考[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub folder_token: ::std::option::Option<::std::string::String>,
 }
 
 impl MoveFileBody {
     /// A `MoveFileBody` with its required fields; optional ones are absent until set.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(type_: MoveFileType) -> Self {
         Self { type_, folder_token: None }
     }
@@ -193,264 +231,103 @@ impl MoveFileBody {
     }
 }
 
-/// 文件类型。该参数为必填，请忽略左侧必填列的“否”。如果该值为空或者与文件实际类型不匹配，接口会返回失败。
-///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
-#[non_exhaustive]
-pub enum MoveFileType {
-    /// `file`: 普通文件类型 (regular file)
-    File,
-    /// `docx`: 新版文档类型 (new-style document)
-    Docx,
-    /// `bitable`: 多维表格类型 (bitable)
-    Bitable,
-    /// `doc`: 文档类型 (old-style document)
-    Doc,
-    /// `sheet`: 电子表格类型 (spreadsheet)
-    Sheet,
-    /// `mindnote`: 思维笔记类型 (mind map)
-    Mindnote,
-    /// `folder`: 文件夹类型 (folder)
-    Folder,
-    /// `slides`: 幻灯片类型 (slides)
-    Slides,
-    /// A value the spec does not list; the raw value is kept.
-    Unknown(::std::string::String),
-}
-
-impl MoveFileType {
-    /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::File => Some("普通文件类型 (regular file)"),
-            Self::Docx => Some("新版文档类型 (new-style document)"),
-            Self::Bitable => Some("多维表格类型 (bitable)"),
-            Self::Doc => Some("文档类型 (old-style document)"),
-            Self::Sheet => Some("电子表格类型 (spreadsheet)"),
-            Self::Mindnote => Some("思维笔记类型 (mind map)"),
-            Self::Folder => Some("文件夹类型 (folder)"),
-            Self::Slides => Some("幻灯片类型 (slides)"),
-            Self::Unknown(_) => None,
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for MoveFileType {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "file" => Self::File,
-            "docx" => Self::Docx,
-            "bitable" => Self::Bitable,
-            "doc" => Self::Doc,
-            "sheet" => Self::Sheet,
-            "mindnote" => Self::Mindnote,
-            "folder" => Self::Folder,
-            "slides" => Self::Slides,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl ::std::convert::From<MoveFileType> for ::std::string::String {
-    fn from(value: MoveFileType) -> Self {
-        match value {
-            MoveFileType::File => ::std::borrow::ToOwned::to_owned("file"),
-            MoveFileType::Docx => ::std::borrow::ToOwned::to_owned("docx"),
-            MoveFileType::Bitable => ::std::borrow::ToOwned::to_owned("bitable"),
-            MoveFileType::Doc => ::std::borrow::ToOwned::to_owned("doc"),
-            MoveFileType::Sheet => ::std::borrow::ToOwned::to_owned("sheet"),
-            MoveFileType::Mindnote => ::std::borrow::ToOwned::to_owned("mindnote"),
-            MoveFileType::Folder => ::std::borrow::ToOwned::to_owned("folder"),
-            MoveFileType::Slides => ::std::borrow::ToOwned::to_owned("slides"),
-            MoveFileType::Unknown(other) => other,
-        }
-    }
-}
-
-/// Everything `feishu.drive.file.move` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum MoveFileError {
-    /// `1061001`, HTTP 500: internal error.
-    ///
-    /// 服务内部错误，包括超时，错误码没处理。
-    ///
-    /// Retryable.
-    InternalError(::taskapi_runtime::ApiError),
-    /// `1061002`, HTTP 400: params error.
-    ///
-    /// 请检查请求参数是否正确。
-    ParamsError(::taskapi_runtime::ApiError),
-    /// `1061003`, HTTP 404: not found.
-    ///
-    /// 请确认对应资源是否存在。
-    NotFound(::taskapi_runtime::ApiError),
-    /// `1061004`, HTTP 403: forbidden.
-    ///
-    /// 当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。
-    Forbidden(::taskapi_runtime::ApiError),
-    /// `1061007`, HTTP 404: file has been delete.
-    ///
-    /// 请确认对应节点未被删除。
-    FileHasBeenDelete(::taskapi_runtime::ApiError),
-    /// `1062524`, HTTP 403: source parent no permission.
-    ///
-    /// 请检查是否拥有移动文件所在文件夹的编辑权限。
-    SourceParentNoPermission(::taskapi_runtime::ApiError),
-    /// `1062535`, HTTP 403: destination parent no permission.
-    ///
-    /// 请检查目标文件夹是否有编辑权限。
-    DestinationParentNoPermission(::taskapi_runtime::ApiError),
-    /// `1062507`, HTTP 400: parent node out of sibling num.
-    ///
-    /// 云空间中根目录或文件夹的单层节点超限。上限为 1500 个，你可通过将文件新建到不同文件夹中解决。
-    ParentNodeOutOfSiblingNum(::taskapi_runtime::ApiError),
-    /// `1061045`, HTTP 400: can retry.
-    ///
-    /// 可通过稍后重试解决。
-    ///
-    /// Retryable.
-    CanRetry(::taskapi_runtime::ApiError),
-    /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
-    /// A code the documentation does not list; code and message are kept.
-    Unknown(::taskapi_runtime::ApiError),
-    /// No complete reply: connection refused or reset, timeout.
-    Transport(::taskapi_runtime::TransportError),
-    /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(::taskapi_runtime::DecodeError),
-    /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(::taskapi_runtime::InvalidRequest),
-    /// No access token could be had (e.g. the app secret is wrong).
-    Token(::taskapi_runtime::TokenError),
-    /// A download's file could not be written here (disk full, no permission).
-    Output(::taskapi_runtime::OutputError),
-}
-
-impl ::taskapi_runtime::EndpointError for MoveFileError {
-    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
-        match error.code().as_i64() {
-            Some(1061001) => {
-                Self::InternalError(
-                    error
-                        .documented(
-                            "服务内部错误，包括超时，错误码没处理。",
-                            true,
-                        ),
-                )
-            }
-            Some(1061002) => {
-                Self::ParamsError(
-                    error.documented("请检查请求参数是否正确。", false),
-                )
-            }
-            Some(1061003) => {
-                Self::NotFound(
-                    error.documented("请确认对应资源是否存在。", false),
-                )
-            }
-            Some(1061004) => {
-                Self::Forbidden(
-                    error
-                        .documented(
-                            "当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。",
-                            false,
-                        ),
-                )
-            }
-            Some(1061007) => {
-                Self::FileHasBeenDelete(
-                    error.documented("请确认对应节点未被删除。", false),
-                )
-            }
-            Some(1062524) => {
-                Self::SourceParentNoPermission(
-                    error
-                        .documented(
-                            "请检查是否拥有移动文件所在文件夹的编辑权限。",
-                            false,
-                        ),
-                )
-            }
-            Some(1062535) => {
-                Self::DestinationParentNoPermission(
-                    error
-                        .documented(
-                            "请检查目标文件夹是否有编辑权限。",
-                            false,
-                        ),
-                )
-            }
-            Some(1062507) => {
-                Self::ParentNodeOutOfSiblingNum(
-                    error
-                        .documented(
-                            "云空间中根目录或文件夹的单层节点超限。上限为 1500 个，你可通过将文件新建到不同文件夹中解决。",
-                            false,
-                        ),
-                )
-            }
-            Some(1061045) => {
-                Self::CanRetry(error.documented("可通过稍后重试解决。", true))
-            }
-            _ => {
-                match super::FeishuCommonError::from_code(error.code()) {
-                    Some(common) => {
-                        Self::Common(
-                            common,
-                            error.documented(common.hint(), common.is_retryable()),
-                        )
-                    }
-                    None => Self::Unknown(error),
-                }
-            }
+impl ::taskapi_runtime::wire::Record for MoveFileBody {
+    const NAME: &'static str = "MoveFileBody";
+    const REQUIRED: &'static [&'static str] = &["type"];
+    fn empty() -> Self {
+        Self {
+            type_: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            folder_token: ::std::option::Option::None,
         }
     }
 
-    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
-        Self::Transport(error)
-    }
-
-    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
-        Self::Decode(error)
-    }
-
-    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
-        Self::InvalidRequest(error)
-    }
-
-    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
-        Self::Token(error)
-    }
-
-    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
-        Self::Output(error)
-    }
-
-    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
-        match self {
-            Self::InternalError(e)
-            | Self::ParamsError(e)
-            | Self::NotFound(e)
-            | Self::Forbidden(e)
-            | Self::FileHasBeenDelete(e)
-            | Self::SourceParentNoPermission(e)
-            | Self::DestinationParentNoPermission(e)
-            | Self::ParentNodeOutOfSiblingNum(e)
-            | Self::CanRetry(e)
-            | Self::Common(_, e)
-            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
-            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
-            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
-            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
-            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
-            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "type" => self.type_ = map.next_value()?,
+            "folder_token" => self.folder_token = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
         }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        {
+            let value = &self.type_;
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.folder_token {
+            map.serialize_entry("folder_token", value)?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
-::taskapi_runtime::endpoint_error_methods!(MoveFileError, MOVE_FILE);
+::taskapi_runtime::record_serde!(MoveFileBody);
+::taskapi_runtime::listed_enum! {
+    /// 文件类型。该参数为必填，请忽略左侧必填列的“否”。如果该值为空或者与文件实际类型不匹配，接口会返回失败。
+    ///
+    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+    #[values(String)]
+    pub enum MoveFileType {
+        #[meaning = "普通文件类型 (regular file)"]
+        File = "file",
+        #[meaning = "新版文档类型 (new-style document)"]
+        Docx = "docx",
+        #[meaning = "多维表格类型 (bitable)"]
+        Bitable = "bitable",
+        #[meaning = "文档类型 (old-style document)"]
+        Doc = "doc",
+        #[meaning = "电子表格类型 (spreadsheet)"]
+        Sheet = "sheet",
+        #[meaning = "思维笔记类型 (mind map)"]
+        Mindnote = "mindnote",
+        #[meaning = "文件夹类型 (folder)"]
+        Folder = "folder",
+        #[meaning = "幻灯片类型 (slides)"]
+        Slides = "slides",
+    }
+}
+::taskapi_runtime::endpoint_error! {
+    /// Everything `feishu.drive.file.move` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
+    #[endpoint(MOVE_FILE, common = super::FeishuCommonError, codes = as_i64)]
+    pub enum MoveFileError {
+        /// `1061001`, HTTP 500: internal error.
+        #[hint = "服务内部错误，包括超时，错误码没处理。"]
+        #[retryable]
+        InternalError = 1061001,
+        /// `1061002`, HTTP 400: params error.
+        #[hint = "请检查请求参数是否正确。"]
+        ParamsError = 1061002,
+        /// `1061003`, HTTP 404: not found.
+        #[hint = "请确认对应资源是否存在。"]
+        NotFound = 1061003,
+        /// `1061004`, HTTP 403: forbidden.
+        #[hint = "当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。"]
+        Forbidden = 1061004,
+        /// `1061007`, HTTP 404: file has been delete.
+        #[hint = "请确认对应节点未被删除。"]
+        FileHasBeenDelete = 1061007,
+        /// `1062524`, HTTP 403: source parent no permission.
+        #[hint = "请检查是否拥有移动文件所在文件夹的编辑权限。"]
+        SourceParentNoPermission = 1062524,
+        /// `1062535`, HTTP 403: destination parent no permission.
+        #[hint = "请检查目标文件夹是否有编辑权限。"]
+        DestinationParentNoPermission = 1062535,
+        /// `1062507`, HTTP 400: parent node out of sibling num.
+        #[hint = "云空间中根目录或文件夹的单层节点超限。上限为 1500 个，你可通过将文件新建到不同文件夹中解决。"]
+        ParentNodeOutOfSiblingNum = 1062507,
+        /// `1061045`, HTTP 400: can retry.
+        #[hint = "可通过稍后重试解决。"]
+        #[retryable]
+        CanRetry = 1061045,
+    }
+}
 
 impl super::FeishuClient {
     /// Starts the task of `feishu.drive.file.move`, waits for it with `feishu.drive.file.task_check`'s waiter.
@@ -468,26 +345,26 @@ impl super::FeishuClient {
     /// ```
     ///
     /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.drive.file.move`'s documentation is what it answers.
-    pub fn move_file_and_wait(
+    pub fn move_file_and_wait<'c>(
         &self,
         file_token: impl ::std::convert::Into<::std::string::String>,
         type_: MoveFileType,
-    ) -> ::taskapi_runtime::Workflow<'_, MoveFileRequest<'_>> {
+    ) -> ::taskapi_runtime::Workflow<'c, MoveFileRequest> {
         self.move_file(file_token, type_).wait()
     }
 }
 
-impl<'c> MoveFileRequest<'c> {
+impl MoveFileRequest {
     /// Sends this request and waits for the task it starts (see [`FeishuClient::move_file_and_wait`](super::FeishuClient::move_file_and_wait)).
-    pub fn wait(self) -> ::taskapi_runtime::Workflow<'c, Self> {
+    pub fn wait<'c>(self) -> ::taskapi_runtime::Workflow<'c, Self> {
         ::taskapi_runtime::Workflow::new(self)
     }
 }
 
-impl<'c> ::taskapi_runtime::StartsTask for MoveFileRequest<'c> {
+impl ::taskapi_runtime::StartsTask for MoveFileRequest {
     type Started = MoveFileData;
     type Error = MoveFileError;
-    type Poll = super::check_folder_task::CheckFolderTaskRequest<'c>;
+    type Poll = super::check_folder_task::CheckFolderTaskRequest;
     const WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = super::check_folder_task::CHECK_FOLDER_TASK_WAIT_DEFAULTS;
     fn start(
         &self,
@@ -495,13 +372,13 @@ impl<'c> ::taskapi_runtime::StartsTask for MoveFileRequest<'c> {
         '_,
         ::std::result::Result<MoveFileData, MoveFileError>,
     > {
-        ::std::boxed::Box::pin(self.clone().send())
+        self.clone().send()
     }
 
     fn poller(&self, data: &MoveFileData) -> ::std::option::Option<Self::Poll> {
         let task_id_value = data.task_id.as_ref().cloned().filter(|v| !v.is_empty())?;
         let next = super::check_folder_task::CheckFolderTaskRequest::with_core(
-                self.core,
+                self.core.clone(),
                 task_id_value,
             )
             .chained_from(&self.options);

@@ -63,9 +63,9 @@ impl super::FeishuClient {
         parent_type: MediaParentType,
         parent_node: impl ::std::convert::Into<::std::string::String>,
         file: ::taskapi_runtime::UploadFile,
-    ) -> UploadMediaRequest<'_> {
+    ) -> UploadMediaRequest {
         UploadMediaRequest::with_core(
-            &self.core,
+            self.core.clone(),
             file_name,
             parent_type,
             parent_node,
@@ -77,19 +77,19 @@ impl super::FeishuClient {
 /// A `POST /open-apis/drive/v1/medias/upload_all` request, built by [`FeishuClient::upload_media`](super::FeishuClient::upload_media): set optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UploadMediaRequest<'c> {
-    core: &'c ::taskapi_runtime::Core,
+pub struct UploadMediaRequest {
+    core: ::taskapi_runtime::Core,
     body: UploadAllMediaForm,
     file: ::std::sync::Arc<::taskapi_runtime::UploadFile>,
     options: ::taskapi_runtime::CallOptions,
 }
 
-impl<'c> UploadMediaRequest<'c> {
+impl UploadMediaRequest {
     /// The request with its required parts; what the client method and the
-    /// chains that lead here build.
-    #[allow(clippy::too_many_arguments)]
+    /// chains that lead here build. It owns a handle on the client's core, so
+    /// that its future can be spawned.
     pub(crate) fn with_core(
-        core: &'c ::taskapi_runtime::Core,
+        core: ::taskapi_runtime::Core,
         file_name: impl ::std::convert::Into<::std::string::String>,
         parent_type: MediaParentType,
         parent_node: impl ::std::convert::Into<::std::string::String>,
@@ -137,24 +137,36 @@ impl<'c> UploadMediaRequest<'c> {
         self
     }
 
-    /// Sends `POST /open-apis/drive/v1/medias/upload_all` and decodes the reply into [`UploadMediaData`].
+    /// Sends `POST /open-apis/drive/v1/medias/upload_all` and decodes the reply into [`UploadMediaData`]: a future of its own, to `.await` or spawn.
     ///
-    /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled); any other failure is returned, saying the server may or may not have acted.
-    pub async fn send(self) -> ::std::result::Result<UploadMediaData, UploadMediaError> {
+    /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled, an upload's file cut before its end); any other failure is returned, saying the server may or may not have acted.
+    pub fn send(
+        self,
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<UploadMediaData, UploadMediaError>,
+    > {
+        self.core.send(&UPLOAD_MEDIA, self.outgoing(), self.options)
+    }
+
+    /// The request as it goes on the wire, or why it cannot go: a value over its
+    /// documented length, checked before any traffic.
+    fn outgoing(
+        &self,
+    ) -> ::std::result::Result<::taskapi_runtime::Outgoing, UploadMediaError> {
         self.body
             .check_lengths()
             .map_err(
                 <UploadMediaError as ::taskapi_runtime::EndpointError>::from_invalid_request,
             )?;
-        let path = [
-            ::taskapi_runtime::PathPart::Literal("/open-apis/drive/v1/medias/upload_all"),
-        ];
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let outgoing = ::taskapi_runtime::Outgoing {
-            path: &path,
-            query: &query,
-            headers: &headers,
+        ::std::result::Result::Ok(::taskapi_runtime::Outgoing {
+            path: ::std::vec::Vec::from([
+                ::taskapi_runtime::PathPart::Literal(
+                    "/open-apis/drive/v1/medias/upload_all",
+                ),
+            ]),
+            query: ::std::vec::Vec::new(),
+            headers: ::std::vec::Vec::new(),
             body: {
                 let mut fields: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
                 {
@@ -163,11 +175,7 @@ impl<'c> UploadMediaRequest<'c> {
                 }
                 {
                     let value = &self.body.parent_type;
-                    fields
-                        .push((
-                            "parent_type",
-                            ::std::string::String::from(value.clone()),
-                        ));
+                    fields.push(("parent_type", value.value().to_owned()));
                 }
                 {
                     let value = &self.body.parent_node;
@@ -179,7 +187,7 @@ impl<'c> UploadMediaRequest<'c> {
                 ::taskapi_runtime::RequestBody::Multipart {
                     fields,
                     file_part: "file",
-                    file: &self.file,
+                    file: ::std::sync::Arc::clone(&self.file),
                     from_file: ::std::vec::Vec::from([
                         ::taskapi_runtime::FromFile {
                             field: "size",
@@ -206,8 +214,7 @@ impl<'c> UploadMediaRequest<'c> {
                     }),
                 }
             },
-        };
-        self.core.send(&UPLOAD_MEDIA, outgoing, &self.options).await
+        })
     }
 }
 ::taskapi_runtime::request_settings!(UploadMediaRequest);
@@ -216,17 +223,49 @@ impl<'c> UploadMediaRequest<'c> {
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UploadMediaData {
     /// `file_token`: 素材文件的 token。 (the uploaded media's token; with `ccm_import_open`, the file_token of "create import task") May be absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_token: ::std::option::Option<::std::string::String>,
 }
+
+impl ::taskapi_runtime::wire::Record for UploadMediaData {
+    const NAME: &'static str = "UploadMediaData";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn empty() -> Self {
+        Self {
+            file_token: ::std::option::Option::None,
+        }
+    }
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "file_token" => self.file_token = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.file_token {
+            map.serialize_entry("file_token", value)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+::taskapi_runtime::record_serde!(UploadMediaData);
 
 /// The multipart form.
 ///
 /// Build it with `new` (the required fields) and the setters of optional ones; it also reads from JSON (e.g. a body written by hand).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UploadAllMediaForm {
     /// `file_name`: 要上传的素材的名称. Required.
@@ -236,19 +275,15 @@ pub struct UploadAllMediaForm {
     /// `parent_node`: 上传点的 token，即要上传的云文档的 token，用于指定素材将要上传到的云文档或位置。参考[素材概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction)了解上传点类型与上传点 token 的对应关系. Required.
     pub parent_node: ::std::string::String,
     /// `size`: 文件的大小，单位为字节 (default: the file's size; a value the file contradicts is refused before sending) Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
     /// `checksum`: 文件的 Adler-32 校验和 (default: the file's Adler-32 checksum; a value the file contradicts is refused before sending) Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub checksum: ::std::option::Option<::std::string::String>,
     /// `extra`: 以下场景的上传点需通过该参数传入素材所在云文档的 token。extra 参数的格式为`"{\"drive_route_token\":\"素材所在云文档的 token\"}"`。详情参考[素材概述-extra 参数说明](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#3b8635d3)。 Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extra: ::std::option::Option<::std::string::String>,
 }
 
 impl UploadAllMediaForm {
     /// A `UploadAllMediaForm` with its required fields; optional ones are absent until set.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         file_name: impl ::std::convert::Into<::std::string::String>,
         parent_type: MediaParentType,
@@ -301,622 +336,211 @@ impl UploadAllMediaForm {
     }
 }
 
-/// 上传点的类型。你可根据上传的素材类型与云文档类型确定上传点类型。例如，要将一张图片插入到新版文档（文件类型为 `docx`）中，需指定上传点为 `docx_image `；要将一个附件上传到新版文档中，需指定上传点为 `docx_file`。
-///
-/// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
-#[non_exhaustive]
-pub enum MediaParentType {
-    /// `doc_image`: 旧版文档图片 (an image in a legacy document)
-    DocImage,
-    /// `docx_image`: 新版文档图片 (an image in a document)
-    DocxImage,
-    /// `sheet_image`: 电子表格图片 (an image in a spreadsheet)
-    SheetImage,
-    /// `doc_file`: 旧版文档文件 (a file in a legacy document)
-    DocFile,
-    /// `docx_file`: 新版文档文件 (a file in a document)
-    DocxFile,
-    /// `sheet_file`: 电子表格文件 (a file in a spreadsheet)
-    SheetFile,
-    /// `vc_virtual_background`: vc 虚拟背景（灰度中，暂未开放） (a video-meeting virtual background; in gradual release, not open yet)
-    VcVirtualBackground,
-    /// `bitable_image`: 多维表格图片 (an image in a bitable)
-    BitableImage,
-    /// `bitable_file`: 多维表格文件 (a file in a bitable)
-    BitableFile,
-    /// `moments`: 同事圈（灰度中，暂未开放） (Moments; in gradual release, not open yet)
-    Moments,
-    /// `ccm_import_open`: 云文档导入文件 (a file to import as a document, for "create import task")
-    CcmImportOpen,
-    /// A value the spec does not list; the raw value is kept.
-    Unknown(::std::string::String),
-}
-
-impl MediaParentType {
-    /// What the value means, from the spec; `None` for `Unknown`.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::DocImage => Some("旧版文档图片 (an image in a legacy document)"),
-            Self::DocxImage => Some("新版文档图片 (an image in a document)"),
-            Self::SheetImage => Some("电子表格图片 (an image in a spreadsheet)"),
-            Self::DocFile => Some("旧版文档文件 (a file in a legacy document)"),
-            Self::DocxFile => Some("新版文档文件 (a file in a document)"),
-            Self::SheetFile => Some("电子表格文件 (a file in a spreadsheet)"),
-            Self::VcVirtualBackground => {
-                Some(
-                    "vc 虚拟背景（灰度中，暂未开放） (a video-meeting virtual background; in gradual release, not open yet)",
-                )
-            }
-            Self::BitableImage => Some("多维表格图片 (an image in a bitable)"),
-            Self::BitableFile => Some("多维表格文件 (a file in a bitable)"),
-            Self::Moments => {
-                Some(
-                    "同事圈（灰度中，暂未开放） (Moments; in gradual release, not open yet)",
-                )
-            }
-            Self::CcmImportOpen => {
-                Some(
-                    "云文档导入文件 (a file to import as a document, for \"create import task\")",
-                )
-            }
-            Self::Unknown(_) => None,
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for MediaParentType {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "doc_image" => Self::DocImage,
-            "docx_image" => Self::DocxImage,
-            "sheet_image" => Self::SheetImage,
-            "doc_file" => Self::DocFile,
-            "docx_file" => Self::DocxFile,
-            "sheet_file" => Self::SheetFile,
-            "vc_virtual_background" => Self::VcVirtualBackground,
-            "bitable_image" => Self::BitableImage,
-            "bitable_file" => Self::BitableFile,
-            "moments" => Self::Moments,
-            "ccm_import_open" => Self::CcmImportOpen,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl ::std::convert::From<MediaParentType> for ::std::string::String {
-    fn from(value: MediaParentType) -> Self {
-        match value {
-            MediaParentType::DocImage => ::std::borrow::ToOwned::to_owned("doc_image"),
-            MediaParentType::DocxImage => ::std::borrow::ToOwned::to_owned("docx_image"),
-            MediaParentType::SheetImage => {
-                ::std::borrow::ToOwned::to_owned("sheet_image")
-            }
-            MediaParentType::DocFile => ::std::borrow::ToOwned::to_owned("doc_file"),
-            MediaParentType::DocxFile => ::std::borrow::ToOwned::to_owned("docx_file"),
-            MediaParentType::SheetFile => ::std::borrow::ToOwned::to_owned("sheet_file"),
-            MediaParentType::VcVirtualBackground => {
-                ::std::borrow::ToOwned::to_owned("vc_virtual_background")
-            }
-            MediaParentType::BitableImage => {
-                ::std::borrow::ToOwned::to_owned("bitable_image")
-            }
-            MediaParentType::BitableFile => {
-                ::std::borrow::ToOwned::to_owned("bitable_file")
-            }
-            MediaParentType::Moments => ::std::borrow::ToOwned::to_owned("moments"),
-            MediaParentType::CcmImportOpen => {
-                ::std::borrow::ToOwned::to_owned("ccm_import_open")
-            }
-            MediaParentType::Unknown(other) => other,
-        }
-    }
-}
-
-/// Everything `feishu.drive.media.upload_all` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UploadMediaError {
-    /// `1061001`, HTTP 200: internal error.
-    ///
-    /// 服务内部错误，包括超时，错误码没处理。
-    ///
-    /// Retryable.
-    InternalError(::taskapi_runtime::ApiError),
-    /// `1061002`, HTTP 400: params error.
-    ///
-    /// 请检查请求参数是否正确。
-    ParamsError(::taskapi_runtime::ApiError),
-    /// `1061003`, HTTP 404: not found.
-    ///
-    /// 请确认对应资源是否存在。
-    NotFound(::taskapi_runtime::ApiError),
-    /// `1061004`, HTTP 403: forbidden.
-    ///
-    /// 当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。
-    Forbidden(::taskapi_runtime::ApiError),
-    /// `1061005`, HTTP 401: auth failed.
-    ///
-    /// 请使用正确身份访问该接口。
-    AuthFailed(::taskapi_runtime::ApiError),
-    /// `1061006`, HTTP 200: internal time out.
-    ///
-    /// 服务内部超时，可稍后再试。
-    ///
-    /// Retryable.
-    InternalTimeOut(::taskapi_runtime::ApiError),
-    /// `1061007`, HTTP 404: file has been delete.
-    ///
-    /// 请确认对应节点未被删除。
-    FileHasBeenDelete(::taskapi_runtime::ApiError),
-    /// `1061008`, HTTP 400: invalid file name.
-    ///
-    /// 请检查文件名，当前文件名过长或者为空。
-    InvalidFileName(::taskapi_runtime::ApiError),
-    /// `1061021`, HTTP 400: upload id expire.
-    ///
-    /// 上传事务过期，请重头开始上传。
-    UploadIdExpire(::taskapi_runtime::ApiError),
-    /// `1061041`, HTTP 400: parent node has been deleted.
-    ///
-    /// 请确认上传点未被删除。
-    ParentNodeHasBeenDeleted(::taskapi_runtime::ApiError),
-    /// `1061042`, HTTP 400: parent node out of limit.
-    ///
-    /// 在当前上传点上传过多素材，请更换上传点。
-    ParentNodeOutOfLimit(::taskapi_runtime::ApiError),
-    /// `1061043`, HTTP 400: file size beyond limit.
-    ///
-    /// 请检查文件长度以避免超出限制。[具体限制请参考](https://www.feishu.cn/hc/zh-CN/articles/360049067549)
-    FileSizeBeyondLimit(::taskapi_runtime::ApiError),
-    /// `1061044`, HTTP 400: parent node not exist.
-    ///
-    /// `parent_node` 不存在。请确认上传点 token 是否有误：<br>- 对于上传文件接口，请参考[文件夹 token 获取方式](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview#-717d325)确认是否填写了正确的文件夹 token<br>- 对于上传素材接口，请参考[上传点类型和上传点 token](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#cc82be3c) 确认 `parent_node` 是否填写正确
-    ParentNodeNotExist(::taskapi_runtime::ApiError),
-    /// `1061045`, HTTP 200: can retry.
-    ///
-    /// 内部可重试错误，请稍后重试。
-    ///
-    /// Retryable.
-    CanRetry(::taskapi_runtime::ApiError),
-    /// `1061109`, HTTP 400: file name cqc not passed.
-    ///
-    /// 请确保上传的文件和文件名合规。
-    FileNameCqcNotPassed(::taskapi_runtime::ApiError),
-    /// `1061113`, HTTP 400: file cqc not passed.
-    ///
-    /// 请确保上传的文件和文件名合规。
-    FileCqcNotPassed(::taskapi_runtime::ApiError),
-    /// `1061101`, HTTP 400: file quota exceeded.
-    ///
-    /// 租户容量超限，请确保租户有足够容量进行上传。
-    FileQuotaExceeded(::taskapi_runtime::ApiError),
-    /// `1062004`, HTTP 202: cover generating.
-    ///
-    /// 缩略图正在生成中，请稍后再试。
-    CoverGenerating(::taskapi_runtime::ApiError),
-    /// `1062005`, HTTP 202: file type not support cover.
-    ///
-    /// 此文件类型不支持生成缩略图。
-    FileTypeNotSupportCover(::taskapi_runtime::ApiError),
-    /// `1062006`, HTTP 202: cover no exist.
-    ///
-    /// 缩略图正在生成中，请稍后再试。
-    CoverNoExist(::taskapi_runtime::ApiError),
-    /// `1062007`, HTTP 400: upload user not match.
-    ///
-    /// 请确保当前请求身份和上传任务的身份为同一个。
-    UploadUserNotMatch(::taskapi_runtime::ApiError),
-    /// `1062008`, HTTP 400: checksum param Invalid.
-    ///
-    /// 请确保文件/文件块的checksum正确。
-    ChecksumParamInvalid(::taskapi_runtime::ApiError),
-    /// `1062009`, HTTP 400: the actual size is inconsistent with the parameter declaration size.
-    ///
-    /// 实际传输的文件大小和参数说明的大小不符合一致。
-    ActualSizeMismatch(::taskapi_runtime::ApiError),
-    /// `1062010`, HTTP 400: block missing, please upload all blocks.
-    ///
-    /// 部分文件分片缺失，请确保所有文件分片上传完成。
-    BlockMissingPleaseUploadAllBlocks(::taskapi_runtime::ApiError),
-    /// `1062011`, HTTP 400: block num out of bounds.
-    ///
-    /// 上传过多文件分片，请确保上传的为对应文件。
-    BlockNumOutOfBounds(::taskapi_runtime::ApiError),
-    /// `1061547`, HTTP 400: attachment parent-child relation number exceed.
-    ///
-    /// 特指上传到文档的素材超出限制。
-    AttachmentParentChildRelationNumberExceed(::taskapi_runtime::ApiError),
-    /// `1061061`, HTTP 400: user quota exceeded.
-    ///
-    /// 个人容量超限，请确保个人有足够容量进行上传。
-    UserQuotaExceeded(::taskapi_runtime::ApiError),
-    /// `1061073`, HTTP 403: no scope auth.
-    ///
-    /// 没有申请接口权限。
-    NoScopeAuth(::taskapi_runtime::ApiError),
-    /// `1062012`, HTTP 400: file copying.
-    ///
-    /// 文件正在拷贝中。
-    FileCopying(::taskapi_runtime::ApiError),
-    /// `1062013`, HTTP 400: file damaged.
-    ///
-    /// 文件拷贝失败。
-    FileDamaged(::taskapi_runtime::ApiError),
-    /// `1062014`, HTTP 403: dedupe no support.
-    ///
-    /// 不允许秒传。
-    DedupeNoSupport(::taskapi_runtime::ApiError),
-    /// `1062051`, HTTP 400: client connect close.
-    ///
-    /// 客户端断开连接。
-    ClientConnectClose(::taskapi_runtime::ApiError),
-    /// `1062505`, HTTP 400: parent node out of size.
-    ///
-    /// 云空间中所有层级的节点总和超限。上限为 40 万个，请检查节点数量。了解更多，参考[云空间概述](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/files/guide/introduction)。
-    ParentNodeOutOfSize(::taskapi_runtime::ApiError),
-    /// `1062506`, HTTP 400: parent node out of depth.
-    ///
-    /// 云空间目录深度超限制（15限制）。
-    ParentNodeOutOfDepth(::taskapi_runtime::ApiError),
-    /// `1062507`, HTTP 400: parent node out of sibling num.
-    ///
-    /// 云空间中根目录或文件夹的单层节点超限。上限为 1500 个，你可通过将文件新建到不同文件夹中解决。
-    ParentNodeOutOfSiblingNum(::taskapi_runtime::ApiError),
-    /// One of the provider's common codes (tokens, permissions, rate limits).
-    Common(super::FeishuCommonError, ::taskapi_runtime::ApiError),
-    /// A code the documentation does not list; code and message are kept.
-    Unknown(::taskapi_runtime::ApiError),
-    /// No complete reply: connection refused or reset, timeout.
-    Transport(::taskapi_runtime::TransportError),
-    /// A complete reply that is not what the spec describes (HTML page, truncated JSON).
-    Decode(::taskapi_runtime::DecodeError),
-    /// Refused before sending: a parameter cannot be sent as given.
-    InvalidRequest(::taskapi_runtime::InvalidRequest),
-    /// No access token could be had (e.g. the app secret is wrong).
-    Token(::taskapi_runtime::TokenError),
-    /// A download's file could not be written here (disk full, no permission).
-    Output(::taskapi_runtime::OutputError),
-}
-
-impl ::taskapi_runtime::EndpointError for UploadMediaError {
-    fn from_api(error: ::taskapi_runtime::ApiError) -> Self {
-        match error.code().as_i64() {
-            Some(1061001) => {
-                Self::InternalError(
-                    error
-                        .documented(
-                            "服务内部错误，包括超时，错误码没处理。",
-                            true,
-                        ),
-                )
-            }
-            Some(1061002) => {
-                Self::ParamsError(
-                    error.documented("请检查请求参数是否正确。", false),
-                )
-            }
-            Some(1061003) => {
-                Self::NotFound(
-                    error.documented("请确认对应资源是否存在。", false),
-                )
-            }
-            Some(1061004) => {
-                Self::Forbidden(
-                    error
-                        .documented(
-                            "当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。",
-                            false,
-                        ),
-                )
-            }
-            Some(1061005) => {
-                Self::AuthFailed(
-                    error.documented("请使用正确身份访问该接口。", false),
-                )
-            }
-            Some(1061006) => {
-                Self::InternalTimeOut(
-                    error.documented("服务内部超时，可稍后再试。", true),
-                )
-            }
-            Some(1061007) => {
-                Self::FileHasBeenDelete(
-                    error.documented("请确认对应节点未被删除。", false),
-                )
-            }
-            Some(1061008) => {
-                Self::InvalidFileName(
-                    error
-                        .documented(
-                            "请检查文件名，当前文件名过长或者为空。",
-                            false,
-                        ),
-                )
-            }
-            Some(1061021) => {
-                Self::UploadIdExpire(
-                    error
-                        .documented(
-                            "上传事务过期，请重头开始上传。",
-                            false,
-                        ),
-                )
-            }
-            Some(1061041) => {
-                Self::ParentNodeHasBeenDeleted(
-                    error.documented("请确认上传点未被删除。", false),
-                )
-            }
-            Some(1061042) => {
-                Self::ParentNodeOutOfLimit(
-                    error
-                        .documented(
-                            "在当前上传点上传过多素材，请更换上传点。",
-                            false,
-                        ),
-                )
-            }
-            Some(1061043) => {
-                Self::FileSizeBeyondLimit(
-                    error
-                        .documented(
-                            "请检查文件长度以避免超出限制。[具体限制请参考](https://www.feishu.cn/hc/zh-CN/articles/360049067549)",
-                            false,
-                        ),
-                )
-            }
-            Some(1061044) => {
-                Self::ParentNodeNotExist(
-                    error
-                        .documented(
-                            "`parent_node` 不存在。请确认上传点 token 是否有误：<br>- 对于上传文件接口，请参考[文件夹 token 获取方式](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview#-717d325)确认是否填写了正确的文件夹 token<br>- 对于上传素材接口，请参考[上传点类型和上传点 token](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#cc82be3c) 确认 `parent_node` 是否填写正确",
-                            false,
-                        ),
-                )
-            }
-            Some(1061045) => {
-                Self::CanRetry(
-                    error.documented("内部可重试错误，请稍后重试。", true),
-                )
-            }
-            Some(1061109) => {
-                Self::FileNameCqcNotPassed(
-                    error
-                        .documented(
-                            "请确保上传的文件和文件名合规。",
-                            false,
-                        ),
-                )
-            }
-            Some(1061113) => {
-                Self::FileCqcNotPassed(
-                    error
-                        .documented(
-                            "请确保上传的文件和文件名合规。",
-                            false,
-                        ),
-                )
-            }
-            Some(1061101) => {
-                Self::FileQuotaExceeded(
-                    error
-                        .documented(
-                            "租户容量超限，请确保租户有足够容量进行上传。",
-                            false,
-                        ),
-                )
-            }
-            Some(1062004) => {
-                Self::CoverGenerating(
-                    error
-                        .documented(
-                            "缩略图正在生成中，请稍后再试。",
-                            false,
-                        ),
-                )
-            }
-            Some(1062005) => {
-                Self::FileTypeNotSupportCover(
-                    error.documented("此文件类型不支持生成缩略图。", false),
-                )
-            }
-            Some(1062006) => {
-                Self::CoverNoExist(
-                    error
-                        .documented(
-                            "缩略图正在生成中，请稍后再试。",
-                            false,
-                        ),
-                )
-            }
-            Some(1062007) => {
-                Self::UploadUserNotMatch(
-                    error
-                        .documented(
-                            "请确保当前请求身份和上传任务的身份为同一个。",
-                            false,
-                        ),
-                )
-            }
-            Some(1062008) => {
-                Self::ChecksumParamInvalid(
-                    error
-                        .documented(
-                            "请确保文件/文件块的checksum正确。",
-                            false,
-                        ),
-                )
-            }
-            Some(1062009) => {
-                Self::ActualSizeMismatch(
-                    error
-                        .documented(
-                            "实际传输的文件大小和参数说明的大小不符合一致。",
-                            false,
-                        ),
-                )
-            }
-            Some(1062010) => {
-                Self::BlockMissingPleaseUploadAllBlocks(
-                    error
-                        .documented(
-                            "部分文件分片缺失，请确保所有文件分片上传完成。",
-                            false,
-                        ),
-                )
-            }
-            Some(1062011) => {
-                Self::BlockNumOutOfBounds(
-                    error
-                        .documented(
-                            "上传过多文件分片，请确保上传的为对应文件。",
-                            false,
-                        ),
-                )
-            }
-            Some(1061547) => {
-                Self::AttachmentParentChildRelationNumberExceed(
-                    error
-                        .documented(
-                            "特指上传到文档的素材超出限制。",
-                            false,
-                        ),
-                )
-            }
-            Some(1061061) => {
-                Self::UserQuotaExceeded(
-                    error
-                        .documented(
-                            "个人容量超限，请确保个人有足够容量进行上传。",
-                            false,
-                        ),
-                )
-            }
-            Some(1061073) => {
-                Self::NoScopeAuth(error.documented("没有申请接口权限。", false))
-            }
-            Some(1062012) => {
-                Self::FileCopying(error.documented("文件正在拷贝中。", false))
-            }
-            Some(1062013) => {
-                Self::FileDamaged(error.documented("文件拷贝失败。", false))
-            }
-            Some(1062014) => {
-                Self::DedupeNoSupport(error.documented("不允许秒传。", false))
-            }
-            Some(1062051) => {
-                Self::ClientConnectClose(
-                    error.documented("客户端断开连接。", false),
-                )
-            }
-            Some(1062505) => {
-                Self::ParentNodeOutOfSize(
-                    error
-                        .documented(
-                            "云空间中所有层级的节点总和超限。上限为 40 万个，请检查节点数量。了解更多，参考[云空间概述](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/files/guide/introduction)。",
-                            false,
-                        ),
-                )
-            }
-            Some(1062506) => {
-                Self::ParentNodeOutOfDepth(
-                    error
-                        .documented(
-                            "云空间目录深度超限制（15限制）。",
-                            false,
-                        ),
-                )
-            }
-            Some(1062507) => {
-                Self::ParentNodeOutOfSiblingNum(
-                    error
-                        .documented(
-                            "云空间中根目录或文件夹的单层节点超限。上限为 1500 个，你可通过将文件新建到不同文件夹中解决。",
-                            false,
-                        ),
-                )
-            }
-            _ => {
-                match super::FeishuCommonError::from_code(error.code()) {
-                    Some(common) => {
-                        Self::Common(
-                            common,
-                            error.documented(common.hint(), common.is_retryable()),
-                        )
-                    }
-                    None => Self::Unknown(error),
-                }
-            }
+impl ::taskapi_runtime::wire::Record for UploadAllMediaForm {
+    const NAME: &'static str = "UploadAllMediaForm";
+    const REQUIRED: &'static [&'static str] = &[
+        "file_name",
+        "parent_type",
+        "parent_node",
+    ];
+    fn empty() -> Self {
+        Self {
+            file_name: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            parent_type: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            parent_node: ::taskapi_runtime::wire::Placeholder::placeholder(),
+            size: ::std::option::Option::None,
+            checksum: ::std::option::Option::None,
+            extra: ::std::option::Option::None,
         }
     }
 
-    fn from_transport(error: ::taskapi_runtime::TransportError) -> Self {
-        Self::Transport(error)
-    }
-
-    fn from_decode(error: ::taskapi_runtime::DecodeError) -> Self {
-        Self::Decode(error)
-    }
-
-    fn from_invalid_request(error: ::taskapi_runtime::InvalidRequest) -> Self {
-        Self::InvalidRequest(error)
-    }
-
-    fn from_token(error: ::taskapi_runtime::TokenError) -> Self {
-        Self::Token(error)
-    }
-
-    fn from_output(error: ::taskapi_runtime::OutputError) -> Self {
-        Self::Output(error)
-    }
-
-    fn failure(&self) -> ::taskapi_runtime::Failure<'_> {
-        match self {
-            Self::InternalError(e)
-            | Self::ParamsError(e)
-            | Self::NotFound(e)
-            | Self::Forbidden(e)
-            | Self::AuthFailed(e)
-            | Self::InternalTimeOut(e)
-            | Self::FileHasBeenDelete(e)
-            | Self::InvalidFileName(e)
-            | Self::UploadIdExpire(e)
-            | Self::ParentNodeHasBeenDeleted(e)
-            | Self::ParentNodeOutOfLimit(e)
-            | Self::FileSizeBeyondLimit(e)
-            | Self::ParentNodeNotExist(e)
-            | Self::CanRetry(e)
-            | Self::FileNameCqcNotPassed(e)
-            | Self::FileCqcNotPassed(e)
-            | Self::FileQuotaExceeded(e)
-            | Self::CoverGenerating(e)
-            | Self::FileTypeNotSupportCover(e)
-            | Self::CoverNoExist(e)
-            | Self::UploadUserNotMatch(e)
-            | Self::ChecksumParamInvalid(e)
-            | Self::ActualSizeMismatch(e)
-            | Self::BlockMissingPleaseUploadAllBlocks(e)
-            | Self::BlockNumOutOfBounds(e)
-            | Self::AttachmentParentChildRelationNumberExceed(e)
-            | Self::UserQuotaExceeded(e)
-            | Self::NoScopeAuth(e)
-            | Self::FileCopying(e)
-            | Self::FileDamaged(e)
-            | Self::DedupeNoSupport(e)
-            | Self::ClientConnectClose(e)
-            | Self::ParentNodeOutOfSize(e)
-            | Self::ParentNodeOutOfDepth(e)
-            | Self::ParentNodeOutOfSiblingNum(e)
-            | Self::Common(_, e)
-            | Self::Unknown(e) => ::taskapi_runtime::Failure::Api(e),
-            Self::Transport(e) => ::taskapi_runtime::Failure::Transport(e),
-            Self::Decode(e) => ::taskapi_runtime::Failure::Decode(e),
-            Self::InvalidRequest(e) => ::taskapi_runtime::Failure::InvalidRequest(e),
-            Self::Token(e) => ::taskapi_runtime::Failure::Token(e),
-            Self::Output(e) => ::taskapi_runtime::Failure::Output(e),
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "file_name" => self.file_name = map.next_value()?,
+            "parent_type" => self.parent_type = map.next_value()?,
+            "parent_node" => self.parent_node = map.next_value()?,
+            "size" => self.size = map.next_value()?,
+            "checksum" => self.checksum = map.next_value()?,
+            "extra" => self.extra = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
         }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        {
+            let value = &self.file_name;
+            map.serialize_entry("file_name", value)?;
+        }
+        {
+            let value = &self.parent_type;
+            map.serialize_entry("parent_type", value)?;
+        }
+        {
+            let value = &self.parent_node;
+            map.serialize_entry("parent_node", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.checksum {
+            map.serialize_entry("checksum", value)?;
+        }
+        if let Some(value) = &self.extra {
+            map.serialize_entry("extra", value)?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
-::taskapi_runtime::endpoint_error_methods!(UploadMediaError, UPLOAD_MEDIA);
+::taskapi_runtime::record_serde!(UploadAllMediaForm);
+::taskapi_runtime::listed_enum! {
+    /// 上传点的类型。你可根据上传的素材类型与云文档类型确定上传点类型。例如，要将一张图片插入到新版文档（文件类型为 `docx`）中，需指定上传点为 `docx_image `；要将一个附件上传到新版文档中，需指定上传点为 `docx_file`。
+    ///
+    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
+    #[values(String)]
+    pub enum MediaParentType {
+        #[meaning = "旧版文档图片 (an image in a legacy document)"]
+        DocImage = "doc_image",
+        #[meaning = "新版文档图片 (an image in a document)"]
+        DocxImage = "docx_image",
+        #[meaning = "电子表格图片 (an image in a spreadsheet)"]
+        SheetImage = "sheet_image",
+        #[meaning = "旧版文档文件 (a file in a legacy document)"]
+        DocFile = "doc_file",
+        #[meaning = "新版文档文件 (a file in a document)"]
+        DocxFile = "docx_file",
+        #[meaning = "电子表格文件 (a file in a spreadsheet)"]
+        SheetFile = "sheet_file",
+        #[meaning = "vc 虚拟背景（灰度中，暂未开放） (a video-meeting virtual background; in gradual release, not open yet)"]
+        VcVirtualBackground = "vc_virtual_background",
+        #[meaning = "多维表格图片 (an image in a bitable)"]
+        BitableImage = "bitable_image",
+        #[meaning = "多维表格文件 (a file in a bitable)"]
+        BitableFile = "bitable_file",
+        #[meaning = "同事圈（灰度中，暂未开放） (Moments; in gradual release, not open yet)"]
+        Moments = "moments",
+        #[meaning = "云文档导入文件 (a file to import as a document, for \"create import task\")"]
+        CcmImportOpen = "ccm_import_open",
+    }
+}
+::taskapi_runtime::endpoint_error! {
+    /// Everything `feishu.drive.media.upload_all` can fail with: one variant per code its documentation lists, the provider's common codes, unknown codes, and failures below the API.
+    #[endpoint(UPLOAD_MEDIA, common = super::FeishuCommonError, codes = as_i64)]
+    pub enum UploadMediaError {
+        /// `1061001`, HTTP 200: internal error.
+        #[hint = "服务内部错误，包括超时，错误码没处理。"]
+        #[retryable]
+        InternalError = 1061001,
+        /// `1061002`, HTTP 400: params error.
+        #[hint = "请检查请求参数是否正确。"]
+        ParamsError = 1061002,
+        /// `1061003`, HTTP 404: not found.
+        #[hint = "请确认对应资源是否存在。"]
+        NotFound = 1061003,
+        /// `1061004`, HTTP 403: forbidden.
+        #[hint = "当前调用身份没有文件或文件夹的阅读或编辑等权限。请参考以下方式解决：<br><br>- 若上传素材，请确保当前调用身份具有目标云文档的编辑权限<br>- 若上传文件，请确保当前调用身份具有文件夹的编辑权限<br>- 若对文件或文件夹进行增删改等操作，请确保调用身份具有足够文档权限：<br>    - 对于新建文件接口，调用身份需要有目标文件夹的编辑权限<br>    - 对于复制文件接口，调用身份需要有文件的阅读或编辑权限、并且具有目标文件夹的编辑权限<br>    - 对于移动文件接口，调用身份需要有被移动文件的可管理权限、被移动文件所在位置的编辑权限、目标位置的编辑权限<br>    - 对于删除文件接口，调用身份需要具有以下两种权限之一：<br>        - 该应用或用户是文件所有者并且具有该文件所在父文件夹的编辑权限<br>        - 该应用或用户并非文件所有者，但是该文件所在父文件夹的所有者或者拥有该父文件夹的所有权限（full access）<br><br>了解开通权限步骤，参考[如何为应用开通云文档相关资源的权限](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-add-permissions-to-app)。"]
+        Forbidden = 1061004,
+        /// `1061005`, HTTP 401: auth failed.
+        #[hint = "请使用正确身份访问该接口。"]
+        AuthFailed = 1061005,
+        /// `1061006`, HTTP 200: internal time out.
+        #[hint = "服务内部超时，可稍后再试。"]
+        #[retryable]
+        InternalTimeOut = 1061006,
+        /// `1061007`, HTTP 404: file has been delete.
+        #[hint = "请确认对应节点未被删除。"]
+        FileHasBeenDelete = 1061007,
+        /// `1061008`, HTTP 400: invalid file name.
+        #[hint = "请检查文件名，当前文件名过长或者为空。"]
+        InvalidFileName = 1061008,
+        /// `1061021`, HTTP 400: upload id expire.
+        #[hint = "上传事务过期，请重头开始上传。"]
+        UploadIdExpire = 1061021,
+        /// `1061041`, HTTP 400: parent node has been deleted.
+        #[hint = "请确认上传点未被删除。"]
+        ParentNodeHasBeenDeleted = 1061041,
+        /// `1061042`, HTTP 400: parent node out of limit.
+        #[hint = "在当前上传点上传过多素材，请更换上传点。"]
+        ParentNodeOutOfLimit = 1061042,
+        /// `1061043`, HTTP 400: file size beyond limit.
+        #[hint = "请检查文件长度以避免超出限制。[具体限制请参考](https://www.feishu.cn/hc/zh-CN/articles/360049067549)"]
+        FileSizeBeyondLimit = 1061043,
+        /// `1061044`, HTTP 400: parent node not exist.
+        #[hint = "`parent_node` 不存在。请确认上传点 token 是否有误：<br>- 对于上传文件接口，请参考[文件夹 token 获取方式](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview#-717d325)确认是否填写了正确的文件夹 token<br>- 对于上传素材接口，请参考[上传点类型和上传点 token](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#cc82be3c) 确认 `parent_node` 是否填写正确"]
+        ParentNodeNotExist = 1061044,
+        /// `1061045`, HTTP 200: can retry.
+        #[hint = "内部可重试错误，请稍后重试。"]
+        #[retryable]
+        CanRetry = 1061045,
+        /// `1061109`, HTTP 400: file name cqc not passed.
+        #[hint = "请确保上传的文件和文件名合规。"]
+        FileNameCqcNotPassed = 1061109,
+        /// `1061113`, HTTP 400: file cqc not passed.
+        #[hint = "请确保上传的文件和文件名合规。"]
+        FileCqcNotPassed = 1061113,
+        /// `1061101`, HTTP 400: file quota exceeded.
+        #[hint = "租户容量超限，请确保租户有足够容量进行上传。"]
+        FileQuotaExceeded = 1061101,
+        /// `1062004`, HTTP 202: cover generating.
+        #[hint = "缩略图正在生成中，请稍后再试。"]
+        CoverGenerating = 1062004,
+        /// `1062005`, HTTP 202: file type not support cover.
+        #[hint = "此文件类型不支持生成缩略图。"]
+        FileTypeNotSupportCover = 1062005,
+        /// `1062006`, HTTP 202: cover no exist.
+        #[hint = "缩略图正在生成中，请稍后再试。"]
+        CoverNoExist = 1062006,
+        /// `1062007`, HTTP 400: upload user not match.
+        #[hint = "请确保当前请求身份和上传任务的身份为同一个。"]
+        UploadUserNotMatch = 1062007,
+        /// `1062008`, HTTP 400: checksum param Invalid.
+        #[hint = "请确保文件/文件块的checksum正确。"]
+        ChecksumParamInvalid = 1062008,
+        /// `1062009`, HTTP 400: the actual size is inconsistent with the parameter declaration size.
+        #[hint = "实际传输的文件大小和参数说明的大小不符合一致。"]
+        ActualSizeMismatch = 1062009,
+        /// `1062010`, HTTP 400: block missing, please upload all blocks.
+        #[hint = "部分文件分片缺失，请确保所有文件分片上传完成。"]
+        BlockMissingPleaseUploadAllBlocks = 1062010,
+        /// `1062011`, HTTP 400: block num out of bounds.
+        #[hint = "上传过多文件分片，请确保上传的为对应文件。"]
+        BlockNumOutOfBounds = 1062011,
+        /// `1061547`, HTTP 400: attachment parent-child relation number exceed.
+        #[hint = "特指上传到文档的素材超出限制。"]
+        AttachmentParentChildRelationNumberExceed = 1061547,
+        /// `1061061`, HTTP 400: user quota exceeded.
+        #[hint = "个人容量超限，请确保个人有足够容量进行上传。"]
+        UserQuotaExceeded = 1061061,
+        /// `1061073`, HTTP 403: no scope auth.
+        #[hint = "没有申请接口权限。"]
+        NoScopeAuth = 1061073,
+        /// `1062012`, HTTP 400: file copying.
+        #[hint = "文件正在拷贝中。"]
+        FileCopying = 1062012,
+        /// `1062013`, HTTP 400: file damaged.
+        #[hint = "文件拷贝失败。"]
+        FileDamaged = 1062013,
+        /// `1062014`, HTTP 403: dedupe no support.
+        #[hint = "不允许秒传。"]
+        DedupeNoSupport = 1062014,
+        /// `1062051`, HTTP 400: client connect close.
+        #[hint = "客户端断开连接。"]
+        ClientConnectClose = 1062051,
+        /// `1062505`, HTTP 400: parent node out of size.
+        #[hint = "云空间中所有层级的节点总和超限。上限为 40 万个，请检查节点数量。了解更多，参考[云空间概述](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/files/guide/introduction)。"]
+        ParentNodeOutOfSize = 1062505,
+        /// `1062506`, HTTP 400: parent node out of depth.
+        #[hint = "云空间目录深度超限制（15限制）。"]
+        ParentNodeOutOfDepth = 1062506,
+        /// `1062507`, HTTP 400: parent node out of sibling num.
+        #[hint = "云空间中根目录或文件夹的单层节点超限。上限为 1500 个，你可通过将文件新建到不同文件夹中解决。"]
+        ParentNodeOutOfSiblingNum = 1062507,
+    }
+}

@@ -1,11 +1,22 @@
-//! A provider's conventions as generated from its provider spec ([`ProviderInfo`],
-//! [`Envelope`]), an endpoint's identity ([`EndpointInfo`]), and the auth header they give a
-//! token.
+//! What the generated code describes, as data: a provider's conventions ([`ProviderInfo`],
+//! [`Envelope`]), an endpoint's identity ([`EndpointInfo`]) with its documented rate limit
+//! ([`RateLimit`]), the type that speaks for a provider ([`HasProvider`]), and the auth
+//! header they give a token.
+//!
+//! A leaf below the modules that read it (`auth`, `decode`, `http`, `limit`, `client`): it
+//! uses only the error codes and the token type.
 
 use crate::error::ErrorCode;
-use crate::limit::EndpointLimit;
 use crate::token::AccessToken;
 use reqwest::header::HeaderValue;
+use std::time::Duration;
+
+/// A type that speaks for one provider: its generated client (see
+/// [`ProviderClient`](crate::ProviderClient) and [`TokenApi`](crate::TokenApi)).
+pub trait HasProvider {
+    /// The provider's conventions.
+    const PROVIDER: &'static ProviderInfo;
+}
 
 /// How a provider wraps replies (from `envelope.style` in its provider spec).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,14 +74,67 @@ pub struct EndpointInfo {
     pub rate_limit: Option<EndpointLimit>,
 }
 
+/// A rate limit as a doc page states it: calls per second, per minute, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    /// Calls allowed per second.
+    pub per_second: Option<u32>,
+    /// Calls allowed per minute.
+    pub per_minute: Option<u32>,
+}
+
+impl RateLimit {
+    /// `n` calls per second.
+    pub const fn per_second(n: u32) -> Self {
+        RateLimit {
+            per_second: Some(n),
+            per_minute: None,
+        }
+    }
+
+    /// `n` calls per minute.
+    pub const fn per_minute(n: u32) -> Self {
+        RateLimit {
+            per_second: None,
+            per_minute: Some(n),
+        }
+    }
+
+    /// The spacing between two calls that keeps every window within `fraction` of its
+    /// limit: the longest `window / (limit × fraction)`. `None` when no window limits
+    /// anything (no window, or a fraction that is not a positive number).
+    pub fn interval(&self, fraction: f64) -> Option<Duration> {
+        if !(fraction.is_finite() && fraction > 0.0) {
+            return None;
+        }
+        [(self.per_second, 1.0), (self.per_minute, 60.0)]
+            .into_iter()
+            .filter_map(|(limit, window)| {
+                let allowed = f64::from(limit?) * fraction;
+                (allowed > 0.0).then(|| Duration::try_from_secs_f64(window / allowed).ok())?
+            })
+            .max()
+    }
+}
+
+/// An endpoint's documented limit and the key its slots are counted under: the endpoint
+/// id, or the limit group its spec names when several endpoints share one limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndpointLimit {
+    /// The limit.
+    pub limit: RateLimit,
+    /// The endpoint id or the spec's `rate_limit.group`.
+    pub key: &'static str,
+}
+
 /// Whether a token can be sent in a header: not empty, no control characters.
-pub(super) fn is_sendable(token: &AccessToken) -> bool {
+pub(crate) fn is_sendable(token: &AccessToken) -> bool {
     !token.expose().is_empty() && HeaderValue::from_str(token.expose()).is_ok()
 }
 
 /// The auth header's value for `token` (marked sensitive, so that reqwest and hyper never
 /// print it), or `None` when no header can carry it.
-pub(super) fn auth_value(provider: &ProviderInfo, token: &AccessToken) -> Option<HeaderValue> {
+pub(crate) fn auth_value(provider: &ProviderInfo, token: &AccessToken) -> Option<HeaderValue> {
     if token.expose().is_empty() {
         return None;
     }
