@@ -71,6 +71,37 @@ const COMPLETIONS: &str = "completions";
 pub(super) const SERVE_FAKE: &str = "serve-fake";
 
 fn command(commands: &Commands, serve_fake: bool) -> Command {
+    let mut taskapi = Command::new("taskapi")
+        .about("Start, wait for and fetch the long-running jobs of Feishu/Lark and DingTalk (exports, imports, moves, copies) from a shell")
+        .version(commands.version)
+        .after_help(format!(
+            "{}\n\
+             RUST_LOG=taskapi=debug traces calls on stderr (never secrets).\n\
+             Exit codes: 0 success, 1 stdout not writable, 2 usage, 3 API error, 4 transport or\n\
+             undecodable reply, 5 task failed (--wait), 6 still running at --max-wait.\n\
+             With --batch (poll endpoints): 4 or 3 when some task could not be polled, else 5\n\
+             when one failed, else 6 when one timed out, else 2 when an input line was skipped.",
+            commands.tokens_help
+        ))
+        .subcommand_required(true)
+        // In this order in `--help`.
+        .args(call_args())
+        .args(transfer_args())
+        .args(trust_and_sharing_args())
+        .args(wait_args())
+        .subcommands((commands.commands)())
+        .subcommand(completions_command());
+    for name in commands.batchable {
+        taskapi = taskapi.mut_subcommand(name, with_batch);
+    }
+    if serve_fake {
+        taskapi = taskapi.subcommand(serve_fake_command());
+    }
+    taskapi
+}
+
+/// The global flags of how every call is sent: where, how often, how long, how fast.
+fn call_args() -> [Arg; 4] {
     let base_url = Arg::new("base-url")
         .long("base-url")
         .value_name("URL")
@@ -94,6 +125,11 @@ fn command(commands: &Commands, serve_fake: bool) -> Command {
         .global(true)
         .value_parser(crate::RateLimits::parse)
         .help("Client-side rate limit: off, a fraction of each documented limit (default 0.9), or N/s or N/min for every endpoint");
+    [base_url, max_attempts, timeout, rate_limit]
+}
+
+/// The global flags that bound a file transfer (a download, or an upload's file).
+fn transfer_args() -> [Arg; 3] {
     let speed_limit = Arg::new(SPEED_LIMIT)
         .long(SPEED_LIMIT)
         .value_name("BYTES")
@@ -124,6 +160,12 @@ fn command(commands: &Commands, serve_fake: bool) -> Command {
              upload's file and its reply (default {})",
             crate::DEFAULT_TRANSFER_TIME.as_secs()
         ));
+    [speed_limit, speed_time, transfer_time]
+}
+
+/// The global flags of where the token may go: plain http, and the Redis that shares it
+/// (and the rate limits) with other processes.
+fn trust_and_sharing_args() -> [Arg; 2] {
     let allow_insecure_http = Arg::new("allow-insecure-http")
         .long("allow-insecure-http")
         .global(true)
@@ -134,6 +176,11 @@ fn command(commands: &Commands, serve_fake: bool) -> Command {
         .value_name("URL")
         .global(true)
         .help("Share rate limits and the app's token with other processes through this Redis (redis://[:password@]host[:port][/db]); also TASKAPI_REDIS_URL, better for a password. Redis down: each process goes on alone");
+    [allow_insecure_http, redis_url]
+}
+
+/// `--wait` and the global flags that shape the wait.
+fn wait_args() -> [Arg; 4] {
     let seconds = |name: &'static str, help: &'static str| {
         Arg::new(name)
             .long(name)
@@ -148,105 +195,83 @@ fn command(commands: &Commands, serve_fake: bool) -> Command {
         .global(true)
         .action(ArgAction::SetTrue)
         .help("Poll until the task ends: exit 0 on success, 5 on failure (data still printed), 6 on timeout. With --output, the file is then fetched within --transfer-time: the command ends within about --max-wait + --transfer-time");
-    let completions = Command::new(COMPLETIONS)
+    [
+        wait,
+        seconds(
+            "min-delay",
+            "With --wait: shortest delay between polls (spec default)",
+        ),
+        seconds(
+            "max-delay",
+            "With --wait: longest delay between polls (spec default)",
+        ),
+        seconds(
+            "max-wait",
+            "With --wait: give up after this long (spec default)",
+        ),
+    ]
+}
+
+/// `completions`: prints a completion script.
+fn completions_command() -> Command {
+    Command::new(COMPLETIONS)
         .about("Print a completion script for a shell (e.g. `taskapi completions bash > /etc/bash_completion.d/taskapi`)")
         .arg(
             Arg::new("shell")
                 .required(true)
                 .value_parser(clap::value_parser!(clap_complete::Shell))
                 .help("The shell to complete for"),
-        );
-    let mut taskapi = Command::new("taskapi")
-        .about("Start, wait for and fetch the long-running jobs of Feishu/Lark and DingTalk (exports, imports, moves, copies) from a shell")
-        .version(commands.version)
-        .after_help(format!(
-            "{}\n\
-             RUST_LOG=taskapi=debug traces calls on stderr (never secrets).\n\
-             Exit codes: 0 success, 1 stdout not writable, 2 usage, 3 API error, 4 transport or\n\
-             undecodable reply, 5 task failed (--wait), 6 still running at --max-wait.\n\
-             With --batch (poll endpoints): 4 or 3 when some task could not be polled, else 5\n\
-             when one failed, else 6 when one timed out, else 2 when an input line was skipped.",
-            commands.tokens_help
-        ))
-        .subcommand_required(true)
-        .arg(base_url)
-        .arg(max_attempts)
-        .arg(timeout)
-        .arg(rate_limit)
-        .arg(speed_limit)
-        .arg(speed_time)
-        .arg(transfer_time)
-        .arg(allow_insecure_http)
-        .arg(redis_url)
-        .arg(wait)
-        .arg(seconds(
-            "min-delay",
-            "With --wait: shortest delay between polls (spec default)",
-        ))
-        .arg(seconds(
-            "max-delay",
-            "With --wait: longest delay between polls (spec default)",
-        ))
-        .arg(seconds(
-            "max-wait",
-            "With --wait: give up after this long (spec default)",
-        ))
-        .subcommands((commands.commands)())
-        .subcommand(completions);
-    for name in commands.batchable {
-        taskapi = taskapi.mut_subcommand(name, with_batch);
-    }
-    if serve_fake {
-        taskapi = taskapi.subcommand(
-            Command::new(SERVE_FAKE)
-                .about("Serve the fake Feishu/DingTalk API generated from the specs, until killed")
-                .long_about(
-                    "Serve the fake Feishu/DingTalk API generated from the specs, until killed: \
-                     every endpoint answers with its doc example, token endpoints issue \
-                     fake-token-N tokens (any credentials), and unknown paths get 404. The \
-                     first line of stdout is the base URL to use (e.g. --base-url).",
-                )
-                .arg(
-                    Arg::new("addr")
-                        .long("addr")
-                        .value_name("IP:PORT")
-                        .default_value("127.0.0.1:0")
-                        .value_parser(clap::value_parser!(SocketAddr))
-                        .help("Where to listen; port 0 picks a free port"),
-                )
-                .arg(
-                    Arg::new("download-size")
-                        .long("download-size")
-                        .value_name("BYTES")
-                        .value_parser(clap::value_parser!(u64))
-                        .help("Size of the files download endpoints serve (default 34356); made on the fly, any size"),
-                )
-                // Same id as the global client-side flag, which clap then leaves out of this
-                // subcommand: here it is the server's own limit.
-                .arg(
-                    Arg::new("rate-limit")
-                        .long("rate-limit")
-                        .value_name("N")
-                        .value_parser(clap::value_parser!(u32).range(1..))
-                        .help("Throttle each endpoint to N requests per second (fixed 1 s windows) with the provider's rate-limit reply; default: no limit"),
-                )
-                .arg(
-                    Arg::new("pending-polls")
-                        .long("pending-polls")
-                        .value_name("N")
-                        .value_parser(clap::value_parser!(u32))
-                        .help("Polls each task stays pending for, counted per task (its ticket or id), started or not; then it is done (default: the doc example, and started tasks done at the first poll)"),
-                )
-                .arg(
-                    Arg::new("token-lifetime")
-                        .long("token-lifetime")
-                        .value_name("SECS")
-                        .value_parser(clap::value_parser!(i64))
-                        .help("Lifetime in seconds of the tokens token endpoints issue (default 7200)"),
-                ),
-        );
-    }
-    taskapi
+        )
+}
+
+/// `serve-fake`: the fake server and the flags that shape it.
+fn serve_fake_command() -> Command {
+    Command::new(SERVE_FAKE)
+        .about("Serve the fake Feishu/DingTalk API generated from the specs, until killed")
+        .long_about(
+            "Serve the fake Feishu/DingTalk API generated from the specs, until killed: \
+             every endpoint answers with its doc example, token endpoints issue \
+             fake-token-N tokens (any credentials), and unknown paths get 404. The \
+             first line of stdout is the base URL to use (e.g. --base-url).",
+        )
+        .arg(
+            Arg::new("addr")
+                .long("addr")
+                .value_name("IP:PORT")
+                .default_value("127.0.0.1:0")
+                .value_parser(clap::value_parser!(SocketAddr))
+                .help("Where to listen; port 0 picks a free port"),
+        )
+        .arg(
+            Arg::new("download-size")
+                .long("download-size")
+                .value_name("BYTES")
+                .value_parser(clap::value_parser!(u64))
+                .help("Size of the files download endpoints serve (default 34356); made on the fly, any size"),
+        )
+        // Same id as the global client-side flag, which clap then leaves out of this
+        // subcommand: here it is the server's own limit.
+        .arg(
+            Arg::new("rate-limit")
+                .long("rate-limit")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u32).range(1..))
+                .help("Throttle each endpoint to N requests per second (fixed 1 s windows) with the provider's rate-limit reply; default: no limit"),
+        )
+        .arg(
+            Arg::new("pending-polls")
+                .long("pending-polls")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u32))
+                .help("Polls each task stays pending for, counted per task (its ticket or id), started or not; then it is done (default: the doc example, and started tasks done at the first poll)"),
+        )
+        .arg(
+            Arg::new("token-lifetime")
+                .long("token-lifetime")
+                .value_name("SECS")
+                .value_parser(clap::value_parser!(i64))
+                .help("Lifetime in seconds of the tokens token endpoints issue (default 7200)"),
+        )
 }
 
 /// A poll endpoint's subcommand with `--batch` and `--max-in-flight`; its required flags may

@@ -147,13 +147,9 @@ impl Call<'_> {
         let (Some(path), Some(strict)) = (self.batch_input(), self.strict) else {
             return Outcome::usage("--batch: no input given");
         };
-        let input: Box<dyn tokio::io::AsyncBufRead + Unpin> = if path == "-" {
-            Box::new(tokio::io::BufReader::new(tokio::io::stdin()))
-        } else {
-            match tokio::fs::File::open(path).await {
-                Ok(file) => Box::new(tokio::io::BufReader::new(file)),
-                Err(e) => return Outcome::usage(format!("--batch {path}: cannot read it: {e}")),
-            }
+        let input = match open_input(path).await {
+            Ok(input) => input,
+            Err(outcome) => return outcome,
         };
         let report = Report {
             output: self.output,
@@ -165,54 +161,15 @@ impl Call<'_> {
             |(mut reader, mut command)| {
                 let (report, request) = (&report, &request);
                 async move {
-                    loop {
-                        let text = match reader.next().await {
-                            Ok(Some(Ok(text))) => text,
-                            Ok(Some(Err(why))) => {
-                                report.skip(reader.number, &why);
-                                continue;
-                            }
-                            Ok(None) => return None,
-                            Err(e) => {
-                                let why = format!("cannot read on: {e}");
-                                report.skip(reader.number + 1, &why);
-                                return None;
-                            }
-                        };
-                        let (params, matches) = match parse_line(&text, &mut command, self.args) {
-                            Line::Blank => continue,
-                            Line::Bad(why) => {
-                                report.skip(reader.number, &why);
-                                continue;
-                            }
-                            Line::Task(params, matches) => (params, matches),
-                        };
-                        let call = self.for_line(&matches, strict);
-                        let built = request(&call);
-                        let task = LineTask {
-                            line: reader.number,
-                            params,
-                            raw: Arc::clone(&call.raw),
-                        };
-                        return Some(((task, built), (reader, command)));
-                    }
+                    let next = self
+                        .next_task(&mut reader, &mut command, strict, report, request)
+                        .await?;
+                    Some((next, (reader, command)))
                 }
             },
         );
-        let mut settings = defaults;
-        settings.min_delay = self.wait.min_delay.unwrap_or(settings.min_delay);
-        settings.max_delay = self.wait.max_delay.unwrap_or(settings.max_delay);
-        settings.max_wait = self.wait.max_wait.unwrap_or(settings.max_wait);
-        let in_flight = self
-            .args
-            .try_get_one::<u64>(MAX_IN_FLIGHT)
-            .ok()
-            .flatten()
-            .map_or(DEFAULT_MAX_IN_FLIGHT, |n| {
-                usize::try_from(*n).unwrap_or(usize::MAX)
-            });
-        let mut batch = BatchWaiter::from_stream(Box::pin(source), settings)
-            .max_in_flight(in_flight)
+        let mut batch = BatchWaiter::from_stream(Box::pin(source), self.batch_settings(defaults))
+            .max_in_flight(self.max_in_flight())
             .max_pending(MAX_PENDING_LINES);
         let mut tally = Tally::default();
         let mut written = Ok(());
@@ -229,29 +186,74 @@ impl Call<'_> {
         if let Some(bar) = &report.bar {
             bar.finish_and_clear();
         }
-        let mut exit_code = tally.exit_code();
-        let mut stderr = format!(
-            "batch: {} succeeded, {} failed, {} timed out, {} errors, {} lines skipped\n",
-            tally.succeeded,
-            tally.failed,
-            tally.timed_out,
-            tally.api_errors + tally.transport_errors + tally.unsendable,
-            tally.skipped
-        );
-        match written {
-            Ok(()) => {}
-            // The reader went away (`| head`): end quietly, keeping the code.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-            Err(e) => {
-                stderr.push_str(&format!("error: cannot write the output to stdout: {e}\n"));
-                exit_code = EXIT_OUTPUT;
-            }
+        summary(&tally, written)
+    }
+
+    /// The task of the next usable line of the input, and its request built by `request`;
+    /// a line that cannot be used is reported and skipped. `None` at the end of the input,
+    /// or when it cannot be read on.
+    async fn next_task<P, F>(
+        &self,
+        reader: &mut LineReader,
+        command: &mut clap::Command,
+        strict: &clap::Command,
+        report: &Report<'_>,
+        request: &F,
+    ) -> Option<(LineTask, P)>
+    where
+        F: Fn(&Call<'_>) -> P,
+    {
+        loop {
+            let text = match reader.next().await {
+                Ok(Some(Ok(text))) => text,
+                Ok(Some(Err(why))) => {
+                    report.skip(reader.number, &why);
+                    continue;
+                }
+                Ok(None) => return None,
+                Err(e) => {
+                    let why = format!("cannot read on: {e}");
+                    report.skip(reader.number + 1, &why);
+                    return None;
+                }
+            };
+            let (params, matches) = match parse_line(&text, command, self.args) {
+                Line::Blank => continue,
+                Line::Bad(why) => {
+                    report.skip(reader.number, &why);
+                    continue;
+                }
+                Line::Task(params, matches) => (params, matches),
+            };
+            let call = self.for_line(&matches, strict);
+            let built = request(&call);
+            let task = LineTask {
+                line: reader.number,
+                params,
+                raw: Arc::clone(&call.raw),
+            };
+            return Some((task, built));
         }
-        Outcome {
-            exit_code,
-            stdout: String::new(),
-            stderr,
-        }
+    }
+
+    /// The waiter's settings: the subcommand's defaults, overridden by the flags given.
+    fn batch_settings(&self, defaults: WaitDefaults) -> WaitDefaults {
+        let mut settings = defaults;
+        settings.min_delay = self.wait.min_delay.unwrap_or(settings.min_delay);
+        settings.max_delay = self.wait.max_delay.unwrap_or(settings.max_delay);
+        settings.max_wait = self.wait.max_wait.unwrap_or(settings.max_wait);
+        settings
+    }
+
+    /// `--max-in-flight`, else the default.
+    fn max_in_flight(&self) -> usize {
+        self.args
+            .try_get_one::<u64>(MAX_IN_FLIGHT)
+            .ok()
+            .flatten()
+            .map_or(DEFAULT_MAX_IN_FLIGHT, |n| {
+                usize::try_from(*n).unwrap_or(usize::MAX)
+            })
     }
 
     /// The call a line makes: this one's client settings, the line's flags.
@@ -324,6 +326,47 @@ impl Call<'_> {
         let mut line = serde_json::to_string(&printed).unwrap_or_default();
         line.push('\n');
         line
+    }
+}
+
+/// The batch's input: the file at `path`, or stdin for `-`.
+async fn open_input(path: &str) -> Result<Box<dyn tokio::io::AsyncBufRead + Unpin>, Outcome> {
+    if path == "-" {
+        return Ok(Box::new(tokio::io::BufReader::new(tokio::io::stdin())));
+    }
+    match tokio::fs::File::open(path).await {
+        Ok(file) => Ok(Box::new(tokio::io::BufReader::new(file))),
+        Err(e) => Err(Outcome::usage(format!(
+            "--batch {path}: cannot read it: {e}"
+        ))),
+    }
+}
+
+/// The batch's outcome: its exit code and a summary line on stderr, with why stdout could
+/// not be written to when it could not.
+fn summary(tally: &Tally, written: std::io::Result<()>) -> Outcome {
+    let mut exit_code = tally.exit_code();
+    let mut stderr = format!(
+        "batch: {} succeeded, {} failed, {} timed out, {} errors, {} lines skipped\n",
+        tally.succeeded,
+        tally.failed,
+        tally.timed_out,
+        tally.api_errors + tally.transport_errors + tally.unsendable,
+        tally.skipped
+    );
+    match written {
+        Ok(()) => {}
+        // The reader went away (`| head`): end quietly, keeping the code.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            stderr.push_str(&format!("error: cannot write the output to stdout: {e}\n"));
+            exit_code = EXIT_OUTPUT;
+        }
+    }
+    Outcome {
+        exit_code,
+        stdout: String::new(),
+        stderr,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Configuring a provider client: [`ClientBuilder`], its defaults, the base URL's checks and
 //! why a build fails ([`BuildError`]).
 
-use super::send::Core;
+use super::core::Core;
 use crate::auth::{AppCredentials, ManagedToken, StaticToken, TokenApi, TokenContext, TokenSource};
 use crate::limit::{Limiter, RateLimits};
 use crate::provider::{HasProvider, auth_value, is_sendable};

@@ -1,8 +1,8 @@
 //! [`Core::download`]: a download endpoint's call, its body streamed into a file or a
 //! writer (see `transfer`), with the same tokens, retries and error decoding as any call.
 
+use super::core::Core;
 use super::request::Outgoing;
-use super::send::Core;
 use crate::error::{DownloadError, DownloadFailed, Failed, TransportError};
 use crate::future::BoxFuture;
 use crate::options::CallOptions;

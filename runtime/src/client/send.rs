@@ -1,147 +1,28 @@
-//! [`Core`], the HTTP core every generated client wraps, and its retry loop: one call sent
-//! by [`Core::send`], attempt by attempt, with a token, a time limit and tracing spans.
+//! [`Core::send`] and its retry loop: one call sent attempt by attempt, each after a
+//! rate-limit slot, with a token, within the call's time limit and in tracing spans, until
+//! it succeeds or its failure may not or need not be sent again.
+//!
+//! One attempt is `attempt.rs`; what is here decides whether there is another.
 
+use super::attempt::{Got, Want};
+use super::core::Core;
 use super::request::{Outgoing, RequestBody};
-use crate::auth::{TokenContext, TokenSource};
-use crate::decode::{self, Reply};
 use crate::error::{
-    EndpointError, Failed, Failure, InvalidRequest, TokenError, TransportError, TransportErrorKind,
+    EndpointError, Failed, Failure, InvalidRequest, TransportError, TransportErrorKind,
 };
 use crate::future::BoxFuture;
-use crate::http::{self, ReplyHeaders};
-use crate::limit::Limiter;
 use crate::options::CallOptions;
-use crate::provider::{EndpointInfo, ProviderInfo, auth_value, is_sendable};
-use crate::retry::RetryPolicy;
+use crate::provider::{EndpointInfo, is_sendable};
 use crate::token::AccessToken;
-use crate::transfer::{Meter, TransferPolicy, watch_upload};
 use crate::url::{self as url_builder, BaseUrl};
 use reqwest::header::{HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
-use std::fmt;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-/// The shared part of every provider client: a handle, cheap to clone (one reference
-/// count), so that each request owns one and its future can be spawned. Clones share the
-/// connection pool, the token cache and the rate-limit slots.
-#[derive(Clone)]
-pub struct Core(Arc<CoreState>);
-
-/// What a [`Core`] handle shares.
-pub struct CoreState {
-    pub(super) context: TokenContext,
-    token: Arc<dyn TokenSource>,
-    retry: RetryPolicy,
-    provider: &'static ProviderInfo,
-    prepared: Arc<Prepared>,
-    /// The slots of the client's rate limits, shared by its clones.
-    limiter: Arc<Limiter>,
-    /// How slow and how long an upload's file or a download's body may be.
-    pub(super) transfer: TransferPolicy,
-}
-
-/// What every call would otherwise work out again: computed once, when the client is built.
-struct Prepared {
-    /// The base URL, parsed.
-    base: BaseUrl,
-    /// The provider's auth header name.
-    auth_header: HeaderName,
-    /// The static token given to the builder and its header value.
-    static_auth: Option<(AccessToken, HeaderValue)>,
-    /// The last token a token source gave and its header value: managed tokens change
-    /// rarely, so most calls reuse it.
-    last_auth: Mutex<Option<(AccessToken, HeaderValue)>>,
-    /// The reply headers read on every call.
-    reply_headers: ReplyHeaders,
-}
-
-impl std::ops::Deref for Core {
-    type Target = CoreState;
-
-    fn deref(&self) -> &CoreState {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Core {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Core")
-            .field("provider", &self.provider.name)
-            .field("base_url", &self.context.base_url)
-            .field("token", &self.token)
-            .field("retry", &self.retry)
-            .finish_non_exhaustive()
-    }
-}
-
-/// The token an attempt sends and its header value.
-enum Credential<'a> {
-    /// Prepared when the client was built (a static token).
-    Prepared(&'a AccessToken, &'a HeaderValue),
-    /// From the token source or the call's user token: kept, for invalidation.
-    Fetched(AccessToken, HeaderValue),
-}
-
-impl Credential<'_> {
-    fn parts(&self) -> (&AccessToken, &HeaderValue) {
-        match self {
-            Credential::Prepared(token, value) => (token, value),
-            Credential::Fetched(token, value) => (token, value),
-        }
-    }
-
-    /// The token to invalidate when the provider refuses it (never a prepared one: a
-    /// static token cannot be refreshed).
-    fn into_fetched(self) -> Option<AccessToken> {
-        match self {
-            Credential::Prepared(..) => None,
-            Credential::Fetched(token, _) => Some(token),
-        }
-    }
-}
-
 impl Core {
-    /// A core for `provider`, with what every call would otherwise work out again computed
-    /// now (`Prepared`). Called by the builder once it has checked the parts.
-    // One call site, the builder, which names every part.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn new(
-        context: TokenContext,
-        token: Arc<dyn TokenSource>,
-        retry: RetryPolicy,
-        provider: &'static ProviderInfo,
-        base: BaseUrl,
-        auth_header: HeaderName,
-        static_auth: Option<(AccessToken, HeaderValue)>,
-        limiter: Limiter,
-        transfer: TransferPolicy,
-    ) -> Self {
-        Core(Arc::new(CoreState {
-            context,
-            token,
-            retry,
-            provider,
-            limiter: Arc::new(limiter),
-            transfer,
-            prepared: Arc::new(Prepared {
-                base,
-                auth_header,
-                static_auth,
-                last_auth: Mutex::new(None),
-                reply_headers: ReplyHeaders::new(provider),
-            }),
-        }))
-    }
-
-    /// The base URL requests are sent to, without a trailing slash.
-    pub fn base_url(&self) -> &str {
-        &self.context.base_url
-    }
-
     /// Sends a call, retrying transient failures by the policy, and decodes the reply by the
     /// provider's conventions, within `options` (user token, time limit, raw inspection).
     ///
@@ -246,6 +127,8 @@ impl Core {
         }
     }
 
+    /// The retry loop, in the call's span: a slot, an attempt, and on failure either a new
+    /// token, a delay and another attempt, or the error.
     async fn send_in<T: DeserializeOwned, E: EndpointError>(
         &self,
         span: &tracing::Span,
@@ -256,56 +139,24 @@ impl Core {
     ) -> Result<Got<T>, E> {
         let url = prepare(&self.prepared.base, request, options)
             .map_err(|e| Failed::InvalidRequest(e).into_endpoint::<E>(0))?;
-        // An upload is a transfer: without a time limit of its own, the transfer policy's
-        // bounds the call, retries included.
-        let limit = options.time_limit.or_else(|| {
-            matches!(request.body, RequestBody::Multipart { .. })
-                .then_some(self.transfer.time_limit)
-        });
+        let limit = self.time_limit(request, options);
         let deadline = limit.and_then(|limit| Instant::now().checked_add(limit));
-        let refreshable = options.user_token.is_none() && self.token.can_refresh();
-        let mut refreshed = false;
-        let mut attempts = 0;
-        let mut retries = 0;
-        let mut protocol_errors = 0;
-        // The error of the attempt before, returned if the next one cannot be made.
-        let mut last_error: Option<E> = None;
+        let mut progress = Progress::new(options.user_token.is_none() && self.token.can_refresh());
         loop {
-            attempts += 1;
-            // Every attempt takes a slot of the endpoint's rate limit. The wait is not part
-            // of the attempt's timeout, but a deadline the caller set bounds it: a slot
-            // after the deadline ends the call at once.
-            // Boxed: only limited endpoints pay for the waiting's state, and polls of those
-            // are spaced far apart anyway.
-            if let Some(slot) = self.limiter.slot_of(endpoint)
-                && Box::pin(self.limiter.acquire(slot, deadline))
-                    .await
-                    .is_err()
-            {
-                record_outcome(span, attempts - 1, "error");
-                return Err(last_error.unwrap_or_else(|| {
+            progress.attempts += 1;
+            // A slot after the deadline ends the call at once.
+            if !self.take_slot(endpoint, deadline).await {
+                record_outcome(span, progress.attempts - 1, "error");
+                return Err(progress.last_error.unwrap_or_else(|| {
                     Failed::Transport(TransportError::time_limit(limit)).into_endpoint::<E>(0)
                 }));
             }
-            let attempt_span = tracing::debug_span!(
-                "taskapi.attempt",
-                attempt = attempts,
-                http.status = Empty,
-                code = Empty,
-                request_id = Empty,
-                latency_ms = Empty,
-            );
+            let attempt_span = attempt_span(progress.attempts);
             // One attempt, the token fetch included, cut off at the deadline when there is
             // one, in its span when a subscriber wants it. Each variant is awaited here, not
             // through a helper: the attempt's future is moved whole into every level that
             // awaits it.
-            let timeout = match deadline {
-                Some(deadline) => self
-                    .context
-                    .timeout
-                    .min(deadline.saturating_duration_since(Instant::now())),
-                None => self.context.timeout,
-            };
+            let timeout = self.attempt_timeout(deadline);
             let attempt = || {
                 self.attempt(
                     &attempt_span,
@@ -329,36 +180,20 @@ impl Core {
                         .unwrap_or_else(|_| time_limit_reached(limit))
                 }
             };
-            let mut failed = match result {
+            let failed = match result {
                 Ok(data) => {
-                    record_outcome(span, attempts, "ok");
+                    record_outcome(span, progress.attempts, "ok");
                     return Ok(data);
                 }
                 Err(failed) => failed,
             };
-            let may_have_acted = !endpoint.idempotent
-                && !failed.proves_nothing_was_done(self.provider.is_rate_limited);
-            if may_have_acted {
-                failed.mark_outcome_unknown();
-            }
-            let resendable = !may_have_acted && request.body.can_send_again();
-            let throttled = failed.was_throttled(self.provider.is_rate_limited);
-            let error = failed.into_endpoint::<E>(attempts);
-            let failure = error.failure();
-            let time_left = deadline.is_none_or(|d| Instant::now() < d);
-            if let (Failure::Api(api), Some(token)) = (failure, &token)
-                && refreshable
-                && !refreshed
-                && time_left
-                && (self.provider.is_token_invalid)(api.code())
-            {
-                tracing::debug!(code = %api.code(), "token refused; fetching a new one and retrying once");
-                self.token.invalidate(token);
-                refreshed = true;
-                last_error = Some(error);
+            let judged = self.judge::<E>(endpoint, request, failed, progress.attempts);
+            if self.drop_refused_token(&judged.error, token.as_ref(), &mut progress, deadline) {
+                progress.last_error = Some(judged.error);
                 continue;
             }
-            if throttled {
+            let failure = judged.error.failure();
+            if judged.throttled {
                 // Every call of this limit waits out the reset, not only this one; a reset
                 // longer than the retry policy would wait for is not believed either.
                 let reset = failure
@@ -366,299 +201,177 @@ impl Core {
                     .map(|reset| reset.min(self.retry.server_wait_cap()));
                 Box::pin(self.limiter.throttled(endpoint, reset)).await;
             }
-            retries += 1;
-            if let Failure::Transport(e) = failure
-                && e.kind() == TransportErrorKind::Protocol
-            {
-                protocol_errors += 1;
-            }
-            let delay = (resendable
-                && failure.is_retryable()
-                && retries < self.retry.attempts()
-                && protocol_errors < 2)
-                .then(|| self.retry.delay(retries, failure.retry_after()))
-                .flatten()
-                // No retry that could not start before the deadline.
-                .filter(|delay| deadline.is_none_or(|d| Instant::now() + *delay < d));
-            let Some(delay) = delay else {
-                record_outcome(span, attempts, "error");
-                return Err(error);
+            let Some(delay) = self.next_delay(&mut progress, failure, judged.resendable, deadline)
+            else {
+                record_outcome(span, progress.attempts, "error");
+                return Err(judged.error);
             };
-            tracing::debug!(delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+            tracing::debug!(delay_ms = delay.as_millis() as u64, error = %judged.error, "retrying");
             tokio::time::sleep(delay).await;
-            last_error = Some(error);
+            progress.last_error = Some(judged.error);
         }
     }
 
-    /// One attempt: get a token, send, then decode the reply or, for a download, hand it
-    /// over unread. Returns the token used, for invalidation.
-    #[allow(clippy::too_many_arguments)]
-    async fn attempt<T: DeserializeOwned>(
-        &self,
-        span: &tracing::Span,
-        endpoint: &EndpointInfo,
-        url: &url::Url,
-        request: &Outgoing,
-        options: &CallOptions,
-        timeout: Duration,
-        want: Want,
-    ) -> (Option<AccessToken>, Result<Got<T>, Failed>) {
-        let credential = match self.credential(options).await {
-            Ok(credential) => credential,
-            Err(failed) => return (None, Err(failed)),
-        };
-        let (token, auth) = credential.parts();
-        // A form's file is opened per attempt, streamed, and sent once: a redirect cannot
-        // send it again. Boxed, like the opening of the file, so that uploads add a pointer
-        // to the state of every call's future, not a form.
-        let (form, meter) = match &request.body {
-            RequestBody::Multipart {
-                fields,
-                file_part,
-                file,
-                ..
-            } => match Box::pin(file.part()).await {
-                Ok((part, meter)) => {
-                    let form = fields
-                        .iter()
-                        .fold(reqwest::multipart::Form::new(), |form, (name, value)| {
-                            form.text(*name, value.clone())
-                        })
-                        .part(*file_part, part);
-                    (Some(Box::new(Mutex::new(Some(form)))), Some(meter))
-                }
-                Err(failed) => return (credential.into_fetched(), Err(failed)),
-            },
-            _ => (None, None),
-        };
-        let build = |url: url::Url| {
-            // Built field by field rather than through `RequestBuilder`: this runs for every
-            // call, and a poll (no body, no header parameters) needs three assignments.
-            let mut built = match (&request.body, &form) {
-                // reqwest writes a form's boundary and content type itself.
-                (RequestBody::Multipart { .. }, Some(form)) => {
-                    let form = form
-                        .lock()
-                        .unwrap_or_else(|poisoned| poisoned.into_inner())
-                        .take()?;
-                    self.context
-                        .http
-                        .request(endpoint.method.clone(), url)
-                        .multipart(form)
-                        .build()
-                        .ok()?
-                }
-                _ => reqwest::Request::new(endpoint.method.clone(), url),
-            };
-            let headers = built.headers_mut();
-            headers.insert(self.prepared.auth_header.clone(), auth.clone());
-            for (name, value) in &request.headers {
-                // Checked when the call was prepared.
-                let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
-                headers.insert(name, HeaderValue::from_str(value).ok()?);
-            }
-            if let RequestBody::Json(bytes) = &request.body {
-                headers.insert(
-                    reqwest::header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json; charset=utf-8"),
-                );
-                *built.body_mut() = Some(bytes.clone().into());
-            }
-            if want == Want::Data && meter.is_none() {
-                // A download's body, or an upload's, may take longer than an attempt: its
-                // pace is watched instead (see `transfer`).
-                *built.timeout_mut() = Some(timeout);
-            }
-            Some(built)
-        };
-        let started = (!span.is_disabled()).then(Instant::now);
-        let result = match want {
-            Want::Data => {
-                let exchange = http::exchange_with(
-                    &self.context.http,
-                    url,
-                    &build,
-                    timeout,
-                    &self.prepared.reply_headers,
-                    self.context.max_reply_bytes,
-                );
-                let exchanged = match &meter {
-                    None => exchange.await,
-                    Some(meter) => Box::pin(self.upload(exchange, meter, timeout)).await,
-                };
-                self.decode(span, started, exchanged, token, options)
-                    .map(Got::Data)
-            }
-            Want::Stream => {
-                let opened = tokio::time::timeout(
-                    timeout,
-                    http::open(&self.context.http, url, &build, Some(timeout)),
-                )
-                .await
-                .unwrap_or_else(|_| Err(TransportError::attempt_timed_out()));
-                match opened {
-                    Ok(response) if is_file_reply(&response) => Ok(Got::Stream(response)),
-                    Ok(response) => {
-                        let exchanged = http::read_reply(
-                            response,
-                            &self.prepared.reply_headers,
-                            self.context.max_reply_bytes,
-                        )
-                        .await;
-                        self.decode(span, started, exchanged, token, options)
-                            .map(Got::Data)
-                    }
-                    Err(e) => Err(Failed::Transport(e)),
-                }
-            }
-        };
-        (credential.into_fetched(), result)
+    /// Waits for a slot of the endpoint's rate limit, which every attempt takes; `false`
+    /// when there is none before `deadline`. The wait is not part of the attempt's
+    /// timeout, but a deadline the caller set bounds it.
+    async fn take_slot(&self, endpoint: &EndpointInfo, deadline: Option<Instant>) -> bool {
+        match self.limiter.slot_of(endpoint) {
+            // Boxed: only limited endpoints pay for the waiting's state, and polls of those
+            // are spaced far apart anyway.
+            Some(slot) => Box::pin(self.limiter.acquire(slot, deadline)).await.is_ok(),
+            None => true,
+        }
     }
 
-    /// An upload's exchange, cut when its file's pace falls under the transfer policy's
-    /// floor, or when no reply comes within `timeout` of its last byte. A failure before
-    /// the file was sent whole proves the server did not act on it.
-    async fn upload(
-        &self,
-        exchange: impl std::future::Future<Output = Result<http::Exchanged, TransportError>>,
-        meter: &Meter,
-        timeout: Duration,
-    ) -> Result<http::Exchanged, TransportError> {
-        let watch = watch_upload(meter, self.transfer, timeout);
-        let result =
-            match futures_util::future::select(std::pin::pin!(exchange), std::pin::pin!(watch))
-                .await
-            {
-                futures_util::future::Either::Left((exchanged, _)) => exchanged,
-                futures_util::future::Either::Right((cut, _)) => Err(cut),
-            };
-        result.map_err(|mut error| {
-            if !meter.is_done() {
-                error.mark_body_unsent();
-            }
-            error
+    /// The call's time limit: the caller's, else an upload's from the transfer policy.
+    fn time_limit(&self, request: &Outgoing, options: &CallOptions) -> Option<Duration> {
+        // An upload is a transfer: without a time limit of its own, the transfer policy's
+        // bounds the call, retries included.
+        options.time_limit.or_else(|| {
+            matches!(request.body, RequestBody::Multipart { .. })
+                .then_some(self.transfer.time_limit)
         })
     }
 
-    /// The token for an attempt and its header value: the call's user token, the prepared
-    /// static token, or the token source's (its header value reused while it is the same).
-    async fn credential(&self, options: &CallOptions) -> Result<Credential<'_>, Failed> {
-        let unsendable = || {
-            Failed::Token(TokenError::other(
-                "the token source gave a token that is empty or has characters an HTTP header cannot carry",
-            ))
-        };
-        if let Some(token) = &options.user_token {
-            let value = auth_value(self.provider, token).ok_or_else(unsendable)?;
-            return Ok(Credential::Fetched(token.clone(), value));
+    /// An attempt's timeout: the client's, or the time left before the call's deadline
+    /// when that is shorter.
+    fn attempt_timeout(&self, deadline: Option<Instant>) -> Duration {
+        match deadline {
+            Some(deadline) => self
+                .context
+                .timeout
+                .min(deadline.saturating_duration_since(Instant::now())),
+            None => self.context.timeout,
         }
-        if let Some((token, value)) = &self.prepared.static_auth {
-            return Ok(Credential::Prepared(token, value));
-        }
-        let token = self
-            .token
-            .token(&self.context)
-            .await
-            .map_err(Failed::Token)?;
-        let mut last = self
-            .prepared
-            .last_auth
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let value = match &*last {
-            Some((cached, value)) if *cached == token => value.clone(),
-            _ => {
-                let value = auth_value(self.provider, &token).ok_or_else(unsendable)?;
-                *last = Some((token.clone(), value.clone()));
-                value
-            }
-        };
-        drop(last);
-        Ok(Credential::Fetched(token, value))
     }
 
-    /// Records the exchange on the attempt's span and decodes the reply.
-    fn decode<T: DeserializeOwned>(
+    /// A failed attempt as the endpoint's error, marked when the server may have acted on
+    /// it, and what may follow it.
+    fn judge<E: EndpointError>(
         &self,
-        span: &tracing::Span,
-        started: Option<Instant>,
-        exchanged: Result<http::Exchanged, TransportError>,
-        token: &AccessToken,
-        options: &CallOptions,
-    ) -> Result<T, Failed> {
-        if let Some(started) = started {
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
+        endpoint: &EndpointInfo,
+        request: &Outgoing,
+        mut failed: Failed,
+        attempts: u32,
+    ) -> Judged<E> {
+        let may_have_acted =
+            !endpoint.idempotent && !failed.proves_nothing_was_done(self.provider.is_rate_limited);
+        if may_have_acted {
+            failed.mark_outcome_unknown();
         }
-        let exchanged = exchanged.map_err(Failed::Transport)?;
-        if !span.is_disabled() {
-            span.record("http.status", exchanged.status);
-            if let Some(id) = &exchanged.request_id {
-                span.record("request_id", id.as_str());
-            }
+        let resendable = !may_have_acted && request.body.can_send_again();
+        let throttled = failed.was_throttled(self.provider.is_rate_limited);
+        Judged {
+            error: failed.into_endpoint::<E>(attempts),
+            resendable,
+            throttled,
         }
-        let reply = Reply {
-            status: exchanged.status,
-            request_id: exchanged.request_id,
-            retry_after: exchanged.retry_after,
-            body: &exchanged.body,
-            known_secrets: &[token.expose()],
-        };
-        let result = match &options.inspect_raw {
-            // The raw text is kept for the inspector: decoded as the envelope, then the data.
-            Some(inspect) => decode::reply(
-                self.provider.envelope,
-                self.provider.request_id_body_field,
-                &reply,
-            )
-            .map(|decoded| {
-                inspect(decoded.raw);
-                decoded.data
-            }),
-            None => decode::data(
-                self.provider.envelope,
-                self.provider.request_id_body_field,
-                &reply,
-            ),
-        };
-        if let Err(Failed::Api(api)) = &result
-            && !span.is_disabled()
+    }
+
+    /// Whether `error` is the provider refusing `token` and the call may be sent once more
+    /// with a new one: then the token source drops it. Once per call, for a source that can
+    /// refresh, while the call has time left.
+    fn drop_refused_token<E: EndpointError>(
+        &self,
+        error: &E,
+        token: Option<&AccessToken>,
+        progress: &mut Progress<E>,
+        deadline: Option<Instant>,
+    ) -> bool {
+        let time_left = deadline.is_none_or(|d| Instant::now() < d);
+        if let (Failure::Api(api), Some(token)) = (error.failure(), token)
+            && progress.refreshable
+            && !progress.refreshed
+            && time_left
+            && (self.provider.is_token_invalid)(api.code())
         {
-            span.record("code", tracing::field::display(api.code()));
-            if let Some(id) = api.request_id() {
-                span.record("request_id", id);
-            }
+            tracing::debug!(code = %api.code(), "token refused; fetching a new one and retrying once");
+            self.token.invalidate(token);
+            progress.refreshed = true;
+            return true;
         }
-        result
+        false
+    }
+
+    /// The wait before the next attempt, counting this failure against the retry budget;
+    /// `None` when there is none: the failure is not retryable, the request may not be sent
+    /// again, the budget is spent, the protocol failed twice, or the wait would end after
+    /// the deadline.
+    fn next_delay<E>(
+        &self,
+        progress: &mut Progress<E>,
+        failure: Failure<'_>,
+        resendable: bool,
+        deadline: Option<Instant>,
+    ) -> Option<Duration> {
+        progress.retries += 1;
+        if let Failure::Transport(e) = failure
+            && e.kind() == TransportErrorKind::Protocol
+        {
+            progress.protocol_errors += 1;
+        }
+        (resendable
+            && failure.is_retryable()
+            && progress.retries < self.retry.attempts()
+            && progress.protocol_errors < 2)
+            .then(|| self.retry.delay(progress.retries, failure.retry_after()))
+            .flatten()
+            // No retry that could not start before the deadline.
+            .filter(|delay| deadline.is_none_or(|d| Instant::now() + *delay < d))
     }
 }
 
-/// What a call reads from a successful reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Want {
-    /// The JSON data, decoded.
-    Data,
-    /// The reply itself with its body unread (a download), when it is a file.
-    Stream,
+/// Where a call stands between its attempts.
+struct Progress<E> {
+    /// Attempts made, counting the one under way.
+    attempts: u32,
+    /// Failures counted against the retry budget (a refused token is not).
+    retries: u32,
+    /// Failures of the protocol itself: a second one ends the call.
+    protocol_errors: u32,
+    /// Whether a refused token can be replaced: no user token, and a source that refreshes.
+    refreshable: bool,
+    /// A refused token was replaced already: a second refusal is returned.
+    refreshed: bool,
+    /// The error of the attempt before, returned if the next one cannot be made.
+    last_error: Option<E>,
 }
 
-/// What a call got.
-enum Got<T> {
-    Data(T),
-    Stream(reqwest::Response),
+impl<E> Progress<E> {
+    fn new(refreshable: bool) -> Self {
+        Progress {
+            attempts: 0,
+            retries: 0,
+            protocol_errors: 0,
+            refreshable,
+            refreshed: false,
+            last_error: None,
+        }
+    }
 }
 
-/// A 2xx that is not JSON: the file. Errors come back as JSON (any status), so a JSON reply
-/// is decoded instead.
-fn is_file_reply(response: &reqwest::Response) -> bool {
-    let json = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            let essence = v.split(';').next().unwrap_or("").trim();
-            essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
-        });
-    response.status().is_success() && !json
+/// A failed attempt, judged by [`Core::judge`].
+struct Judged<E> {
+    /// The failure as the endpoint's error.
+    error: E,
+    /// The request may be sent again: the server cannot have acted on it, and its body
+    /// can be sent twice.
+    resendable: bool,
+    /// The provider throttled it.
+    throttled: bool,
+}
+
+/// The span of one attempt; the exchange fills in its fields.
+fn attempt_span(attempt: u32) -> tracing::Span {
+    tracing::debug_span!(
+        "taskapi.attempt",
+        attempt = attempt,
+        http.status = Empty,
+        code = Empty,
+        request_id = Empty,
+        latency_ms = Empty,
+    )
 }
 
 /// Everything checked before any traffic: the URL (parameters, length) and a per-call

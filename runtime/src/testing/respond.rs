@@ -36,12 +36,7 @@ pub(super) async fn respond(
     let method = parts.method.as_str().to_owned();
     let path = parts.uri.path().to_owned();
     if method == "GET" && path == STATS_PATH {
-        let stats = state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .stats();
-        let body = serde_json::to_string(&stats).unwrap_or_default();
-        return plain(200, "application/json", body);
+        return stats_reply(state);
     }
     // Read the request body so the connection stays usable; kept for `last_request`.
     let body = body
@@ -61,7 +56,38 @@ pub(super) async fn respond(
         .get(hyper::header::RANGE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let recorded = Recorded {
+    let recorded = record(method, path, &parts, body);
+    let mut decided = decide(route, state, recorded);
+    if let Some((reset_seconds, limit)) = decided.throttle {
+        let mut response = throttled_reply(route, reset_seconds, limit);
+        set_log_id(&mut response, decided.count);
+        return response;
+    }
+    let scripted = decided.scripted.take();
+    let mut response = reply_to(route, scripted, &decided, range.as_deref()).await;
+    set_log_id(&mut response, decided.count);
+    name_file(&mut response, decided.download_name.as_deref());
+    response
+}
+
+/// What the server saw, as `GET /_fake/stats` serves it.
+fn stats_reply(state: &Mutex<State>) -> hyper::Response<FaultBody> {
+    let stats = state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .stats();
+    let body = serde_json::to_string(&stats).unwrap_or_default();
+    plain(200, "application/json", body)
+}
+
+/// The request as `last_request` gives it back.
+fn record(
+    method: String,
+    path: String,
+    parts: &hyper::http::request::Parts,
+    body: bytes::Bytes,
+) -> Recorded {
+    Recorded {
         method,
         path,
         query: parts.uri.query().map(str::to_owned),
@@ -76,16 +102,26 @@ pub(super) async fn respond(
             })
             .collect(),
         body,
-    };
-    let decided = decide(route, state, recorded);
-    if let Some((reset_seconds, limit)) = decided.throttle {
-        let mut response = throttled_reply(route, reset_seconds, limit);
-        if let Ok(value) = format!("fake-log-{}", decided.count).parse() {
-            response.headers_mut().insert("x-tt-logid", value);
-        }
-        return response;
     }
-    let mut response = match (decided.scripted, &route.kind, decided.token) {
+}
+
+/// The reply to a request that is not throttled: its script when it has one, else what
+/// its route gives by default (a file, a fresh token, a task's state, the doc example).
+async fn reply_to(
+    route: &'static Route,
+    scripted: Option<Scripted>,
+    decided: &Decided,
+    range: Option<&str>,
+) -> hyper::Response<FaultBody> {
+    let file = |cut_after| {
+        binary_reply(
+            decided.download_size,
+            range,
+            decided.accept_ranges,
+            cut_after,
+        )
+    };
+    match (scripted, &route.kind, decided.token) {
         (
             Some(Scripted::Json {
                 status,
@@ -94,35 +130,13 @@ pub(super) async fn respond(
             }),
             _,
             _,
-        ) => {
-            let mut response = plain(status, "application/json", body);
-            for (name, value) in headers {
-                if let Ok(value) = value.parse() {
-                    response.headers_mut().insert(name, value);
-                }
-            }
-            response
+        ) => json_reply(status, body, headers),
+        (Some(Scripted::Fault(Fault::CutDownload { after })), _, _) => file(Some(after)),
+        (Some(Scripted::Fault(Fault::DripDownload { after, every })), _, _) => {
+            file(None).map(|body| body.dripping(after, every))
         }
-        (Some(Scripted::Fault(Fault::CutDownload { after })), _, _) => binary_reply(
-            decided.download_size,
-            range.as_deref(),
-            decided.accept_ranges,
-            Some(after),
-        ),
-        (Some(Scripted::Fault(Fault::DripDownload { after, every })), _, _) => binary_reply(
-            decided.download_size,
-            range.as_deref(),
-            decided.accept_ranges,
-            None,
-        )
-        .map(|body| body.dripping(after, every)),
         (Some(Scripted::Fault(fault)), _, _) => fault_reply(route, fault).await,
-        (Some(Scripted::File) | None, RouteKind::Download, _) => binary_reply(
-            decided.download_size,
-            range.as_deref(),
-            decided.accept_ranges,
-            None,
-        ),
+        (Some(Scripted::File) | None, RouteKind::Download, _) => file(None),
         (
             None,
             RouteKind::Token {
@@ -130,44 +144,75 @@ pub(super) async fn respond(
                 expires_field,
             },
             Some((n, lifetime)),
-        ) => {
-            let mut body = serde_json::Map::new();
-            if route.envelope != Envelope::Bare {
-                body.insert("code".into(), 0.into());
-                body.insert("msg".into(), "ok".into());
-            }
-            body.insert((*token_field).into(), format!("fake-token-{n}").into());
-            body.insert((*expires_field).into(), lifetime.into());
-            plain(
-                200,
-                "application/json",
-                serde_json::Value::Object(body).to_string(),
-            )
-        }
+        ) => token_reply(route, token_field, expires_field, n, lifetime),
         (None, _, _) if route.task.is_some() => plain(
             200,
             "application/json",
             task_reply(route, decided.task, decided.download_size),
         ),
         _ => plain(200, "application/json", route.example.to_owned()),
-    };
-    if let Ok(value) = format!("fake-log-{}", decided.count).parse() {
+    }
+}
+
+/// A scripted JSON reply, with the headers its script adds.
+fn json_reply(
+    status: u16,
+    body: String,
+    headers: Vec<(&'static str, String)>,
+) -> hyper::Response<FaultBody> {
+    let mut response = plain(status, "application/json", body);
+    for (name, value) in headers {
+        if let Ok(value) = value.parse() {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
+/// A token endpoint's reply: the `n`th token issued, `fake-token-n`, in the route's
+/// envelope.
+fn token_reply(
+    route: &Route,
+    token_field: &str,
+    expires_field: &str,
+    n: usize,
+    lifetime: i64,
+) -> hyper::Response<FaultBody> {
+    let mut body = serde_json::Map::new();
+    if route.envelope != Envelope::Bare {
+        body.insert("code".into(), 0.into());
+        body.insert("msg".into(), "ok".into());
+    }
+    body.insert(token_field.into(), format!("fake-token-{n}").into());
+    body.insert(expires_field.into(), lifetime.into());
+    plain(
+        200,
+        "application/json",
+        serde_json::Value::Object(body).to_string(),
+    )
+}
+
+/// Numbers the reply as the real servers' log id header does, one count per route.
+fn set_log_id(response: &mut hyper::Response<FaultBody>, count: usize) {
+    if let Ok(value) = format!("fake-log-{count}").parse() {
         response.headers_mut().insert("x-tt-logid", value);
     }
-    // A file carries its name, as the real servers send it (and the SDKs read it).
+}
+
+/// A file carries its name, as the real servers send it (and the SDKs read it).
+fn name_file(response: &mut hyper::Response<FaultBody>, download_name: Option<&str>) {
     let file = matches!(response.status().as_u16(), 200 | 206)
         && response
             .headers()
             .get(hyper::header::CONTENT_TYPE)
             .is_some_and(|v| v == "application/octet-stream");
-    if let (true, Some(name)) = (file, &decided.download_name)
+    if let (true, Some(name)) = (file, download_name)
         && let Ok(value) = content_disposition(name).parse()
     {
         response
             .headers_mut()
             .insert(hyper::header::CONTENT_DISPOSITION, value);
     }
-    response
 }
 
 /// Counts the request, records it and its arrival, and throttles it when it is over the
