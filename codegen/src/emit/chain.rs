@@ -54,8 +54,49 @@ fn starts(
         }
     });
     let next_request = next_request(&quote!(super::#next_module::#next), chain);
+    let method_doc = workflow_doc(p, e, chain, &workflow);
+    let wait_doc = docs(&format!(
+        "Sends this request and waits for the task it starts (see [`{0}::{1}`](super::{0}::{1})).",
+        p.client, workflow
+    ));
+    quote! {
+        impl super::#client {
+            #method_doc
+            pub fn #workflow<'c>(&self, #(#arg_decls),*) -> ::taskapi_runtime::Workflow<'c, #request> {
+                self.#operation(#(#arg_names),*).wait()
+            }
+        }
+
+        impl #request {
+            #wait_doc
+            pub fn wait<'c>(self) -> ::taskapi_runtime::Workflow<'c, Self> {
+                ::taskapi_runtime::Workflow::new(self)
+            }
+        }
+
+        impl ::taskapi_runtime::StartsTask for #request {
+            type Started = #data;
+            type Error = #error;
+            type Poll = super::#next_module::#next;
+            const WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = super::#next_module::#defaults;
+
+            fn start(&self) -> ::taskapi_runtime::BoxFuture<'_, ::std::result::Result<#data, #error>> {
+                self.clone().send()
+            }
+
+            fn poller(&self, data: &#data) -> ::std::option::Option<Self::Poll> {
+                #flag_check
+                #next_request
+            }
+        }
+    }
+}
+
+/// The workflow method's docs: what it starts and waits for, how it ends (a file to write,
+/// or the start reply and the task's end), an example.
+fn workflow_doc(p: &Provider, e: &Endpoint, chain: &Chain, workflow: &Ident) -> TokenStream {
     let downloads = has_download(p, &chain.next_id);
-    let method_doc = docs(&paragraphs([
+    docs(&paragraphs([
         format!(
             "Starts the task of `{}`, waits for it with `{}`'s waiter{}.",
             e.id,
@@ -92,42 +133,7 @@ fn starts(
             ),
             "done",
         ),
-    ]));
-    let wait_doc = docs(&format!(
-        "Sends this request and waits for the task it starts (see [`{0}::{1}`](super::{0}::{1})).",
-        p.client, workflow
-    ));
-    quote! {
-        impl super::#client {
-            #method_doc
-            pub fn #workflow<'c>(&self, #(#arg_decls),*) -> ::taskapi_runtime::Workflow<'c, #request> {
-                self.#operation(#(#arg_names),*).wait()
-            }
-        }
-
-        impl #request {
-            #wait_doc
-            pub fn wait<'c>(self) -> ::taskapi_runtime::Workflow<'c, Self> {
-                ::taskapi_runtime::Workflow::new(self)
-            }
-        }
-
-        impl ::taskapi_runtime::StartsTask for #request {
-            type Started = #data;
-            type Error = #error;
-            type Poll = super::#next_module::#next;
-            const WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = super::#next_module::#defaults;
-
-            fn start(&self) -> ::taskapi_runtime::BoxFuture<'_, ::std::result::Result<#data, #error>> {
-                self.clone().send()
-            }
-
-            fn poller(&self, data: &#data) -> ::std::option::Option<Self::Poll> {
-                #flag_check
-                #next_request
-            }
-        }
-    }
+    ]))
 }
 
 fn feeds_download(e: &Endpoint, chain: &Chain) -> TokenStream {

@@ -223,62 +223,16 @@ fn arm(
     client: &Ident,
     client_fn: &Ident,
 ) -> TokenStream {
+    // A poller that batches builds its request per line of --batch: an arm of its own (a
+    // start endpoint's chain comes first: it is a workflow, whatever else it is).
+    if e.starts.is_none() && batches(e) {
+        return batch_arm(e, module, client, client_fn);
+    }
     let id = &e.id;
     let operation = ident(&e.operation);
-    let value = |param: &Param| {
-        let wire = &param.wire;
-        let read = match (&param.enumeration, param.ty) {
-            (Some((_, CodeType::String)), _) | (None, ScalarType::String) => quote!(String),
-            (Some((_, CodeType::Integer)), _)
-            | (None, ScalarType::Integer | ScalarType::Int64String) => quote!(i64),
-            (None, ScalarType::Number) => quote!(f64),
-            (None, ScalarType::Boolean) => quote!(bool),
-        };
-        let convert = param.enumeration.as_ref().map(|(name, _)| {
-            let name = ident(name);
-            quote!(super::#module::#name::from)
-        });
-        match (param.repeated, convert) {
-            (true, Some(convert)) => {
-                quote!(Some(call.values::<#read>(#wire).into_iter().map(#convert).collect::<Vec<_>>()))
-            }
-            (true, None) => quote!(Some(call.values::<#read>(#wire))),
-            (false, Some(convert)) => quote!(call.value::<#read>(#wire).map(#convert)),
-            (false, None) => quote!(call.value::<#read>(#wire)),
-        }
-    };
-    // Required flags are enforced by clap: the defaults below are never used.
-    let mut required: Vec<TokenStream> = e
-        .params
-        .iter()
-        .filter(|p| p.required)
-        .map(|param| match (&param.enumeration, param.repeated) {
-            (Some((name, repr)), false) => {
-                let wire = &param.wire;
-                let name = ident(name);
-                let read = match repr {
-                    CodeType::String => quote!(String),
-                    CodeType::Integer => quote!(i64),
-                };
-                quote!(super::#module::#name::from(call.value::<#read>(#wire).unwrap_or_default()))
-            }
-            _ => {
-                let v = value(param);
-                quote!(#v.unwrap_or_default())
-            }
-        })
-        .collect();
-    // Optional flags set the request again: mutable only then.
-    let rebind = e
-        .params
-        .iter()
-        .any(|p| !p.required)
-        .then(|| quote!(let mut request = request;));
-    let optional = e.params.iter().filter(|p| !p.required).map(|param| {
-        let setter = ident(&param.ident);
-        let v = value(param);
-        quote! { if let Some(value) = #v { request = request.#setter(value); } }
-    });
+    let mut required = required_args(e, module);
+    let rebind = rebind(e);
+    let optional = optional_setters(e, module);
     let (read_body, with_body) = match &e.body {
         Some(body) => {
             let (read, fields) = read_body(e, body, module);
@@ -296,7 +250,137 @@ fn arm(
             };
         }
     });
-    let finish = if e.response == Response::Binary {
+    let finish = finish(p, e);
+    quote! {
+        #id => {
+            let client = match call.#client_fn::<super::#module::#client>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            #read_body
+            #read_file
+            // The reply is printed as received, not re-serialized from the typed data.
+            let request = client.#operation(#(#required),*).inspect_raw(call.keep_raw());
+            #with_body
+            #rebind
+            #(#optional)*
+            #finish
+        }
+    }
+}
+
+/// The dispatch arm of a poller `--batch` works for: the request is built by a closure from
+/// a `Call`'s values (the command line's, or each line of --batch).
+fn batch_arm(e: &Endpoint, module: &Ident, client: &Ident, client_fn: &Ident) -> TokenStream {
+    let id = &e.id;
+    let operation = ident(&e.operation);
+    let required = required_args(e, module);
+    let optional = optional_setters(e, module);
+    let defaults = format_ident!("{}_WAIT_DEFAULTS", e.operation.to_uppercase());
+    let first = quote!(client.#operation(#(#required),*).inspect_raw(call.keep_raw()));
+    let build = if rebind(e).is_some() {
+        quote!({
+            let mut request = #first;
+            #(#optional)*
+            request
+        })
+    } else {
+        first
+    };
+    quote! {
+        #id => {
+            let client = match call.#client_fn::<super::#module::#client>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            // The reply is printed as received, not re-serialized from the typed data.
+            let request = |call: &Call<'_>| #build;
+            if call.batching() {
+                return call.wait_batch(super::#module::#defaults, request).await;
+            }
+            let request = request(call);
+            if call.waiting() {
+                return call.wait(request.wait()).await;
+            }
+            call.outcome(request.send().await)
+        }
+    }
+}
+
+/// The required parameters' values, the client method's first arguments. Required flags
+/// are enforced by clap: the defaults here are never used.
+fn required_args(e: &Endpoint, module: &Ident) -> Vec<TokenStream> {
+    e.params
+        .iter()
+        .filter(|p| p.required)
+        .map(|param| match (&param.enumeration, param.repeated) {
+            (Some((name, repr)), false) => {
+                let wire = &param.wire;
+                let name = ident(name);
+                let read = match repr {
+                    CodeType::String => quote!(String),
+                    CodeType::Integer => quote!(i64),
+                };
+                quote!(super::#module::#name::from(call.value::<#read>(#wire).unwrap_or_default()))
+            }
+            _ => {
+                let v = flag_value(param, module);
+                quote!(#v.unwrap_or_default())
+            }
+        })
+        .collect()
+}
+
+/// Optional flags set the request again: it is rebound mutable only then.
+fn rebind(e: &Endpoint) -> Option<TokenStream> {
+    e.params
+        .iter()
+        .any(|p| !p.required)
+        .then(|| quote!(let mut request = request;))
+}
+
+/// One statement per optional parameter: its setter, when its flag is given.
+fn optional_setters(e: &Endpoint, module: &Ident) -> Vec<TokenStream> {
+    e.params
+        .iter()
+        .filter(|p| !p.required)
+        .map(|param| {
+            let setter = ident(&param.ident);
+            let v = flag_value(param, module);
+            quote! { if let Some(value) = #v { request = request.#setter(value); } }
+        })
+        .collect()
+}
+
+/// A parameter's flag read as an `Option` of its Rust type: parsed by clap as a string or
+/// number, then converted to its enum; a repeated flag as a `Vec`.
+fn flag_value(param: &Param, module: &Ident) -> TokenStream {
+    let wire = &param.wire;
+    let read = match (&param.enumeration, param.ty) {
+        (Some((_, CodeType::String)), _) | (None, ScalarType::String) => quote!(String),
+        (Some((_, CodeType::Integer)), _)
+        | (None, ScalarType::Integer | ScalarType::Int64String) => quote!(i64),
+        (None, ScalarType::Number) => quote!(f64),
+        (None, ScalarType::Boolean) => quote!(bool),
+    };
+    let convert = param.enumeration.as_ref().map(|(name, _)| {
+        let name = ident(name);
+        quote!(super::#module::#name::from)
+    });
+    match (param.repeated, convert) {
+        (true, Some(convert)) => {
+            quote!(Some(call.values::<#read>(#wire).into_iter().map(#convert).collect::<Vec<_>>()))
+        }
+        (true, None) => quote!(Some(call.values::<#read>(#wire))),
+        (false, Some(convert)) => quote!(call.value::<#read>(#wire).map(#convert)),
+        (false, None) => quote!(call.value::<#read>(#wire)),
+    }
+}
+
+/// What an arm ends with, once the request is built: a download, a workflow (and its file
+/// with --output), a wait with --wait, or one call.
+fn finish(p: &Provider, e: &Endpoint) -> TokenStream {
+    if e.response == Response::Binary {
         quote!(call.download(request).await)
     } else if e.starts.is_some() {
         let fetch = has_download(p, e).then(|| {
@@ -313,37 +397,6 @@ fn arm(
             }
             call.outcome(request.send().await)
         }
-    } else if batches(e) {
-        // The request from a `Call`'s values: the command line's, or each line of --batch.
-        let defaults = format_ident!("{}_WAIT_DEFAULTS", e.operation.to_uppercase());
-        let first = quote!(client.#operation(#(#required),*).inspect_raw(call.keep_raw()));
-        let build = if rebind.is_some() {
-            quote!({
-                let mut request = #first;
-                #(#optional)*
-                request
-            })
-        } else {
-            first
-        };
-        return quote! {
-            #id => {
-                let client = match call.#client_fn::<super::#module::#client>() {
-                    Ok(client) => client,
-                    Err(outcome) => return outcome,
-                };
-                // The reply is printed as received, not re-serialized from the typed data.
-                let request = |call: &Call<'_>| #build;
-                if call.batching() {
-                    return call.wait_batch(super::#module::#defaults, request).await;
-                }
-                let request = request(call);
-                if call.waiting() {
-                    return call.wait(request.wait()).await;
-                }
-                call.outcome(request.send().await)
-            }
-        };
     } else if e.waiter.is_some() {
         quote! {
             if call.waiting() {
@@ -353,22 +406,6 @@ fn arm(
         }
     } else {
         quote!(call.outcome(request.send().await))
-    };
-    quote! {
-        #id => {
-            let client = match call.#client_fn::<super::#module::#client>() {
-                Ok(client) => client,
-                Err(outcome) => return outcome,
-            };
-            #read_body
-            #read_file
-            // The reply is printed as received, not re-serialized from the typed data.
-            let request = client.#operation(#(#required),*).inspect_raw(call.keep_raw());
-            #with_body
-            #rebind
-            #(#optional)*
-            #finish
-        }
     }
 }
 

@@ -10,64 +10,15 @@ use quote::quote;
 
 pub(super) fn emit(p: &Provider) -> TokenStream {
     let modules: Vec<_> = p.endpoints.iter().map(|e| ident(&e.operation)).collect();
-    // Each endpoint compiles with its family's feature only.
-    let gates: Vec<TokenStream> = p
-        .endpoints
-        .iter()
-        .map(|e| {
-            let family = &e.family;
-            quote! {
-                #[cfg(feature = #family)]
-                #[cfg_attr(docsrs, doc(cfg(feature = #family)))]
-            }
-        })
-        .collect();
-    let endpoint_list: String = p
-        .endpoints
-        .iter()
-        .map(|e| {
-            format!(
-                "- `{}`: [`{}::{}`] ({})\n",
-                e.id, p.client, e.operation, e.title
-            )
-        })
-        .collect();
-    let module_doc = module_docs(&paragraphs([
-        p.title.as_str(),
-        p.summary.as_str(),
-        &format!("Endpoints:\n{endpoint_list}"),
-    ]));
+    let gates = feature_gates(p);
+    let module_doc = module_doc(p);
     let provider_static = ident(&p.key.to_uppercase());
     let client = ident(&p.client);
     let common = common_errors(p);
     let token = p.token.as_ref().map(|t| token_endpoint(p, t));
     let info = provider_info(p, &provider_static);
-
-    let host_consts = p.hosts.iter().enumerate().map(|(i, h)| {
-        let name = ident(&h.const_name);
-        let url = &h.base_url;
-        let default = if i == 0 { " The default." } else { "" };
-        let doc = docs(&format!("`{url}`: {}{default}", h.description.trim()));
-        quote! { #doc pub const #name: &'static str = #url; }
-    });
-    let client_doc = docs(&paragraphs([
-        format!("Client for the {} API.", p.title).as_str(),
-        &format!(
-            "Sends the access token as `{}: {}<token>`. {}",
-            p.auth_header,
-            p.auth_scheme
-                .as_deref()
-                .map(|s| format!("{s} "))
-                .unwrap_or_default(),
-            p.auth_description.trim()
-        ),
-        "Cloning is cheap: clones share one connection pool.",
-        &format!(
-            "```no_run\n# async fn demo() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = taskapi::{}::{}::new(\"token\")?;\n# Ok(()) }}\n```",
-            ident(&p.key),
-            p.client
-        ),
-    ]));
+    let host_consts = host_consts(p);
+    let client_doc = client_doc(p);
 
     quote! {
         #module_doc
@@ -117,6 +68,77 @@ pub(super) fn emit(p: &Provider) -> TokenStream {
         #common
         #token
     }
+}
+
+/// Each endpoint's module compiles with its family's feature only: the attributes that
+/// say so, one per endpoint.
+fn feature_gates(p: &Provider) -> Vec<TokenStream> {
+    p.endpoints
+        .iter()
+        .map(|e| {
+            let family = &e.family;
+            quote! {
+                #[cfg(feature = #family)]
+                #[cfg_attr(docsrs, doc(cfg(feature = #family)))]
+            }
+        })
+        .collect()
+}
+
+/// The module's docs: the provider, then a list of its endpoints.
+fn module_doc(p: &Provider) -> TokenStream {
+    let endpoint_list: String = p
+        .endpoints
+        .iter()
+        .map(|e| {
+            format!(
+                "- `{}`: [`{}::{}`] ({})\n",
+                e.id, p.client, e.operation, e.title
+            )
+        })
+        .collect();
+    module_docs(&paragraphs([
+        p.title.as_str(),
+        p.summary.as_str(),
+        &format!("Endpoints:\n{endpoint_list}"),
+    ]))
+}
+
+/// A `const` on the client per host, the first marked as the default.
+fn host_consts(p: &Provider) -> Vec<TokenStream> {
+    p.hosts
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let name = ident(&h.const_name);
+            let url = &h.base_url;
+            let default = if i == 0 { " The default." } else { "" };
+            let doc = docs(&format!("`{url}`: {}{default}", h.description.trim()));
+            quote! { #doc pub const #name: &'static str = #url; }
+        })
+        .collect()
+}
+
+/// The client's docs: how it authenticates, that clones share a pool, an example.
+fn client_doc(p: &Provider) -> TokenStream {
+    docs(&paragraphs([
+        format!("Client for the {} API.", p.title).as_str(),
+        &format!(
+            "Sends the access token as `{}: {}<token>`. {}",
+            p.auth_header,
+            p.auth_scheme
+                .as_deref()
+                .map(|s| format!("{s} "))
+                .unwrap_or_default(),
+            p.auth_description.trim()
+        ),
+        "Cloning is cheap: clones share one connection pool.",
+        &format!(
+            "```no_run\n# async fn demo() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = taskapi::{}::{}::new(\"token\")?;\n# Ok(()) }}\n```",
+            ident(&p.key),
+            p.client
+        ),
+    ]))
 }
 
 /// The token endpoint's request and reply types, and the `TokenApi` binding the runtime's

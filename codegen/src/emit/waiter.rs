@@ -17,15 +17,82 @@ pub(super) fn emit(
     let client = ident(&p.client);
     let operation = ident(&e.operation);
     let name = ident(&w.name);
+    let many = ident(&w.many_name);
     let request = format_ident!("{}Request", e.type_prefix);
     let error = format_ident!("{}Error", e.type_prefix);
     let data = ident(e.json_response().unwrap_or_default());
     let status = ident(&w.status_enum);
     let defaults = format_ident!("{}_WAIT_DEFAULTS", e.operation.to_uppercase());
+    let defaults_const = wait_defaults(w, &defaults);
+    let method_doc = method_doc(p, e, w);
+    let many_doc = many_doc(p, e, w);
+    let wait_doc = docs(&format!(
+        "Polls this request until its task ends (see [`{0}::{1}`](super::{0}::{1})).",
+        p.client, w.name
+    ));
+    let observe = observe(w, &data, &status);
+    quote! {
+        #defaults_const
+
+        impl super::#client {
+            #method_doc
+            pub fn #name<'c>(&self, #(#args),*) -> ::taskapi_runtime::Waiter<'c, #request> {
+                self.#operation(#(#arg_names),*).wait()
+            }
+
+            #many_doc
+            pub fn #many<'c, K, I>(&self, requests: I) -> ::taskapi_runtime::BatchWaiter<'c, K, #request>
+            where
+                K: ::std::marker::Send + 'c,
+                I: ::std::iter::IntoIterator<Item = (K, #request)>,
+                I::IntoIter: ::std::marker::Send + 'c,
+            {
+                ::taskapi_runtime::BatchWaiter::new(requests, #defaults)
+            }
+        }
+
+        impl #request {
+            #wait_doc
+            pub fn wait<'c>(self) -> ::taskapi_runtime::Waiter<'c, Self> {
+                ::taskapi_runtime::Waiter::new(self, #defaults)
+            }
+        }
+
+        impl ::taskapi_runtime::Pollable for #request {
+            type Data = #data;
+            type Status = #status;
+            type Error = #error;
+
+            fn poll(
+                &self,
+                time_left: ::std::time::Duration,
+            ) -> ::taskapi_runtime::BoxFuture<'_, ::std::result::Result<#data, #error>> {
+                self.clone().time_limit(time_left).send()
+            }
+
+            #observe
+        }
+    }
+}
+
+/// The `*_WAIT_DEFAULTS` const: the spec's delays, in milliseconds.
+fn wait_defaults(w: &Waiter, defaults: &Ident) -> TokenStream {
     let millis = |secs: f64| proc_macro2::Literal::u64_unsuffixed((secs * 1000.0).round() as u64);
     let (min_delay, max_delay, max_wait) =
         (millis(w.min_delay), millis(w.max_delay), millis(w.max_wait));
-    let method_doc = docs(&paragraphs([
+    quote! {
+        /// The waiting defaults from this endpoint's spec.
+        pub const #defaults: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {
+            min_delay: ::std::time::Duration::from_millis(#min_delay),
+            max_delay: ::std::time::Duration::from_millis(#max_delay),
+            max_wait: ::std::time::Duration::from_millis(#max_wait),
+        };
+    }
+}
+
+/// The docs of `client.wait_*()`: what it polls, the status rules, the defaults, an example.
+fn method_doc(p: &Provider, e: &Endpoint, w: &Waiter) -> TokenStream {
+    docs(&paragraphs([
         format!("Waits for the task `{}` reports on to end: polls `{} {}` until its status is terminal.", e.id, e.method.as_str(), e.path_template).as_str(),
         &w.rules,
         &format!(
@@ -43,9 +110,13 @@ pub(super) fn emit(
             &format!("let outcome = client.{}({}).await?;", ident(&w.name), example::args(e)),
             "outcome",
         ),
-    ]));
+    ]))
+}
+
+/// The docs of `client.wait_many_*()`: how a batch schedules its polls, an example.
+fn many_doc(p: &Provider, e: &Endpoint, w: &Waiter) -> TokenStream {
     let many = ident(&w.many_name);
-    let many_doc = docs(&paragraphs([
+    docs(&paragraphs([
         format!(
             "Waits for many tasks `{}` reports on at once, with one scheduler: give `(key, request)` pairs, get each task back as it ends.",
             e.id
@@ -79,11 +150,12 @@ pub(super) fn emit(
             ),
             "summary",
         ),
-    ]));
-    let wait_doc = docs(&format!(
-        "Polls this request until its task ends (see [`{0}::{1}`](super::{0}::{1})).",
-        p.client, w.name
-    ));
+    ]))
+}
+
+/// `Pollable::observe`: the status, progress and message read from a reply, and the state
+/// the spec's status rules give it.
+fn observe(w: &Waiter, data: &Ident, status: &Ident) -> TokenStream {
     // Integer status enums are `Copy`, string ones are not.
     let status_expr = access(
         &w.status,
@@ -125,67 +197,23 @@ pub(super) fn emit(
         quote!(WaitState::Pending)
     };
     quote! {
-        /// The waiting defaults from this endpoint's spec.
-        pub const #defaults: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {
-            min_delay: ::std::time::Duration::from_millis(#min_delay),
-            max_delay: ::std::time::Duration::from_millis(#max_delay),
-            max_wait: ::std::time::Duration::from_millis(#max_wait),
-        };
-
-        impl super::#client {
-            #method_doc
-            pub fn #name<'c>(&self, #(#args),*) -> ::taskapi_runtime::Waiter<'c, #request> {
-                self.#operation(#(#arg_names),*).wait()
-            }
-
-            #many_doc
-            pub fn #many<'c, K, I>(&self, requests: I) -> ::taskapi_runtime::BatchWaiter<'c, K, #request>
-            where
-                K: ::std::marker::Send + 'c,
-                I: ::std::iter::IntoIterator<Item = (K, #request)>,
-                I::IntoIter: ::std::marker::Send + 'c,
-            {
-                ::taskapi_runtime::BatchWaiter::new(requests, #defaults)
-            }
-        }
-
-        impl #request {
-            #wait_doc
-            pub fn wait<'c>(self) -> ::taskapi_runtime::Waiter<'c, Self> {
-                ::taskapi_runtime::Waiter::new(self, #defaults)
-            }
-        }
-
-        impl ::taskapi_runtime::Pollable for #request {
-            type Data = #data;
-            type Status = #status;
-            type Error = #error;
-
-            fn poll(
-                &self,
-                time_left: ::std::time::Duration,
-            ) -> ::taskapi_runtime::BoxFuture<'_, ::std::result::Result<#data, #error>> {
-                self.clone().time_limit(time_left).send()
-            }
-
-            fn observe(data: &#data) -> ::taskapi_runtime::Observation<#status> {
-                use ::taskapi_runtime::{Observation, WaitState};
-                let status = #status_expr;
-                // A reply without a status says nothing yet: keep waiting.
-                let state = match &status {
-                    None => WaitState::Pending,
-                    #success_arm
-                    #pending_arm
-                    #failure_arm
-                    Some(#status::Unknown(_)) => #unknown,
-                };
-                Observation {
-                    status,
-                    state,
-                    message: #message,
-                    done: #done,
-                    total: #total,
-                }
+        fn observe(data: &#data) -> ::taskapi_runtime::Observation<#status> {
+            use ::taskapi_runtime::{Observation, WaitState};
+            let status = #status_expr;
+            // A reply without a status says nothing yet: keep waiting.
+            let state = match &status {
+                None => WaitState::Pending,
+                #success_arm
+                #pending_arm
+                #failure_arm
+                Some(#status::Unknown(_)) => #unknown,
+            };
+            Observation {
+                status,
+                state,
+                message: #message,
+                done: #done,
+                total: #total,
             }
         }
     }

@@ -9,7 +9,7 @@ use crate::naming;
 use crate::path_template::{PathTemplate, TemplatePart};
 use crate::spec::{
     BodyContent, BodySpec, CodeType, EndpointSpec, FieldType, FileFactKind, Method, ObjectSpec,
-    ParamIn, ResponseSpec,
+    ParamIn, ParamSpec, RateLimitSpec, ResponseSpec,
 };
 
 #[derive(Debug, Clone)]
@@ -152,42 +152,8 @@ pub(super) fn build_endpoint(
     all: &[EndpointSpec],
     code_type: CodeType,
 ) -> Endpoint {
-    let params: Vec<Param> = e
-        .params
-        .iter()
-        .map(|p| Param {
-            wire: p.name.value.clone(),
-            ident: naming::field_ident(&p.name.value),
-            cli_flag: naming::cli_flag(&p.name.value),
-            location: p.location,
-            ty: match &p.items {
-                Some(items) => scalar_type(items.value, None),
-                None => scalar_type(p.ty.value, p.format.as_ref().map(|f| f.value)),
-            },
-            repeated: p.ty.value == FieldType::Array,
-            enumeration: p.enumeration.as_ref().map(|en| {
-                let repr = if p.ty.value == FieldType::Integer {
-                    CodeType::Integer
-                } else {
-                    CodeType::String
-                };
-                (en.name.value.clone(), repr)
-            }),
-            required: p.required,
-            max_length: p.max_length.as_ref().map(|m| m.value),
-            description: p.description.clone(),
-            summary: p.summary.clone(),
-        })
-        .collect();
-    let mut types = Vec::new();
-    if let ResponseSpec::Json(object) = &e.response {
-        collect_types(object, StructKind::Reply, &mut types);
-    }
-    for p in &e.params {
-        if let Some(en) = &p.enumeration {
-            types.push(enum_def(en, &p.description, p.ty.value));
-        }
-    }
+    let params: Vec<Param> = e.params.iter().map(build_param).collect();
+    let mut types = reply_and_param_types(e);
     let body = e.body.as_ref().map(|b| build_body(b, &mut types));
     Endpoint {
         id: e.id.value.clone(),
@@ -212,16 +178,7 @@ pub(super) fn build_endpoint(
             .iter()
             .map(|s| (s.scope.clone(), s.description.clone()))
             .collect(),
-        rate_limit: e.rate_limit.as_ref().map(|r| {
-            let mut parts = Vec::new();
-            if let Some(n) = r.per_minute {
-                parts.push(format!("{n} calls per minute"));
-            }
-            if let Some(n) = r.per_second {
-                parts.push(format!("{n} calls per second"));
-            }
-            parts.join(", ")
-        }),
+        rate_limit: e.rate_limit.as_ref().map(rate_limit_text),
         limit: e.rate_limit.as_ref().map(|r| Limit {
             per_minute: r.per_minute,
             per_second: r.per_second,
@@ -249,6 +206,61 @@ pub(super) fn build_endpoint(
         starts: e.starts.as_ref().and_then(|s| build_starts(e, s, all)),
         download: e.download.as_ref().and_then(|d| build_download(e, d, all)),
     }
+}
+
+/// A parameter with its Rust name, CLI flag, scalar type (an array's element type) and
+/// enum.
+fn build_param(p: &ParamSpec) -> Param {
+    Param {
+        wire: p.name.value.clone(),
+        ident: naming::field_ident(&p.name.value),
+        cli_flag: naming::cli_flag(&p.name.value),
+        location: p.location,
+        ty: match &p.items {
+            Some(items) => scalar_type(items.value, None),
+            None => scalar_type(p.ty.value, p.format.as_ref().map(|f| f.value)),
+        },
+        repeated: p.ty.value == FieldType::Array,
+        enumeration: p.enumeration.as_ref().map(|en| {
+            let repr = if p.ty.value == FieldType::Integer {
+                CodeType::Integer
+            } else {
+                CodeType::String
+            };
+            (en.name.value.clone(), repr)
+        }),
+        required: p.required,
+        max_length: p.max_length.as_ref().map(|m| m.value),
+        description: p.description.clone(),
+        summary: p.summary.clone(),
+    }
+}
+
+/// The reply's types (its own first), then the parameters' enums; the body's come after,
+/// from [`build_body`].
+fn reply_and_param_types(e: &EndpointSpec) -> Vec<TypeDef> {
+    let mut types = Vec::new();
+    if let ResponseSpec::Json(object) = &e.response {
+        collect_types(object, StructKind::Reply, &mut types);
+    }
+    for p in &e.params {
+        if let Some(en) = &p.enumeration {
+            types.push(enum_def(en, &p.description, p.ty.value));
+        }
+    }
+    types
+}
+
+/// The documented rate limit in words, e.g. `20 calls per minute, 5 calls per second`.
+fn rate_limit_text(r: &RateLimitSpec) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = r.per_minute {
+        parts.push(format!("{n} calls per minute"));
+    }
+    if let Some(n) = r.per_second {
+        parts.push(format!("{n} calls per second"));
+    }
+    parts.join(", ")
 }
 
 fn build_body(b: &BodySpec, types: &mut Vec<TypeDef>) -> Body {

@@ -11,11 +11,58 @@ use crate::load::ProviderDir;
 use crate::naming;
 use crate::reserved;
 use crate::spec::{
-    Code, EnvelopeStyle, ErrorSpec, FieldRole, FieldSpec, FieldType, Method, TokenEndpointSpec,
+    Code, EnvelopeStyle, ErrorSpec, FieldRole, FieldSpec, FieldType, Method, ProviderSpec,
+    TokenEndpointSpec,
 };
 use std::collections::BTreeMap;
 
 pub(super) fn validate_provider(dir: &ProviderDir, diags: &mut Diagnostics) {
+    let p = &dir.provider;
+    let file = p.file.as_str();
+    validate_names(dir, diags);
+    validate_hosts(p, diags);
+    validate_auth(p, diags);
+    validate_errors(p, &p.common_errors, &BTreeMap::new(), file, diags);
+
+    // Every endpoint's types are re-exported from the provider module, so names are shared
+    // across the provider: claim them all in one namespace.
+    let mut type_names = Names::new("type name");
+    let _ = type_names.claim(p.client.value.clone(), "the provider's client");
+    let _ = type_names.claim(
+        naming::common_error_enum(&p.client.value),
+        "the provider's common error enum",
+    );
+    if let Some(token) = &p.token_endpoint {
+        validate_token_endpoint(file, token, &mut type_names, diags);
+    }
+    let mut operations = reserved_operations(p);
+    // Endpoints check their codes against these: a common code is listed once, here.
+    let common_codes: BTreeMap<String, &ErrorSpec> = p
+        .common_errors
+        .iter()
+        .filter_map(|e| {
+            Code::parse(p.envelope.code_type, &e.code.value)
+                .ok()
+                .map(|c| (c.to_string(), e))
+        })
+        .collect();
+    for endpoint in &dir.endpoints {
+        validate_endpoint(
+            dir,
+            endpoint,
+            &common_codes,
+            &mut operations,
+            &mut type_names,
+            diags,
+        );
+    }
+    validate_limit_groups(dir, diags);
+    validate_routes(dir, diags);
+}
+
+/// The provider's name (its directory's, and a module of the generated crate) and its
+/// client's type name.
+fn validate_names(dir: &ProviderDir, diags: &mut Diagnostics) {
     let p = &dir.provider;
     let file = p.file.as_str();
     if p.provider.value != dir.dir_name {
@@ -52,6 +99,11 @@ pub(super) fn validate_provider(dir: &ProviderDir, diags: &mut Diagnostics) {
             "must be an UpperCamelCase type name",
         );
     }
+}
+
+/// At least one host; each with a unique snake_case name and a bare `https://host` URL.
+fn validate_hosts(p: &ProviderSpec, diags: &mut Diagnostics) {
+    let file = p.file.as_str();
     if p.hosts.is_empty() {
         diags.push(
             file,
@@ -85,6 +137,11 @@ pub(super) fn validate_provider(dir: &ProviderDir, diags: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// The auth header and token variable names, and the rate-limit reply's code.
+fn validate_auth(p: &ProviderSpec, diags: &mut Diagnostics) {
+    let file = p.file.as_str();
     if !is_header_name(&p.auth.header.value) {
         report(diags, file, &p.auth.header, "not a valid HTTP header name");
     }
@@ -102,19 +159,10 @@ pub(super) fn validate_provider(dir: &ProviderDir, diags: &mut Diagnostics) {
     {
         report(diags, file, code, e);
     }
-    validate_errors(p, &p.common_errors, &BTreeMap::new(), file, diags);
+}
 
-    // Every endpoint's types are re-exported from the provider module, so names are shared
-    // across the provider: claim them all in one namespace.
-    let mut type_names = Names::new("type name");
-    let _ = type_names.claim(p.client.value.clone(), "the provider's client");
-    let _ = type_names.claim(
-        naming::common_error_enum(&p.client.value),
-        "the provider's common error enum",
-    );
-    if let Some(token) = &p.token_endpoint {
-        validate_token_endpoint(file, token, &mut type_names, diags);
-    }
+/// The operation namespace, opened with the names an operation cannot take.
+fn reserved_operations<'a>(p: &ProviderSpec) -> Names<'a> {
     let mut operations = Names::new("operation");
     // Operations also name methods of the fake server: keep its own and the token ones free.
     for method in reserved::FAKE_SERVER_METHODS {
@@ -133,27 +181,7 @@ pub(super) fn validate_provider(dir: &ProviderDir, diags: &mut Diagnostics) {
     for module in reserved::OPERATION_MODULES {
         let _ = operations.claim((*module).to_owned(), "the provider's own module file");
     }
-    let common_codes: BTreeMap<String, &ErrorSpec> = p
-        .common_errors
-        .iter()
-        .filter_map(|e| {
-            Code::parse(p.envelope.code_type, &e.code.value)
-                .ok()
-                .map(|c| (c.to_string(), e))
-        })
-        .collect();
-    for endpoint in &dir.endpoints {
-        validate_endpoint(
-            dir,
-            endpoint,
-            &common_codes,
-            &mut operations,
-            &mut type_names,
-            diags,
-        );
-    }
-    validate_limit_groups(dir, diags);
-    validate_routes(dir, diags);
+    operations
 }
 
 /// No two endpoints of a provider share a method and path (whatever their parameters are
@@ -230,6 +258,17 @@ fn validate_token_endpoint<'a>(
     type_names: &mut Names<'a>,
     diags: &mut Diagnostics,
 ) {
+    validate_token_call(file, token, diags);
+    for object in [&token.request, &token.response] {
+        validate_object(file, object, true, type_names, diags);
+    }
+    validate_token_roles(file, token, diags);
+    validate_stray_roles(file, token, diags);
+}
+
+/// How the token endpoint is called: a POST to a path without parameters, a reply not
+/// wrapped in `data`, credentials from valid variable names, a JSON example.
+fn validate_token_call(file: &str, token: &TokenEndpointSpec, diags: &mut Diagnostics) {
     if token.method.value != Method::Post {
         report(
             diags,
@@ -274,6 +313,10 @@ fn validate_token_endpoint<'a>(
             format!("not valid JSON: {msg}"),
         );
     }
+}
+
+/// Exactly one field per role the runtime reads or fills, of the role's type and required.
+fn validate_token_roles(file: &str, token: &TokenEndpointSpec, diags: &mut Diagnostics) {
     let roles = [
         (&token.request, FieldRole::AppId, FieldType::String),
         (&token.request, FieldRole::AppSecret, FieldType::String),
@@ -284,9 +327,6 @@ fn validate_token_endpoint<'a>(
             FieldType::Integer,
         ),
     ];
-    for object in [&token.request, &token.response] {
-        validate_object(file, object, true, type_names, diags);
-    }
     for (object, role, ty) in roles {
         let fields: Vec<&FieldSpec> = object
             .fields
@@ -319,6 +359,11 @@ fn validate_token_endpoint<'a>(
             ),
         }
     }
+}
+
+/// Roles on the wrong side: a request field only carries credentials, a response field
+/// only the token and its lifetime.
+fn validate_stray_roles(file: &str, token: &TokenEndpointSpec, diags: &mut Diagnostics) {
     for field in &token.request.fields {
         if let Some(role) = &field.role
             && !matches!(role.value, FieldRole::AppId | FieldRole::AppSecret)

@@ -58,7 +58,52 @@ pub(super) fn validate_object<'a>(
     }
 }
 
+/// A field: its element (`object:` or `items:`) fits its type, `format` and `max_length`
+/// are on strings, an enum is on an integer or a string.
 fn validate_field<'a>(
+    file: &'a str,
+    field: &'a FieldSpec,
+    type_names: &mut Names<'a>,
+    diags: &mut Diagnostics,
+) {
+    validate_element(file, field, type_names, diags);
+    let ty = field.ty.value;
+    if let Some(format) = &field.format
+        && ty != FieldType::String
+    {
+        report(
+            diags,
+            file,
+            format,
+            "`format: int64` is for `type: string` fields",
+        );
+    }
+    if let Some(max) = &field.max_length
+        && ty != FieldType::String
+    {
+        report(diags, file, max, "max_length applies to string fields only");
+    }
+    if let Some(enumeration) = &field.enumeration {
+        let code_type = match ty {
+            FieldType::Integer => CodeType::Integer,
+            FieldType::String => CodeType::String,
+            _ => {
+                report(
+                    diags,
+                    file,
+                    &enumeration.name,
+                    "an enum field has `type: integer` or `type: string`",
+                );
+                return;
+            }
+        };
+        validate_enum(file, enumeration, code_type, type_names, diags);
+    }
+}
+
+/// `object:` and `items:` against the field's type: an object field has an object, an
+/// array or a map has one or the other, a scalar field neither.
+fn validate_element<'a>(
     file: &'a str,
     field: &'a FieldSpec,
     type_names: &mut Names<'a>,
@@ -130,37 +175,6 @@ fn validate_field<'a>(
             format!("`items:` needs `type: array` or `map`, not {}", ty.as_str()),
         ),
         (_, None, None) => {}
-    }
-    if let Some(format) = &field.format
-        && ty != FieldType::String
-    {
-        report(
-            diags,
-            file,
-            format,
-            "`format: int64` is for `type: string` fields",
-        );
-    }
-    if let Some(max) = &field.max_length
-        && ty != FieldType::String
-    {
-        report(diags, file, max, "max_length applies to string fields only");
-    }
-    if let Some(enumeration) = &field.enumeration {
-        let code_type = match ty {
-            FieldType::Integer => CodeType::Integer,
-            FieldType::String => CodeType::String,
-            _ => {
-                report(
-                    diags,
-                    file,
-                    &enumeration.name,
-                    "an enum field has `type: integer` or `type: string`",
-                );
-                return;
-            }
-        };
-        validate_enum(file, enumeration, code_type, type_names, diags);
     }
 }
 

@@ -6,7 +6,7 @@ use super::types::expect_field;
 use crate::decode::Spanned;
 use crate::diag::Diagnostics;
 use crate::naming;
-use crate::spec::{Code, CodeType, EndpointSpec, FieldType, WaiterSpec};
+use crate::spec::{Code, CodeType, EndpointSpec, EnumSpec, FieldType, ObjectSpec, WaiterSpec};
 use std::collections::BTreeMap;
 
 /// A waiter's fields must exist in the reply with the right types, and its status values must
@@ -44,7 +44,12 @@ pub(super) fn validate_waiter(e: &EndpointSpec, w: &WaiterSpec, diags: &mut Diag
         field(total, FieldType::Integer, diags);
     }
     validate_wait_delays(e, w, diags);
+    validate_status(file, response, w, diags);
+}
 
+/// The status field is an enum, and the waiter's values sort every value of it into exactly
+/// one of pending, success and failure.
+fn validate_status(file: &str, response: &ObjectSpec, w: &WaiterSpec, diags: &mut Diagnostics) {
     let Ok(fields) = response
         .field_path(&w.status.value)
         .map_err(|msg| report(diags, file, &w.status, msg))
@@ -78,6 +83,40 @@ pub(super) fn validate_waiter(e: &EndpointSpec, w: &WaiterSpec, diags: &mut Diag
         // only report consequences.
         return;
     }
+    let sorted = sort_values(file, w, repr, &known, enumeration, diags);
+    if w.success.is_empty() {
+        diags.push(
+            file,
+            Some(w.status.at),
+            &format!("{}.success", w.path),
+            "a waiter needs at least one success value",
+        );
+    }
+    for (code, value) in known.iter().zip(&enumeration.values) {
+        if !sorted.contains_key(code) {
+            report(
+                diags,
+                file,
+                &w.status,
+                format!(
+                    "{code} ({}) of {} is not listed as pending, success or failure",
+                    value.name.value, enumeration.name.value
+                ),
+            );
+        }
+    }
+}
+
+/// The waiter's status values by the group they are listed in; each must parse as the
+/// status type, be a value of the enum, and be listed once.
+fn sort_values(
+    file: &str,
+    w: &WaiterSpec,
+    repr: CodeType,
+    known: &[Code],
+    enumeration: &EnumSpec,
+    diags: &mut Diagnostics,
+) -> BTreeMap<Code, &'static str> {
     let mut sorted: BTreeMap<Code, &str> = BTreeMap::new();
     for (group, values) in [
         ("pending", &w.pending),
@@ -106,27 +145,7 @@ pub(super) fn validate_waiter(e: &EndpointSpec, w: &WaiterSpec, diags: &mut Diag
             }
         }
     }
-    if w.success.is_empty() {
-        diags.push(
-            file,
-            Some(w.status.at),
-            &format!("{}.success", w.path),
-            "a waiter needs at least one success value",
-        );
-    }
-    for (code, value) in known.iter().zip(&enumeration.values) {
-        if !sorted.contains_key(code) {
-            report(
-                diags,
-                file,
-                &w.status,
-                format!(
-                    "{code} ({}) of {} is not listed as pending, success or failure",
-                    value.name.value, enumeration.name.value
-                ),
-            );
-        }
-    }
+    sorted
 }
 
 /// Delays must be ordered, and the shortest must keep within the endpoint's rate limit.

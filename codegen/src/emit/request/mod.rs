@@ -85,7 +85,76 @@ pub(super) fn emit(p: &Provider, e: &Endpoint, info_static: &Ident, args: &[Arg]
     let error = format_ident!("{}Error", e.type_prefix);
     let arg_decls = decls(args);
     let arg_names: Vec<&Ident> = args.iter().map(|a| &a.name).collect();
+    let binary = e.response == Response::Binary;
+    let (fields, inits) = stored_fields(e, binary);
+    let setters = setters(e);
+    let method_doc = method_doc(p, e, args, binary);
+    let request_doc = request_doc(p, e, binary);
+    let user_token_setting = e.token_kinds.iter().any(|k| k == USER_TOKEN_KIND).then(|| {
+        quote! {
+            // `user_access_token`: this endpoint takes user tokens.
+            ::taskapi_runtime::user_token_setting!(#request);
+        }
+    });
+    let chained_from = is_chain_target(p, e).then(chained_from);
+    // With the core, more than seven arguments: clippy's limit, allowed only past it.
+    let many_arguments = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let finishers = if binary {
+        finish::download_methods(e, info_static, &error)
+    } else {
+        finish::send_method(e, info_static, &error)
+    };
+    let outgoing = outgoing::method(e, &error);
 
+    quote! {
+        impl super::#client {
+            #method_doc
+            pub fn #operation(&self, #(#arg_decls),*) -> #request {
+                #request::with_core(self.core.clone(), #(#arg_names),*)
+            }
+        }
+
+        #request_doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #request {
+            core: ::taskapi_runtime::Core,
+            #fields
+            options: ::taskapi_runtime::CallOptions,
+        }
+
+        impl #request {
+            /// The request with its required parts; what the client method and the
+            /// chains that lead here build. It owns a handle on the client's core, so
+            /// that its future can be spawned.
+            #many_arguments
+            pub(crate) fn with_core(core: ::taskapi_runtime::Core, #(#arg_decls),*) -> Self {
+                #request {
+                    core,
+                    #inits
+                    options: ::std::default::Default::default(),
+                }
+            }
+
+            #chained_from
+
+            #setters
+
+            #finishers
+
+            #outgoing
+        }
+
+        // `time_limit` and `inspect_raw`, the same for every request.
+        ::taskapi_runtime::request_settings!(#request);
+        #user_token_setting
+    }
+}
+
+/// The request struct's fields between the core and the options, and what `with_core`
+/// fills them with: each parameter (an `Option` when optional, set later by its setter),
+/// the body (built from its required fields), the file, a download's transfer options.
+fn stored_fields(e: &Endpoint, binary: bool) -> (TokenStream, TokenStream) {
     let param_fields = e.params.iter().map(|param| {
         let name = ident(&param.ident);
         let stored = param_stored_type(param);
@@ -126,7 +195,6 @@ pub(super) fn emit(p: &Provider, e: &Endpoint, info_static: &Ident, args: &[Arg]
         }
         None => (quote!(), quote!()),
     };
-    let binary = e.response == Response::Binary;
     let (transfer_field, transfer_init) = if binary {
         (
             quote!(transfer: ::taskapi_runtime::TransferOptions,),
@@ -135,7 +203,14 @@ pub(super) fn emit(p: &Provider, e: &Endpoint, info_static: &Ident, args: &[Arg]
     } else {
         (quote!(), quote!())
     };
+    (
+        quote!(#(#param_fields,)* #body_field #file_field #transfer_field),
+        quote!(#(#param_inits,)* #body_init #file_init #transfer_init),
+    )
+}
 
+/// The setters of the optional parameters, then the body's.
+fn setters(e: &Endpoint) -> TokenStream {
     let param_setters = e.params.iter().filter(|p| !p.required).map(|param| {
         let name = ident(&param.ident);
         let ty = param_arg_type(param);
@@ -150,8 +225,15 @@ pub(super) fn emit(p: &Provider, e: &Endpoint, info_static: &Ident, args: &[Arg]
         }
     });
     let body_setters = e.body.as_ref().map(body_setters);
+    quote! {
+        #(#param_setters)*
+        #body_setters
+    }
+}
 
-    let method_doc = docs(&paragraphs([
+/// The client method's docs: what it sends, its arguments, an example.
+fn method_doc(p: &Provider, e: &Endpoint, args: &[Arg], binary: bool) -> TokenStream {
+    docs(&paragraphs([
         format!("{} ({})", e.title, e.summary.trim()).as_str(),
         &format!(
             "Sends `{} {}` (`{}`).",
@@ -179,7 +261,11 @@ pub(super) fn emit(p: &Provider, e: &Endpoint, info_static: &Ident, args: &[Arg]
             ),
             "reply",
         ),
-    ]));
+    ]))
+}
+
+/// The request struct's docs: what it sends, what makes it, and how it ends.
+fn request_doc(p: &Provider, e: &Endpoint, binary: bool) -> TokenStream {
     let finish = if binary {
         "then write the file with [`to_file`](Self::to_file) or [`to_writer`](Self::to_writer)"
     } else if e.waiter.is_some() || e.starts.is_some() {
@@ -187,88 +273,24 @@ pub(super) fn emit(p: &Provider, e: &Endpoint, info_static: &Ident, args: &[Arg]
     } else {
         "then [`send`](Self::send) it"
     };
-    let request_doc = docs(&format!(
+    docs(&format!(
         "A `{} {}` request, built by [`{client}::{op}`](super::{client}::{op}): set optional \
          parameters, {finish}.",
         e.method.as_str(),
         e.path_template,
         client = p.client,
         op = e.operation
-    ));
+    ))
+}
 
-    let user_token_setting = e.token_kinds.iter().any(|k| k == USER_TOKEN_KIND).then(|| {
-        quote! {
-            // `user_access_token`: this endpoint takes user tokens.
-            ::taskapi_runtime::user_token_setting!(#request);
-        }
-    });
-    let chained_from = is_chain_target(p, e).then(|| {
-        quote! {
-            /// Carries the settings that go on to the next request of a chain (a user token).
-            pub(crate) fn chained_from(mut self, options: &::taskapi_runtime::CallOptions) -> Self {
-                self.options = options.for_next_call();
-                self
-            }
-        }
-    });
-    // With the core, more than seven arguments: clippy's limit, allowed only past it.
-    let many_arguments = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let finishers = if binary {
-        finish::download_methods(e, info_static, &error)
-    } else {
-        finish::send_method(e, info_static, &error)
-    };
-    let outgoing = outgoing::method(e, &error);
-
+/// `chained_from`, for a request a chain leads to.
+fn chained_from() -> TokenStream {
     quote! {
-        impl super::#client {
-            #method_doc
-            pub fn #operation(&self, #(#arg_decls),*) -> #request {
-                #request::with_core(self.core.clone(), #(#arg_names),*)
-            }
+        /// Carries the settings that go on to the next request of a chain (a user token).
+        pub(crate) fn chained_from(mut self, options: &::taskapi_runtime::CallOptions) -> Self {
+            self.options = options.for_next_call();
+            self
         }
-
-        #request_doc
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is sent"]
-        pub struct #request {
-            core: ::taskapi_runtime::Core,
-            #(#param_fields,)*
-            #body_field
-            #file_field
-            #transfer_field
-            options: ::taskapi_runtime::CallOptions,
-        }
-
-        impl #request {
-            /// The request with its required parts; what the client method and the
-            /// chains that lead here build. It owns a handle on the client's core, so
-            /// that its future can be spawned.
-            #many_arguments
-            pub(crate) fn with_core(core: ::taskapi_runtime::Core, #(#arg_decls),*) -> Self {
-                #request {
-                    core,
-                    #(#param_inits,)*
-                    #body_init
-                    #file_init
-                    #transfer_init
-                    options: ::std::default::Default::default(),
-                }
-            }
-
-            #chained_from
-
-            #(#param_setters)*
-            #body_setters
-
-            #finishers
-
-            #outgoing
-        }
-
-        // `time_limit` and `inspect_raw`, the same for every request.
-        ::taskapi_runtime::request_settings!(#request);
-        #user_token_setting
     }
 }
 
