@@ -12,6 +12,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod docs;
+mod features;
 mod sync;
 
 use std::process::ExitCode;
@@ -23,7 +24,8 @@ const USAGE: &str = "usage: cargo xtask <command> [options]; cargo xtask <comman
   bench          run the benchmarks (release build) and write BENCHMARKS.md
   bench --quick  a smoke run of the benchmarks (written to target/)
   docs check     compare every doc page under docs/ with the spec that cites it
-  docs import    draft a spec from a doc page";
+  docs import    draft a spec from a doc page
+  features       lint the generated crate with each provider and API family alone";
 
 const GEN_HELP: &str = "usage: cargo xtask gen [--check]
 
@@ -33,12 +35,16 @@ reported as file:line:col: field: message, every problem at once, and nothing is
   --check    write nothing; fail with a unified diff (stale, missing or extra files) and
              the fix when the checked-in output is not what the specs generate";
 
-const BENCH_HELP: &str = "usage: cargo xtask bench [--quick]
+const BENCH_HELP: &str = "usage: cargo xtask bench [--quick] [--only PART,...] [--baseline REV]
 
 Builds the benchmarks in release mode and runs them: generation, compile cost, the client
-against hand-written reqwest + serde, token single flight, waiting. Writes BENCHMARKS.md.
+against hand-written reqwest + serde, the CLI's start, downloads, tokens, waiting, batch
+memory, page reading, processes sharing Redis. Writes BENCHMARKS.md.
 
-  --quick    a smoke run with tiny sizes, written to target/BENCHMARKS.quick.md";
+  --quick          a smoke run with tiny sizes, written to target/BENCHMARKS.quick.md
+  --only PARTS     some parts (e.g. compile,download), written to target/BENCHMARKS.only.md
+  --baseline REV   the compile part also builds what git revision REV's generator writes
+                   for the same specs, alternating with this checkout's";
 
 const DOCS_HELP: &str =
     "usage: cargo xtask docs check | import <page> [--provider P] [--id ID] [--write]
@@ -51,6 +57,12 @@ const DOCS_HELP: &str =
              decide); with a spec for --id already there, print the differences instead;
              --write updates that spec's page-derived facts in place";
 
+const FEATURES_HELP: &str = "usage: cargo xtask features [cargo options, e.g. --locked]
+
+Runs `cargo clippy -p taskapi --no-default-features --features F -- -D warnings` for every
+provider and API family F the specs generate, one at a time, and once with no feature: what
+an app that turns the defaults off and names one family builds.";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -61,6 +73,7 @@ fn main() -> ExitCode {
         ["bench", rest @ ..] => return bench(rest),
         ["docs", "check"] => return docs_check(),
         ["docs", "import", rest @ ..] => return docs_import(rest),
+        ["features", rest @ ..] => return features(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -91,6 +104,7 @@ fn help(command: &str) -> ExitCode {
         "gen" => GEN_HELP,
         "bench" => BENCH_HELP,
         "docs" => DOCS_HELP,
+        "features" => FEATURES_HELP,
         _ => {
             eprintln!("unknown command `{command}`\n\n{USAGE}");
             return ExitCode::from(2);
@@ -131,6 +145,23 @@ fn bench(args: &[&str]) -> ExitCode {
         Ok(_) => ExitCode::FAILURE,
         Err(e) => {
             eprintln!("cannot run the benchmarks: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask features [cargo options]`.
+fn features(extra: &[&str]) -> ExitCode {
+    let Some(root) = workspace_root() else {
+        return ExitCode::FAILURE;
+    };
+    match features::check_each(&root, extra) {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(report) => {
+            eprintln!("{report}");
             ExitCode::FAILURE
         }
     }

@@ -452,6 +452,13 @@ const APART: &[(&str, &str, &str)] = &[
     ("codegen", "validate/", "emit/"),
     ("codegen", "spec/", "emit/"),
     ("codegen", "docs/", "emit/"),
+    // The runtime's parts below the client read the provider description from its leaf,
+    // never from the client that sends with them.
+    ("runtime", "auth.rs", "client/"),
+    ("runtime", "decode.rs", "client/"),
+    ("runtime", "http.rs", "client/"),
+    ("runtime", "limit/", "client/"),
+    ("runtime", "shared/", "client/"),
 ];
 
 #[test]
