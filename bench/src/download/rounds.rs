@@ -105,7 +105,7 @@ impl Sides<'_> {
 }
 
 /// One figure per round so far: MB/s and CPU ms per 100 MB of each side, and their ratios.
-/// The pairs of arrays: [0] into /dev/null, [1] into a file.
+/// The pairs of arrays: index 0 into /dev/null, index 1 into a file.
 struct RoundFigures {
     /// MB (10^6 bytes) per download.
     mb: f64,
