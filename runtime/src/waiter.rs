@@ -292,6 +292,7 @@ impl<'c, P: Pollable + 'c> Waiter<'c, P> {
         let start = self.clock.now();
         let mut polls = 0;
         let mut last_seen: Option<Seen<P::Status>> = None;
+        let mut no_status = false;
         loop {
             polls += 1;
             let elapsed = self.clock.now().saturating_sub(start);
@@ -319,7 +320,10 @@ impl<'c, P: Pollable + 'c> Waiter<'c, P> {
                     (data, seen)
                 });
             let elapsed = self.clock.now().saturating_sub(start);
-            match self.settings.step::<P>(polls, elapsed, result) {
+            match self
+                .settings
+                .step::<P>(polls, elapsed, result, &mut no_status)
+            {
                 Step::Done(result) => return result,
                 Step::Again(delay) => self.clock.sleep(delay).await,
             }
@@ -368,15 +372,19 @@ impl WaitDefaults {
     /// The deadline bounds everything: the last poll is placed at the deadline, and a server
     /// asking for a longer wait than what is left ends the wait at once. Transient failures
     /// do not end it; any other error does.
+    ///
+    /// `no_status` is the wait's memory of whether the last reply carried no status: a reply
+    /// sets it, a failed poll leaves it, so a timeout whose very last poll failed (cut by
+    /// the deadline) still says the task's state was never known.
     pub(crate) fn step<P: Pollable>(
         &self,
         polls: u32,
         elapsed: Duration,
         result: PollSeen<P>,
+        no_status: &mut bool,
     ) -> Step<P> {
         let mut last_error = None;
         let mut server_wait = None;
-        let mut no_status = false;
         match result {
             Ok((data, seen)) => match seen.state {
                 WaitState::Succeeded => return Step::Done(Ok(WaitOutcome::Succeeded(data))),
@@ -387,7 +395,7 @@ impl WaitDefaults {
                         data,
                     }));
                 }
-                WaitState::Pending => no_status = seen.status.is_none(),
+                WaitState::Pending => *no_status = seen.status.is_none(),
             },
             Err(error) if error.failure().is_retryable() => {
                 tracing::debug!(polls, error = %error, "poll failed; still waiting");
@@ -404,7 +412,7 @@ impl WaitDefaults {
                 elapsed,
                 polls,
                 last_error,
-                no_status,
+                no_status: *no_status,
             }));
         }
         let delay = self.delay(elapsed).max(server_wait.unwrap_or_default());

@@ -70,6 +70,8 @@ impl EndpointError for SimError {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Reply {
     Pending,
+    /// A reply without a status: the task's state is unknown.
+    NoStatus,
     Done,
     Failed,
     /// A transient error, with the server's wait.
@@ -143,7 +145,7 @@ impl Pollable for SimTask {
             _ => (0, WaitState::Pending),
         };
         Observation {
-            status: Some(status),
+            status: (*data != Reply::NoStatus).then_some(status),
             state,
             message: (state == WaitState::Failed).then(|| "why".to_owned()),
             done: None,

@@ -330,3 +330,42 @@ async fn an_empty_batch_ends_at_once() {
     assert!(batch.next().await.is_none());
     assert_eq!(batch.summary(), BatchSummary::default());
 }
+
+/// Replies without a status, then a last poll that fails (a deadline cutting it short, as a
+/// loaded machine does): the timeout still says the task's state was never known, for a
+/// batch as for a single wait. Before, only the very last poll counted, and a failed one
+/// lost what the replies had shown.
+#[tokio::test]
+async fn a_timeout_says_no_reply_had_a_status_even_when_the_last_poll_failed() {
+    let max_wait = Duration::from_secs(3);
+    let script = vec![Reply::NoStatus, Reply::NoStatus, Reply::Transient(None)];
+    let check = |result: &crate::WaitResult<SimTask>, who: &str| {
+        let Err(crate::WaitError::TimedOut {
+            no_status,
+            last_error,
+            ..
+        }) = result
+        else {
+            panic!("{who}: {result:?}")
+        };
+        assert!(last_error.is_some(), "{who}: the last poll failed");
+        assert!(*no_status, "{who}: no reply had a status");
+        let text = result.as_ref().unwrap_err().to_string();
+        assert!(text.contains("carried no status"), "{who}: {text}");
+    };
+
+    let sim = Sim::new(Duration::ZERO);
+    let tasks = vec![sim.task(0, script.clone())];
+    let mut batch =
+        BatchWaiter::new(tasks, fixed(Duration::from_secs(1), max_wait)).clock(sim.clock.clone());
+    let ended = batch.next().await.expect("the task ends");
+    check(&ended.result, "batch");
+
+    let sim = Sim::new(Duration::ZERO);
+    let (_, task) = sim.task(0, script);
+    let single = crate::Waiter::new(task, fixed(Duration::from_secs(1), max_wait))
+        .clock(sim.clock.clone())
+        .run()
+        .await;
+    check(&single, "single wait");
+}

@@ -30,6 +30,8 @@ struct Task<K, P> {
     /// The clock's time at its first poll.
     start: Duration,
     polls: u32,
+    /// The last reply carried no status (see `WaitDefaults::step`).
+    no_status: bool,
 }
 
 /// When a task's next poll is due; ties go to the task that was scheduled first.
@@ -227,6 +229,7 @@ impl<'c, K, P: Pollable + 'c, S: Stream<Item = (K, P)> + Unpin> BatchWaiter<'c, 
             request: Some(request),
             start: now,
             polls: 0,
+            no_status: false,
         };
         self.summary.pending += 1;
         match self.free.pop() {
@@ -276,7 +279,10 @@ impl<'c, K, P: Pollable + 'c, S: Stream<Item = (K, P)> + Unpin> BatchWaiter<'c, 
             let seen = P::observe(&data);
             (data, seen)
         });
-        match self.settings.step::<P>(task.polls, elapsed, result) {
+        match self
+            .settings
+            .step::<P>(task.polls, elapsed, result, &mut task.no_status)
+        {
             Step::Again(delay) => {
                 task.request = Some(request);
                 self.seq += 1;

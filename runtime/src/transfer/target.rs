@@ -320,7 +320,7 @@ impl<W: AsyncWrite + Unpin + Send> WriterSink<W> {
     }
 
     /// The writer back, to read what it holds.
-    #[cfg(test)]
+    #[cfg(all(test, feature = "testing"))]
     pub(crate) fn into_inner(self) -> W {
         self.writer
     }
