@@ -9,6 +9,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use taskapi::ErrorDetails; // `is_retryable`, `code`, `hint`, ... on every endpoint error
 //! use taskapi::feishu::{ExportJobStatus, FeishuClient, GetExportTaskError};
 //!
 //! let client = FeishuClient::new("t-your-tenant-token")?;
@@ -55,6 +56,10 @@
 mod api;
 
 pub use taskapi_runtime as runtime;
+
+/// The accessors every endpoint error has (`code`, `hint`, `is_retryable`, ...): one trait
+/// for all of them, so bring it into scope once.
+pub use taskapi_runtime::ErrorDetails;
 
 // One module per provider, each behind its feature (and its API families behind theirs:
 // `feishu-drive`, `feishu-vc`, ...; all on by default), plus `cli` and `testing` behind

@@ -50,8 +50,8 @@ pub use client::{
     bytes_written,
 };
 pub use error::{
-    ApiError, DecodeError, DownloadError, EXCERPT_BYTES, EndpointError, ErrorCode, Failure,
-    InvalidRequest, OutputError, TokenError, TransportError, TransportErrorKind,
+    ApiError, DecodeError, DownloadError, EXCERPT_BYTES, EndpointError, ErrorCode, ErrorDetails,
+    Failure, InvalidRequest, OutputError, TokenError, TransportError, TransportErrorKind,
 };
 pub use future::BoxFuture;
 pub use limit::{DEFAULT_FRACTION, DEFAULT_THROTTLE_PAUSE, RateLimits};

@@ -2,51 +2,14 @@
 //! here and expanded in each endpoint module, so that the generated files hold what differs
 //! from endpoint to endpoint, each fact once (a code's hint, a status value's meaning).
 
-/// The accessors, `Display` and `Error` of an endpoint's error enum `$error` (which
-/// implements [`EndpointError`](crate::EndpointError)), whose text starts with the id of
-/// the endpoint `$info` (an [`EndpointInfo`](crate::EndpointInfo)).
+/// `Display` and `Error` of an endpoint's error enum `$error` (which implements
+/// [`EndpointError`](crate::EndpointError)), whose text starts with the id of the endpoint
+/// `$info` (an [`EndpointInfo`](crate::EndpointInfo)). Its accessors come from
+/// [`ErrorDetails`](crate::ErrorDetails), implemented once for every endpoint error.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! endpoint_error_methods {
     ($error:ident, $info:ident) => {
-        impl $error {
-            /// The API error, when the provider answered with a code.
-            pub fn api_error(&self) -> ::std::option::Option<&$crate::ApiError> {
-                $crate::EndpointError::failure(self).api_error()
-            }
-
-            /// The HTTP status, when a reply arrived.
-            pub fn http_status(&self) -> ::std::option::Option<u16> {
-                $crate::EndpointError::failure(self).http_status()
-            }
-
-            /// The provider's error code, when it sent one.
-            pub fn code(&self) -> ::std::option::Option<&$crate::ErrorCode> {
-                $crate::EndpointError::failure(self).code()
-            }
-
-            /// The request id to quote in support tickets, when the reply carried one.
-            pub fn request_id(&self) -> ::std::option::Option<&str> {
-                $crate::EndpointError::failure(self).request_id()
-            }
-
-            /// How many requests were sent before giving up (retries included).
-            pub fn attempts(&self) -> u32 {
-                $crate::EndpointError::failure(self).attempts()
-            }
-
-            /// The documentation's troubleshooting hint (排查建议) for this code.
-            pub fn hint(&self) -> ::std::option::Option<&'static str> {
-                self.api_error().and_then($crate::ApiError::hint)
-            }
-
-            /// Whether trying again may succeed: codes the spec marks retryable, timeouts,
-            /// connection failures, gateway errors.
-            pub fn is_retryable(&self) -> bool {
-                $crate::EndpointError::failure(self).is_retryable()
-            }
-        }
-
         impl ::std::fmt::Display for $error {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::std::write!(f, "{}: {}", $info.id, $crate::EndpointError::failure(self))

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{DINGTALK_TOKEN, FEISHU_TOKEN, error_reply, json, serve};
+use taskapi::ErrorDetails;
 use taskapi::dingtalk::{self, DingTalkClient, GetTaskInfoError, TaskStatus};
 use taskapi::feishu::{self, *};
 use taskapi::runtime::{BuildError, ErrorCode, TransportErrorKind};

@@ -1,6 +1,7 @@
 //! `taskapi::testing::FakeServer`, as a user would test their waiting code with it.
 
 use std::time::Duration;
+use taskapi::ErrorDetails;
 use taskapi::dingtalk::{DingTalkClient, TaskStatus};
 use taskapi::feishu::{ExportJobStatus, FeishuClient, GetExportTaskError};
 use taskapi::runtime::{AppCredentials, RetryPolicy, WaitOutcome};

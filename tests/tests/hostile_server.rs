@@ -11,6 +11,7 @@ use common::{
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use taskapi::ErrorDetails;
 use taskapi::dingtalk::{DingTalkClient, GetTaskInfoError};
 use taskapi::feishu::{FeishuClient, GetExportTaskError, GetMeetingExportError};
 use taskapi::runtime::{BuildError, Failure, TransportErrorKind};

@@ -10,6 +10,7 @@ use common::{
 };
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use taskapi::ErrorDetails;
 use taskapi::dingtalk::{self, DingTalkClient, GetTaskInfoError};
 use taskapi::feishu::{self, *};
 use taskapi::runtime::{AppCredentials, BuildError, ErrorCode, TransportErrorKind};

@@ -316,6 +316,54 @@ pub trait EndpointError: std::error::Error + Send + Sync + Sized + 'static {
     fn failure(&self) -> Failure<'_>;
 }
 
+/// What every endpoint error can say about itself, whatever its variant: the provider's
+/// code and hint, the HTTP status, the request id, the attempts, whether to try again.
+///
+/// Implemented for every [`EndpointError`], so each generated error enum has these methods
+/// once in the runtime rather than a copy per endpoint (what a thousand endpoints would cost
+/// to compile). Bring it into scope with `use taskapi::ErrorDetails;`.
+pub trait ErrorDetails {
+    /// The API error, when the provider answered with a code.
+    fn api_error(&self) -> Option<&ApiError>;
+    /// The HTTP status, when a reply arrived.
+    fn http_status(&self) -> Option<u16>;
+    /// The provider's error code, when it sent one.
+    fn code(&self) -> Option<&ErrorCode>;
+    /// The request id to quote in support tickets, when the reply carried one.
+    fn request_id(&self) -> Option<&str>;
+    /// How many requests were sent before giving up (retries included).
+    fn attempts(&self) -> u32;
+    /// The documentation's troubleshooting hint (排查建议) for this code.
+    fn hint(&self) -> Option<&'static str>;
+    /// Whether trying again may succeed: codes the spec marks retryable, timeouts,
+    /// connection failures, gateway errors.
+    fn is_retryable(&self) -> bool;
+}
+
+impl<E: EndpointError> ErrorDetails for E {
+    fn api_error(&self) -> Option<&ApiError> {
+        self.failure().api_error()
+    }
+    fn http_status(&self) -> Option<u16> {
+        self.failure().http_status()
+    }
+    fn code(&self) -> Option<&ErrorCode> {
+        self.failure().code()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.failure().request_id()
+    }
+    fn attempts(&self) -> u32 {
+        self.failure().attempts()
+    }
+    fn hint(&self) -> Option<&'static str> {
+        self.failure().api_error().and_then(ApiError::hint)
+    }
+    fn is_retryable(&self) -> bool {
+        self.failure().is_retryable()
+    }
+}
+
 /// The error of a download endpoint: it can also fail to write its file, which no other
 /// endpoint can (so only theirs has an `Output` variant).
 pub trait DownloadError: EndpointError {

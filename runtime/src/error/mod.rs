@@ -17,7 +17,7 @@ mod transport;
 
 pub use api::{ApiError, ErrorCode};
 pub use decode::{DecodeError, EXCERPT_BYTES};
-pub use failure::{DownloadError, EndpointError, Failure, TokenError};
+pub use failure::{DownloadError, EndpointError, ErrorDetails, Failure, TokenError};
 pub(crate) use failure::{DownloadFailed, Failed};
 pub use invalid::InvalidRequest;
 pub use output::OutputError;
