@@ -14,8 +14,9 @@ const PARTS: [&str; 10] = [
     "shared",
 ];
 
-pub const USAGE: &str = "usage: cargo xtask bench [--quick] [--only PART,...] \
-                     (parts: generation, compile, client, cli, download, tokens, waiting, batch, pages, shared)";
+pub const USAGE: &str = "usage: cargo xtask bench [--quick] [--only PART,...] [--baseline REV] \
+                     (parts: generation, compile, client, cli, download, tokens, waiting, batch, pages, shared; \
+                     --baseline: also compile the output of git revision REV's generator)";
 
 /// The parts named by `--only`, checked.
 pub fn only(list: &str) -> Result<Vec<&'static str>, String> {

@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--quick] [--only PART,...]`: measures the generator, the generated
+//! `cargo xtask bench [--quick] [--only PART,...] [--baseline REV]`: measures the generator, the generated
 //! code's compile cost, the client's overhead against hand-written reqwest (servers in other
 //! processes), the CLI's cold start against curl, download throughput against curl and the
 //! CLI's peak memory while downloading, token single-flight, waiter efficiency, the memory of
@@ -42,7 +42,23 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+    // `--baseline REV` may come anywhere in a run's arguments.
+    let baseline = match args.iter().position(|a| *a == "--baseline") {
+        Some(at) if at + 1 < args.len() => {
+            let rev = args[at + 1];
+            args.drain(at..=at + 1);
+            Some(rev)
+        }
+        Some(_) => {
+            eprintln!(
+                "error: --baseline needs a git revision; {}",
+                command_line::USAGE
+            );
+            return ExitCode::from(2);
+        }
+        None => None,
+    };
     let result = match args.as_slice() {
         // Child processes the bench starts.
         ["client-child", variant, url] => match client::Variant::parse(variant) {
@@ -53,13 +69,13 @@ fn main() -> ExitCode {
         ["batch-child", tasks] => batch::child(tasks),
         ["measure-child", program, args @ ..] => measure::wrapper(program, args),
         ["shared-sim-child", args @ ..] => shared::sim_child(args),
-        [] => run::bench(&FULL, None),
-        ["--quick"] => run::bench(&QUICK, None),
+        [] => run::bench(&FULL, None, baseline),
+        ["--quick"] => run::bench(&QUICK, None, baseline),
         ["--only", parts] => {
-            command_line::only(parts).and_then(|parts| run::bench(&FULL, Some(&parts)))
+            command_line::only(parts).and_then(|parts| run::bench(&FULL, Some(&parts), baseline))
         }
         ["--quick", "--only", parts] | ["--only", parts, "--quick"] => {
-            command_line::only(parts).and_then(|parts| run::bench(&QUICK, Some(&parts)))
+            command_line::only(parts).and_then(|parts| run::bench(&QUICK, Some(&parts), baseline))
         }
         _ => Err(command_line::USAGE.into()),
     };

@@ -9,12 +9,13 @@ use crate::{servers, shared, tokens, waiting};
 use std::path::{Path, PathBuf};
 
 /// Runs the parts, then writes the report.
-pub fn bench(plan: &Plan, only: Option<&[&str]>) -> Result<(), String> {
+/// `baseline`: a git revision whose generator's output the compile part also measures.
+pub fn bench(plan: &Plan, only: Option<&[&str]>, baseline: Option<&str>) -> Result<(), String> {
     // Found at run time: checkouts sharing a target directory share this binary.
     let root = codegen::workspace_root()?;
     let started = std::time::Instant::now();
-    let results = run_parts(&root, plan, only)?;
-    let report = report::render(plan, only, &results, started.elapsed());
+    let results = run_parts(&root, plan, only, baseline)?;
+    let report = report::render(plan, only, baseline, &results, started.elapsed());
     println!("{report}");
     let out = report_path(&root, plan, only);
     if let Some(parent) = out.parent() {
@@ -36,7 +37,12 @@ fn report_path(root: &Path, plan: &Plan, only: Option<&[&str]>) -> PathBuf {
 }
 
 /// Each part wanted, in the order `command_line.rs` lists them.
-fn run_parts(root: &Path, plan: &Plan, only: Option<&[&str]>) -> Result<Results, String> {
+fn run_parts(
+    root: &Path,
+    plan: &Plan,
+    only: Option<&[&str]>,
+    baseline: Option<&str>,
+) -> Result<Results, String> {
     let wants = |part: &str| only.is_none_or(|parts| parts.contains(&part));
     let mut results = Results::default();
     if wants("generation") {
@@ -45,7 +51,7 @@ fn run_parts(root: &Path, plan: &Plan, only: Option<&[&str]>) -> Result<Results,
     }
     if wants("compile") {
         eprintln!("compile cost ...");
-        results.compile = Some(compile::run(root, plan.compile_sizes, plan.runs)?);
+        results.compile = Some(compile::run(root, plan.compile_sizes, plan.runs, baseline)?);
     }
     // These three need the release `taskapi` binary; the first two share its fake server.
     if wants("client") || wants("cli") || wants("download") {

@@ -12,6 +12,9 @@
 //!    whose reply `starts` the group's poller (a workflow: start, wait, fetch);
 //! 3. a multipart upload (text parts with an enum, an integer, a bounded string, and one
 //!    file part with a size limit).
+//!
+//! Groups go to [`FAMILIES`] API families in turn (`synthetic.family3.task13.get`), each
+//! a Cargo feature of the generated crate.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -64,6 +67,26 @@ common_errors:
     invalidates_token: true
 ";
 
+/// How many API families (Cargo features) the endpoints are spread over, a group at a time,
+/// as a large provider spreads its endpoints over families (Feishu has dozens).
+pub const FAMILIES: usize = 10;
+
+/// The family segment of endpoint `i`'s id (`synthetic.family3.task13.get` is in feature
+/// `synthetic-family3`): a group's endpoints share it, so its chains stay in one family.
+fn family_of(i: usize) -> String {
+    format!("family{}", (i / 4) % FAMILIES)
+}
+
+/// The Cargo feature of family `f` (`synthetic-family0`).
+pub fn family_feature(f: usize) -> String {
+    format!("synthetic-family{f}")
+}
+
+/// How many of a set of `endpoints` are in family `f`.
+pub fn endpoints_in_family(f: usize, endpoints: usize) -> usize {
+    (0..endpoints).filter(|i| (i / 4) % FAMILIES == f).count()
+}
+
 /// Endpoint `i`: its kind is `i % 4` (see the module's documentation).
 fn endpoint(i: usize) -> String {
     let mut spec = match i % 4 {
@@ -77,8 +100,9 @@ fn endpoint(i: usize) -> String {
 }
 
 fn download(i: usize) -> String {
+    let family = family_of(i);
     format!(
-        "id: synthetic.file{i}.download
+        "id: synthetic.{family}.file{i}.download
 operation: download_file_{i}
 title: 下载文件 {i}
 summary: Download synthetic file {i}.
@@ -104,9 +128,10 @@ example: |
 }
 
 fn poller(i: usize) -> String {
+    let family = family_of(i);
     let download = i - 1;
     let mut spec = format!(
-        "id: synthetic.task{i}.get
+        "id: synthetic.{family}.task{i}.get
 operation: get_task_{i}
 title: 查询任务 {i}
 summary: Poll synthetic task {i}.
@@ -166,7 +191,7 @@ response:
   max_delay: 30
   max_wait: 600
 download:
-  endpoint: synthetic.file{download}.download
+  endpoint: synthetic.{family}.file{download}.download
   params:
     - {{param: file_token, reply: result.file_token}}
   size: result.file_size
@@ -178,9 +203,10 @@ example: |
 }
 
 fn start(i: usize) -> String {
+    let family = family_of(i);
     let poller = i - 1;
     format!(
-        "id: synthetic.task{i}.create
+        "id: synthetic.{family}.task{i}.create
 operation: create_task_{i}
 title: 创建任务 {i}
 summary: Start synthetic task {i}; the reply's ticket is polled with task {poller}.
@@ -278,7 +304,7 @@ response:
       type: string
       description: 任务 ID。
 starts:
-  poller: synthetic.task{poller}.get
+  poller: synthetic.{family}.task{poller}.get
   workflow: export_task_{i}
   params:
     - {{param: ticket, reply: ticket}}
@@ -290,8 +316,9 @@ example: |
 }
 
 fn upload(i: usize) -> String {
+    let family = family_of(i);
     format!(
-        "id: synthetic.media{i}.upload
+        "id: synthetic.{family}.media{i}.upload
 operation: upload_media_{i}
 title: 上传素材 {i}
 summary: Upload synthetic media {i} in one request.

@@ -39,22 +39,17 @@ impl Drift {
 /// The generated crate's manifest, whose features block the generator owns.
 const MANIFEST: &str = "generated/Cargo.toml";
 
-/// The manifest at `root`, its features block replaced by `block` (markers included).
+/// The manifest at `root`, and the same with its features block replaced by `block`.
 fn manifest_with(root: &Path, block: &str) -> Result<(String, String), String> {
     let path = root.join(MANIFEST);
     let text =
         std::fs::read_to_string(&path).map_err(|e| format!("cannot read {MANIFEST}: {e}"))?;
-    let begin = text.find(FEATURES_BEGIN);
-    let end = text
-        .find(FEATURES_END)
-        .map(|at| text[at..].find('\n').map_or(text.len(), |n| at + n + 1));
-    let (Some(begin), Some(end)) = (begin, end) else {
-        return Err(format!(
+    match codegen::emit::with_features_block(&text, block) {
+        Some(updated) => Ok((text, updated)),
+        None => Err(format!(
             "{MANIFEST} has no generated features block: put the lines\n{FEATURES_BEGIN}\n{FEATURES_END}\nin its [features] table, then run `{GEN_COMMAND}`"
-        ));
-    };
-    let updated = format!("{}{block}{}", &text[..begin], &text[end..]);
-    Ok((text, updated))
+        )),
+    }
 }
 
 /// Generates from `root/specs` and writes or checks `root/generated/src/api`.

@@ -1,129 +1,161 @@
-//! What the generated code costs its users to compile: `cargo check` of the client crate
-//! with N synthetic endpoints beside the real ones, in a temp copy of the workspace.
+//! What the generated code costs its users to compile, as the endpoints grow: `cargo check`
+//! of the client crate with N synthetic endpoints beside the real ones, against the output of
+//! an earlier revision's generator in the same run (`--baseline REV`); and `cargo build`
+//! (debug) of an app that names one API family against one with every family.
+//!
+//! Everything builds in scratch workspaces (`scratch.rs`) sharing one target dir, so the
+//! dependencies build once. Each measurement is a re-build of the client crate alone (its
+//! root touched), non-incremental as an app's build of a dependency is; what is compared is
+//! measured alternately, a pair per run, and each ratio is taken within its pair.
+
+mod generators;
+mod scratch;
 
 use crate::stats::Summary;
 use crate::synthetic;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Instant;
+use generators::Generator;
+use scratch::{APP_ALL, APP_ONE, Scratch, cargo};
+use std::path::Path;
 
+/// The figures at one size.
 pub struct CheckResult {
     pub endpoints: usize,
+    /// Lines this checkout's generator wrote (real and synthetic endpoints).
+    pub lines: usize,
+    /// `cargo check` of the client crate, seconds.
     pub seconds: Summary,
+    pub baseline: Option<Baseline>,
+    pub families: Option<Families>,
 }
 
-/// A workspace holding only the client crate and its runtime, sharing the lock file.
-fn scratch_workspace(workspace: &Path, scratch: &Path) -> Result<PathBuf, String> {
-    let manifest =
-        std::fs::read_to_string(workspace.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    let members = manifest
-        .lines()
-        .find(|l| l.starts_with("members"))
-        .ok_or("no members line in Cargo.toml")?;
-    std::fs::write(
-        scratch.join("Cargo.toml"),
-        manifest.replace(members, "members = [\"generated\"]"),
-    )
-    .map_err(|e| e.to_string())?;
-    std::fs::copy(workspace.join("Cargo.lock"), scratch.join("Cargo.lock"))
-        .map_err(|e| e.to_string())?;
-    // The runtime the client crate depends on (a path dependency of the workspace).
-    let runtime = scratch.join("runtime");
-    std::fs::create_dir_all(&runtime).map_err(|e| e.to_string())?;
-    std::fs::copy(
-        workspace.join("runtime/Cargo.toml"),
-        runtime.join("Cargo.toml"),
-    )
-    .map_err(|e| e.to_string())?;
-    codegen::copy_dir(&workspace.join("runtime/src"), &runtime.join("src"))
-        .map_err(|e| e.to_string())?;
-    let krate = scratch.join("generated");
-    std::fs::create_dir_all(&krate).map_err(|e| e.to_string())?;
-    std::fs::copy(
-        workspace.join("generated/Cargo.toml"),
-        krate.join("Cargo.toml"),
-    )
-    .map_err(|e| e.to_string())?;
-    codegen::copy_dir(&workspace.join("generated/src"), &krate.join("src"))
-        .map_err(|e| e.to_string())?;
-    // The manifest names its examples (`[[example]]`): cargo refuses it without their files.
-    let examples = workspace.join("generated/examples");
-    if examples.is_dir() {
-        codegen::copy_dir(&examples, &krate.join("examples")).map_err(|e| e.to_string())?;
-    }
-    let lib = krate.join("src/lib.rs");
-    let mut text = std::fs::read_to_string(&lib).map_err(|e| e.to_string())?;
-    text.push_str("\npub use api::synthetic;\n");
-    std::fs::write(&lib, text).map_err(|e| e.to_string())?;
-    Ok(krate)
+/// The earlier revision's output at the same size.
+pub struct Baseline {
+    pub label: String,
+    pub lines: usize,
+    pub seconds: Summary,
+    /// This checkout's check time over the baseline's, per pair.
+    pub ratio: Summary,
 }
 
-/// Generates the real specs plus `endpoints` synthetic ones into the scratch crate.
-fn install(workspace: &Path, krate: &Path, endpoints: usize) -> Result<usize, String> {
-    let specs = tempfile::tempdir().map_err(|e| e.to_string())?;
-    codegen::copy_dir(&workspace.join("specs"), &specs.path().join("specs"))
-        .map_err(|e| e.to_string())?;
-    synthetic::write(specs.path(), endpoints).map_err(|e| e.to_string())?;
-    let files = codegen::generate(specs.path(), "specs").map_err(|e| e.to_string())?;
-    let api = krate.join("src/api");
-    let _ = std::fs::remove_dir_all(&api);
-    let mut lines = 0;
-    for file in &files {
-        let path = api.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-        }
-        std::fs::write(&path, &file.contents).map_err(|e| e.to_string())?;
-        lines += file.contents.lines().count();
-    }
-    Ok(lines)
+/// `cargo build` (debug) of the two apps, the client crate rebuilt each time.
+pub struct Families {
+    pub family: String,
+    pub family_endpoints: usize,
+    pub one: Summary,
+    pub all: Summary,
+    /// One family's build time over all families', per pair.
+    pub ratio: Summary,
 }
 
-fn cargo_check(scratch: &Path, target: &Path) -> Result<f64, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let started = Instant::now();
-    let status = Command::new(cargo)
-        .args(["check", "--quiet", "--offline", "-p", "taskapi"])
-        .current_dir(scratch)
-        .env("CARGO_TARGET_DIR", target)
-        .env("RUSTFLAGS", "-A warnings")
-        .status()
-        .map_err(|e| e.to_string())?;
-    if !status.success() {
-        return Err(format!("cargo check failed in {}", scratch.display()));
-    }
-    Ok(started.elapsed().as_secs_f64())
-}
-
-pub fn run(workspace: &Path, sizes: &[usize], runs: usize) -> Result<Vec<CheckResult>, String> {
+/// Measures at each size, `runs` times; with `baseline`, that revision's generator too.
+pub fn run(
+    workspace: &Path,
+    sizes: &[usize],
+    runs: usize,
+    baseline: Option<&str>,
+) -> Result<Vec<CheckResult>, String> {
     if sizes.is_empty() {
         return Ok(Vec::new());
     }
     let scratch = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let krate = scratch_workspace(workspace, scratch.path())?;
     let target = scratch.path().join("target");
-    eprintln!("  compile: building dependencies once (not measured)");
-    install(workspace, &krate, sizes.first().copied().unwrap_or(10))?;
-    cargo_check(scratch.path(), &target)?;
+    let current = Generator::Current {
+        workspace: workspace.to_path_buf(),
+    };
+    let family = synthetic::family_feature(0);
+    let ours = Scratch::new(workspace, &scratch.path().join("current"), Some(&family))?;
+    let theirs = match baseline {
+        Some(rev) => {
+            let generator = Generator::revision(workspace, rev, &scratch.path().join("rev"))?;
+            let dir = scratch.path().join("baseline");
+            let copy = Scratch::new(generator.tree(), &dir, None)?;
+            Some((generator, copy))
+        }
+        None => None,
+    };
     let mut results = Vec::new();
     for &size in sizes {
-        install(workspace, &krate, size)?;
-        // The first check after new files does more than a re-check: not measured.
-        cargo_check(scratch.path(), &target)?;
-        let mut seconds = Vec::new();
+        let lines = current.install(&ours.krate, size)?;
+        let their_lines = match &theirs {
+            Some((generator, copy)) => Some(generator.install(&copy.krate, size)?),
+            None => None,
+        };
+        eprintln!("  compile: {size} synthetic endpoints, first builds (not measured)");
+        let check = ["check", "-p", "taskapi"];
+        cargo(&ours.dir, &target, &check)?;
+        if let Some((_, copy)) = &theirs {
+            cargo(&copy.dir, &target, &check)?;
+        }
+        let (mut seconds, mut their_seconds, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..runs {
-            // Touching the crate root makes cargo check the crate again (and only it).
-            let lib = krate.join("src/lib.rs");
-            let text = std::fs::read_to_string(&lib).map_err(|e| e.to_string())?;
-            std::fs::write(&lib, text).map_err(|e| e.to_string())?;
-            seconds.push(cargo_check(scratch.path(), &target)?);
+            ours.touch()?;
+            let s = cargo(&ours.dir, &target, &check)?;
+            seconds.push(s);
+            if let Some((_, copy)) = &theirs {
+                copy.touch()?;
+                let t = cargo(&copy.dir, &target, &check)?;
+                their_seconds.push(t);
+                ratios.push(s / t);
+            }
         }
         let seconds = Summary::of(seconds);
         eprintln!("  compile: cargo check with {size} synthetic endpoints: {seconds} s");
+        let baseline = theirs
+            .as_ref()
+            .zip(their_lines)
+            .map(|((g, _), lines)| Baseline {
+                label: g.label(),
+                lines,
+                seconds: Summary::of(their_seconds),
+                ratio: Summary::of(ratios),
+            });
+        if let Some(b) = &baseline {
+            eprintln!("  compile: the same with {}: {} s", b.label, b.seconds);
+        }
+        let families = families(&ours, &target, runs, &family, size)?;
         results.push(CheckResult {
             endpoints: size,
+            lines,
             seconds,
+            baseline,
+            families: Some(families),
         });
     }
     Ok(results)
+}
+
+/// The two apps built alternately, the client crate rebuilt before each build.
+fn families(
+    ours: &Scratch,
+    target: &Path,
+    runs: usize,
+    family: &str,
+    size: usize,
+) -> Result<Families, String> {
+    let one_app = ["build", "-p", APP_ONE];
+    let all_apps = ["build", "-p", APP_ALL];
+    cargo(&ours.dir, target, &one_app)?;
+    cargo(&ours.dir, target, &all_apps)?;
+    let (mut one, mut all, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        ours.touch()?;
+        let a = cargo(&ours.dir, target, &one_app)?;
+        ours.touch()?;
+        let b = cargo(&ours.dir, target, &all_apps)?;
+        one.push(a);
+        all.push(b);
+        ratios.push(a / b);
+    }
+    let result = Families {
+        family: family.to_owned(),
+        family_endpoints: synthetic::endpoints_in_family(0, size),
+        one: Summary::of(one),
+        all: Summary::of(all),
+        ratio: Summary::of(ratios),
+    };
+    eprintln!(
+        "  compile: cargo build, app with {family}: {} s; with every family: {} s",
+        result.one, result.all
+    );
+    Ok(result)
 }

@@ -23,6 +23,7 @@ use std::fmt::Write as _;
 pub fn render(
     plan: &Plan,
     only: Option<&[&str]>,
+    baseline: Option<&str>,
     results: &Results,
     took: std::time::Duration,
 ) -> String {
@@ -32,6 +33,10 @@ pub fn render(
         (true, None) => "cargo xtask bench --quick".to_owned(),
         (false, Some(parts)) => format!("cargo xtask bench --only {}", parts.join(",")),
         (true, Some(parts)) => format!("cargo xtask bench --quick --only {}", parts.join(",")),
+    };
+    let command = match baseline {
+        Some(rev) => format!("{command} --baseline {rev}"),
+        None => command,
     };
     let command = command.as_str();
     let _ = writeln!(r, "# Benchmarks\n");

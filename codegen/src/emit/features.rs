@@ -40,6 +40,17 @@ pub fn families(model: &Model) -> BTreeMap<String, BTreeSet<String>> {
     families
 }
 
+/// `manifest` with its block, from the begin marker to the end marker's line included,
+/// replaced by `block`; `None` when a marker is missing.
+pub fn with_features_block(manifest: &str, block: &str) -> Option<String> {
+    let begin = manifest.find(FEATURES_BEGIN)?;
+    let end_marker = manifest.find(FEATURES_END)?;
+    let end = manifest[end_marker..]
+        .find('\n')
+        .map_or(manifest.len(), |n| end_marker + n + 1);
+    Some(format!("{}{block}{}", &manifest[..begin], &manifest[end..]))
+}
+
 /// The manifest lines between the markers, markers included.
 pub fn manifest_block(model: &Model) -> String {
     let families = families(model);

@@ -13,7 +13,9 @@ mod tokens;
 mod types;
 mod waiter;
 
-pub use features::{ALL_FAMILIES, FEATURES_BEGIN, FEATURES_END, families, manifest_block};
+pub use features::{
+    ALL_FAMILIES, FEATURES_BEGIN, FEATURES_END, families, manifest_block, with_features_block,
+};
 
 use crate::model::{Endpoint, Model, Provider};
 use proc_macro2::TokenStream;
