@@ -20,6 +20,7 @@ mod http;
 mod limit;
 mod macros;
 mod options;
+mod pages;
 mod provider;
 mod redact;
 mod retry;
@@ -56,6 +57,7 @@ pub use error::{
 pub use future::BoxFuture;
 pub use limit::{DEFAULT_FRACTION, DEFAULT_THROTTLE_PAUSE, RateLimits};
 pub use options::{CallOptions, RawInspector};
+pub use pages::{Cursor, Items, PageError, Pages, Paginated};
 pub use provider::{EndpointInfo, EndpointLimit, Envelope, HasProvider, ProviderInfo, RateLimit};
 pub use retry::RetryPolicy;
 /// serde, for the generated code's macros (`record_serde!`, `listed_enum!`): the crate that
