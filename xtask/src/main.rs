@@ -155,16 +155,7 @@ fn features(extra: &[&str]) -> ExitCode {
     let Some(root) = workspace_root() else {
         return ExitCode::FAILURE;
     };
-    match features::check_each(&root, extra) {
-        Ok(summary) => {
-            println!("{summary}");
-            ExitCode::SUCCESS
-        }
-        Err(report) => {
-            eprintln!("{report}");
-            ExitCode::FAILURE
-        }
-    }
+    summary_or_report(features::check_each(&root, extra))
 }
 
 /// `cargo xtask docs check`.
@@ -172,7 +163,12 @@ fn docs_check() -> ExitCode {
     let Some(root) = workspace_root() else {
         return ExitCode::FAILURE;
     };
-    match docs::check(&root) {
+    summary_or_report(docs::check(&root))
+}
+
+/// A check's one-line summary on stdout, or its report on stderr and a failure.
+fn summary_or_report(result: Result<String, String>) -> ExitCode {
+    match result {
         Ok(summary) => {
             println!("{summary}");
             ExitCode::SUCCESS

@@ -64,16 +64,7 @@ pub fn compare_draft(
     let Ok(Some(drafted)) = yaml::parse(draft_text) else {
         return Err("internal error: the draft does not parse".into());
     };
-    let spec = match yaml::parse(spec_text) {
-        Ok(Some(n)) => n,
-        Ok(None) => return Err("the existing spec is empty".into()),
-        Err(e) => {
-            return Err(format!(
-                "the existing spec is not valid YAML (line {}: {})",
-                e.at.line, e.message
-            ));
-        }
-    };
+    let spec = parse_spec(spec_text)?;
     let page_facts = facts(&drafted, Absent::Unstated);
     let spec_facts = facts(&spec, Absent::Default);
     let lines = page.map(PageLines::new).unwrap_or_default();
@@ -95,4 +86,16 @@ pub fn compare_draft(
         differences,
         overrides,
     })
+}
+
+/// An existing spec's text as a tree, or why it cannot be compared with or written into.
+pub(crate) fn parse_spec(spec_text: &str) -> Result<yaml::Node, String> {
+    match yaml::parse(spec_text) {
+        Ok(Some(n)) => Ok(n),
+        Ok(None) => Err("the existing spec is empty".into()),
+        Err(e) => Err(format!(
+            "the existing spec is not valid YAML (line {}: {})",
+            e.at.line, e.message
+        )),
+    }
 }

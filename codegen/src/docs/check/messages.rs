@@ -3,7 +3,7 @@
 //! (the enclosing field, the last error, the endpoint's `id:`), with the page's line beside
 //! it, `(docs/...:57)`.
 
-use crate::docs::compare::Difference;
+use crate::docs::compare::{Difference, SCALAR_KEYS};
 use crate::spec::EndpointSpec;
 
 /// What a message needs besides the difference.
@@ -58,16 +58,9 @@ pub(super) fn locate(d: &Difference, cx: &Context<'_>) -> Located {
     }
 }
 
-/// The areas of a spec, as the check names them.
+/// The areas of a spec, as the check names them: its one-text keys, then the rest.
 fn area(name: &str) -> &'static str {
-    const AREAS: &[&str] = &[
-        "title",
-        "description",
-        "doc",
-        "url",
-        "updated",
-        "method",
-        "path",
+    const OTHER_AREAS: &[&str] = &[
         "host",
         "rate_limit",
         "token_kinds",
@@ -79,8 +72,9 @@ fn area(name: &str) -> &'static str {
         "example",
         "errors",
     ];
-    AREAS
+    SCALAR_KEYS
         .iter()
+        .chain(OTHER_AREAS)
         .find(|a| **a == name)
         .copied()
         .unwrap_or("page")

@@ -186,15 +186,7 @@ pub(super) fn facts(root: &Node, absent: Absent) -> Vec<Fact> {
             k.at.line,
         );
     }
-    for p in seq(get(root, "params")) {
-        let Some(name) = get(p, "name") else {
-            continue;
-        };
-        let Some(name_text) = text(Some(name)) else {
-            continue;
-        };
-        let key = format!("params.{name_text}");
-        let line = name.at.line;
+    for (p, key, line) in keyed(root, "params", "name") {
         out.entity(key.clone(), "", line);
         out.attrs(p, &key, PARAM_ATTRS, line);
         enum_facts(p, &key, &mut out);
@@ -239,18 +231,23 @@ fn access(root: &Node, out: &mut Facts) {
     }
 }
 
+/// The entries of the list `list` that have a text `id`, each with its fact key
+/// (`params.folder_token`, `errors.1069902`) and the line of its id.
+fn keyed<'n>(
+    root: &'n Node,
+    list: &'n str,
+    id: &'n str,
+) -> impl Iterator<Item = (&'n Node, String, usize)> {
+    seq(get(root, list)).iter().filter_map(move |entry| {
+        let id = get(entry, id)?;
+        Some((entry, format!("{list}.{}", text(Some(id))?), id.at.line))
+    })
+}
+
 /// The error table: each code an entity, its HTTP status, message and (unless authored, with
 /// a `source:`) hint its attributes.
 fn errors(root: &Node, out: &mut Facts) {
-    for e in seq(get(root, "errors")) {
-        let Some(code) = get(e, "code") else {
-            continue;
-        };
-        let Some(code_text) = text(Some(code)) else {
-            continue;
-        };
-        let key = format!("errors.{code_text}");
-        let line = code.at.line;
+    for (e, key, line) in keyed(root, "errors", "code") {
         out.entity(key.clone(), "", line);
         out.attrs(e, &key, &["http_status", "message"], line);
         // An authored hint is the project's, not the page's.

@@ -3,7 +3,7 @@
 
 use super::errors::rebuild_errors;
 use super::layout::{Block, blocks};
-use crate::docs::compare::{SCALAR_KEYS, compare_draft, get, text};
+use crate::docs::compare::{SCALAR_KEYS, compare_draft, get, parse_spec, text};
 use crate::yaml;
 
 /// Where a new top-level key goes: after the last of the keys before it here that the spec has.
@@ -50,16 +50,7 @@ const ORDER: &[&str] = &[
 /// the same line as a replaced value, or comments inside a replaced value's lines; carry a
 /// `source: authored` hint over a hint the page now gives.
 pub fn write_into(existing_spec_text: &str, draft: &str) -> Result<String, String> {
-    let spec_root = match yaml::parse(existing_spec_text) {
-        Ok(Some(n)) => n,
-        Ok(None) => return Err("the existing spec is empty".into()),
-        Err(e) => {
-            return Err(format!(
-                "the existing spec is not valid YAML (line {}: {})",
-                e.at.line, e.message
-            ));
-        }
-    };
+    let spec_root = parse_spec(existing_spec_text)?;
     let draft_root = match yaml::parse(draft) {
         Ok(Some(n)) => n,
         _ => return Err("the draft is not valid YAML".into()),
