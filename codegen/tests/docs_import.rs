@@ -514,6 +514,9 @@ fn filled_drafts_compile_and_pass_the_spec_driven_tests() {
     assert!(!pages.is_empty(), "no page of a new endpoint");
     let trial = Trial::new(&root());
     let specs = trial.root.join("specs");
+    // A paginated endpoint added as one YAML file, a copy of one under a new id, goes
+    // through the same rounds (kept in every round) with no other edit.
+    let (copy_id, copy_operation) = import_trial::add_paginated_copy(&specs);
     let mut written: Vec<PathBuf> = Vec::new();
     for (n, round) in rounds(pages).into_iter().enumerate() {
         let step = |what: &str| format!("round {} {what}", n + 1);
@@ -553,6 +556,18 @@ fn filled_drafts_compile_and_pass_the_spec_driven_tests() {
         );
 
         // The new endpoints were in that run: generated, in the CLI, in the fault matrix.
+        let copied = trial
+            .root
+            .join(format!("generated/src/api/feishu/{copy_operation}.rs"));
+        let copied = std::fs::read_to_string(&copied).unwrap();
+        assert!(
+            copied.contains("pub fn pages(") && copied.contains("pub fn items("),
+            "the paginated copy {copy_id} has no page and item streams"
+        );
+        assert!(
+            import_trial::lists_command(&help, &copy_id),
+            "`taskapi --help` does not list {copy_id}"
+        );
         let (copy_set, problems) = codegen::load::load(&trial.root, "specs");
         assert!(problems.is_empty(), "{problems}");
         let matrix = std::fs::read_to_string(trial.target().join("fault-matrix.md")).unwrap();

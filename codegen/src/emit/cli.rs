@@ -14,6 +14,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
     let mut arms = Vec::new();
     let mut waitable: Vec<String> = Vec::new();
     let mut batchable: Vec<String> = Vec::new();
+    let mut paginated: Vec<TokenStream> = Vec::new();
     for p in &model.providers {
         let module = ident(&p.key);
         let client = ident(&p.client);
@@ -46,6 +47,10 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             if batches(e) {
                 batchable.push(id.clone());
             }
+            if let Some(list) = &e.pagination {
+                let size = &list.size_wire;
+                paginated.push(quote!((#id, #size)));
+            }
             arms.push(arm(p, e, &module, &client, &client_fn));
         }
     }
@@ -65,6 +70,7 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             commands,
             waitable: WAITABLE,
             batchable: BATCHABLE,
+            paginated: PAGINATED,
             dispatch,
             fake_routes: super::testing::ROUTES,
         };
@@ -86,6 +92,10 @@ pub(super) fn emit(model: &Model) -> TokenStream {
         /// The poll endpoints whose requests are built from parameters alone (`--batch` works
         /// for these).
         const BATCHABLE: &[&str] = &[#(#batchable),*];
+
+        /// The paginated endpoints, with their page size parameter (`--all` and `--page-size`
+        /// work for these).
+        const PAGINATED: &[(&str, &str)] = &[#(#paginated),*];
 
         /// One subcommand per endpoint, flags named after the wire names in kebab-case.
         fn commands() -> Vec<Command> {
@@ -401,6 +411,14 @@ fn finish(p: &Provider, e: &Endpoint) -> TokenStream {
         quote! {
             if call.waiting() {
                 return call.wait(request.wait()).await;
+            }
+            call.outcome(request.send().await)
+        }
+    } else if let Some(list) = &e.pagination {
+        let items = &list.items.wire;
+        quote! {
+            if call.listing_all() {
+                return call.list_all(request.pages(), #items).await;
             }
             call.outcome(request.send().await)
         }

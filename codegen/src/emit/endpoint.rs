@@ -1,7 +1,7 @@
 //! An endpoint module: the request builder, the reply types and the error enum.
 
 use super::tokens::{code_literal, docs, ident, module_docs, paragraphs};
-use super::{chain, request, types, waiter};
+use super::{chain, pages, request, types, waiter};
 use crate::model::{Endpoint, ErrorCase, Provider, Response};
 use crate::spec::CodeType;
 use proc_macro2::{Ident, TokenStream};
@@ -42,6 +42,7 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
         .as_ref()
         .map(|w| waiter::emit(p, e, w, &arg_decls, &arg_names));
     let chains = chain::emit(p, e, &arg_decls, &arg_names);
+    let pages = e.pagination.as_ref().map(|list| pages::emit(p, e, list));
     let idempotent = e.idempotent;
     let rate_limit = match &e.limit {
         Some(limit) => {
@@ -99,6 +100,7 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
         #body_example
 
         #request
+        #pages
         #(#types)*
         #error
         #waiter

@@ -6,6 +6,7 @@ mod cli;
 mod endpoint;
 mod example;
 mod features;
+mod pages;
 mod provider;
 mod request;
 mod testing;

@@ -4,7 +4,7 @@
 
 use super::example;
 use super::tokens::{code_literal, docs, envelope, ident};
-use crate::model::{Code, Endpoint, ErrorCase, Model, Provider, TokenEndpoint};
+use crate::model::{Code, Endpoint, ErrorCase, Model, Pagination, Provider, TokenEndpoint};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -27,6 +27,8 @@ struct Parts {
     methods: Vec<TokenStream>,
     /// The arms of `call_by_id`.
     calls: Vec<TokenStream>,
+    /// The arms of `list_by_id`, one per paginated endpoint.
+    lists: Vec<TokenStream>,
 }
 
 impl Parts {
@@ -51,6 +53,9 @@ fn provider_parts(p: &Provider, parts: &mut Parts) {
         parts.routes.push(route);
         parts.methods.push(endpoint_method(p, e, &index));
         parts.calls.push(call_arm(p, e));
+        if let Some(list) = &e.pagination {
+            parts.lists.push(list_arm(p, e, list));
+        }
     }
     if let Some(t) = &p.token {
         let index = parts.next_index();
@@ -107,6 +112,7 @@ fn endpoint_route(
         quote!(RouteKind::Download)
     };
     let task = task_shape(e, shapes);
+    let list = list_shape(e, shapes);
     let starts = match &e.starts {
         Some(chain) => {
             let next = &chain.next_id;
@@ -127,6 +133,7 @@ fn endpoint_route(
             rate_limit: #rate_limit,
             task: #task,
             starts: #starts,
+            list: #list,
         }
     }
 }
@@ -157,6 +164,35 @@ fn task_shape(e: &Endpoint, shapes: &mut Vec<TokenStream>) -> TokenStream {
             pending: #pending,
             success: #success,
             size: #size,
+        };
+    });
+    quote!(Some(&#shape))
+}
+
+/// A paginated endpoint's list as a `static` shape in `shapes` (its parameters and reply
+/// fields), and the route field pointing at it.
+fn list_shape(e: &Endpoint, shapes: &mut Vec<TokenStream>) -> TokenStream {
+    let Some(list) = &e.pagination else {
+        return quote!(None);
+    };
+    let shape = format_ident!("{}_LIST", e.operation.to_uppercase());
+    let (token, size, max_size) = (&list.token_wire, &list.size_wire, list.max_size);
+    let (next, items) = (&list.next_token.wire, &list.items.wire);
+    let has_more = match &list.has_more {
+        Some(field) => {
+            let wire = &field.wire;
+            quote!(Some(#wire))
+        }
+        None => quote!(None),
+    };
+    shapes.push(quote! {
+        static #shape: ::taskapi_runtime::testing::ListShape = ::taskapi_runtime::testing::ListShape {
+            token_param: #token,
+            size_param: #size,
+            max_size: #max_size,
+            next_token: #next,
+            has_more: #has_more,
+            items: #items,
         };
     });
     quote!(Some(&#shape))
@@ -193,13 +229,7 @@ fn call_arm(p: &Provider, e: &Endpoint) -> TokenStream {
     let id = &e.id;
     let name = ident(&e.operation);
     let client = ident(&p.client);
-    let args: TokenStream = example::args_with(
-        e,
-        &format!("super::{}::", ident(&p.key)),
-        "::taskapi_runtime::",
-    )
-    .parse()
-    .expect("example arguments are Rust expressions");
+    let args = example_args(p, e);
     // The documented example body, when the page gives one, is what is sent.
     let body = e.body.as_ref().filter(|b| b.example.is_some()).map(|b| {
         let ty = ident(&b.type_name);
@@ -224,6 +254,38 @@ fn call_arm(p: &Provider, e: &Endpoint) -> TokenStream {
     }
 }
 
+/// The required arguments of an example call, as tokens of the generated crate.
+fn example_args(p: &Provider, e: &Endpoint) -> TokenStream {
+    example::args_with(
+        e,
+        &format!("super::{}::", ident(&p.key)),
+        "::taskapi_runtime::",
+    )
+    .parse()
+    .expect("example arguments are Rust expressions")
+}
+
+/// The arm of `list_by_id` for a paginated endpoint: its items to the end, read in a task
+/// of their own (so the stream is shown `Send + 'static`), with the page size given.
+fn list_arm(p: &Provider, e: &Endpoint, list: &Pagination) -> TokenStream {
+    let module = ident(&p.key);
+    let (id, name, client) = (&e.id, ident(&e.operation), ident(&p.client));
+    let args = example_args(p, e);
+    let size = ident(&list.size_param);
+    quote! {
+        #id => match settings.builder::<super::#module::#client>().build() {
+            Ok(client) => {
+                let mut request = client.#name(#args);
+                if let Some(size) = page_size {
+                    request = request.#size(size);
+                }
+                ::taskapi_runtime::testing::spawned(Listed::of(request.items())).await
+            }
+            Err(e) => Listed::not_built(e),
+        },
+    }
+}
+
 /// The token endpoint's route: it issues tokens, and shares the provider's common errors.
 fn token_route(p: &Provider, t: &TokenEndpoint, common_static: &Ident) -> TokenStream {
     let id = format!("{}.token", p.key);
@@ -244,6 +306,7 @@ fn token_route(p: &Provider, t: &TokenEndpoint, common_static: &Ident) -> TokenS
             rate_limit: None,
             task: None,
             starts: None,
+            list: None,
         }
     }
 }
@@ -276,7 +339,14 @@ fn module(parts: Parts) -> TokenStream {
         routes,
         methods,
         calls,
+        lists,
     } = parts;
+    // With no paginated endpoint, the arguments are unused.
+    let list_body = if lists.is_empty() {
+        quote!(let _ = (id, settings, page_size); None)
+    } else {
+        quote!(Some(match id { #(#lists)* _ => return None, }))
+    };
     quote! {
         #![doc = " A fake Feishu/DingTalk server generated from the specs, for testing code that calls or"]
         #![doc = " waits on these APIs without reaching either: every endpoint and token endpoint, the"]
@@ -295,7 +365,7 @@ fn module(parts: Parts) -> TokenStream {
         #![doc = " The engine is hand-written in [`taskapi_runtime::testing`](::taskapi_runtime::testing); this"]
         #![doc = " module adds the routes and one typed scripting method per endpoint."]
 
-        pub use ::taskapi_runtime::testing::{content, content_byte, Called, CalledError, ClientSettings, EndpointScript, Fault, Recorded, FAKE_ACCESS_TOKEN};
+        pub use ::taskapi_runtime::testing::{content, content_byte, list_item, Called, CalledError, ClientSettings, EndpointScript, Fault, ListPlan, Listed, ListedError, Recorded, FAILED_PAGE_CODE, FAILED_PAGE_CODE_STR, FAKE_ACCESS_TOKEN};
         use ::taskapi_runtime::testing::{CodeRef, DocumentedError, RateLimitShape, Route, RouteKind, TaskShape};
 
         #(#shapes)*
@@ -326,6 +396,13 @@ fn module(parts: Parts) -> TokenStream {
                 #(#calls)*
                 _ => return None,
             })
+        }
+
+        /// Lists paginated endpoint `id` to its end (every item of every page), with example
+        /// arguments and `page_size` items a page (the documented maximum when `None`), on a
+        /// client built from `settings`; `None` for an id no paginated spec has.
+        pub async fn list_by_id(id: &str, settings: &ClientSettings, page_size: ::std::option::Option<i64>) -> ::std::option::Option<Listed> {
+            #list_body
         }
 
         impl ::std::ops::Deref for FakeServer {

@@ -3,6 +3,7 @@
 
 use super::chain::{Chain, build_download, build_starts};
 use super::errors::{ErrorCase, error_case};
+use super::pagination::{Pagination, build_pagination};
 use super::types::{Field, ScalarType, StructKind, TypeDef, collect_types, enum_def, scalar_type};
 use super::waiter::{Waiter, build_waiter};
 use crate::naming;
@@ -51,6 +52,8 @@ pub struct Endpoint {
     pub starts: Option<Chain>,
     /// The download this poller's successful result feeds.
     pub download: Option<Chain>,
+    /// The reply is one page of a list.
+    pub pagination: Option<Pagination>,
 }
 
 /// What a successful reply is.
@@ -191,7 +194,6 @@ pub(super) fn build_endpoint(
             ResponseSpec::Json(object) => Response::Json(object.name.value.clone()),
             ResponseSpec::Binary { .. } => Response::Binary,
         },
-        types,
         example: e.example.value.clone(),
         errors: e
             .errors
@@ -205,6 +207,11 @@ pub(super) fn build_endpoint(
             .and_then(|(w, response)| build_waiter(response, w)),
         starts: e.starts.as_ref().and_then(|s| build_starts(e, s, all)),
         download: e.download.as_ref().and_then(|d| build_download(e, d, all)),
+        pagination: e
+            .pagination
+            .as_ref()
+            .and_then(|p| build_pagination(e, p, &types)),
+        types,
     }
 }
 

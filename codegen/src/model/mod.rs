@@ -3,12 +3,13 @@
 //! Building it cannot fail: validation (`validate/`) has already rejected whatever would. The
 //! provider and its token endpoint are here, and the last step of building a provider: its
 //! pages' relative links made absolute in every text (`doc_links`). `endpoint.rs` holds an
-//! endpoint and its request, `waiter.rs` its waiter, `types.rs` the structs and enums of
+//! endpoint and its request, `waiter.rs` its waiter, `pagination.rs` its list, `types.rs` the structs and enums of
 //! replies, `errors.rs` the documented codes.
 
 mod chain;
 mod endpoint;
 mod errors;
+mod pagination;
 mod types;
 mod waiter;
 
@@ -18,6 +19,7 @@ pub use crate::spec::Code;
 pub use chain::{Chain, Feed, FeedFrom};
 pub use endpoint::{Body, BodyLeaf, Endpoint, FilePart, Param, PathPart, Response};
 pub use errors::ErrorCase;
+pub use pagination::{Pagination, ReplyField};
 pub use types::{
     EnumDef, EnumVariant, Field, FieldRust, ScalarType, StructDef, StructKind, TypeDef,
 };
@@ -336,6 +338,7 @@ fn endpoint_links(e: &mut Endpoint, links: &DocLinks) {
         waiter: _,
         starts: _,
         download: _,
+        pagination: _,
     } = e;
     for text in [title, summary, description] {
         links.apply(text);

@@ -1,9 +1,10 @@
 //! `endpoints/*.yaml`: one endpoint's request (method, path, parameters, body), reply,
 //! documented errors, waiter and chains (parameters and bodies in `request.rs`, chains in
-//! `chain.rs`).
+//! `chain.rs`, pagination in `pagination.rs`).
 
 use super::chain::{DownloadSpec, StartsSpec};
 use super::errors::ErrorSpec;
+use super::pagination::PaginationSpec;
 use super::request::{BodySpec, ParamSpec, ResponseSpec};
 use super::value::{Method, Scalar};
 use crate::decode::{Ctx, Decode, Spanned, keyword};
@@ -45,6 +46,8 @@ pub struct EndpointSpec {
     pub waiter: Option<WaiterSpec>,
     pub starts: Option<StartsSpec>,
     pub download: Option<DownloadSpec>,
+    /// The reply is one page of a list.
+    pub pagination: Option<PaginationSpec>,
 }
 
 impl EndpointSpec {
@@ -196,6 +199,7 @@ impl EndpointSpec {
         let waiter = f.with(cx, "waiter", false, WaiterSpec::decode);
         let starts = f.with(cx, "starts", false, StartsSpec::decode);
         let download = f.with(cx, "download", false, DownloadSpec::decode);
+        let pagination = f.with(cx, "pagination", false, PaginationSpec::decode);
         f.finish(cx);
         Some(EndpointSpec {
             file: cx.file.to_owned(),
@@ -224,6 +228,7 @@ impl EndpointSpec {
             waiter,
             starts,
             download,
+            pagination,
         })
     }
 }

@@ -10,6 +10,7 @@ mod chain;
 mod endpoint;
 mod errors;
 mod object;
+mod pagination;
 mod provider;
 mod request;
 mod value;
@@ -20,6 +21,7 @@ pub use errors::ErrorSpec;
 pub use object::{
     EnumSpec, EnumValueSpec, FieldRole, FieldSpec, FieldType, ObjectSpec, StringFormat,
 };
+pub use pagination::PaginationSpec;
 pub use provider::{
     AuthSpec, EnvelopeSpec, EnvelopeStyle, HostSpec, ProviderRateLimit, ProviderSpec,
     RequestIdSpec, TokenEndpointSpec,

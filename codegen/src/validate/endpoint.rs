@@ -3,6 +3,7 @@
 
 use super::chain::validate_chains;
 use super::errors::validate_errors;
+use super::pagination::validate_pagination;
 use super::report::{Names, report};
 use super::request::{validate_body, validate_param_type};
 use super::types::validate_object;
@@ -79,6 +80,9 @@ pub(super) fn validate_endpoint<'a>(
             report(diags, file, &waiter.name, msg);
         }
         validate_waiter(e, waiter, diags);
+    }
+    if let Some(pagination) = &e.pagination {
+        validate_pagination(e, pagination, diags);
     }
     validate_errors(&dir.provider, &e.errors, common_codes, file, diags);
     for err in &e.errors {

@@ -7,11 +7,13 @@
 //! `request.rs` (parameter types and bodies), `errors.rs` (error tables), `types.rs`
 //! (objects, fields and enums, and the type names they claim), `waiter.rs` (a waiter against
 //! its reply and rate limit), `chain.rs` (`starts` and `download` against the endpoints they
-//! name); `report.rs` is how they all record a problem.
+//! name), `pagination.rs` (a list's parameters and reply fields); `report.rs` is how they
+//! all record a problem.
 
 mod chain;
 mod endpoint;
 mod errors;
+mod pagination;
 mod provider;
 mod report;
 mod request;

@@ -180,3 +180,63 @@ pub fn lists_command(help: &str, command: &str) -> bool {
     help.lines()
         .any(|line| line.split_whitespace().next() == Some(command))
 }
+
+/// A copy of the first paginated spec under `specs` as a new endpoint: its id's last
+/// segment, its operation and its type names get a `_copy`/`Copy` suffix, nothing else
+/// changes. Written beside it; returns its id and operation.
+pub fn add_paginated_copy(specs: &Path) -> (String, String) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(specs.join("feishu/endpoints"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let (file, text) = files
+        .into_iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(&f).unwrap();
+            (f, text)
+        })
+        .find(|(_, text)| text.lines().any(|l| l == "pagination:"))
+        .expect("a paginated spec");
+    let mut id = String::new();
+    let mut operation = String::new();
+    let copied: Vec<String> = text
+        .lines()
+        .map(|line| {
+            if let Some(old) = line.strip_prefix("id: ") {
+                id = format!("{old}_copy");
+                format!("id: {id}")
+            } else if let Some(old) = line.strip_prefix("operation: ") {
+                operation = format!("{old}_copy");
+                format!("operation: {operation}")
+            } else {
+                type_name_copied(line)
+            }
+        })
+        .collect();
+    let name = file.file_stem().unwrap().to_str().unwrap();
+    std::fs::write(
+        file.with_file_name(format!("{name}_copy.yaml")),
+        copied.join("\n") + "\n",
+    )
+    .unwrap();
+    (id, operation)
+}
+
+/// `name: Type` (a type or enum value name: capitalised) as `name: TypeCopy`.
+fn type_name_copied(line: &str) -> String {
+    match line.find("name: ") {
+        Some(at)
+            if line[at + 6..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_uppercase()) =>
+        {
+            let end = line[at + 6..]
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .map_or(line.len(), |n| at + 6 + n);
+            format!("{}Copy{}", &line[..end], &line[end..])
+        }
+        _ => line.to_owned(),
+    }
+}

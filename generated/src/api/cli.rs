@@ -19,6 +19,7 @@ pub static COMMANDS: Commands = Commands {
     commands,
     waitable: WAITABLE,
     batchable: BATCHABLE,
+    paginated: PAGINATED,
     dispatch,
     fake_routes: super::testing::ROUTES,
 };
@@ -64,6 +65,10 @@ const BATCHABLE: &[&str] = &[
     "feishu.drive.import_task.get",
     "feishu.vc.export.get",
 ];
+
+/// The paginated endpoints, with their page size parameter (`--all` and `--page-size`
+/// work for these).
+const PAGINATED: &[(&str, &str)] = &[("feishu.drive.file.list", "page_size")];
 
 /// One subcommand per endpoint, flags named after the wire names in kebab-case.
 fn commands() -> Vec<Command> {
@@ -131,6 +136,26 @@ fn commands() -> Vec<Command> {
         .help("Kind of the file to delete; it must match the file's actual kind. (被删除文件的类型)"))
         .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
         .help("With --wait, when the task ends in a file: where it goes (a path, an existing folder for the server's file name, or - for stdout)")),
+        Command::new("feishu.drive.file.list")
+        .about("List the files of one folder of a drive (one level, not recursive), a page at a time.")
+        .long_about("获取文件夹中的文件清单\n\nList the files of one folder of a drive (one level, not recursive), a page at a time.\n\nSends `GET /open-apis/drive/v1/files`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("page_size").long("page-size").value_name("PAGE_SIZE")
+        .required(false)
+        .help("Items per page, at most 200 (the page says the default is 100); the root folder lists everything at once. (指定每页显示的数据项的数量，默认值为100。若获取根目录下的清单，将返回全部数据)")
+        .value_parser(::clap::value_parser!(i64))).arg(Arg::new("page_token")
+        .long("page-token").value_name("PAGE_TOKEN").required(false)
+        .help("Where to continue (the `next_page_token` of the previous page); empty for the first. (分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果)"))
+        .arg(Arg::new("folder_token").long("folder-token").value_name("FOLDER_TOKEN")
+        .required(false)
+        .help("The folder to list; empty lists the root of the drive (no paging, no shortcuts). (文件夹的 token。不填写或填空字符串，将获取用户云空间根目录下的清单，且不支持分页和返回快捷方式。了解如何获取文件夹 token，参考[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。)"))
+        .arg(Arg::new("order_by").long("order-by").value_name("ORDER_BY").required(false)
+        .help("Sort by edit time (default) or creation time. (定义清单中文件的排序方式)"))
+        .arg(Arg::new("direction").long("direction").value_name("DIRECTION")
+        .required(false)
+        .help("Sort order, with order_by: DESC (default) or ASC. (定义清单中文件的排序规则，与 order_by 配合使用)"))
+        .arg(Arg::new("user_id_type").long("user-id-type").value_name("USER_ID_TYPE")
+        .required(false)
+        .help("Which kind of user id `owner_id` is (default `open_id`); `user_id` needs the contact:user.employee_id:readonly scope. (用户 ID 类型)")),
         Command::new("feishu.drive.file.move")
         .about("Move a file or folder to another folder of the cloud space; moving a folder runs as a task whose id the reply carries.")
         .long_about("移动文件或文件夹\n\nMove a file or folder to another folder of the cloud space; moving a folder runs as a task whose id the reply carries.\n\nSends `POST /open-apis/drive/v1/files/{file_token}/move`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -480,6 +505,45 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 .inspect_raw(call.keep_raw());
             if call.waiting() {
                 return call.workflow(request.wait()).await;
+            }
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.file.list" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let request = client.list_files().inspect_raw(call.keep_raw());
+            let mut request = request;
+            if let Some(value) = call.value::<i64>("page_size") {
+                request = request.page_size(value);
+            }
+            if let Some(value) = call.value::<String>("page_token") {
+                request = request.page_token(value);
+            }
+            if let Some(value) = call.value::<String>("folder_token") {
+                request = request.folder_token(value);
+            }
+            if let Some(value) = call
+                .value::<String>("order_by")
+                .map(super::feishu::ListFilesOrderBy::from)
+            {
+                request = request.order_by(value);
+            }
+            if let Some(value) = call
+                .value::<String>("direction")
+                .map(super::feishu::ListFilesDirection::from)
+            {
+                request = request.direction(value);
+            }
+            if let Some(value) = call
+                .value::<String>("user_id_type")
+                .map(super::feishu::ListFilesUserIdType::from)
+            {
+                request = request.user_id_type(value);
+            }
+            if call.listing_all() {
+                return call.list_all(request.pages(), "files").await;
             }
             call.outcome(request.send().await)
         }

@@ -19,8 +19,9 @@
 //! module adds the routes and one typed scripting method per endpoint.
 
 pub use ::taskapi_runtime::testing::{
-    content, content_byte, Called, CalledError, ClientSettings, EndpointScript, Fault,
-    Recorded, FAKE_ACCESS_TOKEN,
+    content, content_byte, list_item, Called, CalledError, ClientSettings,
+    EndpointScript, Fault, ListPlan, Listed, ListedError, Recorded, FAILED_PAGE_CODE,
+    FAILED_PAGE_CODE_STR, FAKE_ACCESS_TOKEN,
 };
 
 use ::taskapi_runtime::testing::{
@@ -161,6 +162,15 @@ static GET_EXPORT_TASK_TASK: TaskShape = TaskShape {
     size: Some(&["result", "file_size"]),
 };
 
+static LIST_FILES_LIST: ::taskapi_runtime::testing::ListShape = ::taskapi_runtime::testing::ListShape {
+    token_param: "page_token",
+    size_param: "page_size",
+    max_size: 200u32,
+    next_token: "next_page_token",
+    has_more: Some("has_more"),
+    items: "files",
+};
+
 static CHECK_FOLDER_TASK_TASK: TaskShape = TaskShape {
     status: &["status"],
     pending: "\"process\"",
@@ -227,6 +237,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&DINGTALK_RATE_LIMIT),
         task: None,
         starts: Some("dingtalk.doc.task_info.get"),
+        list: None,
     },
     Route {
         id: "dingtalk.doc.task_info.get",
@@ -261,6 +272,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&DINGTALK_RATE_LIMIT),
         task: Some(&GET_TASK_INFO_TASK),
         starts: None,
+        list: None,
     },
     Route {
         id: "dingtalk.token",
@@ -277,6 +289,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: None,
         task: None,
         starts: None,
+        list: None,
     },
     Route {
         id: "feishu.drive.export_task.create",
@@ -331,6 +344,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: None,
         starts: Some("feishu.drive.export_task.get"),
+        list: None,
     },
     Route {
         id: "feishu.drive.export_task.download",
@@ -350,6 +364,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: None,
         starts: None,
+        list: None,
     },
     Route {
         id: "feishu.drive.export_task.get",
@@ -384,6 +399,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: Some(&GET_EXPORT_TASK_TASK),
         starts: None,
+        list: None,
     },
     Route {
         id: "feishu.drive.file.delete",
@@ -448,6 +464,57 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: None,
         starts: Some("feishu.drive.file.task_check"),
+        list: None,
+    },
+    Route {
+        id: "feishu.drive.file.list",
+        method: "GET",
+        path: "/open-apis/drive/v1/files",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::LIST_FILES_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(1061001),
+                http_status: 500u16,
+                message: "internal error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061002),
+                http_status: 400u16,
+                message: "params error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061003),
+                http_status: 404u16,
+                message: "not found.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061004),
+                http_status: 403u16,
+                message: "forbidden.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061005),
+                http_status: 401u16,
+                message: "auth failed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061007),
+                http_status: 404u16,
+                message: "file has been delete.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1064001),
+                http_status: 400u16,
+                message: "page size out of limit.",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: Some(&LIST_FILES_LIST),
     },
     Route {
         id: "feishu.drive.file.move",
@@ -507,6 +574,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: None,
         starts: Some("feishu.drive.file.task_check"),
+        list: None,
     },
     Route {
         id: "feishu.drive.file.task_check",
@@ -536,6 +604,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: Some(&CHECK_FOLDER_TASK_TASK),
         starts: None,
+        list: None,
     },
     Route {
         id: "feishu.drive.import_task.create",
@@ -625,6 +694,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: None,
         starts: Some("feishu.drive.import_task.get"),
+        list: None,
     },
     Route {
         id: "feishu.drive.import_task.get",
@@ -709,6 +779,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: Some(&GET_IMPORT_TASK_TASK),
         starts: None,
+        list: None,
     },
     Route {
         id: "feishu.drive.media.upload_all",
@@ -898,6 +969,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: None,
         starts: None,
+        list: None,
     },
     Route {
         id: "feishu.vc.export.download",
@@ -937,6 +1009,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: None,
         starts: None,
+        list: None,
     },
     Route {
         id: "feishu.vc.export.get",
@@ -976,6 +1049,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: Some(&GET_MEETING_EXPORT_TASK),
         starts: None,
+        list: None,
     },
     Route {
         id: "feishu.vc.export.meeting_list",
@@ -1015,6 +1089,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: None,
         starts: Some("feishu.vc.export.get"),
+        list: None,
     },
     Route {
         id: "feishu.vc.export.participant_list",
@@ -1054,6 +1129,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: None,
         starts: Some("feishu.vc.export.get"),
+        list: None,
     },
     Route {
         id: "feishu.vc.export.participant_quality_list",
@@ -1093,6 +1169,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: None,
         starts: Some("feishu.vc.export.get"),
+        list: None,
     },
     Route {
         id: "feishu.vc.export.resource_reservation_list",
@@ -1132,6 +1209,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: None,
         starts: Some("feishu.vc.export.get"),
+        list: None,
     },
     Route {
         id: "feishu.token",
@@ -1148,6 +1226,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: None,
         task: None,
         starts: None,
+        list: None,
     },
 ];
 
@@ -1202,80 +1281,85 @@ impl FakeServer {
         self.0.script(&ROUTES[6])
     }
 
+    /// Scripts `feishu.drive.file.list` (`GET /open-apis/drive/v1/files`). Unscripted, it answers with the doc example.
+    pub fn list_files(&self) -> EndpointScript<'_, super::feishu::FileList> {
+        self.0.script(&ROUTES[7])
+    }
+
     /// Scripts `feishu.drive.file.move` (`POST /open-apis/drive/v1/files/{file_token}/move`). Unscripted, it answers with the doc example.
     pub fn move_file(&self) -> EndpointScript<'_, super::feishu::MoveFileData> {
-        self.0.script(&ROUTES[7])
+        self.0.script(&ROUTES[8])
     }
 
     /// Scripts `feishu.drive.file.task_check` (`GET /open-apis/drive/v1/files/task_check`). Unscripted, it answers with the doc example.
     pub fn check_folder_task(
         &self,
     ) -> EndpointScript<'_, super::feishu::FolderTaskData> {
-        self.0.script(&ROUTES[8])
+        self.0.script(&ROUTES[9])
     }
 
     /// Scripts `feishu.drive.import_task.create` (`POST /open-apis/drive/v1/import_tasks`). Unscripted, it answers with the doc example.
     pub fn create_import_task(
         &self,
     ) -> EndpointScript<'_, super::feishu::CreateImportTaskData> {
-        self.0.script(&ROUTES[9])
+        self.0.script(&ROUTES[10])
     }
 
     /// Scripts `feishu.drive.import_task.get` (`GET /open-apis/drive/v1/import_tasks/{ticket}`). Unscripted, it answers with the doc example.
     pub fn get_import_task(&self) -> EndpointScript<'_, super::feishu::ImportTaskData> {
-        self.0.script(&ROUTES[10])
+        self.0.script(&ROUTES[11])
     }
 
     /// Scripts `feishu.drive.media.upload_all` (`POST /open-apis/drive/v1/medias/upload_all`). Unscripted, it answers with the doc example.
     pub fn upload_media(&self) -> EndpointScript<'_, super::feishu::UploadMediaData> {
-        self.0.script(&ROUTES[11])
+        self.0.script(&ROUTES[12])
     }
 
     /// Scripts `feishu.vc.export.download` (`GET /open-apis/vc/v1/exports/download`). Unscripted, it answers with the doc example.
     pub fn download_meeting_export(&self) -> EndpointScript<'_, ::serde_json::Value> {
-        self.0.script(&ROUTES[12])
+        self.0.script(&ROUTES[13])
     }
 
     /// Scripts `feishu.vc.export.get` (`GET /open-apis/vc/v1/exports/{task_id}`). Unscripted, it answers with the doc example.
     pub fn get_meeting_export(
         &self,
     ) -> EndpointScript<'_, super::feishu::MeetingExportData> {
-        self.0.script(&ROUTES[13])
+        self.0.script(&ROUTES[14])
     }
 
     /// Scripts `feishu.vc.export.meeting_list` (`POST /open-apis/vc/v1/exports/meeting_list`). Unscripted, it answers with the doc example.
     pub fn export_meeting_list(
         &self,
     ) -> EndpointScript<'_, super::feishu::ExportMeetingListData> {
-        self.0.script(&ROUTES[14])
+        self.0.script(&ROUTES[15])
     }
 
     /// Scripts `feishu.vc.export.participant_list` (`POST /open-apis/vc/v1/exports/participant_list`). Unscripted, it answers with the doc example.
     pub fn export_participant_list(
         &self,
     ) -> EndpointScript<'_, super::feishu::ExportParticipantListData> {
-        self.0.script(&ROUTES[15])
+        self.0.script(&ROUTES[16])
     }
 
     /// Scripts `feishu.vc.export.participant_quality_list` (`POST /open-apis/vc/v1/exports/participant_quality_list`). Unscripted, it answers with the doc example.
     pub fn export_participant_quality_list(
         &self,
     ) -> EndpointScript<'_, super::feishu::ExportParticipantQualityListData> {
-        self.0.script(&ROUTES[16])
+        self.0.script(&ROUTES[17])
     }
 
     /// Scripts `feishu.vc.export.resource_reservation_list` (`POST /open-apis/vc/v1/exports/resource_reservation_list`). Unscripted, it answers with the doc example.
     pub fn export_resource_reservation_list(
         &self,
     ) -> EndpointScript<'_, super::feishu::ExportResourceReservationListData> {
-        self.0.script(&ROUTES[17])
+        self.0.script(&ROUTES[18])
     }
 
     /// Scripts the Feishu / Lark token endpoint (`POST /open-apis/auth/v3/tenant_access_token/internal`, requests counted as `feishu.token`). Unscripted, it issues `fake-token-N` tokens.
     pub fn feishu_token(
         &self,
     ) -> EndpointScript<'_, super::feishu::TenantAccessTokenReply> {
-        self.0.script(&ROUTES[18])
+        self.0.script(&ROUTES[19])
     }
 }
 
@@ -1389,6 +1473,19 @@ pub async fn call_by_id(
                                             super::feishu::DeleteFileType::File,
                                         )
                                         .send(),
+                                )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.drive.file.list" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client.list_files().send(),
                                 )
                                 .await,
                         )
@@ -1617,6 +1714,34 @@ pub async fn call_by_id(
                         )
                     }
                     Err(e) => Called::NotBuilt(e),
+                }
+            }
+            _ => return None,
+        },
+    )
+}
+
+/// Lists paginated endpoint `id` to its end (every item of every page), with example
+/// arguments and `page_size` items a page (the documented maximum when `None`), on a
+/// client built from `settings`; `None` for an id no paginated spec has.
+pub async fn list_by_id(
+    id: &str,
+    settings: &ClientSettings,
+    page_size: ::std::option::Option<i64>,
+) -> ::std::option::Option<Listed> {
+    Some(
+        match id {
+            "feishu.drive.file.list" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        let mut request = client.list_files();
+                        if let Some(size) = page_size {
+                            request = request.page_size(size);
+                        }
+                        ::taskapi_runtime::testing::spawned(Listed::of(request.items()))
+                            .await
+                    }
+                    Err(e) => Listed::not_built(e),
                 }
             }
             _ => return None,

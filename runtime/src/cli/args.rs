@@ -2,6 +2,7 @@
 //! contributes, the global flags, `completions` and `serve-fake`.
 
 use super::call::Call;
+use super::list::with_list;
 use super::outcome::{EXIT_OK, EXIT_USAGE, Outcome};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use std::ffi::OsString;
@@ -21,6 +22,9 @@ pub struct Commands {
     /// The poll endpoints' subcommands whose request is their parameters alone: `--batch`
     /// works for these (with `--wait`).
     pub batchable: &'static [&'static str],
+    /// The paginated endpoints' subcommands, each with its page size parameter's argument
+    /// id: `--all` and `--page-size` work for these.
+    pub paginated: &'static [(&'static str, &'static str)],
     /// Runs the subcommand named by the first argument.
     pub dispatch: for<'a, 'b> fn(&'a str, &'a Call<'b>) -> Dispatched<'a>,
     /// The fake server's routes, for `taskapi serve-fake`.
@@ -93,6 +97,9 @@ fn command(commands: &Commands, serve_fake: bool) -> Command {
         .subcommand(completions_command());
     for name in commands.batchable {
         taskapi = taskapi.mut_subcommand(name, with_batch);
+    }
+    for (name, size_param) in commands.paginated {
+        taskapi = taskapi.mut_subcommand(name, |c| with_list(c, size_param));
     }
     if serve_fake {
         taskapi = taskapi.subcommand(serve_fake_command());
@@ -224,6 +231,54 @@ fn completions_command() -> Command {
         )
 }
 
+/// `serve-fake`'s list flags: how long the paginated endpoints' lists are, and the faults
+/// on their pages (each page flag names a page number, 1 the first).
+fn fake_list_args() -> Vec<Arg> {
+    let page = |id: &'static str, help: &'static str| {
+        Arg::new(id)
+            .long(id)
+            .value_name("PAGE")
+            .requires(LIST_ITEMS)
+            .value_parser(clap::value_parser!(u32).range(1..))
+            .help(help)
+    };
+    vec![
+        Arg::new(LIST_ITEMS)
+            .long(LIST_ITEMS)
+            .value_name("N")
+            .value_parser(clap::value_parser!(u64))
+            .help("Paginated endpoints serve a list of N items in pages of the size asked for (at most the documented maximum), instead of their doc example"),
+        page("list-empty-page", "This page comes back empty, saying more follow (repeatable)")
+            .action(ArgAction::Append),
+        page("list-repeated-token-at", "This page (2 or later) gives again the token that asked for it"),
+        page("list-missing-token-at", "This page says more follow and gives no token"),
+        page("list-throttled-page", "This page is throttled once, then served"),
+        page("list-failing-page", "This page always fails with an API error no spec documents"),
+    ]
+}
+
+/// `--list-items`.
+const LIST_ITEMS: &str = "list-items";
+
+/// The list `serve-fake`'s flags describe, if `--list-items` is given.
+fn fake_list(args: &ArgMatches) -> Option<crate::testing::ListPlan> {
+    let items = *args.get_one::<u64>(LIST_ITEMS)?;
+    let mut plan = crate::testing::ListPlan::new(usize::try_from(items).unwrap_or(usize::MAX));
+    let page = |id: &str| args.get_one::<u32>(id).copied();
+    for empty in args
+        .get_many::<u32>("list-empty-page")
+        .into_iter()
+        .flatten()
+    {
+        plan = plan.empty_page(*empty);
+    }
+    plan.repeated_token_at = page("list-repeated-token-at");
+    plan.missing_token_at = page("list-missing-token-at");
+    plan.throttled_page = page("list-throttled-page");
+    plan.failing_page = page("list-failing-page");
+    Some(plan)
+}
+
 /// `serve-fake`: the fake server and the flags that shape it.
 fn serve_fake_command() -> Command {
     Command::new(SERVE_FAKE)
@@ -258,6 +313,7 @@ fn serve_fake_command() -> Command {
                 .value_parser(clap::value_parser!(u32).range(1..))
                 .help("Throttle each endpoint to N requests per second (fixed 1 s windows) with the provider's rate-limit reply; default: no limit"),
         )
+        .args(fake_list_args())
         .arg(
             Arg::new("pending-polls")
                 .long("pending-polls")
@@ -319,7 +375,7 @@ pub(super) enum Parsed {
 }
 
 /// `serve-fake`'s flags.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(super) struct FakeOptions {
     /// Where to listen.
     pub(super) addr: SocketAddr,
@@ -331,6 +387,8 @@ pub(super) struct FakeOptions {
     pub(super) pending_polls: Option<u32>,
     /// `--token-lifetime`, seconds.
     pub(super) token_lifetime: Option<i64>,
+    /// `--list-items` and the page faults.
+    pub(super) list: Option<crate::testing::ListPlan>,
 }
 
 pub(super) fn parse(commands: &Commands, args: Vec<OsString>, serve_fake: bool) -> Parsed {
@@ -376,6 +434,7 @@ pub(super) fn parse(commands: &Commands, args: Vec<OsString>, serve_fake: bool) 
                 rate_limit: args.get_one::<u32>("rate-limit").copied(),
                 pending_polls: args.get_one::<u32>("pending-polls").copied(),
                 token_lifetime: args.get_one::<i64>("token-lifetime").copied(),
+                list: fake_list(args),
             })
         }
         Some(_) => Parsed::Call(Box::new((definition, matches))),

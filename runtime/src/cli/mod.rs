@@ -29,12 +29,13 @@
 // `args.rs`: the `Commands` table, the global flags and parsing; `run.rs`: `run` and `main`;
 // `body.rs`: a request body from `--body` and body flags; `transfer.rs`: `--file`,
 // `--output` and `--wait` on start endpoints; `batch.rs`: `--batch`, reading its input
-// with `lines.rs`.
+// with `lines.rs`; `list.rs`: `--all` on a paginated endpoint.
 mod args;
 mod batch;
 mod body;
 mod call;
 mod lines;
+mod list;
 mod outcome;
 mod run;
 mod transfer;

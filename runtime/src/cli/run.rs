@@ -158,6 +158,11 @@ async fn serve_fake(options: FakeOptions, routes: &'static [crate::testing::Rout
     if let Some(seconds) = options.token_lifetime {
         server.set_token_lifetime(seconds);
     }
+    if let Some(plan) = &options.list {
+        for route in routes.iter().filter(|r| r.list.is_some()) {
+            server.set_list(route.id, plan.clone());
+        }
+    }
     let mut out = std::io::stdout().lock();
     if let Err(e) = writeln!(out, "{}", server.uri()).and_then(|()| out.flush()) {
         eprintln!("error: cannot write the output to stdout: {e}");

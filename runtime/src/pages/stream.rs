@@ -58,6 +58,12 @@ impl<R: Paginated> Pages<R> {
         self.pages_read
     }
 
+    /// The next page, or `None` after the last one (`StreamExt::next` without importing a
+    /// trait).
+    pub async fn next(&mut self) -> Option<Result<R::Page, PageError<R::Error>>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
     /// The items of these pages instead.
     pub fn items(self) -> Items<R> {
         Items {
@@ -117,6 +123,12 @@ impl<R: Paginated> Items<R> {
     /// Pages read so far.
     pub fn pages_read(&self) -> u32 {
         self.pages.pages_read
+    }
+
+    /// The next item, or `None` after the last one (`StreamExt::next` without importing a
+    /// trait).
+    pub async fn next(&mut self) -> Option<Result<R::Item, PageError<R::Error>>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 }
 

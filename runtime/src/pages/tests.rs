@@ -4,7 +4,6 @@
 
 use super::{Cursor, PageError, Pages, Paginated};
 use crate::BoxFuture;
-use futures_util::StreamExt as _;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

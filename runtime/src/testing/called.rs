@@ -137,6 +137,25 @@ pub struct CalledError {
 }
 
 impl CalledError {
+    /// Describes an endpoint error.
+    pub(super) fn of<E: EndpointError + std::fmt::Debug>(error: &E) -> Self {
+        let failure = error.failure();
+        CalledError {
+            debug: format!("{error:?}"),
+            display: error.to_string(),
+            code: failure.code().cloned(),
+            hint: failure.api_error().and_then(ApiError::hint),
+            retryable: failure.is_retryable(),
+            http_status: failure.http_status(),
+            request_id: failure.request_id().map(str::to_owned),
+            attempts: failure.attempts(),
+            transport: match failure {
+                Failure::Transport(t) => Some(t.kind()),
+                _ => None,
+            },
+        }
+    }
+
     /// The error variant's name (`DocsDeleted`, `Common`, `Transport`, ...).
     pub fn variant(&self) -> &str {
         let end = self
@@ -155,23 +174,7 @@ impl Called {
                 Ok(value) => Called::Ok(value),
                 Err(e) => Called::Ok(serde_json::Value::String(format!("unprintable data: {e}"))),
             },
-            Err(error) => {
-                let failure = error.failure();
-                Called::Err(CalledError {
-                    debug: format!("{error:?}"),
-                    display: error.to_string(),
-                    code: failure.code().cloned(),
-                    hint: failure.api_error().and_then(ApiError::hint),
-                    retryable: failure.is_retryable(),
-                    http_status: failure.http_status(),
-                    request_id: failure.request_id().map(str::to_owned),
-                    attempts: failure.attempts(),
-                    transport: match failure {
-                        Failure::Transport(t) => Some(t.kind()),
-                        _ => None,
-                    },
-                })
-            }
+            Err(error) => Called::Err(CalledError::of(&error)),
         }
     }
 }

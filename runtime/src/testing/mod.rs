@@ -8,11 +8,13 @@
 // `route.rs`: the generated route table's types; `reply.rs`: faults and reply bodies;
 // `state.rs`: what the fake keeps between requests; `respond.rs`: answering one request;
 // `server.rs`: `FakeServer` and its scripting;
-// `called.rs`: describing calls made by endpoint id; `download.rs`: binary downloads
+// `called.rs`: describing calls made by endpoint id; `list.rs`: paginated lists; `download.rs`: binary downloads
 // (content made on the fly, ranges, cuts); `stats.rs`: what the server saw (arrival times,
 // throttled replies, tokens issued), also served at `GET /_fake/stats`.
 mod called;
 mod download;
+mod list;
+mod listed;
 mod reply;
 mod respond;
 mod route;
@@ -24,8 +26,10 @@ pub use called::{Called, CalledError, ClientSettings};
 #[cfg(test)]
 pub(crate) use download::binary_reply;
 pub use download::{content, content_byte};
+pub use list::{FAILED_PAGE_CODE, FAILED_PAGE_CODE_STR, ListPlan, list_item};
+pub use listed::{Listed, ListedError};
 pub use reply::{Fault, FaultBody};
-pub use route::{CodeRef, DocumentedError, RateLimitShape, Route, RouteKind, TaskShape};
+pub use route::{CodeRef, DocumentedError, ListShape, RateLimitShape, Route, RouteKind, TaskShape};
 pub use server::{EndpointScript, FAKE_ACCESS_TOKEN, FakeServer};
 pub use state::Recorded;
 pub use stats::{FakeStats, MAX_ARRIVALS, STATS_PATH};

@@ -2,6 +2,7 @@
 //! between requests (`state.rs`).
 
 use super::download::{binary_reply, content_disposition};
+use super::list::{PageReply, page_reply};
 use super::reply::{Fault, FaultBody, Scripted, fault_reply, plain, throttled_reply};
 use super::route::{Route, RouteKind};
 use super::state::{Recorded, State};
@@ -25,6 +26,8 @@ struct Decided {
     download_size: u64,
     accept_ranges: bool,
     download_name: Option<String>,
+    /// A paginated route's page, when the route has a list and no script.
+    page: Option<PageReply>,
 }
 
 pub(super) async fn respond(
@@ -64,7 +67,12 @@ pub(super) async fn respond(
         return response;
     }
     let scripted = decided.scripted.take();
-    let mut response = reply_to(route, scripted, &decided, range.as_deref()).await;
+    let mut response = match decided.page.take() {
+        Some(PageReply::Throttled) => throttled_reply(route, 1, 100),
+        Some(PageReply::Failed(body)) => plain(400, "application/json", body),
+        Some(PageReply::Page(body)) => plain(200, "application/json", body),
+        None => reply_to(route, scripted, &decided, range.as_deref()).await,
+    };
     set_log_id(&mut response, decided.count);
     name_file(&mut response, decided.download_name.as_deref());
     response
@@ -236,6 +244,7 @@ fn decide(route: &'static Route, state: &Mutex<State>, recorded: Recorded) -> De
         *n += 1;
         *n
     };
+    let query = recorded.query.clone();
     state.last.insert(route.id, recorded);
     state.arrivals.record(route.id, at);
     if let Some(reset) = state.over_limit(route, at) {
@@ -248,12 +257,20 @@ fn decide(route: &'static Route, state: &Mutex<State>, recorded: Recorded) -> De
             download_size: state.download_size,
             accept_ranges: state.accept_ranges,
             download_name: state.download_name.clone(),
+            page: None,
         };
     }
     let scripted = match state.scripts.get_mut(route.id) {
         Some(queue) if queue.len() > 1 => queue.pop_front(),
         Some(queue) => queue.front().cloned(),
         None => None,
+    };
+    let page = match (&scripted, route.list) {
+        (None, Some(shape)) => state
+            .lists
+            .get_mut(route.id)
+            .map(|plan| page_reply(route, shape, plan, query.as_deref())),
+        _ => None,
     };
     let token = match (&scripted, &route.kind) {
         (None, RouteKind::Token { .. }) => {
@@ -304,6 +321,7 @@ fn decide(route: &'static Route, state: &Mutex<State>, recorded: Recorded) -> De
         download_size: state.download_size,
         accept_ranges: state.accept_ranges,
         download_name: state.download_name.clone(),
+        page,
     }
 }
 

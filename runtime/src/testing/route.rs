@@ -74,6 +74,25 @@ pub struct TaskShape {
     pub size: Option<&'static [&'static str]>,
 }
 
+/// How a paginated endpoint asks for a page and says what follows: what lets the fake
+/// serve a list of any length in pages (see [`ListPlan`](super::ListPlan)).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct ListShape {
+    /// The query parameter with the token of the page asked for.
+    pub token_param: &'static str,
+    /// The query parameter with the page size.
+    pub size_param: &'static str,
+    /// The documented largest page.
+    pub max_size: u32,
+    /// The reply field with the next page's token.
+    pub next_token: &'static str,
+    /// The reply's "more pages follow" field, where the shape has one.
+    pub has_more: Option<&'static str>,
+    /// The reply's array of items.
+    pub items: &'static str,
+}
+
 /// One endpoint as the fake serves it (generated from its spec).
 #[doc(hidden)]
 #[derive(Debug)]
@@ -94,6 +113,8 @@ pub struct Route {
     pub task: Option<&'static TaskShape>,
     /// A start endpoint: the id of the poller whose task it starts.
     pub starts: Option<&'static str>,
+    /// A paginated endpoint's list shape.
+    pub list: Option<&'static ListShape>,
 }
 
 impl Route {
@@ -145,6 +166,7 @@ mod tests {
             rate_limit: None,
             task: None,
             starts: None,
+            list: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! [`FakeServer`], the fake provider on 127.0.0.1 (starting, clients, request counts), and
 //! [`EndpointScript`], which scripts one of its endpoints.
 
+use super::list::ListPlan;
 use super::reply::{Fault, Scripted, error_reply};
 use super::respond::respond;
 use super::route::Route;
@@ -202,6 +203,23 @@ impl FakeServer {
     /// [`STATS_PATH`](super::STATS_PATH) (`GET /_fake/stats`) for other processes.
     pub fn stats(&self) -> FakeStats {
         self.lock().stats()
+    }
+
+    /// Serves `plan`'s list from the paginated endpoint `route_id` (instead of its doc
+    /// example), in pages of the size each request asks for; `false` when no paginated
+    /// endpoint has that id.
+    pub fn set_list(&self, route_id: &str, plan: ListPlan) -> bool {
+        match self
+            .routes
+            .iter()
+            .find(|r| r.id == route_id && r.list.is_some())
+        {
+            Some(route) => {
+                self.lock().lists.insert(route.id, plan);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Scripts an endpoint by its id (or a token endpoint as `<provider>.token`) with

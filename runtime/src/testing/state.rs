@@ -2,6 +2,7 @@
 //! of each route, tasks in progress, arrival times and its own rate limit.
 
 use super::download::DEFAULT_DOWNLOAD_NAME;
+use super::list::ListPlan;
 use super::reply::Scripted;
 use super::route::{Route, RouteKind};
 use super::stats::{Arrivals, FakeStats};
@@ -69,6 +70,8 @@ pub(super) struct State {
     pub(super) throttled: usize,
     /// When each request arrived, per route.
     pub(super) arrivals: Arrivals,
+    /// The lists paginated routes serve, by route id.
+    pub(super) lists: HashMap<&'static str, ListPlan>,
 }
 
 impl Default for State {
@@ -91,6 +94,7 @@ impl Default for State {
             windows: HashMap::new(),
             throttled: 0,
             arrivals: Arrivals::default(),
+            lists: HashMap::new(),
         }
     }
 }
