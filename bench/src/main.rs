@@ -22,6 +22,7 @@ mod command_line;
 mod compile;
 mod download;
 mod generation;
+mod lists;
 mod measure;
 mod pages;
 mod plan;

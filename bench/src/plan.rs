@@ -1,7 +1,7 @@
 //! How much each part measures: the full run that writes BENCHMARKS.md, and `--quick`, a
 //! smoke run of every part in a fraction of the time.
 
-use crate::{client, download, shared};
+use crate::{client, download, lists, shared};
 
 /// How much to measure.
 pub struct Plan {
@@ -17,6 +17,7 @@ pub struct Plan {
     pub jobs: &'static [u64],
     pub shared: shared::Sizes,
     pub shared_sim: shared::SimSizes,
+    pub lists: lists::Sizes,
 }
 
 pub const FULL: Plan = Plan {
@@ -54,6 +55,12 @@ pub const FULL: Plan = Plan {
         pending_polls: 1,
         runs: 3,
     },
+    lists: lists::Sizes {
+        items: 10_000,
+        rounds: 7,
+        cli_items: 100_000,
+        cli_runs: 5,
+    },
 };
 
 pub const QUICK: Plan = Plan {
@@ -90,5 +97,11 @@ pub const QUICK: Plan = Plan {
         client_rate: 19,
         pending_polls: 1,
         runs: 1,
+    },
+    lists: lists::Sizes {
+        items: 2_000,
+        rounds: 2,
+        cli_items: 10_000,
+        cli_runs: 1,
     },
 };

@@ -4,7 +4,7 @@
 
 use crate::plan::Plan;
 use crate::results::Results;
-use crate::{batch, cli_start, client, compile, download, generation, pages, report};
+use crate::{batch, cli_start, client, compile, download, generation, lists, pages, report};
 use crate::{servers, shared, tokens, waiting};
 use std::path::{Path, PathBuf};
 
@@ -98,6 +98,12 @@ fn run_parts(
     if wants("pages") {
         eprintln!("page reading ...");
         results.pages = Some(pages::run(root, pages::PAGES, plan.runs)?);
+    }
+    if wants("lists") {
+        eprintln!("lists ...");
+        let taskapi = servers::build_taskapi(root)?;
+        let pinning = servers::Pinning::detect();
+        results.lists = Some(lists::run(&taskapi, &pinning, plan.lists)?);
     }
     if wants("shared") {
         eprintln!("many processes, one app ...");

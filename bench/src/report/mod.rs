@@ -8,6 +8,7 @@ mod client;
 mod compile;
 mod download;
 mod generation;
+mod lists;
 mod machine;
 mod pages;
 mod shared;
@@ -74,6 +75,9 @@ pub fn render(
     }
     if let Some(pages) = &results.pages {
         pages::section(&mut r, command, pages);
+    }
+    if let Some(lists) = &results.lists {
+        lists::section(&mut r, command, lists);
     }
     if let Some(shared) = &results.shared {
         shared::section(&mut r, command, shared);
