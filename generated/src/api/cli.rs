@@ -136,6 +136,14 @@ fn commands() -> Vec<Command> {
         .help("Kind of the file to delete; it must match the file's actual kind. (被删除文件的类型)"))
         .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
         .help("With --wait, when the task ends in a file: where it goes (a path, an existing folder for the server's file name, or - for stdout)")),
+        Command::new("feishu.drive.file.download")
+        .about("Download a file (such as a PDF) stored in the cloud space by its file token; online documents (docs, sheets, bitables) cannot be downloaded this way.")
+        .long_about("下载文件\n\nDownload a file (such as a PDF) stored in the cloud space by its file token; online documents (docs, sheets, bitables) cannot be downloaded this way.\n\nSends `GET /open-apis/drive/v1/files/{file_token}/download`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("file_token").long("file-token").value_name("FILE_TOKEN")
+        .required(true)
+        .help("The file's token (a file in a folder; a file in a wiki has its own way of getting it, see the 404 row of the page). (文件的 token，获取方式见[文件概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/file-overview)。)"))
+        .arg(Arg::new("output").long("output").value_name("PATH|-").required(true)
+        .help("Where the file goes: a path (written whole or not at all), an existing folder (the file goes in it under the server's file name, made safe, never replacing a file), or - for stdout")),
         Command::new("feishu.drive.file.list")
         .about("List the files of one folder of a drive (one level, not recursive), a page at a time.")
         .long_about("获取文件夹中的文件清单\n\nList the files of one folder of a drive (one level, not recursive), a page at a time.\n\nSends `GET /open-apis/drive/v1/files`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -507,6 +515,16 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 return call.workflow(request.wait()).await;
             }
             call.outcome(request.send().await)
+        }
+        "feishu.drive.file.download" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .download_file(call.value::<String>("file_token").unwrap_or_default())
+                .inspect_raw(call.keep_raw());
+            call.download(request).await
         }
         "feishu.drive.file.list" => {
             let client = match call.managed_client::<super::feishu::FeishuClient>() {

@@ -467,6 +467,26 @@ pub static ROUTES: &[Route] = &[
         list: None,
     },
     Route {
+        id: "feishu.drive.file.download",
+        method: "GET",
+        path: "/open-apis/drive/v1/files/{file_token}/download",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Download,
+        example: super::feishu::DOWNLOAD_FILE_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(1061045),
+                http_status: 400u16,
+                message: "can retry.",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: None,
+    },
+    Route {
         id: "feishu.drive.file.list",
         method: "GET",
         path: "/open-apis/drive/v1/files",
@@ -1281,85 +1301,90 @@ impl FakeServer {
         self.0.script(&ROUTES[6])
     }
 
+    /// Scripts `feishu.drive.file.download` (`GET /open-apis/drive/v1/files/{file_token}/download`). Unscripted, it answers with the doc example.
+    pub fn download_file(&self) -> EndpointScript<'_, ::serde_json::Value> {
+        self.0.script(&ROUTES[7])
+    }
+
     /// Scripts `feishu.drive.file.list` (`GET /open-apis/drive/v1/files`). Unscripted, it answers with the doc example.
     pub fn list_files(&self) -> EndpointScript<'_, super::feishu::FileList> {
-        self.0.script(&ROUTES[7])
+        self.0.script(&ROUTES[8])
     }
 
     /// Scripts `feishu.drive.file.move` (`POST /open-apis/drive/v1/files/{file_token}/move`). Unscripted, it answers with the doc example.
     pub fn move_file(&self) -> EndpointScript<'_, super::feishu::MoveFileData> {
-        self.0.script(&ROUTES[8])
+        self.0.script(&ROUTES[9])
     }
 
     /// Scripts `feishu.drive.file.task_check` (`GET /open-apis/drive/v1/files/task_check`). Unscripted, it answers with the doc example.
     pub fn check_folder_task(
         &self,
     ) -> EndpointScript<'_, super::feishu::FolderTaskData> {
-        self.0.script(&ROUTES[9])
+        self.0.script(&ROUTES[10])
     }
 
     /// Scripts `feishu.drive.import_task.create` (`POST /open-apis/drive/v1/import_tasks`). Unscripted, it answers with the doc example.
     pub fn create_import_task(
         &self,
     ) -> EndpointScript<'_, super::feishu::CreateImportTaskData> {
-        self.0.script(&ROUTES[10])
+        self.0.script(&ROUTES[11])
     }
 
     /// Scripts `feishu.drive.import_task.get` (`GET /open-apis/drive/v1/import_tasks/{ticket}`). Unscripted, it answers with the doc example.
     pub fn get_import_task(&self) -> EndpointScript<'_, super::feishu::ImportTaskData> {
-        self.0.script(&ROUTES[11])
+        self.0.script(&ROUTES[12])
     }
 
     /// Scripts `feishu.drive.media.upload_all` (`POST /open-apis/drive/v1/medias/upload_all`). Unscripted, it answers with the doc example.
     pub fn upload_media(&self) -> EndpointScript<'_, super::feishu::UploadMediaData> {
-        self.0.script(&ROUTES[12])
+        self.0.script(&ROUTES[13])
     }
 
     /// Scripts `feishu.vc.export.download` (`GET /open-apis/vc/v1/exports/download`). Unscripted, it answers with the doc example.
     pub fn download_meeting_export(&self) -> EndpointScript<'_, ::serde_json::Value> {
-        self.0.script(&ROUTES[13])
+        self.0.script(&ROUTES[14])
     }
 
     /// Scripts `feishu.vc.export.get` (`GET /open-apis/vc/v1/exports/{task_id}`). Unscripted, it answers with the doc example.
     pub fn get_meeting_export(
         &self,
     ) -> EndpointScript<'_, super::feishu::MeetingExportData> {
-        self.0.script(&ROUTES[14])
+        self.0.script(&ROUTES[15])
     }
 
     /// Scripts `feishu.vc.export.meeting_list` (`POST /open-apis/vc/v1/exports/meeting_list`). Unscripted, it answers with the doc example.
     pub fn export_meeting_list(
         &self,
     ) -> EndpointScript<'_, super::feishu::ExportMeetingListData> {
-        self.0.script(&ROUTES[15])
+        self.0.script(&ROUTES[16])
     }
 
     /// Scripts `feishu.vc.export.participant_list` (`POST /open-apis/vc/v1/exports/participant_list`). Unscripted, it answers with the doc example.
     pub fn export_participant_list(
         &self,
     ) -> EndpointScript<'_, super::feishu::ExportParticipantListData> {
-        self.0.script(&ROUTES[16])
+        self.0.script(&ROUTES[17])
     }
 
     /// Scripts `feishu.vc.export.participant_quality_list` (`POST /open-apis/vc/v1/exports/participant_quality_list`). Unscripted, it answers with the doc example.
     pub fn export_participant_quality_list(
         &self,
     ) -> EndpointScript<'_, super::feishu::ExportParticipantQualityListData> {
-        self.0.script(&ROUTES[17])
+        self.0.script(&ROUTES[18])
     }
 
     /// Scripts `feishu.vc.export.resource_reservation_list` (`POST /open-apis/vc/v1/exports/resource_reservation_list`). Unscripted, it answers with the doc example.
     pub fn export_resource_reservation_list(
         &self,
     ) -> EndpointScript<'_, super::feishu::ExportResourceReservationListData> {
-        self.0.script(&ROUTES[18])
+        self.0.script(&ROUTES[19])
     }
 
     /// Scripts the Feishu / Lark token endpoint (`POST /open-apis/auth/v3/tenant_access_token/internal`, requests counted as `feishu.token`). Unscripted, it issues `fake-token-N` tokens.
     pub fn feishu_token(
         &self,
     ) -> EndpointScript<'_, super::feishu::TenantAccessTokenReply> {
-        self.0.script(&ROUTES[19])
+        self.0.script(&ROUTES[20])
     }
 }
 
@@ -1474,6 +1499,19 @@ pub async fn call_by_id(
                                         )
                                         .send(),
                                 )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.drive.file.download" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            client
+                                .download_file("file_token")
+                                .to_writer(&mut ::taskapi_runtime::testing::discard())
                                 .await,
                         )
                     }

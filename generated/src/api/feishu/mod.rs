@@ -10,6 +10,7 @@
 //! - `feishu.drive.export_task.download`: [`FeishuClient::download_export_file`] (下载导出文件)
 //! - `feishu.drive.export_task.get`: [`FeishuClient::get_export_task`] (查询导出任务结果)
 //! - `feishu.drive.file.delete`: [`FeishuClient::delete_file`] (删除文件或文件夹)
+//! - `feishu.drive.file.download`: [`FeishuClient::download_file`] (下载文件)
 //! - `feishu.drive.file.list`: [`FeishuClient::list_files`] (获取文件夹中的文件清单)
 //! - `feishu.drive.file.move`: [`FeishuClient::move_file`] (移动文件或文件夹)
 //! - `feishu.drive.file.task_check`: [`FeishuClient::check_folder_task`] (查询异步任务状态)
@@ -35,6 +36,9 @@ pub mod get_export_task;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod delete_file;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod download_file;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod list_files;
@@ -83,6 +87,9 @@ pub use self::get_export_task::*;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::delete_file::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::download_file::*;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::list_files::*;
