@@ -335,7 +335,37 @@ fn commands() -> Vec<Command> {
         .value_name("IS_EXCLUDE")
         .help("Body field `is_exclude`: 若为true表示导出room_ids范围外的会议室，默认为false"))
         .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
-        .help("With --wait, when the task ends in a file: where it goes (a path, an existing folder for the server's file name, or - for stdout)"))
+        .help("With --wait, when the task ends in a file: where it goes (a path, an existing folder for the server's file name, or - for stdout)")),
+        Command::new("feishu.wiki.space.get_node")
+        .about("Get a wiki node by its node token, or the node a cloud document sits at by the document's token and type.")
+        .long_about("获取知识空间节点信息\n\nGet a wiki node by its node token, or the node a cloud document sits at by the document's token and type.\n\nSends `GET /open-apis/wiki/v2/spaces/get_node`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("token").long("token").value_name("TOKEN").required(true)
+        .help("A wiki node token (the token after `wiki` in a URL), or a cloud document's own token (after `docx`, `base`, `sheets` ...), which then needs `obj_type`. (知识库节点或对应云文档的实际 token。<br>- 知识库节点 token：如果 URL 链接中 token 前为 wiki，该 token 为知识库的节点 token。<br>- 云文档实际 token：如果 URL 链接中 token 前为 docx、base、sheets 等非 wiki 类型，则说明该 token 是当前云文档的实际 token。<br>了解更多，请参考[文档常见问题-如何获取云文档资源相关 token（id）](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN)。<br>**注意**：<br>使用云文档 token 查询时，需要对 obj_type 参数传入文档对应的类型。)"))
+        .arg(Arg::new("obj_type").long("obj-type").value_name("OBJ_TYPE").required(false)
+        .help("The type of the document `token` names; absent, `wiki` (a node token). (文档类型。不传时默认以 wiki 类型查询。)")),
+        Command::new("feishu.wiki.space.list")
+        .about("List the wiki spaces the caller may access, a page at a time (page_token, has_more); a page may be empty while has_more is still true.")
+        .long_about("获取知识空间列表\n\nList the wiki spaces the caller may access, a page at a time (page_token, has_more); a page may be empty while has_more is still true.\n\nSends `GET /open-apis/wiki/v2/spaces`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("page_size").long("page-size").value_name("PAGE_SIZE")
+        .required(false)
+        .help("Spaces per page; the page gives the default 20 and the maximum 50. (分页大小)")
+        .value_parser(::clap::value_parser!(i64))).arg(Arg::new("page_token")
+        .long("page-token").value_name("PAGE_TOKEN").required(false)
+        .help("The `page_token` of the previous reply; absent for the first page. (分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果)")),
+        Command::new("feishu.wiki.space_node.list")
+        .about("List the child nodes of a wiki node (or the top-level nodes of a space), a page at a time (page_token, has_more); a page may be empty while has_more is still true.")
+        .long_about("获取知识空间子节点列表\n\nList the child nodes of a wiki node (or the top-level nodes of a space), a page at a time (page_token, has_more); a page may be empty while has_more is still true.\n\nSends `GET /open-apis/wiki/v2/spaces/{space_id}/nodes`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("space_id").long("space-id").value_name("SPACE_ID").required(true)
+        .help("The wiki space's id, or `my_library` for the caller's document library. ([知识空间id](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-overview)，如果查询**我的文档库**可替换为`my_library`)"))
+        .arg(Arg::new("page_size").long("page-size").value_name("PAGE_SIZE")
+        .required(false)
+        .help("Nodes per page; the page gives the maximum 50 and no default. (分页大小)")
+        .value_parser(::clap::value_parser!(i64))).arg(Arg::new("page_token")
+        .long("page-token").value_name("PAGE_TOKEN").required(false)
+        .help("The `page_token` of the previous reply; absent for the first page. (分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果)"))
+        .arg(Arg::new("parent_node_token").long("parent-node-token")
+        .value_name("PARENT_NODE_TOKEN").required(false)
+        .help("The node whose children to list; absent, the space's top-level nodes. (父节点token)"))
     ]
 }
 
@@ -1096,6 +1126,58 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                     return call.fetch(request.wait()).await;
                 }
                 return call.workflow(request.wait()).await;
+            }
+            call.outcome(request.send().await)
+        }
+        "feishu.wiki.space.get_node" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .get_wiki_node(call.value::<String>("token").unwrap_or_default())
+                .inspect_raw(call.keep_raw());
+            let mut request = request;
+            if let Some(value) = call
+                .value::<String>("obj_type")
+                .map(super::feishu::GetWikiNodeObjType::from)
+            {
+                request = request.obj_type(value);
+            }
+            call.outcome(request.send().await)
+        }
+        "feishu.wiki.space.list" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let request = client.list_wiki_spaces().inspect_raw(call.keep_raw());
+            let mut request = request;
+            if let Some(value) = call.value::<i64>("page_size") {
+                request = request.page_size(value);
+            }
+            if let Some(value) = call.value::<String>("page_token") {
+                request = request.page_token(value);
+            }
+            call.outcome(request.send().await)
+        }
+        "feishu.wiki.space_node.list" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .list_wiki_nodes(call.value::<String>("space_id").unwrap_or_default())
+                .inspect_raw(call.keep_raw());
+            let mut request = request;
+            if let Some(value) = call.value::<i64>("page_size") {
+                request = request.page_size(value);
+            }
+            if let Some(value) = call.value::<String>("page_token") {
+                request = request.page_token(value);
+            }
+            if let Some(value) = call.value::<String>("parent_node_token") {
+                request = request.parent_node_token(value);
             }
             call.outcome(request.send().await)
         }

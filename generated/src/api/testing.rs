@@ -1232,6 +1232,131 @@ pub static ROUTES: &[Route] = &[
         list: None,
     },
     Route {
+        id: "feishu.wiki.space.get_node",
+        method: "GET",
+        path: "/open-apis/wiki/v2/spaces/get_node",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::GET_WIKI_NODE_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(131001),
+                http_status: 400u16,
+                message: "rpc fail",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131002),
+                http_status: 400u16,
+                message: "param err",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131004),
+                http_status: 400u16,
+                message: "invalid user",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131005),
+                http_status: 400u16,
+                message: "not found",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131006),
+                http_status: 400u16,
+                message: "permission denied",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131007),
+                http_status: 400u16,
+                message: "internal err",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: None,
+    },
+    Route {
+        id: "feishu.wiki.space.list",
+        method: "GET",
+        path: "/open-apis/wiki/v2/spaces",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::LIST_WIKI_SPACES_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(131001),
+                http_status: 400u16,
+                message: "rpc fail",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131002),
+                http_status: 400u16,
+                message: "param err",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131004),
+                http_status: 400u16,
+                message: "invalid user",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131007),
+                http_status: 400u16,
+                message: "internal err",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: None,
+    },
+    Route {
+        id: "feishu.wiki.space_node.list",
+        method: "GET",
+        path: "/open-apis/wiki/v2/spaces/{space_id}/nodes",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::LIST_WIKI_NODES_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(131001),
+                http_status: 400u16,
+                message: "rpc fail",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131002),
+                http_status: 400u16,
+                message: "param err",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131004),
+                http_status: 400u16,
+                message: "invalid user",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131005),
+                http_status: 400u16,
+                message: "not found",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131006),
+                http_status: 400u16,
+                message: "permission denied",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131007),
+                http_status: 400u16,
+                message: "internal err",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: None,
+    },
+    Route {
         id: "feishu.token",
         method: "POST",
         path: "/open-apis/auth/v3/tenant_access_token/internal",
@@ -1380,11 +1505,30 @@ impl FakeServer {
         self.0.script(&ROUTES[19])
     }
 
+    /// Scripts `feishu.wiki.space.get_node` (`GET /open-apis/wiki/v2/spaces/get_node`). Unscripted, it answers with the doc example.
+    pub fn get_wiki_node(&self) -> EndpointScript<'_, super::feishu::GetWikiNodeData> {
+        self.0.script(&ROUTES[20])
+    }
+
+    /// Scripts `feishu.wiki.space.list` (`GET /open-apis/wiki/v2/spaces`). Unscripted, it answers with the doc example.
+    pub fn list_wiki_spaces(
+        &self,
+    ) -> EndpointScript<'_, super::feishu::ListWikiSpacesData> {
+        self.0.script(&ROUTES[21])
+    }
+
+    /// Scripts `feishu.wiki.space_node.list` (`GET /open-apis/wiki/v2/spaces/{space_id}/nodes`). Unscripted, it answers with the doc example.
+    pub fn list_wiki_nodes(
+        &self,
+    ) -> EndpointScript<'_, super::feishu::ListWikiNodesData> {
+        self.0.script(&ROUTES[22])
+    }
+
     /// Scripts the Feishu / Lark token endpoint (`POST /open-apis/auth/v3/tenant_access_token/internal`, requests counted as `feishu.token`). Unscripted, it issues `fake-token-N` tokens.
     pub fn feishu_token(
         &self,
     ) -> EndpointScript<'_, super::feishu::TenantAccessTokenReply> {
-        self.0.script(&ROUTES[20])
+        self.0.script(&ROUTES[23])
     }
 }
 
@@ -1747,6 +1891,45 @@ pub async fn call_by_id(
                                                 .expect("the spec's example body decodes as its body type"),
                                         )
                                         .send(),
+                                )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.wiki.space.get_node" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client.get_wiki_node("token").send(),
+                                )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.wiki.space.list" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client.list_wiki_spaces().send(),
+                                )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.wiki.space_node.list" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client.list_wiki_nodes("6946843325487912356").send(),
                                 )
                                 .await,
                         )

@@ -23,6 +23,9 @@
 //! - `feishu.vc.export.participant_list`: [`FeishuClient::export_participant_list`] (导出参会人明细)
 //! - `feishu.vc.export.participant_quality_list`: [`FeishuClient::export_participant_quality_list`] (导出参会人会议质量数据)
 //! - `feishu.vc.export.resource_reservation_list`: [`FeishuClient::export_resource_reservation_list`] (导出会议室预定数据)
+//! - `feishu.wiki.space.get_node`: [`FeishuClient::get_wiki_node`] (获取知识空间节点信息)
+//! - `feishu.wiki.space.list`: [`FeishuClient::list_wiki_spaces`] (获取知识空间列表)
+//! - `feishu.wiki.space_node.list`: [`FeishuClient::list_wiki_nodes`] (获取知识空间子节点列表)
 
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
@@ -75,6 +78,15 @@ pub mod export_participant_quality_list;
 #[cfg(feature = "feishu-vc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub mod export_resource_reservation_list;
+#[cfg(feature = "feishu-wiki")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
+pub mod get_wiki_node;
+#[cfg(feature = "feishu-wiki")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
+pub mod list_wiki_spaces;
+#[cfg(feature = "feishu-wiki")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
+pub mod list_wiki_nodes;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::create_export_task::*;
@@ -126,6 +138,15 @@ pub use self::export_participant_quality_list::*;
 #[cfg(feature = "feishu-vc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub use self::export_resource_reservation_list::*;
+#[cfg(feature = "feishu-wiki")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
+pub use self::get_wiki_node::*;
+#[cfg(feature = "feishu-wiki")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
+pub use self::list_wiki_spaces::*;
+#[cfg(feature = "feishu-wiki")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
+pub use self::list_wiki_nodes::*;
 /// How Feishu / Lark replies and authenticates.
 ///
 /// Every reply is `{"code", "msg", "data"}`. `code` 0 is success; any other code is an error, whatever the HTTP status. Newer error bodies also carry an `error` object with `log_id`.
