@@ -365,7 +365,30 @@ fn commands() -> Vec<Command> {
         .help("The `page_token` of the previous reply; absent for the first page. (分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果)"))
         .arg(Arg::new("parent_node_token").long("parent-node-token")
         .value_name("PARENT_NODE_TOKEN").required(false)
-        .help("The node whose children to list; absent, the space's top-level nodes. (父节点token)"))
+        .help("The node whose children to list; absent, the space's top-level nodes. (父节点token)")),
+        Command::new("feishu.wiki.space_node.move_docs_to_wiki")
+        .about("Move a cloud-space document into a wiki space under a given node; the reply is the new wiki token when the move is done, a task id for \"get wiki task\" when it is not, or `applied` when a move was requested of the document's owner.")
+        .long_about("移动云空间文档至知识空间\n\nMove a cloud-space document into a wiki space under a given node; the reply is the new wiki token when the move is done, a task id for \"get wiki task\" when it is not, or `applied` when a move was requested of the document's owner.\n\nSends `POST /open-apis/wiki/v2/spaces/{space_id}/nodes/move_docs_to_wiki`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("space_id").long("space-id").value_name("SPACE_ID").required(true)
+        .help("The wiki space to move the document into. (知识库id)"))
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("parent-wiki-token").long("parent-wiki-token")
+        .value_name("PARENT_WIKI_TOKEN")
+        .help("Body field `parent_wiki_token`: 节点的父亲token。<br>传空或不传时将移动为知识空间一级节点。"))
+        .arg(Arg::new("obj-type").long("obj-type").value_name("OBJ_TYPE")
+        .help("Body field `obj_type`: 文档类型 Required (here or in --body)."))
+        .arg(Arg::new("obj-token").long("obj-token").value_name("OBJ_TOKEN")
+        .help("Body field `obj_token`: 文档token Required (here or in --body)."))
+        .arg(Arg::new("apply").long("apply").value_name("APPLY")
+        .help("Body field `apply`: 没有权限时，是否申请移动文档。<br>如果申请移动，文档将在处理人同意时自动移动至指定位置。")),
+        Command::new("feishu.wiki.task.get")
+        .about("Get the result of a wiki task (today only a move of cloud documents into a wiki), one entry per moved node with its status.")
+        .long_about("获取任务结果\n\nGet the result of a wiki task (today only a move of cloud documents into a wiki), one entry per moved node with its status.\n\nSends `GET /open-apis/wiki/v2/tasks/{task_id}`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("task_id").long("task-id").value_name("TASK_ID").required(true)
+        .help("The task id move_docs_to_wiki returned. (任务id)"))
+        .arg(Arg::new("task_type").long("task-type").value_name("TASK_TYPE")
+        .required(true).help("The kind of task; `move` is the only one. (任务类型)"))
     ]
 }
 
@@ -1179,6 +1202,69 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             if let Some(value) = call.value::<String>("parent_node_token") {
                 request = request.parent_node_token(value);
             }
+            call.outcome(request.send().await)
+        }
+        "feishu.wiki.space_node.move_docs_to_wiki" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::MoveDocsToWikiBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "parent-wiki-token",
+                            path: &["parent_wiki_token"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "obj-type",
+                            path: &["obj_type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "obj-token",
+                            path: &["obj_token"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "apply",
+                            path: &["apply"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Boolean,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .move_docs_to_wiki(
+                    call.value::<String>("space_id").unwrap_or_default(),
+                    body.obj_type.clone(),
+                    body.obj_token.clone(),
+                )
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            call.outcome(request.send().await)
+        }
+        "feishu.wiki.task.get" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .get_wiki_task(
+                    call.value::<String>("task_id").unwrap_or_default(),
+                    super::feishu::WikiTaskType::from(
+                        call.value::<String>("task_type").unwrap_or_default(),
+                    ),
+                )
+                .inspect_raw(call.keep_raw());
             call.outcome(request.send().await)
         }
         other => Outcome::unknown_command(other),

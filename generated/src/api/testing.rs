@@ -1357,6 +1357,101 @@ pub static ROUTES: &[Route] = &[
         list: None,
     },
     Route {
+        id: "feishu.wiki.space_node.move_docs_to_wiki",
+        method: "POST",
+        path: "/open-apis/wiki/v2/spaces/{space_id}/nodes/move_docs_to_wiki",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::MOVE_DOCS_TO_WIKI_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(131001),
+                http_status: 400u16,
+                message: "rpc fail",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131002),
+                http_status: 400u16,
+                message: "param err",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131003),
+                http_status: 400u16,
+                message: "out of limit",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131004),
+                http_status: 400u16,
+                message: "invalid user",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131005),
+                http_status: 400u16,
+                message: "not found",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131006),
+                http_status: 400u16,
+                message: "permission denied",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131007),
+                http_status: 400u16,
+                message: "internal err",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: None,
+    },
+    Route {
+        id: "feishu.wiki.task.get",
+        method: "GET",
+        path: "/open-apis/wiki/v2/tasks/{task_id}",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::GET_WIKI_TASK_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(131001),
+                http_status: 400u16,
+                message: "rpc fail",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131002),
+                http_status: 400u16,
+                message: "param err",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131004),
+                http_status: 400u16,
+                message: "invalid user",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131005),
+                http_status: 400u16,
+                message: "not found",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131006),
+                http_status: 400u16,
+                message: "permission denied",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131007),
+                http_status: 400u16,
+                message: "internal err",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: None,
+    },
+    Route {
         id: "feishu.token",
         method: "POST",
         path: "/open-apis/auth/v3/tenant_access_token/internal",
@@ -1524,11 +1619,23 @@ impl FakeServer {
         self.0.script(&ROUTES[22])
     }
 
+    /// Scripts `feishu.wiki.space_node.move_docs_to_wiki` (`POST /open-apis/wiki/v2/spaces/{space_id}/nodes/move_docs_to_wiki`). Unscripted, it answers with the doc example.
+    pub fn move_docs_to_wiki(
+        &self,
+    ) -> EndpointScript<'_, super::feishu::MoveDocsToWikiData> {
+        self.0.script(&ROUTES[23])
+    }
+
+    /// Scripts `feishu.wiki.task.get` (`GET /open-apis/wiki/v2/tasks/{task_id}`). Unscripted, it answers with the doc example.
+    pub fn get_wiki_task(&self) -> EndpointScript<'_, super::feishu::GetWikiTaskData> {
+        self.0.script(&ROUTES[24])
+    }
+
     /// Scripts the Feishu / Lark token endpoint (`POST /open-apis/auth/v3/tenant_access_token/internal`, requests counted as `feishu.token`). Unscripted, it issues `fake-token-N` tokens.
     pub fn feishu_token(
         &self,
     ) -> EndpointScript<'_, super::feishu::TenantAccessTokenReply> {
-        self.0.script(&ROUTES[23])
+        self.0.script(&ROUTES[25])
     }
 }
 
@@ -1930,6 +2037,49 @@ pub async fn call_by_id(
                         Called::of(
                             ::taskapi_runtime::testing::spawned(
                                     client.list_wiki_nodes("6946843325487912356").send(),
+                                )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.wiki.space_node.move_docs_to_wiki" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .move_docs_to_wiki(
+                                            "space_id",
+                                            super::feishu::MoveDocsToWikiObjType::Doc,
+                                            "doccnzAaOD******Wabcdef",
+                                        )
+                                        .with_body(
+                                            ::serde_json::from_str::<
+                                                super::feishu::MoveDocsToWikiBody,
+                                            >(super::feishu::MOVE_DOCS_TO_WIKI_BODY_EXAMPLE)
+                                                .expect("the spec's example body decodes as its body type"),
+                                        )
+                                        .send(),
+                                )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.wiki.task.get" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .get_wiki_task(
+                                            "7037044037068177428-075c9481e6a0007c1df689dfbe5b55a08b6b06f7",
+                                            super::feishu::WikiTaskType::Move,
+                                        )
+                                        .send(),
                                 )
                                 .await,
                         )

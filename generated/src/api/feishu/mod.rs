@@ -26,6 +26,8 @@
 //! - `feishu.wiki.space.get_node`: [`FeishuClient::get_wiki_node`] (获取知识空间节点信息)
 //! - `feishu.wiki.space.list`: [`FeishuClient::list_wiki_spaces`] (获取知识空间列表)
 //! - `feishu.wiki.space_node.list`: [`FeishuClient::list_wiki_nodes`] (获取知识空间子节点列表)
+//! - `feishu.wiki.space_node.move_docs_to_wiki`: [`FeishuClient::move_docs_to_wiki`] (移动云空间文档至知识空间)
+//! - `feishu.wiki.task.get`: [`FeishuClient::get_wiki_task`] (获取任务结果)
 
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
@@ -87,6 +89,12 @@ pub mod list_wiki_spaces;
 #[cfg(feature = "feishu-wiki")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
 pub mod list_wiki_nodes;
+#[cfg(feature = "feishu-wiki")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
+pub mod move_docs_to_wiki;
+#[cfg(feature = "feishu-wiki")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
+pub mod get_wiki_task;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::create_export_task::*;
@@ -147,6 +155,12 @@ pub use self::list_wiki_spaces::*;
 #[cfg(feature = "feishu-wiki")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
 pub use self::list_wiki_nodes::*;
+#[cfg(feature = "feishu-wiki")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
+pub use self::move_docs_to_wiki::*;
+#[cfg(feature = "feishu-wiki")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
+pub use self::get_wiki_task::*;
 /// How Feishu / Lark replies and authenticates.
 ///
 /// Every reply is `{"code", "msg", "data"}`. `code` 0 is success; any other code is an error, whatever the HTTP status. Newer error bodies also carry an `error` object with `log_id`.
