@@ -95,6 +95,25 @@ fn commands() -> Vec<Command> {
         .long_about("查询任务信息\n\nGet the status of a document copy task by its taskId.\n\nSends `GET /v2.0/doc/task/info/{taskId}`. The token is read from DINGTALK_ACCESS_TOKEN.")
         .arg(Arg::new("taskId").long("task-id").value_name("TASK_ID").required(true)
         .help("The task id returned by \"copy document\" (`POST /v2.0/doc/dentries/copy`). (任务id,可通过复制文档接口获取。)")),
+        Command::new("dingtalk.wiki.node.list")
+        .about("List the child nodes of a knowledge-base (wiki) node as the given user sees them, a page at a time: pass the reply's nextToken to get the next page.")
+        .long_about("获取节点列表\n\nList the child nodes of a knowledge-base (wiki) node as the given user sees them, a page at a time: pass the reply's nextToken to get the next page.\n\nSends `GET /v2.0/wiki/nodes`. The token is read from DINGTALK_ACCESS_TOKEN.")
+        .arg(Arg::new("parentNodeId").long("parent-node-id").value_name("PARENT_NODE_ID")
+        .required(true)
+        .help("The parent node's nodeId (a dentryUuid). (The id (nodeId) of the node whose children to list.)"))
+        .arg(Arg::new("operatorId").long("operator-id").value_name("OPERATOR_ID")
+        .required(true)
+        .help("The acting user's unionId. (The unionId of the user on whose behalf the nodes are listed.)"))
+        .arg(Arg::new("maxResults").long("max-results").value_name("MAX_RESULTS")
+        .required(false)
+        .help("Nodes per page. (The number of nodes per page (the SDK's example is 30; no default or maximum is documented).)")
+        .value_parser(::clap::value_parser!(i64))).arg(Arg::new("nextToken")
+        .long("next-token").value_name("NEXT_TOKEN").required(false)
+        .help("The previous reply's nextToken. (The nextToken of the previous reply; absent for the first page.)"))
+        .arg(Arg::new("withPermissionRole").long("with-permission-role")
+        .value_name("WITH_PERMISSION_ROLE").required(false)
+        .help("Ask for each node's permissionRole. (Whether each node carries the operator's permissionRole.)")
+        .value_parser(::clap::value_parser!(bool))),
         Command::new("feishu.drive.export_task.create")
         .about("Start exporting a document, spreadsheet or bitable to a local file (docx, pdf, xlsx or csv); the reply's ticket is polled with \"get export task\".")
         .long_about("创建导出任务\n\nStart exporting a document, spreadsheet or bitable to a local file (docx, pdf, xlsx or csv); the reply's ticket is polled with \"get export task\".\n\nSends `POST /open-apis/drive/v1/export_tasks`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -458,6 +477,29 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             let request = request(call);
             if call.waiting() {
                 return call.wait(request.wait()).await;
+            }
+            call.outcome(request.send().await)
+        }
+        "dingtalk.wiki.node.list" => {
+            let client = match call.managed_client::<super::dingtalk::DingTalkClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .list_nodes(
+                    call.value::<String>("parentNodeId").unwrap_or_default(),
+                    call.value::<String>("operatorId").unwrap_or_default(),
+                )
+                .inspect_raw(call.keep_raw());
+            let mut request = request;
+            if let Some(value) = call.value::<i64>("maxResults") {
+                request = request.max_results(value);
+            }
+            if let Some(value) = call.value::<String>("nextToken") {
+                request = request.next_token(value);
+            }
+            if let Some(value) = call.value::<bool>("withPermissionRole") {
+                request = request.with_permission_role(value);
             }
             call.outcome(request.send().await)
         }

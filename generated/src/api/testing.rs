@@ -275,6 +275,20 @@ pub static ROUTES: &[Route] = &[
         list: None,
     },
     Route {
+        id: "dingtalk.wiki.node.list",
+        method: "GET",
+        path: "/v2.0/wiki/nodes",
+        envelope: ::taskapi_runtime::Envelope::Bare,
+        kind: RouteKind::Endpoint,
+        example: super::dingtalk::LIST_NODES_EXAMPLE,
+        errors: &[],
+        common_errors: DINGTALK_COMMON_ERRORS,
+        rate_limit: Some(&DINGTALK_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: None,
+    },
+    Route {
         id: "dingtalk.token",
         method: "POST",
         path: "/v1.0/oauth2/accessToken",
@@ -1492,150 +1506,157 @@ impl FakeServer {
         self.0.script(&ROUTES[1])
     }
 
+    /// Scripts `dingtalk.wiki.node.list` (`GET /v2.0/wiki/nodes`). Unscripted, it answers with the doc example.
+    pub fn list_nodes(
+        &self,
+    ) -> EndpointScript<'_, super::dingtalk::ListWikiNodesResult> {
+        self.0.script(&ROUTES[2])
+    }
+
     /// Scripts the DingTalk token endpoint (`POST /v1.0/oauth2/accessToken`, requests counted as `dingtalk.token`). Unscripted, it issues `fake-token-N` tokens.
     pub fn dingtalk_token(
         &self,
     ) -> EndpointScript<'_, super::dingtalk::AccessTokenReply> {
-        self.0.script(&ROUTES[2])
+        self.0.script(&ROUTES[3])
     }
 
     /// Scripts `feishu.drive.export_task.create` (`POST /open-apis/drive/v1/export_tasks`). Unscripted, it answers with the doc example.
     pub fn create_export_task(
         &self,
     ) -> EndpointScript<'_, super::feishu::CreateExportTaskData> {
-        self.0.script(&ROUTES[3])
+        self.0.script(&ROUTES[4])
     }
 
     /// Scripts `feishu.drive.export_task.download` (`GET /open-apis/drive/v1/export_tasks/file/{file_token}/download`). Unscripted, it answers with the doc example.
     pub fn download_export_file(&self) -> EndpointScript<'_, ::serde_json::Value> {
-        self.0.script(&ROUTES[4])
+        self.0.script(&ROUTES[5])
     }
 
     /// Scripts `feishu.drive.export_task.get` (`GET /open-apis/drive/v1/export_tasks/{ticket}`). Unscripted, it answers with the doc example.
     pub fn get_export_task(&self) -> EndpointScript<'_, super::feishu::ExportTaskData> {
-        self.0.script(&ROUTES[5])
+        self.0.script(&ROUTES[6])
     }
 
     /// Scripts `feishu.drive.file.delete` (`DELETE /open-apis/drive/v1/files/{file_token}`). Unscripted, it answers with the doc example.
     pub fn delete_file(&self) -> EndpointScript<'_, super::feishu::DeleteFileData> {
-        self.0.script(&ROUTES[6])
+        self.0.script(&ROUTES[7])
     }
 
     /// Scripts `feishu.drive.file.download` (`GET /open-apis/drive/v1/files/{file_token}/download`). Unscripted, it answers with the doc example.
     pub fn download_file(&self) -> EndpointScript<'_, ::serde_json::Value> {
-        self.0.script(&ROUTES[7])
+        self.0.script(&ROUTES[8])
     }
 
     /// Scripts `feishu.drive.file.list` (`GET /open-apis/drive/v1/files`). Unscripted, it answers with the doc example.
     pub fn list_files(&self) -> EndpointScript<'_, super::feishu::FileList> {
-        self.0.script(&ROUTES[8])
+        self.0.script(&ROUTES[9])
     }
 
     /// Scripts `feishu.drive.file.move` (`POST /open-apis/drive/v1/files/{file_token}/move`). Unscripted, it answers with the doc example.
     pub fn move_file(&self) -> EndpointScript<'_, super::feishu::MoveFileData> {
-        self.0.script(&ROUTES[9])
+        self.0.script(&ROUTES[10])
     }
 
     /// Scripts `feishu.drive.file.task_check` (`GET /open-apis/drive/v1/files/task_check`). Unscripted, it answers with the doc example.
     pub fn check_folder_task(
         &self,
     ) -> EndpointScript<'_, super::feishu::FolderTaskData> {
-        self.0.script(&ROUTES[10])
+        self.0.script(&ROUTES[11])
     }
 
     /// Scripts `feishu.drive.import_task.create` (`POST /open-apis/drive/v1/import_tasks`). Unscripted, it answers with the doc example.
     pub fn create_import_task(
         &self,
     ) -> EndpointScript<'_, super::feishu::CreateImportTaskData> {
-        self.0.script(&ROUTES[11])
+        self.0.script(&ROUTES[12])
     }
 
     /// Scripts `feishu.drive.import_task.get` (`GET /open-apis/drive/v1/import_tasks/{ticket}`). Unscripted, it answers with the doc example.
     pub fn get_import_task(&self) -> EndpointScript<'_, super::feishu::ImportTaskData> {
-        self.0.script(&ROUTES[12])
+        self.0.script(&ROUTES[13])
     }
 
     /// Scripts `feishu.drive.media.upload_all` (`POST /open-apis/drive/v1/medias/upload_all`). Unscripted, it answers with the doc example.
     pub fn upload_media(&self) -> EndpointScript<'_, super::feishu::UploadMediaData> {
-        self.0.script(&ROUTES[13])
+        self.0.script(&ROUTES[14])
     }
 
     /// Scripts `feishu.vc.export.download` (`GET /open-apis/vc/v1/exports/download`). Unscripted, it answers with the doc example.
     pub fn download_meeting_export(&self) -> EndpointScript<'_, ::serde_json::Value> {
-        self.0.script(&ROUTES[14])
+        self.0.script(&ROUTES[15])
     }
 
     /// Scripts `feishu.vc.export.get` (`GET /open-apis/vc/v1/exports/{task_id}`). Unscripted, it answers with the doc example.
     pub fn get_meeting_export(
         &self,
     ) -> EndpointScript<'_, super::feishu::MeetingExportData> {
-        self.0.script(&ROUTES[15])
+        self.0.script(&ROUTES[16])
     }
 
     /// Scripts `feishu.vc.export.meeting_list` (`POST /open-apis/vc/v1/exports/meeting_list`). Unscripted, it answers with the doc example.
     pub fn export_meeting_list(
         &self,
     ) -> EndpointScript<'_, super::feishu::ExportMeetingListData> {
-        self.0.script(&ROUTES[16])
+        self.0.script(&ROUTES[17])
     }
 
     /// Scripts `feishu.vc.export.participant_list` (`POST /open-apis/vc/v1/exports/participant_list`). Unscripted, it answers with the doc example.
     pub fn export_participant_list(
         &self,
     ) -> EndpointScript<'_, super::feishu::ExportParticipantListData> {
-        self.0.script(&ROUTES[17])
+        self.0.script(&ROUTES[18])
     }
 
     /// Scripts `feishu.vc.export.participant_quality_list` (`POST /open-apis/vc/v1/exports/participant_quality_list`). Unscripted, it answers with the doc example.
     pub fn export_participant_quality_list(
         &self,
     ) -> EndpointScript<'_, super::feishu::ExportParticipantQualityListData> {
-        self.0.script(&ROUTES[18])
+        self.0.script(&ROUTES[19])
     }
 
     /// Scripts `feishu.vc.export.resource_reservation_list` (`POST /open-apis/vc/v1/exports/resource_reservation_list`). Unscripted, it answers with the doc example.
     pub fn export_resource_reservation_list(
         &self,
     ) -> EndpointScript<'_, super::feishu::ExportResourceReservationListData> {
-        self.0.script(&ROUTES[19])
+        self.0.script(&ROUTES[20])
     }
 
     /// Scripts `feishu.wiki.space.get_node` (`GET /open-apis/wiki/v2/spaces/get_node`). Unscripted, it answers with the doc example.
     pub fn get_wiki_node(&self) -> EndpointScript<'_, super::feishu::GetWikiNodeData> {
-        self.0.script(&ROUTES[20])
+        self.0.script(&ROUTES[21])
     }
 
     /// Scripts `feishu.wiki.space.list` (`GET /open-apis/wiki/v2/spaces`). Unscripted, it answers with the doc example.
     pub fn list_wiki_spaces(
         &self,
     ) -> EndpointScript<'_, super::feishu::ListWikiSpacesData> {
-        self.0.script(&ROUTES[21])
+        self.0.script(&ROUTES[22])
     }
 
     /// Scripts `feishu.wiki.space_node.list` (`GET /open-apis/wiki/v2/spaces/{space_id}/nodes`). Unscripted, it answers with the doc example.
     pub fn list_wiki_nodes(
         &self,
     ) -> EndpointScript<'_, super::feishu::ListWikiNodesData> {
-        self.0.script(&ROUTES[22])
+        self.0.script(&ROUTES[23])
     }
 
     /// Scripts `feishu.wiki.space_node.move_docs_to_wiki` (`POST /open-apis/wiki/v2/spaces/{space_id}/nodes/move_docs_to_wiki`). Unscripted, it answers with the doc example.
     pub fn move_docs_to_wiki(
         &self,
     ) -> EndpointScript<'_, super::feishu::MoveDocsToWikiData> {
-        self.0.script(&ROUTES[23])
+        self.0.script(&ROUTES[24])
     }
 
     /// Scripts `feishu.wiki.task.get` (`GET /open-apis/wiki/v2/tasks/{task_id}`). Unscripted, it answers with the doc example.
     pub fn get_wiki_task(&self) -> EndpointScript<'_, super::feishu::GetWikiTaskData> {
-        self.0.script(&ROUTES[24])
+        self.0.script(&ROUTES[25])
     }
 
     /// Scripts the Feishu / Lark token endpoint (`POST /open-apis/auth/v3/tenant_access_token/internal`, requests counted as `feishu.token`). Unscripted, it issues `fake-token-N` tokens.
     pub fn feishu_token(
         &self,
     ) -> EndpointScript<'_, super::feishu::TenantAccessTokenReply> {
-        self.0.script(&ROUTES[25])
+        self.0.script(&ROUTES[26])
     }
 }
 
@@ -1680,6 +1701,19 @@ pub async fn call_by_id(
                         Called::of(
                             ::taskapi_runtime::testing::spawned(
                                     client.get_task_info("abcd").send(),
+                                )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "dingtalk.wiki.node.list" => {
+                match settings.builder::<super::dingtalk::DingTalkClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client.list_nodes("parentNodeId", "operatorId").send(),
                                 )
                                 .await,
                         )

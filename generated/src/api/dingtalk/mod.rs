@@ -8,6 +8,7 @@
 //! Endpoints:
 //! - `dingtalk.doc.copy`: [`DingTalkClient::copy_doc`] (复制文档)
 //! - `dingtalk.doc.task_info.get`: [`DingTalkClient::get_task_info`] (查询任务信息)
+//! - `dingtalk.wiki.node.list`: [`DingTalkClient::list_nodes`] (获取节点列表)
 
 #[cfg(feature = "dingtalk-doc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dingtalk-doc")))]
@@ -15,12 +16,18 @@ pub mod copy_doc;
 #[cfg(feature = "dingtalk-doc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dingtalk-doc")))]
 pub mod get_task_info;
+#[cfg(feature = "dingtalk-wiki")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dingtalk-wiki")))]
+pub mod list_nodes;
 #[cfg(feature = "dingtalk-doc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dingtalk-doc")))]
 pub use self::copy_doc::*;
 #[cfg(feature = "dingtalk-doc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dingtalk-doc")))]
 pub use self::get_task_info::*;
+#[cfg(feature = "dingtalk-wiki")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dingtalk-wiki")))]
+pub use self::list_nodes::*;
 /// How DingTalk replies and authenticates.
 ///
 /// A success reply is the bare object. An error reply has a non-2xx HTTP status and the body `{"code", "message", "requestid"}` with a string code.
