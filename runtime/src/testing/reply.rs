@@ -96,6 +96,16 @@ fn error_body(envelope: Envelope, code: &ErrorCode, message: &str) -> String {
     body.to_string()
 }
 
+/// About the first half of `text`, cut where a character starts (examples quote pages in
+/// Chinese: a cut inside a character would panic).
+fn first_half(text: &str) -> String {
+    let mut end = text.len() / 2;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
+}
+
 pub(super) async fn fault_reply(route: &Route, fault: Fault) -> hyper::Response<FaultBody> {
     match fault {
         Fault::Html(status) => plain(
@@ -106,11 +116,7 @@ pub(super) async fn fault_reply(route: &Route, fault: Fault) -> hyper::Response<
             ),
         ),
         Fault::Empty(status) => plain(status, "text/plain", String::new()),
-        Fault::TruncatedJson => plain(
-            200,
-            "application/json",
-            route.example[..route.example.len() / 2].to_owned(),
-        ),
+        Fault::TruncatedJson => plain(200, "application/json", first_half(route.example)),
         Fault::RateLimited { reset_seconds } => throttled_reply(route, reset_seconds, 100),
         Fault::Slow(delay) => {
             tokio::time::sleep(delay).await;
@@ -369,5 +375,18 @@ impl Body for FaultBody {
     fn size_hint(&self) -> SizeHint {
         self.length
             .map_or_else(SizeHint::default, SizeHint::with_exact)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_half;
+
+    #[test]
+    fn a_truncated_example_is_cut_between_characters() {
+        // 知 is three bytes; half of 9 bytes falls inside the second character.
+        assert_eq!(first_half("知识空"), "知");
+        assert_eq!(first_half("{\"a\": 1}"), "{\"a\"");
+        assert_eq!(first_half(""), "");
     }
 }
