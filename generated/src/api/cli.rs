@@ -68,7 +68,12 @@ const BATCHABLE: &[&str] = &[
 
 /// The paginated endpoints, with their page size parameter (`--all` and `--page-size`
 /// work for these).
-const PAGINATED: &[(&str, &str)] = &[("feishu.drive.file.list", "page_size")];
+const PAGINATED: &[(&str, &str)] = &[
+    ("dingtalk.wiki.node.list", "maxResults"),
+    ("feishu.drive.file.list", "page_size"),
+    ("feishu.wiki.space.list", "page_size"),
+    ("feishu.wiki.space_node.list", "page_size"),
+];
 
 /// One subcommand per endpoint, flags named after the wire names in kebab-case.
 fn commands() -> Vec<Command> {
@@ -500,6 +505,9 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             }
             if let Some(value) = call.value::<bool>("withPermissionRole") {
                 request = request.with_permission_role(value);
+            }
+            if call.listing_all() {
+                return call.list_all(request.pages(), "nodes").await;
             }
             call.outcome(request.send().await)
         }
@@ -1224,6 +1232,9 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             if let Some(value) = call.value::<String>("page_token") {
                 request = request.page_token(value);
             }
+            if call.listing_all() {
+                return call.list_all(request.pages(), "items").await;
+            }
             call.outcome(request.send().await)
         }
         "feishu.wiki.space_node.list" => {
@@ -1243,6 +1254,9 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             }
             if let Some(value) = call.value::<String>("parent_node_token") {
                 request = request.parent_node_token(value);
+            }
+            if call.listing_all() {
+                return call.list_all(request.pages(), "items").await;
             }
             call.outcome(request.send().await)
         }

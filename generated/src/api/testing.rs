@@ -65,6 +65,15 @@ static GET_TASK_INFO_TASK: TaskShape = TaskShape {
     size: None,
 };
 
+static LIST_NODES_LIST: ::taskapi_runtime::testing::ListShape = ::taskapi_runtime::testing::ListShape {
+    token_param: "nextToken",
+    size_param: "maxResults",
+    max_size: 30u32,
+    next_token: "nextToken",
+    has_more: None,
+    items: "nodes",
+};
+
 static FEISHU_RATE_LIMIT: RateLimitShape = RateLimitShape {
     http_status: 429u16,
     code: CodeRef::Int(99991400),
@@ -192,6 +201,24 @@ static GET_MEETING_EXPORT_TASK: TaskShape = TaskShape {
     size: None,
 };
 
+static LIST_WIKI_SPACES_LIST: ::taskapi_runtime::testing::ListShape = ::taskapi_runtime::testing::ListShape {
+    token_param: "page_token",
+    size_param: "page_size",
+    max_size: 50u32,
+    next_token: "page_token",
+    has_more: Some("has_more"),
+    items: "items",
+};
+
+static LIST_WIKI_NODES_LIST: ::taskapi_runtime::testing::ListShape = ::taskapi_runtime::testing::ListShape {
+    token_param: "page_token",
+    size_param: "page_size",
+    max_size: 50u32,
+    next_token: "page_token",
+    has_more: Some("has_more"),
+    items: "items",
+};
+
 /// Every route the fake serves, for the engine (and `taskapi serve-fake`).
 pub static ROUTES: &[Route] = &[
     Route {
@@ -286,7 +313,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&DINGTALK_RATE_LIMIT),
         task: None,
         starts: None,
-        list: None,
+        list: Some(&LIST_NODES_LIST),
     },
     Route {
         id: "dingtalk.token",
@@ -1323,7 +1350,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: None,
         starts: None,
-        list: None,
+        list: Some(&LIST_WIKI_SPACES_LIST),
     },
     Route {
         id: "feishu.wiki.space_node.list",
@@ -1368,7 +1395,7 @@ pub static ROUTES: &[Route] = &[
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: None,
         starts: None,
-        list: None,
+        list: Some(&LIST_WIKI_NODES_LIST),
     },
     Route {
         id: "feishu.wiki.space_node.move_docs_to_wiki",
@@ -2136,10 +2163,50 @@ pub async fn list_by_id(
 ) -> ::std::option::Option<Listed> {
     Some(
         match id {
+            "dingtalk.wiki.node.list" => {
+                match settings.builder::<super::dingtalk::DingTalkClient>().build() {
+                    Ok(client) => {
+                        let mut request = client
+                            .list_nodes("parentNodeId", "operatorId");
+                        if let Some(size) = page_size {
+                            request = request.max_results(size);
+                        }
+                        ::taskapi_runtime::testing::spawned(Listed::of(request.items()))
+                            .await
+                    }
+                    Err(e) => Listed::not_built(e),
+                }
+            }
             "feishu.drive.file.list" => {
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
                         let mut request = client.list_files();
+                        if let Some(size) = page_size {
+                            request = request.page_size(size);
+                        }
+                        ::taskapi_runtime::testing::spawned(Listed::of(request.items()))
+                            .await
+                    }
+                    Err(e) => Listed::not_built(e),
+                }
+            }
+            "feishu.wiki.space.list" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        let mut request = client.list_wiki_spaces();
+                        if let Some(size) = page_size {
+                            request = request.page_size(size);
+                        }
+                        ::taskapi_runtime::testing::spawned(Listed::of(request.items()))
+                            .await
+                    }
+                    Err(e) => Listed::not_built(e),
+                }
+            }
+            "feishu.wiki.space_node.list" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        let mut request = client.list_wiki_nodes("6946843325487912356");
                         if let Some(size) = page_size {
                             request = request.page_size(size);
                         }

@@ -158,6 +158,89 @@ impl ListNodesRequest {
 }
 ::taskapi_runtime::request_settings!(ListNodesRequest);
 
+impl ListNodesRequest {
+    /// Every page of the list, in order, as a `Stream` (or [`Pages::next`](::taskapi_runtime::Pages::next)).
+    ///
+    /// Each page is a call like [`send`](Self::send): retries, rate limit, deadline and tracing. Pages ask for `maxResults` 30 (the documented maximum: fewest calls) unless it is set, and the first page starts at the `next_token` set, if any. The list ends at a reply without `nextToken`; an empty page that says more follow is not the end. A token an earlier page gave ends the list with [`PageError::RepeatedToken`](::taskapi_runtime::PageError) instead of looping, and a page that fails after its retries ends it with [`PageError::Call`](::taskapi_runtime::PageError), saying how many pages were read; what was yielded before stays valid.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::dingtalk::DingTalkClient::new("t-your-token")?;
+    /// let mut pages = client.list_nodes("parentNodeId", "operatorId").pages();
+    /// while let Some(page) = pages.next().await {
+    ///     let page = page?;
+    ///     println!("{page:?}");
+    /// }
+    /// let read = pages.pages_read();
+    /// println!("{read:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `dingtalk.wiki.node.list`'s documentation is what it answers.
+    pub fn pages(self) -> ::taskapi_runtime::Pages<Self> {
+        ::taskapi_runtime::Pages::new(self)
+    }
+
+    /// Every item of every page (`nodes`), in order, as a `Stream` (or [`Items::next`](::taskapi_runtime::Items::next)); see [`pages`](Self::pages).
+    ///
+    /// Each page is a call like [`send`](Self::send): retries, rate limit, deadline and tracing. Pages ask for `maxResults` 30 (the documented maximum: fewest calls) unless it is set, and the first page starts at the `next_token` set, if any. The list ends at a reply without `nextToken`; an empty page that says more follow is not the end. A token an earlier page gave ends the list with [`PageError::RepeatedToken`](::taskapi_runtime::PageError) instead of looping, and a page that fails after its retries ends it with [`PageError::Call`](::taskapi_runtime::PageError), saying how many pages were read; what was yielded before stays valid.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::dingtalk::DingTalkClient::new("t-your-token")?;
+    /// let mut items = client.list_nodes("parentNodeId", "operatorId").items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
+    /// let read = items.pages_read();
+    /// println!("{read:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `dingtalk.wiki.node.list`'s documentation is what it answers.
+    pub fn items(self) -> ::taskapi_runtime::Items<Self> {
+        ::taskapi_runtime::Pages::new(self).items()
+    }
+}
+
+impl ::taskapi_runtime::Paginated for ListNodesRequest {
+    type Page = ListWikiNodesResult;
+    type Item = WikiNode;
+    type Error = ListNodesError;
+    fn page(
+        &self,
+        token: ::std::option::Option<::std::string::String>,
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<ListWikiNodesResult, ListNodesError>,
+    > {
+        let mut request = self.clone();
+        if token.is_some() {
+            request.next_token = token;
+        }
+        request.max_results = ::std::option::Option::Some(
+            request.max_results.unwrap_or(30),
+        );
+        request.send()
+    }
+
+    fn cursor(page: &ListWikiNodesResult) -> ::taskapi_runtime::Cursor {
+        ::taskapi_runtime::Cursor {
+            next: page.next_token.clone(),
+            has_more: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(page: ListWikiNodesResult) -> ::std::vec::Vec<WikiNode> {
+        page.nodes.unwrap_or_default()
+    }
+}
+
 /// The reply body (not wrapped). Every field may be absent (all optional in the SDK).
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.

@@ -170,6 +170,87 @@ impl ListWikiNodesRequest {
 ::taskapi_runtime::request_settings!(ListWikiNodesRequest);
 ::taskapi_runtime::user_token_setting!(ListWikiNodesRequest);
 
+impl ListWikiNodesRequest {
+    /// Every page of the list, in order, as a `Stream` (or [`Pages::next`](::taskapi_runtime::Pages::next)).
+    ///
+    /// Each page is a call like [`send`](Self::send): retries, rate limit, deadline and tracing. Pages ask for `page_size` 50 (the documented maximum: fewest calls) unless it is set, and the first page starts at the `page_token` set, if any. The list ends at `has_more: false`, or `has_more: true` with no `page_token` (an error); an empty page that says more follow is not the end. A token an earlier page gave ends the list with [`PageError::RepeatedToken`](::taskapi_runtime::PageError) instead of looping, and a page that fails after its retries ends it with [`PageError::Call`](::taskapi_runtime::PageError), saying how many pages were read; what was yielded before stays valid.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// let mut pages = client.list_wiki_nodes("6946843325487912356").pages();
+    /// while let Some(page) = pages.next().await {
+    ///     let page = page?;
+    ///     println!("{page:?}");
+    /// }
+    /// let read = pages.pages_read();
+    /// println!("{read:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.wiki.space_node.list`'s documentation is what it answers.
+    pub fn pages(self) -> ::taskapi_runtime::Pages<Self> {
+        ::taskapi_runtime::Pages::new(self)
+    }
+
+    /// Every item of every page (`items`), in order, as a `Stream` (or [`Items::next`](::taskapi_runtime::Items::next)); see [`pages`](Self::pages).
+    ///
+    /// Each page is a call like [`send`](Self::send): retries, rate limit, deadline and tracing. Pages ask for `page_size` 50 (the documented maximum: fewest calls) unless it is set, and the first page starts at the `page_token` set, if any. The list ends at `has_more: false`, or `has_more: true` with no `page_token` (an error); an empty page that says more follow is not the end. A token an earlier page gave ends the list with [`PageError::RepeatedToken`](::taskapi_runtime::PageError) instead of looping, and a page that fails after its retries ends it with [`PageError::Call`](::taskapi_runtime::PageError), saying how many pages were read; what was yielded before stays valid.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// let mut items = client.list_wiki_nodes("6946843325487912356").items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
+    /// let read = items.pages_read();
+    /// println!("{read:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.wiki.space_node.list`'s documentation is what it answers.
+    pub fn items(self) -> ::taskapi_runtime::Items<Self> {
+        ::taskapi_runtime::Pages::new(self).items()
+    }
+}
+
+impl ::taskapi_runtime::Paginated for ListWikiNodesRequest {
+    type Page = ListWikiNodesData;
+    type Item = WikiNode;
+    type Error = ListWikiNodesError;
+    fn page(
+        &self,
+        token: ::std::option::Option<::std::string::String>,
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<ListWikiNodesData, ListWikiNodesError>,
+    > {
+        let mut request = self.clone();
+        if token.is_some() {
+            request.page_token = token;
+        }
+        request.page_size = ::std::option::Option::Some(request.page_size.unwrap_or(50));
+        request.send()
+    }
+
+    fn cursor(page: &ListWikiNodesData) -> ::taskapi_runtime::Cursor {
+        ::taskapi_runtime::Cursor {
+            next: page.page_token.clone(),
+            has_more: page.has_more,
+        }
+    }
+
+    fn into_items(page: ListWikiNodesData) -> ::std::vec::Vec<WikiNode> {
+        page.items.unwrap_or_default()
+    }
+}
+
 /// The `data` object of the reply.
 ///
 /// Fields the spec does not list are ignored; fields that may be absent are `Option`.
