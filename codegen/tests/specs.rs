@@ -722,3 +722,32 @@ fn a_rate_limit_group_is_one_key_with_one_limit() {
         )]
     );
 }
+
+/// The fake server's scripting methods are named by operation, for every provider at once.
+#[test]
+fn an_operation_of_another_provider_is_refused() {
+    const LIST: &str = "feishu/endpoints/drive_file_list.yaml";
+    let ws = Workspace::new();
+    let dingtalk = "dingtalk/endpoints/wiki_node_list.yaml";
+    let operation = ws.read(dingtalk);
+    let operation = operation
+        .lines()
+        .find_map(|l| l.strip_prefix("operation: "))
+        .unwrap()
+        .to_owned();
+    ws.edit(
+        dingtalk,
+        &format!("operation: {operation}"),
+        "operation: list_files",
+    );
+    // Reported at the second claim, in provider order (dingtalk before feishu), naming both.
+    let line = ws.edit(LIST, "operation: list_files", "operation: list_files");
+    assert_eq!(
+        ws.errors(),
+        [format!(
+            "{}:{line}:12: operation: operation `list_files` is also {}'s: the fake server's scripting methods (`FakeServer::list_files`) are one namespace across providers",
+            file(LIST),
+            file(dingtalk)
+        )]
+    );
+}

@@ -28,6 +28,9 @@ use std::collections::BTreeMap;
 pub fn validate(set: &SpecSet) -> Diagnostics {
     let mut diags = Diagnostics::default();
     let mut ids: BTreeMap<&str, &str> = BTreeMap::new();
+    // The fake server has one scripting method per endpoint, named by its operation, for
+    // every provider: operations are one namespace across providers.
+    let mut operations: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
     for dir in &set.providers {
         provider::validate_provider(dir, &mut diags);
         for endpoint in &dir.endpoints {
@@ -37,6 +40,22 @@ pub fn validate(set: &SpecSet) -> Diagnostics {
                     &endpoint.file,
                     &endpoint.id,
                     format!("duplicate endpoint id (also in {first})"),
+                );
+            }
+            let here = (dir.dir_name.as_str(), endpoint.file.as_str());
+            // Within a provider, the provider's own check reports a second claim.
+            if let Some((provider, first)) = operations.insert(&endpoint.operation.value, here)
+                && provider != here.0
+            {
+                report(
+                    &mut diags,
+                    &endpoint.file,
+                    &endpoint.operation,
+                    format!(
+                        "operation `{}` is also {first}'s: the fake server's scripting \
+                         methods (`FakeServer::{}`) are one namespace across providers",
+                        endpoint.operation.value, endpoint.operation.value
+                    ),
                 );
             }
         }
