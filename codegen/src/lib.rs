@@ -19,6 +19,7 @@ pub mod model;
 pub mod naming;
 pub mod path_template;
 pub mod reserved;
+pub mod resolve;
 pub mod spec;
 pub mod validate;
 pub mod workspace;

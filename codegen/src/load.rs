@@ -77,7 +77,8 @@ pub fn load(root: &Path, specs_dir: &str) -> (SpecSet, Diagnostics) {
                 complete = diags.len() == before;
             }
         }
-        if let Some(provider) = provider {
+        if let Some(mut provider) = provider {
+            complete &= crate::resolve::resolve(&mut provider, &mut endpoints, &mut diags);
             set.providers.push(ProviderDir {
                 dir_name: name,
                 provider,

@@ -20,8 +20,9 @@ pub const CLIENT_METHODS: &[&str] = &["builder", "new", "base_url"];
 /// (`api/cli.rs`, `api/testing.rs`, `api/mod.rs`) ...
 pub const PROVIDER_MODULES: &[&str] = &["cli", "testing", "mod"];
 
-/// ... and no operation may be `mod` (`api/<provider>/mod.rs` is the provider's module).
-pub const OPERATION_MODULES: &[&str] = &["mod"];
+/// ... and no operation may be `mod` (`api/<provider>/mod.rs` is the provider's module) or
+/// `types` (`api/<provider>/types.rs`, its shared types).
+pub const OPERATION_MODULES: &[&str] = &["mod", "types"];
 
 /// Methods of `taskapi::testing::FakeServer` itself, which no endpoint's scripting method
 /// (named after its operation) may take.

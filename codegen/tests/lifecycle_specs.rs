@@ -175,23 +175,24 @@ fn a_fact_of_the_file_must_name_a_text_part_of_its_type() {
 
 #[test]
 fn a_server_error_code_must_say_whether_trying_again_helps() {
-    const DOWNLOAD: &str = "feishu/endpoints/vc_export_download.yaml";
+    // The export poller's first error is its own 500 (not a shared table's).
+    const POLLER: &str = "feishu/endpoints/drive_export_task_get.yaml";
     let (_, errors) = errors_after(
-        DOWNLOAD,
-        "    hint: 服务器内部错误，如果重试无效可联系管理员\n    retryable: true\n",
-        "    hint: 服务器内部错误，如果重试无效可联系管理员\n",
+        POLLER,
+        "docs-overview#51f94b41)\n    retryable: true\n",
+        "docs-overview#51f94b41)\n",
     );
-    let line = line_of(DOWNLOAD, "  - http_status: 500");
+    let line = line_of(POLLER, "  - http_status: 500");
     assert_eq!(
         errors,
         [format!(
             "{}:{line}:18: errors[0].http_status: a 5xx code must say whether trying again can help: add `retryable: true` (a passing fault) or `retryable: false` (an answer that will not change)",
-            file(DOWNLOAD)
+            file(POLLER)
         )]
     );
     // Saying no is an answer.
     let ws = Workspace::new();
-    ws.edit(DOWNLOAD, "    retryable: true\n", "    retryable: false\n");
+    ws.edit(POLLER, "    retryable: true\n", "    retryable: false\n");
     let errors = ws.errors_or_none();
     assert!(errors.is_empty(), "{errors:?}");
 }

@@ -14,6 +14,7 @@ mod differ;
 mod difference;
 mod facts;
 mod page_lines;
+mod shared;
 mod text;
 mod tree;
 
@@ -40,7 +41,12 @@ pub fn compare(
 ) -> Result<Comparison, String> {
     let draft_text =
         draft_page(request, page, provider).map_err(|e| format!("no draft to compare: {e}"))?;
-    let mut comparison = compare_draft(&draft_text, spec_text, Some(&page.facts))?;
+    let mut comparison = compare_draft(
+        &draft_text,
+        spec_text,
+        Some(&page.facts),
+        Some(&provider.declared),
+    )?;
     if let Some(host) = differ::host(&page.facts, provider) {
         // Beside the other facts of where the request goes.
         let after = comparison
@@ -55,16 +61,22 @@ pub fn compare(
 
 /// The comparison itself: a page's draft (`draft_text`) with a spec. `page`, the facts the
 /// draft was made from, locates each difference on the page; without it (`write_into` has
-/// only the draft) the differences are the same, with no page lines.
+/// only the draft) the differences are the same, with no page lines. `declared`, the
+/// provider's shared declarations as written, expands what the spec takes from them (shared
+/// types, error tables: the page states them in place).
 pub fn compare_draft(
     draft_text: &str,
     spec_text: &str,
     page: Option<&docread::Facts>,
+    declared: Option<&yaml::Node>,
 ) -> Result<Comparison, String> {
     let Ok(Some(drafted)) = yaml::parse(draft_text) else {
         return Err("internal error: the draft does not parse".into());
     };
-    let spec = parse_spec(spec_text)?;
+    let mut spec = parse_spec(spec_text)?;
+    if let Some(declared) = declared {
+        shared::expand(&mut spec, declared);
+    }
     let page_facts = facts(&drafted, Absent::Unstated);
     let spec_facts = facts(&spec, Absent::Default);
     let lines = page.map(PageLines::new).unwrap_or_default();

@@ -1,7 +1,7 @@
 //! An endpoint module: the request builder, the reply types and the error enum.
 
 use super::tokens::{code_literal, docs, ident, module_docs, paragraphs};
-use super::{chain, pages, request, types, waiter};
+use super::{chain, pages, request, shared_types, types, waiter};
 use crate::model::{Endpoint, ErrorCase, Provider, Response};
 use crate::spec::CodeType;
 use proc_macro2::{Ident, TokenStream};
@@ -33,7 +33,13 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
     ));
     let args = request::args(e);
     let request = request::emit(p, e, &info_static, &args);
-    let types = e.types.iter().map(|t| types::type_def(t, &e.types));
+    // Shared types are the provider's (`types.rs`): imported, not defined here.
+    let types = e
+        .types
+        .iter()
+        .filter(|t| !t.is_shared())
+        .map(|t| types::type_def(t, &e.types));
+    let imports = shared_types::imports(e);
     let error = error_enum(p, e, &info_static);
     let arg_decls = request::decls(&args);
     let arg_names: Vec<Ident> = args.iter().map(|a| a.name.clone()).collect();
@@ -85,6 +91,7 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
         // Types, modules and trait functions outside this module are named by their full
         // paths, so that a spec's names (`Result`, `Core`, `std`, ...) cannot shadow them.
         // (`Some`, `None`, `Ok` are values: no spec name can be one.)
+        #imports
 
         #info_doc
         pub static #info_static: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {

@@ -9,6 +9,7 @@ mod features;
 mod pages;
 mod provider;
 mod request;
+mod shared_types;
 mod testing;
 mod tokens;
 mod types;
@@ -89,6 +90,8 @@ pub fn emit(model: &Model) -> Result<Vec<GeneratedFile>, String> {
 enum Job<'m> {
     Root,
     Provider(&'m Provider),
+    /// The provider's shared types, when it declares any.
+    SharedTypes(&'m Provider),
     Endpoint(&'m Provider, &'m Endpoint),
     Cli,
     Testing,
@@ -100,6 +103,7 @@ impl Job<'_> {
         match self {
             Job::Cli | Job::Testing => usize::MAX,
             Job::Provider(p) => p.common_errors.len(),
+            Job::SharedTypes(p) => p.shared_types.len() * 4,
             Job::Endpoint(_, e) => e.errors.len() + e.types.len() * 4,
             Job::Root => 0,
         }
@@ -111,6 +115,9 @@ fn jobs(model: &Model) -> Vec<Job<'_>> {
     let mut jobs = vec![Job::Root];
     for provider in &model.providers {
         jobs.push(Job::Provider(provider));
+        if !provider.shared_types.is_empty() {
+            jobs.push(Job::SharedTypes(provider));
+        }
         jobs.extend(
             provider
                 .endpoints
@@ -148,6 +155,11 @@ impl Job<'_> {
                 render("mod.rs", &["specs/"], root)
             }
             Job::Provider(p) => render(&format!("{}/mod.rs", p.key), &[&p.file], provider::emit(p)),
+            Job::SharedTypes(p) => render(
+                &format!("{}/{}.rs", p.key, shared_types::MODULE),
+                &[&p.file],
+                shared_types::emit(p),
+            ),
             Job::Endpoint(p, e) => render(
                 &format!("{}/{}.rs", p.key, e.operation),
                 &[&e.file],

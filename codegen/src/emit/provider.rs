@@ -19,10 +19,18 @@ pub(super) fn emit(p: &Provider) -> TokenStream {
     let info = provider_info(p, &provider_static);
     let host_consts = host_consts(p);
     let client_doc = client_doc(p);
+    let shared = (!p.shared_types.is_empty()).then(|| {
+        let module = ident(super::shared_types::MODULE);
+        quote! {
+            pub mod #module;
+            pub use self::#module::*;
+        }
+    });
 
     quote! {
         #module_doc
 
+        #shared
         #(#gates pub mod #modules;)*
         #(#gates pub use self::#modules::*;)*
 

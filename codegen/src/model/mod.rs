@@ -71,6 +71,9 @@ pub struct Provider {
     pub rate_limit_reply: Option<(u16, Code)>,
     pub token: Option<TokenEndpoint>,
     pub endpoints: Vec<Endpoint>,
+    /// The types the endpoints share (`types:`), generated once in the provider's `types`
+    /// module; the endpoints' own lists hold copies marked shared, which they do not emit.
+    pub shared_types: Vec<TypeDef>,
     /// How the pages' relative links were made absolute; every text above already is.
     pub doc_links: Option<DocLinks>,
 }
@@ -222,6 +225,7 @@ fn provider_as_written(p: &ProviderSpec, endpoints: &[EndpointSpec]) -> Provider
         }),
         token: p.token_endpoint.as_ref().map(build_token_endpoint),
         endpoints,
+        shared_types: types::shared_types(&p.types),
         doc_links: p.doc_links.as_ref().map(|l| DocLinks {
             relative: l.relative.value.clone(),
             absolute: l.absolute.value.clone(),
@@ -260,8 +264,10 @@ fn absolute_links(p: &mut Provider, links: &DocLinks) {
         rate_limit_reply: _,
         token,
         endpoints,
+        shared_types,
         doc_links: _,
     } = p;
+    types_links(shared_types, links);
     for text in [
         title,
         summary,
@@ -410,6 +416,7 @@ fn types_links(types: &mut [TypeDef], links: &DocLinks) {
         match ty {
             TypeDef::Struct(StructDef {
                 name: _,
+                shared: _,
                 kind: _,
                 description,
                 fields,
@@ -419,6 +426,7 @@ fn types_links(types: &mut [TypeDef], links: &DocLinks) {
             }
             TypeDef::Enum(EnumDef {
                 name: _,
+                shared: _,
                 description,
                 repr: _,
                 variants,

@@ -33,6 +33,9 @@ pub enum TypeDef {
 #[derive(Debug, Clone)]
 pub struct StructDef {
     pub name: String,
+    /// One of the provider's shared types (or nested in one): generated in the provider's
+    /// `types` module, not in the endpoint's.
+    pub shared: bool,
     pub kind: StructKind,
     pub description: String,
     pub fields: Vec<Field>,
@@ -67,6 +70,8 @@ pub enum FieldRust {
 #[derive(Debug, Clone)]
 pub struct EnumDef {
     pub name: String,
+    /// As [`StructDef::shared`].
+    pub shared: bool,
     pub description: String,
     pub repr: CodeType,
     pub variants: Vec<EnumVariant>,
@@ -91,9 +96,16 @@ pub(super) fn scalar_type(ty: FieldType, format: Option<StringFormat>) -> Scalar
 
 /// Flattens an object and everything nested in it into type definitions, outermost first.
 pub(super) fn collect_types(object: &ObjectSpec, kind: StructKind, types: &mut Vec<TypeDef>) {
+    collect(object, kind, false, types);
+}
+
+/// [`collect_types`], everything in a shared type marked shared.
+fn collect(object: &ObjectSpec, kind: StructKind, shared: bool, types: &mut Vec<TypeDef>) {
+    let shared = shared || object.shared;
     let index = types.len();
     types.push(TypeDef::Struct(StructDef {
         name: object.name.value.clone(),
+        shared,
         kind,
         description: object.description.clone(),
         fields: Vec::new(),
@@ -103,7 +115,7 @@ pub(super) fn collect_types(object: &ObjectSpec, kind: StructKind, types: &mut V
         fields.push(Field {
             wire: f.name.value.clone(),
             ident: naming::field_ident(&f.name.value),
-            ty: field_type(f, kind, types),
+            ty: field_type(f, kind, shared, types),
             required: f.required,
             description: f.description.clone(),
             secret: f.role.as_ref().is_some_and(|r| r.value.is_secret()),
@@ -116,9 +128,14 @@ pub(super) fn collect_types(object: &ObjectSpec, kind: StructKind, types: &mut V
     }
 }
 
-fn field_type(f: &FieldSpec, kind: StructKind, types: &mut Vec<TypeDef>) -> FieldRust {
+fn field_type(
+    f: &FieldSpec,
+    kind: StructKind,
+    shared: bool,
+    types: &mut Vec<TypeDef>,
+) -> FieldRust {
     if let Some(object) = &f.object {
-        collect_types(object, kind, types);
+        collect(object, kind, shared, types);
         let named = FieldRust::Named(object.name.value.clone());
         return match f.ty.value {
             FieldType::Map => FieldRust::Map(Box::new(named)),
@@ -127,7 +144,11 @@ fn field_type(f: &FieldSpec, kind: StructKind, types: &mut Vec<TypeDef>) -> Fiel
         };
     }
     if let Some(enumeration) = &f.enumeration {
-        types.push(enum_def(enumeration, &f.description, f.ty.value));
+        let mut def = enum_def(enumeration, &f.description, f.ty.value);
+        if let TypeDef::Enum(def) = &mut def {
+            def.shared |= shared;
+        }
+        types.push(def);
         return FieldRust::Named(enumeration.name.value.clone());
     }
     let format = f.format.as_ref().map(|f| f.value);
@@ -151,6 +172,7 @@ pub(super) fn enum_def(enumeration: &EnumSpec, description: &str, ty: FieldType)
     };
     TypeDef::Enum(EnumDef {
         name: enumeration.name.value.clone(),
+        shared: enumeration.shared,
         description: description.to_owned(),
         repr,
         variants: enumeration
@@ -165,4 +187,45 @@ pub(super) fn enum_def(enumeration: &EnumSpec, description: &str, ty: FieldType)
             })
             .collect(),
     })
+}
+
+impl TypeDef {
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Struct(s) => &s.name,
+            TypeDef::Enum(e) => &e.name,
+        }
+    }
+
+    /// Generated in the provider's `types` module (see [`StructDef::shared`]).
+    pub fn is_shared(&self) -> bool {
+        match self {
+            TypeDef::Struct(s) => s.shared,
+            TypeDef::Enum(e) => e.shared,
+        }
+    }
+}
+
+/// The types a provider declares once (`types:`), flattened, each marked shared.
+pub(super) fn shared_types(declared: &[crate::spec::SharedType]) -> Vec<TypeDef> {
+    let mut types = Vec::new();
+    for shared in declared {
+        match shared {
+            crate::spec::SharedType::Object(object) => {
+                collect(object, StructKind::Reply, true, &mut types)
+            }
+            crate::spec::SharedType::Enum {
+                enumeration,
+                ty,
+                description,
+            } => {
+                let mut def = enum_def(enumeration, description, ty.value);
+                if let TypeDef::Enum(def) = &mut def {
+                    def.shared = true;
+                }
+                types.push(def);
+            }
+        }
+    }
+    types
 }

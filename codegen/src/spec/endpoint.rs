@@ -43,6 +43,8 @@ pub struct EndpointSpec {
     pub response: ResponseSpec,
     pub example: Spanned<String>,
     pub errors: Vec<ErrorSpec>,
+    /// The provider's error table whose codes come before `errors` (loading puts them in).
+    pub errors_from: Option<Spanned<String>>,
     pub waiter: Option<WaiterSpec>,
     pub starts: Option<StartsSpec>,
     pub download: Option<DownloadSpec>,
@@ -196,6 +198,7 @@ impl EndpointSpec {
         let response = f.with(cx, "response", true, ResponseSpec::decode);
         let example = f.req(cx, "example");
         let errors = f.opt(cx, "errors").unwrap_or_default();
+        let errors_from = f.opt(cx, "errors_from");
         let waiter = f.with(cx, "waiter", false, WaiterSpec::decode);
         let starts = f.with(cx, "starts", false, StartsSpec::decode);
         let download = f.with(cx, "download", false, DownloadSpec::decode);
@@ -225,6 +228,7 @@ impl EndpointSpec {
             response: response?,
             example: example?,
             errors,
+            errors_from,
             waiter,
             starts,
             download,

@@ -20,6 +20,8 @@ pub struct ErrorSpec {
     pub retryable_stated: bool,
     /// The access token was refused: a managed token is dropped and fetched again, once.
     pub invalidates_token: Option<Spanned<bool>>,
+    /// Copied from a provider's error table (`errors_from`), where it is checked.
+    pub from_table: bool,
 }
 
 // ---- reading ---------------------------------------------------------------------------
@@ -47,6 +49,7 @@ impl Decode for ErrorSpec {
             retryable: retryable.unwrap_or(false),
             retryable_stated: retryable.is_some(),
             invalidates_token,
+            from_table: false,
         })
     }
 }

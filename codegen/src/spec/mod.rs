@@ -3,7 +3,8 @@
 //! One `provider.yaml` per provider directory ([`ProviderSpec`], in `provider.rs`) and one
 //! file per endpoint under its `endpoints/` directory ([`EndpointSpec`], in `endpoint.rs`).
 //! Both use `object.rs` (reply and token objects, fields, enums), `errors.rs` (error tables)
-//! and `value.rs` (codes, methods, path templates). Field meanings are documented in
+//! and `value.rs` (codes, methods, path templates); `shared.rs` what a provider declares
+//! once for its endpoints (named types, error tables). Field meanings are documented in
 //! README.md ("Spec format").
 
 mod chain;
@@ -13,6 +14,7 @@ mod object;
 mod pagination;
 mod provider;
 mod request;
+mod shared;
 mod value;
 
 pub use chain::{DownloadSpec, FeedSource, FeedSpec, StartsSpec};
@@ -30,4 +32,5 @@ pub use request::{
     BodyContent, BodySpec, FileFactKind, FilePartSpec, FromFileSpec, ParamIn, ParamSpec,
     ResponseSpec,
 };
+pub use shared::{ErrorTableSpec, SharedType};
 pub use value::{Code, CodeType, Method, Scalar, TextSource};

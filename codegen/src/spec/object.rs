@@ -45,6 +45,9 @@ pub struct ObjectSpec {
     pub name: Spanned<String>,
     pub description: String,
     pub fields: Vec<FieldSpec>,
+    /// Written as a name (`object: WikiNode`): one of the provider's shared `types:`, whose
+    /// fields loading copied in (`resolve.rs`). Generated once, in the provider's module.
+    pub shared: bool,
 }
 
 impl ObjectSpec {
@@ -135,6 +138,9 @@ pub struct FieldSpec {
 pub struct EnumSpec {
     pub name: Spanned<String>,
     pub values: Vec<EnumValueSpec>,
+    /// Written as a name (`enum: UserIdType`): one of the provider's shared `types:`, whose
+    /// values loading copied in (`resolve.rs`). Generated once, in the provider's module.
+    pub shared: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -188,6 +194,14 @@ impl Decode for FieldRole {
 
 impl ObjectSpec {
     pub(super) fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
+        if is_scalar(node) {
+            return Some(ObjectSpec {
+                name: Spanned::decode(cx, node, path)?,
+                description: String::new(),
+                fields: Vec::new(),
+                shared: true,
+            });
+        }
         let mut f = cx.fields(node, path)?;
         let name = f.req(cx, "name");
         let description = f.opt(cx, "description").unwrap_or_default();
@@ -197,6 +211,7 @@ impl ObjectSpec {
             name: name?,
             description,
             fields: fields?,
+            shared: false,
         })
     }
 }
@@ -235,6 +250,13 @@ impl Decode for FieldSpec {
 
 impl EnumSpec {
     pub(super) fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self> {
+        if is_scalar(node) {
+            return Some(EnumSpec {
+                name: Spanned::decode(cx, node, path)?,
+                values: Vec::new(),
+                shared: true,
+            });
+        }
         let mut f = cx.fields(node, path)?;
         let name = f.req(cx, "name");
         let values = f.req(cx, "values");
@@ -242,8 +264,14 @@ impl EnumSpec {
         Some(EnumSpec {
             name: name?,
             values: values?,
+            shared: false,
         })
     }
+}
+
+/// A scalar where a mapping could be: a shared type's name.
+fn is_scalar(node: &Node) -> bool {
+    matches!(node.value, crate::yaml::Value::Scalar { .. })
 }
 
 impl Decode for EnumValueSpec {

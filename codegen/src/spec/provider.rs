@@ -3,6 +3,7 @@
 
 use super::errors::ErrorSpec;
 use super::object::ObjectSpec;
+use super::shared::{ErrorTableSpec, SharedType};
 use super::value::{CodeType, Method, Scalar};
 use crate::decode::{Ctx, Decode, Spanned, keyword};
 use crate::path_template::PathTemplate;
@@ -22,6 +23,13 @@ pub struct ProviderSpec {
     pub rate_limit: Option<ProviderRateLimit>,
     pub token_endpoint: Option<TokenEndpointSpec>,
     pub common_errors: Vec<ErrorSpec>,
+    /// Types the endpoints share, declared once.
+    pub types: Vec<SharedType>,
+    /// Error tables several endpoints take whole (`errors_from`).
+    pub error_tables: Vec<ErrorTableSpec>,
+    /// `types` and `error_tables` as written (a mapping of the two, either may be absent):
+    /// what the docs check expands a spec's references with, to compare it with its page.
+    pub declared: crate::yaml::Node,
     /// How the pages' site-relative links become absolute (`doc_links`).
     pub doc_links: Option<DocLinksSpec>,
 }
@@ -165,6 +173,8 @@ impl ProviderSpec {
         let rate_limit = f.with(cx, "rate_limit", false, ProviderRateLimit::decode);
         let token_endpoint = f.with(cx, "token_endpoint", false, TokenEndpointSpec::decode);
         let common_errors = f.opt(cx, "common_errors").unwrap_or_default();
+        let types = f.opt(cx, "types").unwrap_or_default();
+        let error_tables = f.opt(cx, "error_tables").unwrap_or_default();
         let doc_links = f.with(cx, "doc_links", false, DocLinksSpec::decode);
         f.finish(cx);
         Some(ProviderSpec {
@@ -180,6 +190,9 @@ impl ProviderSpec {
             rate_limit,
             token_endpoint,
             common_errors,
+            types,
+            error_tables,
+            declared: declared(node),
             doc_links,
         })
     }
@@ -321,6 +334,22 @@ impl ProviderRateLimit {
             limit_header,
             reset_seconds_header,
         })
+    }
+}
+
+/// The mapping of `types` and `error_tables` of a provider file's tree, as written.
+fn declared(node: &Node) -> Node {
+    let pairs = match &node.value {
+        crate::yaml::Value::Map(pairs) => pairs
+            .iter()
+            .filter(|(k, _)| k.name == "types" || k.name == "error_tables")
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    Node {
+        at: node.at,
+        value: crate::yaml::Value::Map(pairs),
     }
 }
 

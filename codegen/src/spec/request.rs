@@ -118,6 +118,13 @@ impl ResponseSpec {
             ResponseSpec::Binary { .. } => None,
         }
     }
+
+    pub fn json_mut(&mut self) -> Option<&mut ObjectSpec> {
+        match self {
+            ResponseSpec::Json(object) => Some(object),
+            ResponseSpec::Binary { .. } => None,
+        }
+    }
 }
 
 // ---- reading ---------------------------------------------------------------------------
@@ -196,6 +203,7 @@ impl BodySpec {
                 name: name?,
                 description,
                 fields: fields?,
+                shared: false,
             },
             file,
             example,
@@ -266,6 +274,7 @@ impl ResponseSpec {
             name: name?,
             description,
             fields: fields?,
+            shared: false,
         }))
     }
 }

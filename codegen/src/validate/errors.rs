@@ -21,9 +21,17 @@ pub(super) fn validate_errors(
     let mut names: BTreeMap<String, &ErrorSpec> = BTreeMap::new();
     for err in errors {
         validate_code(p, err, common_codes, &mut codes, file, diags);
-        validate_hint_and_status(err, file, diags);
+        // A table's entry is checked where provider.yaml declares it; here it only takes
+        // its code and variant name, which the endpoint's own entries must not repeat.
+        let mut checked_there = Diagnostics::default();
+        let own = if err.from_table {
+            &mut checked_there
+        } else {
+            &mut *diags
+        };
+        validate_hint_and_status(err, file, own);
         // Without a name there is nothing to claim: the problem is reported already.
-        if let Some(name) = variant_name(err, file, diags) {
+        if let Some(name) = variant_name(err, file, own) {
             claim_variant(err, name, &mut names, file, diags);
         }
     }

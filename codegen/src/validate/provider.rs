@@ -5,14 +5,14 @@
 use super::endpoint::validate_endpoint;
 use super::errors::validate_errors;
 use super::report::{Names, report};
-use super::types::validate_object;
+use super::types::{validate_enum, validate_object};
 use crate::diag::Diagnostics;
 use crate::load::ProviderDir;
 use crate::naming;
 use crate::reserved;
 use crate::spec::{
-    Code, EnvelopeStyle, ErrorSpec, FieldRole, FieldSpec, FieldType, Method, ProviderSpec,
-    TokenEndpointSpec,
+    Code, CodeType, EnvelopeStyle, ErrorSpec, FieldRole, FieldSpec, FieldType, Method,
+    ProviderSpec, SharedType, TokenEndpointSpec,
 };
 use std::collections::BTreeMap;
 
@@ -35,6 +35,7 @@ pub(super) fn validate_provider(dir: &ProviderDir, diags: &mut Diagnostics) {
     if let Some(token) = &p.token_endpoint {
         validate_token_endpoint(file, token, &mut type_names, diags);
     }
+    validate_shared_types(p, &mut type_names, diags);
     let mut operations = reserved_operations(p);
     // Endpoints check their codes against these: a common code is listed once, here.
     let common_codes: BTreeMap<String, &ErrorSpec> = p
@@ -46,6 +47,9 @@ pub(super) fn validate_provider(dir: &ProviderDir, diags: &mut Diagnostics) {
                 .map(|c| (c.to_string(), e))
         })
         .collect();
+    for table in &p.error_tables {
+        validate_errors(p, &table.errors, &common_codes, file, diags);
+    }
     for endpoint in &dir.endpoints {
         validate_endpoint(
             dir,
@@ -62,6 +66,37 @@ pub(super) fn validate_provider(dir: &ProviderDir, diags: &mut Diagnostics) {
 
 /// The provider's name (its directory's, and a module of the generated crate) and its
 /// client's type name.
+/// The provider's shared types, checked as an endpoint's reply objects and enums are, their
+/// names claimed in the provider's namespace.
+fn validate_shared_types<'a>(
+    p: &'a ProviderSpec,
+    type_names: &mut Names<'a>,
+    diags: &mut Diagnostics,
+) {
+    let file = p.file.as_str();
+    for shared in &p.types {
+        match shared {
+            SharedType::Object(object) => validate_object(file, object, false, type_names, diags),
+            SharedType::Enum {
+                enumeration, ty, ..
+            } => match ty.value {
+                FieldType::Integer => {
+                    validate_enum(file, enumeration, CodeType::Integer, type_names, diags)
+                }
+                FieldType::String => {
+                    validate_enum(file, enumeration, CodeType::String, type_names, diags)
+                }
+                _ => report(
+                    diags,
+                    file,
+                    ty,
+                    "a shared enum has `type: integer` or `type: string`",
+                ),
+            },
+        }
+    }
+}
+
 fn validate_names(dir: &ProviderDir, diags: &mut Diagnostics) {
     let p = &dir.provider;
     let file = p.file.as_str();

@@ -16,6 +16,10 @@ pub(super) fn validate_object<'a>(
     type_names: &mut Names<'a>,
     diags: &mut Diagnostics,
 ) {
+    // A shared type is checked once, where provider.yaml declares it.
+    if object.shared {
+        return;
+    }
     if !naming::is_upper_camel(&object.name.value) {
         report(
             diags,
@@ -185,6 +189,9 @@ pub(super) fn validate_enum<'a>(
     type_names: &mut Names<'a>,
     diags: &mut Diagnostics,
 ) {
+    if enumeration.shared {
+        return;
+    }
     if !naming::is_upper_camel(&enumeration.name.value) {
         report(
             diags,

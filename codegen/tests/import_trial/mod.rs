@@ -182,8 +182,8 @@ pub fn lists_command(help: &str, command: &str) -> bool {
 }
 
 /// A copy of the first paginated spec under `specs` as a new endpoint: its id's last
-/// segment, its operation and its type names get a `_copy`/`Copy` suffix, nothing else
-/// changes. Written beside it; returns its id and operation.
+/// segment, its operation and its type names get a `_copy`/`Copy` suffix and its path a
+/// `/copy` segment, nothing else changes. Written beside it; returns its id and operation.
 pub fn add_paginated_copy(specs: &Path) -> (String, String) {
     let mut files: Vec<PathBuf> = std::fs::read_dir(specs.join("feishu/endpoints"))
         .unwrap()
@@ -206,6 +206,9 @@ pub fn add_paginated_copy(specs: &Path) -> (String, String) {
             if let Some(old) = line.strip_prefix("id: ") {
                 id = format!("{old}_copy");
                 format!("id: {id}")
+            } else if let Some(old) = line.strip_prefix("path: ") {
+                // Two endpoints cannot share a method and path.
+                format!("path: {old}/copy")
             } else if let Some(old) = line.strip_prefix("operation: ") {
                 operation = format!("{old}_copy");
                 format!("operation: {operation}")

@@ -659,7 +659,7 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             }
             if let Some(value) = call
                 .value::<String>("user_id_type")
-                .map(super::feishu::ListFilesUserIdType::from)
+                .map(super::feishu::UserIdType::from)
             {
                 request = request.user_id_type(value);
             }
@@ -977,7 +977,7 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             let mut request = request;
             if let Some(value) = call
                 .value::<String>("user_id_type")
-                .map(super::feishu::ExportMeetingListUserIdType::from)
+                .map(super::feishu::UserIdType::from)
             {
                 request = request.user_id_type(value);
             }
@@ -1050,7 +1050,7 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             let mut request = request;
             if let Some(value) = call
                 .value::<String>("user_id_type")
-                .map(super::feishu::ExportParticipantListUserIdType::from)
+                .map(super::feishu::UserIdType::from)
             {
                 request = request.user_id_type(value);
             }
@@ -1124,7 +1124,7 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             let mut request = request;
             if let Some(value) = call
                 .value::<String>("user_id_type")
-                .map(super::feishu::ExportParticipantQualityListUserIdType::from)
+                .map(super::feishu::UserIdType::from)
             {
                 request = request.user_id_type(value);
             }

@@ -1056,14 +1056,14 @@ pub static ROUTES: &[Route] = &[
                 message: "param error",
             },
             DocumentedError {
-                code: CodeRef::Int(121004),
-                http_status: 404u16,
-                message: "data not exist",
-            },
-            DocumentedError {
                 code: CodeRef::Int(121005),
                 http_status: 403u16,
                 message: "no permission",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121004),
+                http_status: 404u16,
+                message: "data not exist",
             },
         ],
         common_errors: FEISHU_COMMON_ERRORS,
@@ -1096,14 +1096,14 @@ pub static ROUTES: &[Route] = &[
                 message: "param error",
             },
             DocumentedError {
-                code: CodeRef::Int(121004),
-                http_status: 404u16,
-                message: "data not exist",
-            },
-            DocumentedError {
                 code: CodeRef::Int(121005),
                 http_status: 403u16,
                 message: "no permission",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121004),
+                http_status: 404u16,
+                message: "data not exist",
             },
         ],
         common_errors: FEISHU_COMMON_ERRORS,
@@ -1136,14 +1136,14 @@ pub static ROUTES: &[Route] = &[
                 message: "param error",
             },
             DocumentedError {
-                code: CodeRef::Int(121004),
-                http_status: 404u16,
-                message: "data not exist",
-            },
-            DocumentedError {
                 code: CodeRef::Int(121005),
                 http_status: 403u16,
                 message: "no permission",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121004),
+                http_status: 404u16,
+                message: "data not exist",
             },
         ],
         common_errors: FEISHU_COMMON_ERRORS,
@@ -1176,14 +1176,14 @@ pub static ROUTES: &[Route] = &[
                 message: "param error",
             },
             DocumentedError {
-                code: CodeRef::Int(121004),
-                http_status: 404u16,
-                message: "data not exist",
-            },
-            DocumentedError {
                 code: CodeRef::Int(121005),
                 http_status: 403u16,
                 message: "no permission",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121004),
+                http_status: 404u16,
+                message: "data not exist",
             },
         ],
         common_errors: FEISHU_COMMON_ERRORS,
@@ -1216,14 +1216,14 @@ pub static ROUTES: &[Route] = &[
                 message: "param error",
             },
             DocumentedError {
-                code: CodeRef::Int(121004),
-                http_status: 404u16,
-                message: "data not exist",
-            },
-            DocumentedError {
                 code: CodeRef::Int(121005),
                 http_status: 403u16,
                 message: "no permission",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121004),
+                http_status: 404u16,
+                message: "data not exist",
             },
         ],
         common_errors: FEISHU_COMMON_ERRORS,
@@ -1256,14 +1256,14 @@ pub static ROUTES: &[Route] = &[
                 message: "param error",
             },
             DocumentedError {
-                code: CodeRef::Int(121004),
-                http_status: 404u16,
-                message: "data not exist",
-            },
-            DocumentedError {
                 code: CodeRef::Int(121005),
                 http_status: 403u16,
                 message: "no permission",
+            },
+            DocumentedError {
+                code: CodeRef::Int(121004),
+                http_status: 404u16,
+                message: "data not exist",
             },
         ],
         common_errors: FEISHU_COMMON_ERRORS,

@@ -41,7 +41,8 @@ const ORDER: &[&str] = &[
 ///   draft's entry with the spec's `retryable` (absent: `false`), its `name`, and the comments
 ///   above it carried over by code; a new code comes with `retryable: TODO`. A code the page
 ///   no longer lists is dropped unless an `overrides:` entry names it (`errors.<code>`).
-///   The comments above `errors:` stay.
+///   The comments above `errors:` stay. A spec that takes a provider's error table
+///   (`errors_from`) keeps its `errors:` (`docs check` still compares them).
 ///
 /// What it does not do (see [`differences`](super::differences) for these): update `token_kinds`, `app_types`,
 /// `scopes`, `rate_limit`, `params`, `body` or `response` (they mix page facts with a
@@ -63,7 +64,7 @@ pub fn write_into(existing_spec_text: &str, draft: &str) -> Result<String, Strin
             draft_id.unwrap_or("no id")
         ));
     }
-    let comparison = compare_draft(draft, existing_spec_text, None)?;
+    let comparison = compare_draft(draft, existing_spec_text, None, None)?;
     let differs = |key: &str| {
         comparison
             .unaccepted()
@@ -81,7 +82,12 @@ pub fn write_into(existing_spec_text: &str, draft: &str) -> Result<String, Strin
             replace_block(&mut lines, key, &draft_lines[new.start..new.end]);
         }
     }
-    if let Some(errors) = rebuild_errors(&lines, &draft_lines, &draft_root, &comparison)? {
+    // Which codes a shared table holds is a person's choice: a spec that takes one
+    // (`errors_from`) keeps its `errors:` as they are.
+    let takes_a_table = get(&spec_root, "errors_from").is_some();
+    if !takes_a_table
+        && let Some(errors) = rebuild_errors(&lines, &draft_lines, &draft_root, &comparison)?
+    {
         lines.splice(errors.old, errors.new);
     }
     let mut out = lines.join("\n");

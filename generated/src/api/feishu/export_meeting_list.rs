@@ -14,6 +14,8 @@
 //! - Scope (权限要求): `vc:export` (导出视频会议信息)
 //! - Rate limit: 100 calls per minute
 
+use super::types::{MeetingStatus, UserIdType};
+
 /// Identity of this endpoint: `POST /open-apis/vc/v1/exports/meeting_list`.
 pub static EXPORT_MEETING_LIST: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
     id: "feishu.vc.export.meeting_list",
@@ -68,7 +70,7 @@ impl super::FeishuClient {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportMeetingListRequest {
     core: ::taskapi_runtime::Core,
-    user_id_type: ::std::option::Option<ExportMeetingListUserIdType>,
+    user_id_type: ::std::option::Option<UserIdType>,
     body: ExportMeetingListBody,
     options: ::taskapi_runtime::CallOptions,
 }
@@ -93,16 +95,13 @@ impl ExportMeetingListRequest {
     /// `user_id_type`: Which kind of user id the body's `user_id` is (default `open_id`); `user_id` needs the contact:user.employee_id:readonly scope.
     ///
     /// 用户 ID 类型
-    pub fn user_id_type(mut self, user_id_type: ExportMeetingListUserIdType) -> Self {
+    pub fn user_id_type(mut self, user_id_type: UserIdType) -> Self {
         self.user_id_type = Some(user_id_type);
         self
     }
 
     /// `meeting_status` (body): 会议状态（不传默认为已结束会议）
-    pub fn meeting_status(
-        mut self,
-        meeting_status: ExportMeetingListMeetingStatus,
-    ) -> Self {
+    pub fn meeting_status(mut self, meeting_status: MeetingStatus) -> Self {
         self.body.meeting_status = Some(meeting_status);
         self
     }
@@ -233,20 +232,6 @@ impl ::taskapi_runtime::wire::Record for ExportMeetingListData {
     }
 }
 ::taskapi_runtime::record_serde!(ExportMeetingListData);
-::taskapi_runtime::listed_enum! {
-    /// 用户 ID 类型
-    ///
-    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-    #[values(String)]
-    pub enum ExportMeetingListUserIdType {
-        #[meaning = "标识一个用户在某个应用中的身份。同一个用户在不同应用中的 Open ID 不同。[了解更多：如何获取 Open ID](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-openid) (the user's id within one app)"]
-        OpenId = "open_id",
-        #[meaning = "标识一个用户在某个应用开发商下的身份。同一用户在同一开发商下的应用中的 Union ID 是相同的，在不同开发商下的应用中的 Union ID 是不同的。通过 Union ID，应用开发商可以把同个用户在多个应用中的身份关联起来。[了解更多：如何获取 Union ID？](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-union-id) (the user's id across one developer's apps)"]
-        UnionId = "union_id",
-        #[meaning = "标识一个用户在某个租户内的身份。同一个用户在租户 A 和租户 B 内的 User ID 是不同的。在同一个租户内，一个用户的 User ID 在所有应用（包括商店应用）中都保持一致。User ID 主要用于在不同的应用间打通用户数据。[了解更多：如何获取 User ID？](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-user-id) (the user's id within one tenant)"]
-        UserId = "user_id",
-    }
-}
 
 /// The JSON body.
 ///
@@ -259,7 +244,7 @@ pub struct ExportMeetingListBody {
     /// `end_time`: 查询结束时间（unix时间，单位sec） Required.
     pub end_time: i64,
     /// `meeting_status`: 会议状态（不传默认为已结束会议） Optional.
-    pub meeting_status: ::std::option::Option<ExportMeetingListMeetingStatus>,
+    pub meeting_status: ::std::option::Option<MeetingStatus>,
     /// `meeting_no`: 按9位会议号筛选（最多一个筛选条件） Optional.
     pub meeting_no: ::std::option::Option<::std::string::String>,
     /// `user_id`: 按参会Lark用户筛选（最多一个筛选条件） Optional.
@@ -285,10 +270,7 @@ impl ExportMeetingListBody {
     }
 
     /// Sets `meeting_status`: 会议状态（不传默认为已结束会议）
-    pub fn meeting_status(
-        mut self,
-        meeting_status: ExportMeetingListMeetingStatus,
-    ) -> Self {
+    pub fn meeting_status(mut self, meeting_status: MeetingStatus) -> Self {
         self.meeting_status = Some(meeting_status);
         self
     }
@@ -414,20 +396,6 @@ impl ::taskapi_runtime::wire::Record for ExportMeetingListBody {
 }
 ::taskapi_runtime::record_serde!(ExportMeetingListBody);
 ::taskapi_runtime::listed_enum! {
-    /// 会议状态（不传默认为已结束会议）
-    ///
-    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-    #[values(i64)]
-    pub enum ExportMeetingListMeetingStatus {
-        #[meaning = "进行中 (in progress)"]
-        Ongoing = 1,
-        #[meaning = "已结束 (ended)"]
-        Ended = 2,
-        #[meaning = "待召开 (not started yet)"]
-        Upcoming = 3,
-    }
-}
-::taskapi_runtime::listed_enum! {
     /// 按会议类型筛选（最多一个筛选条件）
     ///
     /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
@@ -455,12 +423,12 @@ impl ::taskapi_runtime::wire::Record for ExportMeetingListBody {
         /// `121003`, HTTP 400: param error
         #[hint = "参数错误，检查参数的取值范围（请按照上面字段说明自查）"]
         ParamError = 121003,
-        /// `121004`, HTTP 404: data not exist
-        #[hint = "请求的数据不存在"]
-        DataNotExist = 121004,
         /// `121005`, HTTP 403: no permission
         #[hint = "无权限进行该操作，建议检查token类型、操作者身份以及资源的归属"]
         NoPermission = 121005,
+        /// `121004`, HTTP 404: data not exist
+        #[hint = "请求的数据不存在"]
+        DataNotExist = 121004,
     }
 }
 

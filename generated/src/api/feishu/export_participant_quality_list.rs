@@ -15,6 +15,8 @@
 //! - Scope (权限要求): `vc:export` (导出视频会议信息)
 //! - Rate limit: 100 calls per minute
 
+use super::types::UserIdType;
+
 /// Identity of this endpoint: `POST /open-apis/vc/v1/exports/participant_quality_list`.
 pub static EXPORT_PARTICIPANT_QUALITY_LIST: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
     id: "feishu.vc.export.participant_quality_list",
@@ -79,7 +81,7 @@ impl super::FeishuClient {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportParticipantQualityListRequest {
     core: ::taskapi_runtime::Core,
-    user_id_type: ::std::option::Option<ExportParticipantQualityListUserIdType>,
+    user_id_type: ::std::option::Option<UserIdType>,
     body: ExportParticipantQualityListBody,
     options: ::taskapi_runtime::CallOptions,
 }
@@ -111,10 +113,7 @@ impl ExportParticipantQualityListRequest {
     /// `user_id_type`: Which kind of user id the body's `user_id` is (default `open_id`); `user_id` needs the contact:user.employee_id:readonly scope.
     ///
     /// 用户 ID 类型
-    pub fn user_id_type(
-        mut self,
-        user_id_type: ExportParticipantQualityListUserIdType,
-    ) -> Self {
+    pub fn user_id_type(mut self, user_id_type: UserIdType) -> Self {
         self.user_id_type = Some(user_id_type);
         self
     }
@@ -236,20 +235,6 @@ impl ::taskapi_runtime::wire::Record for ExportParticipantQualityListData {
     }
 }
 ::taskapi_runtime::record_serde!(ExportParticipantQualityListData);
-::taskapi_runtime::listed_enum! {
-    /// 用户 ID 类型
-    ///
-    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-    #[values(String)]
-    pub enum ExportParticipantQualityListUserIdType {
-        #[meaning = "标识一个用户在某个应用中的身份。同一个用户在不同应用中的 Open ID 不同。[了解更多：如何获取 Open ID](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-openid) (the user's id within one app)"]
-        OpenId = "open_id",
-        #[meaning = "标识一个用户在某个应用开发商下的身份。同一用户在同一开发商下的应用中的 Union ID 是相同的，在不同开发商下的应用中的 Union ID 是不同的。通过 Union ID，应用开发商可以把同个用户在多个应用中的身份关联起来。[了解更多：如何获取 Union ID？](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-union-id) (the user's id across one developer's apps)"]
-        UnionId = "union_id",
-        #[meaning = "标识一个用户在某个租户内的身份。同一个用户在租户 A 和租户 B 内的 User ID 是不同的。在同一个租户内，一个用户的 User ID 在所有应用（包括商店应用）中都保持一致。User ID 主要用于在不同的应用间打通用户数据。[了解更多：如何获取 User ID？](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-user-id) (the user's id within one tenant)"]
-        UserId = "user_id",
-    }
-}
 
 /// The JSON body. Exactly one of `user_id` and `room_id` is given.
 ///
@@ -421,12 +406,12 @@ impl ::taskapi_runtime::wire::Record for ExportParticipantQualityListBody {
         /// `121003`, HTTP 400: param error
         #[hint = "参数错误，检查参数的取值范围（请按照上面字段说明自查）"]
         ParamError = 121003,
-        /// `121004`, HTTP 404: data not exist
-        #[hint = "无效的请求体，请确保请求方法、请求信息、请求数据格式等是正确的"]
-        DataNotExist = 121004,
         /// `121005`, HTTP 403: no permission
         #[hint = "无权限进行该操作，建议检查token类型、操作者身份以及资源的归属"]
         NoPermission = 121005,
+        /// `121004`, HTTP 404: data not exist
+        #[hint = "无效的请求体，请确保请求方法、请求信息、请求数据格式等是正确的"]
+        DataNotExist = 121004,
     }
 }
 

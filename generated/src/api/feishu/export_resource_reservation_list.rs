@@ -372,12 +372,12 @@ impl ::taskapi_runtime::wire::Record for ExportResourceReservationListBody {
         /// `121003`, HTTP 400: param error
         #[hint = "参数错误，检查参数的取值范围（请按照上面字段说明自查）"]
         ParamError = 121003,
-        /// `121004`, HTTP 404: data not exist
-        #[hint = "无效的请求体，请确保请求方法、请求信息、请求数据格式等是正确的"]
-        DataNotExist = 121004,
         /// `121005`, HTTP 403: no permission
         #[hint = "无权限进行该操作，建议检查token类型、操作者身份以及资源的归属"]
         NoPermission = 121005,
+        /// `121004`, HTTP 404: data not exist
+        #[hint = "无效的请求体，请确保请求方法、请求信息、请求数据格式等是正确的"]
+        DataNotExist = 121004,
     }
 }
 

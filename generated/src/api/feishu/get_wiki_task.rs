@@ -19,6 +19,8 @@
 //! - Scope (权限要求): `wiki:wiki:readonly` (查看知识库)
 //! - Rate limit: 100 calls per minute
 
+use super::types::WikiNode;
+
 /// Identity of this endpoint: `GET /open-apis/wiki/v2/tasks/{task_id}`.
 pub static GET_WIKI_TASK: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
     id: "feishu.wiki.task.get",
@@ -223,7 +225,7 @@ impl ::taskapi_runtime::wire::Record for WikiTask {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WikiMoveResult {
     /// `node`: 移动完成的节点信息. May be absent.
-    pub node: ::std::option::Option<WikiMovedNode>,
+    pub node: ::std::option::Option<WikiNode>,
     /// `status`: 节点移动状态码. May be absent.
     pub status: ::std::option::Option<WikiMoveStatus>,
     /// `status_msg`: 节点移动状态信息. May be absent.
@@ -272,187 +274,6 @@ impl ::taskapi_runtime::wire::Record for WikiMoveResult {
     }
 }
 ::taskapi_runtime::record_serde!(WikiMoveResult);
-
-/// The wiki node the document became (the SDKs' `Node`).
-///
-/// Fields the spec does not list are ignored; fields that may be absent are `Option`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WikiMovedNode {
-    /// `space_id`: 知识空间id<br>[获取方式](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-overview) May be absent.
-    pub space_id: ::std::option::Option<::std::string::String>,
-    /// `node_token`: 节点token. May be absent.
-    pub node_token: ::std::option::Option<::std::string::String>,
-    /// `obj_token`: 对应文档类型的token，可根据 obj_type 判断属于哪种文档类型。 May be absent.
-    pub obj_token: ::std::option::Option<::std::string::String>,
-    /// `obj_type`: 文档类型，对于快捷方式，该字段是对应的实体的obj_type。 May be absent.
-    pub obj_type: ::std::option::Option<WikiMovedNodeObjType>,
-    /// `parent_node_token`: 父节点 token。若当前节点为一级节点，父节点 token 为空。 May be absent.
-    pub parent_node_token: ::std::option::Option<::std::string::String>,
-    /// `node_type`: 节点类型. May be absent.
-    pub node_type: ::std::option::Option<WikiMovedNodeType>,
-    /// `origin_node_token`: 快捷方式对应的实体node_token，当节点为快捷方式时，该值不为空。 May be absent.
-    pub origin_node_token: ::std::option::Option<::std::string::String>,
-    /// `origin_space_id`: 快捷方式对应的实体所在的space id. May be absent.
-    pub origin_space_id: ::std::option::Option<::std::string::String>,
-    /// `has_child`: 是否有子节点. May be absent.
-    pub has_child: ::std::option::Option<bool>,
-    /// `title`: 文档标题. May be absent.
-    pub title: ::std::option::Option<::std::string::String>,
-    /// `obj_create_time`: 文档创建时间. May be absent.
-    pub obj_create_time: ::std::option::Option<::std::string::String>,
-    /// `obj_edit_time`: 文档最近编辑时间. May be absent.
-    pub obj_edit_time: ::std::option::Option<::std::string::String>,
-    /// `node_create_time`: 节点创建时间. May be absent.
-    pub node_create_time: ::std::option::Option<::std::string::String>,
-    /// `creator`: 节点创建者. May be absent.
-    pub creator: ::std::option::Option<::std::string::String>,
-    /// `owner`: 节点所有者. May be absent.
-    pub owner: ::std::option::Option<::std::string::String>,
-    /// `node_creator`: 节点创建者. May be absent.
-    pub node_creator: ::std::option::Option<::std::string::String>,
-}
-
-impl ::taskapi_runtime::wire::Record for WikiMovedNode {
-    const NAME: &'static str = "WikiMovedNode";
-    const REQUIRED: &'static [&'static str] = &[];
-    fn empty() -> Self {
-        Self {
-            space_id: ::std::option::Option::None,
-            node_token: ::std::option::Option::None,
-            obj_token: ::std::option::Option::None,
-            obj_type: ::std::option::Option::None,
-            parent_node_token: ::std::option::Option::None,
-            node_type: ::std::option::Option::None,
-            origin_node_token: ::std::option::Option::None,
-            origin_space_id: ::std::option::Option::None,
-            has_child: ::std::option::Option::None,
-            title: ::std::option::Option::None,
-            obj_create_time: ::std::option::Option::None,
-            obj_edit_time: ::std::option::Option::None,
-            node_create_time: ::std::option::Option::None,
-            creator: ::std::option::Option::None,
-            owner: ::std::option::Option::None,
-            node_creator: ::std::option::Option::None,
-        }
-    }
-
-    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key {
-            "space_id" => self.space_id = map.next_value()?,
-            "node_token" => self.node_token = map.next_value()?,
-            "obj_token" => self.obj_token = map.next_value()?,
-            "obj_type" => self.obj_type = map.next_value()?,
-            "parent_node_token" => self.parent_node_token = map.next_value()?,
-            "node_type" => self.node_type = map.next_value()?,
-            "origin_node_token" => self.origin_node_token = map.next_value()?,
-            "origin_space_id" => self.origin_space_id = map.next_value()?,
-            "has_child" => self.has_child = map.next_value()?,
-            "title" => self.title = map.next_value()?,
-            "obj_create_time" => self.obj_create_time = map.next_value()?,
-            "obj_edit_time" => self.obj_edit_time = map.next_value()?,
-            "node_create_time" => self.node_create_time = map.next_value()?,
-            "creator" => self.creator = map.next_value()?,
-            "owner" => self.owner = map.next_value()?,
-            "node_creator" => self.node_creator = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
-    }
-
-    fn write_fields<M: ::serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        if let Some(value) = &self.space_id {
-            map.serialize_entry("space_id", value)?;
-        }
-        if let Some(value) = &self.node_token {
-            map.serialize_entry("node_token", value)?;
-        }
-        if let Some(value) = &self.obj_token {
-            map.serialize_entry("obj_token", value)?;
-        }
-        if let Some(value) = &self.obj_type {
-            map.serialize_entry("obj_type", value)?;
-        }
-        if let Some(value) = &self.parent_node_token {
-            map.serialize_entry("parent_node_token", value)?;
-        }
-        if let Some(value) = &self.node_type {
-            map.serialize_entry("node_type", value)?;
-        }
-        if let Some(value) = &self.origin_node_token {
-            map.serialize_entry("origin_node_token", value)?;
-        }
-        if let Some(value) = &self.origin_space_id {
-            map.serialize_entry("origin_space_id", value)?;
-        }
-        if let Some(value) = &self.has_child {
-            map.serialize_entry("has_child", value)?;
-        }
-        if let Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let Some(value) = &self.obj_create_time {
-            map.serialize_entry("obj_create_time", value)?;
-        }
-        if let Some(value) = &self.obj_edit_time {
-            map.serialize_entry("obj_edit_time", value)?;
-        }
-        if let Some(value) = &self.node_create_time {
-            map.serialize_entry("node_create_time", value)?;
-        }
-        if let Some(value) = &self.creator {
-            map.serialize_entry("creator", value)?;
-        }
-        if let Some(value) = &self.owner {
-            map.serialize_entry("owner", value)?;
-        }
-        if let Some(value) = &self.node_creator {
-            map.serialize_entry("node_creator", value)?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
-::taskapi_runtime::record_serde!(WikiMovedNode);
-::taskapi_runtime::listed_enum! {
-    /// 文档类型，对于快捷方式，该字段是对应的实体的obj_type。
-    ///
-    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-    #[values(String)]
-    pub enum WikiMovedNodeObjType {
-        #[meaning = "旧版文档 (old-style document)"]
-        Doc = "doc",
-        #[meaning = "表格 (spreadsheet)"]
-        Sheet = "sheet",
-        #[meaning = "思维导图 (mind map)"]
-        Mindnote = "mindnote",
-        #[meaning = "多维表格 (bitable)"]
-        Bitable = "bitable",
-        #[meaning = "文件 (file)"]
-        File = "file",
-        #[meaning = "新版文档 (new-style document)"]
-        Docx = "docx",
-        #[meaning = "幻灯片 (slides)"]
-        Slides = "slides",
-    }
-}
-::taskapi_runtime::listed_enum! {
-    /// 节点类型
-    ///
-    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-    #[values(String)]
-    pub enum WikiMovedNodeType {
-        #[meaning = "实体 (the entity itself)"]
-        Origin = "origin",
-        #[meaning = "快捷方式 (a shortcut)"]
-        Shortcut = "shortcut",
-    }
-}
 ::taskapi_runtime::listed_enum! {
     /// 节点移动状态码
     ///

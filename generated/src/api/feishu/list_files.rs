@@ -18,6 +18,8 @@
 //! - Scope (权限要求): `space:document:retrieve` (获取云空间文件夹下的云文档清单)
 //! - Rate limit: 20 calls per second
 
+use super::types::UserIdType;
+
 /// Identity of this endpoint: `GET /open-apis/drive/v1/files`.
 pub static LIST_FILES: ::taskapi_runtime::EndpointInfo = ::taskapi_runtime::EndpointInfo {
     id: "feishu.drive.file.list",
@@ -67,7 +69,7 @@ pub struct ListFilesRequest {
     folder_token: ::std::option::Option<::std::string::String>,
     order_by: ::std::option::Option<ListFilesOrderBy>,
     direction: ::std::option::Option<ListFilesDirection>,
-    user_id_type: ::std::option::Option<ListFilesUserIdType>,
+    user_id_type: ::std::option::Option<UserIdType>,
     options: ::taskapi_runtime::CallOptions,
 }
 
@@ -137,7 +139,7 @@ impl ListFilesRequest {
     /// `user_id_type`: Which kind of user id `owner_id` is (default `open_id`); `user_id` needs the contact:user.employee_id:readonly scope.
     ///
     /// 用户 ID 类型
-    pub fn user_id_type(mut self, user_id_type: ListFilesUserIdType) -> Self {
+    pub fn user_id_type(mut self, user_id_type: UserIdType) -> Self {
         self.user_id_type = Some(user_id_type);
         self
     }
@@ -520,20 +522,6 @@ impl ::taskapi_runtime::wire::Record for DriveShortcutInfo {
         Asc = "ASC",
         #[meaning = "按降序排序"]
         Desc = "DESC",
-    }
-}
-::taskapi_runtime::listed_enum! {
-    /// 用户 ID 类型
-    ///
-    /// A value the spec does not list decodes as `Unknown`, keeping the raw value, so a new status never fails a reply. More values may be listed later: match with a `_` arm.
-    #[values(String)]
-    pub enum ListFilesUserIdType {
-        #[meaning = "标识一个用户在某个应用中的身份。同一个用户在不同应用中的 Open ID 不同。[了解更多：如何获取 Open ID](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-openid)"]
-        OpenId = "open_id",
-        #[meaning = "标识一个用户在某个应用开发商下的身份。同一用户在同一开发商下的应用中的 Union ID 是相同的，在不同开发商下的应用中的 Union ID 是不同的。通过 Union ID，应用开发商可以把同个用户在多个应用中的身份关联起来。[了解更多：如何获取 Union ID？](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-union-id)"]
-        UnionId = "union_id",
-        #[meaning = "标识一个用户在某个租户内的身份。同一个用户在租户 A 和租户 B 内的 User ID 是不同的。在同一个租户内，一个用户的 User ID 在所有应用（包括商店应用）中都保持一致。User ID 主要用于在不同的应用间打通用户数据。[了解更多：如何获取 User ID？](https://open.feishu.cn/document/uAjLw4CM/ugTN1YjL4UTN24CO1UjN/trouble-shooting/how-to-obtain-user-id)"]
-        UserId = "user_id",
     }
 }
 ::taskapi_runtime::endpoint_error! {

@@ -29,6 +29,8 @@
 //! - `feishu.wiki.space_node.move_docs_to_wiki`: [`FeishuClient::move_docs_to_wiki`] (移动云空间文档至知识空间)
 //! - `feishu.wiki.task.get`: [`FeishuClient::get_wiki_task`] (获取任务结果)
 
+pub mod types;
+pub use self::types::*;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod create_export_task;
