@@ -3,7 +3,8 @@
 //! One `provider.yaml` per provider directory ([`ProviderSpec`], in `provider.rs`) and one
 //! file per endpoint under its `endpoints/` directory ([`EndpointSpec`], in `endpoint.rs`).
 //! Both use `object.rs` (reply and token objects, fields, enums), `errors.rs` (error tables)
-//! and `value.rs` (codes, methods, path templates). Field meanings are documented in
+//! and `value.rs` (codes, methods, path templates); `waiter_path.rs` resolves a waiter's
+//! status path, the one kind of path that may step into an array's elements. Field meanings are documented in
 //! README.md ("Spec format").
 
 mod chain;
@@ -14,8 +15,9 @@ mod pagination;
 mod provider;
 mod request;
 mod value;
+mod waiter_path;
 
-pub use chain::{DownloadSpec, FeedSource, FeedSpec, StartsSpec};
+pub use chain::{DownloadSpec, FeedSource, FeedSpec, FixedValue, StartsSpec};
 pub use endpoint::{EndpointSpec, OverrideSpec, RateLimitSpec, ScopeSpec, WaitState, WaiterSpec};
 pub use errors::ErrorSpec;
 pub use object::{
@@ -31,3 +33,4 @@ pub use request::{
     ResponseSpec,
 };
 pub use value::{Code, CodeType, Method, Scalar, TextSource};
+pub use waiter_path::WaiterStep;
