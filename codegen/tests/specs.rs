@@ -612,7 +612,7 @@ fn arrays_of_objects_generate_in_replies_and_bodies() {
 
 /// An array of objects is checked like a nested object, each mistake located: `items` and
 /// `object` both, neither, an `object` on a scalar, an element type name taken twice, and a
-/// dotted path (a waiter's status) that would go into an array's elements.
+/// dotted path (a waiter's status) that would go into an array's elements without `[]`.
 #[test]
 fn arrays_of_objects_with_wrong_shapes_are_located_errors() {
     let ws = Workspace::new();
@@ -634,7 +634,7 @@ fn arrays_of_objects_with_wrong_shapes_are_located_errors() {
     let errors = ws.errors();
     let expected = [
         format!(
-            "{}:{status_line}:11: waiter.status: `steps` is array, not an object, so `steps.job_status` goes nowhere",
+            "{}:{status_line}:11: waiter.status: `steps` is an array, so `steps.job_status` goes nowhere: step into its elements with `steps[]`",
             file(EXPORT)
         ),
         format!(

@@ -51,6 +51,36 @@ pub struct Observation<S> {
     pub total: Option<i64>,
 }
 
+impl<S> Observation<S> {
+    /// A task whose status is per element of an array (a spec's `status: items[].status`),
+    /// from each element's observation: failed once any element failed (that element's
+    /// status and message), succeeded once every element succeeded, pending otherwise
+    /// (the first pending element's status). With no element at all it is pending with no
+    /// status: the task reports nothing yet.
+    pub fn of_each(elements: impl IntoIterator<Item = Observation<S>>) -> Self {
+        let mut pending = None;
+        let mut succeeded = None;
+        for element in elements {
+            match element.state {
+                WaitState::Failed => return element,
+                WaitState::Pending => {
+                    pending.get_or_insert(element);
+                }
+                WaitState::Succeeded => {
+                    succeeded.get_or_insert(element);
+                }
+            }
+        }
+        pending.or(succeeded).unwrap_or(Observation {
+            status: None,
+            state: WaitState::Pending,
+            message: None,
+            done: None,
+            total: None,
+        })
+    }
+}
+
 /// A request that can be polled: implemented by the generated request types of endpoints
 /// whose spec declares a `waiter`.
 pub trait Pollable: Clone + Send + Sync {
@@ -431,5 +461,48 @@ impl<'c, P: Pollable + 'c> IntoFuture for Waiter<'c, P> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.run())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Observation, WaitState};
+
+    fn element(status: i64, state: WaitState) -> Observation<i64> {
+        Observation {
+            status: Some(status),
+            state,
+            message: Some(format!("element {status}")),
+            done: None,
+            total: None,
+        }
+    }
+
+    #[test]
+    fn the_elements_of_a_task_decide_its_state_together() {
+        use WaitState::{Failed, Pending, Succeeded};
+        let of = |states: &[WaitState]| {
+            let elements = states
+                .iter()
+                .enumerate()
+                .map(|(i, s)| element(i as i64, *s));
+            let seen = Observation::of_each(elements);
+            (seen.status, seen.state)
+        };
+        assert_eq!(of(&[]), (None, Pending), "nothing reported yet");
+        assert_eq!(of(&[Succeeded, Succeeded]), (Some(0), Succeeded));
+        assert_eq!(of(&[Succeeded, Pending]), (Some(1), Pending));
+        assert_eq!(
+            of(&[Pending, Failed]),
+            (Some(1), Failed),
+            "any failure ends it"
+        );
+        assert_eq!(
+            of(&[Succeeded, Failed, Failed]),
+            (Some(1), Failed),
+            "the first"
+        );
+        let failed = Observation::of_each([element(0, Succeeded), element(1, Failed)]);
+        assert_eq!(failed.message.as_deref(), Some("element 1"));
     }
 }

@@ -99,11 +99,7 @@ impl Poller<'_> {
     /// The doc example's reply with the status set to `status`.
     fn reply(&self, status: &Value) -> ResponseTemplate {
         let mut data = common::example_data(self.provider, self.endpoint);
-        let mut here = &mut data;
-        for step in &self.waiter.status {
-            here = &mut here[step.wire.as_str()];
-        }
-        *here = status.clone();
+        common::set_at(&mut data, &self.waiter.status, status.clone());
         let body = match self.provider.envelope {
             EnvelopeStyle::CodeMsgData => json!({"code": 0, "msg": "success", "data": data}),
             _ => data,
@@ -133,12 +129,13 @@ impl Poller<'_> {
         Value::Object(line)
     }
 
-    /// Where the status sits in a printed `data`.
+    /// Where the status sits in a printed `data` (the first element's, for a status per
+    /// element: `reply` sets them all alike).
     fn status_in<'v>(&self, data: &'v Value) -> &'v Value {
-        self.waiter
-            .status
-            .iter()
-            .fold(data, |here, step| &here[step.wire.as_str()])
+        common::values_at(data, &self.waiter.status)
+            .first()
+            .copied()
+            .unwrap_or(&Value::Null)
     }
 }
 

@@ -333,23 +333,16 @@ fn cases(provider: &Provider, endpoint: &Endpoint) -> Vec<Case> {
             json!("brand_new_state")
         };
         let mut unknown_status = example.clone();
-        let mut at = &mut unknown_status;
-        for step in &waiter.status {
-            at = at
-                .as_object_mut()
-                .unwrap()
-                .entry(step.wire.clone())
-                .or_insert(json!({}));
-        }
-        *at = raw.clone();
-        let path: Vec<String> = waiter.status.iter().map(|s| s.wire.clone()).collect();
+        common::set_at(&mut unknown_status, &waiter.status, raw.clone());
+        let path = waiter.status.clone();
         let mut unknown_case = reply(
             "an unknown status value",
             Expect::Ok("keeps the raw value"),
             unknown_status,
         );
         unknown_case.check = Some(Box::new(move |printed| {
-            path.iter().try_fold(printed, |v, key| v.get(key)) == Some(&raw)
+            let found = common::values_at(printed, &path);
+            !found.is_empty() && found.iter().all(|v| *v == &raw)
         }));
         cases.push(unknown_case);
     }

@@ -87,17 +87,6 @@ async fn a_lock_left_by_a_dead_holder_expires() {
     assert!(exists(&format!("taskapi:{{{}}}:token", world.app_scope())));
 }
 
-/// `data` with the value at the wire-name `path` replaced.
-fn set_path(data: &mut serde_json::Value, path: &[&str], new: serde_json::Value) {
-    let mut here = data;
-    for key in path {
-        here = here
-            .get_mut(*key)
-            .expect("the status path is in the example");
-    }
-    *here = new;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_whose_redis_dies_keeps_working_and_warns_once() {
     let _serial = SERIAL.lock().await;
@@ -114,11 +103,7 @@ async fn a_client_whose_redis_dies_keeps_working_and_warns_once() {
     let script = world.fake.endpoint_by_id(&world.endpoint.id).unwrap();
     let with_status = |status: &str| {
         let mut data = script.example();
-        set_path(
-            &mut data,
-            task.status,
-            serde_json::from_str(status).unwrap(),
-        );
+        task.set_status(&mut data, serde_json::from_str(status).unwrap());
         data
     };
     let (pending, success) = (with_status(task.pending), with_status(task.success));

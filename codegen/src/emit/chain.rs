@@ -5,7 +5,7 @@
 use super::example;
 use super::tokens::{docs, ident, paragraphs};
 use super::waiter::{Finish, access};
-use crate::model::{Chain, Endpoint, Feed, FeedFrom, Provider, Response};
+use crate::model::{Chain, Endpoint, Feed, FeedFrom, Fixed, Provider, Response};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -194,24 +194,25 @@ fn next_request(next: &TokenStream, chain: &Chain) -> TokenStream {
         .iter()
         .map(|f| format_ident!("{}_value", f.param_ident))
         .collect();
-    let values = required.iter().map(|f| match value(f) {
-        (value, true) => quote!(#value?),
-        (value, false) => value,
-    });
+    let values = required
+        .iter()
+        .map(|f| match value(f, &chain.next_operation) {
+            (value, true) => quote!(#value?),
+            (value, false) => value,
+        });
     let optional: Vec<TokenStream> = chain
         .feeds
         .iter()
         .filter(|f| !f.required)
         .map(|f| {
             let setter = ident(&f.param_ident);
-            let value = match value(f) {
-                (value, true) => value,
-                (value, false) => quote!(Some(#value)),
-            };
-            quote! {
-                if let Some(value) = #value {
-                    next = next.#setter(value);
-                }
+            match value(f, &chain.next_operation) {
+                (value, true) => quote! {
+                    if let Some(value) = #value {
+                        next = next.#setter(value);
+                    }
+                },
+                (value, false) => quote!(next = next.#setter(#value);),
             }
         })
         .collect();
@@ -229,9 +230,11 @@ fn next_request(next: &TokenStream, chain: &Chain) -> TokenStream {
 }
 
 /// A fed value, and whether it is an `Option`: a reply field (an empty string counts as
-/// absent), or a parameter or body field of this request.
-fn value(feed: &Feed) -> (TokenStream, bool) {
+/// absent), a parameter or body field of this request, or a fixed value (an enum's is the
+/// next endpoint's, in `next_module`).
+fn value(feed: &Feed, next_module: &str) -> (TokenStream, bool) {
     match &feed.from {
+        FeedFrom::Value { value, .. } => (fixed(value, next_module), false),
         FeedFrom::Reply(steps) if feed.is_string => {
             let value = access(steps, Finish::Cloned);
             (quote!(#value.filter(|v| !v.is_empty())), true)
@@ -255,6 +258,22 @@ fn value(feed: &Feed) -> (TokenStream, bool) {
             };
             (value, !*required)
         }
+    }
+}
+
+fn fixed(value: &Fixed, next_module: &str) -> TokenStream {
+    match value {
+        Fixed::Variant {
+            enumeration,
+            variant,
+        } => {
+            let (module, enumeration, variant) =
+                (ident(next_module), ident(enumeration), ident(variant));
+            quote!(super::#module::#enumeration::#variant)
+        }
+        Fixed::Text(text) => quote!(::std::string::String::from(#text)),
+        Fixed::Integer(n) => quote!(#n),
+        Fixed::Boolean(b) => quote!(#b),
     }
 }
 

@@ -150,7 +150,11 @@ fn task_shape(e: &Endpoint, shapes: &mut Vec<TokenStream>) -> TokenStream {
         return quote!(None);
     };
     let shape = format_ident!("{}_TASK", e.operation.to_uppercase());
-    let status = w.status.iter().map(|s| &s.wire);
+    // `"[]"` after an array: the status is in each of its elements (`TaskShape::status`).
+    let status = w
+        .status
+        .iter()
+        .flat_map(|s| std::iter::once(s.wire.as_str()).chain(s.each.then_some("[]")));
     let size = match e.download.as_ref().and_then(|d| d.size.as_ref()) {
         Some(steps) => {
             let wires = steps.iter().map(|s| &s.wire);

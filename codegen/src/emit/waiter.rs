@@ -156,15 +156,10 @@ fn many_doc(p: &Provider, e: &Endpoint, w: &Waiter) -> TokenStream {
 /// `Pollable::observe`: the status, progress and message read from a reply, and the state
 /// the spec's status rules give it.
 fn observe(w: &Waiter, data: &Ident, status: &Ident) -> TokenStream {
-    // Integer status enums are `Copy`, string ones are not.
-    let status_expr = access(
-        &w.status,
-        if w.status_is_integer {
-            Finish::Copied
-        } else {
-            Finish::Cloned
-        },
-    );
+    if let Some(array) = w.status.iter().position(|step| step.each) {
+        return observe_each(w, array, data, status);
+    }
+    let status_expr = status_access(w, &quote!(data), &w.status);
     let message = w
         .message
         .as_ref()
@@ -173,10 +168,85 @@ fn observe(w: &Waiter, data: &Ident, status: &Ident) -> TokenStream {
         Some((done, total)) => (access(done, Finish::Copied), access(total, Finish::Copied)),
         None => (quote!(None), quote!(None)),
     };
+    let state = state_match(w, status, true);
+    quote! {
+        fn observe(data: &#data) -> ::taskapi_runtime::Observation<#status> {
+            use ::taskapi_runtime::{Observation, WaitState};
+            let status = #status_expr;
+            // A reply without a status says nothing yet: keep waiting.
+            let state = #state;
+            Observation {
+                status,
+                state,
+                message: #message,
+                done: #done,
+                total: #total,
+            }
+        }
+    }
+}
+
+/// `observe` for a status in each element of an array (the step at `array`): each
+/// element observed by the status rules, the task's state theirs together
+/// (`Observation::of_each`), the progress read from the reply.
+fn observe_each(w: &Waiter, array: usize, data: &Ident, status: &Ident) -> TokenStream {
+    let elements = access(&w.status[..=array], Finish::Slice);
+    let status_expr = status_access(w, &quote!(item), &w.status[array + 1..]);
+    let message = w.message.as_ref().map_or(quote!(None), |m| {
+        access_from(quote!(item), &m[array + 1..], Finish::Cloned)
+    });
+    // Validation refuses a readiness field here: each element's status says it.
+    let state = state_match(w, status, false);
+    let each = quote! {
+        Observation::of_each(#elements.iter().map(|item| {
+            let status = #status_expr;
+            let state = #state;
+            Observation {
+                status,
+                state,
+                message: #message,
+                done: None,
+                total: None,
+            }
+        }))
+    };
+    let body = match &w.progress {
+        Some((done, total)) => {
+            let (done, total) = (access(done, Finish::Copied), access(total, Finish::Copied));
+            quote! {
+                let mut observation = #each;
+                observation.done = #done;
+                observation.total = #total;
+                observation
+            }
+        }
+        None => each,
+    };
+    quote! {
+        fn observe(data: &#data) -> ::taskapi_runtime::Observation<#status> {
+            use ::taskapi_runtime::{Observation, WaitState};
+            #body
+        }
+    }
+}
+
+/// The status at `path` from `root`: integer status enums are `Copy`, string ones are not.
+fn status_access(w: &Waiter, root: &TokenStream, path: &[PathStep]) -> TokenStream {
+    let finish = if w.status_is_integer {
+        Finish::Copied
+    } else {
+        Finish::Cloned
+    };
+    access_from(root.clone(), path, finish)
+}
+
+/// The `match` giving `status` (an `Option` of the enum) its state; `ready` says whether
+/// the readiness field (read from `data`) applies.
+fn state_match(w: &Waiter, status: &Ident, ready: bool) -> TokenStream {
     let success: Vec<Ident> = w.success.iter().map(|v| ident(v)).collect();
     let pending: Vec<Ident> = w.pending.iter().map(|v| ident(v)).collect();
     let failure: Vec<Ident> = w.failure.iter().map(|v| ident(v)).collect();
-    let success_arm = match &w.ready_when_set {
+    let success_arm = match w.ready_when_set.as_ref().filter(|_| ready) {
         Some(ready) => {
             let ready = access(ready, Finish::NonEmpty);
             quote! {
@@ -197,24 +267,12 @@ fn observe(w: &Waiter, data: &Ident, status: &Ident) -> TokenStream {
         quote!(WaitState::Pending)
     };
     quote! {
-        fn observe(data: &#data) -> ::taskapi_runtime::Observation<#status> {
-            use ::taskapi_runtime::{Observation, WaitState};
-            let status = #status_expr;
-            // A reply without a status says nothing yet: keep waiting.
-            let state = match &status {
-                None => WaitState::Pending,
-                #success_arm
-                #pending_arm
-                #failure_arm
-                Some(#status::Unknown(_)) => #unknown,
-            };
-            Observation {
-                status,
-                state,
-                message: #message,
-                done: #done,
-                total: #total,
-            }
+        match &status {
+            None => WaitState::Pending,
+            #success_arm
+            #pending_arm
+            #failure_arm
+            Some(#status::Unknown(_)) => #unknown,
         }
     }
 }
@@ -228,12 +286,19 @@ pub(super) enum Finish {
     Copied,
     /// `bool`: present and non-empty.
     NonEmpty,
+    /// A `Vec`'s elements as a slice, empty when absent.
+    Slice,
 }
 
 /// An expression reading `data.a.b` through optional fields (`as_ref`/`and_then`), so that
 /// a missing field reads as `None` instead of failing.
 pub(super) fn access(path: &[PathStep], finish: Finish) -> TokenStream {
-    let mut expr = quote!(data);
+    access_from(quote!(data), path, finish)
+}
+
+/// [`access`] from `root` (an element of an array rather than the reply).
+fn access_from(root: TokenStream, path: &[PathStep], finish: Finish) -> TokenStream {
+    let mut expr = root;
     let mut optional = false;
     for step in path {
         let field = ident(&step.ident);
@@ -251,8 +316,10 @@ pub(super) fn access(path: &[PathStep], finish: Finish) -> TokenStream {
         (true, Finish::Cloned) => quote!(#expr.cloned()),
         (true, Finish::Copied) => quote!(#expr.copied()),
         (true, Finish::NonEmpty) => quote!(#expr.is_some_and(|v| !v.is_empty())),
+        (true, Finish::Slice) => quote!(#expr.map(::std::vec::Vec::as_slice).unwrap_or_default()),
         (false, Finish::Cloned) => quote!(Some(#expr.clone())),
         (false, Finish::Copied) => quote!(Some(#expr)),
         (false, Finish::NonEmpty) => quote!(!#expr.is_empty()),
+        (false, Finish::Slice) => quote!(#expr.as_slice()),
     }
 }

@@ -4,7 +4,8 @@
 use super::waiter::{PathStep, steps};
 use crate::naming;
 use crate::spec::{
-    DownloadSpec, EndpointSpec, FeedSource, FeedSpec, FieldType, ResponseSpec, StartsSpec,
+    DownloadSpec, EndpointSpec, FeedSource, FeedSpec, FieldType, FixedValue, ResponseSpec,
+    StartsSpec,
 };
 
 /// The next request of a chain: the poller a start endpoint feeds, or the download a
@@ -46,6 +47,21 @@ pub enum FeedFrom {
         in_body: bool,
         required: bool,
     },
+    /// A fixed value; `wire` is the value as sent.
+    Value { value: Fixed, wire: String },
+}
+
+/// A fixed value as Rust code builds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fixed {
+    /// A variant of the next request's enum (its name, the variant's).
+    Variant {
+        enumeration: String,
+        variant: String,
+    },
+    Text(String),
+    Integer(i64),
+    Boolean(bool),
 }
 
 pub(super) fn build_starts(
@@ -91,6 +107,18 @@ fn chain_to(e: &EndpointSpec, next: &EndpointSpec, feeds: &[FeedSpec]) -> Option
                 };
                 FeedFrom::Reply(steps(response, path)?)
             }
+            FeedSource::Value(value) => FeedFrom::Value {
+                value: match param.fixed_value(value).ok()? {
+                    FixedValue::Variant(variant) => Fixed::Variant {
+                        enumeration: param.enumeration.as_ref()?.name.value.clone(),
+                        variant,
+                    },
+                    FixedValue::Text(text) => Fixed::Text(text),
+                    FixedValue::Integer(n) => Fixed::Integer(n),
+                    FixedValue::Boolean(b) => Fixed::Boolean(b),
+                },
+                wire: value.text.clone(),
+            },
             FeedSource::Request(name) => {
                 let body_field = e
                     .body

@@ -16,7 +16,7 @@ mod waiter;
 // Validation reads codes too, so `Code` is defined with the spec; the model's readers (the
 // emitters, the tests) name it here.
 pub use crate::spec::Code;
-pub use chain::{Chain, Feed, FeedFrom};
+pub use chain::{Chain, Feed, FeedFrom, Fixed};
 pub use endpoint::{Body, BodyLeaf, Endpoint, FilePart, Param, PathPart, Response};
 pub use errors::ErrorCase;
 pub use pagination::{Pagination, ReplyField};

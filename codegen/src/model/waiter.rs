@@ -3,7 +3,9 @@
 
 use crate::decode::Spanned;
 use crate::naming;
-use crate::spec::{Code, CodeType, FieldType, ObjectSpec, Scalar, WaitState, WaiterSpec};
+use crate::spec::{
+    Code, CodeType, FieldSpec, FieldType, ObjectSpec, Scalar, WaitState, WaiterSpec,
+};
 
 /// How to wait for an endpoint's task (see `WaiterSpec`), with fields and values resolved.
 #[derive(Debug, Clone)]
@@ -11,6 +13,8 @@ pub struct Waiter {
     pub name: String,
     /// The client method that waits for many tasks at once (`wait_many_*`).
     pub many_name: String,
+    /// Steps to the status field. One step may be `each` (an array whose elements each carry
+    /// a status); `message` then goes through the same array.
     pub status: Vec<PathStep>,
     pub status_enum: String,
     pub status_is_integer: bool,
@@ -39,25 +43,33 @@ pub struct PathStep {
     pub wire: String,
     pub ident: String,
     pub required: bool,
+    /// An array of objects the path goes on in, in every element (`name[]` in a waiter).
+    pub each: bool,
 }
 
 pub(super) fn steps(object: &ObjectSpec, dotted: &str) -> Option<Vec<PathStep>> {
     let fields = object.field_path(dotted).ok()?;
-    Some(
-        fields
-            .iter()
-            .map(|f| PathStep {
-                wire: f.name.value.clone(),
-                ident: naming::field_ident(&f.name.value),
-                required: f.required,
-            })
-            .collect(),
-    )
+    Some(fields.iter().map(|f| step(f, false)).collect())
+}
+
+/// A waiter's path, which may step into an array's elements.
+fn waiter_steps(object: &ObjectSpec, dotted: &str) -> Option<Vec<PathStep>> {
+    let walked = object.waiter_path(dotted).ok()?;
+    Some(walked.iter().map(|s| step(s.field, s.each)).collect())
+}
+
+fn step(f: &FieldSpec, each: bool) -> PathStep {
+    PathStep {
+        wire: f.name.value.clone(),
+        ident: naming::field_ident(&f.name.value),
+        required: f.required,
+        each,
+    }
 }
 
 pub(super) fn build_waiter(response: &ObjectSpec, w: &WaiterSpec) -> Option<Waiter> {
-    let fields = response.field_path(&w.status.value).ok()?;
-    let status_field = fields.last()?;
+    let walked = response.waiter_path(&w.status.value).ok()?;
+    let status_field = walked.last()?.field;
     let enumeration = status_field.enumeration.as_ref()?;
     let repr = if status_field.ty.value == FieldType::Integer {
         CodeType::Integer
@@ -97,6 +109,13 @@ pub(super) fn build_waiter(response: &ObjectSpec, w: &WaiterSpec) -> Option<Wait
             "pending"
         }
     );
+    if let Some((array, _)) = w.status.value.split_once("[]") {
+        rules.push_str(&format!(
+            " Read in every element of `{array}`: the task failed once any element failed, \
+             succeeded once every element succeeded, and is pending otherwise (and while \
+             `{array}` is empty or absent)."
+        ));
+    }
     if let Some(ready) = &w.ready_when_set {
         rules.push_str(&format!(
             " A success counts only once `{}` is non-empty.",
@@ -106,7 +125,7 @@ pub(super) fn build_waiter(response: &ObjectSpec, w: &WaiterSpec) -> Option<Wait
     Some(Waiter {
         name: w.name.value.clone(),
         many_name: naming::wait_many_method(&w.name.value),
-        status: steps(response, &w.status.value)?,
+        status: waiter_steps(response, &w.status.value)?,
         status_enum: enumeration.name.value.clone(),
         status_is_integer: repr == CodeType::Integer,
         pending: names(&w.pending),
@@ -119,7 +138,10 @@ pub(super) fn build_waiter(response: &ObjectSpec, w: &WaiterSpec) -> Option<Wait
             .ready_when_set
             .as_ref()
             .and_then(|r| steps(response, &r.value)),
-        message: w.message.as_ref().and_then(|m| steps(response, &m.value)),
+        message: w
+            .message
+            .as_ref()
+            .and_then(|m| waiter_steps(response, &m.value)),
         progress: w.progress.as_ref().and_then(|(done, total)| {
             Some((
                 steps(response, &done.value)?,

@@ -1,6 +1,9 @@
 //! Chains between endpoints: a start endpoint names the poller that waits for the task it
 //! started (`starts`), and a poller names the download its result feeds (`download`).
 
+use super::object::FieldType;
+use super::request::ParamSpec;
+use super::value::{Code, CodeType, Scalar};
 use crate::decode::{Ctx, Decode, Spanned};
 use crate::yaml::Node;
 
@@ -37,12 +40,15 @@ pub struct FeedSpec {
     pub source: Spanned<FeedSource>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FeedSource {
     /// A field of this endpoint's reply, dotted.
     Reply(String),
     /// A parameter or top-level body field of this endpoint's request.
     Request(String),
+    /// A fixed value, as written (a parameter the next endpoint requires that is always the
+    /// same for this chain, e.g. a task kind).
+    Value(Scalar),
 }
 
 // ---- reading ---------------------------------------------------------------------------
@@ -88,23 +94,29 @@ impl Decode for FeedSpec {
         let param = f.req(cx, "param");
         let reply: Option<Spanned<String>> = f.opt(cx, "reply");
         let request: Option<Spanned<String>> = f.opt(cx, "request");
+        let value: Option<Spanned<Scalar>> = f.opt(cx, "value");
         f.finish(cx);
-        let source = match (reply, request) {
-            (Some(r), None) => Spanned {
+        let source = match (reply, request, value) {
+            (Some(r), None, None) => Spanned {
                 value: FeedSource::Reply(r.value),
                 at: r.at,
                 path: r.path,
             },
-            (None, Some(r)) => Spanned {
+            (None, Some(r), None) => Spanned {
                 value: FeedSource::Request(r.value),
                 at: r.at,
                 path: r.path,
+            },
+            (None, None, Some(v)) => Spanned {
+                value: FeedSource::Value(v.value),
+                at: v.at,
+                path: v.path,
             },
             _ => {
                 cx.error(
                     at,
                     path,
-                    "expected exactly one of `reply` (a reply field) or `request` (a request parameter)",
+                    "expected exactly one of `reply` (a reply field), `request` (a request parameter) or `value` (a fixed value)",
                 );
                 return None;
             }
@@ -114,5 +126,68 @@ impl Decode for FeedSpec {
             param: param?,
             source,
         })
+    }
+}
+
+// ---- fixed values ----------------------------------------------------------------------
+
+/// A fixed feed value read as the parameter it feeds: validation reports the error, the
+/// model emits the value, so both read it the same way.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FixedValue {
+    /// A value of the parameter's enum: the variant's name.
+    Variant(String),
+    Text(String),
+    Integer(i64),
+    Boolean(bool),
+}
+
+impl ParamSpec {
+    /// `value` as a value of this parameter, or why it is not one.
+    pub fn fixed_value(&self, value: &Scalar) -> Result<FixedValue, String> {
+        let name = &self.name.value;
+        if let Some(enumeration) = &self.enumeration {
+            let repr = if self.ty.value == FieldType::Integer {
+                CodeType::Integer
+            } else {
+                CodeType::String
+            };
+            let code = Code::parse(repr, value)?;
+            return enumeration
+                .values
+                .iter()
+                .find(|v| Code::parse(repr, &v.value.value).as_ref() == Ok(&code))
+                .map(|v| FixedValue::Variant(v.name.value.clone()))
+                .ok_or_else(|| {
+                    format!(
+                        "{code} is not a value of {} (`{name}`)",
+                        enumeration.name.value
+                    )
+                });
+        }
+        match (self.ty.value, value.text.as_str()) {
+            (FieldType::String, text) if self.format.is_none() => {
+                Ok(FixedValue::Text(text.to_owned()))
+            }
+            (FieldType::Integer, text) if value.plain => text
+                .parse()
+                .map(FixedValue::Integer)
+                .map_err(|_| format!("`{name}` is an integer; `{text}` is not one")),
+            (FieldType::Boolean, "true") if value.plain => Ok(FixedValue::Boolean(true)),
+            (FieldType::Boolean, "false") if value.plain => Ok(FixedValue::Boolean(false)),
+            (ty @ (FieldType::Integer | FieldType::Boolean), text) => Err(format!(
+                "`{name}` is {}; `{text}` is not one (unquoted)",
+                ty.as_str()
+            )),
+            (ty, _) => Err(format!(
+                "a fixed value feeds a string, integer, boolean or enum parameter; `{name}` is {}{}",
+                ty.as_str(),
+                if self.format.is_some() {
+                    " with a format"
+                } else {
+                    ""
+                }
+            )),
+        }
     }
 }

@@ -4,7 +4,9 @@
 //! file per endpoint under its `endpoints/` directory ([`EndpointSpec`], in `endpoint.rs`).
 //! Both use `object.rs` (reply and token objects, fields, enums), `errors.rs` (error tables)
 //! and `value.rs` (codes, methods, path templates); `shared.rs` what a provider declares
-//! once for its endpoints (named types, error tables). Field meanings are documented in
+//! once for its endpoints (named types, error tables); `waiter_path.rs` resolves a waiter's
+//! status path, the one kind of path that may step into an array's elements. Field meanings
+//! are documented in
 //! README.md ("Spec format").
 
 mod chain;
@@ -16,8 +18,9 @@ mod provider;
 mod request;
 mod shared;
 mod value;
+mod waiter_path;
 
-pub use chain::{DownloadSpec, FeedSource, FeedSpec, StartsSpec};
+pub use chain::{DownloadSpec, FeedSource, FeedSpec, FixedValue, StartsSpec};
 pub use endpoint::{EndpointSpec, OverrideSpec, RateLimitSpec, ScopeSpec, WaitState, WaiterSpec};
 pub use errors::ErrorSpec;
 pub use object::{
@@ -34,3 +37,4 @@ pub use request::{
 };
 pub use shared::{ErrorTableSpec, SharedType};
 pub use value::{Code, CodeType, Method, Scalar, TextSource};
+pub use waiter_path::WaiterStep;

@@ -95,7 +95,7 @@ fn find<'a>(dir: &'a ProviderDir, id: &Spanned<String>) -> Result<&'a EndpointSp
 }
 
 /// Every required parameter of `next` is fed, each from a field or parameter of `e` of the
-/// same type. A parameter fed by nothing is reported at `named`, where the chain names
+/// same type, or a fixed value of its type. A parameter fed by nothing is reported at `named`, where the chain names
 /// `next`.
 fn validate_feeds(
     e: &EndpointSpec,
@@ -167,6 +167,11 @@ fn validate_feeds(
                         ),
                     ),
                     Some(_) => {}
+                }
+            }
+            FeedSource::Value(value) => {
+                if let Err(msg) = param.fixed_value(value) {
+                    report(diags, file, &feed.source, msg);
                 }
             }
         }

@@ -6,7 +6,7 @@
 //! endpoint), `endpoint.rs` (an endpoint file: id, operation, path and parameters),
 //! `request.rs` (parameter types and bodies), `errors.rs` (error tables), `types.rs`
 //! (objects, fields and enums, and the type names they claim), `waiter.rs` (a waiter against
-//! its reply and rate limit), `chain.rs` (`starts` and `download` against the endpoints they
+//! its reply and rate limit, with `waiter_each.rs` for a status read in an array's elements), `chain.rs` (`starts` and `download` against the endpoints they
 //! name), `pagination.rs` (a list's parameters and reply fields); `report.rs` is how they
 //! all record a problem.
 
@@ -19,6 +19,7 @@ mod report;
 mod request;
 mod types;
 mod waiter;
+mod waiter_each;
 
 use crate::diag::Diagnostics;
 use crate::load::SpecSet;

@@ -3,6 +3,7 @@
 
 use super::report::report;
 use super::types::expect_field;
+use super::waiter_each as elements;
 use crate::decode::Spanned;
 use crate::diag::Diagnostics;
 use crate::naming;
@@ -33,16 +34,19 @@ pub(super) fn validate_waiter(e: &EndpointSpec, w: &WaiterSpec, diags: &mut Diag
     let field = |path: &Spanned<String>, ty: FieldType, diags: &mut Diagnostics| {
         expect_field(file, response, path, &[ty], diags)
     };
-    if let Some(ready) = &w.ready_when_set {
+    if let Some(ready) = &w.ready_when_set
+        && !elements::refuse_each(file, ready, "ready_when_set", diags)
+    {
         field(ready, FieldType::String, diags);
     }
-    if let Some(message) = &w.message {
-        field(message, FieldType::String, diags);
-    }
     if let Some((done, total)) = &w.progress {
-        field(done, FieldType::Integer, diags);
-        field(total, FieldType::Integer, diags);
+        for count in [done, total] {
+            if !elements::refuse_each(file, count, "progress", diags) {
+                field(count, FieldType::Integer, diags);
+            }
+        }
     }
+    elements::validate_each(file, response, w, diags);
     validate_wait_delays(e, w, diags);
     validate_status(file, response, w, diags);
 }
@@ -51,7 +55,8 @@ pub(super) fn validate_waiter(e: &EndpointSpec, w: &WaiterSpec, diags: &mut Diag
 /// one of pending, success and failure.
 fn validate_status(file: &str, response: &ObjectSpec, w: &WaiterSpec, diags: &mut Diagnostics) {
     let Ok(fields) = response
-        .field_path(&w.status.value)
+        .waiter_path(&w.status.value)
+        .map(|steps| steps.iter().map(|s| s.field).collect::<Vec<_>>())
         .map_err(|msg| report(diags, file, &w.status, msg))
     else {
         return;

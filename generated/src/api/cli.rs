@@ -54,6 +54,8 @@ const WAITABLE: &[&str] = &[
     "feishu.vc.export.participant_list",
     "feishu.vc.export.participant_quality_list",
     "feishu.vc.export.resource_reservation_list",
+    "feishu.wiki.space_node.move_docs_to_wiki",
+    "feishu.wiki.task.get",
 ];
 
 /// The poll endpoints whose requests are built from parameters alone (`--batch` works
@@ -64,6 +66,7 @@ const BATCHABLE: &[&str] = &[
     "feishu.drive.file.task_check",
     "feishu.drive.import_task.get",
     "feishu.vc.export.get",
+    "feishu.wiki.task.get",
 ];
 
 /// The paginated endpoints, with their page size parameter (`--all` and `--page-size`
@@ -405,7 +408,9 @@ fn commands() -> Vec<Command> {
         .arg(Arg::new("obj-token").long("obj-token").value_name("OBJ_TOKEN")
         .help("Body field `obj_token`: 文档token Required (here or in --body)."))
         .arg(Arg::new("apply").long("apply").value_name("APPLY")
-        .help("Body field `apply`: 没有权限时，是否申请移动文档。<br>如果申请移动，文档将在处理人同意时自动移动至指定位置。")),
+        .help("Body field `apply`: 没有权限时，是否申请移动文档。<br>如果申请移动，文档将在处理人同意时自动移动至指定位置。"))
+        .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
+        .help("With --wait, when the task ends in a file: where it goes (a path, an existing folder for the server's file name, or - for stdout)")),
         Command::new("feishu.wiki.task.get")
         .about("Get the result of a wiki task (today only a move of cloud documents into a wiki), one entry per moved node with its status.")
         .long_about("获取任务结果\n\nGet the result of a wiki task (today only a move of cloud documents into a wiki), one entry per moved node with its status.\n\nSends `GET /open-apis/wiki/v2/tasks/{task_id}`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -1306,6 +1311,9 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 )
                 .inspect_raw(call.keep_raw());
             let request = request.with_body(body);
+            if call.waiting() {
+                return call.workflow(request.wait()).await;
+            }
             call.outcome(request.send().await)
         }
         "feishu.wiki.task.get" => {
@@ -1313,14 +1321,25 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 Ok(client) => client,
                 Err(outcome) => return outcome,
             };
-            let request = client
-                .get_wiki_task(
-                    call.value::<String>("task_id").unwrap_or_default(),
-                    super::feishu::WikiTaskType::from(
-                        call.value::<String>("task_type").unwrap_or_default(),
-                    ),
-                )
-                .inspect_raw(call.keep_raw());
+            let request = |call: &Call<'_>| {
+                client
+                    .get_wiki_task(
+                        call.value::<String>("task_id").unwrap_or_default(),
+                        super::feishu::WikiTaskType::from(
+                            call.value::<String>("task_type").unwrap_or_default(),
+                        ),
+                    )
+                    .inspect_raw(call.keep_raw())
+            };
+            if call.batching() {
+                return call
+                    .wait_batch(super::feishu::GET_WIKI_TASK_WAIT_DEFAULTS, request)
+                    .await;
+            }
+            let request = request(call);
+            if call.waiting() {
+                return call.wait(request.wait()).await;
+            }
             call.outcome(request.send().await)
         }
         other => Outcome::unknown_command(other),

@@ -219,6 +219,13 @@ static LIST_WIKI_NODES_LIST: ::taskapi_runtime::testing::ListShape = ::taskapi_r
     items: "items",
 };
 
+static GET_WIKI_TASK_TASK: TaskShape = TaskShape {
+    status: &["task", "move_result", "[]", "status"],
+    pending: "1",
+    success: "0",
+    size: None,
+};
+
 /// Every route the fake serves, for the engine (and `taskapi serve-fake`).
 pub static ROUTES: &[Route] = &[
     Route {
@@ -1444,7 +1451,7 @@ pub static ROUTES: &[Route] = &[
         common_errors: FEISHU_COMMON_ERRORS,
         rate_limit: Some(&FEISHU_RATE_LIMIT),
         task: None,
-        starts: None,
+        starts: Some("feishu.wiki.task.get"),
         list: None,
     },
     Route {
@@ -1488,7 +1495,7 @@ pub static ROUTES: &[Route] = &[
         ],
         common_errors: FEISHU_COMMON_ERRORS,
         rate_limit: Some(&FEISHU_RATE_LIMIT),
-        task: None,
+        task: Some(&GET_WIKI_TASK_TASK),
         starts: None,
         list: None,
     },

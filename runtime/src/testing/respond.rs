@@ -4,7 +4,7 @@
 use super::download::{binary_reply, content_disposition};
 use super::list::{PageReply, page_reply};
 use super::reply::{Fault, FaultBody, Scripted, fault_reply, plain, throttled_reply};
-use super::route::{Route, RouteKind};
+use super::route::{Route, RouteKind, set_at};
 use super::state::{Recorded, State};
 use super::stats::STATS_PATH;
 use crate::Envelope;
@@ -356,22 +356,11 @@ fn task_reply(route: &Route, task_state: Task, download_size: u64) -> String {
             Task::Done => Some(task.success),
         };
         if let Some(Ok(value)) = status.map(serde_json::from_str) {
-            set(data, task.status, value);
+            task.set_status(data, value);
         }
         if let Some(size) = task.size {
-            set(data, size, download_size.into());
+            set_at(data, size, download_size.into());
         }
     }
     body.to_string()
-}
-
-fn set(value: &mut serde_json::Value, path: &[&str], new: serde_json::Value) {
-    let mut here = value;
-    for key in path {
-        match here.get_mut(*key) {
-            Some(next) => here = next,
-            None => return,
-        }
-    }
-    *here = new;
 }

@@ -64,7 +64,8 @@ pub enum RouteKind {
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct TaskShape {
-    /// Wire names from the data to the status field.
+    /// Wire names from the data to the status field; `"[]"` after an array's name when the
+    /// status is in each of its elements (`["task", "move_result", "[]", "status"]`).
     pub status: &'static [&'static str],
     /// A pending status value, as JSON.
     pub pending: &'static str,
@@ -72,6 +73,60 @@ pub struct TaskShape {
     pub success: &'static str,
     /// Wire names from the data to the file's size, when the poller reports one.
     pub size: Option<&'static [&'static str]>,
+}
+
+impl TaskShape {
+    /// Sets the status (JSON) in a reply's data where this shape says: in every element of
+    /// an array the path steps into (every element runs and ends together). Nothing is set
+    /// where the data lacks the path.
+    pub fn set_status(&self, data: &mut serde_json::Value, status: serde_json::Value) {
+        set_at(data, self.status, status);
+    }
+
+    /// The status values in a reply's data: one per element of an array the path steps
+    /// into, else at most one.
+    pub fn statuses<'v>(&self, data: &'v serde_json::Value) -> Vec<&'v serde_json::Value> {
+        let mut found = Vec::new();
+        values_at(data, self.status, &mut found);
+        found
+    }
+}
+
+/// Sets the value at `path` (wire names, `"[]"` for every element of an array).
+pub(super) fn set_at(value: &mut serde_json::Value, path: &[&str], new: serde_json::Value) {
+    let Some((key, rest)) = path.split_first() else {
+        *value = new;
+        return;
+    };
+    if *key == "[]" {
+        if let Some(elements) = value.as_array_mut() {
+            for element in elements {
+                set_at(element, rest, new.clone());
+            }
+        }
+    } else if let Some(next) = value.get_mut(*key) {
+        set_at(next, rest, new);
+    }
+}
+
+fn values_at<'v>(
+    value: &'v serde_json::Value,
+    path: &[&str],
+    found: &mut Vec<&'v serde_json::Value>,
+) {
+    match path.split_first() {
+        None => found.push(value),
+        Some((&"[]", rest)) => {
+            for element in value.as_array().into_iter().flatten() {
+                values_at(element, rest, found);
+            }
+        }
+        Some((key, rest)) => {
+            if let Some(next) = value.get(*key) {
+                values_at(next, rest, found);
+            }
+        }
+    }
 }
 
 /// How a paginated endpoint asks for a page and says what follows: what lets the fake
@@ -178,5 +233,37 @@ mod tests {
         assert!(!r.matches("GET", "/v2.0/doc/task/info/"));
         assert!(!r.matches("GET", "/v2.0/doc/task/info/a/b"));
         assert!(!r.matches("POST", "/v2.0/doc/task/info/abc"));
+    }
+
+    fn shape(status: &'static [&'static str]) -> TaskShape {
+        TaskShape {
+            status,
+            pending: "1",
+            success: "0",
+            size: None,
+        }
+    }
+
+    #[test]
+    fn a_status_per_element_is_set_and_read_in_every_element() {
+        let each = shape(&["task", "move_result", "[]", "status"]);
+        use serde_json::json;
+        let mut data = json!({"task": {"move_result": [{"status": 1}, {"status": 1}]}});
+        each.set_status(&mut data, json!(0));
+        assert_eq!(
+            data,
+            json!({"task": {"move_result": [{"status": 0}, {"status": 0}]}})
+        );
+        assert_eq!(each.statuses(&data), [&json!(0), &json!(0)]);
+        let mut absent = json!({"task": {}});
+        each.set_status(&mut absent, json!(0));
+        assert_eq!(absent, json!({"task": {}}), "nothing to set: left alone");
+        assert!(each.statuses(&absent).is_empty());
+
+        let one = shape(&["result", "job_status"]);
+        let mut plain = json!({"result": {"job_status": 1}});
+        one.set_status(&mut plain, json!(0));
+        assert_eq!(plain, json!({"result": {"job_status": 0}}));
+        assert_eq!(one.statuses(&plain), [&json!(0)]);
     }
 }

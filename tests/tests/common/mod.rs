@@ -295,3 +295,77 @@ pub fn with_output(args: &[String], path: &std::path::Path) -> Vec<String> {
     }
     args
 }
+
+// ---- values at a model path (a waiter's may step into an array's elements) ----
+
+/// The values at `steps`: one per element of an array a step goes on in (`each`).
+pub fn values_at<'v>(
+    value: &'v serde_json::Value,
+    steps: &[codegen::model::PathStep],
+) -> Vec<&'v serde_json::Value> {
+    let Some((step, rest)) = steps.split_first() else {
+        return vec![value];
+    };
+    let Some(next) = value.get(&step.wire) else {
+        return Vec::new();
+    };
+    if step.each {
+        let elements = next.as_array().map(Vec::as_slice).unwrap_or_default();
+        elements.iter().flat_map(|e| values_at(e, rest)).collect()
+    } else {
+        values_at(next, rest)
+    }
+}
+
+/// Sets the value at `steps`, making the objects on the way; in every element of an array
+/// a step goes on in (an array that is not there gets one element).
+pub fn set_at(
+    value: &mut serde_json::Value,
+    steps: &[codegen::model::PathStep],
+    new: serde_json::Value,
+) {
+    let Some((step, rest)) = steps.split_first() else {
+        *value = new;
+        return;
+    };
+    let empty = if step.each {
+        serde_json::json!([{}])
+    } else {
+        serde_json::json!({})
+    };
+    let next = value
+        .as_object_mut()
+        .expect("an object on the way")
+        .entry(step.wire.clone())
+        .or_insert(empty);
+    if step.each {
+        for element in next.as_array_mut().expect("an array").iter_mut() {
+            set_at(element, rest, new.clone());
+        }
+    } else {
+        set_at(next, rest, new);
+    }
+}
+
+/// Removes the field at the end of `steps`, in every element of an array a step goes on in.
+pub fn remove_at(value: &mut serde_json::Value, steps: &[codegen::model::PathStep]) {
+    let Some((step, rest)) = steps.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        if let Some(object) = value.as_object_mut() {
+            object.remove(&step.wire);
+        }
+        return;
+    }
+    let Some(next) = value.get_mut(&step.wire) else {
+        return;
+    };
+    if step.each {
+        for element in next.as_array_mut().into_iter().flatten() {
+            remove_at(element, rest);
+        }
+    } else {
+        remove_at(next, rest);
+    }
+}

@@ -67,7 +67,7 @@ impl super::FeishuClient {
     }
 }
 
-/// A `GET /open-apis/wiki/v2/tasks/{task_id}` request, built by [`FeishuClient::get_wiki_task`](super::FeishuClient::get_wiki_task): set optional parameters, then [`send`](Self::send) it.
+/// A `GET /open-apis/wiki/v2/tasks/{task_id}` request, built by [`FeishuClient::get_wiki_task`](super::FeishuClient::get_wiki_task): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWikiTaskRequest {
@@ -92,6 +92,15 @@ impl GetWikiTaskRequest {
             task_type,
             options: ::std::default::Default::default(),
         }
+    }
+
+    /// Carries the settings that go on to the next request of a chain (a user token).
+    pub(crate) fn chained_from(
+        mut self,
+        options: &::taskapi_runtime::CallOptions,
+    ) -> Self {
+        self.options = options.for_next_call();
+        self
     }
 
     /// Sends `GET /open-apis/wiki/v2/tasks/{task_id}` and decodes the reply into [`GetWikiTaskData`]: a future of its own, to `.await` or spawn.
@@ -321,5 +330,129 @@ impl ::taskapi_runtime::wire::Record for WikiMoveResult {
         /// `131007`, HTTP 400: internal err
         #[hint = "服务内部错误，请勿重试，拿返回值的header头里的x-tt-logid咨询[oncall](https://applink.feishu.cn/client/helpdesk/open?id=6626260912531570952)定位。"]
         InternalErr = 131007,
+    }
+}
+
+/// The waiting defaults from this endpoint's spec.
+pub const GET_WIKI_TASK_WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = ::taskapi_runtime::WaitDefaults {
+    min_delay: ::std::time::Duration::from_millis(1000),
+    max_delay: ::std::time::Duration::from_millis(20000),
+    max_wait: ::std::time::Duration::from_millis(600000),
+};
+
+impl super::FeishuClient {
+    /// Waits for the task `feishu.wiki.task.get` reports on to end: polls `GET /open-apis/wiki/v2/tasks/{task_id}` until its status is terminal.
+    ///
+    /// `task.move_result[].status` 0 is success, 1 pending, -1 failure; a value no table lists is pending. Read in every element of `task.move_result`: the task failed once any element failed, succeeded once every element succeeded, and is pending otherwise (and while `task.move_result` is empty or absent).
+    ///
+    /// Defaults: first delay 1s, growing with the time waited up to 20s, giving up after 600s. Configure with [`Waiter::min_delay`](::taskapi_runtime::Waiter::min_delay), [`Waiter::max_delay`](::taskapi_runtime::Waiter::max_delay), [`Waiter::max_wait`](::taskapi_runtime::Waiter::max_wait), [`Waiter::on_progress`](::taskapi_runtime::Waiter::on_progress), then `.await`.
+    ///
+    /// Transient failures are retried and do not end the wait; an error that retrying cannot fix ends it at once.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// let outcome = client.wait_wiki_task("7037044037068177428-075c9481e6a0007c1df689dfbe5b55a08b6b06f7", taskapi::feishu::WikiTaskType::Move).await?;
+    /// println!("{outcome:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.wiki.task.get`'s documentation is what it answers.
+    pub fn wait_wiki_task<'c>(
+        &self,
+        task_id: impl ::std::convert::Into<::std::string::String>,
+        task_type: WikiTaskType,
+    ) -> ::taskapi_runtime::Waiter<'c, GetWikiTaskRequest> {
+        self.get_wiki_task(task_id, task_type).wait()
+    }
+
+    /// Waits for many tasks `feishu.wiki.task.get` reports on at once, with one scheduler: give `(key, request)` pairs, get each task back as it ends.
+    ///
+    /// Each task follows the rules of [`wait_wiki_task`](Self::wait_wiki_task), counted from its own first poll. Polls go out in the order they are due, at most [`DEFAULT_MAX_IN_FLIGHT`](::taskapi_runtime::DEFAULT_MAX_IN_FLIGHT) at once ([`BatchWaiter::max_in_flight`](::taskapi_runtime::BatchWaiter::max_in_flight)); the requests are taken from `requests` as there is room, and a pending task costs its key and request only. Ended tasks come out in the order they end ([`BatchWaiter::next`](::taskapi_runtime::BatchWaiter::next), or any `Stream` combinator), with [`summary`](::taskapi_runtime::BatchWaiter::summary) at any time. Dropping the batch stops it.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// // One request per task, with a key to tell them apart (any type).
+    /// let requests = (1..=3).map(|n| (n, client.get_wiki_task("7037044037068177428-075c9481e6a0007c1df689dfbe5b55a08b6b06f7", taskapi::feishu::WikiTaskType::Move)));
+    /// let mut batch = client.wait_many_wiki_task(requests);
+    /// while let Some(ended) = batch.next().await {
+    ///     println!("task {}: {} after {} polls", ended.key, ended.kind(), ended.polls);
+    /// }
+    /// let summary = batch.summary();
+    /// println!("{summary:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.wiki.task.get`'s documentation is what it answers.
+    pub fn wait_many_wiki_task<'c, K, I>(
+        &self,
+        requests: I,
+    ) -> ::taskapi_runtime::BatchWaiter<'c, K, GetWikiTaskRequest>
+    where
+        K: ::std::marker::Send + 'c,
+        I: ::std::iter::IntoIterator<Item = (K, GetWikiTaskRequest)>,
+        I::IntoIter: ::std::marker::Send + 'c,
+    {
+        ::taskapi_runtime::BatchWaiter::new(requests, GET_WIKI_TASK_WAIT_DEFAULTS)
+    }
+}
+
+impl GetWikiTaskRequest {
+    /// Polls this request until its task ends (see [`FeishuClient::wait_wiki_task`](super::FeishuClient::wait_wiki_task)).
+    pub fn wait<'c>(self) -> ::taskapi_runtime::Waiter<'c, Self> {
+        ::taskapi_runtime::Waiter::new(self, GET_WIKI_TASK_WAIT_DEFAULTS)
+    }
+}
+
+impl ::taskapi_runtime::Pollable for GetWikiTaskRequest {
+    type Data = GetWikiTaskData;
+    type Status = WikiMoveStatus;
+    type Error = GetWikiTaskError;
+    fn poll(
+        &self,
+        time_left: ::std::time::Duration,
+    ) -> ::taskapi_runtime::BoxFuture<
+        '_,
+        ::std::result::Result<GetWikiTaskData, GetWikiTaskError>,
+    > {
+        self.clone().time_limit(time_left).send()
+    }
+
+    fn observe(
+        data: &GetWikiTaskData,
+    ) -> ::taskapi_runtime::Observation<WikiMoveStatus> {
+        use ::taskapi_runtime::{Observation, WaitState};
+
+        Observation::of_each(
+            data
+                .task
+                .as_ref()
+                .and_then(|v| v.move_result.as_ref())
+                .map(::std::vec::Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|item| {
+                    let status = item.status.as_ref().copied();
+                    let state = match &status {
+                        None => WaitState::Pending,
+                        Some(WikiMoveStatus::Success) => WaitState::Succeeded,
+                        Some(WikiMoveStatus::Processing) => WaitState::Pending,
+                        Some(WikiMoveStatus::Failed) => WaitState::Failed,
+                        Some(WikiMoveStatus::Unknown(_)) => WaitState::Pending,
+                    };
+                    Observation {
+                        status,
+                        state,
+                        message: item.status_msg.as_ref().cloned(),
+                        done: None,
+                        total: None,
+                    }
+                }),
+        )
     }
 }

@@ -37,7 +37,7 @@ pub static MOVE_DOCS_TO_WIKI: ::taskapi_runtime::EndpointInfo = ::taskapi_runtim
 };
 
 /// The example reply from the documentation (doc-hub-mcp:feishu/003-服务端API/云文档/知识库/云文档/移动云空间文档至知识空间.md@9617d88a), verbatim.
-pub const MOVE_DOCS_TO_WIKI_EXAMPLE: &str = "{\n    \"code\": 0,\n    \"data\": {\n        \"wiki_token\": \"wikbcLZuhp4r9QuJumHzVabcdef\"\n    },\n    \"msg\": \"success\"\n}\n";
+pub const MOVE_DOCS_TO_WIKI_EXAMPLE: &str = "{\"code\": 0, \"data\": {\"task_id\": \"7037044037068177428-075c9481e6a0007c1df689dfbe5b55a08b6b06f7\"}, \"msg\": \"success\"}\n";
 
 /// The example request body from the documentation, verbatim.
 pub const MOVE_DOCS_TO_WIKI_BODY_EXAMPLE: &str = "{\n    \"parent_wiki_token\": \"wikcnKQ1k3p******8Vabce\",\n    \"obj_type\": \"doc\",\n    \"obj_token\": \"doccnzAaOD******Wabcdef\"\n}\n";
@@ -77,7 +77,7 @@ impl super::FeishuClient {
     }
 }
 
-/// A `POST /open-apis/wiki/v2/spaces/{space_id}/nodes/move_docs_to_wiki` request, built by [`FeishuClient::move_docs_to_wiki`](super::FeishuClient::move_docs_to_wiki): set optional parameters, then [`send`](Self::send) it.
+/// A `POST /open-apis/wiki/v2/spaces/{space_id}/nodes/move_docs_to_wiki` request, built by [`FeishuClient::move_docs_to_wiki`](super::FeishuClient::move_docs_to_wiki): set optional parameters, then [`send`](Self::send) it, or [`wait`](Self::wait) for its task to end.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MoveDocsToWikiRequest {
@@ -376,5 +376,65 @@ impl ::taskapi_runtime::wire::Record for MoveDocsToWikiBody {
         /// `131007`, HTTP 400: internal err
         #[hint = "服务内部错误，请勿重试，拿返回值的header头里的x-tt-logid咨询[oncall](https://applink.feishu.cn/client/helpdesk/open?id=6626260912531570952)定位。"]
         InternalErr = 131007,
+    }
+}
+
+impl super::FeishuClient {
+    /// Starts the task of `feishu.wiki.space_node.move_docs_to_wiki`, waits for it with `feishu.wiki.task.get`'s waiter.
+    ///
+    /// Configure the wait (`max_wait`, `on_progress`, ...), then `.await` it: it returns the start reply and how the task ended (`None` when the start reply says the work was done at once).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// let done = client.move_docs_to_wiki_and_wait("space_id", taskapi::feishu::MoveDocsToWikiObjType::Doc, "doccnzAaOD******Wabcdef").await?;
+    /// println!("{done:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.wiki.space_node.move_docs_to_wiki`'s documentation is what it answers.
+    pub fn move_docs_to_wiki_and_wait<'c>(
+        &self,
+        space_id: impl ::std::convert::Into<::std::string::String>,
+        obj_type: MoveDocsToWikiObjType,
+        obj_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> ::taskapi_runtime::Workflow<'c, MoveDocsToWikiRequest> {
+        self.move_docs_to_wiki(space_id, obj_type, obj_token).wait()
+    }
+}
+
+impl MoveDocsToWikiRequest {
+    /// Sends this request and waits for the task it starts (see [`FeishuClient::move_docs_to_wiki_and_wait`](super::FeishuClient::move_docs_to_wiki_and_wait)).
+    pub fn wait<'c>(self) -> ::taskapi_runtime::Workflow<'c, Self> {
+        ::taskapi_runtime::Workflow::new(self)
+    }
+}
+
+impl ::taskapi_runtime::StartsTask for MoveDocsToWikiRequest {
+    type Started = MoveDocsToWikiData;
+    type Error = MoveDocsToWikiError;
+    type Poll = super::get_wiki_task::GetWikiTaskRequest;
+    const WAIT_DEFAULTS: ::taskapi_runtime::WaitDefaults = super::get_wiki_task::GET_WIKI_TASK_WAIT_DEFAULTS;
+    fn start(
+        &self,
+    ) -> ::taskapi_runtime::BoxFuture<
+        '_,
+        ::std::result::Result<MoveDocsToWikiData, MoveDocsToWikiError>,
+    > {
+        self.clone().send()
+    }
+
+    fn poller(&self, data: &MoveDocsToWikiData) -> ::std::option::Option<Self::Poll> {
+        let task_id_value = data.task_id.as_ref().cloned().filter(|v| !v.is_empty())?;
+        let task_type_value = super::get_wiki_task::WikiTaskType::Move;
+        let next = super::get_wiki_task::GetWikiTaskRequest::with_core(
+                self.core.clone(),
+                task_id_value,
+                task_type_value,
+            )
+            .chained_from(&self.options);
+        Some(next)
     }
 }
