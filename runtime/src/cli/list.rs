@@ -9,11 +9,15 @@
 //!   (3 for an API error, 4 for a transport failure), 4 for a cursor that cannot be
 //!   followed (the reply is at fault, as with an undecodable one).
 //! - A closed stdout (`| head`) ends the list quietly.
+//! - On a terminal, a spinner on stderr counts the items and pages so far.
 
-use super::call::Call;
-use super::outcome::{EXIT_OK, EXIT_OUTPUT, EXIT_TRANSPORT, Outcome, one_line, with_causes};
+use super::call::{Call, progress_on_terminal};
+use super::outcome::{
+    EXIT_OK, EXIT_OUTPUT, EXIT_TRANSPORT, Outcome, Output, one_line, with_causes,
+};
 use crate::{EndpointError, PageError, Pages, Paginated};
 use clap::{Arg, ArgAction, Command};
+use indicatif::{ProgressBar, ProgressFinish, ProgressStyle};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
@@ -55,6 +59,7 @@ impl Call<'_> {
         R::Error: EndpointError,
     {
         let mut printed: u64 = 0;
+        let bar = (matches!(self.output, Output::Print) && progress_on_terminal()).then(bar);
         while let Some(page) = pages.next().await {
             let page = match page {
                 Ok(page) => page,
@@ -70,7 +75,12 @@ impl Call<'_> {
                 }
                 printed += 1;
             }
+            if let Some(bar) = &bar {
+                bar.set_position(printed);
+                bar.set_message(format!("{} pages", pages.pages_read()));
+            }
         }
+        drop(bar);
         Outcome {
             exit_code: EXIT_OK,
             stdout: String::new(),
@@ -118,6 +128,19 @@ where
             serde_json::to_string(item).unwrap_or_else(|e| format!("{{\"unprintable\": \"{e}\"}}"))
         })
         .collect()
+}
+
+/// The spinner: items printed, their rate, pages read.
+fn bar() -> ProgressBar {
+    // Cleared however the list ends (an early return included).
+    let bar = ProgressBar::new_spinner().with_finish(ProgressFinish::AndClear);
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} {elapsed} {pos} items ({per_sec}): {msg}")
+    {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
 }
 
 fn output_failed(e: std::io::Error) -> Outcome {
