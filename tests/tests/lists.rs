@@ -13,7 +13,7 @@ use codegen::model::{Endpoint, Pagination, Provider};
 use serde_json::Value;
 use std::time::Duration;
 use taskapi::cli::{EXIT_API, EXIT_OK, EXIT_TRANSPORT};
-use taskapi::runtime::{RateLimits, RetryPolicy};
+use taskapi::runtime::{PageError, RateLimits, RetryPolicy};
 use taskapi::testing::{
     ClientSettings, FAILED_PAGE_CODE, FAILED_PAGE_CODE_STR, FakeServer, ListPlan, Listed,
     ListedError, ROUTES, list_by_id, list_item,
@@ -126,7 +126,7 @@ async fn a_repeated_token_ends_the_list_with_an_error_naming_the_page() {
         let listed = list_on(&fake, &e.id, plan, Some(PAGE)).await;
         assert_items(&e.id, &listed, 0..9);
         match &listed.error {
-            Some(ListedError::RepeatedToken { page: 3, token }) => {
+            Some(ListedError::Page(PageError::RepeatedToken { page: 3, token })) => {
                 assert!(!token.is_empty(), "{}", e.id)
             }
             other => panic!("{}: {other:?}", e.id),
@@ -144,7 +144,7 @@ async fn more_without_a_token_ends_the_list_with_an_error_where_the_shape_can_sa
         let listed = list_on(&fake, &e.id, plan, Some(PAGE)).await;
         assert_items(&e.id, &listed, 0..6);
         match (&list.has_more, &listed.error) {
-            (Some(_), Some(ListedError::NoToken { page: 2 })) => {}
+            (Some(_), Some(ListedError::Page(PageError::NoToken { page: 2 }))) => {}
             // Without `has_more`, a reply without a token is the end, by the shape's own
             // definition: nothing can tell it from a list of 6.
             (None, None) => {}
@@ -176,10 +176,10 @@ async fn a_failed_page_ends_the_list_after_the_earlier_items() {
         let listed = list_on(&fake, &e.id, plan, Some(PAGE)).await;
         assert_items(&e.id, &listed, 0..6);
         match &listed.error {
-            Some(ListedError::Call {
+            Some(ListedError::Page(PageError::Call {
                 error,
                 pages_read: 2,
-            }) => {
+            })) => {
                 let code = error.code.as_ref().map(|c| c.to_string());
                 assert!(
                     code == Some(FAILED_PAGE_CODE.to_string())
@@ -224,16 +224,11 @@ async fn the_rate_limit_holds_across_pages() {
             let mut arrivals = fake.arrivals(&id);
             arrivals.sort();
             assert_eq!(arrivals.len(), 15, "{id}");
-            for (i, from) in arrivals.iter().enumerate() {
-                let within = arrivals[i..]
-                    .iter()
-                    .take_while(|at| **at < *from + Duration::from_secs(1))
-                    .count();
-                assert!(
-                    within <= WINDOW_LIMIT as usize,
-                    "{id}: {within} pages in the second from {from:?}: {arrivals:?}"
-                );
-            }
+            let (within, from) = common::busiest_second(&arrivals);
+            assert!(
+                within <= WINDOW_LIMIT as usize,
+                "{id}: {within} pages in the second from {from:?}: {arrivals:?}"
+            );
         }));
     }
     assert!(!runs.is_empty(), "a paginated spec documents its limit");

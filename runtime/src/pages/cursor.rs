@@ -56,6 +56,19 @@ impl<E> PageError<E> {
             _ => None,
         }
     }
+
+    /// The same ending with the failed page's error turned into another type (to describe
+    /// it without its type, say).
+    pub fn map_call<F>(self, f: impl FnOnce(E) -> F) -> PageError<F> {
+        match self {
+            PageError::Call { error, pages_read } => PageError::Call {
+                error: f(error),
+                pages_read,
+            },
+            PageError::NoToken { page } => PageError::NoToken { page },
+            PageError::RepeatedToken { page, token } => PageError::RepeatedToken { page, token },
+        }
+    }
 }
 
 impl<E: fmt::Display> fmt::Display for PageError<E> {

@@ -18,29 +18,13 @@ pub struct Listed {
     pub error: Option<ListedError>,
 }
 
-/// Why a list ended early, described without its types.
+/// Why a list ended early: the runtime's [`PageError`], its failed page's error described
+/// without its type, or a client that could not be built.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ListedError {
-    /// A page failed after its retries (see [`PageError::Call`]).
-    Call {
-        /// The page's error.
-        error: CalledError,
-        /// Pages read before it.
-        pages_read: u32,
-    },
-    /// A page said more follow and gave no token (see [`PageError::NoToken`]).
-    NoToken {
-        /// The page that said so.
-        page: u32,
-    },
-    /// A page repeated an earlier token (see [`PageError::RepeatedToken`]).
-    RepeatedToken {
-        /// The page that did.
-        page: u32,
-        /// The token.
-        token: String,
-    },
+    /// The list ended at a page (see [`PageError`]).
+    Page(PageError<CalledError>),
     /// The client could not be built from the settings.
     NotBuilt(BuildError),
 }
@@ -86,13 +70,6 @@ impl Listed {
 
 impl ListedError {
     fn of<E: EndpointError + std::fmt::Debug>(error: PageError<E>) -> Self {
-        match error {
-            PageError::Call { error, pages_read } => ListedError::Call {
-                error: CalledError::of(&error),
-                pages_read,
-            },
-            PageError::NoToken { page } => ListedError::NoToken { page },
-            PageError::RepeatedToken { page, token } => ListedError::RepeatedToken { page, token },
-        }
+        ListedError::Page(error.map_call(|e| CalledError::of(&e)))
     }
 }

@@ -369,3 +369,20 @@ pub fn remove_at(value: &mut serde_json::Value, steps: &[codegen::model::PathSte
         remove_at(next, rest);
     }
 }
+
+/// The busiest one-second window of sorted arrival times: how many arrived in the second
+/// from which arrival.
+pub fn busiest_second(arrivals: &[Duration]) -> (usize, Duration) {
+    arrivals
+        .iter()
+        .enumerate()
+        .map(|(i, from)| {
+            let within = arrivals[i..]
+                .iter()
+                .take_while(|at| **at < *from + Duration::from_secs(1))
+                .count();
+            (within, *from)
+        })
+        .max_by_key(|(within, _)| *within)
+        .unwrap_or((0, Duration::ZERO))
+}
