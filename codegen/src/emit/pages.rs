@@ -91,7 +91,7 @@ fn method_docs(p: &Provider, e: &Endpoint, list: &Pagination) -> (TokenStream, T
     };
     let rules = format!(
         "Each page is a call like [`send`](Self::send): retries, rate limit, deadline and \
-         tracing. Pages ask for `{size}` {max} (the documented maximum: fewest calls) unless it \
+         tracing. Pages ask for `{size}` {max} (the spec's `max_size`, fewest calls) unless it \
          is set, and the first page starts at the `{token}` set, if any. The list ends at {end}; \
          an empty page that says more follow is not the end. A token an earlier page gave \
          ends the list with [`PageError::RepeatedToken`](::taskapi_runtime::PageError) \

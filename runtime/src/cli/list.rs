@@ -1,6 +1,6 @@
 //! `--all` on a paginated endpoint's subcommand: every item of every page, one JSON object
 //! per line on stdout, in order, as each page arrives (a stream, never the whole list in
-//! memory); `--page-size N` sets the size asked for (default: the documented maximum).
+//! memory); `--page-size N` sets the size asked for (default: the spec's `max_size`).
 //!
 //! - Items are printed as received (fields the spec does not know included), one line each.
 //! - A page that fails after its retries, or whose cursor cannot be followed (a repeated
@@ -40,7 +40,7 @@ pub(super) fn with_list(subcommand: Command, size_param: &str) -> Command {
         })
         .arg(Arg::new(ALL).long(ALL).action(ArgAction::SetTrue).help(
             "Every item of every page, one JSON object per line as the pages arrive (the page \
-             size is the documented maximum unless --page-size is given). An error mid-list \
+             size is the spec's maximum unless --page-size is given). An error mid-list \
              exits non-zero after the items printed, saying on stderr how many pages were read",
         ))
 }
