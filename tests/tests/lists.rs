@@ -248,10 +248,13 @@ async fn cli_all(
 ) -> taskapi::cli::Outcome {
     let dir = tempfile::tempdir().unwrap();
     let mut args = common::required_args(endpoint, dir.path());
-    args.extend(["--all", "--max-attempts", "1"].map(str::to_owned));
+    args.push("--all".to_owned());
     args.extend(extra.iter().map(|a| (*a).to_owned()));
     common::cli(provider, endpoint, &args, &fake.uri()).await
 }
+
+/// Pages of 3, and a failed page not tried again (its error is the point).
+const ONE_ATTEMPT: [&str; 4] = ["--page-size", "3", "--max-attempts", "1"];
 
 fn printed(outcome: &taskapi::cli::Outcome) -> Vec<Value> {
     outcome
@@ -288,7 +291,7 @@ async fn all_exits_non_zero_after_the_items_printed_when_a_page_fails() {
     for (p, e, list) in paginated(&model) {
         let fake = FakeServer::start().await.unwrap();
         assert!(fake.set_list(&e.id, ListPlan::new(30).failing_page(2)));
-        let outcome = cli_all(p, e, &fake, &["--page-size", "3"]).await;
+        let outcome = cli_all(p, e, &fake, &ONE_ATTEMPT).await;
         assert_eq!(outcome.exit_code, EXIT_API, "{}: {}", e.id, outcome.stderr);
         assert_eq!(printed(&outcome).len(), 3, "{}", e.id);
         assert!(
@@ -316,7 +319,7 @@ async fn all_exits_non_zero_after_the_items_printed_when_a_page_fails() {
         }
         let fake = FakeServer::start().await.unwrap();
         assert!(fake.set_list(&e.id, ListPlan::new(30).repeated_token_at(2)));
-        let outcome = cli_all(p, e, &fake, &["--page-size", "3"]).await;
+        let outcome = cli_all(p, e, &fake, &ONE_ATTEMPT).await;
         assert_eq!(
             outcome.exit_code, EXIT_TRANSPORT,
             "{}: {}",
@@ -329,5 +332,18 @@ async fn all_exits_non_zero_after_the_items_printed_when_a_page_fails() {
             e.id,
             outcome.stderr
         );
+    }
+}
+
+#[tokio::test]
+async fn all_retries_a_throttled_page_and_completes() {
+    let model = common::model();
+    for (p, e, _) in paginated(&model) {
+        let fake = FakeServer::start().await.unwrap();
+        assert!(fake.set_list(&e.id, ListPlan::new(9).throttled_page(2)));
+        let outcome = cli_all(p, e, &fake, &["--page-size", "3"]).await;
+        assert_eq!(outcome.exit_code, EXIT_OK, "{}: {}", e.id, outcome.stderr);
+        assert_eq!(printed(&outcome).len(), 9, "{}", e.id);
+        assert_eq!(fake.requests(&e.id), 4, "{}: page 2 twice", e.id);
     }
 }
