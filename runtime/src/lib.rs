@@ -68,8 +68,8 @@ pub use token::{AccessToken, MAX_TOKEN_LIFETIME};
 /// The writer a download streams into (`to_writer`), re-exported from tokio.
 pub use tokio::io::AsyncWrite;
 pub use transfer::{
-    DEFAULT_MIN_RATE, DEFAULT_RATE_WINDOW, DEFAULT_TRANSFER_TIME, DownloadLimits, MAX_RESUMPTIONS,
-    TransferPolicy, TransferProgress, UploadFile, safe_file_name,
+    DEFAULT_MIN_RATE, DEFAULT_RATE_WINDOW, DEFAULT_TRANSFER_TIME, DownloadLimits, FolderNames,
+    MAX_RESUMPTIONS, TransferPolicy, TransferProgress, UploadFile, safe_file_name, title_file_name,
 };
 pub use url::{PathPart, check_max_length};
 pub use waiter::{

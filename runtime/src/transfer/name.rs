@@ -6,7 +6,7 @@ use reqwest::header::HeaderValue;
 
 /// The longest file name most filesystems take (ext4, APFS, NTFS in UTF-16 units; bytes
 /// here, which is stricter).
-const MAX_NAME_BYTES: usize = 255;
+pub(super) const MAX_NAME_BYTES: usize = 255;
 
 /// The longest extension kept whole when a name must be shortened.
 const MAX_KEPT_EXTENSION: usize = 16;
@@ -62,7 +62,7 @@ pub fn safe_file_name(raw: &str) -> Option<String> {
 }
 
 /// `name` cut to [`MAX_NAME_BYTES`], its extension kept when it is short.
-fn shorten(name: String) -> String {
+pub(super) fn shorten(name: String) -> String {
     if name.len() <= MAX_NAME_BYTES {
         return name;
     }
