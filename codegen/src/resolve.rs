@@ -26,13 +26,16 @@ pub fn resolve(
 ) -> bool {
     let file = provider.file.clone();
     let declared: Vec<SharedType> = provider.types.clone();
-    let tables = provider.error_tables.clone();
     let lookup = Lookup {
         types: declared
             .iter()
             .map(|t| (t.name().value.as_str(), t))
             .collect(),
-        tables: tables.iter().map(|t| (t.name.value.as_str(), t)).collect(),
+        tables: provider
+            .error_tables
+            .iter()
+            .map(|t| (t.name.value.as_str(), t))
+            .collect(),
         missing: Default::default(),
     };
     // The declarations themselves: an object's fields may name other shared types.
@@ -45,9 +48,19 @@ pub fn resolve(
     if !ok {
         return false;
     }
+    // Endpoints take the declarations as resolved.
+    let resolved = Lookup {
+        types: provider
+            .types
+            .iter()
+            .map(|t| (t.name().value.as_str(), t))
+            .collect(),
+        tables: lookup.tables,
+        missing: Default::default(),
+    };
     let before = endpoints.len();
-    endpoints.retain_mut(|e| lookup.endpoint(e, &provider.types, diags));
-    let missing = lookup.missing.take();
+    endpoints.retain_mut(|e| resolved.endpoint(e, diags));
+    let missing = resolved.missing.take();
     if !missing.is_empty() {
         let names: Vec<String> = missing.iter().map(|n| format!("`{n}`")).collect();
         diags.push(
@@ -73,32 +86,19 @@ struct Lookup<'a> {
 impl Lookup<'_> {
     /// Resolves an endpoint against the resolved declarations; false when something did
     /// not resolve (reported).
-    fn endpoint(
-        &self,
-        e: &mut EndpointSpec,
-        resolved: &[SharedType],
-        diags: &mut Diagnostics,
-    ) -> bool {
-        let resolved = Lookup {
-            types: resolved
-                .iter()
-                .map(|t| (t.name().value.as_str(), t))
-                .collect(),
-            tables: self.tables.clone(),
-            missing: Default::default(),
-        };
+    fn endpoint(&self, e: &mut EndpointSpec, diags: &mut Diagnostics) -> bool {
         let file = e.file.clone();
         let mut ok = true;
         for param in &mut e.params {
             if let Some(enumeration) = &mut param.enumeration {
-                ok &= resolved.enumeration(&file, enumeration, param.ty.value, diags);
+                ok &= self.enumeration(&file, enumeration, param.ty.value, diags);
             }
         }
         if let Some(object) = e.response.json_mut() {
-            ok &= resolved.fields(&file, &mut object.fields, 1, diags);
+            ok &= self.fields(&file, &mut object.fields, 1, diags);
         }
         if let Some(body) = &mut e.body {
-            ok &= resolved.fields(&file, &mut body.object.fields, 1, diags);
+            ok &= self.fields(&file, &mut body.object.fields, 1, diags);
             ok &= no_shared_objects(&file, &body.object.fields, diags);
         }
         if let Some(name) = &e.errors_from {
@@ -123,7 +123,6 @@ impl Lookup<'_> {
                 }
             }
         }
-        self.missing.borrow_mut().extend(resolved.missing.take());
         ok
     }
 

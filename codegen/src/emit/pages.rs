@@ -119,11 +119,10 @@ fn method_docs(p: &Provider, e: &Endpoint, list: &Pagination) -> (TokenStream, T
     ]));
     let items_doc = docs(&paragraphs([
         format!(
-            "Every item of every page (`{}`), in order, as a `Stream` (or [`Items::next`](::taskapi_runtime::Items::next)); see [`pages`](Self::pages).",
+            "Every item of every page (`{}`), in order, as a `Stream` (or [`Items::next`](::taskapi_runtime::Items::next)); the pages are read by the rules of [`pages`](Self::pages).",
             list.items.wire
         )
         .as_str(),
-        &rules,
         &example::usage(
             p,
             e,

@@ -37,10 +37,11 @@ pub(crate) fn expand(spec: &mut Node, declared: &Node) {
                 ..
             },
         )) => {
-            let own = std::mem::take(own);
-            *own_errors(pairs) = shared.into_iter().chain(own).collect();
+            own.splice(0..0, shared);
         }
-        _ => pairs.push((
+        // Not a list: loading reports it; nothing to compare.
+        Some(_) => {}
+        None => pairs.push((
             Key {
                 name: "errors".into(),
                 at: spec.at,
@@ -50,19 +51,6 @@ pub(crate) fn expand(spec: &mut Node, declared: &Node) {
                 value: Value::Seq(shared),
             },
         )),
-    }
-}
-
-fn own_errors(pairs: &mut [(Key, Node)]) -> &mut Vec<Node> {
-    match pairs.iter_mut().find(|(k, _)| k.name == "errors") {
-        Some((
-            _,
-            Node {
-                value: Value::Seq(own),
-                ..
-            },
-        )) => own,
-        _ => unreachable!("checked by the caller"),
     }
 }
 

@@ -183,9 +183,7 @@ impl ListNodesRequest {
         ::taskapi_runtime::Pages::new(self)
     }
 
-    /// Every item of every page (`nodes`), in order, as a `Stream` (or [`Items::next`](::taskapi_runtime::Items::next)); see [`pages`](Self::pages).
-    ///
-    /// Each page is a call like [`send`](Self::send): retries, rate limit, deadline and tracing. Pages ask for `maxResults` 30 (the spec's `max_size`, fewest calls) unless it is set, and the first page starts at the `next_token` set, if any. The list ends at a reply without `nextToken`; an empty page that says more follow is not the end. A token an earlier page gave ends the list with [`PageError::RepeatedToken`](::taskapi_runtime::PageError) instead of looping, and a page that fails after its retries ends it with [`PageError::Call`](::taskapi_runtime::PageError), saying how many pages were read; what was yielded before stays valid.
+    /// Every item of every page (`nodes`), in order, as a `Stream` (or [`Items::next`](::taskapi_runtime::Items::next)); the pages are read by the rules of [`pages`](Self::pages).
     ///
     /// # Example
     ///
