@@ -72,7 +72,7 @@ impl Drop for Server {
     }
 }
 
-/// Builds the `taskapi` binary (release, feature `cli`) and returns its path.
+/// Builds the `taskapi` binary (release, of `taskapi-jobs`) and returns its path.
 pub fn build_taskapi(root: &Path) -> Result<PathBuf, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
@@ -81,9 +81,7 @@ pub fn build_taskapi(root: &Path) -> Result<PathBuf, String> {
             "--release",
             "--quiet",
             "--package",
-            "taskapi",
-            "--features",
-            "cli",
+            "taskapi-jobs",
             "--bin",
             "taskapi",
             "--message-format=json-render-diagnostics",

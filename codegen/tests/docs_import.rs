@@ -551,7 +551,7 @@ fn filled_drafts_compile_and_pass_the_spec_driven_tests() {
         );
         let help = trial.cargo(
             &step("cli"),
-            "run --quiet --locked --package taskapi --features cli --bin taskapi -- --help",
+            "run --quiet --locked --package taskapi-jobs --bin taskapi -- --help",
             &[],
         );
 

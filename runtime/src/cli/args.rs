@@ -2,6 +2,7 @@
 //! contributes, the global flags, `completions` and `serve-fake`.
 
 use super::call::Call;
+use super::extension::Extension;
 use super::list::with_list;
 use super::outcome::{EXIT_OK, EXIT_USAGE, Outcome};
 use clap::{Arg, ArgAction, ArgMatches, Command};
@@ -74,7 +75,7 @@ const COMPLETIONS: &str = "completions";
 /// The subcommand that serves the fake server (the binary only).
 pub(super) const SERVE_FAKE: &str = "serve-fake";
 
-fn command(commands: &Commands, serve_fake: bool) -> Command {
+fn command(commands: &Commands, extensions: &[Extension], serve_fake: bool) -> Command {
     let mut taskapi = Command::new("taskapi")
         .about("Start, wait for and fetch the long-running jobs of Feishu/Lark and DingTalk (exports, imports, moves, copies) from a shell")
         .version(commands.version)
@@ -94,6 +95,7 @@ fn command(commands: &Commands, serve_fake: bool) -> Command {
         .args(trust_and_sharing_args())
         .args(wait_args())
         .subcommands((commands.commands)())
+        .subcommands(extensions.iter().map(|extension| (extension.command)()))
         .subcommand(completions_command());
     for name in commands.batchable {
         taskapi = taskapi.mut_subcommand(name, with_batch);
@@ -102,7 +104,11 @@ fn command(commands: &Commands, serve_fake: bool) -> Command {
         taskapi = taskapi.mut_subcommand(name, |c| with_list(c, size_param));
     }
     if serve_fake {
-        taskapi = taskapi.subcommand(serve_fake_command());
+        let added = extensions
+            .iter()
+            .filter_map(|extension| extension.serve_fake.as_ref())
+            .flat_map(|fake| (fake.args)());
+        taskapi = taskapi.subcommand(serve_fake_command().args(added));
     }
     taskapi
 }
@@ -389,10 +395,17 @@ pub(super) struct FakeOptions {
     pub(super) token_lifetime: Option<i64>,
     /// `--list-items` and the page faults.
     pub(super) list: Option<crate::testing::ListPlan>,
+    /// Every flag, for the extensions' set-up.
+    pub(super) matches: ArgMatches,
 }
 
-pub(super) fn parse(commands: &Commands, args: Vec<OsString>, serve_fake: bool) -> Parsed {
-    let mut definition = command(commands, serve_fake);
+pub(super) fn parse(
+    commands: &Commands,
+    extensions: &[Extension],
+    args: Vec<OsString>,
+    serve_fake: bool,
+) -> Parsed {
+    let mut definition = command(commands, extensions, serve_fake);
     let matches = match definition.clone().try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(e) => {
@@ -435,6 +448,7 @@ pub(super) fn parse(commands: &Commands, args: Vec<OsString>, serve_fake: bool) 
                 pending_polls: args.get_one::<u32>("pending-polls").copied(),
                 token_lifetime: args.get_one::<i64>("token-lifetime").copied(),
                 list: fake_list(args),
+                matches: args.clone(),
             })
         }
         Some(_) => Parsed::Call(Box::new((definition, matches))),

@@ -26,6 +26,7 @@
 //! generated from the specs, printing its URL as the first line of stdout, until killed.
 
 // `outcome.rs`: exit codes and the `Outcome`; `call.rs`: what a subcommand gets (`Call`);
+// `extension.rs`: hand-written subcommands beside the generated ones;
 // `args.rs`: the `Commands` table, the global flags and parsing; `run.rs`: `run` and `main`;
 // `body.rs`: a request body from `--body` and body flags; `transfer.rs`: `--file`,
 // `--output` and `--wait` on start endpoints; `batch.rs`: `--batch`, reading its input
@@ -34,6 +35,7 @@ mod args;
 mod batch;
 mod body;
 mod call;
+mod extension;
 mod lines;
 mod list;
 mod outcome;
@@ -43,9 +45,10 @@ mod transfer;
 pub use args::{Commands, Dispatched};
 pub use body::{BODY_FLAG, BodyFlag, FlagKind};
 pub use call::Call;
+pub use extension::{Extension, FakeExtension};
 pub use outcome::{
     EXIT_API, EXIT_OK, EXIT_OUTPUT, EXIT_TASK_FAILED, EXIT_TRANSPORT, EXIT_USAGE,
     EXIT_WAIT_TIMEOUT, Outcome,
 };
-pub use run::{main, run};
+pub use run::{main, main_with, run, run_with};
 pub use transfer::{FILE_FLAG, OUTPUT_FLAG};

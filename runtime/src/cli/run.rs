@@ -6,6 +6,7 @@ use super::args::{
     TRANSFER_TIME, parse,
 };
 use super::call::{Call, ClientOptions, WaitOptions};
+use super::extension::{Extension, find};
 use super::outcome::{EXIT_OK, EXIT_OUTPUT, EXIT_TRANSPORT, Outcome, Output};
 use clap::{ArgMatches, Command};
 use std::ffi::OsString;
@@ -20,20 +21,31 @@ pub async fn run(
     args: Vec<OsString>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Outcome {
-    match parse(commands, args, false) {
+    run_with(commands, &[], args, env).await
+}
+
+/// [`run`] with hand-written subcommands beside the generated ones.
+pub async fn run_with(
+    commands: &Commands,
+    extensions: &[Extension],
+    args: Vec<OsString>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Outcome {
+    match parse(commands, extensions, args, false) {
         Parsed::Done(outcome) => outcome,
         Parsed::Call(call) => {
             let output = Output::collect();
-            let outcome = execute(commands, &call.0, &call.1, env, &output).await;
+            let outcome = execute(commands, extensions, &call.0, &call.1, env, &output).await;
             output.finish(outcome)
         }
         Parsed::ServeFake(..) => Outcome::unknown_command(SERVE_FAKE),
     }
 }
 
-/// Runs an endpoint's subcommand.
+/// Runs an endpoint's subcommand, or an extension's.
 async fn execute(
     commands: &Commands,
+    extensions: &[Extension],
     definition: &Command,
     matches: &ArgMatches,
     env: &dyn Fn(&str) -> Option<String>,
@@ -45,8 +57,9 @@ async fn execute(
     let Some(subcommand) = definition.find_subcommand(name) else {
         return Outcome::unknown_command(name);
     };
+    let extension = find(extensions, name);
     let wait = matches.get_flag("wait");
-    if wait && !commands.waitable.contains(&name) {
+    if wait && (extension.is_some() || !commands.waitable.contains(&name)) {
         return Outcome::usage(format!("`{name}` has no waiter in its spec: drop --wait"));
     }
     // Only poll endpoints define --batch.
@@ -83,7 +96,10 @@ async fn execute(
         output,
         strict: strict.as_ref(),
     };
-    (commands.dispatch)(name, &call).await
+    match extension {
+        Some(extension) => (extension.run)(args, &call).await,
+        None => (commands.dispatch)(name, &call).await,
+    }
 }
 
 /// The binary's entry point: runs on the process's arguments and environment, prints, and
@@ -91,6 +107,12 @@ async fn execute(
 /// runtime's warnings only). Besides the
 /// endpoints, the binary has `serve-fake`, serving the table's fake routes.
 pub fn main(commands: &Commands) -> i32 {
+    main_with(commands, &[])
+}
+
+/// [`main`] with hand-written subcommands beside the generated ones, and what they add to
+/// `serve-fake`.
+pub fn main_with(commands: &Commands, extensions: &[Extension]) -> i32 {
     if std::env::var_os("RUST_LOG").is_some() {
         tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -107,12 +129,14 @@ pub fn main(commands: &Commands) -> i32 {
             .with_writer(std::io::stderr)
             .init();
     }
-    let call = match parse(commands, std::env::args_os().collect(), true) {
+    let call = match parse(commands, extensions, std::env::args_os().collect(), true) {
         Parsed::Done(outcome) => return print(outcome),
         Parsed::ServeFake(options) => {
             // A server: worker threads.
             return match tokio::runtime::Runtime::new() {
-                Ok(runtime) => runtime.block_on(serve_fake(options, commands.fake_routes)),
+                Ok(runtime) => {
+                    runtime.block_on(serve_fake(options, commands.fake_routes, extensions))
+                }
                 Err(e) => no_runtime(e),
             };
         }
@@ -128,7 +152,14 @@ pub fn main(commands: &Commands) -> i32 {
     };
     let env = |name: &str| std::env::var(name).ok();
     let output = Output::Print;
-    print(runtime.block_on(execute(commands, &call.0, &call.1, &env, &output)))
+    print(runtime.block_on(execute(
+        commands,
+        extensions,
+        &call.0,
+        &call.1,
+        &env,
+        &output,
+    )))
 }
 
 fn no_runtime(e: std::io::Error) -> i32 {
@@ -138,7 +169,11 @@ fn no_runtime(e: std::io::Error) -> i32 {
 
 /// `serve-fake`: the URL on the first line of stdout, then serving until the process is
 /// killed. Returns only when it cannot start.
-async fn serve_fake(options: FakeOptions, routes: &'static [crate::testing::Route]) -> i32 {
+async fn serve_fake(
+    options: FakeOptions,
+    routes: &'static [crate::testing::Route],
+    extensions: &[Extension],
+) -> i32 {
     let addr = options.addr;
     let server = match crate::testing::FakeServer::start_on(routes, addr).await {
         Ok(server) => server,
@@ -163,6 +198,16 @@ async fn serve_fake(options: FakeOptions, routes: &'static [crate::testing::Rout
             server.set_list(route.id, plan.clone());
         }
     }
+    let mut notes = Vec::new();
+    for fake in extensions.iter().filter_map(|e| e.serve_fake.as_ref()) {
+        match (fake.setup)(&server, &options.matches) {
+            Ok(lines) => notes.extend(lines),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return super::outcome::EXIT_USAGE;
+            }
+        }
+    }
     let mut out = std::io::stdout().lock();
     if let Err(e) = writeln!(out, "{}", server.uri()).and_then(|()| out.flush()) {
         eprintln!("error: cannot write the output to stdout: {e}");
@@ -174,6 +219,9 @@ async fn serve_fake(options: FakeOptions, routes: &'static [crate::testing::Rout
         "serving the fake Feishu/DingTalk API from the specs at {} (any token; stop with Ctrl-C)",
         server.uri()
     );
+    for note in notes {
+        let _ = writeln!(std::io::stderr(), "{note}");
+    }
     std::future::pending::<()>().await;
     EXIT_OK
 }

@@ -7,7 +7,8 @@
 
 // `route.rs`: the generated route table's types; `reply.rs`: faults and reply bodies;
 // `state.rs`: what the fake keeps between requests; `respond.rs`: answering one request;
-// `server.rs`: `FakeServer` and its scripting;
+// `server.rs`: `FakeServer` and its scripting; `responder.rs`: routes answered by a test's
+// own model of the provider's data;
 // `called.rs`: describing calls made by endpoint id; `list.rs`: paginated lists; `download.rs`: binary downloads
 // (content made on the fly, ranges, cuts); `stats.rs`: what the server saw (arrival times,
 // throttled replies, tokens issued), also served at `GET /_fake/stats`.
@@ -17,6 +18,7 @@ mod list;
 mod listed;
 mod reply;
 mod respond;
+mod responder;
 mod route;
 mod server;
 mod state;
@@ -29,6 +31,7 @@ pub use download::{content, content_byte};
 pub use list::{FAILED_PAGE_CODE, FAILED_PAGE_CODE_STR, ListPlan, list_item};
 pub use listed::{Listed, ListedError};
 pub use reply::{Fault, FaultBody};
+pub use responder::{Responded, Responder};
 pub use route::{CodeRef, DocumentedError, ListShape, RateLimitShape, Route, RouteKind, TaskShape};
 pub use server::{EndpointScript, FAKE_ACCESS_TOKEN, FakeServer};
 pub use state::Recorded;

@@ -184,11 +184,16 @@ pub(super) fn throttled_reply(
 }
 
 pub(super) fn plain(status: u16, content_type: &str, body: String) -> hyper::Response<FaultBody> {
+    whole(status, content_type, Bytes::from(body))
+}
+
+/// A reply whose body goes out whole, with its length.
+pub(super) fn whole(status: u16, content_type: &str, body: Bytes) -> hyper::Response<FaultBody> {
     let length = body.len() as u64;
     response(
         status,
         content_type,
-        FaultBody::new(vec![Bytes::from(body)], Some(length), false),
+        FaultBody::new(vec![body], Some(length), false),
     )
 }
 

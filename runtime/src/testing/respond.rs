@@ -3,7 +3,10 @@
 
 use super::download::{binary_reply, content_disposition};
 use super::list::{PageReply, page_reply};
-use super::reply::{Fault, FaultBody, Scripted, fault_reply, plain, throttled_reply};
+use super::reply::{
+    Fault, FaultBody, Scripted, fault_reply, plain, throttled_reply, whole,
+};
+use super::responder::{Responded, Responder};
 use super::route::{Route, RouteKind, set_at};
 use super::state::{Recorded, State};
 use super::stats::STATS_PATH;
@@ -28,6 +31,8 @@ struct Decided {
     download_name: Option<String>,
     /// A paginated route's page, when the route has a list and no script.
     page: Option<PageReply>,
+    /// The route's responder, when it has one and no script, with the request it answers.
+    responder: Option<(Responder, Recorded)>,
 }
 
 pub(super) async fn respond(
@@ -67,6 +72,20 @@ pub(super) async fn respond(
         return response;
     }
     let scripted = decided.scripted.take();
+    let responded = decided
+        .responder
+        .take()
+        .and_then(|(responder, request)| responder(&request));
+    if let Some(Responded {
+        status,
+        content_type,
+        body,
+    }) = responded
+    {
+        let mut reply = whole(status, content_type, body);
+        set_log_id(&mut reply, decided.count);
+        return reply;
+    }
     let mut response = match decided.page.take() {
         Some(PageReply::Throttled) => throttled_reply(route, 1, 100),
         Some(PageReply::Failed(body)) => plain(400, "application/json", body),
@@ -245,6 +264,8 @@ fn decide(route: &'static Route, state: &Mutex<State>, recorded: Recorded) -> De
         *n
     };
     let query = recorded.query.clone();
+    let responder = state.responders.get(route.id).cloned();
+    let responder = responder.map(|responder| (responder, recorded.clone()));
     state.last.insert(route.id, recorded);
     state.arrivals.record(route.id, at);
     if let Some(reset) = state.over_limit(route, at) {
@@ -258,6 +279,7 @@ fn decide(route: &'static Route, state: &Mutex<State>, recorded: Recorded) -> De
             accept_ranges: state.accept_ranges,
             download_name: state.download_name.clone(),
             page: None,
+            responder: None,
         };
     }
     let scripted = match state.scripts.get_mut(route.id) {
@@ -265,6 +287,7 @@ fn decide(route: &'static Route, state: &Mutex<State>, recorded: Recorded) -> De
         Some(queue) => queue.front().cloned(),
         None => None,
     };
+    let responder = responder.filter(|_| scripted.is_none());
     let page = match (&scripted, route.list) {
         (None, Some(shape)) => state
             .lists
@@ -322,6 +345,7 @@ fn decide(route: &'static Route, state: &Mutex<State>, recorded: Recorded) -> De
         accept_ranges: state.accept_ranges,
         download_name: state.download_name.clone(),
         page,
+        responder,
     }
 }
 

@@ -4,6 +4,7 @@
 use super::list::ListPlan;
 use super::reply::{Fault, Scripted, error_reply};
 use super::respond::respond;
+use super::responder::Responder;
 use super::route::Route;
 use super::state::{Recorded, State};
 use super::stats::FakeStats;
@@ -216,6 +217,20 @@ impl FakeServer {
         {
             Some(route) => {
                 self.lock().lists.insert(route.id, plan);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Answers `route_id`'s requests with `responder` (after the fake has counted, recorded
+    /// and maybe throttled each, and unless a script is queued for the route); `false` when
+    /// no route has that id. For a model of the provider's data that the routes' examples
+    /// cannot be, e.g. a drive's folders with exports that finish.
+    pub fn set_responder(&self, route_id: &str, responder: Responder) -> bool {
+        match self.routes.iter().find(|r| r.id == route_id) {
+            Some(route) => {
+                self.lock().responders.insert(route.id, responder);
                 true
             }
             None => false,

@@ -4,6 +4,7 @@
 use super::download::DEFAULT_DOWNLOAD_NAME;
 use super::list::ListPlan;
 use super::reply::Scripted;
+use super::responder::Responder;
 use super::route::{Route, RouteKind};
 use super::stats::{Arrivals, FakeStats};
 use bytes::Bytes;
@@ -72,6 +73,8 @@ pub(super) struct State {
     pub(super) arrivals: Arrivals,
     /// The lists paginated routes serve, by route id.
     pub(super) lists: HashMap<&'static str, ListPlan>,
+    /// Routes answered by a test's own code, by route id.
+    pub(super) responders: HashMap<&'static str, Responder>,
 }
 
 impl Default for State {
@@ -95,6 +98,7 @@ impl Default for State {
             throttled: 0,
             arrivals: Arrivals::default(),
             lists: HashMap::new(),
+            responders: HashMap::new(),
         }
     }
 }

@@ -223,7 +223,7 @@ pub async fn hits(server: &MockServer, wanted_path: &str) -> Vec<String> {
 // ---- the real binary (lifecycle and download_memory tests) ----
 
 /// The `taskapi` binary of this checkout, as a person runs it. `CARGO_BIN_EXE_taskapi` exists
-/// only in the `taskapi` package's own tests, so it is built here with cargo (once per test
+/// only in the `taskapi-jobs` package's own tests, so it is built here with cargo (once per test
 /// binary; a no-op when it is current), as `cargo xtask bench` does, and never stale.
 pub fn taskapi_binary() -> std::path::PathBuf {
     static BINARY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
@@ -236,9 +236,7 @@ pub fn taskapi_binary() -> std::path::PathBuf {
                     "build",
                     "--quiet",
                     "--package",
-                    "taskapi",
-                    "--features",
-                    "cli",
+                    "taskapi-jobs",
                     "--bin",
                     "taskapi",
                     "--message-format=json-render-diagnostics",

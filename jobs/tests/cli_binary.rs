@@ -1,6 +1,5 @@
 //! The real `taskapi` binary, run as a person would (the in-process contract tests are in
-//! the workspace's `tests/` crate). Needs the `cli` feature, which `cargo test --workspace`
-//! turns on through the tests crate.
+//! the workspace's `tests/` crate). Needs the `cli` feature (a default one).
 #![cfg(feature = "cli")]
 
 use std::process::{Command, Stdio};

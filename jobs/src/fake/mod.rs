@@ -1,0 +1,1 @@
+//! A generated Drive folder tree and wiki space, served by the fake server.
