@@ -13,7 +13,9 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod backup;
 #[cfg(feature = "cli")]
 pub mod cli;
 #[cfg(feature = "testing")]
 pub mod fake;
+pub mod record;

@@ -153,12 +153,7 @@ pub fn main_with(commands: &Commands, extensions: &[Extension]) -> i32 {
     let env = |name: &str| std::env::var(name).ok();
     let output = Output::Print;
     print(runtime.block_on(execute(
-        commands,
-        extensions,
-        &call.0,
-        &call.1,
-        &env,
-        &output,
+        commands, extensions, &call.0, &call.1, &env, &output,
     )))
 }
 

@@ -3,9 +3,7 @@
 
 use super::download::{binary_reply, content_disposition};
 use super::list::{PageReply, page_reply};
-use super::reply::{
-    Fault, FaultBody, Scripted, fault_reply, plain, throttled_reply, whole,
-};
+use super::reply::{Fault, FaultBody, Scripted, fault_reply, plain, throttled_reply, whole};
 use super::responder::{Responded, Responder};
 use super::route::{Route, RouteKind, set_at};
 use super::state::{Recorded, State};

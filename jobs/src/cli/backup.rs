@@ -1,0 +1,176 @@
+//! `taskapi backup folder <FOLDER_TOKEN> <DIR>`, `taskapi backup wiki <SPACE_ID> <DIR>` and
+//! `taskapi backup status <DIR>`.
+
+use super::progress::Progress;
+use super::{status, usage, with_causes};
+use crate::backup::{Backup, BackupError, DEFAULT_WORKERS, Formats, Summary};
+use crate::record::{RecordError, Source};
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use std::path::PathBuf;
+use taskapi::feishu::FeishuClient;
+use taskapi::runtime::cli::{Call, Dispatched, EXIT_API, EXIT_OK, EXIT_TRANSPORT, Outcome};
+
+/// Some items failed, or a folder could not be listed: the rest is backed up.
+pub const EXIT_INCOMPLETE: i32 = 5;
+
+pub(super) fn command() -> Command {
+    let job_args = || {
+        [
+            Arg::new("format")
+                .long("format")
+                .value_name("TYPE=FORMAT,..")
+                .help("Export formats per document type (defaults: doc=docx, docx=docx, sheet=xlsx, bitable=xlsx; doc and docx also pdf, sheet and bitable also csv)"),
+            Arg::new("jobs")
+                .long("jobs")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u64).range(1..=256))
+                .help(format!("Items in work at once (default {DEFAULT_WORKERS}); the rate limits set the pace")),
+            Arg::new("retry-failed")
+                .long("retry-failed")
+                .action(ArgAction::SetTrue)
+                .help("Try the items recorded failed again, without listing the source"),
+            Arg::new("json")
+                .long("json")
+                .action(ArgAction::SetTrue)
+                .help("Print the summary as JSON on stdout"),
+        ]
+    };
+    let dir = || {
+        Arg::new("dir")
+            .value_name("DIR")
+            .required(true)
+            .value_parser(clap::value_parser!(PathBuf))
+            .help("The folder to back up into; its record is DIR/.taskapi/")
+    };
+    Command::new("backup")
+        .about("Back up a Drive folder tree or a wiki space to a folder: documents exported, files downloaded; run again to continue or update")
+        .long_about(
+            "Back up a Drive folder tree or a wiki space to a folder: folders become \
+             directories, documents are exported (--format), files downloaded as they are, and \
+             types that cannot be exported recorded as skipped. Every item's state is recorded \
+             in DIR/.taskapi/ before the next step: run the same command again after a crash to \
+             continue (nothing downloaded is fetched again, no started export started again), \
+             or after a finished run to fetch only what changed. Exit codes: 0 everything \
+             backed up, 5 some items failed (see `backup status`; --retry-failed), 3 the \
+             provider refused the app, 4 the provider could not be reached or a file could \
+             not be written, 2 usage (also: another backup runs on DIR).",
+        )
+        .subcommand_required(true)
+        .subcommand(
+            Command::new("folder")
+                .about("Back up a Drive folder and everything below it")
+                .arg(Arg::new("folder").value_name("FOLDER_TOKEN").required(true))
+                .arg(dir())
+                .args(job_args()),
+        )
+        .subcommand(
+            Command::new("wiki")
+                .about("Back up a wiki space, or the nodes under one of its nodes")
+                .arg(Arg::new("space").value_name("SPACE_ID").required(true))
+                .arg(dir())
+                .arg(
+                    Arg::new("parent-node")
+                        .long("parent-node")
+                        .value_name("TOKEN")
+                        .help("Back up only the nodes under this node"),
+                )
+                .args(job_args()),
+        )
+        .subcommand(
+            Command::new("status")
+                .about("Print a backup's record: counts per state, and every item")
+                .arg(dir())
+                .arg(
+                    Arg::new("json")
+                        .long("json")
+                        .action(ArgAction::SetTrue)
+                        .help("As one JSON object"),
+                ),
+        )
+}
+
+pub(super) fn run<'a>(args: &'a ArgMatches, call: &'a Call<'_>) -> Dispatched<'a> {
+    Box::pin(async move {
+        let Some((which, args)) = args.subcommand() else {
+            return usage("name what to back up: folder, wiki or status");
+        };
+        let Some(dir) = args.get_one::<PathBuf>("dir").cloned() else {
+            return usage("name the folder to back up into");
+        };
+        let source = match which {
+            "status" => return status::print(&dir, args.get_flag("json")),
+            "folder" => Source::Folder {
+                token: args
+                    .get_one::<String>("folder")
+                    .cloned()
+                    .unwrap_or_default(),
+            },
+            _ => Source::Wiki {
+                space_id: args.get_one::<String>("space").cloned().unwrap_or_default(),
+                parent_node: args.get_one::<String>("parent-node").cloned(),
+            },
+        };
+        let formats = match args.get_one::<String>("format").map(|f| Formats::parse(f)) {
+            Some(Ok(formats)) => formats,
+            Some(Err(e)) => return usage(format!("--format: {e}")),
+            None => Formats::default(),
+        };
+        let client = match call.managed_client::<FeishuClient>() {
+            Ok(client) => client,
+            Err(outcome) => return outcome,
+        };
+        let mut backup = Backup::new(client, source, dir)
+            .formats(formats)
+            .retry_failed(args.get_flag("retry-failed"));
+        if let Some(jobs) = args.get_one::<u64>("jobs") {
+            backup = backup.workers(*jobs as usize);
+        }
+        let progress = Progress::start();
+        let reporter = progress.clone();
+        let result = backup
+            .on_event(move |event| reporter.record(event))
+            .run()
+            .await;
+        progress.finish();
+        outcome(result, args.get_flag("json"))
+    })
+}
+
+/// The run's exit code and summary.
+fn outcome(result: Result<Summary, BackupError>, json: bool) -> Outcome {
+    let summary = match result {
+        Ok(summary) => summary,
+        Err(error) => {
+            let exit_code = match &error {
+                BackupError::Record(RecordError::Busy { .. } | RecordError::OtherSource { .. }) => {
+                    taskapi::runtime::cli::EXIT_USAGE
+                }
+                BackupError::Api(_) => EXIT_API,
+                _ => EXIT_TRANSPORT,
+            };
+            return Outcome {
+                exit_code,
+                stdout: String::new(),
+                stderr: format!(
+                    "error: {}\nbackup: stopped; run the same command again to continue\n",
+                    with_causes(&error)
+                ),
+            };
+        }
+    };
+    let exit_code = if summary.complete() {
+        EXIT_OK
+    } else {
+        EXIT_INCOMPLETE
+    };
+    let stdout = if json {
+        serde_json::to_string(&summary).unwrap_or_default() + "\n"
+    } else {
+        String::new()
+    };
+    Outcome {
+        exit_code,
+        stdout,
+        stderr: status::summary_line(&summary),
+    }
+}

@@ -1,0 +1,292 @@
+//! The record's files under the job's folder, the lock that keeps a second process out,
+//! and the database's schema.
+
+use fs4::{FileExt, TryLockError};
+use rusqlite::{Connection, OptionalExtension as _};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// The hidden folder of the record inside the job's folder. A title never becomes a
+/// name with a leading dot, so no item can land there.
+pub const RECORD_DIR: &str = ".taskapi";
+/// The database, in [`RECORD_DIR`].
+pub const RECORD_FILE: &str = "backup.sqlite3";
+/// The file a running job holds locked, in [`RECORD_DIR`].
+pub const LOCK_FILE: &str = "lock";
+/// Where files are completed before they are moved into place, in [`RECORD_DIR`]: on the
+/// same filesystem as the tree, so the move is a rename.
+pub const TEMP_DIR: &str = "tmp";
+
+/// What a job's folder mirrors. A folder holds the record of one source only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Source {
+    /// A Drive folder and everything below it.
+    Folder {
+        /// The folder's token.
+        token: String,
+    },
+    /// A wiki space, or the subtree under one of its nodes.
+    Wiki {
+        /// The space's id.
+        space_id: String,
+        /// The node whose children are backed up; `None`: the whole space.
+        parent_node: Option<String>,
+    },
+}
+
+impl Source {
+    /// How the record names it.
+    fn key(&self) -> String {
+        match self {
+            Source::Folder { token } => format!("folder:{token}"),
+            Source::Wiki {
+                space_id,
+                parent_node: None,
+            } => format!("wiki:{space_id}"),
+            Source::Wiki {
+                space_id,
+                parent_node: Some(node),
+            } => format!("wiki:{space_id}/{node}"),
+        }
+    }
+}
+
+/// Why the record cannot be opened or written.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RecordError {
+    /// Another process runs a job on this folder.
+    Busy {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// The folder holds the record of another source.
+    OtherSource {
+        /// The folder.
+        dir: PathBuf,
+        /// What it holds.
+        recorded: String,
+        /// What was asked for.
+        asked: String,
+    },
+    /// The folder has no record (`backup status` on a folder never backed up).
+    Missing {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// A file of the record could not be created, read or written.
+    Io {
+        /// What was being done.
+        doing: &'static str,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The database refused an operation.
+    Database(rusqlite::Error),
+}
+
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordError::Busy { dir } => write!(
+                f,
+                "another process is running a job on {}; wait for it to end (its lock is {})",
+                dir.display(),
+                dir.join(RECORD_DIR).join(LOCK_FILE).display()
+            ),
+            RecordError::OtherSource {
+                dir,
+                recorded,
+                asked,
+            } => write!(
+                f,
+                "{} holds the backup of {recorded}, not of {asked}: use another folder",
+                dir.display()
+            ),
+            RecordError::Missing { dir } => {
+                write!(f, "{} has no backup record", dir.display())
+            }
+            RecordError::Io { doing, .. } => write!(f, "cannot {doing}"),
+            RecordError::Database(_) => f.write_str("the record's database failed"),
+        }
+    }
+}
+
+impl std::error::Error for RecordError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RecordError::Io { source, .. } => Some(source),
+            RecordError::Database(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for RecordError {
+    fn from(e: rusqlite::Error) -> Self {
+        RecordError::Database(e)
+    }
+}
+
+/// The record of one job's folder: its database, and the lock held while a job runs.
+pub struct Record {
+    pub(super) db: Mutex<Connection>,
+    dir: PathBuf,
+    /// Held (locked) for as long as the record is open for a job; `None` for reading.
+    _lock: Option<File>,
+}
+
+impl std::fmt::Debug for Record {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Record").field("dir", &self.dir).finish()
+    }
+}
+
+fn io(doing: &'static str) -> impl FnOnce(std::io::Error) -> RecordError {
+    move |source| RecordError::Io { doing, source }
+}
+
+impl Record {
+    /// Opens `dir`'s record for a job on `source`, creating the folder and the record if
+    /// needed, and locks it: a second job on the same folder gets [`RecordError::Busy`].
+    pub fn open_for_job(dir: &Path, source: &Source) -> Result<Record, RecordError> {
+        let hidden = dir.join(RECORD_DIR);
+        std::fs::create_dir_all(hidden.join(TEMP_DIR)).map_err(io("create the record's folder"))?;
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(hidden.join(LOCK_FILE))
+            .map_err(io("open the record's lock file"))?;
+        // Released by the OS when the process ends, however it ends (kill -9 included).
+        // fs4's, named: the standard library's `File::try_lock` is newer than our MSRV.
+        match FileExt::try_lock(&lock) {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(RecordError::Busy {
+                    dir: dir.to_owned(),
+                });
+            }
+            Err(TryLockError::Error(e)) => return Err(io("lock the record")(e)),
+        }
+        let db = connect(&hidden.join(RECORD_FILE))?;
+        create_schema(&db)?;
+        let asked = source.key();
+        let recorded: Option<String> = db
+            .query_row("SELECT value FROM meta WHERE key = 'source'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match recorded {
+            Some(recorded) if recorded != asked => {
+                return Err(RecordError::OtherSource {
+                    dir: dir.to_owned(),
+                    recorded,
+                    asked,
+                });
+            }
+            Some(_) => {}
+            None => {
+                db.execute(
+                    "INSERT INTO meta (key, value) VALUES ('source', ?1)",
+                    [&asked],
+                )?;
+            }
+        }
+        Ok(Record {
+            db: Mutex::new(db),
+            dir: dir.to_owned(),
+            _lock: Some(lock),
+        })
+    }
+
+    /// Opens `dir`'s record to read it, while a job may be running on it.
+    pub fn open_to_read(dir: &Path) -> Result<Record, RecordError> {
+        let file = dir.join(RECORD_DIR).join(RECORD_FILE);
+        if !file.is_file() {
+            return Err(RecordError::Missing {
+                dir: dir.to_owned(),
+            });
+        }
+        let db = connect(&file)?;
+        Ok(Record {
+            db: Mutex::new(db),
+            dir: dir.to_owned(),
+            _lock: None,
+        })
+    }
+
+    /// The job's folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Where files are completed before they are moved into place.
+    pub fn temp_dir(&self) -> PathBuf {
+        self.dir.join(RECORD_DIR).join(TEMP_DIR)
+    }
+
+    /// The source the record was made for, as the record names it.
+    pub fn source_key(&self) -> Result<Option<String>, RecordError> {
+        Ok(self
+            .lock()
+            .query_row("SELECT value FROM meta WHERE key = 'source'", [], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub(super) fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The database, durable at every commit: write-ahead log, synced on commit (`FULL`).
+fn connect(file: &Path) -> Result<Connection, RecordError> {
+    let db = Connection::open(file)?;
+    db.busy_timeout(std::time::Duration::from_secs(10))?;
+    db.pragma_update(None, "journal_mode", "WAL")?;
+    db.pragma_update(None, "synchronous", "FULL")?;
+    Ok(db)
+}
+
+/// Version 1 of the schema. `items.state` takes the names of [`State`](super::State).
+fn create_schema(db: &Connection) -> Result<(), RecordError> {
+    db.execute_batch(
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS items (
+             id TEXT PRIMARY KEY,
+             parent TEXT,
+             kind TEXT NOT NULL,
+             obj_token TEXT NOT NULL,
+             title TEXT NOT NULL,
+             path TEXT,
+             dir TEXT,
+             modified TEXT,
+             state TEXT NOT NULL,
+             ticket TEXT,
+             file_token TEXT,
+             exported_at INTEGER,
+             bytes INTEGER,
+             done_modified TEXT,
+             reason TEXT,
+             restarts INTEGER NOT NULL DEFAULT 0,
+             seen INTEGER NOT NULL,
+             removed INTEGER NOT NULL DEFAULT 0
+         );
+         CREATE INDEX IF NOT EXISTS items_parent ON items (parent);
+         CREATE INDEX IF NOT EXISTS items_state ON items (state);
+         CREATE TABLE IF NOT EXISTS runs (
+             id INTEGER PRIMARY KEY,
+             started INTEGER NOT NULL,
+             listed INTEGER NOT NULL DEFAULT 0,
+             finished INTEGER
+         );
+         INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1');",
+    )?;
+    Ok(())
+}
