@@ -24,6 +24,8 @@ mod generate;
 mod list_routes;
 pub mod model;
 pub mod options;
+#[cfg(feature = "cli")]
+pub mod serve;
 pub mod tree;
 mod wire;
 
