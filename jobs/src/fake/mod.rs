@@ -29,6 +29,9 @@ pub mod serve;
 pub mod tree;
 mod wire;
 
+#[cfg(test)]
+mod tests;
+
 pub use model::{FakeItem, Source};
 pub use options::TreeOptions;
 pub use tree::FakeTree;
