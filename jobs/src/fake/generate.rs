@@ -144,12 +144,15 @@ fn drive(model: &mut Model, rng: &mut fastrand::Rng) {
     let root = FakeTree::ROOT_FOLDER.to_owned();
     // Folders that may take children: (token, depth of their children).
     let mut folders: Vec<(String, u8)> = vec![(root.clone(), 1)];
+    // What shortcuts may point to, in tree order (not the index's: a hash map's order
+    // changes between runs).
+    let mut targets: Vec<usize> = Vec::new();
     let mut made = 0;
     if model.options.hostile_titles {
         for (title, kind) in hostile_titles() {
             let mut node = node(model, rng, Source::Drive, kind, Some(root.clone()), 1);
             node.title = title;
-            model.push(node);
+            targets.push(model.push(node));
             made += 1;
         }
     }
@@ -172,13 +175,6 @@ fn drive(model: &mut Model, rng: &mut fastrand::Rng) {
         let (parent, depth) = folders[rng.usize(0..folders.len())].clone();
         let mut node = node(model, rng, Source::Drive, kind, Some(parent), depth);
         if kind == "shortcut" {
-            // In tree order, not the index's (a hash map's order changes between runs).
-            let targets: Vec<usize> = (0..model.nodes.len())
-                .filter(|&j| {
-                    let n = &model.nodes[j];
-                    n.source == Source::Drive && n.shortcut.is_none() && n.kind != "folder"
-                })
-                .collect();
             let Some(&target) = targets.get(rng.usize(0..targets.len().max(1))) else {
                 continue;
             };
@@ -189,7 +185,11 @@ fn drive(model: &mut Model, rng: &mut fastrand::Rng) {
         if kind == "folder" && depth < MAX_DEPTH {
             folders.push((node.token.clone(), depth + 1));
         }
-        model.push(node);
+        let object = node.shortcut.is_none() && kind != "folder";
+        let i = model.push(node);
+        if object {
+            targets.push(i);
+        }
     }
 }
 

@@ -146,8 +146,8 @@ async fn small_pages_have_no_gap_or_repeat() {
     assert!(server.requests("feishu.drive.file.list") > 80);
 }
 
-#[tokio::test]
-async fn the_trees_have_every_kind_depth_and_hostile_titles() {
+#[test]
+fn the_trees_have_every_kind_depth_and_hostile_titles() {
     let tree = FakeTree::new(TreeOptions {
         items: 200,
         ..TreeOptions::default()
@@ -251,4 +251,28 @@ async fn listings_follow_additions_and_deletions() {
         walk_wiki(&client, Some(4)).await,
         expected(&items, Source::Wiki)
     );
+}
+
+#[test]
+fn big_trees_are_about_the_size_asked_and_seeds_differ() {
+    let started = std::time::Instant::now();
+    let tree = FakeTree::new(TreeOptions {
+        items: 20_000,
+        ..TreeOptions::default()
+    });
+    let items = tree.items();
+    let drive = items.iter().filter(|i| i.source == Source::Drive).count();
+    assert!((19_900..=20_000).contains(&drive), "{drive}");
+    assert!((19_900..=20_000).contains(&(items.len() - drive)));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let other = FakeTree::new(TreeOptions {
+        seed: 2,
+        ..TreeOptions::default()
+    })
+    .items();
+    assert_ne!(other, FakeTree::new(TreeOptions::default()).items());
 }
