@@ -94,6 +94,15 @@ mod tests {
     }
 
     #[test]
+    fn they_make_a_serve_fake_extension() {
+        let extension = taskapi::runtime::cli::FakeExtension {
+            args: fake_args,
+            setup: setup_from_args,
+        };
+        assert_eq!((extension.args)().len(), 6);
+    }
+
+    #[test]
     fn no_tree_without_the_flag() {
         assert_eq!(options_from(&matches(&["serve-fake"])), None);
     }
