@@ -123,7 +123,7 @@ async fn an_export_polls_until_ready_then_downloads_its_content() {
 async fn exported_files_expire() {
     let options = TreeOptions {
         export_ready: Duration::ZERO,
-        export_expiry: Duration::from_millis(300),
+        export_expiry: Duration::from_secs(1),
         ..TreeOptions::default()
     };
     let (_server, tree, client) = serve(options).await;
@@ -137,7 +137,7 @@ async fn exported_files_expire() {
     .await;
     let file_token = result.file_token.unwrap();
     assert!(download(&client, &file_token).await.is_ok());
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     let error = download(&client, &file_token).await.expect_err("expired");
     assert_eq!(code(&error), Some(1060001));
 
