@@ -65,7 +65,7 @@ async fn download(
 #[tokio::test]
 async fn an_export_polls_until_ready_then_downloads_its_content() {
     let options = TreeOptions {
-        export_ready: Duration::from_millis(100),
+        export_ready: Duration::from_millis(300),
         ..TreeOptions::default()
     };
     let (_server, tree, client) = serve(options).await;
