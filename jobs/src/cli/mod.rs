@@ -13,8 +13,8 @@ pub static EXTENSIONS: &[Extension] = &[Extension {
     command: backup::command,
     run: backup::run,
     serve_fake: Some(FakeExtension {
-        args: crate::fake::fake_args,
-        setup: crate::fake::setup_from_args,
+        args: crate::fake::serve::fake_args,
+        setup: crate::fake::serve::setup_from_args,
     }),
 }];
 

@@ -1,16 +1,37 @@
-//! A generated Drive folder tree and wiki space, served by the fake server.
+//! A generated Drive folder tree and wiki space, served by the fake server, so that a
+//! backup runs end to end in tests (and in `taskapi serve-fake --tree`) without an account.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use taskapi_jobs::fake::{FakeTree, TreeOptions};
+//!
+//! let server = taskapi::testing::FakeServer::start().await?;
+//! let tree = FakeTree::new(TreeOptions { items: 200, ..TreeOptions::default() });
+//! tree.install(&server);
+//! // Back up FakeTree::ROOT_FOLDER or FakeTree::SPACE_ID with a client of `server`,
+//! // then compare with tree.items() and tree.export_content(..).
+//! # Ok(()) }
+//! ```
+//!
+//! `options.rs`: what a tree is made of; `model.rs`: the state behind the lock;
+//! `generate.rs`: making both trees from the seed; `content.rs`: bytes made on demand;
+//! `tree.rs`: [`FakeTree`], the tests' handle; `wire.rs`: queries, paths, envelopes, pages;
+//! `list_routes.rs` and `export_routes.rs`: the six routes; `serve.rs`: `serve-fake` flags.
 
-/// `serve-fake`'s flags for the tree (placeholder until the tree lands).
+mod content;
+mod export_routes;
+mod generate;
+mod list_routes;
+pub mod model;
+pub mod options;
 #[cfg(feature = "cli")]
-pub fn fake_args() -> Vec<clap::Arg> {
-    Vec::new()
-}
+pub mod serve;
+pub mod tree;
+mod wire;
 
-/// Sets up the tree from `serve-fake`'s flags.
-#[cfg(feature = "cli")]
-pub fn setup_from_args(
-    _server: &taskapi::runtime::testing::FakeServer,
-    _matches: &clap::ArgMatches,
-) -> Result<Vec<String>, String> {
-    Ok(Vec::new())
-}
+#[cfg(test)]
+mod tests;
+
+pub use model::{FakeItem, Source};
+pub use options::TreeOptions;
+pub use tree::FakeTree;

@@ -1,0 +1,51 @@
+//! The tree through the generated client, as a backup sees it: listings, exports,
+//! downloads, mutations and errors.
+
+mod errors;
+mod export;
+mod list;
+
+use super::{FakeTree, TreeOptions};
+use taskapi::feishu::FeishuClient;
+use taskapi::testing::FakeServer;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+/// A server answering from a tree made of `options`, and a client of it.
+async fn serve(options: TreeOptions) -> (FakeServer, FakeTree, FeishuClient) {
+    let server = FakeServer::start().await.expect("fake server");
+    let tree = FakeTree::new(options);
+    tree.install(&server);
+    let client = server.client::<FeishuClient>().build().expect("client");
+    (server, tree, client)
+}
+
+/// The provider's code of a failed call.
+fn code<E: taskapi::ErrorDetails>(error: &E) -> Option<i64> {
+    error.code().and_then(|c| c.as_i64())
+}
+
+/// Sends a raw request (what the typed client would refuse to send) and returns the HTTP
+/// status and the body.
+async fn raw(server: &FakeServer, method: &str, target: &str, body: &str) -> (u16, String) {
+    let addr = server.uri().trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    let request = format!(
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        taskapi::testing::FAKE_ACCESS_TOKEN,
+        body.len(),
+    );
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).await.expect("read");
+    let reply = String::from_utf8_lossy(&reply);
+    let status = reply
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = reply.split("\r\n\r\n").nth(1).unwrap_or("").to_owned();
+    (status, body)
+}
