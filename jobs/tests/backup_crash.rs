@@ -65,6 +65,18 @@ async fn kill_9_at_random_moments_then_rerun_fetches_each_file_once() {
         .filter(|i| i.source == Source::Drive)
         .filter(|i| fx.tree.creates(&i.obj_token) > 0)
         .count();
+    // A started export is polled, never started again: a document's tasks before its
+    // last were never polled (their tickets died with a killed run before being recorded).
+    for item in fx.tree.items().iter().filter(|i| i.source == Source::Drive) {
+        let polls = fx.tree.export_polls(&item.obj_token);
+        if let Some((_, earlier)) = polls.split_last() {
+            assert!(
+                earlier.iter().all(|p| *p == 0),
+                "{}: an export polled, then started again: polls per task {polls:?}",
+                item.token
+            );
+        }
+    }
     // A create, or a download, is repeated only when a kill took it in flight.
     let in_flight = kills * JOBS;
     assert!(

@@ -102,6 +102,8 @@ fn create(tree: &FakeTree, request: &Recorded) -> Responded {
         size,
         ready_at: Instant::now() + model.options.export_ready,
         expired: false,
+        seq: model.next_export,
+        polls: 0,
     };
     model.exports.insert(ticket.clone(), export);
     model.export_files.insert(file_token, ticket.clone());
@@ -116,13 +118,14 @@ fn get(tree: &FakeTree, request: &Recorded) -> Responded {
         return invalid_param();
     };
     let query = wire::query(request);
-    let model = tree.lock();
-    let Some(export) = model.exports.get(&ticket) else {
+    let mut model = tree.lock();
+    let Some(export) = model.exports.get_mut(&ticket) else {
         return invalid_param();
     };
     if query.get("token") != Some(&export.obj_token) {
         return invalid_param();
     }
+    export.polls += 1;
     let mut result = json!({
         "file_extension": export.extension,
         "type": export.kind,

@@ -78,6 +78,10 @@ pub(crate) struct Export {
     pub ready_at: Instant,
     /// Gone by [`FakeTree::expire_exports`](super::FakeTree::expire_exports).
     pub expired: bool,
+    /// Its place among all exports, in the order they were created.
+    pub seq: u64,
+    /// Polls of its ticket.
+    pub polls: u32,
 }
 
 /// Everything behind the tree's lock.

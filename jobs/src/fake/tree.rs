@@ -207,6 +207,20 @@ impl FakeTree {
         self.lock().creates.get(obj_token).copied().unwrap_or(0)
     }
 
+    /// The polls of each export task of `obj_token`, in the order they were created: a
+    /// task polled and then replaced by another was known to its caller and started again.
+    pub fn export_polls(&self, obj_token: &str) -> Vec<u32> {
+        let model = self.lock();
+        let mut exports: Vec<_> = model
+            .exports
+            .values()
+            .filter(|e| e.obj_token == obj_token)
+            .map(|e| (e.seq, e.polls))
+            .collect();
+        exports.sort_unstable();
+        exports.into_iter().map(|(_, polls)| polls).collect()
+    }
+
     /// Export creates received, for any document.
     pub fn total_creates(&self) -> usize {
         self.lock().creates.values().sum()
