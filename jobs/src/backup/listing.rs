@@ -2,9 +2,9 @@
 //! its end, each folder's children recorded in one transaction with the names they get on
 //! disk. A recorded item keeps its names; a new one claims a free one in its folder.
 
+use super::context::{Context, Stop};
 use super::event::Event;
 use super::formats::Plan;
-use super::run::{Context, Stop};
 use crate::record::{Listed, Source, State};
 use taskapi::feishu::WikiNodeType;
 use taskapi::runtime::FolderNames;

@@ -1,9 +1,11 @@
 //! A Drive folder tree or a wiki space backed up to a folder on disk.
 //!
-//! `run.rs`: [`Backup`], a run from the record's lock to its summary; `listing.rs`: the
+//! `run.rs`: [`Backup`], a run from the record's lock to its summary; `context.rs`: what
+//! its steps share, and how a step fails; `listing.rs`: the
 //! source walked into the record, names on disk given; `work.rs`: one item taken to done;
 //! `formats.rs`: what becomes of each type; `event.rs`: progress and the summary.
 
+mod context;
 mod event;
 mod formats;
 mod listing;

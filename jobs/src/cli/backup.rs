@@ -1,8 +1,9 @@
 //! `taskapi backup folder <FOLDER_TOKEN> <DIR>`, `taskapi backup wiki <SPACE_ID> <DIR>` and
 //! `taskapi backup status <DIR>`.
 
+use super::output::{usage, with_causes};
 use super::progress::Progress;
-use super::{status, usage, with_causes};
+use super::status;
 use crate::backup::{Backup, BackupError, DEFAULT_WORKERS, Formats, Summary};
 use crate::record::{RecordError, Source};
 use clap::{Arg, ArgAction, ArgMatches, Command};

@@ -1,6 +1,6 @@
 //! `taskapi backup status <DIR>`, and the summary a run ends with.
 
-use super::{usage, with_causes};
+use super::output::{usage, with_causes};
 use crate::backup::Summary;
 use crate::record::{Item, Record, RecordError, State, StateCounts};
 use serde::Serialize;

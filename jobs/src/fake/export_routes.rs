@@ -4,9 +4,9 @@
 //! `feishu.drive.file.download` (a plain file's bytes). Each error is a code the endpoint's
 //! page documents, with its HTTP status.
 
-use super::FakeTree;
 use super::content;
 use super::model::{Export, export_extensions};
+use super::model::{Shared, lock};
 use super::wire::{self, error, ok};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -14,10 +14,10 @@ use taskapi::runtime::testing::{Recorded, Responded, Responder};
 use tokio::time::Instant;
 
 /// How one of these routes answers, from the tree.
-type Answer = fn(&FakeTree, &Recorded) -> Responded;
+type Answer = fn(&Shared, &Recorded) -> Responded;
 
 /// The responders of the four routes.
-pub(crate) fn responders(tree: &FakeTree) -> Vec<(&'static str, Responder)> {
+pub(crate) fn responders(tree: &Shared) -> Vec<(&'static str, Responder)> {
     let routes: [(&'static str, Answer); 4] = [
         ("feishu.drive.export_task.create", create),
         ("feishu.drive.export_task.get", get),
@@ -49,7 +49,7 @@ fn invalid_param() -> Responded {
 /// enum: `1069904`; an extension the kind does not export to: `1069918` (400); `csv` without
 /// `sub_id`: `1069904` (its hint: pass the sheet's id for CSV). Every create naming a token
 /// is counted.
-fn create(tree: &FakeTree, request: &Recorded) -> Responded {
+fn create(tree: &Shared, request: &Recorded) -> Responded {
     let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
         return invalid_param();
     };
@@ -62,7 +62,7 @@ fn create(tree: &FakeTree, request: &Recorded) -> Responded {
     if token.is_empty() || token.chars().count() > 27 {
         return invalid_param();
     }
-    let mut model = tree.lock();
+    let mut model = lock(tree);
     *model.creates.entry(token.to_owned()).or_default() += 1;
     if model.failing.contains(token) {
         return error(500, 1069901, "internal error");
@@ -113,12 +113,12 @@ fn create(tree: &FakeTree, request: &Recorded) -> Responded {
 /// `GET /open-apis/drive/v1/export_tasks/{ticket}?token=`: `job_status` 2 (processing)
 /// until `export_ready` has passed since the create, then 0 with the file. An unknown
 /// ticket, or a `token` that is not the exported document's: `1069904` (invalid param).
-fn get(tree: &FakeTree, request: &Recorded) -> Responded {
+fn get(tree: &Shared, request: &Recorded) -> Responded {
     let Some(ticket) = wire::segment(&request.path, "/open-apis/drive/v1/export_tasks/", "") else {
         return invalid_param();
     };
     let query = wire::query(request);
-    let mut model = tree.lock();
+    let mut model = lock(tree);
     let Some(export) = model.exports.get_mut(&ticket) else {
         return invalid_param();
     };
@@ -148,14 +148,14 @@ fn get(tree: &FakeTree, request: &Recorded) -> Responded {
 /// `GET /open-apis/drive/v1/export_tasks/file/{file_token}/download`: the exported bytes;
 /// an unknown file, one not done yet, or one expired (`export_expiry` after success, or
 /// `expire_exports`): `1060001` (param is invalid, 400), the page's only code.
-fn download_export(tree: &FakeTree, request: &Recorded) -> Responded {
+fn download_export(tree: &Shared, request: &Recorded) -> Responded {
     let gone = || error(400, 1060001, "param is invalid");
     let path = "/open-apis/drive/v1/export_tasks/file/";
     let Some(file_token) = wire::segment(&request.path, path, "/download") else {
         return gone();
     };
     let (seed, export) = {
-        let mut model = tree.lock();
+        let mut model = lock(tree);
         let Some(export) = model
             .export_files
             .get(&file_token)
@@ -187,14 +187,14 @@ fn download_export(tree: &FakeTree, request: &Recorded) -> Responded {
 /// statuses only (404: unknown or deleted): `1061003` (not found, 404) for a token that is
 /// no file, `1061007` (file has been delete, 404) for a deleted one, the drive pages'
 /// codes for those statuses.
-fn download_file(tree: &FakeTree, request: &Recorded) -> Responded {
+fn download_file(tree: &Shared, request: &Recorded) -> Responded {
     let not_found = || error(404, 1061003, "not found.");
     let path = "/open-apis/drive/v1/files/";
     let Some(token) = wire::segment(&request.path, path, "/download") else {
         return not_found();
     };
     let (seed, modified, size) = {
-        let mut model = tree.lock();
+        let mut model = lock(tree);
         let Some(node) = model.by_obj.get(&token).map(|&i| &model.nodes[i]) else {
             return not_found();
         };

@@ -2,7 +2,7 @@
 //! every type `feishu.drive.file.list` reports) and the wiki space (nodes with children up
 //! to 4 levels, a few shortcuts), each with about `items` items, hostile titles first.
 
-use super::FakeTree;
+use super::model::ROOT_FOLDER;
 use super::model::{Model, Node, Source};
 
 /// Every Drive type, in the order the first items of a tree take them (so that even a
@@ -139,9 +139,9 @@ pub(crate) fn node(
     }
 }
 
-/// The Drive tree under [`FakeTree::ROOT_FOLDER`].
+/// The Drive tree under [`ROOT_FOLDER`].
 fn drive(model: &mut Model, rng: &mut fastrand::Rng) {
-    let root = FakeTree::ROOT_FOLDER.to_owned();
+    let root = ROOT_FOLDER.to_owned();
     // Folders that may take children: (token, depth of their children).
     let mut folders: Vec<(String, u8)> = vec![(root.clone(), 1)];
     // What shortcuts may point to, in tree order (not the index's: a hash map's order
@@ -193,7 +193,7 @@ fn drive(model: &mut Model, rng: &mut fastrand::Rng) {
     }
 }
 
-/// The wiki space [`FakeTree::SPACE_ID`].
+/// The wiki space [`SPACE_ID`](super::model::SPACE_ID).
 fn wiki(model: &mut Model, rng: &mut fastrand::Rng) {
     // Nodes that may take children: (token or "" for the top, depth of their children).
     let mut parents: Vec<(String, u8)> = vec![(String::new(), 1)];

@@ -3,8 +3,8 @@
 //! `parent_node_token`), paged by a position in the parent's children (`wire::page`), with
 //! the documented codes for what a real server refuses.
 
-use super::FakeTree;
 use super::model::{Model, Source};
+use super::model::{ROOT_FOLDER, SPACE_ID, Shared, lock};
 use super::wire::{self, BadSize, error, ok};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use taskapi::runtime::testing::{Recorded, Responded, Responder};
 const OWNER: &str = "ou_fa4e0000000000000000000000000000";
 
 /// The responders of both listings.
-pub(crate) fn responders(tree: &FakeTree) -> Vec<(&'static str, Responder)> {
+pub(crate) fn responders(tree: &Shared) -> Vec<(&'static str, Responder)> {
     let drive = tree.clone();
     let wiki = tree.clone();
     vec![
@@ -72,7 +72,7 @@ fn drive_file(model: &Model, i: usize) -> Value {
 /// error) for a bad page size or page token, `1061003` (not found, 404) for an unknown
 /// folder, `1061007` (deleted, 404) for a deleted one, `1061002` for a token that is no
 /// folder. No `folder_token`: the drive's root, holding the tree's root folder.
-fn list_files(tree: &FakeTree, request: &Recorded) -> Responded {
+fn list_files(tree: &Shared, request: &Recorded) -> Responded {
     let query = wire::query(request);
     let size = match wire::page_size(query.get("page_size"), 100, 200) {
         Ok(size) => size,
@@ -84,11 +84,11 @@ fn list_files(tree: &FakeTree, request: &Recorded) -> Responded {
         // The root lists everything at once, and the tree is one folder in it.
         return ok(json!({
             "files": [{
-                "token": FakeTree::ROOT_FOLDER,
+                "token": ROOT_FOLDER,
                 "name": "Fake tree",
                 "type": "folder",
                 "parent_token": "",
-                "url": url("folder", FakeTree::ROOT_FOLDER),
+                "url": url("folder", ROOT_FOLDER),
                 "created_time": "1600000000",
                 "modified_time": "1600000000",
                 "owner_id": OWNER,
@@ -96,8 +96,8 @@ fn list_files(tree: &FakeTree, request: &Recorded) -> Responded {
             "has_more": false,
         }));
     }
-    let model = tree.lock();
-    if folder != FakeTree::ROOT_FOLDER {
+    let model = lock(tree);
+    if folder != ROOT_FOLDER {
         match model.by_token.get(folder).map(|&i| &model.nodes[i]) {
             Some(node) if node.source == Source::Drive && node.kind == "folder" => {
                 if node.deleted {
@@ -132,14 +132,14 @@ fn wiki_node(model: &Model, i: usize) -> Value {
     let node = &model.nodes[i];
     let origin = &model.nodes[model.origin(i)];
     json!({
-        "space_id": FakeTree::SPACE_ID,
+        "space_id": SPACE_ID,
         "node_token": node.token,
         "obj_token": origin.obj_token,
         "obj_type": origin.kind,
         "parent_node_token": node.parent.clone().unwrap_or_default(),
         "node_type": if node.shortcut.is_some() { "shortcut" } else { "origin" },
         "origin_node_token": origin.token,
-        "origin_space_id": FakeTree::SPACE_ID,
+        "origin_space_id": SPACE_ID,
         "has_child": model.has_children(i),
         "title": origin.title,
         "obj_create_time": origin.created.to_string(),
@@ -155,9 +155,9 @@ fn wiki_node(model: &Model, i: usize) -> Value {
 /// space or an unknown or deleted parent node, `131002` (param err) for a page size over 50
 /// or not a number, or a page token this fake did not give. All HTTP 400, as documented.
 /// The page size defaults to 20 (the page gives no default).
-fn list_wiki_nodes(tree: &FakeTree, request: &Recorded) -> Responded {
+fn list_wiki_nodes(tree: &Shared, request: &Recorded) -> Responded {
     let space = wire::segment(&request.path, "/open-apis/wiki/v2/spaces/", "/nodes");
-    if space.as_deref() != Some(FakeTree::SPACE_ID) {
+    if space.as_deref() != Some(SPACE_ID) {
         return error(400, 131005, "not found");
     }
     let query = wire::query(request);
@@ -165,7 +165,7 @@ fn list_wiki_nodes(tree: &FakeTree, request: &Recorded) -> Responded {
         return error(400, 131002, "param err");
     };
     let parent = query.get("parent_node_token").map_or("", String::as_str);
-    let model = tree.lock();
+    let model = lock(tree);
     if !parent.is_empty() {
         match model.by_token.get(parent).map(|&i| &model.nodes[i]) {
             Some(node) if node.source == Source::Wiki && !node.deleted => {}

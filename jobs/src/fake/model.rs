@@ -4,7 +4,21 @@
 
 use super::options::TreeOptions;
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::time::Instant;
+
+/// The token of the Drive folder the tree is under (27 characters, as real ones).
+pub const ROOT_FOLDER: &str = "fldcnFakeTreeRootFolder0001";
+/// The wiki space's id: digits, as real ones (19, beyond 2^53).
+pub const SPACE_ID: &str = "7034502641455497244";
+
+/// The model as the tree and the server's responders share it.
+pub(crate) type Shared = Arc<Mutex<Model>>;
+
+/// The model, locked (a panic elsewhere does not poison it for the routes).
+pub(crate) fn lock(shared: &Shared) -> MutexGuard<'_, Model> {
+    shared.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// Which tree an item belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

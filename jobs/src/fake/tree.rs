@@ -34,9 +34,9 @@ impl std::fmt::Debug for FakeTree {
 
 impl FakeTree {
     /// The token of the Drive folder the tree is under (27 characters, as real ones).
-    pub const ROOT_FOLDER: &'static str = "fldcnFakeTreeRootFolder0001";
+    pub const ROOT_FOLDER: &'static str = super::model::ROOT_FOLDER;
     /// The wiki space's id: digits, as real ones (19, beyond 2^53).
-    pub const SPACE_ID: &'static str = "7034502641455497244";
+    pub const SPACE_ID: &'static str = super::model::SPACE_ID;
 
     /// Generates both trees from `options`; the same options give the same trees.
     pub fn new(options: TreeOptions) -> Self {
@@ -50,7 +50,7 @@ impl FakeTree {
     /// The lock; a panic elsewhere while holding it leaves data that is still consistent
     /// enough to serve, so a poisoned lock is taken as is (a responder must not panic).
     pub(crate) fn lock(&self) -> MutexGuard<'_, Model> {
-        self.model.lock().unwrap_or_else(|e| e.into_inner())
+        super::model::lock(&self.model)
     }
 
     /// The options it was made with (with the current `export_ready`).
@@ -263,9 +263,9 @@ impl FakeTree {
     /// nodes, create, poll and download an export, download a file). The server's
     /// responders keep the tree alive; other routes keep their default replies.
     pub fn install(&self, server: &taskapi::runtime::testing::FakeServer) {
-        for (route, responder) in super::list_routes::responders(self)
+        for (route, responder) in super::list_routes::responders(&self.model)
             .into_iter()
-            .chain(super::export_routes::responders(self))
+            .chain(super::export_routes::responders(&self.model))
         {
             let installed = server.set_responder(route, responder);
             debug_assert!(installed, "no route {route}");

@@ -4,7 +4,7 @@
 use super::call::Call;
 use super::extension::Extension;
 use super::list::with_list;
-use super::outcome::{EXIT_OK, EXIT_USAGE, Outcome};
+use super::outcome::{Dispatched, EXIT_OK, EXIT_USAGE, Outcome};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use std::ffi::OsString;
 use std::net::SocketAddr;
@@ -31,9 +31,6 @@ pub struct Commands {
     /// The fake server's routes, for `taskapi serve-fake`.
     pub fake_routes: &'static [crate::testing::Route],
 }
-
-/// A running subcommand. Not `Send`: the CLI runs one call on its own runtime.
-pub type Dispatched<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + 'a>>;
 
 impl std::fmt::Debug for Commands {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

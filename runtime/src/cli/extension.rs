@@ -2,8 +2,8 @@
 //! the `taskapi-jobs` crate), run with the same global flags, environment and client
 //! settings as an endpoint's, and what it adds to `serve-fake`.
 
-use super::args::Dispatched;
 use super::call::Call;
+use super::outcome::Dispatched;
 use clap::{Arg, ArgMatches, Command};
 
 /// A subcommand written by hand on top of the generated crate, given to

@@ -42,12 +42,12 @@ mod outcome;
 mod run;
 mod transfer;
 
-pub use args::{Commands, Dispatched};
+pub use args::Commands;
 pub use body::{BODY_FLAG, BodyFlag, FlagKind};
 pub use call::Call;
 pub use extension::{Extension, FakeExtension};
 pub use outcome::{
-    EXIT_API, EXIT_OK, EXIT_OUTPUT, EXIT_TASK_FAILED, EXIT_TRANSPORT, EXIT_USAGE,
+    Dispatched, EXIT_API, EXIT_OK, EXIT_OUTPUT, EXIT_TASK_FAILED, EXIT_TRANSPORT, EXIT_USAGE,
     EXIT_WAIT_TIMEOUT, Outcome,
 };
 pub use run::{main, main_with, run, run_with};

@@ -22,6 +22,9 @@ pub const EXIT_TASK_FAILED: i32 = 5;
 /// With `--wait`: the maximum wait ran out.
 pub const EXIT_WAIT_TIMEOUT: i32 = 6;
 
+/// A running subcommand. Not `Send`: the CLI runs one call on its own runtime.
+pub type Dispatched<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + 'a>>;
+
 /// What a run ends with: text for stdout and stderr, and an exit code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {

@@ -6,7 +6,7 @@
 //! this engine with them and adds one typed scripting method per endpoint. Use that one.
 
 // `route.rs`: the generated route table's types; `reply.rs`: faults and reply bodies;
-// `state.rs`: what the fake keeps between requests; `respond.rs`: answering one request;
+// `state.rs`: what the fake keeps between requests; `recorded.rs`: a request as received; `respond.rs`: answering one request;
 // `server.rs`: `FakeServer` and its scripting; `responder.rs`: routes answered by a test's
 // own model of the provider's data;
 // `called.rs`: describing calls made by endpoint id; `list.rs`: paginated lists; `download.rs`: binary downloads
@@ -16,6 +16,7 @@ mod called;
 mod download;
 mod list;
 mod listed;
+mod recorded;
 mod reply;
 mod respond;
 mod responder;
@@ -30,11 +31,11 @@ pub(crate) use download::binary_reply;
 pub use download::{content, content_byte};
 pub use list::{FAILED_PAGE_CODE, FAILED_PAGE_CODE_STR, ListPlan, list_item};
 pub use listed::{Listed, ListedError};
+pub use recorded::Recorded;
 pub use reply::{Fault, FaultBody};
 pub use responder::{Responded, Responder};
 pub use route::{CodeRef, DocumentedError, ListShape, RateLimitShape, Route, RouteKind, TaskShape};
 pub use server::{EndpointScript, FAKE_ACCESS_TOKEN, FakeServer};
-pub use state::Recorded;
 pub use stats::{FakeStats, MAX_ARRIVALS, STATS_PATH};
 
 /// A writer that throws away what it is given: a download's target when only the call's

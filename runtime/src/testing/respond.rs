@@ -3,10 +3,11 @@
 
 use super::download::{binary_reply, content_disposition};
 use super::list::{PageReply, page_reply};
+use super::recorded::Recorded;
 use super::reply::{Fault, FaultBody, Scripted, fault_reply, plain, throttled_reply, whole};
 use super::responder::{Responded, Responder};
 use super::route::{Route, RouteKind, set_at};
-use super::state::{Recorded, State};
+use super::state::State;
 use super::stats::STATS_PATH;
 use crate::Envelope;
 use http_body_util::BodyExt as _;

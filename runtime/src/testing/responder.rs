@@ -2,7 +2,7 @@
 //! data (a drive's folder tree, say) that the generated routes cannot describe. The fake
 //! still counts, records, paces and throttles the request first, as for any route.
 
-use super::state::Recorded;
+use super::recorded::Recorded;
 use bytes::Bytes;
 use std::sync::Arc;
 

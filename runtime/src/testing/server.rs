@@ -2,11 +2,12 @@
 //! [`EndpointScript`], which scripts one of its endpoints.
 
 use super::list::ListPlan;
+use super::recorded::Recorded;
 use super::reply::{Fault, Scripted, error_reply};
 use super::respond::respond;
 use super::responder::Responder;
 use super::route::Route;
-use super::state::{Recorded, State};
+use super::state::State;
 use super::stats::FakeStats;
 use crate::{ClientBuilder, Envelope, ErrorCode, ProviderClient, RateLimits};
 use serde::Serialize;

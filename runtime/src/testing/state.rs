@@ -3,40 +3,14 @@
 
 use super::download::DEFAULT_DOWNLOAD_NAME;
 use super::list::ListPlan;
+use super::recorded::Recorded;
 use super::reply::Scripted;
 use super::responder::Responder;
 use super::route::{Route, RouteKind};
 use super::stats::{Arrivals, FakeStats};
-use bytes::Bytes;
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 use tokio::time::Instant;
-
-/// A request as the fake received it, for tests of what goes on the wire.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Recorded {
-    /// The method.
-    pub method: String,
-    /// The path, as sent (percent-encoded).
-    pub path: String,
-    /// The query string, as sent.
-    pub query: Option<String>,
-    /// Every header, names lower-case, in order.
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Bytes,
-}
-
-impl Recorded {
-    /// The first value of a header.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
 
 pub(super) struct State {
     /// Scripted replies per route id, served in order; the last one repeats.
