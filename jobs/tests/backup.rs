@@ -252,3 +252,85 @@ async fn an_expired_export_is_started_again_and_completes() {
     assert_eq!(fx.tree.creates(token), 2);
     check_mirror(&fx.tree, Source::Drive, &fx.target(), &status);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_deleted_at_the_source_stay_on_disk_marked_removed() {
+    let fx = Fixture::new(options(120)).await;
+    let output = fx.backup("folder", &[]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let drive: HashSet<_> = fx
+        .tree
+        .items()
+        .into_iter()
+        .filter(|i| i.source == Source::Drive)
+        .map(|i| i.obj_token)
+        .collect();
+    let deleted: Vec<_> = fx
+        .tree
+        .delete(8)
+        .into_iter()
+        .filter(|t| drive.contains(t))
+        .collect();
+    assert!(!deleted.is_empty(), "no Drive document was deleted");
+
+    let output = fx.backup("folder", &[]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let status = fx.status().await;
+    let record = recorded(&status);
+    for token in &deleted {
+        let entry = record
+            .values()
+            .find(|i| i["obj_token"] == token.as_str())
+            .unwrap();
+        assert_eq!(entry["removed"], true, "{entry}");
+        assert_eq!(entry["state"], "done", "{entry}");
+        let path = fx.target().join(entry["path"].as_str().unwrap());
+        assert!(path.is_file(), "{} was removed from disk", path.display());
+    }
+    assert_eq!(status["counts"]["removed"], deleted.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wiki_subtree_backs_up_only_the_nodes_under_its_parent() {
+    let fx = Fixture::new(options(200)).await;
+    let items = fx.tree.items();
+    let parent = items
+        .iter()
+        .filter(|i| i.source == Source::Wiki && i.has_children && !i.shortcut)
+        .max_by_key(|i| {
+            items
+                .iter()
+                .filter(|c| c.parent.as_ref() == Some(&i.token))
+                .count()
+        })
+        .unwrap();
+    let output = fx.backup("wiki", &["--parent-node", &parent.token]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let status = fx.status().await;
+    let below = |token: &str| {
+        let mut at = items
+            .iter()
+            .find(|i| i.token == token)
+            .and_then(|i| i.parent.clone());
+        while let Some(p) = at {
+            if p == parent.token {
+                return true;
+            }
+            at = items
+                .iter()
+                .find(|i| i.token == p)
+                .and_then(|i| i.parent.clone());
+        }
+        false
+    };
+    let record = recorded(&status);
+    assert!(!record.is_empty());
+    for id in record.keys() {
+        assert!(below(id), "{id} is not under {}", parent.token);
+    }
+    let expected = items
+        .iter()
+        .filter(|i| i.source == Source::Wiki && !i.deleted && below(&i.token))
+        .count();
+    assert_eq!(record.len(), expected);
+}
