@@ -169,6 +169,8 @@ async fn a_document_that_always_fails_is_recorded_and_retried_on_demand() {
         "{entry}"
     );
     assert_eq!(status["counts"]["states"]["failed"], 1);
+    // A second export task is harmless (the spec says so): the client retried the create.
+    assert!(fx.tree.creates(&doc.obj_token) >= 2, "the failed create was not retried");
 
     fx.tree.fail_exports(&doc.obj_token, false);
     let creates = fx.tree.total_creates();
@@ -333,4 +335,18 @@ async fn a_wiki_subtree_backs_up_only_the_nodes_under_its_parent() {
         .filter(|i| i.source == Source::Wiki && !i.deleted && below(&i.token))
         .count();
     assert_eq!(record.len(), expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_source_that_cannot_be_listed_stops_with_the_api_error() {
+    let fx = Fixture::new(options(20)).await;
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_taskapi"))
+        .args(["--base-url", &fx.server.uri(), "backup", "folder", "fldcnNoSuchFolder"])
+        .arg(fx.target())
+        .env("FEISHU_ACCESS_TOKEN", "t-backup-test")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output));
+    assert!(text(&output).contains("cannot list the source"), "{}", text(&output));
 }

@@ -48,8 +48,11 @@ pub(super) async fn walk(cx: &Context, run: i64) -> Result<Walked, Stop> {
     while let Some(container) = stack.pop() {
         let children = match list(cx, container.id.as_deref()).await {
             Ok(children) => children,
-            // The top cannot be listed: nothing can be done.
-            Err(error) if folders == 0 => return Err(error),
+            // The top cannot be listed (not found, no permission): nothing can be done, and
+            // the provider said so.
+            Err(Stop::Item(error)) if folders == 0 => {
+                return Err(Stop::Api(format!("cannot list the source: {error}").into()));
+            }
             Err(Stop::Item(error)) => {
                 failures += 1;
                 cx.emit(Event::ListFailed {

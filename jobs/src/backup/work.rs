@@ -104,7 +104,15 @@ async fn wait(cx: &Context, item: &Item) -> Result<(), Stop> {
                 "the export failed with status {status}{message}"
             )));
         }
-        Err(taskapi::runtime::WaitError::Call(e)) => return Err(Stop::from_error(e)),
+        Err(taskapi::runtime::WaitError::Call(e)) => {
+            return match Stop::from_error(e) {
+                // The server no longer knows the task (its ticket is refused): start it again.
+                Stop::Item(error) if item.restarts < MAX_RESTARTS => {
+                    restart(cx, item, format!("the export was lost ({error})")).await
+                }
+                stop => Err(stop),
+            };
+        }
         Err(e) => return Err(Stop::Item(format!("the export did not end: {e}"))),
         Ok(other) => {
             return Err(Stop::Item(format!(
@@ -124,6 +132,17 @@ async fn wait(cx: &Context, item: &Item) -> Result<(), Stop> {
     cx.record(move |r| r.set_exported(&id, &file_token, now))
         .await?;
     cx.emit(Event::Exported {
+        id: item.id.clone(),
+    });
+    Ok(())
+}
+
+/// The export is started again (recorded, counted against [`MAX_RESTARTS`]).
+async fn restart(cx: &Context, item: &Item, reason: String) -> Result<(), Stop> {
+    let id = item.id.clone();
+    let reason = format!("{reason}; exported again");
+    cx.record(move |r| r.restart_export(&id, &reason)).await?;
+    cx.emit(Event::ExportRestarted {
         id: item.id.clone(),
     });
     Ok(())
@@ -154,13 +173,7 @@ async fn fetch(cx: &Context, item: &Item, exported: bool) -> Result<(), Stop> {
     match fetched {
         Ok(_) => {}
         Err((Stop::Item(error), true)) if item.restarts < MAX_RESTARTS => {
-            let id = item.id.clone();
-            let reason = format!("the exported file was gone ({error}); exported again");
-            cx.record(move |r| r.restart_export(&id, &reason)).await?;
-            cx.emit(Event::ExportRestarted {
-                id: item.id.clone(),
-            });
-            return Ok(());
+            return restart(cx, item, format!("the exported file was gone ({error})")).await;
         }
         Err((stop, _)) => return Err(stop),
     }

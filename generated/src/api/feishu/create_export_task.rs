@@ -20,7 +20,7 @@ pub static CREATE_EXPORT_TASK: ::taskapi_runtime::EndpointInfo = ::taskapi_runti
     id: "feishu.drive.export_task.create",
     method: ::reqwest::Method::POST,
     path: "/open-apis/drive/v1/export_tasks",
-    idempotent: false,
+    idempotent: true,
     rate_limit: ::std::option::Option::Some(::taskapi_runtime::EndpointLimit {
         limit: ::taskapi_runtime::RateLimit {
             per_second: ::std::option::Option::None,
@@ -113,8 +113,6 @@ impl CreateExportTaskRequest {
     }
 
     /// Sends `POST /open-apis/drive/v1/export_tasks` and decodes the reply into [`CreateExportTaskData`]: a future of its own, to `.await` or spawn.
-    ///
-    /// Not idempotent: it is sent again only after a failure that proves the server did not act on it (connection refused, throttled, an upload's file cut before its end); any other failure is returned, saying the server may or may not have acted.
     pub fn send(
         self,
     ) -> ::taskapi_runtime::BoxFuture<
