@@ -103,12 +103,14 @@ impl FakeTree {
             .collect()
     }
 
-    /// Bumps the modified time of `n` documents (docx, doc, sheet, bitable; fewer if there
-    /// are fewer), chosen deterministically; their exports now give other bytes (and a new
-    /// size, never below 8 bytes unless `max_size` is). Returns their object tokens.
-    pub fn touch(&self, n: usize) -> Vec<String> {
+    /// Bumps the modified time of `n` documents of `source` (docx, doc, sheet, bitable;
+    /// fewer if there are fewer), chosen deterministically; their exports now give other
+    /// bytes (and a new size, never below 8 bytes unless `max_size` is). Returns their
+    /// object tokens.
+    pub fn touch(&self, source: Source, n: usize) -> Vec<String> {
         let mut model = self.lock();
         let mut chosen = Self::documents(&model, false);
+        chosen.retain(|&i| model.nodes[i].source == source);
         model.mutate_rng.shuffle(&mut chosen);
         chosen.truncate(n);
         let max = model.options.max_size;
@@ -125,16 +127,22 @@ impl FakeTree {
             .collect()
     }
 
-    /// Adds `n` new docx documents, each in an existing folder of the Drive tree or under an
-    /// existing node (or at the top) of the wiki space, chosen deterministically; they are
-    /// listed last among their siblings. Returns their object tokens.
-    pub fn add_documents(&self, n: usize) -> Vec<String> {
+    /// Adds `n` new docx documents to `source`, each in an existing folder of the Drive
+    /// tree or under an existing node (or at the top) of the wiki space, chosen
+    /// deterministically; they are listed last among their siblings. Returns their object
+    /// tokens.
+    pub fn add_documents(&self, source: Source, n: usize) -> Vec<String> {
         let mut model = self.lock();
-        let mut parents: Vec<(Source, Option<String>, u8)> = vec![
-            (Source::Drive, Some(Self::ROOT_FOLDER.to_owned()), 1),
-            (Source::Wiki, None, 1),
-        ];
-        for node in model.nodes.iter().filter(|n| !n.deleted && n.depth < 4) {
+        let top = match source {
+            Source::Drive => Some(Self::ROOT_FOLDER.to_owned()),
+            Source::Wiki => None,
+        };
+        let mut parents: Vec<(Source, Option<String>, u8)> = vec![(source, top, 1)];
+        for node in model
+            .nodes
+            .iter()
+            .filter(|n| !n.deleted && n.depth < 4 && n.source == source)
+        {
             let takes = match node.source {
                 Source::Drive => node.kind == "folder",
                 Source::Wiki => node.shortcut.is_none(),

@@ -234,9 +234,25 @@ fn the_trees_have_every_kind_depth_and_hostile_titles() {
 #[tokio::test]
 async fn listings_follow_additions_and_deletions() {
     let (_server, tree, client) = serve(TreeOptions::default()).await;
-    let added = tree.add_documents(6);
+    let mut added = tree.add_documents(Source::Drive, 3);
+    added.extend(tree.add_documents(Source::Wiki, 3));
     let deleted = tree.delete(5);
     assert_eq!((added.len(), deleted.len()), (6, 5));
+    let items = tree.items();
+    for (token, source) in added.iter().zip([
+        Source::Drive,
+        Source::Drive,
+        Source::Drive,
+        Source::Wiki,
+        Source::Wiki,
+        Source::Wiki,
+    ]) {
+        assert!(
+            items
+                .iter()
+                .any(|i| &i.obj_token == token && i.source == source)
+        );
+    }
     let items = tree.items();
     assert!(
         deleted
