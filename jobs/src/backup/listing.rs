@@ -45,7 +45,13 @@ pub(super) async fn walk(cx: &Context, run: i64) -> Result<Walked, Stop> {
         dir: String::new(),
     }];
     let (mut items, mut folders, mut failures) = (0u64, 0u64, 0u64);
+    // A folder listed in two places (or in its own subtree, from a confused server) is
+    // walked once: the walk ends.
+    let mut walked = std::collections::HashSet::new();
     while let Some(container) = stack.pop() {
+        if !walked.insert(container.id.clone()) {
+            continue;
+        }
         let children = match list(cx, container.id.as_deref()).await {
             Ok(children) => children,
             // The top cannot be listed (not found, no permission): nothing can be done, and

@@ -176,8 +176,19 @@ async fn work(cx: &Context, workers: usize) -> Result<Done, Stop> {
     cx.emit(Event::Pending { items: pending });
     let stop: Mutex<Option<Stop>> = Mutex::new(None);
     let total = Mutex::new(Done::default());
+    let stop_with = |e: Stop| {
+        stop.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert(e);
+    };
     let batches = futures_util::stream::unfold(0i64, |after| async move {
-        let batch = cx.record(move |r| r.pending(after, 256)).await.ok()?;
+        let batch = match cx.record(move |r| r.pending(after, 256)).await {
+            Ok(batch) => batch,
+            Err(e) => {
+                stop_with(e);
+                return None;
+            }
+        };
         let last = batch.last()?.0;
         Some((futures_util::stream::iter(batch), last))
     })

@@ -59,8 +59,10 @@ async fn start(cx: &Context, item: &Item, done: &mut Done) -> Result<(), Stop> {
     let format = match cx.formats.plan(&item.kind) {
         Plan::Download => return fetch(cx, item, false).await,
         Plan::Export(format) => format,
-        // Recorded as folders or skipped when listed: nothing to do.
-        Plan::Folder | Plan::Skip(_) => return Ok(()),
+        // Recorded as folders or skipped when listed; a type whose plan changed since (an
+        // older record) is skipped now, never left to loop.
+        Plan::Folder => return skip(cx, item, "a folder has no file".into()).await,
+        Plan::Skip(reason) => return skip(cx, item, reason).await,
     };
     let reply = cx
         .client
@@ -82,6 +84,12 @@ async fn start(cx: &Context, item: &Item, done: &mut Done) -> Result<(), Stop> {
         id: item.id.clone(),
     });
     Ok(())
+}
+
+/// Recorded skipped, with why.
+async fn skip(cx: &Context, item: &Item, reason: String) -> Result<(), Stop> {
+    let id = item.id.clone();
+    cx.record(move |r| r.set_skipped(&id, &reason)).await
 }
 
 /// An export started: polled until it ends, and its file token recorded.

@@ -357,6 +357,14 @@ impl Record {
         )
     }
 
+    /// Skipped, with why.
+    pub fn set_skipped(&self, id: &str, reason: &str) -> Result<(), RecordError> {
+        self.update(
+            "UPDATE items SET state = 'skipped', reason = ?2 WHERE id = ?1",
+            params![id, reason],
+        )
+    }
+
     /// Failed, with why.
     pub fn set_failed(&self, id: &str, reason: &str) -> Result<(), RecordError> {
         self.update(
