@@ -53,6 +53,7 @@ pub use client::{
 pub use error::{
     ApiError, DecodeError, DownloadError, EXCERPT_BYTES, EndpointError, ErrorCode, ErrorDetails,
     Failure, InvalidRequest, OutputError, TokenError, TransportError, TransportErrorKind,
+    with_causes,
 };
 pub use future::BoxFuture;
 pub use limit::{DEFAULT_FRACTION, DEFAULT_THROTTLE_PAUSE, RateLimits};

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use taskapi::feishu::{FeishuClient, FeishuCommonError};
-use taskapi::runtime::{EndpointError, Failure, PageError};
+use taskapi::runtime::{EndpointError, Failure, PageError, with_causes};
 
 /// What [`Backup::on_event`](super::Backup::on_event) calls.
 pub(super) type Report = Arc<dyn Fn(&Event) + Send + Sync>;
@@ -140,16 +140,4 @@ impl Stop {
             other => Stop::Item(other.to_string()),
         }
     }
-}
-
-/// An error and its causes on one line.
-fn with_causes(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

@@ -1,6 +1,7 @@
 //! What a run ends with: the exit codes, the [`Outcome`] (stdout, stderr, exit code), and
 //! how data and errors are written into it.
 
+pub(super) use crate::with_causes;
 use crate::{ApiError, EndpointError, Failure};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -171,18 +172,6 @@ impl Output {
             Output::Print => outcome,
         }
     }
-}
-
-/// The error's text followed by its causes' (`source()` chain), as one line.
-pub(super) fn with_causes(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 /// Compact JSON text on one line: whitespace outside strings dropped, everything else

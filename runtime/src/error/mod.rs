@@ -9,6 +9,7 @@
 //! [`EndpointError`].
 
 mod api;
+mod chain;
 mod decode;
 mod failure;
 mod invalid;
@@ -16,6 +17,7 @@ mod output;
 mod transport;
 
 pub use api::{ApiError, ErrorCode};
+pub use chain::with_causes;
 pub use decode::{DecodeError, EXCERPT_BYTES};
 pub use failure::{DownloadError, EndpointError, ErrorDetails, Failure, TokenError};
 pub(crate) use failure::{DownloadFailed, Failed};
