@@ -1,7 +1,6 @@
 //! `taskapi backup folder <FOLDER_TOKEN> <DIR>`, `taskapi backup wiki <SPACE_ID> <DIR>` and
 //! `taskapi backup status <DIR>`.
 
-use super::output::{usage, with_causes};
 use super::progress::Progress;
 use super::status;
 use crate::backup::{Backup, BackupError, DEFAULT_WORKERS, Formats, Summary};
@@ -10,6 +9,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use std::path::PathBuf;
 use taskapi::feishu::FeishuClient;
 use taskapi::runtime::cli::{Call, Dispatched, EXIT_API, EXIT_OK, EXIT_TRANSPORT, Outcome};
+use taskapi::runtime::with_causes;
 
 /// Some items failed, or a folder could not be listed: the rest is backed up.
 pub const EXIT_INCOMPLETE: i32 = 5;
@@ -93,10 +93,10 @@ pub(super) fn command() -> Command {
 pub(super) fn run<'a>(args: &'a ArgMatches, call: &'a Call<'_>) -> Dispatched<'a> {
     Box::pin(async move {
         let Some((which, args)) = args.subcommand() else {
-            return usage("name what to back up: folder, wiki or status");
+            return Outcome::usage("name what to back up: folder, wiki or status");
         };
         let Some(dir) = args.get_one::<PathBuf>("dir").cloned() else {
-            return usage("name the folder to back up into");
+            return Outcome::usage("name the folder to back up into");
         };
         let source = match which {
             "status" => return status::print(&dir, args.get_flag("json")),
@@ -113,7 +113,7 @@ pub(super) fn run<'a>(args: &'a ArgMatches, call: &'a Call<'_>) -> Dispatched<'a
         };
         let formats = match args.get_one::<String>("format").map(|f| Formats::parse(f)) {
             Some(Ok(formats)) => formats,
-            Some(Err(e)) => return usage(format!("--format: {e}")),
+            Some(Err(e)) => return Outcome::usage(format!("--format: {e}")),
             None => Formats::default(),
         };
         let client = match call.managed_client::<FeishuClient>() {

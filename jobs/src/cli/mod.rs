@@ -1,10 +1,8 @@
 //! The jobs' subcommands, added to the generated ones in the `taskapi` binary:
 //! `taskapi backup folder|wiki|status` (`backup.rs`, with `status.rs`), its progress on
-//! stderr (`progress.rs`), errors as the CLI prints them (`output.rs`), and the fake
-//! tree's `serve-fake` flags.
+//! stderr (`progress.rs`), and the fake tree's `serve-fake` flags.
 
 mod backup;
-mod output;
 mod progress;
 mod status;
 

@@ -1,11 +1,11 @@
 //! `taskapi backup status <DIR>`, and the summary a run ends with.
 
-use super::output::{usage, with_causes};
 use crate::backup::Summary;
 use crate::record::{Item, Record, RecordError, State, StateCounts};
 use serde::Serialize;
 use std::path::Path;
 use taskapi::runtime::cli::{EXIT_OK, Outcome};
+use taskapi::runtime::with_causes;
 
 /// The record of `dir`: counts per state, then a line per item (or one JSON object).
 pub(super) fn print(dir: &Path, json: bool) -> Outcome {
@@ -30,8 +30,8 @@ pub(super) fn print(dir: &Path, json: bool) -> Outcome {
             },
             stderr: String::new(),
         },
-        Err(e @ RecordError::Missing { .. }) => usage(e),
-        Err(e) => usage(with_causes(&e)),
+        Err(e @ RecordError::Missing { .. }) => Outcome::usage(e),
+        Err(e) => Outcome::usage(with_causes(&e)),
     }
 }
 

@@ -38,7 +38,8 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub(super) fn usage(message: impl std::fmt::Display) -> Self {
+    /// A usage error (exit 2): `error: <message>` on stderr.
+    pub fn usage(message: impl std::fmt::Display) -> Self {
         Outcome {
             exit_code: EXIT_USAGE,
             stdout: String::new(),
