@@ -1,7 +1,7 @@
 //! The command line's words: the usage line, and the parts `--only` can name.
 
 /// The parts `--only` can name, in the order they run.
-const PARTS: [&str; 11] = [
+const PARTS: [&str; 12] = [
     "generation",
     "compile",
     "client",
@@ -12,11 +12,12 @@ const PARTS: [&str; 11] = [
     "batch",
     "pages",
     "lists",
+    "backup",
     "shared",
 ];
 
 pub const USAGE: &str = "usage: cargo xtask bench [--quick] [--only PART,...] [--baseline REV] \
-                     (parts: generation, compile, client, cli, download, tokens, waiting, batch, pages, lists, shared; \
+                     (parts: generation, compile, client, cli, download, tokens, waiting, batch, pages, lists, backup, shared; \
                      --baseline: also compile the output of git revision REV's generator)";
 
 /// The parts named by `--only`, checked.

@@ -1,7 +1,7 @@
 //! How much each part measures: the full run that writes BENCHMARKS.md, and `--quick`, a
 //! smoke run of every part in a fraction of the time.
 
-use crate::{client, download, lists, shared};
+use crate::{backup, client, download, lists, shared};
 
 /// How much to measure.
 pub struct Plan {
@@ -18,6 +18,7 @@ pub struct Plan {
     pub shared: shared::Sizes,
     pub shared_sim: shared::SimSizes,
     pub lists: lists::Sizes,
+    pub backup: backup::Sizes,
 }
 
 pub const FULL: Plan = Plan {
@@ -61,6 +62,16 @@ pub const FULL: Plan = Plan {
         cli_items: 100_000,
         cli_runs: 5,
     },
+    backup: backup::Sizes {
+        tree: 2_000,
+        pace_runs: 3,
+        // A whole 100,000-item backup takes over 10 minutes on two cores (fsyncs, not
+        // limits, set its pace): the largest tree that fits about two minutes.
+        memory_tree: 10_000,
+        memory_runs: 2,
+        record_items: 200,
+        record_runs: 5,
+    },
 };
 
 pub const QUICK: Plan = Plan {
@@ -103,5 +114,13 @@ pub const QUICK: Plan = Plan {
         rounds: 2,
         cli_items: 10_000,
         cli_runs: 1,
+    },
+    backup: backup::Sizes {
+        tree: 300,
+        pace_runs: 1,
+        memory_tree: 1_000,
+        memory_runs: 1,
+        record_items: 50,
+        record_runs: 2,
     },
 };

@@ -1,6 +1,8 @@
 //! What a run measured, part by part: filled in by `run.rs`, read by `report/`.
 
-use crate::{batch, cli_start, client, compile, download, generation, lists, pages, shared};
+use crate::{
+    backup, batch, cli_start, client, compile, download, generation, lists, pages, shared,
+};
 use crate::{tokens, waiting};
 
 /// Everything measured, for the report: `None` for a part `--only` left out.
@@ -16,6 +18,7 @@ pub struct Results {
     pub batch: Option<batch::Result>,
     pub pages: Option<pages::Result>,
     pub lists: Option<lists::Result>,
+    pub backup: Option<backup::Result>,
     pub shared: Option<shared::Result>,
     pub shared_sim: Option<shared::SimResult>,
 }

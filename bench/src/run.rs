@@ -4,7 +4,9 @@
 
 use crate::plan::Plan;
 use crate::results::Results;
-use crate::{batch, cli_start, client, compile, download, generation, lists, pages, report};
+use crate::{
+    backup, batch, cli_start, client, compile, download, generation, lists, pages, report,
+};
 use crate::{servers, shared, tokens, waiting};
 use std::path::{Path, PathBuf};
 
@@ -104,6 +106,12 @@ fn run_parts(
         let taskapi = servers::build_taskapi(root)?;
         let pinning = servers::Pinning::detect();
         results.lists = Some(lists::run(&taskapi, &pinning, plan.lists)?);
+    }
+    if wants("backup") {
+        eprintln!("backups ...");
+        let taskapi = servers::build_taskapi(root)?;
+        let pinning = servers::Pinning::detect();
+        results.backup = Some(backup::run(&taskapi, &pinning, plan.backup)?);
     }
     if wants("shared") {
         eprintln!("many processes, one app ...");

@@ -18,6 +18,10 @@ fn every_part_runs() {
     assert!(fixtures.len() >= 17 && fixtures.iter().all(|p| !p.ends_with("README.md")));
     let pages = crate::pages::run(&root, fixtures.len() + 3, 1).unwrap();
     assert!(pages.bytes_per_run > pages.fixture_bytes);
+    // The record's side of the backup part (its backups need the release binary:
+    // `cargo xtask bench --quick --only backup`).
+    let (medians, p99s) = crate::backup::record_changes(5, 1).unwrap();
+    assert!(medians.len() == 1 && p99s[0] >= medians[0]);
 }
 
 /// The simulated batch wait of the `shared` part, tiny (the processes sharing Redis need

@@ -2,6 +2,7 @@
 //! section for each part measured, in the order the parts run. Each part's section is in
 //! the file of the part's name here, beside the part's measuring module at the crate's top.
 
+mod backup;
 mod batch;
 mod cli_start;
 mod client;
@@ -78,6 +79,9 @@ pub fn render(
     }
     if let Some(lists) = &results.lists {
         lists::section(&mut r, command, lists);
+    }
+    if let Some(b) = &results.backup {
+        backup::section(&mut r, command, b);
     }
     if let Some(shared) = &results.shared {
         shared::section(&mut r, command, shared);
