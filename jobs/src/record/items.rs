@@ -3,6 +3,7 @@
 
 use super::open::{Record, RecordError};
 use super::state::{Item, State};
+use rusqlite::types::Value;
 use rusqlite::{OptionalExtension as _, Row, params};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -130,9 +131,10 @@ fn item(row: &Row<'_>) -> rusqlite::Result<Item> {
 impl Record {
     /// Starts a run: its number, by which a listing marks what it saw.
     pub fn begin_run(&self, now: i64) -> Result<i64, RecordError> {
-        let db = self.lock();
-        db.execute("INSERT INTO runs (started) VALUES (?1)", [now])?;
-        Ok(db.last_insert_rowid())
+        self.write(move |db| {
+            db.execute("INSERT INTO runs (started) VALUES (?1)", [now])?;
+            Ok(db.last_insert_rowid())
+        })
     }
 
     /// The recorded items among `ids`, with the names they were given.
@@ -183,10 +185,9 @@ impl Record {
     /// are; recorded ones seen again (`run`), their title and modified time updated, and
     /// those done whose modified time changed set to be fetched again under the same name.
     pub fn record_listed(&self, run: i64, page: &[Listed]) -> Result<Progressed, RecordError> {
-        let mut db = self.lock();
-        let tx = db.transaction()?;
-        let mut progressed = Progressed::default();
-        {
+        let page = page.to_vec();
+        self.write(move |tx| {
+            let mut progressed = Progressed::default();
             let mut insert = tx.prepare_cached(
                 "INSERT INTO items (id, parent, kind, obj_token, title, path, dir, modified, \
                  state, reason, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
@@ -198,7 +199,7 @@ impl Record {
                  THEN 'listed' ELSE state END \
                  WHERE id = ?1 RETURNING state = 'listed' AND done_modified IS NOT NULL",
             )?;
-            for item in page {
+            for item in &page {
                 let inserted = insert.execute(params![
                     item.id,
                     item.parent,
@@ -222,20 +223,20 @@ impl Record {
                     progressed.changed += u64::from(changed);
                 }
             }
-        }
-        tx.commit()?;
-        Ok(progressed)
+            Ok(progressed)
+        })
     }
 
     /// Ends a complete listing: what it did not see is marked removed (its files stay).
     pub fn finish_listing(&self, run: i64) -> Result<u64, RecordError> {
-        let db = self.lock();
-        let removed = db.execute(
-            "UPDATE items SET removed = 1 WHERE seen < ?1 AND removed = 0",
-            [run],
-        )?;
-        db.execute("UPDATE runs SET listed = 1 WHERE id = ?1", [run])?;
-        Ok(removed as u64)
+        self.write(move |db| {
+            let removed = db.execute(
+                "UPDATE items SET removed = 1 WHERE seen < ?1 AND removed = 0",
+                [run],
+            )?;
+            db.execute("UPDATE runs SET listed = 1 WHERE id = ?1", [run])?;
+            Ok(removed as u64)
+        })
     }
 
     /// Up to `limit` items with work left, after the row `after` (0 first), in the order
@@ -305,17 +306,18 @@ impl Record {
 
     /// The failed items made ready to try again; returns how many.
     pub fn retry_failed(&self) -> Result<u64, RecordError> {
-        let db = self.lock();
         // A failed item's ticket and file token are left as they were: a ticket still
         // polls, a file token still downloads if the export's file is there.
-        let n = db.execute(
-            "UPDATE items SET state = CASE \
-                 WHEN file_token IS NOT NULL THEN 'exported' \
-                 WHEN ticket IS NOT NULL THEN 'exporting' ELSE 'listed' END, \
-             restarts = 0 WHERE state = 'failed'",
-            [],
-        )?;
-        Ok(n as u64)
+        self.write(|db| {
+            let n = db.execute(
+                "UPDATE items SET state = CASE \
+                     WHEN file_token IS NOT NULL THEN 'exported' \
+                     WHEN ticket IS NOT NULL THEN 'exporting' ELSE 'listed' END, \
+                 restarts = 0 WHERE state = 'failed'",
+                [],
+            )?;
+            Ok(n as u64)
+        })
     }
 
     /// An export started: its ticket.
@@ -323,7 +325,7 @@ impl Record {
         self.update(
             "UPDATE items SET state = 'exporting', ticket = ?2, file_token = NULL, \
              reason = NULL WHERE id = ?1",
-            params![id, ticket],
+            vec![text(id), text(ticket)],
         )
     }
 
@@ -331,7 +333,7 @@ impl Record {
     pub fn set_exported(&self, id: &str, file_token: &str, at: i64) -> Result<(), RecordError> {
         self.update(
             "UPDATE items SET state = 'exported', file_token = ?2, exported_at = ?3 WHERE id = ?1",
-            params![id, file_token, at],
+            vec![text(id), text(file_token), Value::Integer(at)],
         )
     }
 
@@ -339,7 +341,7 @@ impl Record {
     pub fn set_fetched(&self, id: &str) -> Result<(), RecordError> {
         self.update(
             "UPDATE items SET state = 'fetched' WHERE id = ?1",
-            params![id],
+            vec![text(id)],
         )
     }
 
@@ -353,7 +355,11 @@ impl Record {
         self.update(
             "UPDATE items SET state = 'done', bytes = ?2, done_modified = ?3, ticket = NULL, \
              reason = NULL WHERE id = ?1",
-            params![id, bytes as i64, modified],
+            vec![
+                text(id),
+                Value::Integer(bytes as i64),
+                modified.map_or(Value::Null, text),
+            ],
         )
     }
 
@@ -361,7 +367,7 @@ impl Record {
     pub fn set_skipped(&self, id: &str, reason: &str) -> Result<(), RecordError> {
         self.update(
             "UPDATE items SET state = 'skipped', reason = ?2 WHERE id = ?1",
-            params![id, reason],
+            vec![text(id), text(reason)],
         )
     }
 
@@ -369,7 +375,7 @@ impl Record {
     pub fn set_failed(&self, id: &str, reason: &str) -> Result<(), RecordError> {
         self.update(
             "UPDATE items SET state = 'failed', reason = ?2 WHERE id = ?1",
-            params![id, reason],
+            vec![text(id), text(reason)],
         )
     }
 
@@ -378,12 +384,21 @@ impl Record {
         self.update(
             "UPDATE items SET state = 'listed', ticket = NULL, file_token = NULL, \
              restarts = restarts + 1, reason = ?2 WHERE id = ?1",
-            params![id, reason],
+            vec![text(id), text(reason)],
         )
     }
 
-    fn update(&self, sql: &str, params: impl rusqlite::Params) -> Result<(), RecordError> {
-        self.lock().prepare_cached(sql)?.execute(params)?;
-        Ok(())
+    /// One statement, in the next group commit.
+    fn update(&self, sql: &'static str, values: Vec<Value>) -> Result<(), RecordError> {
+        self.write(move |db| {
+            db.prepare_cached(sql)?
+                .execute(rusqlite::params_from_iter(values))?;
+            Ok(())
+        })
     }
+}
+
+/// A text value of a statement.
+fn text(value: &str) -> Value {
+    Value::Text(value.to_owned())
 }

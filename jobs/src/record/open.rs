@@ -1,6 +1,7 @@
 //! The record's files under the job's folder, the lock that keeps a second process out,
 //! and the database's schema.
 
+use super::commit::Writer;
 use fs4::{FileExt, TryLockError};
 use rusqlite::{Connection, OptionalExtension as _};
 use std::fs::File;
@@ -85,6 +86,8 @@ pub enum RecordError {
     },
     /// The database refused an operation.
     Database(rusqlite::Error),
+    /// A write could not be committed (also: the record was opened to read only).
+    Write(String),
 }
 
 impl std::fmt::Display for RecordError {
@@ -110,6 +113,7 @@ impl std::fmt::Display for RecordError {
             }
             RecordError::Io { doing, .. } => write!(f, "cannot {doing}"),
             RecordError::Database(_) => f.write_str("the record's database failed"),
+            RecordError::Write(why) => write!(f, "the record could not be written: {why}"),
         }
     }
 }
@@ -131,8 +135,11 @@ impl From<rusqlite::Error> for RecordError {
 }
 
 /// The record of one job's folder: its database, and the lock held while a job runs.
+/// Reads go through a connection of their own; writes through the [`Writer`], which
+/// commits the writes of many threads together.
 pub struct Record {
     pub(super) db: Mutex<Connection>,
+    writer: Option<Writer>,
     dir: PathBuf,
     /// Held (locked) for as long as the record is open for a job; `None` for reading.
     _lock: Option<File>,
@@ -171,7 +178,8 @@ impl Record {
             }
             Err(TryLockError::Error(e)) => return Err(io("lock the record")(e)),
         }
-        let db = connect(&hidden.join(RECORD_FILE))?;
+        let file = hidden.join(RECORD_FILE);
+        let db = connect(&file)?;
         create_schema(&db)?;
         let asked = source.key();
         let recorded: Option<String> = db
@@ -195,8 +203,10 @@ impl Record {
                 )?;
             }
         }
+        let writer = Writer::start(db)?;
         Ok(Record {
-            db: Mutex::new(db),
+            db: Mutex::new(connect(&file)?),
+            writer: Some(writer),
             dir: dir.to_owned(),
             _lock: Some(lock),
         })
@@ -213,6 +223,7 @@ impl Record {
         let db = connect(&file)?;
         Ok(Record {
             db: Mutex::new(db),
+            writer: None,
             dir: dir.to_owned(),
             _lock: None,
         })
@@ -236,6 +247,17 @@ impl Record {
                 r.get(0)
             })
             .optional()?)
+    }
+
+    /// Runs `op` in the next group commit; returns once it is synced.
+    pub(super) fn write<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&Connection) -> Result<T, RecordError> + Send + 'static,
+    ) -> Result<T, RecordError> {
+        match &self.writer {
+            Some(writer) => writer.write(op),
+            None => Err(RecordError::Write("the record was opened to read".into())),
+        }
     }
 
     pub(super) fn lock(&self) -> MutexGuard<'_, Connection> {
