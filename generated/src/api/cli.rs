@@ -256,6 +256,45 @@ fn commands() -> Vec<Command> {
         .help("Body field `extra`: 以下场景的上传点需通过该参数传入素材所在云文档的 token。extra 参数的格式为`\"{\\\"drive_route_token\\\":\\\"素材所在云文档的 token\\\"}\"`。详情参考[素材概述-extra 参数说明](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#3b8635d3)。"))
         .arg(Arg::new("file").long("file").value_name("PATH").required(true)
         .help("The file to upload (part `file`)")),
+        Command::new("feishu.drive.media.upload_finish")
+        .about("Finish a media part upload once all of its parts are sent, by its upload_id and part count; the reply's file_token names the media, as upload_all's does.")
+        .long_about("分片上传素材-完成上传\n\nFinish a media part upload once all of its parts are sent, by its upload_id and part count; the reply's file_token names the media, as upload_all's does.\n\nSends `POST /open-apis/drive/v1/medias/upload_finish`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("upload-id").long("upload-id").value_name("UPLOAD_ID")
+        .help("Body field `upload_id`: 分片上传事务 ID。通过调用[分片上传素材（预上传）](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_prepare)接口获取。 Required (here or in --body)."))
+        .arg(Arg::new("block-num").long("block-num").value_name("BLOCK_NUM")
+        .help("Body field `block_num`: 分片数量。通过调用[分片上传素材（预上传）](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_prepare)接口获取。 Required (here or in --body).")),
+        Command::new("feishu.drive.media.upload_part")
+        .about("Send one part (4 MB, the last one shorter) of a media part upload started with \"prepare media upload\", by its upload_id and sequence number; the reply carries no data.")
+        .long_about("分片上传素材-上传分片\n\nSend one part (4 MB, the last one shorter) of a media part upload started with \"prepare media upload\", by its upload_id and sequence number; the reply carries no data.\n\nSends `POST /open-apis/drive/v1/medias/upload_part`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The form's text parts, as a JSON object (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("upload-id").long("upload-id").value_name("UPLOAD_ID")
+        .help("Body field `upload_id`: 分片上传事务的 ID。通过调用[分片上传素材（预上传）](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_prepare)接口获取。 Required (here or in --body)."))
+        .arg(Arg::new("seq").long("seq").value_name("SEQ")
+        .help("Body field `seq`: 块号，从 0 开始计数。 Required (here or in --body)."))
+        .arg(Arg::new("size").long("size").value_name("SIZE")
+        .help("Body field `size`: 块的大小，单位为字节。 (default: the file's size; a value the file contradicts is refused before sending)"))
+        .arg(Arg::new("checksum").long("checksum").value_name("CHECKSUM")
+        .help("Body field `checksum`: 素材文件的 Adler-32 校验和 (default: the file's Adler-32 checksum; a value the file contradicts is refused before sending)"))
+        .arg(Arg::new("file").long("file").value_name("PATH").required(true)
+        .help("The file to upload (part `file`)")),
+        Command::new("feishu.drive.media.upload_prepare")
+        .about("Start a part upload of media for a document (a file over 20 MB, in 4 MB parts); the reply's upload_id, block_size and block_num drive \"upload media part\" and \"finish media upload\".")
+        .long_about("分片上传素材-预上传\n\nStart a part upload of media for a document (a file over 20 MB, in 4 MB parts); the reply's upload_id, block_size and block_num drive \"upload media part\" and \"finish media upload\".\n\nSends `POST /open-apis/drive/v1/medias/upload_prepare`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("file-name").long("file-name").value_name("FILE_NAME")
+        .help("Body field `file_name`: 素材的文件名称 Required (here or in --body)."))
+        .arg(Arg::new("parent-type").long("parent-type").value_name("PARENT_TYPE")
+        .help("Body field `parent_type`: 上传点的类型。你可根据上传的文件类型与云文档类型确定上传点类型。例如，要将一张图片插入到新版文档（文件类型为 `docx`）中，需指定上传点为 `docx_image`；要将一个附件上传到新版文档中，需指定上传点为 `docx_file`。 Required (here or in --body)."))
+        .arg(Arg::new("parent-node").long("parent-node").value_name("PARENT_NODE")
+        .help("Body field `parent_node`: 上传点的 token，即要上传的云文档的 token，用于指定素材将要上传到的云文档或位置。参考 [素材概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction) 了解上传点类型与上传点 token 的对应关系。 Required (here or in --body)."))
+        .arg(Arg::new("size").long("size").value_name("SIZE")
+        .help("Body field `size`: 文件的大小，单位为字节 Required (here or in --body)."))
+        .arg(Arg::new("extra").long("extra").value_name("EXTRA")
+        .help("Body field `extra`: 以下场景的上传点需通过该参数传入素材所在云文档的 token。extra 参数的格式为`\"{\\\"drive_route_token\\\":\\\"素材所在云文档的 token\\\"}\"`。详情参考[素材概述-extra 参数说明](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#3b8635d3)。")),
         Command::new("feishu.vc.export.download")
         .about("Download the file of a finished meeting-data export by the file token \"get export task result\" returned.")
         .long_about("下载导出文件\n\nDownload the file of a finished meeting-data export by the file token \"get export task result\" returned.\n\nSends `GET /open-apis/vc/v1/exports/download`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -879,6 +918,141 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                     body.parent_type.clone(),
                     body.parent_node.clone(),
                     file,
+                )
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.media.upload_finish" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::FinishMediaUploadBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "upload-id",
+                            path: &["upload_id"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "block-num",
+                            path: &["block_num"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .finish_media_upload(body.upload_id.clone(), body.block_num)
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.media.upload_part" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::UploadMediaPartForm = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "upload-id",
+                            path: &["upload_id"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "seq",
+                            path: &["seq"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "size",
+                            path: &["size"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "checksum",
+                            path: &["checksum"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let file = match call.upload_file() {
+                Ok(file) => file,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .upload_media_part(body.upload_id.clone(), body.seq, file)
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.media.upload_prepare" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::PrepareMediaUploadBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "file-name",
+                            path: &["file_name"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "parent-type",
+                            path: &["parent_type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "parent-node",
+                            path: &["parent_node"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "size",
+                            path: &["size"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "extra",
+                            path: &["extra"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .prepare_media_upload(
+                    body.file_name.clone(),
+                    body.parent_type.clone(),
+                    body.parent_node.clone(),
+                    body.size,
                 )
                 .inspect_raw(call.keep_raw());
             let request = request.with_body(body);

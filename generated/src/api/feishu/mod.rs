@@ -17,6 +17,9 @@
 //! - `feishu.drive.import_task.create`: [`FeishuClient::create_import_task`] (创建导入任务)
 //! - `feishu.drive.import_task.get`: [`FeishuClient::get_import_task`] (查询导入结果)
 //! - `feishu.drive.media.upload_all`: [`FeishuClient::upload_media`] (上传素材)
+//! - `feishu.drive.media.upload_finish`: [`FeishuClient::finish_media_upload`] (分片上传素材-完成上传)
+//! - `feishu.drive.media.upload_part`: [`FeishuClient::upload_media_part`] (分片上传素材-上传分片)
+//! - `feishu.drive.media.upload_prepare`: [`FeishuClient::prepare_media_upload`] (分片上传素材-预上传)
 //! - `feishu.vc.export.download`: [`FeishuClient::download_meeting_export`] (下载导出文件)
 //! - `feishu.vc.export.get`: [`FeishuClient::get_meeting_export`] (查询导出任务结果)
 //! - `feishu.vc.export.meeting_list`: [`FeishuClient::export_meeting_list`] (导出会议明细)
@@ -64,6 +67,15 @@ pub mod get_import_task;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod upload_media;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod finish_media_upload;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod upload_media_part;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod prepare_media_upload;
 #[cfg(feature = "feishu-vc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub mod download_meeting_export;
@@ -130,6 +142,15 @@ pub use self::get_import_task::*;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::upload_media::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::finish_media_upload::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::upload_media_part::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::prepare_media_upload::*;
 #[cfg(feature = "feishu-vc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub use self::download_meeting_export::*;
