@@ -210,6 +210,60 @@ fn commands() -> Vec<Command> {
         .long_about("查询异步任务状态\n\nGet the status of an asynchronous folder move or delete task.\n\nSends `GET /open-apis/drive/v1/files/task_check`. The token is read from FEISHU_ACCESS_TOKEN.")
         .arg(Arg::new("task_id").long("task-id").value_name("TASK_ID").required(true)
         .help("The task id returned by \"delete folder\" or \"move folder\". (异步任务的 ID。目前支持查询删除文件夹和移动文件夹的异步任务。可通过调用[删除文件夹](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/delete)或[移动文件夹](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/move)获取任务 ID)")),
+        Command::new("feishu.drive.file.upload_all")
+        .about("Upload a file of at most 20 MB (not empty) in one request into a folder of the cloud space; the reply's file_token names the new file.")
+        .long_about("上传文件\n\nUpload a file of at most 20 MB (not empty) in one request into a folder of the cloud space; the reply's file_token names the new file.\n\nSends `POST /open-apis/drive/v1/files/upload_all`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The form's text parts, as a JSON object (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("file-name").long("file-name").value_name("FILE_NAME")
+        .help("Body field `file_name`: 要上传的文件的名称。 Required (here or in --body)."))
+        .arg(Arg::new("parent-type").long("parent-type").value_name("PARENT_TYPE")
+        .help("Body field `parent_type`: 上传点的类型。取固定值 `explorer`，表示将文件上传至云空间中。 Required (here or in --body)."))
+        .arg(Arg::new("parent-node").long("parent-node").value_name("PARENT_NODE")
+        .help("Body field `parent_node`: 云空间中文件夹的 token。获取方式见[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 Required (here or in --body)."))
+        .arg(Arg::new("size").long("size").value_name("SIZE")
+        .help("Body field `size`: 文件的大小，单位为字节。 (default: the file's size; a value the file contradicts is refused before sending)"))
+        .arg(Arg::new("checksum").long("checksum").value_name("CHECKSUM")
+        .help("Body field `checksum`: 文件的 Adler-32 校验和 (default: the file's Adler-32 checksum; a value the file contradicts is refused before sending)"))
+        .arg(Arg::new("file").long("file").value_name("PATH").required(true)
+        .help("The file to upload (part `file`)")),
+        Command::new("feishu.drive.file.upload_finish")
+        .about("Finish a file part upload once all of its parts are sent, by its upload_id and part count; the reply's file_token names the new file in the folder, as upload_all's does.")
+        .long_about("分片上传文件-完成上传\n\nFinish a file part upload once all of its parts are sent, by its upload_id and part count; the reply's file_token names the new file in the folder, as upload_all's does.\n\nSends `POST /open-apis/drive/v1/files/upload_finish`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("upload-id").long("upload-id").value_name("UPLOAD_ID")
+        .help("Body field `upload_id`: 分片上传事务 ID。通过调用[分片上传文件-预上传](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_prepare)接口获取。 Required (here or in --body)."))
+        .arg(Arg::new("block-num").long("block-num").value_name("BLOCK_NUM")
+        .help("Body field `block_num`: 分片的数量。通过调用[分片上传文件-预上传](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_prepare)接口获取。 Required (here or in --body).")),
+        Command::new("feishu.drive.file.upload_part")
+        .about("Send one part (4 MB, the last one shorter) of a file part upload started with \"prepare file upload\", by its upload_id and sequence number, one call at a time; the reply carries no data.")
+        .long_about("分片上传文件-上传分片\n\nSend one part (4 MB, the last one shorter) of a file part upload started with \"prepare file upload\", by its upload_id and sequence number, one call at a time; the reply carries no data.\n\nSends `POST /open-apis/drive/v1/files/upload_part`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The form's text parts, as a JSON object (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("upload-id").long("upload-id").value_name("UPLOAD_ID")
+        .help("Body field `upload_id`: 分片上传事务 ID。通过调用[分片上传文件-预上传](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_prepare)接口获取。 Required (here or in --body)."))
+        .arg(Arg::new("seq").long("seq").value_name("SEQ")
+        .help("Body field `seq`: 文件分片的序号，从 0 开始计数。 Required (here or in --body)."))
+        .arg(Arg::new("size").long("size").value_name("SIZE")
+        .help("Body field `size`: 分片的大小，单位为字节。 (default: the file's size; a value the file contradicts is refused before sending)"))
+        .arg(Arg::new("checksum").long("checksum").value_name("CHECKSUM")
+        .help("Body field `checksum`: 文件分片的 Adler-32 校验和 (default: the file's Adler-32 checksum; a value the file contradicts is refused before sending)"))
+        .arg(Arg::new("file").long("file").value_name("PATH").required(true)
+        .help("The file to upload (part `file`)")),
+        Command::new("feishu.drive.file.upload_prepare")
+        .about("Start a part upload of a file into a folder of the cloud space (a file over 20 MB, in 4 MB parts); the reply's upload_id, block_size and block_num drive \"upload file part\" and \"finish file upload\".")
+        .long_about("分片上传文件-预上传\n\nStart a part upload of a file into a folder of the cloud space (a file over 20 MB, in 4 MB parts); the reply's upload_id, block_size and block_num drive \"upload file part\" and \"finish file upload\".\n\nSends `POST /open-apis/drive/v1/files/upload_prepare`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("file-name").long("file-name").value_name("FILE_NAME")
+        .help("Body field `file_name`: 文件的名称 Required (here or in --body)."))
+        .arg(Arg::new("parent-type").long("parent-type").value_name("PARENT_TYPE")
+        .help("Body field `parent_type`: 上传点的类型。取固定值 explorer，表示将文件上传至云空间中。 Required (here or in --body)."))
+        .arg(Arg::new("parent-node").long("parent-node").value_name("PARENT_NODE")
+        .help("Body field `parent_node`: 云空间中文件夹的 token。了解如何获取文件夹 token，参考[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 Required (here or in --body)."))
+        .arg(Arg::new("size").long("size").value_name("SIZE")
+        .help("Body field `size`: 文件的大小，单位为字节。 Required (here or in --body).")),
         Command::new("feishu.drive.import_task.create")
         .about("Start importing an uploaded local file (Word, TXT, Markdown, Excel and the like) as a document, spreadsheet or bitable; the reply's ticket is polled with \"get import task\".")
         .long_about("创建导入任务\n\nStart importing an uploaded local file (Word, TXT, Markdown, Excel and the like) as a document, spreadsheet or bitable; the reply's ticket is polled with \"get import task\".\n\nSends `POST /open-apis/drive/v1/import_tasks`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -771,6 +825,194 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.file.upload_all" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::UploadFileForm = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "file-name",
+                            path: &["file_name"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "parent-type",
+                            path: &["parent_type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "parent-node",
+                            path: &["parent_node"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "size",
+                            path: &["size"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "checksum",
+                            path: &["checksum"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let file = match call.upload_file() {
+                Ok(file) => file,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .upload_file(
+                    body.file_name.clone(),
+                    body.parent_type.clone(),
+                    body.parent_node.clone(),
+                    file,
+                )
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.file.upload_finish" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::FinishFileUploadBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "upload-id",
+                            path: &["upload_id"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "block-num",
+                            path: &["block_num"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .finish_file_upload(body.upload_id.clone(), body.block_num)
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.file.upload_part" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::UploadFilePartForm = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "upload-id",
+                            path: &["upload_id"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "seq",
+                            path: &["seq"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "size",
+                            path: &["size"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "checksum",
+                            path: &["checksum"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let file = match call.upload_file() {
+                Ok(file) => file,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .upload_file_part(body.upload_id.clone(), body.seq, file)
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.file.upload_prepare" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::PrepareFileUploadBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "file-name",
+                            path: &["file_name"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "parent-type",
+                            path: &["parent_type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "parent-node",
+                            path: &["parent_node"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "size",
+                            path: &["size"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .prepare_file_upload(
+                    body.file_name.clone(),
+                    body.parent_type.clone(),
+                    body.parent_node.clone(),
+                    body.size,
+                )
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
             call.outcome(request.send().await)
         }
         "feishu.drive.import_task.create" => {

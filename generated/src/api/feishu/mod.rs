@@ -14,6 +14,10 @@
 //! - `feishu.drive.file.list`: [`FeishuClient::list_files`] (获取文件夹中的文件清单)
 //! - `feishu.drive.file.move`: [`FeishuClient::move_file`] (移动文件或文件夹)
 //! - `feishu.drive.file.task_check`: [`FeishuClient::check_folder_task`] (查询异步任务状态)
+//! - `feishu.drive.file.upload_all`: [`FeishuClient::upload_file`] (上传文件)
+//! - `feishu.drive.file.upload_finish`: [`FeishuClient::finish_file_upload`] (分片上传文件-完成上传)
+//! - `feishu.drive.file.upload_part`: [`FeishuClient::upload_file_part`] (分片上传文件-上传分片)
+//! - `feishu.drive.file.upload_prepare`: [`FeishuClient::prepare_file_upload`] (分片上传文件-预上传)
 //! - `feishu.drive.import_task.create`: [`FeishuClient::create_import_task`] (创建导入任务)
 //! - `feishu.drive.import_task.get`: [`FeishuClient::get_import_task`] (查询导入结果)
 //! - `feishu.drive.media.upload_all`: [`FeishuClient::upload_media`] (上传素材)
@@ -58,6 +62,18 @@ pub mod move_file;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod check_folder_task;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod upload_file;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod finish_file_upload;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod upload_file_part;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod prepare_file_upload;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod create_import_task;
@@ -133,6 +149,18 @@ pub use self::move_file::*;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::check_folder_task::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::upload_file::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::finish_file_upload::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::upload_file_part::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::prepare_file_upload::*;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::create_import_task::*;
