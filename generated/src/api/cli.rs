@@ -153,6 +153,15 @@ fn commands() -> Vec<Command> {
         .help("The export task id returned by \"create export task\". (导出任务 ID。调用[创建导出任务](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/create) 获取。)"))
         .arg(Arg::new("token").long("token").value_name("TOKEN").required(true)
         .help("Token of the exported document; the caller must be the identity that created the export task. (要导出的云文档的 token。获取方式参考[如何获取云文档相关 token](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)。你可参考以下请求示例了解如何使用查询参数。)")),
+        Command::new("feishu.drive.file.create_folder")
+        .about("Create an empty folder in a folder of the cloud space (or in its root); the reply gives the new folder's token and URL.")
+        .long_about("新建文件夹\n\nCreate an empty folder in a folder of the cloud space (or in its root); the reply gives the new folder's token and URL.\n\nSends `POST /open-apis/drive/v1/files/create_folder`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("name").long("name").value_name("NAME")
+        .help("Body field `name`: 文件夹名称<br><br><br>**长度限制**： 1~256 个字节 Required (here or in --body)."))
+        .arg(Arg::new("folder-token").long("folder-token").value_name("FOLDER_TOKEN")
+        .help("Body field `folder_token`: 父文件夹的 token。参数为空字符串时，表示在根目录下创建文件夹。你可参考[获取文件夹中的文件清单](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/list)获取某个文件夹的 token。了解更多，参考[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 Required (here or in --body).")),
         Command::new("feishu.drive.file.delete")
         .about("Delete a file or folder (it goes to the recycle bin); deleting a folder runs as a task whose id the reply carries.")
         .long_about("删除文件或文件夹\n\nDelete a file or folder (it goes to the recycle bin); deleting a folder runs as a task whose id the reply carries.\n\nSends `DELETE /open-apis/drive/v1/files/{file_token}`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -697,6 +706,38 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.file.create_folder" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::CreateFolderBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "name",
+                            path: &["name"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "folder-token",
+                            path: &["folder_token"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .create_folder(body.name.clone(), body.folder_token.clone())
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
             call.outcome(request.send().await)
         }
         "feishu.drive.file.delete" => {

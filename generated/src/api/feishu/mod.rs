@@ -9,6 +9,7 @@
 //! - `feishu.drive.export_task.create`: [`FeishuClient::create_export_task`] (创建导出任务)
 //! - `feishu.drive.export_task.download`: [`FeishuClient::download_export_file`] (下载导出文件)
 //! - `feishu.drive.export_task.get`: [`FeishuClient::get_export_task`] (查询导出任务结果)
+//! - `feishu.drive.file.create_folder`: [`FeishuClient::create_folder`] (新建文件夹)
 //! - `feishu.drive.file.delete`: [`FeishuClient::delete_file`] (删除文件或文件夹)
 //! - `feishu.drive.file.download`: [`FeishuClient::download_file`] (下载文件)
 //! - `feishu.drive.file.list`: [`FeishuClient::list_files`] (获取文件夹中的文件清单)
@@ -47,6 +48,9 @@ pub mod download_export_file;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod get_export_task;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod create_folder;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod delete_file;
@@ -134,6 +138,9 @@ pub use self::download_export_file::*;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::get_export_task::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::create_folder::*;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::delete_file::*;
