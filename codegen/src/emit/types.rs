@@ -136,6 +136,34 @@ fn record(s: &StructDef, name: &Ident) -> TokenStream {
             quote! { if let Some(value) = &self.#field { map.serialize_entry(#wire, #value)?; } }
         }
     });
+    // An object with no fields (a reply whose `data` is `{}`) reads and writes nothing: its
+    // functions say so without a `match` of one arm or an unused `map`.
+    let (read_body, write_body) = if s.fields.is_empty() {
+        (
+            quote! {
+                let _ = (key, map);
+                ::std::result::Result::Ok(false)
+            },
+            quote! {
+                let _ = map;
+                ::std::result::Result::Ok(())
+            },
+        )
+    } else {
+        (
+            quote! {
+                match key {
+                    #(#reads,)*
+                    _ => return ::std::result::Result::Ok(false),
+                }
+                ::std::result::Result::Ok(true)
+            },
+            quote! {
+                #(#writes)*
+                ::std::result::Result::Ok(())
+            },
+        )
+    };
     quote! {
         impl ::taskapi_runtime::wire::Record for #name {
             const NAME: &'static str = #type_name;
@@ -150,19 +178,14 @@ fn record(s: &StructDef, name: &Ident) -> TokenStream {
                 key: &str,
                 map: &mut A,
             ) -> ::std::result::Result<bool, A::Error> {
-                match key {
-                    #(#reads,)*
-                    _ => return ::std::result::Result::Ok(false),
-                }
-                ::std::result::Result::Ok(true)
+                #read_body
             }
 
             fn write_fields<M: ::serde::ser::SerializeMap>(
                 &self,
                 map: &mut M,
             ) -> ::std::result::Result<(), M::Error> {
-                #(#writes)*
-                ::std::result::Result::Ok(())
+                #write_body
             }
         }
         ::taskapi_runtime::record_serde!(#name);

@@ -153,6 +153,15 @@ fn commands() -> Vec<Command> {
         .help("The export task id returned by \"create export task\". (导出任务 ID。调用[创建导出任务](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/create) 获取。)"))
         .arg(Arg::new("token").long("token").value_name("TOKEN").required(true)
         .help("Token of the exported document; the caller must be the identity that created the export task. (要导出的云文档的 token。获取方式参考[如何获取云文档相关 token](https://open.feishu.cn/document/ukTMukTMukTM/uczNzUjL3czM14yN3MTN#08bb5df6)。你可参考以下请求示例了解如何使用查询参数。)")),
+        Command::new("feishu.drive.file.create_folder")
+        .about("Create an empty folder in a folder of the cloud space (or in its root); the reply gives the new folder's token and URL.")
+        .long_about("新建文件夹\n\nCreate an empty folder in a folder of the cloud space (or in its root); the reply gives the new folder's token and URL.\n\nSends `POST /open-apis/drive/v1/files/create_folder`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("name").long("name").value_name("NAME")
+        .help("Body field `name`: 文件夹名称<br><br><br>**长度限制**： 1~256 个字节 Required (here or in --body)."))
+        .arg(Arg::new("folder-token").long("folder-token").value_name("FOLDER_TOKEN")
+        .help("Body field `folder_token`: 父文件夹的 token。参数为空字符串时，表示在根目录下创建文件夹。你可参考[获取文件夹中的文件清单](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/list)获取某个文件夹的 token。了解更多，参考[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 Required (here or in --body).")),
         Command::new("feishu.drive.file.delete")
         .about("Delete a file or folder (it goes to the recycle bin); deleting a folder runs as a task whose id the reply carries.")
         .long_about("删除文件或文件夹\n\nDelete a file or folder (it goes to the recycle bin); deleting a folder runs as a task whose id the reply carries.\n\nSends `DELETE /open-apis/drive/v1/files/{file_token}`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -210,6 +219,60 @@ fn commands() -> Vec<Command> {
         .long_about("查询异步任务状态\n\nGet the status of an asynchronous folder move or delete task.\n\nSends `GET /open-apis/drive/v1/files/task_check`. The token is read from FEISHU_ACCESS_TOKEN.")
         .arg(Arg::new("task_id").long("task-id").value_name("TASK_ID").required(true)
         .help("The task id returned by \"delete folder\" or \"move folder\". (异步任务的 ID。目前支持查询删除文件夹和移动文件夹的异步任务。可通过调用[删除文件夹](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/delete)或[移动文件夹](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/move)获取任务 ID)")),
+        Command::new("feishu.drive.file.upload_all")
+        .about("Upload a file of at most 20 MB (not empty) in one request into a folder of the cloud space; the reply's file_token names the new file.")
+        .long_about("上传文件\n\nUpload a file of at most 20 MB (not empty) in one request into a folder of the cloud space; the reply's file_token names the new file.\n\nSends `POST /open-apis/drive/v1/files/upload_all`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The form's text parts, as a JSON object (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("file-name").long("file-name").value_name("FILE_NAME")
+        .help("Body field `file_name`: 要上传的文件的名称。 Required (here or in --body)."))
+        .arg(Arg::new("parent-type").long("parent-type").value_name("PARENT_TYPE")
+        .help("Body field `parent_type`: 上传点的类型。取固定值 `explorer`，表示将文件上传至云空间中。 Required (here or in --body)."))
+        .arg(Arg::new("parent-node").long("parent-node").value_name("PARENT_NODE")
+        .help("Body field `parent_node`: 云空间中文件夹的 token。获取方式见[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 Required (here or in --body)."))
+        .arg(Arg::new("size").long("size").value_name("SIZE")
+        .help("Body field `size`: 文件的大小，单位为字节。 (default: the file's size; a value the file contradicts is refused before sending)"))
+        .arg(Arg::new("checksum").long("checksum").value_name("CHECKSUM")
+        .help("Body field `checksum`: 文件的 Adler-32 校验和 (default: the file's Adler-32 checksum; a value the file contradicts is refused before sending)"))
+        .arg(Arg::new("file").long("file").value_name("PATH").required(true)
+        .help("The file to upload (part `file`)")),
+        Command::new("feishu.drive.file.upload_finish")
+        .about("Finish a file part upload once all of its parts are sent, by its upload_id and part count; the reply's file_token names the new file in the folder, as upload_all's does.")
+        .long_about("分片上传文件-完成上传\n\nFinish a file part upload once all of its parts are sent, by its upload_id and part count; the reply's file_token names the new file in the folder, as upload_all's does.\n\nSends `POST /open-apis/drive/v1/files/upload_finish`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("upload-id").long("upload-id").value_name("UPLOAD_ID")
+        .help("Body field `upload_id`: 分片上传事务 ID。通过调用[分片上传文件-预上传](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_prepare)接口获取。 Required (here or in --body)."))
+        .arg(Arg::new("block-num").long("block-num").value_name("BLOCK_NUM")
+        .help("Body field `block_num`: 分片的数量。通过调用[分片上传文件-预上传](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_prepare)接口获取。 Required (here or in --body).")),
+        Command::new("feishu.drive.file.upload_part")
+        .about("Send one part (4 MB, the last one shorter) of a file part upload started with \"prepare file upload\", by its upload_id and sequence number, one call at a time; the reply carries no data.")
+        .long_about("分片上传文件-上传分片\n\nSend one part (4 MB, the last one shorter) of a file part upload started with \"prepare file upload\", by its upload_id and sequence number, one call at a time; the reply carries no data.\n\nSends `POST /open-apis/drive/v1/files/upload_part`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The form's text parts, as a JSON object (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("upload-id").long("upload-id").value_name("UPLOAD_ID")
+        .help("Body field `upload_id`: 分片上传事务 ID。通过调用[分片上传文件-预上传](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_prepare)接口获取。 Required (here or in --body)."))
+        .arg(Arg::new("seq").long("seq").value_name("SEQ")
+        .help("Body field `seq`: 文件分片的序号，从 0 开始计数。 Required (here or in --body)."))
+        .arg(Arg::new("size").long("size").value_name("SIZE")
+        .help("Body field `size`: 分片的大小，单位为字节。 (default: the file's size; a value the file contradicts is refused before sending)"))
+        .arg(Arg::new("checksum").long("checksum").value_name("CHECKSUM")
+        .help("Body field `checksum`: 文件分片的 Adler-32 校验和 (default: the file's Adler-32 checksum; a value the file contradicts is refused before sending)"))
+        .arg(Arg::new("file").long("file").value_name("PATH").required(true)
+        .help("The file to upload (part `file`)")),
+        Command::new("feishu.drive.file.upload_prepare")
+        .about("Start a part upload of a file into a folder of the cloud space (a file over 20 MB, in 4 MB parts); the reply's upload_id, block_size and block_num drive \"upload file part\" and \"finish file upload\".")
+        .long_about("分片上传文件-预上传\n\nStart a part upload of a file into a folder of the cloud space (a file over 20 MB, in 4 MB parts); the reply's upload_id, block_size and block_num drive \"upload file part\" and \"finish file upload\".\n\nSends `POST /open-apis/drive/v1/files/upload_prepare`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("file-name").long("file-name").value_name("FILE_NAME")
+        .help("Body field `file_name`: 文件的名称 Required (here or in --body)."))
+        .arg(Arg::new("parent-type").long("parent-type").value_name("PARENT_TYPE")
+        .help("Body field `parent_type`: 上传点的类型。取固定值 explorer，表示将文件上传至云空间中。 Required (here or in --body)."))
+        .arg(Arg::new("parent-node").long("parent-node").value_name("PARENT_NODE")
+        .help("Body field `parent_node`: 云空间中文件夹的 token。了解如何获取文件夹 token，参考[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 Required (here or in --body)."))
+        .arg(Arg::new("size").long("size").value_name("SIZE")
+        .help("Body field `size`: 文件的大小，单位为字节。 Required (here or in --body).")),
         Command::new("feishu.drive.import_task.create")
         .about("Start importing an uploaded local file (Word, TXT, Markdown, Excel and the like) as a document, spreadsheet or bitable; the reply's ticket is polled with \"get import task\".")
         .long_about("创建导入任务\n\nStart importing an uploaded local file (Word, TXT, Markdown, Excel and the like) as a document, spreadsheet or bitable; the reply's ticket is polled with \"get import task\".\n\nSends `POST /open-apis/drive/v1/import_tasks`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -256,6 +319,45 @@ fn commands() -> Vec<Command> {
         .help("Body field `extra`: 以下场景的上传点需通过该参数传入素材所在云文档的 token。extra 参数的格式为`\"{\\\"drive_route_token\\\":\\\"素材所在云文档的 token\\\"}\"`。详情参考[素材概述-extra 参数说明](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#3b8635d3)。"))
         .arg(Arg::new("file").long("file").value_name("PATH").required(true)
         .help("The file to upload (part `file`)")),
+        Command::new("feishu.drive.media.upload_finish")
+        .about("Finish a media part upload once all of its parts are sent, by its upload_id and part count; the reply's file_token names the media, as upload_all's does.")
+        .long_about("分片上传素材-完成上传\n\nFinish a media part upload once all of its parts are sent, by its upload_id and part count; the reply's file_token names the media, as upload_all's does.\n\nSends `POST /open-apis/drive/v1/medias/upload_finish`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("upload-id").long("upload-id").value_name("UPLOAD_ID")
+        .help("Body field `upload_id`: 分片上传事务 ID。通过调用[分片上传素材（预上传）](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_prepare)接口获取。 Required (here or in --body)."))
+        .arg(Arg::new("block-num").long("block-num").value_name("BLOCK_NUM")
+        .help("Body field `block_num`: 分片数量。通过调用[分片上传素材（预上传）](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_prepare)接口获取。 Required (here or in --body).")),
+        Command::new("feishu.drive.media.upload_part")
+        .about("Send one part (4 MB, the last one shorter) of a media part upload started with \"prepare media upload\", by its upload_id and sequence number; the reply carries no data.")
+        .long_about("分片上传素材-上传分片\n\nSend one part (4 MB, the last one shorter) of a media part upload started with \"prepare media upload\", by its upload_id and sequence number; the reply carries no data.\n\nSends `POST /open-apis/drive/v1/medias/upload_part`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The form's text parts, as a JSON object (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("upload-id").long("upload-id").value_name("UPLOAD_ID")
+        .help("Body field `upload_id`: 分片上传事务的 ID。通过调用[分片上传素材（预上传）](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_prepare)接口获取。 Required (here or in --body)."))
+        .arg(Arg::new("seq").long("seq").value_name("SEQ")
+        .help("Body field `seq`: 块号，从 0 开始计数。 Required (here or in --body)."))
+        .arg(Arg::new("size").long("size").value_name("SIZE")
+        .help("Body field `size`: 块的大小，单位为字节。 (default: the file's size; a value the file contradicts is refused before sending)"))
+        .arg(Arg::new("checksum").long("checksum").value_name("CHECKSUM")
+        .help("Body field `checksum`: 素材文件的 Adler-32 校验和 (default: the file's Adler-32 checksum; a value the file contradicts is refused before sending)"))
+        .arg(Arg::new("file").long("file").value_name("PATH").required(true)
+        .help("The file to upload (part `file`)")),
+        Command::new("feishu.drive.media.upload_prepare")
+        .about("Start a part upload of media for a document (a file over 20 MB, in 4 MB parts); the reply's upload_id, block_size and block_num drive \"upload media part\" and \"finish media upload\".")
+        .long_about("分片上传素材-预上传\n\nStart a part upload of media for a document (a file over 20 MB, in 4 MB parts); the reply's upload_id, block_size and block_num drive \"upload media part\" and \"finish media upload\".\n\nSends `POST /open-apis/drive/v1/medias/upload_prepare`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("file-name").long("file-name").value_name("FILE_NAME")
+        .help("Body field `file_name`: 素材的文件名称 Required (here or in --body)."))
+        .arg(Arg::new("parent-type").long("parent-type").value_name("PARENT_TYPE")
+        .help("Body field `parent_type`: 上传点的类型。你可根据上传的文件类型与云文档类型确定上传点类型。例如，要将一张图片插入到新版文档（文件类型为 `docx`）中，需指定上传点为 `docx_image`；要将一个附件上传到新版文档中，需指定上传点为 `docx_file`。 Required (here or in --body)."))
+        .arg(Arg::new("parent-node").long("parent-node").value_name("PARENT_NODE")
+        .help("Body field `parent_node`: 上传点的 token，即要上传的云文档的 token，用于指定素材将要上传到的云文档或位置。参考 [素材概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction) 了解上传点类型与上传点 token 的对应关系。 Required (here or in --body)."))
+        .arg(Arg::new("size").long("size").value_name("SIZE")
+        .help("Body field `size`: 文件的大小，单位为字节 Required (here or in --body)."))
+        .arg(Arg::new("extra").long("extra").value_name("EXTRA")
+        .help("Body field `extra`: 以下场景的上传点需通过该参数传入素材所在云文档的 token。extra 参数的格式为`\"{\\\"drive_route_token\\\":\\\"素材所在云文档的 token\\\"}\"`。详情参考[素材概述-extra 参数说明](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/introduction#3b8635d3)。")),
         Command::new("feishu.vc.export.download")
         .about("Download the file of a finished meeting-data export by the file token \"get export task result\" returned.")
         .long_about("下载导出文件\n\nDownload the file of a finished meeting-data export by the file token \"get export task result\" returned.\n\nSends `GET /open-apis/vc/v1/exports/download`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -606,6 +708,38 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             }
             call.outcome(request.send().await)
         }
+        "feishu.drive.file.create_folder" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::CreateFolderBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "name",
+                            path: &["name"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "folder-token",
+                            path: &["folder_token"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .create_folder(body.name.clone(), body.folder_token.clone())
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            call.outcome(request.send().await)
+        }
         "feishu.drive.file.delete" => {
             let client = match call.managed_client::<super::feishu::FeishuClient>() {
                 Ok(client) => client,
@@ -732,6 +866,194 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             if call.waiting() {
                 return call.wait(request.wait()).await;
             }
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.file.upload_all" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::UploadFileForm = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "file-name",
+                            path: &["file_name"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "parent-type",
+                            path: &["parent_type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "parent-node",
+                            path: &["parent_node"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "size",
+                            path: &["size"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "checksum",
+                            path: &["checksum"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let file = match call.upload_file() {
+                Ok(file) => file,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .upload_file(
+                    body.file_name.clone(),
+                    body.parent_type.clone(),
+                    body.parent_node.clone(),
+                    file,
+                )
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.file.upload_finish" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::FinishFileUploadBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "upload-id",
+                            path: &["upload_id"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "block-num",
+                            path: &["block_num"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .finish_file_upload(body.upload_id.clone(), body.block_num)
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.file.upload_part" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::UploadFilePartForm = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "upload-id",
+                            path: &["upload_id"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "seq",
+                            path: &["seq"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "size",
+                            path: &["size"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "checksum",
+                            path: &["checksum"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let file = match call.upload_file() {
+                Ok(file) => file,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .upload_file_part(body.upload_id.clone(), body.seq, file)
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.file.upload_prepare" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::PrepareFileUploadBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "file-name",
+                            path: &["file_name"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "parent-type",
+                            path: &["parent_type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "parent-node",
+                            path: &["parent_node"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "size",
+                            path: &["size"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .prepare_file_upload(
+                    body.file_name.clone(),
+                    body.parent_type.clone(),
+                    body.parent_node.clone(),
+                    body.size,
+                )
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
             call.outcome(request.send().await)
         }
         "feishu.drive.import_task.create" => {
@@ -879,6 +1201,141 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                     body.parent_type.clone(),
                     body.parent_node.clone(),
                     file,
+                )
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.media.upload_finish" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::FinishMediaUploadBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "upload-id",
+                            path: &["upload_id"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "block-num",
+                            path: &["block_num"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .finish_media_upload(body.upload_id.clone(), body.block_num)
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.media.upload_part" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::UploadMediaPartForm = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "upload-id",
+                            path: &["upload_id"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "seq",
+                            path: &["seq"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "size",
+                            path: &["size"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "checksum",
+                            path: &["checksum"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let file = match call.upload_file() {
+                Ok(file) => file,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .upload_media_part(body.upload_id.clone(), body.seq, file)
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
+            call.outcome(request.send().await)
+        }
+        "feishu.drive.media.upload_prepare" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::PrepareMediaUploadBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "file-name",
+                            path: &["file_name"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "parent-type",
+                            path: &["parent_type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "parent-node",
+                            path: &["parent_node"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "size",
+                            path: &["size"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "extra",
+                            path: &["extra"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .prepare_media_upload(
+                    body.file_name.clone(),
+                    body.parent_type.clone(),
+                    body.parent_node.clone(),
+                    body.size,
                 )
                 .inspect_raw(call.keep_raw());
             let request = request.with_body(body);

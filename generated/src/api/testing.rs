@@ -450,6 +450,61 @@ pub static ROUTES: &[Route] = &[
         list: None,
     },
     Route {
+        id: "feishu.drive.file.create_folder",
+        method: "POST",
+        path: "/open-apis/drive/v1/files/create_folder",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::CREATE_FOLDER_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(1061001),
+                http_status: 500u16,
+                message: "internal error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061002),
+                http_status: 400u16,
+                message: "params error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061003),
+                http_status: 404u16,
+                message: "not found.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061004),
+                http_status: 403u16,
+                message: "forbidden.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061005),
+                http_status: 401u16,
+                message: "auth failed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061007),
+                http_status: 404u16,
+                message: "file has been delete.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062507),
+                http_status: 400u16,
+                message: "parent node out of sibling num.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061045),
+                http_status: 400u16,
+                message: "resource contention occurred, please retry.",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: None,
+    },
+    Route {
         id: "feishu.drive.file.delete",
         method: "DELETE",
         path: "/open-apis/drive/v1/files/{file_token}",
@@ -675,6 +730,406 @@ pub static ROUTES: &[Route] = &[
         list: None,
     },
     Route {
+        id: "feishu.drive.file.upload_all",
+        method: "POST",
+        path: "/open-apis/drive/v1/files/upload_all",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::UPLOAD_FILE_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(1061001),
+                http_status: 200u16,
+                message: "internal error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061002),
+                http_status: 400u16,
+                message: "params error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061003),
+                http_status: 404u16,
+                message: "not found.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061004),
+                http_status: 403u16,
+                message: "forbidden.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061021),
+                http_status: 400u16,
+                message: "upload id expire.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061022),
+                http_status: 500u16,
+                message: "file version conflict.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061041),
+                http_status: 400u16,
+                message: "parent node has been deleted.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061042),
+                http_status: 400u16,
+                message: "parent node out of limit.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061043),
+                http_status: 400u16,
+                message: "file size beyond limit.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061044),
+                http_status: 400u16,
+                message: "parent node not exist.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061045),
+                http_status: 200u16,
+                message: "can retry.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061109),
+                http_status: 400u16,
+                message: "file name cqc not passed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061101),
+                http_status: 400u16,
+                message: "file quota exceeded.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061500),
+                http_status: 403u16,
+                message: "mount node point kill.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062007),
+                http_status: 400u16,
+                message: "upload user not match.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062008),
+                http_status: 400u16,
+                message: "checksum param Invalid.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062009),
+                http_status: 400u16,
+                message: "the actual size is inconsistent with the parameter declaration size.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062010),
+                http_status: 400u16,
+                message: "block missing, please upload all blocks.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062011),
+                http_status: 400u16,
+                message: "block num out of bounds.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061061),
+                http_status: 400u16,
+                message: "user quota exceeded.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061073),
+                http_status: 403u16,
+                message: "no scope auth.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1064230),
+                http_status: 200u16,
+                message: "locked for data migration",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062505),
+                http_status: 400u16,
+                message: "parent node out of size.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062506),
+                http_status: 400u16,
+                message: "parent node out of depth.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062507),
+                http_status: 400u16,
+                message: "parent node out of sibling num.",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: None,
+    },
+    Route {
+        id: "feishu.drive.file.upload_finish",
+        method: "POST",
+        path: "/open-apis/drive/v1/files/upload_finish",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::FINISH_FILE_UPLOAD_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(1061001),
+                http_status: 200u16,
+                message: "internal error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061002),
+                http_status: 400u16,
+                message: "params error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061003),
+                http_status: 404u16,
+                message: "not found.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061004),
+                http_status: 403u16,
+                message: "forbidden.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061101),
+                http_status: 400u16,
+                message: "file quota exceeded.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061021),
+                http_status: 400u16,
+                message: "upload id expire.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061022),
+                http_status: 500u16,
+                message: "file version conflict.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061041),
+                http_status: 400u16,
+                message: "parent node has been deleted.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061042),
+                http_status: 400u16,
+                message: "parent node out of limit.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061043),
+                http_status: 400u16,
+                message: "file size beyond limit.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061044),
+                http_status: 400u16,
+                message: "parent node not exist.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061045),
+                http_status: 200u16,
+                message: "can retry.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061061),
+                http_status: 400u16,
+                message: "user quota exceeded.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061073),
+                http_status: 403u16,
+                message: "no scope auth.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061500),
+                http_status: 403u16,
+                message: "mount node point kill",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062007),
+                http_status: 400u16,
+                message: "upload user not match.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062010),
+                http_status: 400u16,
+                message: "block missing, please upload all blocks.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062505),
+                http_status: 400u16,
+                message: "parent node out of size.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062506),
+                http_status: 400u16,
+                message: "parent node out of depth.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062507),
+                http_status: 400u16,
+                message: "parent node out of sibling num.",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: None,
+    },
+    Route {
+        id: "feishu.drive.file.upload_part",
+        method: "POST",
+        path: "/open-apis/drive/v1/files/upload_part",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::UPLOAD_FILE_PART_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(1061001),
+                http_status: 200u16,
+                message: "internal error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061002),
+                http_status: 400u16,
+                message: "params error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061021),
+                http_status: 400u16,
+                message: "upload id expire.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061073),
+                http_status: 403u16,
+                message: "no scope auth.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062007),
+                http_status: 400u16,
+                message: "upload user not match.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062008),
+                http_status: 400u16,
+                message: "checksum param Invalid.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062009),
+                http_status: 400u16,
+                message: "the actual size is inconsistent with the parameter declaration size.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062010),
+                http_status: 400u16,
+                message: "block missing, please upload all blocks.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062011),
+                http_status: 400u16,
+                message: "block num out of bounds.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061045),
+                http_status: 200u16,
+                message: "can retry.",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: None,
+    },
+    Route {
+        id: "feishu.drive.file.upload_prepare",
+        method: "POST",
+        path: "/open-apis/drive/v1/files/upload_prepare",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::PREPARE_FILE_UPLOAD_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(1061001),
+                http_status: 200u16,
+                message: "internal error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061002),
+                http_status: 400u16,
+                message: "params error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061004),
+                http_status: 403u16,
+                message: "forbidden.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061022),
+                http_status: 500u16,
+                message: "file version conflict.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061043),
+                http_status: 400u16,
+                message: "file size beyond limit.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061044),
+                http_status: 400u16,
+                message: "parent node not exist.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061109),
+                http_status: 400u16,
+                message: "file name cqc not passed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061101),
+                http_status: 400u16,
+                message: "file quota exceeded.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061061),
+                http_status: 400u16,
+                message: "user quota exceeded.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061073),
+                http_status: 403u16,
+                message: "no scope auth.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1064230),
+                http_status: 200u16,
+                message: "locked for data migration",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062507),
+                http_status: 400u16,
+                message: "parent node out of sibling num.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061045),
+                http_status: 200u16,
+                message: "can retry.",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: None,
+    },
+    Route {
         id: "feishu.drive.import_task.create",
         method: "POST",
         path: "/open-apis/drive/v1/import_tasks",
@@ -856,6 +1311,576 @@ pub static ROUTES: &[Route] = &[
         envelope: ::taskapi_runtime::Envelope::CodeMsgData,
         kind: RouteKind::Endpoint,
         example: super::feishu::UPLOAD_MEDIA_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(1061001),
+                http_status: 200u16,
+                message: "internal error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061002),
+                http_status: 400u16,
+                message: "params error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061003),
+                http_status: 404u16,
+                message: "not found.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061004),
+                http_status: 403u16,
+                message: "forbidden.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061005),
+                http_status: 401u16,
+                message: "auth failed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061006),
+                http_status: 200u16,
+                message: "internal time out.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061007),
+                http_status: 404u16,
+                message: "file has been delete.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061008),
+                http_status: 400u16,
+                message: "invalid file name.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061021),
+                http_status: 400u16,
+                message: "upload id expire.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061041),
+                http_status: 400u16,
+                message: "parent node has been deleted.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061042),
+                http_status: 400u16,
+                message: "parent node out of limit.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061043),
+                http_status: 400u16,
+                message: "file size beyond limit.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061044),
+                http_status: 400u16,
+                message: "parent node not exist.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061045),
+                http_status: 200u16,
+                message: "can retry.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061109),
+                http_status: 400u16,
+                message: "file name cqc not passed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061113),
+                http_status: 400u16,
+                message: "file cqc not passed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061101),
+                http_status: 400u16,
+                message: "file quota exceeded.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062004),
+                http_status: 202u16,
+                message: "cover generating.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062005),
+                http_status: 202u16,
+                message: "file type not support cover.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062006),
+                http_status: 202u16,
+                message: "cover no exist.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062007),
+                http_status: 400u16,
+                message: "upload user not match.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062008),
+                http_status: 400u16,
+                message: "checksum param Invalid.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062009),
+                http_status: 400u16,
+                message: "the actual size is inconsistent with the parameter declaration size.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062010),
+                http_status: 400u16,
+                message: "block missing, please upload all blocks.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062011),
+                http_status: 400u16,
+                message: "block num out of bounds.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061547),
+                http_status: 400u16,
+                message: "attachment parent-child relation number exceed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061061),
+                http_status: 400u16,
+                message: "user quota exceeded.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061073),
+                http_status: 403u16,
+                message: "no scope auth.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062012),
+                http_status: 400u16,
+                message: "file copying.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062013),
+                http_status: 400u16,
+                message: "file damaged.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062014),
+                http_status: 403u16,
+                message: "dedupe no support.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062051),
+                http_status: 400u16,
+                message: "client connect close.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062505),
+                http_status: 400u16,
+                message: "parent node out of size.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062506),
+                http_status: 400u16,
+                message: "parent node out of depth.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062507),
+                http_status: 400u16,
+                message: "parent node out of sibling num.",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: None,
+    },
+    Route {
+        id: "feishu.drive.media.upload_finish",
+        method: "POST",
+        path: "/open-apis/drive/v1/medias/upload_finish",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::FINISH_MEDIA_UPLOAD_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(1061001),
+                http_status: 200u16,
+                message: "internal error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061002),
+                http_status: 400u16,
+                message: "params error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061003),
+                http_status: 404u16,
+                message: "not found.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061004),
+                http_status: 403u16,
+                message: "forbidden.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061005),
+                http_status: 401u16,
+                message: "auth failed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061006),
+                http_status: 200u16,
+                message: "internal time out.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061007),
+                http_status: 404u16,
+                message: "file has been delete.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061008),
+                http_status: 400u16,
+                message: "invalid file name.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061021),
+                http_status: 400u16,
+                message: "upload id expire.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061041),
+                http_status: 400u16,
+                message: "parent node has been deleted.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061042),
+                http_status: 400u16,
+                message: "parent node out of limit.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061043),
+                http_status: 400u16,
+                message: "file size beyond limit.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061044),
+                http_status: 400u16,
+                message: "parent node not exist.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061045),
+                http_status: 200u16,
+                message: "can retry.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061109),
+                http_status: 400u16,
+                message: "file name cqc not passed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061113),
+                http_status: 400u16,
+                message: "file cqc not passed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061101),
+                http_status: 400u16,
+                message: "file quota exceeded.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062004),
+                http_status: 202u16,
+                message: "cover generating.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062005),
+                http_status: 202u16,
+                message: "file type not support cover.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062006),
+                http_status: 202u16,
+                message: "cover no exist.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062007),
+                http_status: 400u16,
+                message: "upload user not match.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062008),
+                http_status: 400u16,
+                message: "checksum param Invalid.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062009),
+                http_status: 400u16,
+                message: "the actual size is inconsistent with the parameter declaration size.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062010),
+                http_status: 400u16,
+                message: "block missing, please upload all blocks.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062011),
+                http_status: 400u16,
+                message: "block num out of bounds.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061547),
+                http_status: 400u16,
+                message: "attachment parent-child relation number exceed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061061),
+                http_status: 400u16,
+                message: "user quota exceeded.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061073),
+                http_status: 403u16,
+                message: "no scope auth.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062012),
+                http_status: 400u16,
+                message: "file copying.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062013),
+                http_status: 400u16,
+                message: "file damaged.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062014),
+                http_status: 403u16,
+                message: "dedupe no support.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062051),
+                http_status: 400u16,
+                message: "client connect close.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062505),
+                http_status: 400u16,
+                message: "parent node out of size.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062506),
+                http_status: 400u16,
+                message: "parent node out of depth.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062507),
+                http_status: 400u16,
+                message: "parent node out of sibling num.",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: None,
+    },
+    Route {
+        id: "feishu.drive.media.upload_part",
+        method: "POST",
+        path: "/open-apis/drive/v1/medias/upload_part",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::UPLOAD_MEDIA_PART_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(1061001),
+                http_status: 200u16,
+                message: "internal error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061002),
+                http_status: 400u16,
+                message: "params error.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061003),
+                http_status: 404u16,
+                message: "not found.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061004),
+                http_status: 403u16,
+                message: "forbidden.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061005),
+                http_status: 401u16,
+                message: "auth failed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061006),
+                http_status: 200u16,
+                message: "internal time out.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061007),
+                http_status: 404u16,
+                message: "file has been delete.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061008),
+                http_status: 400u16,
+                message: "invalid file name.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061021),
+                http_status: 400u16,
+                message: "upload id expire.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061041),
+                http_status: 400u16,
+                message: "parent node has been deleted.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061042),
+                http_status: 400u16,
+                message: "parent node out of limit.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061043),
+                http_status: 400u16,
+                message: "file size beyond limit.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061044),
+                http_status: 400u16,
+                message: "parent node not exist.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061045),
+                http_status: 200u16,
+                message: "can retry.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061109),
+                http_status: 400u16,
+                message: "file name cqc not passed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061113),
+                http_status: 400u16,
+                message: "file cqc not passed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061101),
+                http_status: 400u16,
+                message: "file quota exceeded.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062004),
+                http_status: 202u16,
+                message: "cover generating.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062005),
+                http_status: 202u16,
+                message: "file type not support cover.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062006),
+                http_status: 202u16,
+                message: "cover no exist.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062007),
+                http_status: 400u16,
+                message: "upload user not match.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062008),
+                http_status: 400u16,
+                message: "checksum param Invalid.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062009),
+                http_status: 400u16,
+                message: "the actual size is inconsistent with the parameter declaration size.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062010),
+                http_status: 400u16,
+                message: "block missing, please upload all blocks.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062011),
+                http_status: 400u16,
+                message: "block num out of bounds.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061547),
+                http_status: 400u16,
+                message: "attachment parent-child relation number exceed.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061061),
+                http_status: 400u16,
+                message: "user quota exceeded.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1061073),
+                http_status: 403u16,
+                message: "no scope auth.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062012),
+                http_status: 400u16,
+                message: "file copying.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062013),
+                http_status: 400u16,
+                message: "file damaged.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062014),
+                http_status: 403u16,
+                message: "dedupe no support.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062051),
+                http_status: 400u16,
+                message: "client connect close.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062505),
+                http_status: 400u16,
+                message: "parent node out of size.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062506),
+                http_status: 400u16,
+                message: "parent node out of depth.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(1062507),
+                http_status: 400u16,
+                message: "parent node out of sibling num.",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: None,
+    },
+    Route {
+        id: "feishu.drive.media.upload_prepare",
+        method: "POST",
+        path: "/open-apis/drive/v1/medias/upload_prepare",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::PREPARE_MEDIA_UPLOAD_EXAMPLE,
         errors: &[
             DocumentedError {
                 code: CodeRef::Int(1061001),
@@ -1571,126 +2596,178 @@ impl FakeServer {
         self.0.script(&ROUTES[6])
     }
 
+    /// Scripts `feishu.drive.file.create_folder` (`POST /open-apis/drive/v1/files/create_folder`). Unscripted, it answers with the doc example.
+    pub fn create_folder(&self) -> EndpointScript<'_, super::feishu::CreateFolderData> {
+        self.0.script(&ROUTES[7])
+    }
+
     /// Scripts `feishu.drive.file.delete` (`DELETE /open-apis/drive/v1/files/{file_token}`). Unscripted, it answers with the doc example.
     pub fn delete_file(&self) -> EndpointScript<'_, super::feishu::DeleteFileData> {
-        self.0.script(&ROUTES[7])
+        self.0.script(&ROUTES[8])
     }
 
     /// Scripts `feishu.drive.file.download` (`GET /open-apis/drive/v1/files/{file_token}/download`). Unscripted, it answers with the doc example.
     pub fn download_file(&self) -> EndpointScript<'_, ::serde_json::Value> {
-        self.0.script(&ROUTES[8])
+        self.0.script(&ROUTES[9])
     }
 
     /// Scripts `feishu.drive.file.list` (`GET /open-apis/drive/v1/files`). Unscripted, it answers with the doc example.
     pub fn list_files(&self) -> EndpointScript<'_, super::feishu::FileList> {
-        self.0.script(&ROUTES[9])
+        self.0.script(&ROUTES[10])
     }
 
     /// Scripts `feishu.drive.file.move` (`POST /open-apis/drive/v1/files/{file_token}/move`). Unscripted, it answers with the doc example.
     pub fn move_file(&self) -> EndpointScript<'_, super::feishu::MoveFileData> {
-        self.0.script(&ROUTES[10])
+        self.0.script(&ROUTES[11])
     }
 
     /// Scripts `feishu.drive.file.task_check` (`GET /open-apis/drive/v1/files/task_check`). Unscripted, it answers with the doc example.
     pub fn check_folder_task(
         &self,
     ) -> EndpointScript<'_, super::feishu::FolderTaskData> {
-        self.0.script(&ROUTES[11])
+        self.0.script(&ROUTES[12])
+    }
+
+    /// Scripts `feishu.drive.file.upload_all` (`POST /open-apis/drive/v1/files/upload_all`). Unscripted, it answers with the doc example.
+    pub fn upload_file(&self) -> EndpointScript<'_, super::feishu::UploadFileData> {
+        self.0.script(&ROUTES[13])
+    }
+
+    /// Scripts `feishu.drive.file.upload_finish` (`POST /open-apis/drive/v1/files/upload_finish`). Unscripted, it answers with the doc example.
+    pub fn finish_file_upload(
+        &self,
+    ) -> EndpointScript<'_, super::feishu::FinishFileUploadData> {
+        self.0.script(&ROUTES[14])
+    }
+
+    /// Scripts `feishu.drive.file.upload_part` (`POST /open-apis/drive/v1/files/upload_part`). Unscripted, it answers with the doc example.
+    pub fn upload_file_part(
+        &self,
+    ) -> EndpointScript<'_, super::feishu::UploadFilePartData> {
+        self.0.script(&ROUTES[15])
+    }
+
+    /// Scripts `feishu.drive.file.upload_prepare` (`POST /open-apis/drive/v1/files/upload_prepare`). Unscripted, it answers with the doc example.
+    pub fn prepare_file_upload(
+        &self,
+    ) -> EndpointScript<'_, super::feishu::PrepareFileUploadData> {
+        self.0.script(&ROUTES[16])
     }
 
     /// Scripts `feishu.drive.import_task.create` (`POST /open-apis/drive/v1/import_tasks`). Unscripted, it answers with the doc example.
     pub fn create_import_task(
         &self,
     ) -> EndpointScript<'_, super::feishu::CreateImportTaskData> {
-        self.0.script(&ROUTES[12])
+        self.0.script(&ROUTES[17])
     }
 
     /// Scripts `feishu.drive.import_task.get` (`GET /open-apis/drive/v1/import_tasks/{ticket}`). Unscripted, it answers with the doc example.
     pub fn get_import_task(&self) -> EndpointScript<'_, super::feishu::ImportTaskData> {
-        self.0.script(&ROUTES[13])
+        self.0.script(&ROUTES[18])
     }
 
     /// Scripts `feishu.drive.media.upload_all` (`POST /open-apis/drive/v1/medias/upload_all`). Unscripted, it answers with the doc example.
     pub fn upload_media(&self) -> EndpointScript<'_, super::feishu::UploadMediaData> {
-        self.0.script(&ROUTES[14])
+        self.0.script(&ROUTES[19])
+    }
+
+    /// Scripts `feishu.drive.media.upload_finish` (`POST /open-apis/drive/v1/medias/upload_finish`). Unscripted, it answers with the doc example.
+    pub fn finish_media_upload(
+        &self,
+    ) -> EndpointScript<'_, super::feishu::FinishMediaUploadData> {
+        self.0.script(&ROUTES[20])
+    }
+
+    /// Scripts `feishu.drive.media.upload_part` (`POST /open-apis/drive/v1/medias/upload_part`). Unscripted, it answers with the doc example.
+    pub fn upload_media_part(
+        &self,
+    ) -> EndpointScript<'_, super::feishu::UploadMediaPartData> {
+        self.0.script(&ROUTES[21])
+    }
+
+    /// Scripts `feishu.drive.media.upload_prepare` (`POST /open-apis/drive/v1/medias/upload_prepare`). Unscripted, it answers with the doc example.
+    pub fn prepare_media_upload(
+        &self,
+    ) -> EndpointScript<'_, super::feishu::PrepareMediaUploadData> {
+        self.0.script(&ROUTES[22])
     }
 
     /// Scripts `feishu.vc.export.download` (`GET /open-apis/vc/v1/exports/download`). Unscripted, it answers with the doc example.
     pub fn download_meeting_export(&self) -> EndpointScript<'_, ::serde_json::Value> {
-        self.0.script(&ROUTES[15])
+        self.0.script(&ROUTES[23])
     }
 
     /// Scripts `feishu.vc.export.get` (`GET /open-apis/vc/v1/exports/{task_id}`). Unscripted, it answers with the doc example.
     pub fn get_meeting_export(
         &self,
     ) -> EndpointScript<'_, super::feishu::MeetingExportData> {
-        self.0.script(&ROUTES[16])
+        self.0.script(&ROUTES[24])
     }
 
     /// Scripts `feishu.vc.export.meeting_list` (`POST /open-apis/vc/v1/exports/meeting_list`). Unscripted, it answers with the doc example.
     pub fn export_meeting_list(
         &self,
     ) -> EndpointScript<'_, super::feishu::ExportMeetingListData> {
-        self.0.script(&ROUTES[17])
+        self.0.script(&ROUTES[25])
     }
 
     /// Scripts `feishu.vc.export.participant_list` (`POST /open-apis/vc/v1/exports/participant_list`). Unscripted, it answers with the doc example.
     pub fn export_participant_list(
         &self,
     ) -> EndpointScript<'_, super::feishu::ExportParticipantListData> {
-        self.0.script(&ROUTES[18])
+        self.0.script(&ROUTES[26])
     }
 
     /// Scripts `feishu.vc.export.participant_quality_list` (`POST /open-apis/vc/v1/exports/participant_quality_list`). Unscripted, it answers with the doc example.
     pub fn export_participant_quality_list(
         &self,
     ) -> EndpointScript<'_, super::feishu::ExportParticipantQualityListData> {
-        self.0.script(&ROUTES[19])
+        self.0.script(&ROUTES[27])
     }
 
     /// Scripts `feishu.vc.export.resource_reservation_list` (`POST /open-apis/vc/v1/exports/resource_reservation_list`). Unscripted, it answers with the doc example.
     pub fn export_resource_reservation_list(
         &self,
     ) -> EndpointScript<'_, super::feishu::ExportResourceReservationListData> {
-        self.0.script(&ROUTES[20])
+        self.0.script(&ROUTES[28])
     }
 
     /// Scripts `feishu.wiki.space.get_node` (`GET /open-apis/wiki/v2/spaces/get_node`). Unscripted, it answers with the doc example.
     pub fn get_wiki_node(&self) -> EndpointScript<'_, super::feishu::GetWikiNodeData> {
-        self.0.script(&ROUTES[21])
+        self.0.script(&ROUTES[29])
     }
 
     /// Scripts `feishu.wiki.space.list` (`GET /open-apis/wiki/v2/spaces`). Unscripted, it answers with the doc example.
     pub fn list_wiki_spaces(
         &self,
     ) -> EndpointScript<'_, super::feishu::ListWikiSpacesData> {
-        self.0.script(&ROUTES[22])
+        self.0.script(&ROUTES[30])
     }
 
     /// Scripts `feishu.wiki.space_node.list` (`GET /open-apis/wiki/v2/spaces/{space_id}/nodes`). Unscripted, it answers with the doc example.
     pub fn list_wiki_nodes(
         &self,
     ) -> EndpointScript<'_, super::feishu::ListWikiNodesData> {
-        self.0.script(&ROUTES[23])
+        self.0.script(&ROUTES[31])
     }
 
     /// Scripts `feishu.wiki.space_node.move_docs_to_wiki` (`POST /open-apis/wiki/v2/spaces/{space_id}/nodes/move_docs_to_wiki`). Unscripted, it answers with the doc example.
     pub fn move_docs_to_wiki(
         &self,
     ) -> EndpointScript<'_, super::feishu::MoveDocsToWikiData> {
-        self.0.script(&ROUTES[24])
+        self.0.script(&ROUTES[32])
     }
 
     /// Scripts `feishu.wiki.task.get` (`GET /open-apis/wiki/v2/tasks/{task_id}`). Unscripted, it answers with the doc example.
     pub fn get_wiki_task(&self) -> EndpointScript<'_, super::feishu::GetWikiTaskData> {
-        self.0.script(&ROUTES[25])
+        self.0.script(&ROUTES[33])
     }
 
     /// Scripts the Feishu / Lark token endpoint (`POST /open-apis/auth/v3/tenant_access_token/internal`, requests counted as `feishu.token`). Unscripted, it issues `fake-token-N` tokens.
     pub fn feishu_token(
         &self,
     ) -> EndpointScript<'_, super::feishu::TenantAccessTokenReply> {
-        self.0.script(&ROUTES[26])
+        self.0.script(&ROUTES[34])
     }
 }
 
@@ -1806,6 +2883,30 @@ pub async fn call_by_id(
                     Err(e) => Called::NotBuilt(e),
                 }
             }
+            "feishu.drive.file.create_folder" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .create_folder(
+                                            "产品优化项目",
+                                            "fldbcO1UuPz8VwnpPx5a92abcef",
+                                        )
+                                        .with_body(
+                                            ::serde_json::from_str::<
+                                                super::feishu::CreateFolderBody,
+                                            >(super::feishu::CREATE_FOLDER_BODY_EXAMPLE)
+                                                .expect("the spec's example body decodes as its body type"),
+                                        )
+                                        .send(),
+                                )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
             "feishu.drive.file.delete" => {
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
@@ -1884,6 +2985,92 @@ pub async fn call_by_id(
                     Err(e) => Called::NotBuilt(e),
                 }
             }
+            "feishu.drive.file.upload_all" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .upload_file(
+                                            "file_name",
+                                            super::feishu::UploadFileParentType::Explorer,
+                                            "parent_node",
+                                            ::taskapi_runtime::UploadFile::bytes(&b"example"[..]),
+                                        )
+                                        .send(),
+                                )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.drive.file.upload_finish" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .finish_file_upload("7111211691345512356", 0)
+                                        .with_body(
+                                            ::serde_json::from_str::<
+                                                super::feishu::FinishFileUploadBody,
+                                            >(super::feishu::FINISH_FILE_UPLOAD_BODY_EXAMPLE)
+                                                .expect("the spec's example body decodes as its body type"),
+                                        )
+                                        .send(),
+                                )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.drive.file.upload_part" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .upload_file_part(
+                                            "upload_id",
+                                            0,
+                                            ::taskapi_runtime::UploadFile::bytes(&b"example"[..]),
+                                        )
+                                        .send(),
+                                )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.drive.file.upload_prepare" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .prepare_file_upload(
+                                            "test.txt",
+                                            super::feishu::PrepareFileParentType::Explorer,
+                                            "fldbcO1UuPz8VwnpPx5a92abcef",
+                                            0,
+                                        )
+                                        .with_body(
+                                            ::serde_json::from_str::<
+                                                super::feishu::PrepareFileUploadBody,
+                                            >(super::feishu::PREPARE_FILE_UPLOAD_BODY_EXAMPLE)
+                                                .expect("the spec's example body decodes as its body type"),
+                                        )
+                                        .send(),
+                                )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
             "feishu.drive.import_task.create" => {
                 match settings.builder::<super::feishu::FeishuClient>().build() {
                     Ok(client) => {
@@ -1937,6 +3124,72 @@ pub async fn call_by_id(
                                             super::feishu::MediaParentType::DocImage,
                                             "parent_node",
                                             ::taskapi_runtime::UploadFile::bytes(&b"example"[..]),
+                                        )
+                                        .send(),
+                                )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.drive.media.upload_finish" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .finish_media_upload("7111211691345512356", 0)
+                                        .with_body(
+                                            ::serde_json::from_str::<
+                                                super::feishu::FinishMediaUploadBody,
+                                            >(super::feishu::FINISH_MEDIA_UPLOAD_BODY_EXAMPLE)
+                                                .expect("the spec's example body decodes as its body type"),
+                                        )
+                                        .send(),
+                                )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.drive.media.upload_part" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .upload_media_part(
+                                            "upload_id",
+                                            0,
+                                            ::taskapi_runtime::UploadFile::bytes(&b"example"[..]),
+                                        )
+                                        .send(),
+                                )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.drive.media.upload_prepare" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .prepare_media_upload(
+                                            "demo.jpeg",
+                                            super::feishu::PrepareMediaParentType::DocImage,
+                                            "doccnFivLCfJfblZjGZtxgabcef",
+                                            0,
+                                        )
+                                        .with_body(
+                                            ::serde_json::from_str::<
+                                                super::feishu::PrepareMediaUploadBody,
+                                            >(super::feishu::PREPARE_MEDIA_UPLOAD_BODY_EXAMPLE)
+                                                .expect("the spec's example body decodes as its body type"),
                                         )
                                         .send(),
                                 )

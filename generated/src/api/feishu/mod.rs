@@ -9,14 +9,22 @@
 //! - `feishu.drive.export_task.create`: [`FeishuClient::create_export_task`] (创建导出任务)
 //! - `feishu.drive.export_task.download`: [`FeishuClient::download_export_file`] (下载导出文件)
 //! - `feishu.drive.export_task.get`: [`FeishuClient::get_export_task`] (查询导出任务结果)
+//! - `feishu.drive.file.create_folder`: [`FeishuClient::create_folder`] (新建文件夹)
 //! - `feishu.drive.file.delete`: [`FeishuClient::delete_file`] (删除文件或文件夹)
 //! - `feishu.drive.file.download`: [`FeishuClient::download_file`] (下载文件)
 //! - `feishu.drive.file.list`: [`FeishuClient::list_files`] (获取文件夹中的文件清单)
 //! - `feishu.drive.file.move`: [`FeishuClient::move_file`] (移动文件或文件夹)
 //! - `feishu.drive.file.task_check`: [`FeishuClient::check_folder_task`] (查询异步任务状态)
+//! - `feishu.drive.file.upload_all`: [`FeishuClient::upload_file`] (上传文件)
+//! - `feishu.drive.file.upload_finish`: [`FeishuClient::finish_file_upload`] (分片上传文件-完成上传)
+//! - `feishu.drive.file.upload_part`: [`FeishuClient::upload_file_part`] (分片上传文件-上传分片)
+//! - `feishu.drive.file.upload_prepare`: [`FeishuClient::prepare_file_upload`] (分片上传文件-预上传)
 //! - `feishu.drive.import_task.create`: [`FeishuClient::create_import_task`] (创建导入任务)
 //! - `feishu.drive.import_task.get`: [`FeishuClient::get_import_task`] (查询导入结果)
 //! - `feishu.drive.media.upload_all`: [`FeishuClient::upload_media`] (上传素材)
+//! - `feishu.drive.media.upload_finish`: [`FeishuClient::finish_media_upload`] (分片上传素材-完成上传)
+//! - `feishu.drive.media.upload_part`: [`FeishuClient::upload_media_part`] (分片上传素材-上传分片)
+//! - `feishu.drive.media.upload_prepare`: [`FeishuClient::prepare_media_upload`] (分片上传素材-预上传)
 //! - `feishu.vc.export.download`: [`FeishuClient::download_meeting_export`] (下载导出文件)
 //! - `feishu.vc.export.get`: [`FeishuClient::get_meeting_export`] (查询导出任务结果)
 //! - `feishu.vc.export.meeting_list`: [`FeishuClient::export_meeting_list`] (导出会议明细)
@@ -42,6 +50,9 @@ pub mod download_export_file;
 pub mod get_export_task;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod create_folder;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod delete_file;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
@@ -57,6 +68,18 @@ pub mod move_file;
 pub mod check_folder_task;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod upload_file;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod finish_file_upload;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod upload_file_part;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod prepare_file_upload;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod create_import_task;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
@@ -64,6 +87,15 @@ pub mod get_import_task;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub mod upload_media;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod finish_media_upload;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod upload_media_part;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub mod prepare_media_upload;
 #[cfg(feature = "feishu-vc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub mod download_meeting_export;
@@ -108,6 +140,9 @@ pub use self::download_export_file::*;
 pub use self::get_export_task::*;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::create_folder::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::delete_file::*;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
@@ -123,6 +158,18 @@ pub use self::move_file::*;
 pub use self::check_folder_task::*;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::upload_file::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::finish_file_upload::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::upload_file_part::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::prepare_file_upload::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::create_import_task::*;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
@@ -130,6 +177,15 @@ pub use self::get_import_task::*;
 #[cfg(feature = "feishu-drive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
 pub use self::upload_media::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::finish_media_upload::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::upload_media_part::*;
+#[cfg(feature = "feishu-drive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-drive")))]
+pub use self::prepare_media_upload::*;
 #[cfg(feature = "feishu-vc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-vc")))]
 pub use self::download_meeting_export::*;

@@ -210,7 +210,7 @@ impl UploadMediaRequest {
                     ]),
                     max_size: ::std::option::Option::Some(::taskapi_runtime::MaxSize {
                         bytes: 20971520u64,
-                        larger: "the page says a file over 20 MB takes the part upload (分片上传素材: upload_prepare, upload_part, upload_finish), which this client does not offer yet",
+                        larger: "the page says a file over 20 MB takes the part upload (分片上传素材: prepare_media_upload, then upload_media_part for each 4 MB part, then finish_media_upload)",
                     }),
                 }
             },
