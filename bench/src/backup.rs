@@ -22,6 +22,10 @@ pub const PACE_FRACTION: f64 = 30.0;
 pub const CREATE_LIMIT: f64 = 100.0 / 60.0;
 /// Workers of a backup (`--jobs`).
 pub const JOBS: usize = 32;
+/// Workers of the memory runs: the most `--jobs` takes, so that a 100,000-item tree is
+/// done in minutes (each export is first polled half a second after its start, so a
+/// worker finishes at most about two items a second).
+pub const MEMORY_JOBS: usize = 256;
 /// Time from an export's create to its success, ms, for the pace runs and the memory runs.
 pub const PACE_READY_MS: u64 = 100;
 pub const MEMORY_READY_MS: u64 = 10;
@@ -88,7 +92,7 @@ pub fn run(taskapi: &Path, pinning: &Pinning, sizes: Sizes) -> std::result::Resu
     for _ in 0..sizes.pace_runs {
         let fake = servers::fake_with(taskapi, &tree_flags(sizes.tree, PACE_READY_MS, None))?;
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let measured = backup(taskapi, pinning, &fake.url, dir.path(), PACE_FRACTION)?;
+        let measured = backup(taskapi, pinning, &fake.url, dir.path(), PACE_FRACTION, JOBS)?;
         let after = stats(&fake.url)?;
         let arrivals = after.arrivals_ms.get(CREATE).cloned().unwrap_or_default();
         let (kept, per_second) = steady_pace(&arrivals)
@@ -99,7 +103,7 @@ pub fn run(taskapi: &Path, pinning: &Pinning, sizes: Sizes) -> std::result::Resu
         ratio.push(per_second / (CREATE_LIMIT * PACE_FRACTION));
         seconds.push(measured.wall_seconds);
 
-        let rerun = backup(taskapi, pinning, &fake.url, dir.path(), PACE_FRACTION)?;
+        let rerun = backup(taskapi, pinning, &fake.url, dir.path(), PACE_FRACTION, JOBS)?;
         let again = stats(&fake.url)?;
         let mut other = 0;
         for (route, n) in &again.requests {
@@ -124,7 +128,14 @@ pub fn run(taskapi: &Path, pinning: &Pinning, sizes: Sizes) -> std::result::Resu
             &tree_flags(sizes.memory_tree, MEMORY_READY_MS, Some(MEMORY_MAX_SIZE)),
         )?;
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let measured = backup(taskapi, pinning, &fake.url, dir.path(), MEMORY_FRACTION)?;
+        let measured = backup(
+            taskapi,
+            pinning,
+            &fake.url,
+            dir.path(),
+            MEMORY_FRACTION,
+            MEMORY_JOBS,
+        )?;
         memory_items = listed_items(dir.path())?;
         peaks.push(measured.peak_kib / 1024.0);
         memory_seconds.push(measured.wall_seconds);
@@ -172,13 +183,14 @@ fn backup(
     url: &str,
     dir: &Path,
     fraction: f64,
+    jobs: usize,
 ) -> std::result::Result<measure::Measured, String> {
     let mut command = measure::command(pinning, CLIENT_CPU, taskapi)?;
     command
         .args(["--base-url", url, "--rate-limit", &fraction.to_string()])
         .args(["backup", "folder", FakeTree::ROOT_FOLDER])
         .arg(dir)
-        .args(["--jobs", &JOBS.to_string(), "--json"])
+        .args(["--jobs", &jobs.to_string(), "--json"])
         .env("FEISHU_ACCESS_TOKEN", ACCESS_TOKEN)
         .env_remove("FEISHU_APP_ID")
         .env_remove("FEISHU_APP_SECRET")

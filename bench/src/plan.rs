@@ -65,9 +65,7 @@ pub const FULL: Plan = Plan {
     backup: backup::Sizes {
         tree: 2_000,
         pace_runs: 3,
-        // A whole 100,000-item backup takes over 10 minutes on two cores (fsyncs, not
-        // limits, set its pace): the largest tree that fits about two minutes.
-        memory_tree: 10_000,
+        memory_tree: 100_000,
         memory_runs: 2,
         record_items: 200,
         record_runs: 5,
