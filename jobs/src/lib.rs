@@ -3,6 +3,8 @@
 //! - [`backup`]: a Drive folder tree or a wiki space to disk, every document exported and
 //!   every file downloaded, at the documented rate limits, resumable after a crash and
 //!   incremental on the next run, with a durable record ([`record`]) under the target folder.
+//! - [`upload`]: a local file into a Drive folder, in one request or in parts by size,
+//!   streamed from the file.
 //! - `fake` (feature `testing`): a generated tree served by `taskapi::testing::FakeServer`,
 //!   so the whole job runs without an account.
 //! - `cli` (feature `cli`): `taskapi backup ...`, added to the generated subcommands.
@@ -19,3 +21,4 @@ pub mod cli;
 #[cfg(feature = "testing")]
 pub mod fake;
 pub mod record;
+pub mod upload;

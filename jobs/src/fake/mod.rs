@@ -16,17 +16,20 @@
 //! `options.rs`: what a tree is made of; `model.rs`: the state behind the lock;
 //! `generate.rs`: making both trees from the seed; `content.rs`: bytes made on demand;
 //! `tree.rs`: [`FakeTree`], the tests' handle; `wire.rs`: queries, paths, envelopes, pages;
-//! `list_routes.rs` and `export_routes.rs`: the six routes; `serve.rs`: `serve-fake` flags.
+//! `list_routes.rs` and `export_routes.rs`: the six routes; `serve.rs`: `serve-fake` flags;
+//! `uploads.rs` (with `multipart.rs`): [`FakeUploads`], files arriving whole or in parts.
 
 mod content;
 mod export_routes;
 mod generate;
 mod list_routes;
 pub mod model;
+mod multipart;
 pub mod options;
 #[cfg(feature = "cli")]
 pub mod serve;
 pub mod tree;
+pub mod uploads;
 mod wire;
 
 #[cfg(test)]
@@ -35,3 +38,4 @@ mod tests;
 pub use model::{FakeItem, Source};
 pub use options::TreeOptions;
 pub use tree::FakeTree;
+pub use uploads::FakeUploads;

@@ -1,0 +1,115 @@
+//! The part upload: the file read a block at a time, each block sent as one part with its
+//! checksum, a part that fails sent again alone; what was sent before stays sent.
+
+use std::path::Path;
+use taskapi::ErrorDetails as _;
+use taskapi::runtime::{BoxFuture, EndpointError, UploadFile, with_causes};
+use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
+
+/// Times one part is sent before the upload fails. The client resends a part itself only
+/// when the failure proves it was not taken (a part upload creates something); these
+/// attempts are for the rest (a retryable code, a reply cut short), since a part is keyed
+/// by its number within its upload: sent again, it stands for the same bytes.
+pub const PART_ATTEMPTS: u32 = 3;
+
+/// Why an upload failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum UploadError {
+    /// The local file could not be read.
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A call failed: which step, and its error.
+    Call {
+        /// `upload`, `prepare`, `part N` or `finish`.
+        step: String,
+        /// The endpoint's error.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A reply lacked what the next step needs (an upload id, a block size, a file token).
+    Reply(String),
+}
+
+impl std::fmt::Display for UploadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UploadError::Read { path, .. } => write!(f, "cannot read {}", path.display()),
+            UploadError::Call { step, .. } => write!(f, "the upload's {step} failed"),
+            UploadError::Reply(what) => write!(f, "the upload's reply {what}"),
+        }
+    }
+}
+
+impl std::error::Error for UploadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            UploadError::Read { source, .. } => Some(source),
+            UploadError::Call { source, .. } => Some(source.as_ref()),
+            UploadError::Reply(_) => None,
+        }
+    }
+}
+
+impl UploadError {
+    /// A failed call of `step`.
+    pub(super) fn call<E: EndpointError>(step: impl Into<String>, error: E) -> Self {
+        UploadError::Call {
+            step: step.into(),
+            source: Box::new(error),
+        }
+    }
+
+    /// The error and its causes, one line.
+    pub fn describe(&self) -> String {
+        with_causes(self)
+    }
+}
+
+/// Sends `path`'s bytes as `count` parts of `size` bytes (the last one shorter), part `seq`
+/// by `send(seq, bytes)`. Parts go one at a time: the pages refuse concurrent calls of an
+/// upload. Returns the bytes sent.
+pub(super) async fn send_parts<E: EndpointError>(
+    path: &Path,
+    size: u64,
+    count: u64,
+    send: impl Fn(i64, UploadFile) -> BoxFuture<'static, Result<(), E>>,
+) -> Result<u64, UploadError> {
+    let read = |source| UploadError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let mut file = tokio::fs::File::open(path).await.map_err(read)?;
+    let mut sent = 0;
+    for seq in 0..count {
+        let offset = seq * size;
+        file.seek(std::io::SeekFrom::Start(offset))
+            .await
+            .map_err(read)?;
+        let mut block = Vec::with_capacity(size as usize);
+        (&mut file)
+            .take(size)
+            .read_to_end(&mut block)
+            .await
+            .map_err(read)?;
+        let block = bytes::Bytes::from(block);
+        let len = block.len() as u64;
+        let mut attempt = 1;
+        loop {
+            match send(seq as i64, UploadFile::bytes(block.clone())).await {
+                Ok(()) => break,
+                Err(e)
+                    if attempt < PART_ATTEMPTS && (e.is_retryable() || e.api_error().is_none()) =>
+                {
+                    attempt += 1;
+                }
+                Err(e) => return Err(UploadError::call(format!("part {seq}"), e)),
+            }
+        }
+        sent += len;
+    }
+    Ok(sent)
+}
