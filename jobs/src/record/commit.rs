@@ -4,7 +4,7 @@
 //! arrive while the disk syncs one commit go in the next, with one sync between them all
 //! (a sync costs milliseconds: one per write would set the pace of a large backup).
 
-use super::open::RecordError;
+use super::error::RecordError;
 use rusqlite::Connection;
 use std::any::Any;
 use std::sync::Mutex;

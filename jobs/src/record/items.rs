@@ -1,7 +1,8 @@
-//! Items in and out of the record. Every change is one transaction, committed (and synced)
-//! before the call returns.
+//! Items in and out of the record. Every change is committed (and synced) before the call
+//! returns, in a group commit with the changes other threads make at the same time.
 
-use super::open::{Record, RecordError};
+use super::error::RecordError;
+use super::open::Record;
 use super::state::{Item, State};
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension as _, Row, params};

@@ -1,18 +1,23 @@
 //! The durable record of a job: every item's state in SQLite under the job's folder, so that
 //! a run killed at any moment is continued, never repeated, by the next.
 //!
-//! `open.rs`: the folder's lock, the database and its schema; `commit.rs`: writes from many
-//! threads committed together; `state.rs`: an item's states;
-//! `items.rs`: reading and moving items between states, one transaction each.
+//! `layout.rs`: where its files are; `error.rs`: `RecordError`; `open.rs`: the folder's
+//! lock, the database and its schema; `commit.rs`: writes from many threads committed
+//! together; `state.rs`: an item's states; `items.rs`: reading and moving items between
+//! states, each write committed and synced before it returns.
 
 mod commit;
+mod error;
 mod items;
+mod layout;
 mod open;
 mod state;
 
 #[cfg(test)]
 mod tests;
 
+pub use error::RecordError;
 pub use items::{Listed, Names, Progressed, StateCounts};
-pub use open::{LOCK_FILE, RECORD_DIR, RECORD_FILE, Record, RecordError, Source, TEMP_DIR};
+pub use layout::{LOCK_FILE, RECORD_DIR, RECORD_FILE, TEMP_DIR};
+pub use open::{Record, Source};
 pub use state::{Item, State};

@@ -2,22 +2,13 @@
 //! and the database's schema.
 
 use super::commit::Writer;
+use super::error::RecordError;
+use super::layout::{LOCK_FILE, RECORD_DIR, RECORD_FILE, TEMP_DIR};
 use fs4::{FileExt, TryLockError};
 use rusqlite::{Connection, OptionalExtension as _};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-
-/// The hidden folder of the record inside the job's folder. A title never becomes a
-/// name with a leading dot, so no item can land there.
-pub const RECORD_DIR: &str = ".taskapi";
-/// The database, in [`RECORD_DIR`].
-pub const RECORD_FILE: &str = "backup.sqlite3";
-/// The file a running job holds locked, in [`RECORD_DIR`].
-pub const LOCK_FILE: &str = "lock";
-/// Where files are completed before they are moved into place, in [`RECORD_DIR`]: on the
-/// same filesystem as the tree, so the move is a rename.
-pub const TEMP_DIR: &str = "tmp";
 
 /// What a job's folder mirrors. A folder holds the record of one source only.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,86 +42,6 @@ impl Source {
                 parent_node: Some(node),
             } => format!("wiki:{space_id}/{node}"),
         }
-    }
-}
-
-/// Why the record cannot be opened or written.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum RecordError {
-    /// Another process runs a job on this folder.
-    Busy {
-        /// The folder.
-        dir: PathBuf,
-    },
-    /// The folder holds the record of another source.
-    OtherSource {
-        /// The folder.
-        dir: PathBuf,
-        /// What it holds.
-        recorded: String,
-        /// What was asked for.
-        asked: String,
-    },
-    /// The folder has no record (`backup status` on a folder never backed up).
-    Missing {
-        /// The folder.
-        dir: PathBuf,
-    },
-    /// A file of the record could not be created, read or written.
-    Io {
-        /// What was being done.
-        doing: &'static str,
-        /// The error.
-        source: std::io::Error,
-    },
-    /// The database refused an operation.
-    Database(rusqlite::Error),
-    /// A write could not be committed (also: the record was opened to read only).
-    Write(String),
-}
-
-impl std::fmt::Display for RecordError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RecordError::Busy { dir } => write!(
-                f,
-                "another process is running a job on {}; wait for it to end (its lock is {})",
-                dir.display(),
-                dir.join(RECORD_DIR).join(LOCK_FILE).display()
-            ),
-            RecordError::OtherSource {
-                dir,
-                recorded,
-                asked,
-            } => write!(
-                f,
-                "{} holds the backup of {recorded}, not of {asked}: use another folder",
-                dir.display()
-            ),
-            RecordError::Missing { dir } => {
-                write!(f, "{} has no backup record", dir.display())
-            }
-            RecordError::Io { doing, .. } => write!(f, "cannot {doing}"),
-            RecordError::Database(_) => f.write_str("the record's database failed"),
-            RecordError::Write(why) => write!(f, "the record could not be written: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for RecordError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            RecordError::Io { source, .. } => Some(source),
-            RecordError::Database(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl From<rusqlite::Error> for RecordError {
-    fn from(e: rusqlite::Error) -> Self {
-        RecordError::Database(e)
     }
 }
 
