@@ -101,3 +101,20 @@ async fn a_part_that_keeps_failing_fails_the_upload_naming_it() {
     );
     assert!(uploads.arrived().is_empty());
 }
+
+#[tokio::test]
+async fn an_empty_file_is_refused_before_any_request() {
+    let (server, uploads, client) = fake().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = file(dir.path(), 0);
+    let error = upload_file(&client, &path, "empty.bin", "fldcnTarget")
+        .await
+        .unwrap_err();
+    assert!(
+        error.describe().contains("is empty"),
+        "{}",
+        error.describe()
+    );
+    assert_eq!(server.requests("feishu.drive.file.upload_all"), 0);
+    assert!(uploads.arrived().is_empty());
+}

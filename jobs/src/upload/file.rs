@@ -40,6 +40,12 @@ pub async fn upload_file(
             source,
         })?
         .len();
+    if size == 0 {
+        // The one-request page refuses an empty file, and a part upload needs a part.
+        return Err(UploadError::Empty {
+            path: path.to_owned(),
+        });
+    }
     if size <= ONE_REQUEST_MAX {
         let reply = client
             .upload_file(

@@ -32,6 +32,11 @@ pub enum UploadError {
     },
     /// A reply lacked what the next step needs (an upload id, a block size, a file token).
     Reply(String),
+    /// The file is empty: Drive takes no empty file.
+    Empty {
+        /// The file.
+        path: std::path::PathBuf,
+    },
 }
 
 impl std::fmt::Display for UploadError {
@@ -40,6 +45,13 @@ impl std::fmt::Display for UploadError {
             UploadError::Read { path, .. } => write!(f, "cannot read {}", path.display()),
             UploadError::Call { step, .. } => write!(f, "the upload's {step} failed"),
             UploadError::Reply(what) => write!(f, "the upload's reply {what}"),
+            UploadError::Empty { path } => {
+                write!(
+                    f,
+                    "{} is empty, and Drive takes no empty file",
+                    path.display()
+                )
+            }
         }
     }
 }
@@ -49,7 +61,7 @@ impl std::error::Error for UploadError {
         match self {
             UploadError::Read { source, .. } => Some(source),
             UploadError::Call { source, .. } => Some(source.as_ref()),
-            UploadError::Reply(_) => None,
+            UploadError::Reply(_) | UploadError::Empty { .. } => None,
         }
     }
 }
