@@ -347,3 +347,18 @@ async fn a_source_that_cannot_be_listed_stops_with_the_api_error() {
         text(&output)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_keeps_the_formats_of_its_first_backup() {
+    let fx = Fixture::new(options(20)).await;
+    let output = fx.backup("folder", &[]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let creates = fx.tree.total_creates();
+    let output = fx.backup("folder", &["--format", "docx=pdf"]).await;
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("docx=docx"), "{}", text(&output));
+    assert_eq!(fx.tree.total_creates(), creates);
+    // CSV cannot be chosen: it needs a sheet id no listing gives.
+    let output = fx.backup("folder", &["--format", "sheet=csv"]).await;
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+}

@@ -131,6 +131,9 @@ impl Backup {
             export_wait: self.export_wait,
             poll_delay: self.poll_delay,
         };
+        let formats = cx.formats.key();
+        cx.record(move |r| r.keep_setting("--format", &formats))
+            .await?;
         cx.clear_temp().await.map_err(BackupError::from)?;
         let (mut listing_complete, mut list_failures) = (false, 0);
         if self.retry_failed {

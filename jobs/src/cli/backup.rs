@@ -20,7 +20,7 @@ pub(super) fn command() -> Command {
             Arg::new("format")
                 .long("format")
                 .value_name("TYPE=FORMAT,..")
-                .help("Export formats per document type (defaults: doc=docx, docx=docx, sheet=xlsx, bitable=xlsx; doc and docx also pdf, sheet and bitable also csv)"),
+                .help("Export formats per document type (defaults: doc=docx, docx=docx, sheet=xlsx, bitable=xlsx; doc and docx also pdf). A folder keeps the formats of its first backup"),
             Arg::new("jobs")
                 .long("jobs")
                 .value_name("N")
@@ -143,9 +143,11 @@ fn outcome(result: Result<Summary, BackupError>, json: bool) -> Outcome {
         Ok(summary) => summary,
         Err(error) => {
             let exit_code = match &error {
-                BackupError::Record(RecordError::Busy { .. } | RecordError::OtherSource { .. }) => {
-                    taskapi::runtime::cli::EXIT_USAGE
-                }
+                BackupError::Record(
+                    RecordError::Busy { .. }
+                    | RecordError::OtherSource { .. }
+                    | RecordError::OtherSetting { .. },
+                ) => taskapi::runtime::cli::EXIT_USAGE,
                 BackupError::Api(_) => EXIT_API,
                 _ => EXIT_TRANSPORT,
             };

@@ -21,6 +21,17 @@ pub enum RecordError {
         /// What was asked for.
         asked: String,
     },
+    /// The folder's record was made with another setting (e.g. export formats).
+    OtherSetting {
+        /// The folder.
+        dir: PathBuf,
+        /// The setting.
+        name: &'static str,
+        /// What the record holds.
+        recorded: String,
+        /// What was asked for.
+        asked: String,
+    },
     /// The folder has no record (`backup status` on a folder never backed up).
     Missing {
         /// The folder.
@@ -55,6 +66,16 @@ impl std::fmt::Display for RecordError {
             } => write!(
                 f,
                 "{} holds the backup of {recorded}, not of {asked}: use another folder",
+                dir.display()
+            ),
+            RecordError::OtherSetting {
+                dir,
+                name,
+                recorded,
+                asked,
+            } => write!(
+                f,
+                "{} was backed up with {name} {recorded}, not {asked}: use the same, or another folder",
                 dir.display()
             ),
             RecordError::Missing { dir } => {

@@ -140,6 +140,38 @@ impl Record {
         })
     }
 
+    /// Keeps `value` as the record's setting `name` the first time; later, refuses another
+    /// value ([`RecordError::OtherSetting`]): a setting that decides names on disk (the
+    /// export formats, say) cannot change under a backup.
+    pub fn keep_setting(&self, name: &'static str, value: &str) -> Result<(), RecordError> {
+        let key = format!("setting:{name}");
+        let recorded: Option<String> = self
+            .lock()
+            .query_row("SELECT value FROM meta WHERE key = ?1", [&key], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match recorded {
+            Some(recorded) if recorded != value => Err(RecordError::OtherSetting {
+                dir: self.dir.clone(),
+                name,
+                recorded,
+                asked: value.to_owned(),
+            }),
+            Some(_) => Ok(()),
+            None => {
+                let value = value.to_owned();
+                self.write(move |db| {
+                    db.execute(
+                        "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                        [&key, &value],
+                    )?;
+                    Ok(())
+                })
+            }
+        }
+    }
+
     /// The job's folder.
     pub fn dir(&self) -> &Path {
         &self.dir
