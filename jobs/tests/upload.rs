@@ -6,7 +6,9 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 use taskapi::feishu::FeishuClient;
 use taskapi_jobs::fake::FakeUploads;
-use taskapi_jobs::upload::{ONE_REQUEST_MAX, PART_ATTEMPTS, upload_file};
+use taskapi_jobs::upload::{
+    ImportAs, ONE_REQUEST_MAX, PART_ATTEMPTS, upload_file, upload_import_source,
+};
 
 async fn fake() -> (taskapi::testing::FakeServer, FakeUploads, FeishuClient) {
     let server = taskapi::testing::FakeServer::start().await.unwrap();
@@ -117,4 +119,37 @@ async fn an_empty_file_is_refused_before_any_request() {
     );
     assert_eq!(server.requests("feishu.drive.file.upload_all"), 0);
     assert!(uploads.arrived().is_empty());
+}
+
+#[tokio::test]
+async fn an_import_source_states_what_it_becomes_whole_or_in_parts() {
+    let (_server, uploads, client) = fake().await;
+    let dir = tempfile::tempdir().unwrap();
+    let import_as = ImportAs {
+        obj_type: "sheet".into(),
+        extension: "xlsx".into(),
+    };
+    let (small, small_sha) = file(dir.path(), 3_000);
+    let (large, large_sha) = file(dir.path(), ONE_REQUEST_MAX + 9);
+    let one = upload_import_source(&client, &small, "a.xlsx", &import_as)
+        .await
+        .unwrap();
+    let parts = upload_import_source(&client, &large, "b.xlsx", &import_as)
+        .await
+        .unwrap();
+    assert_eq!((one.parts, parts.parts), (0, 6));
+    let arrived = uploads.arrived();
+    assert_eq!(
+        arrived.iter().map(|a| a.sha256).collect::<Vec<_>>(),
+        [small_sha, large_sha]
+    );
+    for a in &arrived {
+        assert_eq!(a.parent_type, "ccm_import_open");
+        assert_eq!(a.folder, "", "an import source goes into no folder");
+        let extra: serde_json::Value = serde_json::from_str(a.extra.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            extra,
+            serde_json::json!({"obj_type": "sheet", "file_extension": "xlsx"})
+        );
+    }
 }

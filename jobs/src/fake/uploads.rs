@@ -1,5 +1,6 @@
-//! [`FakeUploads`]: a Drive that takes files, in one request or in parts, and keeps what
-//! arrived (its hash and length) so a test can compare it with the file sent. Each part's
+//! [`FakeUploads`]: a Drive that takes files, into a folder or as import sources (media), in
+//! one request or in parts, and keeps what arrived (its hash and length) so a test can
+//! compare it with the file sent. Each part's
 //! stated size and Adler-32 checksum are checked against its bytes, as the real server does.
 
 use super::multipart::{parts, text};
@@ -20,8 +21,12 @@ pub struct Arrived {
     pub token: String,
     /// Its name.
     pub name: String,
-    /// The folder it went to.
+    /// The folder it went to (its `parent_node`; empty for an import source).
     pub folder: String,
+    /// Its `parent_type` (`explorer`, `ccm_import_open`, ...).
+    pub parent_type: String,
+    /// Its `extra`, if any (an import source's `{"obj_type", "file_extension"}`).
+    pub extra: Option<String>,
     /// Its length.
     pub len: u64,
     /// The SHA-256 of its bytes.
@@ -34,6 +39,8 @@ pub struct Arrived {
 struct Upload {
     name: String,
     folder: String,
+    parent_type: String,
+    extra: Option<String>,
     size: u64,
     parts: BTreeMap<i64, Vec<u8>>,
 }
@@ -62,14 +69,19 @@ impl std::fmt::Debug for FakeUploads {
 }
 
 impl FakeUploads {
-    /// Answers the four file upload routes of `server`.
+    /// Answers the upload routes of `server`: files into folders, and media (import
+    /// sources), alike.
     pub fn install(&self, server: &taskapi::runtime::testing::FakeServer) {
         type Answer = fn(&FakeUploads, &Recorded) -> Responded;
-        let routes: [(&str, Answer); 4] = [
+        let routes: [(&str, Answer); 8] = [
             ("feishu.drive.file.upload_all", upload_all),
             ("feishu.drive.file.upload_prepare", prepare),
             ("feishu.drive.file.upload_part", part),
             ("feishu.drive.file.upload_finish", finish),
+            ("feishu.drive.media.upload_all", upload_all),
+            ("feishu.drive.media.upload_prepare", prepare),
+            ("feishu.drive.media.upload_part", part),
+            ("feishu.drive.media.upload_finish", finish),
         ];
         for (route, answer) in routes {
             let uploads = self.clone();
@@ -124,15 +136,23 @@ fn upload_all(uploads: &FakeUploads, request: &Recorded) -> Responded {
     let Some(form) = parts(request) else {
         return params_error();
     };
-    let (Some(file), Some(name), Some(folder)) = (
+    let (Some(file), Some(name), Some(parent_type)) = (
         checked(&form),
         text(&form, "file_name"),
-        text(&form, "parent_node"),
+        text(&form, "parent_type"),
     ) else {
         return params_error();
     };
+    let upload = Upload {
+        name,
+        folder: text(&form, "parent_node").unwrap_or_default(),
+        parent_type,
+        extra: text(&form, "extra"),
+        size: file.len() as u64,
+        parts: BTreeMap::new(),
+    };
     let mut model = uploads.lock();
-    let token = arrive(&mut model, name, folder, &[&file], 0);
+    let token = arrive(&mut model, &upload, &[&file], 0);
     ok(json!({ "file_token": token }))
 }
 
@@ -140,9 +160,9 @@ fn prepare(uploads: &FakeUploads, request: &Recorded) -> Responded {
     let Ok(body) = serde_json::from_slice::<serde_json::Value>(&request.body) else {
         return params_error();
     };
-    let (Some(name), Some(folder), Some(size)) = (
+    let (Some(name), Some(parent_type), Some(size)) = (
         body["file_name"].as_str(),
-        body["parent_node"].as_str(),
+        body["parent_type"].as_str(),
         body["size"].as_u64(),
     ) else {
         return params_error();
@@ -154,7 +174,9 @@ fn prepare(uploads: &FakeUploads, request: &Recorded) -> Responded {
         upload_id.clone(),
         Upload {
             name: name.to_owned(),
-            folder: folder.to_owned(),
+            folder: body["parent_node"].as_str().unwrap_or_default().to_owned(),
+            parent_type: parent_type.to_owned(),
+            extra: body["extra"].as_str().map(str::to_owned),
             size,
             parts: BTreeMap::new(),
         },
@@ -212,18 +234,12 @@ fn finish(uploads: &FakeUploads, request: &Recorded) -> Responded {
         return params_error();
     }
     let blocks: Vec<&[u8]> = upload.parts.values().map(Vec::as_slice).collect();
-    let token = arrive(
-        &mut model,
-        upload.name.clone(),
-        upload.folder.clone(),
-        &blocks,
-        count as u64,
-    );
+    let token = arrive(&mut model, &upload, &blocks, count as u64);
     ok(json!({ "file_token": token }))
 }
 
-/// Records a file made of `blocks`; returns its token.
-fn arrive(model: &mut Model, name: String, folder: String, blocks: &[&[u8]], parts: u64) -> String {
+/// Records `upload`'s file, made of `blocks`; returns its token.
+fn arrive(model: &mut Model, upload: &Upload, blocks: &[&[u8]], parts: u64) -> String {
     model.next += 1;
     let token = format!("boxcnFakeUpload{:012}", model.next);
     let mut hash = Sha256::new();
@@ -232,8 +248,10 @@ fn arrive(model: &mut Model, name: String, folder: String, blocks: &[&[u8]], par
     }
     model.arrived.push(Arrived {
         token: token.clone(),
-        name,
-        folder,
+        name: upload.name.clone(),
+        folder: upload.folder.clone(),
+        parent_type: upload.parent_type.clone(),
+        extra: upload.extra.clone(),
         len: blocks.iter().map(|b| b.len() as u64).sum(),
         sha256: hash.finalize().into(),
         parts,

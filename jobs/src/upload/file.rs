@@ -1,6 +1,6 @@
 //! [`upload_file`]: a local file into a Drive folder, in one request or in parts by size.
 
-use super::parts::{UploadError, send_parts};
+use super::parts::{UploadError, file_size, prepared, send_parts, token};
 use std::path::Path;
 use taskapi::feishu::{FeishuClient, PrepareFileParentType, UploadFileParentType};
 use taskapi::runtime::UploadFile;
@@ -33,19 +33,7 @@ pub async fn upload_file(
     name: &str,
     folder: &str,
 ) -> Result<Uploaded, UploadError> {
-    let size = tokio::fs::metadata(path)
-        .await
-        .map_err(|source| UploadError::Read {
-            path: path.to_owned(),
-            source,
-        })?
-        .len();
-    if size == 0 {
-        // The one-request page refuses an empty file, and a part upload needs a part.
-        return Err(UploadError::Empty {
-            path: path.to_owned(),
-        });
-    }
+    let size = file_size(path).await?;
     if size <= ONE_REQUEST_MAX {
         let reply = client
             .upload_file(
@@ -64,25 +52,13 @@ pub async fn upload_file(
             parts: 0,
         });
     }
-    let prepared = client
+    let reply = client
         .prepare_file_upload(name, PrepareFileParentType::Explorer, folder, size as i64)
         .send()
         .await
         .map_err(|e| UploadError::call("prepare", e))?;
-    let upload_id = token(prepared.upload_id, "of the prepare step")?;
-    let (block, count) = match (prepared.block_size, prepared.block_num) {
-        (Some(block), Some(count)) if block > 0 && count > 0 => (block as u64, count as u64),
-        _ => {
-            return Err(UploadError::Reply(
-                "of the prepare step has no block size or count".into(),
-            ));
-        }
-    };
-    if block.saturating_mul(count) < size {
-        return Err(UploadError::Reply(format!(
-            "of the prepare step asks for {count} blocks of {block} bytes, fewer than the file's {size}"
-        )));
-    }
+    let (upload_id, block, count) =
+        prepared(reply.upload_id, reply.block_size, reply.block_num, size)?;
     let sent = send_parts(path, block, count, |seq, part| {
         let request = client.upload_file_part(upload_id.as_str(), seq, part);
         Box::pin(async move { request.send().await.map(drop) })
@@ -98,11 +74,4 @@ pub async fn upload_file(
         bytes: sent,
         parts: count,
     })
-}
-
-/// A token a reply must carry.
-fn token(value: Option<String>, of: &str) -> Result<String, UploadError> {
-    value
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| UploadError::Reply(format!("{of} has no token")))
 }

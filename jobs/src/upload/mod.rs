@@ -1,12 +1,16 @@
-//! A local file uploaded into a Drive folder as it is: in one request up to the one-request
-//! limit (20 MB), in parts above it (prepare, each part, finish), streamed from the file
-//! either way: memory holds one part at most, whatever the file's size.
+//! A local file uploaded, into a Drive folder as it is or as the source of an import: in
+//! one request up to the one-request limit (20 MB), in parts above it (prepare, each part,
+//! finish), streamed from the file either way: memory holds one part at most, whatever the
+//! file's size.
 //!
-//! `parts.rs`: the part upload (blocks read one at a time, each retried alone);
-//! `file.rs`: [`upload_file`], which picks one request or parts.
+//! `parts.rs`: the part upload (blocks read one at a time, each retried alone) and what both
+//! kinds share; `file.rs`: [`upload_file`], into a folder; `media.rs`:
+//! [`upload_import_source`], for an import task.
 
 mod file;
+mod media;
 mod parts;
 
 pub use file::{ONE_REQUEST_MAX, Uploaded, upload_file};
+pub use media::{ImportAs, upload_import_source};
 pub use parts::{PART_ATTEMPTS, UploadError};

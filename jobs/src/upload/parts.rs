@@ -125,3 +125,53 @@ pub(super) async fn send_parts<E: EndpointError>(
     }
     Ok(sent)
 }
+
+/// The size of the file at `path`; an empty file is refused (Drive takes none, and a part
+/// upload needs a part).
+pub(super) async fn file_size(path: &Path) -> Result<u64, UploadError> {
+    let size = tokio::fs::metadata(path)
+        .await
+        .map_err(|source| UploadError::Read {
+            path: path.to_owned(),
+            source,
+        })?
+        .len();
+    if size == 0 {
+        return Err(UploadError::Empty {
+            path: path.to_owned(),
+        });
+    }
+    Ok(size)
+}
+
+/// A prepare step's reply checked: the upload id, the block size and count, which must
+/// cover `size`.
+pub(super) fn prepared(
+    upload_id: Option<String>,
+    block_size: Option<i64>,
+    block_num: Option<i64>,
+    size: u64,
+) -> Result<(String, u64, u64), UploadError> {
+    let upload_id = token(upload_id, "of the prepare step")?;
+    let (block, count) = match (block_size, block_num) {
+        (Some(block), Some(count)) if block > 0 && count > 0 => (block as u64, count as u64),
+        _ => {
+            return Err(UploadError::Reply(
+                "of the prepare step has no block size or count".into(),
+            ));
+        }
+    };
+    if block.saturating_mul(count) < size {
+        return Err(UploadError::Reply(format!(
+            "of the prepare step asks for {count} blocks of {block} bytes, fewer than the file's {size}"
+        )));
+    }
+    Ok((upload_id, block, count))
+}
+
+/// A token a reply must carry.
+pub(super) fn token(value: Option<String>, of: &str) -> Result<String, UploadError> {
+    value
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| UploadError::Reply(format!("{of} has no token")))
+}

@@ -1,0 +1,81 @@
+//! [`upload_import_source`]: a local file uploaded as the source of an import task (media
+//! of type `ccm_import_open`), in one request or in parts by size.
+
+use super::file::{ONE_REQUEST_MAX, Uploaded};
+use super::parts::{UploadError, file_size, prepared, send_parts, token};
+use std::path::Path;
+use taskapi::feishu::{FeishuClient, MediaParentType, PrepareMediaParentType};
+use taskapi::runtime::UploadFile;
+
+/// What an import source says it will become: the document type (`docx`, `sheet`,
+/// `bitable`) and the file's extension (`docx`, `xlsx`, `md`, ...). The upload states them
+/// in its `extra`, as the import task that follows does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportAs {
+    /// The document type the import makes.
+    pub obj_type: String,
+    /// The source file's extension, without its dot.
+    pub extension: String,
+}
+
+impl ImportAs {
+    /// The upload's `extra`: `{"obj_type":..,"file_extension":..}`.
+    fn extra(&self) -> String {
+        serde_json::json!({"obj_type": self.obj_type, "file_extension": self.extension}).to_string()
+    }
+}
+
+/// Uploads the file at `path` as the source of an import into `import_as`: one request up
+/// to [`ONE_REQUEST_MAX`], else parts read from the file as they are sent. The returned
+/// token is what "create import task" takes; like [`upload_file`](super::upload_file), each
+/// call makes a new one.
+pub async fn upload_import_source(
+    client: &FeishuClient,
+    path: &Path,
+    name: &str,
+    import_as: &ImportAs,
+) -> Result<Uploaded, UploadError> {
+    let size = file_size(path).await?;
+    // An import source goes into no document or folder: its parent node is empty.
+    if size <= ONE_REQUEST_MAX {
+        let reply = client
+            .upload_media(
+                name,
+                MediaParentType::CcmImportOpen,
+                "",
+                UploadFile::path(path),
+            )
+            .extra(import_as.extra())
+            .send()
+            .await
+            .map_err(|e| UploadError::call("upload", e))?;
+        return Ok(Uploaded {
+            file_token: token(reply.file_token, "of the upload")?,
+            bytes: size,
+            parts: 0,
+        });
+    }
+    let reply = client
+        .prepare_media_upload(name, PrepareMediaParentType::CcmImportOpen, "", size as i64)
+        .extra(import_as.extra())
+        .send()
+        .await
+        .map_err(|e| UploadError::call("prepare", e))?;
+    let (upload_id, block, count) =
+        prepared(reply.upload_id, reply.block_size, reply.block_num, size)?;
+    let sent = send_parts(path, block, count, |seq, part| {
+        let request = client.upload_media_part(upload_id.as_str(), seq, part);
+        Box::pin(async move { request.send().await.map(drop) })
+    })
+    .await?;
+    let finished = client
+        .finish_media_upload(upload_id.as_str(), count as i64)
+        .send()
+        .await
+        .map_err(|e| UploadError::call("finish", e))?;
+    Ok(Uploaded {
+        file_token: token(finished.file_token, "of the finish step")?,
+        bytes: sent,
+        parts: count,
+    })
+}
