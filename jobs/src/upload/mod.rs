@@ -5,12 +5,15 @@
 //!
 //! `parts.rs`: the part upload (blocks read one at a time, each retried alone) and what both
 //! kinds share; `file.rs`: [`upload_file`], into a folder; `media.rs`:
-//! [`upload_import_source`], for an import task.
+//! [`upload_import_source`], for an import task; `imports.rs`: what a local file imports to
+//! ([`placement`]), by its extension and size.
 
 mod file;
+mod imports;
 mod media;
 mod parts;
 
 pub use file::{ONE_REQUEST_MAX, Uploaded, upload_file};
+pub use imports::{Placement, Spreadsheets, import_limit, placement};
 pub use media::{ImportAs, upload_import_source};
 pub use parts::{PART_ATTEMPTS, UploadError};
