@@ -6,7 +6,7 @@
 use super::multipart::{parts, text};
 use super::wire::{error, ok};
 use serde_json::json;
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 use taskapi::runtime::testing::{Recorded, Responded, Responder};
@@ -35,6 +35,9 @@ pub struct Arrived {
     pub parts: u64,
 }
 
+/// An upload in progress. Parts are hashed as they arrive in order (one that arrives ahead
+/// of its turn waits), so the fake holds no more of a large file than the client sends out
+/// of order; a part sent again must be the same bytes.
 #[derive(Default)]
 struct Upload {
     name: String,
@@ -42,7 +45,49 @@ struct Upload {
     parent_type: String,
     extra: Option<String>,
     size: u64,
-    parts: BTreeMap<i64, Vec<u8>>,
+    hash: Sha256,
+    /// Parts hashed: the next one in order.
+    hashed: i64,
+    len: u64,
+    /// Parts that arrived ahead of their turn.
+    waiting: BTreeMap<i64, Vec<u8>>,
+    /// Each part's checksum, to compare a part sent again with the first.
+    sums: HashMap<i64, u32>,
+    /// A part was sent again with other bytes.
+    corrupt: bool,
+}
+
+impl Upload {
+    fn new(
+        name: String,
+        folder: String,
+        parent_type: String,
+        extra: Option<String>,
+        size: u64,
+    ) -> Self {
+        Upload {
+            name,
+            folder,
+            parent_type,
+            extra,
+            size,
+            ..Upload::default()
+        }
+    }
+
+    fn take(&mut self, seq: i64, part: Vec<u8>) {
+        let sum = adler2::adler32_slice(&part);
+        if let Some(first) = self.sums.insert(seq, sum) {
+            self.corrupt |= first != sum;
+            return;
+        }
+        self.waiting.insert(seq, part);
+        while let Some(next) = self.waiting.remove(&self.hashed) {
+            self.hash.update(&next);
+            self.len += next.len() as u64;
+            self.hashed += 1;
+        }
+    }
 }
 
 #[derive(Default)]
@@ -143,16 +188,16 @@ fn upload_all(uploads: &FakeUploads, request: &Recorded) -> Responded {
     ) else {
         return params_error();
     };
-    let upload = Upload {
+    let mut upload = Upload::new(
         name,
-        folder: text(&form, "parent_node").unwrap_or_default(),
+        text(&form, "parent_node").unwrap_or_default(),
         parent_type,
-        extra: text(&form, "extra"),
-        size: file.len() as u64,
-        parts: BTreeMap::new(),
-    };
+        text(&form, "extra"),
+        file.len() as u64,
+    );
+    upload.take(0, file);
     let mut model = uploads.lock();
-    let token = arrive(&mut model, &upload, &[&file], 0);
+    let token = arrive(&mut model, upload, 0);
     ok(json!({ "file_token": token }))
 }
 
@@ -172,14 +217,13 @@ fn prepare(uploads: &FakeUploads, request: &Recorded) -> Responded {
     let upload_id = format!("fake-upload-{}", model.next);
     model.uploads.insert(
         upload_id.clone(),
-        Upload {
-            name: name.to_owned(),
-            folder: body["parent_node"].as_str().unwrap_or_default().to_owned(),
-            parent_type: parent_type.to_owned(),
-            extra: body["extra"].as_str().map(str::to_owned),
+        Upload::new(
+            name.to_owned(),
+            body["parent_node"].as_str().unwrap_or_default().to_owned(),
+            parent_type.to_owned(),
+            body["extra"].as_str().map(str::to_owned),
             size,
-            parts: BTreeMap::new(),
-        },
+        ),
     );
     ok(json!({
         "upload_id": upload_id,
@@ -206,8 +250,8 @@ fn part(uploads: &FakeUploads, request: &Recorded) -> Responded {
         return error(200, 1061001, "internal error");
     }
     match model.uploads.get_mut(&upload_id) {
-        Some(upload) if (file.len() as u64) <= BLOCK_SIZE => {
-            upload.parts.insert(seq, file);
+        Some(upload) if (file.len() as u64) <= BLOCK_SIZE && seq >= 0 => {
+            upload.take(seq, file);
             ok(json!({}))
         }
         _ => params_error(),
@@ -226,34 +270,30 @@ fn finish(uploads: &FakeUploads, request: &Recorded) -> Responded {
     let Some(upload) = model.uploads.remove(upload_id) else {
         return params_error();
     };
-    let complete = upload.parts.len() as i64 == count
-        && upload.parts.keys().copied().eq(0..count)
-        && upload.parts.values().map(|p| p.len() as u64).sum::<u64>() == upload.size;
+    let complete = !upload.corrupt
+        && upload.hashed == count
+        && upload.waiting.is_empty()
+        && upload.len == upload.size;
     if !complete {
         model.uploads.insert(upload_id.to_owned(), upload);
         return params_error();
     }
-    let blocks: Vec<&[u8]> = upload.parts.values().map(Vec::as_slice).collect();
-    let token = arrive(&mut model, &upload, &blocks, count as u64);
+    let token = arrive(&mut model, upload, count as u64);
     ok(json!({ "file_token": token }))
 }
 
-/// Records `upload`'s file, made of `blocks`; returns its token.
-fn arrive(model: &mut Model, upload: &Upload, blocks: &[&[u8]], parts: u64) -> String {
+/// Records `upload`'s file, complete; returns its token.
+fn arrive(model: &mut Model, upload: Upload, parts: u64) -> String {
     model.next += 1;
     let token = format!("boxcnFakeUpload{:012}", model.next);
-    let mut hash = Sha256::new();
-    for block in blocks {
-        hash.update(block);
-    }
     model.arrived.push(Arrived {
         token: token.clone(),
-        name: upload.name.clone(),
-        folder: upload.folder.clone(),
-        parent_type: upload.parent_type.clone(),
-        extra: upload.extra.clone(),
-        len: blocks.iter().map(|b| b.len() as u64).sum(),
-        sha256: hash.finalize().into(),
+        name: upload.name,
+        folder: upload.folder,
+        parent_type: upload.parent_type,
+        extra: upload.extra,
+        len: upload.len,
+        sha256: upload.hash.finalize().into(),
         parts,
     });
     token
