@@ -153,3 +153,29 @@ async fn an_import_source_states_what_it_becomes_whole_or_in_parts() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_upload_command_prints_the_token_and_refuses_an_empty_file() {
+    let (server, uploads, _) = fake().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, sha) = file(dir.path(), ONE_REQUEST_MAX + 3);
+    let run = |path: std::path::PathBuf| {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_taskapi"))
+            .args(["--base-url", &server.uri(), "upload"])
+            .arg(path)
+            .arg("fldcnTarget")
+            .env("FEISHU_ACCESS_TOKEN", "t-upload-test")
+            .output()
+    };
+    let output = run(path).await.unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let arrived = uploads.arrived();
+    assert_eq!(printed["file_token"], arrived[0].token.as_str());
+    assert_eq!(printed["parts"], 6);
+    assert_eq!(arrived[0].sha256, sha);
+    let (empty, _) = file(dir.path(), 0);
+    let output = run(empty).await.unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is empty"));
+}

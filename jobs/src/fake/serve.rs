@@ -1,5 +1,6 @@
-//! `taskapi serve-fake --tree N`: the flags that put a [`FakeTree`] behind the fake server
-//! started from the command line, so a backup can be tried by hand without an account.
+//! `taskapi serve-fake --tree N` and `--uploads`: the flags that put a [`FakeTree`] (and
+//! [`FakeUploads`](super::FakeUploads)) behind the fake server started from the command
+//! line, so a backup or an upload can be tried by hand without an account.
 
 use super::{FakeTree, Source, TreeOptions};
 use clap::{Arg, ArgAction, ArgMatches};
@@ -42,6 +43,10 @@ pub fn fake_args() -> Vec<Arg> {
             .long("no-hostile-titles")
             .action(ArgAction::SetTrue)
             .help("Leave out the titles that break naive file naming (../x, a/b, CON, ...)"),
+        Arg::new("uploads")
+            .long("uploads")
+            .action(ArgAction::SetTrue)
+            .help("Take uploads (files into folders, import sources), whole or in parts, checking each part's size and checksum"),
     ]
 }
 
@@ -66,20 +71,26 @@ fn options_from(matches: &ArgMatches) -> Option<TreeOptions> {
 /// the line to print: the folder and space to back up and how many items each has. Nothing
 /// without `--tree`.
 pub fn setup_from_args(server: &FakeServer, matches: &ArgMatches) -> Result<Vec<String>, String> {
+    let mut lines = Vec::new();
+    if matches.get_flag("uploads") {
+        super::FakeUploads::default().install(server);
+        lines.push("fake uploads: taken whole or in parts".to_owned());
+    }
     let Some(options) = options_from(matches) else {
-        return Ok(Vec::new());
+        return Ok(lines);
     };
     let tree = FakeTree::new(options);
     tree.install(server);
     let items = tree.items();
     let count = |source| items.iter().filter(|i| i.source == source).count();
-    Ok(vec![format!(
+    lines.push(format!(
         "fake tree: folder {}, wiki space {}, {} drive items, {} wiki nodes",
         FakeTree::ROOT_FOLDER,
         FakeTree::SPACE_ID,
         count(Source::Drive),
         count(Source::Wiki),
-    )])
+    ));
+    Ok(lines)
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ pub enum UploadError {
     Call {
         /// `upload`, `prepare`, `part N` or `finish`.
         step: String,
+        /// Whether the provider answered with an error code (else: no usable reply).
+        api: bool,
         /// The endpoint's error.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
@@ -71,6 +73,7 @@ impl UploadError {
     pub(super) fn call<E: EndpointError>(step: impl Into<String>, error: E) -> Self {
         UploadError::Call {
             step: step.into(),
+            api: error.api_error().is_some(),
             source: Box::new(error),
         }
     }
