@@ -110,7 +110,18 @@ mod tests {
             args: fake_args,
             setup: setup_from_args,
         };
-        assert_eq!((extension.args)().len(), 6);
+        let args = (extension.args)();
+        let longs: std::collections::HashSet<_> =
+            args.iter().filter_map(|a| a.get_long()).collect();
+        assert_eq!(
+            longs.len(),
+            args.len(),
+            "every flag has a long name of its own"
+        );
+        assert!(
+            args.iter().all(|a| a.get_help().is_some()),
+            "every flag says what it does"
+        );
     }
 
     #[test]
