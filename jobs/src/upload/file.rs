@@ -1,6 +1,6 @@
 //! [`upload_file`]: a local file into a Drive folder, in one request or in parts by size.
 
-use super::parts::{UploadError, file_size, prepared, send_parts, token};
+use super::parts::{UploadError, Uploaded, file_size, in_parts, token};
 use std::path::Path;
 use taskapi::feishu::{FeishuClient, PrepareFileParentType, UploadFileParentType};
 use taskapi::runtime::UploadFile;
@@ -8,18 +8,6 @@ use taskapi::runtime::UploadFile;
 /// The largest file sent in one request (`feishu.drive.file.upload_all`: 20 MB); a larger
 /// one goes in parts.
 pub const ONE_REQUEST_MAX: u64 = 20 * 1024 * 1024;
-
-/// What an upload made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Uploaded {
-    /// The new file's token.
-    pub file_token: String,
-    /// Its size.
-    pub bytes: u64,
-    /// Parts sent; 0 for one request.
-    pub parts: u64,
-}
 
 /// Uploads the file at `path` into the Drive folder `folder` under `name`: in one request
 /// up to [`ONE_REQUEST_MAX`], else in the parts the server's prepare step sets (4 MB each),
@@ -57,21 +45,18 @@ pub async fn upload_file(
         .send()
         .await
         .map_err(|e| UploadError::call("prepare", e))?;
-    let (upload_id, block, count) =
-        prepared(reply.upload_id, reply.block_size, reply.block_num, size)?;
-    let sent = send_parts(path, block, count, |seq, part| {
-        let request = client.upload_file_part(upload_id.as_str(), seq, part);
-        Box::pin(async move { request.send().await.map(drop) })
-    })
-    .await?;
-    let finished = client
-        .finish_file_upload(upload_id.as_str(), count as i64)
-        .send()
-        .await
-        .map_err(|e| UploadError::call("finish", e))?;
-    Ok(Uploaded {
-        file_token: token(finished.file_token, "of the finish step")?,
-        bytes: sent,
-        parts: count,
-    })
+    in_parts(
+        path,
+        size,
+        (reply.upload_id, reply.block_size, reply.block_num),
+        |upload_id, seq, part| {
+            let request = client.upload_file_part(upload_id, seq, part);
+            Box::pin(async move { request.send().await.map(drop) })
+        },
+        |upload_id, count| {
+            let request = client.finish_file_upload(upload_id, count);
+            Box::pin(async move { request.send().await.map(|r| r.file_token) })
+        },
+    )
+    .await
 }

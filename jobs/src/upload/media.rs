@@ -1,8 +1,8 @@
 //! [`upload_import_source`]: a local file uploaded as the source of an import task (media
 //! of type `ccm_import_open`), in one request or in parts by size.
 
-use super::file::{ONE_REQUEST_MAX, Uploaded};
-use super::parts::{UploadError, file_size, prepared, send_parts, token};
+use super::file::ONE_REQUEST_MAX;
+use super::parts::{UploadError, Uploaded, file_size, in_parts, token};
 use std::path::Path;
 use taskapi::feishu::{FeishuClient, MediaParentType, PrepareMediaParentType};
 use taskapi::runtime::UploadFile;
@@ -61,21 +61,18 @@ pub async fn upload_import_source(
         .send()
         .await
         .map_err(|e| UploadError::call("prepare", e))?;
-    let (upload_id, block, count) =
-        prepared(reply.upload_id, reply.block_size, reply.block_num, size)?;
-    let sent = send_parts(path, block, count, |seq, part| {
-        let request = client.upload_media_part(upload_id.as_str(), seq, part);
-        Box::pin(async move { request.send().await.map(drop) })
-    })
-    .await?;
-    let finished = client
-        .finish_media_upload(upload_id.as_str(), count as i64)
-        .send()
-        .await
-        .map_err(|e| UploadError::call("finish", e))?;
-    Ok(Uploaded {
-        file_token: token(finished.file_token, "of the finish step")?,
-        bytes: sent,
-        parts: count,
-    })
+    in_parts(
+        path,
+        size,
+        (reply.upload_id, reply.block_size, reply.block_num),
+        |upload_id, seq, part| {
+            let request = client.upload_media_part(upload_id, seq, part);
+            Box::pin(async move { request.send().await.map(drop) })
+        },
+        |upload_id, count| {
+            let request = client.finish_media_upload(upload_id, count);
+            Box::pin(async move { request.send().await.map(|r| r.file_token) })
+        },
+    )
+    .await
 }

@@ -84,10 +84,47 @@ impl UploadError {
     }
 }
 
+/// What an upload made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Uploaded {
+    /// The new file's token.
+    pub file_token: String,
+    /// Its size.
+    pub bytes: u64,
+    /// Parts sent; 0 for one request.
+    pub parts: u64,
+}
+
+/// The part upload after its prepare step: `path`'s bytes sent as the parts the prepare
+/// reply (`upload_id`, block size, block count) asks for, each by `part(upload_id, seq,
+/// bytes)`, then `finish(upload_id, count)`, whose reply names the file.
+pub(super) async fn in_parts<P: EndpointError, F: EndpointError>(
+    path: &Path,
+    size: u64,
+    (upload_id, block_size, block_num): (Option<String>, Option<i64>, Option<i64>),
+    part: impl Fn(&str, i64, UploadFile) -> BoxFuture<'static, Result<(), P>>,
+    finish: impl FnOnce(&str, i64) -> BoxFuture<'static, Result<Option<String>, F>>,
+) -> Result<Uploaded, UploadError> {
+    let (upload_id, block, count) = prepared(upload_id, block_size, block_num, size)?;
+    let sent = send_parts(path, block, count, |seq, bytes| {
+        part(&upload_id, seq, bytes)
+    })
+    .await?;
+    let file_token = finish(&upload_id, count as i64)
+        .await
+        .map_err(|e| UploadError::call("finish", e))?;
+    Ok(Uploaded {
+        file_token: token(file_token, "of the finish step")?,
+        bytes: sent,
+        parts: count,
+    })
+}
+
 /// Sends `path`'s bytes as `count` parts of `size` bytes (the last one shorter), part `seq`
 /// by `send(seq, bytes)`. Parts go one at a time: the pages refuse concurrent calls of an
 /// upload. Returns the bytes sent.
-pub(super) async fn send_parts<E: EndpointError>(
+async fn send_parts<E: EndpointError>(
     path: &Path,
     size: u64,
     count: u64,
@@ -149,7 +186,7 @@ pub(super) async fn file_size(path: &Path) -> Result<u64, UploadError> {
 
 /// A prepare step's reply checked: the upload id, the block size and count, which must
 /// cover `size`.
-pub(super) fn prepared(
+fn prepared(
     upload_id: Option<String>,
     block_size: Option<i64>,
     block_num: Option<i64>,
