@@ -46,7 +46,7 @@ impl Source {
 }
 
 /// The record of one job's folder: its database, and the lock held while a job runs.
-/// Reads go through a connection of their own; writes through the [`Writer`], which
+/// Reads go through a connection of their own; writes through a writer thread, which
 /// commits the writes of many threads together.
 pub struct Record {
     pub(super) db: Mutex<Connection>,
