@@ -37,6 +37,9 @@ pub struct Result {
     pub peak_mib: Summary,
     pub seconds: Summary,
     pub mb_per_s: Summary,
+    /// CPU seconds of each side's process (user + system).
+    pub cpu_seconds: Summary,
+    pub curl_cpu_seconds: Option<Summary>,
     /// `curl 7.88.1`, or `None` when no curl is installed (its rows left out).
     pub curl_version: Option<String>,
     pub curl_peak_mib: Option<Summary>,
@@ -57,9 +60,10 @@ pub fn run(taskapi: &Path, pinning: &Pinning, sizes: Sizes) -> std::result::Resu
     let parts = sizes.bytes.div_ceil(PART_BYTES);
     let mb = sizes.bytes as f64 / 1e6;
 
-    let (mut peaks, mut seconds, mut rates) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut curl_peaks, mut curl_seconds, mut curl_rates, mut ratios) =
+    let (mut peaks, mut seconds, mut rates, mut cpu) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut curl_peaks, mut curl_seconds, mut curl_rates, mut curl_cpu, mut ratios) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for round in 0..sizes.rounds {
         let curl_first = round % 2 == 1;
         let mut ours = None;
@@ -77,6 +81,7 @@ pub fn run(taskapi: &Path, pinning: &Pinning, sizes: Sizes) -> std::result::Resu
         peaks.push(ours.peak_kib / 1024.0);
         seconds.push(ours.wall_seconds);
         rates.push(mb / ours.wall_seconds);
+        cpu.push(ours.cpu_seconds);
         let mut line = format!(
             "    round {}: taskapi {:.0} MB/s, {:.1} MiB peak",
             round + 1,
@@ -87,6 +92,7 @@ pub fn run(taskapi: &Path, pinning: &Pinning, sizes: Sizes) -> std::result::Resu
             curl_peaks.push(theirs.peak_kib / 1024.0);
             curl_seconds.push(theirs.wall_seconds);
             curl_rates.push(mb / theirs.wall_seconds);
+            curl_cpu.push(theirs.cpu_seconds);
             ratios.push(theirs.wall_seconds / ours.wall_seconds);
             line.push_str(&format!(
                 "; curl {:.0} MB/s, {:.1} MiB peak; ratio {:.3}",
@@ -104,6 +110,8 @@ pub fn run(taskapi: &Path, pinning: &Pinning, sizes: Sizes) -> std::result::Resu
         peak_mib: Summary::of(peaks),
         seconds: Summary::of(seconds),
         mb_per_s: Summary::of(rates),
+        cpu_seconds: Summary::of(cpu),
+        curl_cpu_seconds: with_curl(curl_cpu),
         curl_version,
         curl_peak_mib: with_curl(curl_peaks),
         curl_seconds: with_curl(curl_seconds),

@@ -46,17 +46,20 @@ pub fn section(r: &mut String, command: &str, u: &upload::Result) {
          | `taskapi upload`: parts | {} |\n\
          | `taskapi upload`: peak RSS, MiB | {} |\n\
          | `taskapi upload`: wall time, s | {} |\n\
-         | `taskapi upload`: MB/s | {} |",
+         | `taskapi upload`: MB/s | {} |\n\
+         | `taskapi upload`: CPU time, s | {} |",
         u.parts,
         u.peak_mib.show(1),
         u.seconds.show(2),
         u.mb_per_s.show(0),
+        u.cpu_seconds.show(2),
     );
-    if let (Some(version), Some(peak), Some(seconds), Some(rate), Some(ratio)) = (
+    if let (Some(version), Some(peak), Some(seconds), Some(rate), Some(cpu), Some(ratio)) = (
         &u.curl_version,
         &u.curl_peak_mib,
         &u.curl_seconds,
         &u.curl_mb_per_s,
+        &u.curl_cpu_seconds,
         &u.ratio,
     ) {
         let _ = writeln!(
@@ -64,13 +67,27 @@ pub fn section(r: &mut String, command: &str, u: &upload::Result) {
             "| {version}, one request: peak RSS, MiB | {} |\n\
              | {version}, one request: wall time, s | {} |\n\
              | {version}, one request: MB/s | {} |\n\
+             | {version}, one request: CPU time, s | {} |\n\
              | ratio, ours over curl's MB/s | {} |",
             peak.show(1),
             seconds.show(2),
             rate.show(0),
+            cpu.show(2),
             ratio.show(3),
         );
     }
+    let _ = writeln!(
+        r,
+        "\nBoth sides wait on the fake more than they work (compare their CPU times with \
+         their wall times): on its one CPU it does the same work per byte for each (it reads a \
+         request's body whole, splits the form, copies the file out, checksums and hashes \
+         it), but on curl's one request it does so in buffers the size of the whole file, \
+         where a part's are {part_mib} MiB, and it answers only after the last byte. So the \
+         ratio says what the part protocol's {parts} requests cost this upload against this \
+         fake, not which client sends faster: a ratio above 1 is most likely the fake's \
+         handling of one very large body, not ours outrunning curl.",
+        parts = u.parts,
+    );
     let full_size = s.bytes >= 1 << 30;
     let size_note = if full_size {
         String::new()
