@@ -1,7 +1,7 @@
 //! The command line's words: the usage line, and the parts `--only` can name.
 
 /// The parts `--only` can name, in the order they run.
-const PARTS: [&str; 12] = [
+const PARTS: [&str; 13] = [
     "generation",
     "compile",
     "client",
@@ -13,11 +13,12 @@ const PARTS: [&str; 12] = [
     "pages",
     "lists",
     "backup",
+    "upload",
     "shared",
 ];
 
 pub const USAGE: &str = "usage: cargo xtask bench [--quick] [--only PART,...] [--baseline REV] \
-                     (parts: generation, compile, client, cli, download, tokens, waiting, batch, pages, lists, backup, shared; \
+                     (parts: generation, compile, client, cli, download, tokens, waiting, batch, pages, lists, backup, upload, shared; \
                      --baseline: also compile the output of git revision REV's generator)";
 
 /// The parts named by `--only`, checked.

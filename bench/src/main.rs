@@ -37,6 +37,7 @@ mod smoke;
 mod stats;
 mod synthetic;
 mod tokens;
+mod upload;
 mod waiting;
 
 use plan::{FULL, QUICK};

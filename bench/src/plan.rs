@@ -1,7 +1,7 @@
 //! How much each part measures: the full run that writes BENCHMARKS.md, and `--quick`, a
 //! smoke run of every part in a fraction of the time.
 
-use crate::{backup, client, download, lists, shared};
+use crate::{backup, client, download, lists, shared, upload};
 
 /// How much to measure.
 pub struct Plan {
@@ -19,6 +19,7 @@ pub struct Plan {
     pub shared_sim: shared::SimSizes,
     pub lists: lists::Sizes,
     pub backup: backup::Sizes,
+    pub upload: upload::Sizes,
 }
 
 pub const FULL: Plan = Plan {
@@ -70,6 +71,10 @@ pub const FULL: Plan = Plan {
         record_items: 200,
         record_runs: 5,
     },
+    upload: upload::Sizes {
+        bytes: 1 << 30,
+        rounds: 3,
+    },
 };
 
 pub const QUICK: Plan = Plan {
@@ -120,5 +125,9 @@ pub const QUICK: Plan = Plan {
         memory_runs: 1,
         record_items: 50,
         record_runs: 2,
+    },
+    upload: upload::Sizes {
+        bytes: 25 << 20,
+        rounds: 2,
     },
 };

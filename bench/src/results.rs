@@ -3,7 +3,7 @@
 use crate::{
     backup, batch, cli_start, client, compile, download, generation, lists, pages, shared,
 };
-use crate::{tokens, waiting};
+use crate::{tokens, upload, waiting};
 
 /// Everything measured, for the report: `None` for a part `--only` left out.
 #[derive(Default)]
@@ -19,6 +19,7 @@ pub struct Results {
     pub pages: Option<pages::Result>,
     pub lists: Option<lists::Result>,
     pub backup: Option<backup::Result>,
+    pub upload: Option<upload::Result>,
     pub shared: Option<shared::Result>,
     pub shared_sim: Option<shared::SimResult>,
 }

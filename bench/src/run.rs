@@ -7,7 +7,7 @@ use crate::results::Results;
 use crate::{
     backup, batch, cli_start, client, compile, download, generation, lists, pages, report,
 };
-use crate::{servers, shared, tokens, waiting};
+use crate::{servers, shared, tokens, upload, waiting};
 use std::path::{Path, PathBuf};
 
 /// Runs the parts, then writes the report.
@@ -112,6 +112,12 @@ fn run_parts(
         let taskapi = servers::build_taskapi(root)?;
         let pinning = servers::Pinning::detect();
         results.backup = Some(backup::run(&taskapi, &pinning, plan.backup)?);
+    }
+    if wants("upload") {
+        eprintln!("uploads ...");
+        let taskapi = servers::build_taskapi(root)?;
+        let pinning = servers::Pinning::detect();
+        results.upload = Some(upload::run(&taskapi, &pinning, plan.upload)?);
     }
     if wants("shared") {
         eprintln!("many processes, one app ...");

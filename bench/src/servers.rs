@@ -121,6 +121,16 @@ pub fn fake_with(taskapi: &Path, flags: &[String]) -> Result<Server, String> {
     fake_from(Command::new(taskapi), flags)
 }
 
+/// `taskapi serve-fake` on a free port of 127.0.0.1 with these flags of its own, on the
+/// servers' CPU.
+pub fn fake_pinned_with(
+    taskapi: &Path,
+    pinning: &Pinning,
+    flags: &[String],
+) -> Result<Server, String> {
+    fake_from(pinning.command(SERVER_CPU, taskapi), flags)
+}
+
 /// Runs `command` (the `taskapi` binary, maybe under `taskset`) as `serve-fake` with `flags`.
 fn fake_from(mut command: Command, flags: &[String]) -> Result<Server, String> {
     command

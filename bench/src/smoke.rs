@@ -22,6 +22,14 @@ fn every_part_runs() {
     // `cargo xtask bench --quick --only backup`).
     let (medians, p99s) = crate::backup::record_changes(5, 1).unwrap();
     assert!(medians.len() == 1 && p99s[0] >= medians[0]);
+    // The upload part's file (its uploads need the release binary:
+    // `cargo xtask bench --quick --only upload`).
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("upload.bin");
+    crate::upload::write_file(&file, (1 << 20) + 3).unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    assert_eq!(bytes.len(), (1 << 20) + 3);
+    assert_ne!(bytes[..8], bytes[8..16]);
 }
 
 /// The simulated batch wait of the `shared` part, tiny (the processes sharing Redis need

@@ -38,5 +38,6 @@ mod run;
 
 pub use child::child;
 pub use content::{BYTES, download_path, write_content};
+pub use curl::version as curl_version;
 pub use figures::{PEAK_TARGET_KIB, Pair, RATIO_TARGET, Result, Sizes};
 pub use run::run;

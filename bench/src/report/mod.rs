@@ -14,6 +14,7 @@ mod machine;
 mod pages;
 mod shared;
 mod tokens;
+mod upload;
 mod verdict;
 mod waiting;
 
@@ -82,6 +83,9 @@ pub fn render(
     }
     if let Some(b) = &results.backup {
         backup::section(&mut r, command, b);
+    }
+    if let Some(u) = &results.upload {
+        upload::section(&mut r, command, u);
     }
     if let Some(shared) = &results.shared {
         shared::section(&mut r, command, shared);
