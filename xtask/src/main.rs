@@ -39,7 +39,8 @@ const BENCH_HELP: &str = "usage: cargo xtask bench [--quick] [--only PART,...] [
 
 Builds the benchmarks in release mode and runs them: generation, compile cost, the client
 against hand-written reqwest + serde, the CLI's start, downloads, tokens, waiting, batch
-memory, page reading, processes sharing Redis. Writes BENCHMARKS.md.
+memory, page reading, lists, backups, uploads, processes sharing Redis. Writes
+BENCHMARKS.md.
 
   --quick          a smoke run with tiny sizes, written to target/BENCHMARKS.quick.md
   --only PARTS     some parts (e.g. compile,download), written to target/BENCHMARKS.only.md
