@@ -53,15 +53,7 @@ impl Context {
     /// of fetched items, which are moved into place next.
     pub(super) async fn clear_temp(&self) -> Result<(), Stop> {
         let keep: Vec<PathBuf> = self
-            .record(|r| {
-                let mut fetched = Vec::new();
-                r.for_each(|item| {
-                    if item.state == State::Fetched {
-                        fetched.push(item.id);
-                    }
-                })?;
-                Ok(fetched)
-            })
+            .record(|r| r.ids_in(State::Fetched))
             .await?
             .iter()
             .map(|id| self.temp_file(id))

@@ -90,11 +90,6 @@ impl Summary {
     /// Whether everything listed is backed up or skipped with a reason: no item failed,
     /// none is left half done, and every folder was listed.
     pub fn complete(&self) -> bool {
-        self.list_failures == 0
-            && self.record.get(State::Failed) == 0
-            && State::ALL
-                .iter()
-                .filter(|s| s.is_pending())
-                .all(|s| self.record.get(*s) == 0)
+        self.list_failures == 0 && self.record.get(State::Failed) == 0 && self.record.pending() == 0
     }
 }

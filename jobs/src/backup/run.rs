@@ -5,7 +5,7 @@ use super::event::{Event, Summary};
 use super::formats::Formats;
 use super::listing::walk;
 use super::work::{Done, finish};
-use crate::record::{Record, RecordError, Source, State};
+use crate::record::{Record, RecordError, Source};
 use futures_util::StreamExt as _;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -166,16 +166,7 @@ impl Backup {
 /// batch at a time (memory stays bounded whatever the size of the tree). The first
 /// failure that stops the run lets the items in work finish their step, and is returned.
 async fn work(cx: &Context, workers: usize) -> Result<Done, Stop> {
-    let pending = cx
-        .record(|r| {
-            let counts = r.counts()?;
-            Ok(State::ALL
-                .iter()
-                .filter(|s| s.is_pending())
-                .map(|s| counts.get(*s))
-                .sum::<u64>())
-        })
-        .await?;
+    let pending = cx.record(|r| Ok(r.counts()?.pending())).await?;
     cx.emit(Event::Pending { items: pending });
     let stop: Mutex<Option<Stop>> = Mutex::new(None);
     let total = Mutex::new(Done::default());

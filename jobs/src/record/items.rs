@@ -90,16 +90,15 @@ impl StateCounts {
     pub fn get(&self, state: State) -> u64 {
         self.states.get(state.as_str()).copied().unwrap_or(0)
     }
-}
 
-/// What a listing recorded: the new items, and the recorded ones with a new version.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Progressed {
-    /// Items recorded for the first time.
-    pub new: u64,
-    /// Items done before whose remote modified time changed: to be fetched again.
-    pub changed: u64,
+    /// Items with work left (in a state that [`is_pending`](State::is_pending)).
+    pub fn pending(&self) -> u64 {
+        State::ALL
+            .iter()
+            .filter(|s| s.is_pending())
+            .map(|s| self.get(*s))
+            .sum()
+    }
 }
 
 const COLUMNS: &str = "id, parent, kind, obj_token, title, path, dir, modified, state, ticket, \
@@ -185,10 +184,9 @@ impl Record {
     /// Records what one page of a listing found, in one transaction: new items as they
     /// are; recorded ones seen again (`run`), their title and modified time updated, and
     /// those done whose modified time changed set to be fetched again under the same name.
-    pub fn record_listed(&self, run: i64, page: &[Listed]) -> Result<Progressed, RecordError> {
+    pub fn record_listed(&self, run: i64, page: &[Listed]) -> Result<(), RecordError> {
         let page = page.to_vec();
         self.write(move |tx| {
-            let mut progressed = Progressed::default();
             let mut insert = tx.prepare_cached(
                 "INSERT INTO items (id, parent, kind, obj_token, title, path, dir, modified, \
                  state, reason, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
@@ -198,7 +196,7 @@ impl Record {
                 "UPDATE items SET seen = ?2, removed = 0, title = ?3, modified = ?4, \
                  state = CASE WHEN state = 'done' AND done_modified IS NOT ?4 \
                  THEN 'listed' ELSE state END \
-                 WHERE id = ?1 RETURNING state = 'listed' AND done_modified IS NOT NULL",
+                 WHERE id = ?1",
             )?;
             for item in &page {
                 let inserted = insert.execute(params![
@@ -214,17 +212,11 @@ impl Record {
                     item.reason,
                     run
                 ])?;
-                if inserted == 1 {
-                    progressed.new += 1;
-                } else {
-                    let changed: bool = seen
-                        .query_row(params![item.id, run, item.title, item.modified], |r| {
-                            r.get(0)
-                        })?;
-                    progressed.changed += u64::from(changed);
+                if inserted == 0 {
+                    seen.execute(params![item.id, run, item.title, item.modified])?;
                 }
             }
-            Ok(progressed)
+            Ok(())
         })
     }
 
@@ -253,6 +245,14 @@ impl Record {
             Ok((r.get::<_, i64>(17)?, item(r)?))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The ids of the items in `state`, removed ones included.
+    pub fn ids_in(&self, state: State) -> Result<Vec<String>, RecordError> {
+        let db = self.lock();
+        let mut query = db.prepare_cached("SELECT id FROM items WHERE state = ?1")?;
+        let ids = query.query_map([state.as_str()], |r| r.get(0))?;
+        Ok(ids.collect::<Result<_, _>>()?)
     }
 
     /// One item.

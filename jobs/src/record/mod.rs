@@ -17,7 +17,7 @@ mod state;
 mod tests;
 
 pub use error::RecordError;
-pub use items::{Listed, Names, Progressed, StateCounts};
+pub use items::{Listed, Names, StateCounts};
 pub use layout::{LOCK_FILE, RECORD_DIR, RECORD_FILE, TEMP_DIR};
 pub use open::{Record, Source};
 pub use state::{Item, State};
