@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::Instant;
 use taskapi::runtime::testing::{FakeStats, STATS_PATH};
 use taskapi_jobs::fake::FakeTree;
-use taskapi_jobs::record::{Listed, Record, Source, State};
+use taskapi_jobs::record::{Job, Listed, Record, Remote, State};
 
 const ACCESS_TOKEN: &str = "t-bench";
 /// The routes counted.
@@ -227,7 +227,7 @@ pub fn steady_pace(arrivals_ms: &[u32]) -> Option<(usize, f64)> {
 
 /// Items a finished backup recorded, read from its record.
 fn listed_items(dir: &Path) -> std::result::Result<usize, String> {
-    let record = Record::open_to_read(dir).map_err(|e| e.to_string())?;
+    let record = Record::open_to_read(dir, Job::Backup).map_err(|e| e.to_string())?;
     let counts = record.counts().map_err(|e| e.to_string())?;
     Ok(counts.states.values().sum::<u64>() as usize)
 }
@@ -242,10 +242,10 @@ pub fn record_changes(
     let (mut medians, mut p99s) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let source = Source::Folder {
+        let source = Remote::Folder {
             token: FakeTree::ROOT_FOLDER.to_owned(),
         };
-        let record = Record::open_for_job(dir.path(), &source).map_err(e)?;
+        let record = Record::open_for_job(dir.path(), Job::Backup, &source).map_err(e)?;
         let run = record.begin_run(0).map_err(e)?;
         let page: Vec<Listed> = (0..items)
             .map(|i| {

@@ -21,4 +21,5 @@ pub mod cli;
 #[cfg(feature = "testing")]
 pub mod fake;
 pub mod record;
+mod step;
 pub mod upload;

@@ -213,7 +213,7 @@ async fn an_expired_export_is_started_again_and_completes() {
     let once = expired.clone();
     let summary = taskapi_jobs::backup::Backup::new(
         client,
-        taskapi_jobs::record::Source::Folder {
+        taskapi_jobs::record::Remote::Folder {
             token: FakeTree::ROOT_FOLDER.into(),
         },
         fx.target(),

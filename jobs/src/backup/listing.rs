@@ -2,10 +2,11 @@
 //! its end, each folder's children recorded in one transaction with the names they get on
 //! disk. A recorded item keeps its names; a new one claims a free one in its folder.
 
-use super::context::{Context, Stop};
+use super::context::Context;
 use super::event::Event;
 use super::formats::Plan;
-use crate::record::{Listed, Source, State};
+use crate::record::{Listed, Remote, State};
+use crate::step::Stop;
 use taskapi::feishu::WikiNodeType;
 use taskapi::runtime::FolderNames;
 
@@ -37,8 +38,8 @@ pub(super) struct Walked {
 /// Walks the source, recording what it finds under `run`.
 pub(super) async fn walk(cx: &Context, run: i64) -> Result<Walked, Stop> {
     let root = match &cx.source {
-        Source::Folder { token } => Some(token.clone()),
-        Source::Wiki { parent_node, .. } => parent_node.clone(),
+        Remote::Folder { token } => Some(token.clone()),
+        Remote::Wiki { parent_node, .. } => parent_node.clone(),
     };
     let mut stack = vec![Container {
         id: root,
@@ -189,7 +190,7 @@ async fn name(
 async fn list(cx: &Context, container: Option<&str>) -> Result<Vec<Child>, Stop> {
     let mut children = Vec::new();
     match &cx.source {
-        Source::Folder { .. } => {
+        Remote::Folder { .. } => {
             let mut request = cx.client.list_files();
             if let Some(folder) = container {
                 request = request.folder_token(folder);
@@ -213,7 +214,7 @@ async fn list(cx: &Context, container: Option<&str>) -> Result<Vec<Child>, Stop>
                 });
             }
         }
-        Source::Wiki { space_id, .. } => {
+        Remote::Wiki { space_id, .. } => {
             let mut request = cx.client.list_wiki_nodes(space_id.as_str());
             if let Some(node) = container {
                 request = request.parent_node_token(node);

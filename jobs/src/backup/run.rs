@@ -1,11 +1,12 @@
-//! [`Backup`]: a run from the record's lock to its summary, and [`BackupError`].
+//! [`Backup`]: a run from the record's lock to its summary.
 
-use super::context::{Context, Report, Stop, blocking, unix_now};
+use super::context::{Context, Report};
 use super::event::{Event, Summary};
 use super::formats::Formats;
 use super::listing::walk;
 use super::work::{Done, finish};
-use crate::record::{Record, RecordError, Source};
+use crate::record::{Job, Record, Remote};
+use crate::step::{JobError, Stop, blocking, unix_now};
 use futures_util::StreamExt as _;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -25,10 +26,10 @@ const DEFAULT_EXPORT_WAIT: Duration = Duration::from_secs(30 * 60);
 /// ```no_run
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 /// use taskapi_jobs::backup::Backup;
-/// use taskapi_jobs::record::Source;
+/// use taskapi_jobs::record::Remote;
 ///
 /// let client = taskapi::feishu::FeishuClient::new("t-your-tenant-token")?;
-/// let source = Source::Folder { token: "fldcnFolderToken".into() };
+/// let source = Remote::Folder { token: "fldcnFolderToken".into() };
 /// let summary = Backup::new(client, source, "backup".into())
 ///     .on_event(|event| println!("{event:?}"))
 ///     .run()
@@ -38,7 +39,7 @@ const DEFAULT_EXPORT_WAIT: Duration = Duration::from_secs(30 * 60);
 /// ```
 pub struct Backup {
     client: FeishuClient,
-    source: Source,
+    source: Remote,
     dir: PathBuf,
     formats: Formats,
     workers: usize,
@@ -61,7 +62,7 @@ impl std::fmt::Debug for Backup {
 impl Backup {
     /// A backup of `source` into `dir`, with the client's rate limits (by default 0.9 of
     /// each endpoint's documented limit) and tokens.
-    pub fn new(client: FeishuClient, source: Source, dir: PathBuf) -> Self {
+    pub fn new(client: FeishuClient, source: Remote, dir: PathBuf) -> Self {
         Backup {
             client,
             source,
@@ -115,12 +116,12 @@ impl Backup {
 
     /// Runs the backup: locks the folder's record, lists the source (unless retrying the
     /// failed), then takes every item with work left to done, `workers` at a time.
-    pub async fn run(self) -> Result<Summary, BackupError> {
+    pub async fn run(self) -> Result<Summary, JobError> {
         let started = Instant::now();
         let (dir, source) = (self.dir.clone(), self.source.clone());
-        let record = blocking(move || Record::open_for_job(&dir, &source))
+        let record = blocking(move || Record::open_for_job(&dir, Job::Backup, &source))
             .await
-            .map_err(BackupError::Record)?;
+            .map_err(JobError::Record)?;
         let cx = Context {
             client: self.client,
             source: self.source,
@@ -134,7 +135,7 @@ impl Backup {
         let formats = cx.formats.key();
         cx.record(move |r| r.keep_setting("--format", &formats))
             .await?;
-        cx.clear_temp().await.map_err(BackupError::from)?;
+        cx.clear_temp().await.map_err(JobError::from)?;
         let (mut listing_complete, mut list_failures) = (false, 0);
         if self.retry_failed {
             cx.record(|r| r.retry_failed()).await?;
@@ -208,54 +209,5 @@ async fn work(cx: &Context, workers: usize) -> Result<Done, Stop> {
     match stop.into_inner().unwrap_or_else(|p| p.into_inner()) {
         Some(stop) => Err(stop),
         None => Ok(total.into_inner().unwrap_or_else(|p| p.into_inner())),
-    }
-}
-
-/// Why a backup could not run to its end.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum BackupError {
-    /// The record could not be opened (another job holds it, it is another source's) or
-    /// written.
-    Record(RecordError),
-    /// The provider refused the app (credentials, permissions, quota).
-    Api(Box<dyn std::error::Error + Send + Sync>),
-    /// The provider could not be reached.
-    Network(Box<dyn std::error::Error + Send + Sync>),
-    /// A file could not be written.
-    Local(String),
-}
-
-impl std::fmt::Display for BackupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            BackupError::Record(e) => e.fmt(f),
-            BackupError::Api(_) => f.write_str("the provider refused the app"),
-            BackupError::Network(_) => f.write_str("the provider could not be reached"),
-            BackupError::Local(message) => f.write_str(message),
-        }
-    }
-}
-
-impl std::error::Error for BackupError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            BackupError::Record(e) => e.source(),
-            BackupError::Api(e) | BackupError::Network(e) => Some(e.as_ref()),
-            BackupError::Local(_) => None,
-        }
-    }
-}
-
-impl From<Stop> for BackupError {
-    fn from(stop: Stop) -> Self {
-        match stop {
-            // An item's failure is recorded, never returned; a listing's of the top is.
-            Stop::Item(message) => BackupError::Local(message),
-            Stop::Api(e) => BackupError::Api(e),
-            Stop::Network(e) => BackupError::Network(e),
-            Stop::Local(message) => BackupError::Local(message),
-            Stop::Record(e) => BackupError::Record(e),
-        }
     }
 }

@@ -1,10 +1,11 @@
 //! One item taken from where the record says it is to done: each step's result recorded
 //! before the next step starts.
 
-use super::context::{Context, Stop};
+use super::context::Context;
 use super::event::Event;
 use super::formats::Plan;
 use crate::record::{Item, State};
+use crate::step::Stop;
 use std::path::PathBuf;
 use taskapi::feishu::{ExportDocumentType, ExportFileExtension};
 use taskapi::runtime::WaitOutcome;
@@ -136,7 +137,7 @@ async fn wait(cx: &Context, item: &Item) -> Result<(), Stop> {
         return Err(Stop::Item("the finished export names no file".into()));
     };
     let id = item.id.clone();
-    let now = super::context::unix_now();
+    let now = crate::step::unix_now();
     cx.record(move |r| r.set_exported(&id, &file_token, now))
         .await?;
     cx.emit(Event::Exported {

@@ -3,8 +3,8 @@
 
 use super::progress::Progress;
 use super::status;
-use crate::backup::{Backup, BackupError, DEFAULT_WORKERS, Formats, Summary};
-use crate::record::{RecordError, Source};
+use crate::backup::{Backup, DEFAULT_WORKERS, Formats, JobError, Summary};
+use crate::record::{RecordError, Remote};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use std::path::PathBuf;
 use taskapi::feishu::FeishuClient;
@@ -100,13 +100,13 @@ pub(super) fn run<'a>(args: &'a ArgMatches, call: &'a Call<'_>) -> Dispatched<'a
         };
         let source = match which {
             "status" => return status::print(&dir, args.get_flag("json")),
-            "folder" => Source::Folder {
+            "folder" => Remote::Folder {
                 token: args
                     .get_one::<String>("folder")
                     .cloned()
                     .unwrap_or_default(),
             },
-            _ => Source::Wiki {
+            _ => Remote::Wiki {
                 space_id: args.get_one::<String>("space").cloned().unwrap_or_default(),
                 parent_node: args.get_one::<String>("parent-node").cloned(),
             },
@@ -138,17 +138,17 @@ pub(super) fn run<'a>(args: &'a ArgMatches, call: &'a Call<'_>) -> Dispatched<'a
 }
 
 /// The run's exit code and summary.
-fn outcome(result: Result<Summary, BackupError>, json: bool) -> Outcome {
+fn outcome(result: Result<Summary, JobError>, json: bool) -> Outcome {
     let summary = match result {
         Ok(summary) => summary,
         Err(error) => {
             let exit_code = match &error {
-                BackupError::Record(
+                JobError::Record(
                     RecordError::Busy { .. }
                     | RecordError::OtherSource { .. }
                     | RecordError::OtherSetting { .. },
                 ) => taskapi::runtime::cli::EXIT_USAGE,
-                BackupError::Api(_) => EXIT_API,
+                JobError::Api(_) => EXIT_API,
                 _ => EXIT_TRANSPORT,
             };
             return Outcome {

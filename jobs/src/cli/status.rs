@@ -1,7 +1,7 @@
 //! `taskapi backup status <DIR>`, and the summary a run ends with.
 
 use crate::backup::Summary;
-use crate::record::{Item, Record, RecordError, State, StateCounts};
+use crate::record::{Item, Job, Record, RecordError, State, StateCounts};
 use serde::Serialize;
 use std::path::Path;
 use taskapi::runtime::cli::{EXIT_OK, Outcome};
@@ -36,7 +36,7 @@ pub(super) fn print(dir: &Path, json: bool) -> Outcome {
 }
 
 fn read(dir: &Path) -> Result<(Option<String>, StateCounts, Vec<Item>), RecordError> {
-    let record = Record::open_to_read(dir)?;
+    let record = Record::open_to_read(dir, Job::Backup)?;
     let mut items = Vec::new();
     record.for_each(|item| items.push(item))?;
     Ok((record.source_key()?, record.counts()?, items))

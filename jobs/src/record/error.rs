@@ -65,7 +65,7 @@ impl std::fmt::Display for RecordError {
                 asked,
             } => write!(
                 f,
-                "{} holds the backup of {recorded}, not of {asked}: use another folder",
+                "{}'s record is of {recorded}, not of {asked}: use another folder",
                 dir.display()
             ),
             RecordError::OtherSetting {
@@ -75,11 +75,11 @@ impl std::fmt::Display for RecordError {
                 asked,
             } => write!(
                 f,
-                "{} was backed up with {name} {recorded}, not {asked}: use the same, or another folder",
+                "{}'s record was made with {name} {recorded}, not {asked}: use the same, or another folder",
                 dir.display()
             ),
             RecordError::Missing { dir } => {
-                write!(f, "{} has no backup record", dir.display())
+                write!(f, "{} has no record of this job", dir.display())
             }
             RecordError::Io { doing, .. } => write!(f, "cannot {doing}"),
             RecordError::Database(_) => f.write_str("the record's database failed"),

@@ -3,17 +3,18 @@
 
 use super::commit::Writer;
 use super::error::RecordError;
-use super::layout::{LOCK_FILE, RECORD_DIR, RECORD_FILE, TEMP_DIR};
+use super::layout::{Job, LOCK_FILE, RECORD_DIR, TEMP_DIR};
 use fs4::{FileExt, TryLockError};
 use rusqlite::{Connection, OptionalExtension as _};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-/// What a job's folder mirrors. A folder holds the record of one source only.
+/// The Drive folder or wiki space a job works on: a backup's source, a migration's target.
+/// A folder holds the record of one remote only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Source {
+pub enum Remote {
     /// A Drive folder and everything below it.
     Folder {
         /// The folder's token.
@@ -23,21 +24,21 @@ pub enum Source {
     Wiki {
         /// The space's id.
         space_id: String,
-        /// The node whose children are backed up; `None`: the whole space.
+        /// The node whose children are backed up (or migrated into); `None`: the whole space.
         parent_node: Option<String>,
     },
 }
 
-impl Source {
+impl Remote {
     /// How the record names it.
     fn key(&self) -> String {
         match self {
-            Source::Folder { token } => format!("folder:{token}"),
-            Source::Wiki {
+            Remote::Folder { token } => format!("folder:{token}"),
+            Remote::Wiki {
                 space_id,
                 parent_node: None,
             } => format!("wiki:{space_id}"),
-            Source::Wiki {
+            Remote::Wiki {
                 space_id,
                 parent_node: Some(node),
             } => format!("wiki:{space_id}/{node}"),
@@ -67,9 +68,10 @@ fn io(doing: &'static str) -> impl FnOnce(std::io::Error) -> RecordError {
 }
 
 impl Record {
-    /// Opens `dir`'s record for a job on `source`, creating the folder and the record if
-    /// needed, and locks it: a second job on the same folder gets [`RecordError::Busy`].
-    pub fn open_for_job(dir: &Path, source: &Source) -> Result<Record, RecordError> {
+    /// Opens `dir`'s record of `job` on `source`, creating the folder and the record if
+    /// needed, and locks it: a second job on the same folder (of either kind) gets
+    /// [`RecordError::Busy`].
+    pub fn open_for_job(dir: &Path, job: Job, source: &Remote) -> Result<Record, RecordError> {
         let hidden = dir.join(RECORD_DIR);
         std::fs::create_dir_all(hidden.join(TEMP_DIR)).map_err(io("create the record's folder"))?;
         let lock = File::options()
@@ -89,9 +91,9 @@ impl Record {
             }
             Err(TryLockError::Error(e)) => return Err(io("lock the record")(e)),
         }
-        let file = hidden.join(RECORD_FILE);
+        let file = hidden.join(job.file());
         let db = connect(&file)?;
-        create_schema(&db)?;
+        db.execute_batch(job.schema())?;
         let asked = source.key();
         let recorded: Option<String> = db
             .query_row("SELECT value FROM meta WHERE key = 'source'", [], |r| {
@@ -123,9 +125,9 @@ impl Record {
         })
     }
 
-    /// Opens `dir`'s record to read it, while a job may be running on it.
-    pub fn open_to_read(dir: &Path) -> Result<Record, RecordError> {
-        let file = dir.join(RECORD_DIR).join(RECORD_FILE);
+    /// Opens `dir`'s record of `job` to read it, while a job may be running on it.
+    pub fn open_to_read(dir: &Path, job: Job) -> Result<Record, RecordError> {
+        let file = dir.join(RECORD_DIR).join(job.file());
         if !file.is_file() {
             return Err(RecordError::Missing {
                 dir: dir.to_owned(),
@@ -193,7 +195,7 @@ impl Record {
     }
 
     /// Runs `op` in the next group commit; returns once it is synced.
-    pub(super) fn write<T: Send + 'static>(
+    pub(crate) fn write<T: Send + 'static>(
         &self,
         op: impl FnOnce(&Connection) -> Result<T, RecordError> + Send + 'static,
     ) -> Result<T, RecordError> {
@@ -203,7 +205,7 @@ impl Record {
         }
     }
 
-    pub(super) fn lock(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
         self.db
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -217,41 +219,4 @@ fn connect(file: &Path) -> Result<Connection, RecordError> {
     db.pragma_update(None, "journal_mode", "WAL")?;
     db.pragma_update(None, "synchronous", "FULL")?;
     Ok(db)
-}
-
-/// Version 1 of the schema. `items.state` takes the names of [`State`](super::State).
-fn create_schema(db: &Connection) -> Result<(), RecordError> {
-    db.execute_batch(
-        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-         CREATE TABLE IF NOT EXISTS items (
-             id TEXT PRIMARY KEY,
-             parent TEXT,
-             kind TEXT NOT NULL,
-             obj_token TEXT NOT NULL,
-             title TEXT NOT NULL,
-             path TEXT,
-             dir TEXT,
-             modified TEXT,
-             state TEXT NOT NULL,
-             ticket TEXT,
-             file_token TEXT,
-             exported_at INTEGER,
-             bytes INTEGER,
-             done_modified TEXT,
-             reason TEXT,
-             restarts INTEGER NOT NULL DEFAULT 0,
-             seen INTEGER NOT NULL,
-             removed INTEGER NOT NULL DEFAULT 0
-         );
-         CREATE INDEX IF NOT EXISTS items_parent ON items (parent);
-         CREATE INDEX IF NOT EXISTS items_state ON items (state);
-         CREATE TABLE IF NOT EXISTS runs (
-             id INTEGER PRIMARY KEY,
-             started INTEGER NOT NULL,
-             listed INTEGER NOT NULL DEFAULT 0,
-             finished INTEGER
-         );
-         INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1');",
-    )?;
-    Ok(())
 }

@@ -1,11 +1,11 @@
 //! The record's writes: each durable when it returns, many committed together, one failure
 //! undoing nothing but itself; a second job on the same folder refused.
 
-use super::{Listed, Record, RecordError, Source, State};
+use super::{Job, Listed, Record, RecordError, Remote, State};
 use std::sync::Arc;
 
-fn source() -> Source {
-    Source::Folder {
+fn source() -> Remote {
+    Remote::Folder {
         token: "fldcnTest".into(),
     }
 }
@@ -26,7 +26,7 @@ fn listed(id: &str) -> Listed {
 #[test]
 fn writes_from_many_threads_are_all_committed_and_a_failure_stays_its_own() {
     let dir = tempfile::tempdir().unwrap();
-    let record = Arc::new(Record::open_for_job(dir.path(), &source()).unwrap());
+    let record = Arc::new(Record::open_for_job(dir.path(), Job::Backup, &source()).unwrap());
     let run = record.begin_run(0).unwrap();
     let ids: Vec<String> = (0..400).map(|i| format!("doc{i}")).collect();
     let page: Vec<Listed> = ids.iter().map(|id| listed(id)).collect();
@@ -55,7 +55,7 @@ fn writes_from_many_threads_are_all_committed_and_a_failure_stays_its_own() {
     }
     drop(record);
     // Reopened: everything written is there.
-    let record = Record::open_for_job(dir.path(), &source()).unwrap();
+    let record = Record::open_for_job(dir.path(), Job::Backup, &source()).unwrap();
     let counts = record.counts().unwrap();
     assert_eq!(counts.get(State::Done), 400, "{counts:?}");
     assert_eq!(counts.bytes, 7 * 400);
@@ -64,23 +64,23 @@ fn writes_from_many_threads_are_all_committed_and_a_failure_stays_its_own() {
 #[test]
 fn a_second_job_on_the_folder_is_refused_and_another_source_too() {
     let dir = tempfile::tempdir().unwrap();
-    let first = Record::open_for_job(dir.path(), &source()).unwrap();
+    let first = Record::open_for_job(dir.path(), Job::Backup, &source()).unwrap();
     assert!(matches!(
-        Record::open_for_job(dir.path(), &source()),
+        Record::open_for_job(dir.path(), Job::Backup, &source()),
         Err(RecordError::Busy { .. })
     ));
     drop(first);
-    let other = Source::Wiki {
+    let other = Remote::Wiki {
         space_id: "1".into(),
         parent_node: None,
     };
     assert!(matches!(
-        Record::open_for_job(dir.path(), &other),
+        Record::open_for_job(dir.path(), Job::Backup, &other),
         Err(RecordError::OtherSource { .. })
     ));
     // Reading while a job runs is allowed; writing through a reader is not.
-    let _job = Record::open_for_job(dir.path(), &source()).unwrap();
-    let reader = Record::open_to_read(dir.path()).unwrap();
+    let _job = Record::open_for_job(dir.path(), Job::Backup, &source()).unwrap();
+    let reader = Record::open_to_read(dir.path(), Job::Backup).unwrap();
     assert!(reader.counts().is_ok());
     assert!(matches!(reader.begin_run(0), Err(RecordError::Write(_))));
 }

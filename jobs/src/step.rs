@@ -1,0 +1,115 @@
+//! What every job's steps share: how a step fails ([`Stop`]: the item alone, or the run),
+//! the error a run ends with ([`JobError`]), and running blocking work (the record's
+//! synced commits, files) off the async threads.
+
+use crate::record::RecordError;
+use taskapi::feishu::FeishuCommonError;
+use taskapi::runtime::{EndpointError, Failure, PageError, with_causes};
+
+pub(crate) async fn blocking<T: Send + 'static, E: Send + 'static>(
+    op: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, E> {
+    match tokio::task::spawn_blocking(op).await {
+        Ok(result) => result,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// How a step failed: the item alone, or the run.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    /// This item (or folder) failed after its retries; the run goes on.
+    Item(String),
+    /// The app cannot go on: credentials, permissions, quota (a provider-wide code).
+    Api(Box<dyn std::error::Error + Send + Sync>),
+    /// The provider cannot be reached.
+    Network(Box<dyn std::error::Error + Send + Sync>),
+    /// The disk refused a write.
+    Local(String),
+    /// The record refused a write.
+    Record(RecordError),
+}
+
+impl Stop {
+    /// An endpoint's error: provider-wide codes (but throttling) and token failures stop
+    /// the run, transport failures too; any other is the item's.
+    pub(crate) fn from_error<E: EndpointError>(error: E) -> Stop {
+        match error.failure() {
+            Failure::Api(api)
+                if FeishuCommonError::from_code(api.code())
+                    .is_some_and(|c| c != FeishuCommonError::RateLimited) =>
+            {
+                Stop::Api(Box::new(error))
+            }
+            Failure::Token(_) => Stop::Api(Box::new(error)),
+            Failure::Transport(_) => Stop::Network(Box::new(error)),
+            Failure::Output(e) => Stop::Local(with_causes(e)),
+            _ => Stop::Item(with_causes(&error)),
+        }
+    }
+
+    /// A listing's error: its failed page's, or a cursor that cannot be followed (the
+    /// folder's).
+    pub(crate) fn from_page<E: EndpointError>(error: PageError<E>) -> Stop {
+        match error {
+            PageError::Call { error, .. } => Stop::from_error(error),
+            other => Stop::Item(other.to_string()),
+        }
+    }
+}
+
+/// Why a job (a backup, a migration) could not run to its end.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum JobError {
+    /// The record could not be opened (another job holds it, it is another source's) or
+    /// written.
+    Record(RecordError),
+    /// The provider refused the app (credentials, permissions, quota).
+    Api(Box<dyn std::error::Error + Send + Sync>),
+    /// The provider could not be reached.
+    Network(Box<dyn std::error::Error + Send + Sync>),
+    /// A file could not be written.
+    Local(String),
+}
+
+impl std::fmt::Display for JobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JobError::Record(e) => e.fmt(f),
+            JobError::Api(_) => f.write_str("the provider refused the app"),
+            JobError::Network(_) => f.write_str("the provider could not be reached"),
+            JobError::Local(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for JobError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            JobError::Record(e) => e.source(),
+            JobError::Api(e) | JobError::Network(e) => Some(e.as_ref()),
+            JobError::Local(_) => None,
+        }
+    }
+}
+
+impl From<Stop> for JobError {
+    fn from(stop: Stop) -> Self {
+        match stop {
+            // An item's failure is recorded, never returned; a listing's of the top is.
+            Stop::Item(message) => JobError::Local(message),
+            Stop::Api(e) => JobError::Api(e),
+            Stop::Network(e) => JobError::Network(e),
+            Stop::Local(message) => JobError::Local(message),
+            Stop::Record(e) => JobError::Record(e),
+        }
+    }
+}
