@@ -20,6 +20,9 @@ pub mod backup;
 pub mod cli;
 #[cfg(feature = "testing")]
 pub mod fake;
+pub mod migrate;
 pub mod record;
 mod step;
+
+pub use step::Severity;
 pub mod upload;

@@ -37,21 +37,56 @@ pub(crate) enum Stop {
     Record(RecordError),
 }
 
-impl Stop {
-    /// An endpoint's error: provider-wide codes (but throttling) and token failures stop
-    /// the run, transport failures too; any other is the item's.
-    pub(crate) fn from_error<E: EndpointError>(error: E) -> Stop {
+/// What a failed call means for a job: the item alone fails, or the run cannot go on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Severity {
+    /// This item's: the run goes on with the others.
+    Item,
+    /// The provider refused the app: a provider-wide code (but throttling: the client
+    /// waits it out), or a token that cannot be had. Every other item would fail alike.
+    App,
+    /// The provider could not be reached.
+    Network,
+    /// A local file could not be written.
+    Local,
+}
+
+impl Severity {
+    /// What `error` means for a job.
+    pub fn of<E: EndpointError>(error: &E) -> Severity {
         match error.failure() {
             Failure::Api(api)
                 if FeishuCommonError::from_code(api.code())
                     .is_some_and(|c| c != FeishuCommonError::RateLimited) =>
             {
-                Stop::Api(Box::new(error))
+                Severity::App
             }
-            Failure::Token(_) => Stop::Api(Box::new(error)),
-            Failure::Transport(_) => Stop::Network(Box::new(error)),
-            Failure::Output(e) => Stop::Local(with_causes(e)),
-            _ => Stop::Item(with_causes(&error)),
+            Failure::Token(_) => Severity::App,
+            Failure::Transport(_) => Severity::Network,
+            Failure::Output(_) => Severity::Local,
+            _ => Severity::Item,
+        }
+    }
+}
+
+impl Stop {
+    /// An endpoint's error: provider-wide codes (but throttling) and token failures stop
+    /// the run, transport failures too; any other is the item's.
+    pub(crate) fn from_error<E: EndpointError>(error: E) -> Stop {
+        Stop::with(Severity::of(&error), error)
+    }
+
+    /// `error`, which means `severity`.
+    pub(crate) fn with(
+        severity: Severity,
+        error: impl std::error::Error + Send + Sync + 'static,
+    ) -> Stop {
+        match severity {
+            Severity::App => Stop::Api(Box::new(error)),
+            Severity::Network => Stop::Network(Box::new(error)),
+            Severity::Local => Stop::Local(with_causes(&error)),
+            Severity::Item => Stop::Item(with_causes(&error)),
         }
     }
 

@@ -1,18 +1,15 @@
 //! `taskapi backup folder <FOLDER_TOKEN> <DIR>`, `taskapi backup wiki <SPACE_ID> <DIR>` and
 //! `taskapi backup status <DIR>`.
 
-use super::progress::Progress;
+use super::exit::{finished, stopped};
+use super::progress::{Progress, Tick};
 use super::status;
-use crate::backup::{Backup, DEFAULT_WORKERS, Formats, JobError, Summary};
-use crate::record::{RecordError, Remote};
+use crate::backup::{Backup, DEFAULT_WORKERS, Event, Formats, JobError, Summary};
+use crate::record::Remote;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use std::path::PathBuf;
 use taskapi::feishu::FeishuClient;
-use taskapi::runtime::cli::{Call, Dispatched, EXIT_API, EXIT_OK, EXIT_TRANSPORT, Outcome};
-use taskapi::runtime::with_causes;
-
-/// Some items failed, or a folder could not be listed: the rest is backed up.
-pub const EXIT_INCOMPLETE: i32 = 5;
+use taskapi::runtime::cli::{Call, Dispatched, Outcome};
 
 pub(super) fn command() -> Command {
     let job_args = || {
@@ -126,10 +123,14 @@ pub(super) fn run<'a>(args: &'a ArgMatches, call: &'a Call<'_>) -> Dispatched<'a
         if let Some(jobs) = args.get_one::<u64>("jobs") {
             backup = backup.workers(*jobs as usize);
         }
-        let progress = Progress::start();
+        let progress = Progress::start("backup", ("listed", "exporting"));
         let reporter = progress.clone();
         let result = backup
-            .on_event(move |event| reporter.record(event))
+            .on_event(move |event| {
+                if let Some(tick) = tick(event) {
+                    reporter.record(tick);
+                }
+            })
             .run()
             .await;
         progress.finish();
@@ -137,43 +138,29 @@ pub(super) fn run<'a>(args: &'a ArgMatches, call: &'a Call<'_>) -> Dispatched<'a
     })
 }
 
+/// What a backup's event means for its progress.
+fn tick(event: &Event) -> Option<Tick> {
+    Some(match event {
+        Event::Listed { items, .. } => Tick::Found(*items),
+        Event::Pending { items } => Tick::Pending(*items),
+        Event::ExportStarted { .. } => Tick::Started,
+        Event::Exported { .. } => Tick::Ended,
+        Event::Saved { .. } => Tick::Done,
+        Event::Failed { .. } => Tick::Failed,
+        Event::ListFailed { id, error } => Tick::Note(format!("cannot list {id}: {error}")),
+        _ => return None,
+    })
+}
+
 /// The run's exit code and summary.
 fn outcome(result: Result<Summary, JobError>, json: bool) -> Outcome {
-    let summary = match result {
-        Ok(summary) => summary,
-        Err(error) => {
-            let exit_code = match &error {
-                JobError::Record(
-                    RecordError::Busy { .. }
-                    | RecordError::OtherSource { .. }
-                    | RecordError::OtherSetting { .. },
-                ) => taskapi::runtime::cli::EXIT_USAGE,
-                JobError::Api(_) => EXIT_API,
-                _ => EXIT_TRANSPORT,
-            };
-            return Outcome {
-                exit_code,
-                stdout: String::new(),
-                stderr: format!(
-                    "error: {}\nbackup: stopped; run the same command again to continue\n",
-                    with_causes(&error)
-                ),
-            };
-        }
-    };
-    let exit_code = if summary.complete() {
-        EXIT_OK
-    } else {
-        EXIT_INCOMPLETE
-    };
-    let stdout = if json {
-        serde_json::to_string(&summary).unwrap_or_default() + "\n"
-    } else {
-        String::new()
-    };
-    Outcome {
-        exit_code,
-        stdout,
-        stderr: status::summary_line(&summary),
+    match result {
+        Ok(summary) => finished(
+            summary.complete(),
+            &summary,
+            json,
+            status::summary_line(&summary),
+        ),
+        Err(error) => stopped("backup", &error),
     }
 }

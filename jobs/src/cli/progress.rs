@@ -1,6 +1,5 @@
-//! A backup's progress on stderr: a bar on a terminal, else a line every few seconds.
-
-use crate::backup::Event;
+//! A job's progress on stderr: a bar on a terminal, else a line every few seconds. Each
+//! job turns its events into [`Tick`]s; the counts and the time left are worked out here.
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal as _, Write as _};
 use std::sync::{Arc, Mutex};
@@ -9,9 +8,30 @@ use std::time::{Duration, Instant};
 /// Off a terminal, a line at most this often.
 const LINE_EVERY: Duration = Duration::from_secs(5);
 
+/// What a job's event means for its progress.
+#[derive(Debug)]
+pub(super) enum Tick {
+    /// Items found so far (listed, scanned).
+    Found(u64),
+    /// The work after the listing begins, with this many items.
+    Pending(u64),
+    /// An item's long step started (an export, an import).
+    Started,
+    /// An item's long step ended.
+    Ended,
+    /// An item is done.
+    Done,
+    /// An item failed.
+    Failed,
+    /// A line to print as it is.
+    Note(String),
+}
+
 /// The counts per phase, from the events so far.
 #[derive(Debug, Default)]
 struct Counts {
+    /// What the job calls its items found and its long step (`listed`, `exporting`).
+    words: (&'static str, &'static str),
     listed: u64,
     pending: u64,
     started: u64,
@@ -28,8 +48,9 @@ impl Counts {
         let eta = self
             .eta()
             .map_or_else(String::new, |eta| format!(", about {} left", human(eta)));
+        let (found, long_step) = self.words;
         format!(
-            "listed {}, exporting {exporting}, done {}/{}, failed {}{eta}",
+            "{found} {}, {long_step} {exporting}, done {}/{}, failed {}{eta}",
             self.listed, self.saved, self.pending, self.failed
         )
     }
@@ -60,45 +81,49 @@ fn human(d: Duration) -> String {
 /// Where progress goes; cheap to clone, shared by the run's tasks.
 #[derive(Clone)]
 pub(super) struct Progress {
+    job: &'static str,
     counts: Arc<Mutex<Counts>>,
     bar: Option<ProgressBar>,
     last_line: Arc<Mutex<Instant>>,
 }
 
 impl Progress {
-    pub(super) fn start() -> Progress {
+    /// Progress of `job`, which calls its items found and its long step `words`.
+    pub(super) fn start(job: &'static str, words: (&'static str, &'static str)) -> Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new_spinner();
-            if let Ok(style) = ProgressStyle::with_template("{spinner} backup: {msg}") {
+            if let Ok(style) = ProgressStyle::with_template(&format!("{{spinner}} {job}: {{msg}}"))
+            {
                 bar.set_style(style);
             }
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });
         Progress {
-            counts: Arc::default(),
+            job,
+            counts: Arc::new(Mutex::new(Counts {
+                words,
+                ..Counts::default()
+            })),
             bar,
             last_line: Arc::new(Mutex::new(Instant::now())),
         }
     }
 
-    pub(super) fn record(&self, event: &Event) {
+    pub(super) fn record(&self, tick: Tick) {
         let line = {
             let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
-            match event {
-                Event::Listed { items, .. } => counts.listed = *items,
-                Event::Pending { items } => {
-                    counts.pending = *items;
+            match tick {
+                Tick::Found(items) => counts.listed = items,
+                Tick::Pending(items) => {
+                    counts.pending = items;
                     counts.working_since = Some(Instant::now());
                 }
-                Event::ExportStarted { .. } => counts.started += 1,
-                Event::Exported { .. } => counts.exported += 1,
-                Event::Saved { .. } => counts.saved += 1,
-                Event::Failed { .. } => counts.failed += 1,
-                Event::ListFailed { id, error } => {
-                    self.print(&format!("backup: cannot list {id}: {error}"));
-                }
-                _ => {}
+                Tick::Started => counts.started += 1,
+                Tick::Ended => counts.exported += 1,
+                Tick::Done => counts.saved += 1,
+                Tick::Failed => counts.failed += 1,
+                Tick::Note(line) => self.print(&format!("{}: {line}", self.job)),
             }
             counts.line()
         };
@@ -109,7 +134,7 @@ impl Progress {
                 if last.elapsed() >= LINE_EVERY {
                     *last = Instant::now();
                     drop(last);
-                    self.print(&format!("backup: {line}"));
+                    self.print(&format!("{}: {line}", self.job));
                 }
             }
         }

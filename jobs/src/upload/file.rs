@@ -1,6 +1,8 @@
 //! [`upload_file`]: a local file into a Drive folder, in one request or in parts by size.
 
-use super::parts::{UploadError, Uploaded, file_size, in_parts, token};
+use super::parts::{
+    BeforeCreate, UploadError, Uploaded, file_size, in_parts, nothing_before, token,
+};
 use std::path::Path;
 use taskapi::feishu::{FeishuClient, PrepareFileParentType, UploadFileParentType};
 use taskapi::runtime::UploadFile;
@@ -21,8 +23,21 @@ pub async fn upload_file(
     name: &str,
     folder: &str,
 ) -> Result<Uploaded, UploadError> {
+    upload_file_with(client, path, name, folder, nothing_before()).await
+}
+
+/// [`upload_file`], running `before_create` right before the request that makes the file
+/// (the one request, or the finish of the parts); its error stops the upload there.
+pub async fn upload_file_with(
+    client: &FeishuClient,
+    path: &Path,
+    name: &str,
+    folder: &str,
+    before_create: BeforeCreate<'_>,
+) -> Result<Uploaded, UploadError> {
     let size = file_size(path).await?;
     if size <= ONE_REQUEST_MAX {
+        before_create().await?;
         let reply = client
             .upload_file(
                 name,
@@ -53,6 +68,7 @@ pub async fn upload_file(
             let request = client.upload_file_part(upload_id, seq, part);
             Box::pin(async move { request.send().await.map(drop) })
         },
+        before_create,
         |upload_id, count| {
             let request = client.finish_file_upload(upload_id, count);
             Box::pin(async move { request.send().await.map(|r| r.file_token) })

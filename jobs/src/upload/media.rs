@@ -2,7 +2,7 @@
 //! of type `ccm_import_open`), in one request or in parts by size.
 
 use super::file::ONE_REQUEST_MAX;
-use super::parts::{UploadError, Uploaded, file_size, in_parts, token};
+use super::parts::{UploadError, Uploaded, file_size, in_parts, nothing_before, token};
 use std::path::Path;
 use taskapi::feishu::{FeishuClient, MediaParentType, PrepareMediaParentType};
 use taskapi::runtime::UploadFile;
@@ -69,6 +69,8 @@ pub async fn upload_import_source(
             let request = client.upload_media_part(upload_id, seq, part);
             Box::pin(async move { request.send().await.map(drop) })
         },
+        // An import source is seen by no one: sent twice, it is two unused uploads.
+        nothing_before(),
         |upload_id, count| {
             let request = client.finish_media_upload(upload_id, count);
             Box::pin(async move { request.send().await.map(|r| r.file_token) })

@@ -13,7 +13,7 @@ mod imports;
 mod media;
 mod parts;
 
-pub use file::{ONE_REQUEST_MAX, upload_file};
+pub use file::{ONE_REQUEST_MAX, upload_file, upload_file_with};
 pub use imports::{Placement, Spreadsheets, import_limit, placement};
 pub use media::{ImportAs, upload_import_source};
-pub use parts::{PART_ATTEMPTS, UploadError, Uploaded};
+pub use parts::{BeforeCreate, PART_ATTEMPTS, UploadError, Uploaded};

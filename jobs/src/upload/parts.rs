@@ -1,6 +1,7 @@
 //! The part upload: the file read a block at a time, each block sent as one part with its
 //! checksum, a part that fails sent again alone; what was sent before stays sent.
 
+use crate::step::Severity;
 use std::path::Path;
 use taskapi::ErrorDetails as _;
 use taskapi::runtime::{BoxFuture, EndpointError, UploadFile, with_causes};
@@ -29,6 +30,8 @@ pub enum UploadError {
         step: String,
         /// Whether the provider answered with an error code (else: no usable reply).
         api: bool,
+        /// What it means for a job.
+        severity: Severity,
         /// The endpoint's error.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
@@ -74,7 +77,17 @@ impl UploadError {
         UploadError::Call {
             step: step.into(),
             api: error.api_error().is_some(),
+            severity: Severity::of(&error),
             source: Box::new(error),
+        }
+    }
+
+    /// What it means for a job: a call's failure as [`Severity::of`] says; the local file
+    /// unreadable, or a reply lacking a token, the item's.
+    pub fn severity(&self) -> Severity {
+        match self {
+            UploadError::Call { severity, .. } => *severity,
+            _ => Severity::Item,
         }
     }
 
@@ -96,6 +109,16 @@ pub struct Uploaded {
     pub parts: u64,
 }
 
+/// Runs right before the request that makes the file: the one request, or a part upload's
+/// finish (prepare and parts make nothing anyone sees). A job that must not make a file
+/// twice records there that the outcome is about to be unknown.
+pub type BeforeCreate<'a> = Box<dyn FnOnce() -> BoxFuture<'a, Result<(), UploadError>> + Send + 'a>;
+
+/// Nothing to do before the create.
+pub(super) fn nothing_before<'a>() -> BeforeCreate<'a> {
+    Box::new(|| Box::pin(async { Ok(()) }))
+}
+
 /// The part upload after its prepare step: `path`'s bytes sent as the parts the prepare
 /// reply (`upload_id`, block size, block count) asks for, each by `part(upload_id, seq,
 /// bytes)`, then `finish(upload_id, count)`, whose reply names the file.
@@ -104,6 +127,7 @@ pub(super) async fn in_parts<P: EndpointError, F: EndpointError>(
     size: u64,
     (upload_id, block_size, block_num): (Option<String>, Option<i64>, Option<i64>),
     part: impl Fn(&str, i64, UploadFile) -> BoxFuture<'static, Result<(), P>>,
+    before_finish: BeforeCreate<'_>,
     finish: impl FnOnce(&str, i64) -> BoxFuture<'static, Result<Option<String>, F>>,
 ) -> Result<Uploaded, UploadError> {
     let (upload_id, block, count) = prepared(upload_id, block_size, block_num, size)?;
@@ -111,6 +135,7 @@ pub(super) async fn in_parts<P: EndpointError, F: EndpointError>(
         part(&upload_id, seq, bytes)
     })
     .await?;
+    before_finish().await?;
     let file_token = finish(&upload_id, count as i64)
         .await
         .map_err(|e| UploadError::call("finish", e))?;

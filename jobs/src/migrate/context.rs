@@ -1,0 +1,46 @@
+//! What the steps of a migration share: the client, the record, the target, the progress
+//! callback, and how long to wait.
+
+use super::event::Event;
+use crate::record::{Record, RecordError};
+use crate::step::{Stop, blocking};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use taskapi::feishu::FeishuClient;
+
+/// What [`Migrate::on_event`](super::Migrate::on_event) calls.
+pub(super) type Report = Arc<dyn Fn(&Event) + Send + Sync>;
+
+/// What the steps of a run share.
+pub(super) struct Context {
+    pub(super) client: FeishuClient,
+    /// The local folder migrated.
+    pub(super) dir: PathBuf,
+    pub(super) record: Arc<Record>,
+    pub(super) on_event: Option<Report>,
+    /// How long one import task may run.
+    pub(super) import_wait: Duration,
+    /// The first poll of an import task after this long.
+    pub(super) poll_delay: Duration,
+    /// How long after an import create whose reply was lost the folder is watched for its
+    /// document before the import is started again.
+    pub(super) reconcile_wait: Duration,
+}
+
+impl Context {
+    pub(super) fn emit(&self, event: Event) {
+        if let Some(report) = &self.on_event {
+            report(&event);
+        }
+    }
+
+    /// Runs `op` on the record off the async threads (a commit waits for the disk).
+    pub(super) async fn record<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&Record) -> Result<T, RecordError> + Send + 'static,
+    ) -> Result<T, Stop> {
+        let record = Arc::clone(&self.record);
+        blocking(move || op(&record)).await.map_err(Stop::Record)
+    }
+}

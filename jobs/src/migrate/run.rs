@@ -1,0 +1,279 @@
+//! [`Migrate`]: a run from the record's lock to its summary: scan, folders level by level,
+//! then every file, `workers` at a time.
+
+use super::context::{Context, Report};
+use super::entries::{self, record_scan};
+use super::entry::Entry;
+use super::event::{Event, Summary};
+use super::scan::{Plan, scan};
+use super::steps::{Did, finish};
+use crate::record::{Job, Record, Remote};
+use crate::step::{JobError, Stop, blocking, unix_now};
+use crate::upload::Spreadsheets;
+use futures_util::StreamExt as _;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use taskapi::feishu::FeishuClient;
+
+/// Entries in work at once by default. The uploads' 5 per second set the pace; a few
+/// workers keep that pace while others wait for their import tasks.
+pub const DEFAULT_WORKERS: usize = 8;
+
+/// A local folder moved into a Drive folder: its directories created as folders, each file
+/// imported as the document its extension makes (or uploaded as it is). Run it again on
+/// the same folder to continue it: nothing it made is made twice.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use taskapi_jobs::migrate::Migrate;
+/// use taskapi_jobs::record::Remote;
+///
+/// let client = taskapi::feishu::FeishuClient::new("t-your-tenant-token")?;
+/// let target = Remote::Folder { token: "fldcnFolderToken".into() };
+/// let summary = Migrate::new(client, "documents".into(), target)
+///     .on_event(|event| println!("{event:?}"))
+///     .run()
+///     .await?;
+/// println!("complete: {}", summary.complete());
+/// # Ok(()) }
+/// ```
+pub struct Migrate {
+    client: FeishuClient,
+    dir: PathBuf,
+    target: Remote,
+    plan: Plan,
+    update: bool,
+    workers: usize,
+    retry_failed: bool,
+    import_wait: Duration,
+    poll_delay: Duration,
+    reconcile_wait: Duration,
+    on_event: Option<Report>,
+}
+
+impl std::fmt::Debug for Migrate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Migrate")
+            .field("dir", &self.dir)
+            .field("target", &self.target)
+            .field("workers", &self.workers)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Migrate {
+    /// A migration of `dir` into `target`, with the client's rate limits and tokens.
+    pub fn new(client: FeishuClient, dir: PathBuf, target: Remote) -> Self {
+        Migrate {
+            client,
+            dir,
+            target,
+            plan: Plan::default(),
+            update: false,
+            workers: DEFAULT_WORKERS,
+            retry_failed: false,
+            import_wait: Duration::from_secs(30 * 60),
+            poll_delay: Duration::from_millis(500),
+            reconcile_wait: Duration::from_secs(60),
+            on_event: None,
+        }
+    }
+
+    /// What xlsx and csv files become (default: sheets). Kept in the record: a folder is
+    /// migrated with the same choice throughout.
+    pub fn spreadsheets(mut self, spreadsheets: Spreadsheets) -> Self {
+        self.plan.spreadsheets = spreadsheets;
+        self
+    }
+
+    /// Files no import takes are left out (recorded skipped) instead of uploaded as they are.
+    pub fn imports_only(mut self, only: bool) -> Self {
+        self.plan.imports_only = only;
+        self
+    }
+
+    /// A file changed since it was migrated is imported again (its new document replaces
+    /// the old one in the record; the old one stays in the target).
+    pub fn update(mut self, update: bool) -> Self {
+        self.update = update;
+        self
+    }
+
+    /// Entries in work at once (at least 1).
+    pub fn workers(mut self, workers: usize) -> Self {
+        self.workers = workers.max(1);
+        self
+    }
+
+    /// Only the entries recorded failed are tried again, without scanning.
+    pub fn retry_failed(mut self, retry: bool) -> Self {
+        self.retry_failed = retry;
+        self
+    }
+
+    /// How long one import task may run (default 30 minutes).
+    pub fn import_wait(mut self, wait: Duration) -> Self {
+        self.import_wait = wait;
+        self
+    }
+
+    /// How long after an import create whose reply was lost the target folder is watched
+    /// for its document before the import is started again (default 60 s).
+    pub fn reconcile_wait(mut self, wait: Duration) -> Self {
+        self.reconcile_wait = wait;
+        self
+    }
+
+    /// Calls `report` with each [`Event`] as it happens (keep it short).
+    pub fn on_event(mut self, report: impl Fn(&Event) + Send + Sync + 'static) -> Self {
+        self.on_event = Some(Arc::new(report));
+        self
+    }
+
+    /// Runs the migration: locks the folder's record, scans the folder (unless retrying
+    /// the failed), creates the folders a level at a time, then takes every file to its
+    /// end.
+    pub async fn run(self) -> Result<Summary, JobError> {
+        let started = Instant::now();
+        let root = match &self.target {
+            Remote::Folder { token } => token.clone(),
+            other => {
+                return Err(JobError::Local(format!(
+                    "a migration goes into a Drive folder; {other:?} is not one"
+                )));
+            }
+        };
+        let (dir, target) = (self.dir.clone(), self.target.clone());
+        let record = blocking(move || Record::open_for_job(&dir, Job::Migrate, &target))
+            .await
+            .map_err(JobError::Record)?;
+        let cx = Context {
+            client: self.client,
+            dir: self.dir,
+            record: Arc::new(record),
+            on_event: self.on_event,
+            import_wait: self.import_wait,
+            poll_delay: self.poll_delay,
+            reconcile_wait: self.reconcile_wait,
+        };
+        let spreadsheets = format!("{:?}", self.plan.spreadsheets).to_lowercase();
+        cx.record(move |r| r.keep_setting("--as", &spreadsheets))
+            .await?;
+        if self.retry_failed {
+            cx.record(entries::retry_failed).await?;
+        } else {
+            let (dir, plan) = (cx.dir.clone(), self.plan);
+            let found = blocking(move || scan(&dir, plan))
+                .await
+                .map_err(|e| JobError::Local(format!("cannot read {}: {e}", cx.dir.display())))?;
+            let count = found.len() as u64;
+            let (update, now) = (self.update, unix_now());
+            let changes = cx
+                .record(move |r| record_scan(r, found, update, now))
+                .await?;
+            for (path, token) in changes.replacing {
+                cx.emit(Event::Replacing { path, token });
+            }
+            cx.emit(Event::Scanned {
+                entries: count,
+                changed: changes.changed,
+            });
+        }
+        let pending = cx.record(|r| Ok(entries::counts(r)?.pending())).await?;
+        cx.emit(Event::Pending { entries: pending });
+        let mut total = Did::default();
+        let mut folders: HashMap<String, String> = HashMap::new();
+        let blocked = Arc::new(Mutex::new(0u64));
+        for folders_first in [true, false] {
+            // Folders are taken in id order, which puts a folder before its subfolders: a
+            // level is done (or failed) before the next starts, as each needs its parent.
+            loop {
+                folders.extend(cx.record(entries::folder_tokens).await?);
+                let did = work(&cx, &root, &folders, folders_first, self.workers, &blocked).await?;
+                let progressed = did.creates > 0 || did.reconciled > 0;
+                add(&mut total, did);
+                if !folders_first || !progressed {
+                    break;
+                }
+            }
+        }
+        let record = cx.record(entries::counts).await?;
+        let blocked = *blocked.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(Summary {
+            record,
+            creates: total.creates,
+            uploaded_bytes: total.uploaded_bytes,
+            reconciled: total.reconciled,
+            blocked,
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+fn add(total: &mut Did, did: Did) {
+    total.creates += did.creates;
+    total.uploaded_bytes += did.uploaded_bytes;
+    total.reconciled += did.reconciled;
+}
+
+/// One pass over the entries with work left (folders, or files), `workers` at once, those
+/// whose folder exists; read from the record a batch at a time. The first failure that
+/// stops the run lets the entries in work finish their step, and is returned.
+async fn work(
+    cx: &Context,
+    root: &str,
+    folders: &HashMap<String, String>,
+    folders_only: bool,
+    workers: usize,
+    blocked: &Mutex<u64>,
+) -> Result<Did, Stop> {
+    let stop: Mutex<Option<Stop>> = Mutex::new(None);
+    let total = Mutex::new(Did::default());
+    let stop_with = |e: Stop| {
+        stop.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert(e);
+    };
+    let batches = futures_util::stream::unfold(0i64, |after| async move {
+        let batch = match cx
+            .record(move |r| entries::pending(r, folders_only, after, 256))
+            .await
+        {
+            Ok(batch) => batch,
+            Err(e) => {
+                stop_with(e);
+                return None;
+            }
+        };
+        let last = batch.last()?.id;
+        Some((futures_util::stream::iter(batch), last))
+    })
+    .flatten();
+    batches
+        .take_while(|_| std::future::ready(stop.lock().map(|s| s.is_none()).unwrap_or(false)))
+        .for_each_concurrent(workers, |entry: Entry| async {
+            let folder = match &entry.parent {
+                None => root,
+                Some(parent) => match folders.get(parent) {
+                    Some(token) => token.as_str(),
+                    None => {
+                        if !folders_only {
+                            *blocked.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+                        }
+                        return;
+                    }
+                },
+            };
+            match finish(cx, folder, entry).await {
+                Ok(did) => add(&mut total.lock().unwrap_or_else(|p| p.into_inner()), did),
+                Err(e) => stop_with(e),
+            }
+        })
+        .await;
+    match stop.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        Some(stop) => Err(stop),
+        None => Ok(total.into_inner().unwrap_or_else(|p| p.into_inner())),
+    }
+}
