@@ -1,6 +1,10 @@
-//! What the backup tests share: a fake tree served on 127.0.0.1, the real `taskapi`
-//! binary run against it, and the checks that a folder on disk mirrors the tree.
+//! What the jobs' tests share: a fake tree served on 127.0.0.1, the real `taskapi`
+//! binary run against it, and the checks that a folder on disk mirrors the tree;
+//! `local.rs` and `migration.rs` for the migrate tests.
 #![allow(dead_code)] // each test binary uses a part
+
+pub mod local;
+pub mod migration;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -220,4 +224,46 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     files
+}
+
+/// Checks that no window of any endpoint in `stats` holds more calls than its documented
+/// limit (read from the specs) times `scale`; returns how many limited endpoints were
+/// called.
+pub fn check_windows(stats: &taskapi::runtime::testing::FakeStats, scale: u32) -> usize {
+    let root = codegen::workspace_root().unwrap();
+    let (set, problems) = codegen::load::load(&root, "specs");
+    assert!(problems.is_empty(), "{problems}");
+    let model = codegen::model::build(&set);
+    let mut checked = 0;
+    for endpoint in model.providers.iter().flat_map(|p| &p.endpoints) {
+        let (Some(limit), Some(arrivals)) = (&endpoint.limit, stats.arrivals_ms.get(&endpoint.id))
+        else {
+            continue;
+        };
+        let mut at: Vec<u32> = arrivals.clone();
+        at.sort_unstable();
+        checked += 1;
+        // Windows of a second and of a minute; the limiter spaces calls evenly (no burst),
+        // so a per-minute limit holds within every second too, with one call of margin.
+        let windows = [
+            (1_000, limit.per_second.map(|n| n * scale)),
+            (60_000, limit.per_minute.map(|n| n * scale)),
+            (
+                1_000,
+                limit.per_minute.map(|n| (n * scale).div_ceil(60) + 1),
+            ),
+        ];
+        for (width, allowed) in windows {
+            let Some(allowed) = allowed else { continue };
+            for (i, start) in at.iter().enumerate() {
+                let inside = at[i..].iter().take_while(|t| **t < start + width).count();
+                assert!(
+                    inside as u32 <= allowed,
+                    "{}: {inside} calls within {width} ms from {start} ms, limit {allowed}",
+                    endpoint.id
+                );
+            }
+        }
+    }
+    checked
 }

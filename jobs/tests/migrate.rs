@@ -1,0 +1,124 @@
+//! `taskapi migrate` (the real binary) against a writable fake Drive in the test's
+//! process: a local tree of every kind arrives once, in its folders, byte for byte.
+
+mod common;
+
+use common::local::make_tree;
+use common::migration::{Migration, check_arrived};
+use common::text;
+use taskapi_jobs::fake::FakeItem;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tree_of_every_kind_arrives_in_its_folders_byte_for_byte() {
+    let fx = Migration::new().await;
+    let (files, folders) = make_tree(&fx.source(), 7, 240, true);
+    let output = fx.run(&[]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let arrived = check_arrived(&fx.tree, &files, &folders);
+    // Both large files went in parts: the plain one into its folder, the import source
+    // as media.
+    for large in ["large/archive.bin", "large/report.docx"] {
+        let item = &arrived[large];
+        let content = fx.tree.content_of(&item.token).unwrap();
+        assert!(content.parts > 1, "{large} went in {} parts", content.parts);
+    }
+    assert_eq!(fx.tree.folder_creates(), folders.len());
+    let status = fx.status().await;
+    assert_eq!(status["counts"]["states"]["done"].as_u64(), Some((files.len() + folders.len()) as u64));
+
+    // A second run finds everything done: nothing is sent.
+    let before = (fx.tree.import_creates(), fx.tree.file_creates(), fx.tree.folder_creates());
+    let output = fx.run(&[]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(before, (fx.tree.import_creates(), fx.tree.file_creates(), fx.tree.folder_creates()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_import_is_recorded_with_its_meaning_and_the_rest_complete() {
+    let fx = Migration::new().await;
+    let (files, folders) = make_tree(&fx.source(), 3, 40, false);
+    std::fs::write(fx.source().join("broken report.docx"), b"not really a document").unwrap();
+    fx.tree.fail_imports("broken", 112);
+    let output = fx.run(&[]).await;
+    assert_eq!(output.status.code(), Some(5), "{}", text(&output));
+    check_arrived(&fx.tree, &files, &folders);
+    let status = fx.status().await;
+    let broken = common::migration::entry(&status, "broken report.docx");
+    assert_eq!(broken["state"], "failed");
+    let reason = broken["reason"].as_str().unwrap();
+    assert!(reason.contains("112") && reason.contains("格式不支持"), "{reason}");
+
+    // Retried after the cause is gone, it completes with one more import.
+    fx.tree.fail_imports("broken", 0);
+    let creates = fx.tree.import_creates();
+    let output = fx.run(&["--retry-failed"]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(fx.tree.import_creates(), creates + 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_file_is_imported_again_only_with_update() {
+    let fx = Migration::new().await;
+    let (files, _) = make_tree(&fx.source(), 5, 20, false);
+    let output = fx.run(&[]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let changed = files.keys().find(|p| p.ends_with(".md") && !p.starts_with("twin")).unwrap().clone();
+    let bytes = b"# rewritten\n".to_vec();
+    std::fs::write(fx.source().join(&changed), &bytes).unwrap();
+    let creates = fx.tree.import_creates();
+
+    let output = fx.run(&[]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(fx.tree.import_creates(), creates, "changed without --update: nothing sent");
+    assert_eq!(common::migration::entry(&fx.status().await, &changed)["state"], "changed");
+
+    let old = common::migration::entry(&fx.status().await, &changed)["token"].as_str().unwrap().to_owned();
+    let output = fx.run(&["--update"]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(String::from_utf8_lossy(&output.stderr).contains(&old), "{}", text(&output));
+    assert_eq!(fx.tree.import_creates(), creates + 1);
+    let entry = common::migration::entry(&fx.status().await, &changed);
+    assert_eq!(entry["state"], "done");
+    assert_eq!(entry["replaces"].as_str(), Some(old.as_str()));
+    let new = entry["token"].as_str().unwrap();
+    let content = fx.tree.content_of(new).unwrap();
+    assert_eq!(content.len, bytes.len() as u64);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imports_only_leaves_plain_files_out_with_the_reason() {
+    let fx = Migration::new().await;
+    let (files, _) = make_tree(&fx.source(), 9, 30, false);
+    let output = fx.run(&["--imports-only"]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let status = fx.status().await;
+    let plain: Vec<&String> = files.keys().filter(|p| p.ends_with(".jpg") || p.ends_with(".bin") || p.ends_with(".pdf")).collect();
+    assert!(!plain.is_empty());
+    for path in plain {
+        let entry = common::migration::entry(&status, path);
+        assert_eq!(entry["state"], "skipped", "{entry}");
+        assert!(entry["reason"].as_str().unwrap().contains("--imports-only"));
+    }
+    assert_eq!(fx.tree.file_creates(), 0);
+    let items: Vec<FakeItem> = fx.tree.items();
+    assert!(items.iter().all(|i| i.kind != "file"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_window_of_any_endpoint_is_over_its_limit() {
+    // The documented limits, scaled by this (`--rate-limit 3`), so the test takes seconds.
+    const SCALE: u32 = 3;
+    let fx = Migration::new().await;
+    fx.tree.set_import_ready(std::time::Duration::from_millis(50));
+    let (files, folders) = make_tree(&fx.source(), 11, 60, false);
+    // The fake throttles any route over the fastest pace allowed here (drive list, 20/s
+    // documented), with a margin for its fixed windows.
+    fx.server.set_rate_limit(Some(20 * SCALE + 5));
+    let output = fx.command(&SCALE.to_string(), &[]).output().await.unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    check_arrived(&fx.tree, &files, &folders);
+    let stats = fx.server.stats();
+    assert_eq!(stats.throttled, 0);
+    let checked = common::check_windows(&stats, SCALE);
+    assert!(checked >= 4, "only {checked} limited endpoints were called");
+}
