@@ -13,6 +13,7 @@ pub struct TreeOptions {
     pub seed: u64,
     /// About how many items each tree has: the Drive folder tree and the wiki space are
     /// generated separately, each with about this many (folders and shortcuts included).
+    /// `0` makes both empty (no hostile titles either): a root folder to write into.
     pub items: usize,
     /// Time from an export's create until its task reports success (default 200 ms, so that
     /// a poller polls at least once before the file is there).

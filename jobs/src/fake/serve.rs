@@ -17,7 +17,7 @@ pub fn fake_args() -> Vec<Arg> {
             .long("tree")
             .value_name("N")
             .value_parser(clap::value_parser!(usize))
-            .help("Serve a generated Drive folder tree and wiki space of about N items each"),
+            .help("Serve a generated Drive folder tree and wiki space of about N items each (0: empty)"),
         Arg::new("tree-seed")
             .long("tree-seed")
             .value_name("S")
@@ -162,6 +162,12 @@ mod tests {
                 ..TreeOptions::default()
             }
         );
+    }
+
+    #[test]
+    fn tree_0_is_empty() {
+        let options = options_from(&matches(&["serve-fake", "--tree", "0"])).unwrap();
+        assert!(FakeTree::new(options).items().is_empty());
     }
 
     #[tokio::test]
