@@ -1,24 +1,17 @@
 //! The tree's state behind its lock: every node of both trees, the children of each folder
-//! or wiki node in listing order, export tasks and the counters tests assert on. Plain data
-//! and lookups; generating it is `generate.rs`'s business, serving it the routes'.
+//! or wiki node in listing order, export tasks, what writes left (`written.rs`) and the
+//! counters tests assert on. Plain data and lookups; generating it is `generate.rs`'s
+//! business, serving it the routes', sharing it `state.rs`'s.
 
 use super::options::TreeOptions;
+use super::written::Writes;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::time::Instant;
 
 /// The token of the Drive folder the tree is under (27 characters, as real ones).
 pub const ROOT_FOLDER: &str = "fldcnFakeTreeRootFolder0001";
 /// The wiki space's id: digits, as real ones (19, beyond 2^53).
 pub const SPACE_ID: &str = "7034502641455497244";
-
-/// The model as the tree and the server's responders share it.
-pub(crate) type Shared = Arc<Mutex<Model>>;
-
-/// The model, locked (a panic elsewhere does not poison it for the routes).
-pub(crate) fn lock(shared: &Shared) -> MutexGuard<'_, Model> {
-    shared.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 /// Which tree an item belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,8 +32,9 @@ pub struct FakeItem {
     /// The object exported or downloaded: Drive, the token itself; wiki, the `obj_token`
     /// (a wiki shortcut's is its origin's).
     pub obj_token: String,
-    /// The folder (Drive: [`FakeTree::ROOT_FOLDER`](super::FakeTree::ROOT_FOLDER) at the top)
-    /// or parent node (wiki: `None` at the top level) it is listed under.
+    /// The folder (Drive: [`FakeTree::ROOT_FOLDER`](super::FakeTree::ROOT_FOLDER) at the top;
+    /// `""` for one created in the drive's root) or parent node (wiki: `None` at the top
+    /// level) it is listed under.
     pub parent: Option<String>,
     /// Its `name` (Drive) or `title` (wiki).
     pub title: String,
@@ -62,7 +56,8 @@ pub(crate) struct Node {
     pub source: Source,
     pub token: String,
     pub obj_token: String,
-    /// Drive: the folder's token; wiki: the parent node's token, `None` at the top.
+    /// Drive: the folder's token (`""`: the drive's root); wiki: the parent node's token,
+    /// `None` at the top.
     pub parent: Option<String>,
     pub title: String,
     pub kind: &'static str,
@@ -124,6 +119,8 @@ pub(crate) struct Model {
     pub creates: HashMap<String, usize>,
     pub export_downloads: HashMap<String, usize>,
     pub file_downloads: HashMap<String, usize>,
+    /// Uploads and folders.
+    pub writes: Writes,
 }
 
 /// The document kinds an export takes, with the extensions each exports to.
@@ -153,6 +150,7 @@ impl Model {
             creates: HashMap::new(),
             export_downloads: HashMap::new(),
             file_downloads: HashMap::new(),
+            writes: Writes::default(),
         }
     }
 
