@@ -1,13 +1,14 @@
 //! Where a finished upload lands when the uploads write to a tree: a file into a folder
-//! becomes an item of that folder (which must be a folder of the tree); anything else lands
-//! nowhere in it.
+//! becomes an item of that folder (which must be a folder of the tree), an import source is
+//! kept for the tree's import tasks; anything else lands nowhere in it.
 
 use super::incoming::Stated;
 use super::model::Model;
 use super::place::{self, Refusal};
 use super::state::{Shared, lock};
 use super::wire::error;
-use super::written::Content;
+use super::written::{Content, Media};
+use serde_json::Value;
 use std::time::Duration;
 use taskapi::runtime::testing::Responded;
 
@@ -42,7 +43,8 @@ pub(crate) fn admit(tree: Option<&Shared>, stated: &Stated) -> Result<(), Respon
 }
 
 /// Puts a complete upload into the tree: its token there, `None` when it lands nowhere in
-/// it (no tree, or media); the folder's refusal when it is gone or full.
+/// it (no tree, or a media type other than an import source); the folder's refusal when it
+/// is gone or full.
 pub(crate) fn land(
     tree: Option<&Shared>,
     stated: &Stated,
@@ -67,6 +69,23 @@ pub(crate) fn land(
             );
             tree.writes.contents.insert(token.clone(), content.clone());
             tree.writes.file_creates += 1;
+            Ok(Some(token))
+        }
+        "ccm_import_open" => {
+            let token = place::media_token(&mut tree);
+            let extra: Value = stated
+                .extra
+                .as_deref()
+                .and_then(|e| serde_json::from_str(e).ok())
+                .unwrap_or_default();
+            let field = |name: &str| extra[name].as_str().map(str::to_owned);
+            let media = Media {
+                name: stated.name.clone(),
+                content: content.clone(),
+                obj_type: field("obj_type"),
+                extension: field("file_extension"),
+            };
+            tree.writes.media.insert(token.clone(), media);
             Ok(Some(token))
         }
         _ => Ok(None),

@@ -15,12 +15,14 @@
 //! ```
 //!
 //! **Writable.** [`FakeTree::install_writable`] installs the same routes and those that
-//! write, into this one tree: uploads (it returns their [`FakeUploads`], made with
-//! [`FakeUploads::for_tree`]; a file finished into a folder is listed there) and
-//! `create_folder`. A test then reads what arrived where from the listing
-//! ([`FakeTree::items`], or the list routes), each new item's [`Content`]
-//! ([`FakeTree::content_of`]: length, SHA-256, parts) and the counters
-//! ([`FakeTree::folder_creates`], [`file_creates`](FakeTree::file_creates)).
+//! write, all into this one tree: uploads (it returns their [`FakeUploads`], made with
+//! [`FakeUploads::for_tree`]; a file finished into a folder is listed there, an import
+//! source is kept for imports), `create_folder` and import tasks (the document appears in
+//! its folder when the task is due, `import_ready` after its create, polled or not). A
+//! test then reads what arrived where from the listing ([`FakeTree::items`], or the list
+//! routes), each new item's [`Content`] ([`FakeTree::content_of`]: length, SHA-256, parts,
+//! an import's source extension) and the counters ([`FakeTree::folder_creates`],
+//! [`file_creates`](FakeTree::file_creates), [`import_creates`](FakeTree::import_creates)).
 //! `FakeUploads::default()` stays apart from any tree: it takes a file into any folder and
 //! only records it ([`FakeUploads::arrived`]).
 //!
@@ -33,24 +35,27 @@
 //! let uploads = tree.install_writable(&server);
 //! // Migrate a local directory into FakeTree::ROOT_FOLDER with a client of `server`, then
 //! // check each file once in its folder: tree.items(), tree.content_of(..), the counters;
-//! // uploads.fail_part(..) injects failures.
+//! // uploads.fail_part(..) and tree.fail_imports(..) inject failures.
 //! # Ok(()) }
 //! ```
 //!
 //! `options.rs`: what a tree is made of; `model.rs`: the state behind the lock, with what
-//! writes add to it in `written.rs`; `state.rs`: the lock; `generate.rs`: making both trees
-//! from the seed; `content.rs`: bytes made on demand; `tree.rs`: [`FakeTree`], the tests'
-//! handle, and `writable.rs` its writing side; `wire.rs`: queries, paths, envelopes, pages;
-//! `list_routes.rs` and `export_routes.rs`: the six routes a backup reads; `place.rs`: new
-//! items into folders; `folder_routes.rs`: `create_folder`; `serve.rs`: `serve-fake` flags;
-//! `uploads.rs` (with `incoming.rs`, parts put together, `multipart.rs`, forms read, and
-//! `landing.rs`, where a finished upload goes in a tree): [`FakeUploads`], files arriving
-//! whole or in parts.
+//! writes add to it in `written.rs`; `state.rs`: the lock, which first ends the tasks due
+//! (`due.rs`); `generate.rs`: making both trees from the seed; `content.rs`: bytes made on
+//! demand; `tree.rs`: [`FakeTree`], the tests' handle, and `writable.rs` its writing side;
+//! `wire.rs`: queries, paths, envelopes, pages; `list_routes.rs` and `export_routes.rs`: the
+//! six routes a backup reads; `place.rs`: new items into folders; `folder_routes.rs` and
+//! `import_routes.rs`: the routes that write;
+//! `serve.rs`: `serve-fake` flags; `uploads.rs` (with `incoming.rs`, parts put together,
+//! `multipart.rs`, forms read, and `landing.rs`, where a finished upload goes in a tree):
+//! [`FakeUploads`], files arriving whole or in parts.
 
 mod content;
+mod due;
 mod export_routes;
 mod folder_routes;
 mod generate;
+mod import_routes;
 mod incoming;
 mod landing;
 mod list_routes;

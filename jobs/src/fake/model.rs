@@ -119,7 +119,7 @@ pub(crate) struct Model {
     pub creates: HashMap<String, usize>,
     pub export_downloads: HashMap<String, usize>,
     pub file_downloads: HashMap<String, usize>,
-    /// Uploads and folders.
+    /// Uploads, folders and imports.
     pub writes: Writes,
 }
 

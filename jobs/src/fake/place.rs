@@ -1,6 +1,6 @@
-//! Placing new items: a folder or a file into a Drive folder (checked as the upload and
-//! create pages check it). Each new item is made now, on the wall clock, as the real server
-//! stamps it.
+//! Placing new items: a folder, a file or an imported document into a Drive folder (checked
+//! as the upload and create pages check it). Each new item is made now, on the wall clock,
+//! as the real server stamps it.
 
 use super::generate::prefix;
 use super::model::{Model, Node, ROOT_FOLDER, Source};
@@ -80,4 +80,11 @@ pub(crate) fn add(
         deleted: false,
     });
     token
+}
+
+/// A new import source's token: a file token from the tree's own sequence, so it never
+/// collides with an item's.
+pub(crate) fn media_token(model: &mut Model) -> String {
+    model.next_id += 1;
+    model.token("boxcn", model.next_id)
 }

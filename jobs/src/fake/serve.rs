@@ -62,6 +62,7 @@ fn options_from(matches: &ArgMatches) -> Option<TreeOptions> {
             .map_or(defaults.export_ready, Duration::from_millis),
         export_expiry: number("export-expiry-secs")
             .map_or(defaults.export_expiry, Duration::from_secs),
+        import_ready: defaults.import_ready,
         max_size: number("tree-max-size").unwrap_or(defaults.max_size),
         hostile_titles: !matches.get_flag("no-hostile-titles"),
     })
@@ -150,6 +151,7 @@ mod tests {
             items: 30,
             export_ready: Duration::from_millis(5),
             export_expiry: Duration::from_secs(9),
+            import_ready: TreeOptions::default().import_ready,
             max_size: 100,
             hostile_titles: false,
         };

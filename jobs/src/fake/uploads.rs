@@ -6,7 +6,8 @@
 //! Alone ([`FakeUploads::default`]) it takes a file into any folder and keeps it to itself.
 //! Writing to a tree ([`FakeUploads::for_tree`](super::FakeUploads::for_tree), or
 //! [`FakeTree::install_writable`](super::FakeTree::install_writable)) a file into a folder
-//! must name a folder of the tree and is listed there once finished.
+//! must name a folder of the tree and is listed there once finished, and an import source
+//! is kept for the tree's import tasks.
 
 use super::incoming::{Stated, Upload, checked};
 use super::landing;

@@ -1,7 +1,10 @@
 //! What writing to the fake Drive leaves behind, as plain data: the content of each item an
-//! upload made and the counters tests assert on. The routes and `place.rs` change it.
+//! upload or import made, the import sources (media) waiting for an import, import tasks
+//! with their due times, injected failures and the counters tests assert on. The
+//! routes and `place.rs` change it; `due.rs` ends the tasks whose time has come.
 
 use std::collections::HashMap;
+use tokio::time::Instant;
 
 /// What an item made by an upload or an import holds: a plain file's bytes, or those of the
 /// media a document was imported from. Kept as a hash and a length, so that a test compares
@@ -19,11 +22,60 @@ pub struct Content {
     pub extension: Option<String>,
 }
 
+/// A file uploaded as an import's source (`parent_type` `ccm_import_open`): not listed
+/// anywhere, named by its file token in an import task's create.
+#[derive(Debug, Clone)]
+pub(crate) struct Media {
+    pub name: String,
+    pub content: Content,
+    /// The `extra`'s `obj_type` and `file_extension`, when it had them.
+    pub obj_type: Option<String>,
+    pub extension: Option<String>,
+}
+
+/// One import task, its outcome decided at create (an injected failure, a mismatch, a
+/// folder that does not exist) and reported once it is due (`Writes::due`).
+#[derive(Debug, Clone)]
+pub(crate) struct Import {
+    pub source: String,
+    pub extension: String,
+    pub kind: &'static str,
+    /// The document's title: `file_name`, or the source's name without its extension.
+    pub title: String,
+    pub mount: String,
+    pub content: Content,
+    /// Unix seconds, on the wall clock, of when it is due: the document's created time.
+    pub done_unix: u64,
+    /// Polls of its ticket (the first is told `1`, initialising; later ones `2`).
+    pub polls: u32,
+    /// A `job_status` the task ends with instead of success.
+    pub fails_with: Option<i64>,
+    /// Once ended: the document's token, or the failing `job_status`.
+    pub ended: Option<Result<String, i64>>,
+}
+
+/// A task that ends by itself: by its ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Due {
+    Import(String),
+}
+
 /// Everything writes add to the model.
 #[derive(Debug, Default)]
 pub(crate) struct Writes {
-    /// Items made by uploads, by object token.
+    /// Items made by uploads and imports, by object token.
     pub contents: HashMap<String, Content>,
+    /// Import sources, by file token.
+    pub media: HashMap<String, Media>,
+    /// Import tasks, by ticket.
+    pub imports: HashMap<String, Import>,
+    /// Tasks not ended yet, each with when it ends.
+    pub due: Vec<(Instant, Due)>,
+    /// Markers of `fail_imports`, each with the `job_status` its imports end with.
+    pub failing_imports: Vec<(String, i64)>,
+    /// Tickets made so far.
+    pub next_task: u64,
     pub folder_creates: usize,
     pub file_creates: usize,
+    pub import_creates: usize,
 }

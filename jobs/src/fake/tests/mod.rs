@@ -1,9 +1,11 @@
 //! The tree through the generated client, as a backup sees it: listings, exports,
-//! downloads, mutations and errors; and as a migration writes it: folders and uploads.
+//! downloads, mutations and errors; and as a migration writes it: folders, uploads,
+//! imports.
 
 mod errors;
 mod export;
 mod folders;
+mod imports;
 mod list;
 mod uploads;
 
@@ -31,10 +33,11 @@ async fn serve_writable(options: TreeOptions) -> (FakeServer, FakeTree, FakeUplo
     (server, tree, uploads, client)
 }
 
-/// An empty writable tree (its root folder only).
+/// An empty writable tree (its root folder only), imports ending after 50 ms.
 async fn empty() -> (FakeServer, FakeTree, FakeUploads, FeishuClient) {
     serve_writable(TreeOptions {
         items: 0,
+        import_ready: std::time::Duration::from_millis(50),
         ..TreeOptions::default()
     })
     .await
