@@ -1,9 +1,9 @@
-//! Tasks that end by themselves: an import task makes its document (or fails) at its due
-//! time. Ended when the model is next locked
+//! Tasks that end by themselves: an import task makes its document (or fails) and a wiki
+//! move moves its document, each at its due time. Ended when the model is next locked
 //! (`state::lock`), in the order they came due, so what anyone sees afterwards is what a
 //! server working in the background would show.
 
-use super::model::Model;
+use super::model::{Model, Source};
 use super::place::{self, Refusal};
 use super::written::Due;
 use tokio::time::Instant;
@@ -22,6 +22,7 @@ pub(crate) fn settle(model: &mut Model) {
     for (_, due) in ended {
         match due {
             Due::Import(ticket) => end_import(model, &ticket),
+            Due::Move(task_id) => end_move(model, &task_id),
         }
     }
 }
@@ -54,5 +55,26 @@ fn end_import(model: &mut Model, ticket: &str) {
     };
     if let Some(import) = model.writes.imports.get_mut(ticket) {
         import.ended = Some(ended);
+    }
+}
+
+/// The move `task_id` ends: the document moved (or found moved already), else why not, in
+/// the page's `status_msg` words.
+fn end_move(model: &mut Model, task_id: &str) {
+    let Some(task) = model.writes.moves.get(task_id).cloned() else {
+        return;
+    };
+    let ended = match model.by_obj.get(&task.obj_token).copied() {
+        Some(i) if model.nodes[i].deleted => Err("source not exist"),
+        Some(i) if model.nodes[i].source == Source::Wiki => Ok(i),
+        Some(_) if !place::wiki_parent(model, task.parent.as_deref()) => Err("failure"),
+        Some(i) => {
+            place::move_to_wiki(model, i, task.parent.clone(), task.done_unix);
+            Ok(i)
+        }
+        None => Err("source not exist"),
+    };
+    if let Some(task) = model.writes.moves.get_mut(task_id) {
+        task.ended = Some(ended);
     }
 }

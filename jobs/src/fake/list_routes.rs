@@ -118,7 +118,7 @@ fn list_files(tree: &Shared, request: &Recorded) -> Responded {
     if let Some(placed) = model.children.get(&(Source::Drive, folder.to_owned())) {
         children.extend(placed);
     }
-    let live = |i: usize| i == ROOT || !model.nodes[i].deleted;
+    let live = |i: usize| i == ROOT || model.listed_in(i, Source::Drive, folder);
     let Some(page) = wire::page(&children, live, query.get("page_token"), size) else {
         return error(400, 1061002, "params error.");
     };
@@ -138,7 +138,7 @@ fn list_files(tree: &Shared, request: &Recorded) -> Responded {
 }
 
 /// A wiki node as `items[]` has it; a shortcut shows its origin's object.
-fn wiki_node(model: &Model, i: usize) -> Value {
+pub(crate) fn wiki_node(model: &Model, i: usize) -> Value {
     let node = &model.nodes[i];
     let origin = &model.nodes[model.origin(i)];
     json!({
@@ -187,7 +187,7 @@ fn list_wiki_nodes(tree: &Shared, request: &Recorded) -> Responded {
         .children
         .get(&(Source::Wiki, parent.to_owned()))
         .unwrap_or(&empty);
-    let live = |i: usize| !model.nodes[i].deleted;
+    let live = |i: usize| model.listed_in(i, Source::Wiki, parent);
     let Some(page) = wire::page(children, live, query.get("page_token"), size) else {
         return error(400, 131002, "param err");
     };

@@ -17,12 +17,13 @@
 //! **Writable.** [`FakeTree::install_writable`] installs the same routes and those that
 //! write, all into this one tree: uploads (it returns their [`FakeUploads`], made with
 //! [`FakeUploads::for_tree`]; a file finished into a folder is listed there, an import
-//! source is kept for imports), `create_folder` and import tasks (the document appears in
-//! its folder when the task is due, `import_ready` after its create, polled or not). A
-//! test then reads what arrived where from the listing ([`FakeTree::items`], or the list
-//! routes), each new item's [`Content`] ([`FakeTree::content_of`]: length, SHA-256, parts,
-//! an import's source extension) and the counters ([`FakeTree::folder_creates`],
-//! [`file_creates`](FakeTree::file_creates), [`import_creates`](FakeTree::import_creates)).
+//! source is kept for imports), `create_folder`, import tasks (the document appears in its
+//! folder when the task is due, `import_ready` after its create, polled or not) and wiki
+//! moves. A test then reads what arrived where from the listing ([`FakeTree::items`], or
+//! the list routes), each new item's [`Content`] ([`FakeTree::content_of`]: length,
+//! SHA-256, parts, an import's source extension) and the counters
+//! ([`FakeTree::folder_creates`], [`file_creates`](FakeTree::file_creates),
+//! [`import_creates`](FakeTree::import_creates), [`wiki_moves`](FakeTree::wiki_moves)).
 //! `FakeUploads::default()` stays apart from any tree: it takes a file into any folder and
 //! only records it ([`FakeUploads::arrived`]).
 //!
@@ -44,8 +45,8 @@
 //! (`due.rs`); `generate.rs`: making both trees from the seed; `content.rs`: bytes made on
 //! demand; `tree.rs`: [`FakeTree`], the tests' handle, and `writable.rs` its writing side;
 //! `wire.rs`: queries, paths, envelopes, pages; `list_routes.rs` and `export_routes.rs`: the
-//! six routes a backup reads; `place.rs`: new items into folders; `folder_routes.rs` and
-//! `import_routes.rs`: the routes that write;
+//! six routes a backup reads; `place.rs`: new items into folders, documents into the wiki;
+//! `folder_routes.rs`, `import_routes.rs`, `wiki_routes.rs`: the routes that write;
 //! `serve.rs`: `serve-fake` flags; `uploads.rs` (with `incoming.rs`, parts put together,
 //! `multipart.rs`, forms read, and `landing.rs`, where a finished upload goes in a tree):
 //! [`FakeUploads`], files arriving whole or in parts.
@@ -68,6 +69,7 @@ pub mod serve;
 mod state;
 pub mod tree;
 pub mod uploads;
+mod wiki_routes;
 mod wire;
 mod writable;
 mod written;

@@ -46,7 +46,8 @@ pub struct FakeItem {
     pub has_children: bool,
     /// Its `modified_time` (Drive) or `obj_edit_time` (wiki): unix seconds.
     pub modified: String,
-    /// Removed by [`FakeTree::delete`](super::FakeTree::delete): no longer listed.
+    /// Removed by [`FakeTree::delete`](super::FakeTree::delete): no longer listed. (A Drive
+    /// document moved into the wiki is not deleted: it is this item, now of the wiki.)
     pub deleted: bool,
 }
 
@@ -102,7 +103,9 @@ pub(crate) struct Model {
     /// Objects that can be exported or downloaded: Drive items but shortcuts and folders,
     /// wiki origin nodes.
     pub by_obj: HashMap<String, usize>,
-    /// Children in listing order, by tree and parent (the wiki's top level under `""`).
+    /// Children in listing order, by tree and parent (the wiki's top level under `""`): every
+    /// node ever placed there, so positions never shift; one moved elsewhere since is skipped
+    /// (`listed_in`), as a deleted one is.
     pub children: HashMap<(Source, String), Vec<usize>>,
     /// Item tokens made so far (tokens are made from it, not drawn: see `token`).
     pub next_id: u64,
@@ -119,7 +122,7 @@ pub(crate) struct Model {
     pub creates: HashMap<String, usize>,
     pub export_downloads: HashMap<String, usize>,
     pub file_downloads: HashMap<String, usize>,
-    /// Uploads, folders and imports.
+    /// Uploads, folders, imports and wiki moves.
     pub writes: Writes,
 }
 
@@ -193,14 +196,22 @@ impl Model {
         i
     }
 
-    /// The children of `parent` (the wiki's top level: `""`) not deleted, in listing order.
+    /// Whether node `i` is listed under `parent` of `source` now: not deleted, and not moved
+    /// from there (a Drive document moved into the wiki).
+    pub fn listed_in(&self, i: usize, source: Source, parent: &str) -> bool {
+        let node = &self.nodes[i];
+        !node.deleted && node.source == source && node.parent.as_deref().unwrap_or("") == parent
+    }
+
+    /// The children of `parent` (the wiki's top level: `""`) listed now, in listing order.
     pub fn live_children(&self, source: Source, parent: &str) -> impl Iterator<Item = usize> + '_ {
+        let parent = parent.to_owned();
         self.children
-            .get(&(source, parent.to_owned()))
+            .get(&(source, parent.clone()))
             .into_iter()
             .flatten()
             .copied()
-            .filter(|&i| !self.nodes[i].deleted)
+            .filter(move |&i| self.listed_in(i, source, &parent))
     }
 
     /// Whether a node has children not deleted.

@@ -1,6 +1,6 @@
 //! Placing new items: a folder, a file or an imported document into a Drive folder (checked
-//! as the upload and create pages check it). Each new item is made now, on the wall clock,
-//! as the real server stamps it.
+//! as the upload and create pages check it), and a Drive document moved into the wiki. Each
+//! new item is made now, on the wall clock, as the real server stamps it.
 
 use super::generate::prefix;
 use super::model::{Model, Node, ROOT_FOLDER, Source};
@@ -87,4 +87,45 @@ pub(crate) fn add(
 pub(crate) fn media_token(model: &mut Model) -> String {
     model.next_id += 1;
     model.token("boxcn", model.next_id)
+}
+
+/// Whether `parent` (`None`: the top level) can take a wiki node: a node of the space, not
+/// deleted, not a shortcut.
+pub(crate) fn wiki_parent(model: &Model, parent: Option<&str>) -> bool {
+    let Some(parent) = parent else {
+        return true;
+    };
+    model.by_token.get(parent).is_some_and(|&i| {
+        let node = &model.nodes[i];
+        node.source == Source::Wiki && !node.deleted && node.shortcut.is_none()
+    })
+}
+
+/// Moves the Drive document `i` into the wiki under `parent` (checked with
+/// [`wiki_parent`]) at `time`: it leaves its folder's listing (its Drive token names
+/// nothing any more) and is listed last under `parent`, same object, same title. Returns its
+/// node token.
+pub(crate) fn move_to_wiki(
+    model: &mut Model,
+    i: usize,
+    parent: Option<String>,
+    time: u64,
+) -> String {
+    model.next_id += 1;
+    let token = model.token("wikcn", model.next_id);
+    let depth = parent
+        .as_ref()
+        .and_then(|p| model.by_token.get(p))
+        .map_or(1, |&p| model.nodes[p].depth.saturating_add(1));
+    let old = std::mem::replace(&mut model.nodes[i].token, token.clone());
+    model.by_token.remove(&old);
+    model.by_token.insert(token.clone(), i);
+    let node = &mut model.nodes[i];
+    node.source = Source::Wiki;
+    node.parent = parent.clone();
+    node.node_created = time;
+    node.depth = depth;
+    let key = (Source::Wiki, parent.unwrap_or_default());
+    model.children.entry(key).or_default().push(i);
+    token
 }

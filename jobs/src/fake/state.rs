@@ -1,7 +1,7 @@
 //! The model as the tree's handle and the server's responders share it, and the one way to
 //! lock it: with every task whose time has come ended first (`due.rs`), so that an import
-//! finishes when it is due whether or not anyone polls it, as on the real server, although
-//! nothing runs in the background.
+//! finishes and a wiki move happens when they are due whether or not anyone polls them, as
+//! on the real server, although nothing runs in the background.
 
 use super::due;
 use super::model::Model;

@@ -16,7 +16,7 @@ const DOCUMENTS: [&str; 4] = ["docx", "doc", "sheet", "bitable"];
 /// A generated Drive folder tree and wiki space, with exports that finish after a while,
 /// exported files that expire, and injected failures; served by a fake server once
 /// [`install`](Self::install)ed, or [`install_writable`](Self::install_writable) (see
-/// `writable.rs`) to take uploads, folders and imports too. Clones share the same tree: keep one in the test while
+/// `writable.rs`) to take uploads, folders, imports and wiki moves too. Clones share the same tree: keep one in the test while
 /// the server's responders hold others.
 #[derive(Clone)]
 pub struct FakeTree {

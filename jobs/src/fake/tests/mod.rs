@@ -1,6 +1,6 @@
 //! The tree through the generated client, as a backup sees it: listings, exports,
 //! downloads, mutations and errors; and as a migration writes it: folders, uploads,
-//! imports.
+//! imports, wiki moves.
 
 mod errors;
 mod export;
@@ -8,6 +8,7 @@ mod folders;
 mod imports;
 mod list;
 mod uploads;
+mod wiki_moves;
 
 use super::{FakeTree, FakeUploads, TreeOptions};
 use taskapi::feishu::{DriveFile, FeishuClient};
