@@ -6,7 +6,7 @@
 
 use super::content;
 use super::model::{Export, export_extensions};
-use super::model::{Shared, lock};
+use super::state::{Shared, lock};
 use super::wire::{self, error, ok};
 use serde_json::{Value, json};
 use std::sync::Arc;

@@ -53,6 +53,10 @@ pub(crate) fn prefix(kind: &str) -> &'static str {
 
 /// Fills an empty model with both trees.
 pub(crate) fn populate(model: &mut Model) {
+    // An empty tree is asked for as such: hostile titles would make it not empty.
+    if model.options.items == 0 {
+        return;
+    }
     let mut rng = fastrand::Rng::with_seed(model.options.seed);
     drive(model, &mut rng);
     wiki(model, &mut rng);

@@ -3,8 +3,8 @@
 //! `parent_node_token`), paged by a position in the parent's children (`wire::page`), with
 //! the documented codes for what a real server refuses.
 
-use super::model::{Model, Source};
-use super::model::{ROOT_FOLDER, SPACE_ID, Shared, lock};
+use super::model::{Model, ROOT_FOLDER, SPACE_ID, Source};
+use super::state::{Shared, lock};
 use super::wire::{self, BadSize, error, ok};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -30,7 +30,7 @@ pub(crate) fn responders(tree: &Shared) -> Vec<(&'static str, Responder)> {
 }
 
 /// A Drive item's browser URL, by its type.
-fn url(kind: &str, token: &str) -> String {
+pub(crate) fn url(kind: &str, token: &str) -> String {
     let path = match kind {
         "docx" => "docx",
         "doc" => "docs",
@@ -68,10 +68,25 @@ fn drive_file(model: &Model, i: usize) -> Value {
     file
 }
 
+/// The tree's root folder as the drive's root lists it: not a node of the tree.
+fn root_folder() -> Value {
+    json!({
+        "token": ROOT_FOLDER,
+        "name": "Fake tree",
+        "type": "folder",
+        "parent_token": "",
+        "url": url("folder", ROOT_FOLDER),
+        "created_time": "1600000000",
+        "modified_time": "1600000000",
+        "owner_id": OWNER,
+    })
+}
+
 /// `GET /open-apis/drive/v1/files`: `1064001` for a page size over 200, `1061002` (params
 /// error) for a bad page size or page token, `1061003` (not found, 404) for an unknown
 /// folder, `1061007` (deleted, 404) for a deleted one, `1061002` for a token that is no
-/// folder. No `folder_token`: the drive's root, holding the tree's root folder.
+/// folder. No `folder_token`: the drive's root, holding the tree's root folder first, then
+/// what was created there.
 fn list_files(tree: &Shared, request: &Recorded) -> Responded {
     let query = wire::query(request);
     let size = match wire::page_size(query.get("page_size"), 100, 200) {
@@ -80,24 +95,8 @@ fn list_files(tree: &Shared, request: &Recorded) -> Responded {
         Err(BadSize::Invalid) => return error(400, 1061002, "params error."),
     };
     let folder = query.get("folder_token").map_or("", String::as_str);
-    if folder.is_empty() {
-        // The root lists everything at once, and the tree is one folder in it.
-        return ok(json!({
-            "files": [{
-                "token": ROOT_FOLDER,
-                "name": "Fake tree",
-                "type": "folder",
-                "parent_token": "",
-                "url": url("folder", ROOT_FOLDER),
-                "created_time": "1600000000",
-                "modified_time": "1600000000",
-                "owner_id": OWNER,
-            }],
-            "has_more": false,
-        }));
-    }
     let model = lock(tree);
-    if folder != ROOT_FOLDER {
+    if !folder.is_empty() && folder != ROOT_FOLDER {
         match model.by_token.get(folder).map(|&i| &model.nodes[i]) {
             Some(node) if node.source == Source::Drive && node.kind == "folder" => {
                 if node.deleted {
@@ -110,16 +109,27 @@ fn list_files(tree: &Shared, request: &Recorded) -> Responded {
             _ => return error(404, 1061003, "not found."),
         }
     }
-    let empty = Vec::new();
-    let children = model
-        .children
-        .get(&(Source::Drive, folder.to_owned()))
-        .unwrap_or(&empty);
-    let live = |i: usize| !model.nodes[i].deleted;
-    let Some(page) = wire::page(children, live, query.get("page_token"), size) else {
+    // The root folder, at the drive's root, is no node: it stands in the list as `ROOT`.
+    const ROOT: usize = usize::MAX;
+    let mut children = Vec::new();
+    if folder.is_empty() {
+        children.push(ROOT);
+    }
+    if let Some(placed) = model.children.get(&(Source::Drive, folder.to_owned())) {
+        children.extend(placed);
+    }
+    let live = |i: usize| i == ROOT || model.listed_in(i, Source::Drive, folder);
+    let Some(page) = wire::page(&children, live, query.get("page_token"), size) else {
         return error(400, 1061002, "params error.");
     };
-    let files: Vec<Value> = page.items.iter().map(|&i| drive_file(&model, i)).collect();
+    let files: Vec<Value> = page
+        .items
+        .iter()
+        .map(|&i| match i {
+            ROOT => root_folder(),
+            _ => drive_file(&model, i),
+        })
+        .collect();
     let mut data = json!({"files": files, "has_more": page.next.is_some()});
     if let Some(next) = page.next {
         data["next_page_token"] = json!(next);
@@ -128,7 +138,7 @@ fn list_files(tree: &Shared, request: &Recorded) -> Responded {
 }
 
 /// A wiki node as `items[]` has it; a shortcut shows its origin's object.
-fn wiki_node(model: &Model, i: usize) -> Value {
+pub(crate) fn wiki_node(model: &Model, i: usize) -> Value {
     let node = &model.nodes[i];
     let origin = &model.nodes[model.origin(i)];
     json!({
@@ -177,7 +187,7 @@ fn list_wiki_nodes(tree: &Shared, request: &Recorded) -> Responded {
         .children
         .get(&(Source::Wiki, parent.to_owned()))
         .unwrap_or(&empty);
-    let live = |i: usize| !model.nodes[i].deleted;
+    let live = |i: usize| model.listed_in(i, Source::Wiki, parent);
     let Some(page) = wire::page(children, live, query.get("page_token"), size) else {
         return error(400, 131002, "param err");
     };

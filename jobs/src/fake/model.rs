@@ -1,24 +1,17 @@
 //! The tree's state behind its lock: every node of both trees, the children of each folder
-//! or wiki node in listing order, export tasks and the counters tests assert on. Plain data
-//! and lookups; generating it is `generate.rs`'s business, serving it the routes'.
+//! or wiki node in listing order, export tasks, what writes left (`written.rs`) and the
+//! counters tests assert on. Plain data and lookups; generating it is `generate.rs`'s
+//! business, serving it the routes', sharing it `state.rs`'s.
 
 use super::options::TreeOptions;
+use super::written::Writes;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::time::Instant;
 
 /// The token of the Drive folder the tree is under (27 characters, as real ones).
 pub const ROOT_FOLDER: &str = "fldcnFakeTreeRootFolder0001";
 /// The wiki space's id: digits, as real ones (19, beyond 2^53).
 pub const SPACE_ID: &str = "7034502641455497244";
-
-/// The model as the tree and the server's responders share it.
-pub(crate) type Shared = Arc<Mutex<Model>>;
-
-/// The model, locked (a panic elsewhere does not poison it for the routes).
-pub(crate) fn lock(shared: &Shared) -> MutexGuard<'_, Model> {
-    shared.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 /// Which tree an item belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,8 +32,9 @@ pub struct FakeItem {
     /// The object exported or downloaded: Drive, the token itself; wiki, the `obj_token`
     /// (a wiki shortcut's is its origin's).
     pub obj_token: String,
-    /// The folder (Drive: [`FakeTree::ROOT_FOLDER`](super::FakeTree::ROOT_FOLDER) at the top)
-    /// or parent node (wiki: `None` at the top level) it is listed under.
+    /// The folder (Drive: [`FakeTree::ROOT_FOLDER`](super::FakeTree::ROOT_FOLDER) at the top;
+    /// `""` for one created in the drive's root) or parent node (wiki: `None` at the top
+    /// level) it is listed under.
     pub parent: Option<String>,
     /// Its `name` (Drive) or `title` (wiki).
     pub title: String,
@@ -52,7 +46,8 @@ pub struct FakeItem {
     pub has_children: bool,
     /// Its `modified_time` (Drive) or `obj_edit_time` (wiki): unix seconds.
     pub modified: String,
-    /// Removed by [`FakeTree::delete`](super::FakeTree::delete): no longer listed.
+    /// Removed by [`FakeTree::delete`](super::FakeTree::delete): no longer listed. (A Drive
+    /// document moved into the wiki is not deleted: it is this item, now of the wiki.)
     pub deleted: bool,
 }
 
@@ -62,7 +57,8 @@ pub(crate) struct Node {
     pub source: Source,
     pub token: String,
     pub obj_token: String,
-    /// Drive: the folder's token; wiki: the parent node's token, `None` at the top.
+    /// Drive: the folder's token (`""`: the drive's root); wiki: the parent node's token,
+    /// `None` at the top.
     pub parent: Option<String>,
     pub title: String,
     pub kind: &'static str,
@@ -107,7 +103,9 @@ pub(crate) struct Model {
     /// Objects that can be exported or downloaded: Drive items but shortcuts and folders,
     /// wiki origin nodes.
     pub by_obj: HashMap<String, usize>,
-    /// Children in listing order, by tree and parent (the wiki's top level under `""`).
+    /// Children in listing order, by tree and parent (the wiki's top level under `""`): every
+    /// node ever placed there, so positions never shift; one moved elsewhere since is skipped
+    /// (`listed_in`), as a deleted one is.
     pub children: HashMap<(Source, String), Vec<usize>>,
     /// Item tokens made so far (tokens are made from it, not drawn: see `token`).
     pub next_id: u64,
@@ -124,6 +122,8 @@ pub(crate) struct Model {
     pub creates: HashMap<String, usize>,
     pub export_downloads: HashMap<String, usize>,
     pub file_downloads: HashMap<String, usize>,
+    /// Uploads, folders, imports and wiki moves.
+    pub writes: Writes,
 }
 
 /// The document kinds an export takes, with the extensions each exports to.
@@ -153,6 +153,7 @@ impl Model {
             creates: HashMap::new(),
             export_downloads: HashMap::new(),
             file_downloads: HashMap::new(),
+            writes: Writes::default(),
         }
     }
 
@@ -195,14 +196,22 @@ impl Model {
         i
     }
 
-    /// The children of `parent` (the wiki's top level: `""`) not deleted, in listing order.
+    /// Whether node `i` is listed under `parent` of `source` now: not deleted, and not moved
+    /// from there (a Drive document moved into the wiki).
+    pub fn listed_in(&self, i: usize, source: Source, parent: &str) -> bool {
+        let node = &self.nodes[i];
+        !node.deleted && node.source == source && node.parent.as_deref().unwrap_or("") == parent
+    }
+
+    /// The children of `parent` (the wiki's top level: `""`) listed now, in listing order.
     pub fn live_children(&self, source: Source, parent: &str) -> impl Iterator<Item = usize> + '_ {
+        let parent = parent.to_owned();
         self.children
-            .get(&(source, parent.to_owned()))
+            .get(&(source, parent.clone()))
             .into_iter()
             .flatten()
             .copied()
-            .filter(|&i| !self.nodes[i].deleted)
+            .filter(move |&i| self.listed_in(i, source, &parent))
     }
 
     /// Whether a node has children not deleted.

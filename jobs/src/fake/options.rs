@@ -13,6 +13,7 @@ pub struct TreeOptions {
     pub seed: u64,
     /// About how many items each tree has: the Drive folder tree and the wiki space are
     /// generated separately, each with about this many (folders and shortcuts included).
+    /// `0` makes both empty (no hostile titles either): a root folder to write into.
     pub items: usize,
     /// Time from an export's create until its task reports success (default 200 ms, so that
     /// a poller polls at least once before the file is there).
@@ -20,6 +21,9 @@ pub struct TreeOptions {
     /// How long after success an exported file can still be downloaded (default 600 s, the
     /// 10 minutes the real download page states); after it, downloads fail.
     pub export_expiry: Duration,
+    /// Time from an import task's create until it ends and its document (if it succeeds)
+    /// appears in its folder, polled or not (default 200 ms).
+    pub import_ready: Duration,
     /// The largest file or export, in bytes; sizes vary from 0 to it (default 64 KiB).
     pub max_size: u64,
     /// Titles that break naive file naming, in the root folder of each tree: `../x`, `a/b`,
@@ -35,6 +39,7 @@ impl Default for TreeOptions {
             items: 50,
             export_ready: Duration::from_millis(200),
             export_expiry: Duration::from_secs(600),
+            import_ready: Duration::from_millis(200),
             max_size: 64 * 1024,
             hostile_titles: true,
         }

@@ -1,6 +1,8 @@
 //! `taskapi serve-fake --tree N` and `--uploads`: the flags that put a [`FakeTree`] (and
 //! [`FakeUploads`](super::FakeUploads)) behind the fake server started from the command
-//! line, so a backup or an upload can be tried by hand without an account.
+//! line, so a backup or an upload can be tried by hand without an account. Both together
+//! serve the tree writable ([`FakeTree::install_writable`]): uploads, folders and imports
+//! land in it, so a migration can be tried too (`--tree 0`: into an empty root folder).
 
 use super::{FakeTree, Source, TreeOptions};
 use clap::{Arg, ArgAction, ArgMatches};
@@ -8,8 +10,8 @@ use std::time::Duration;
 use taskapi::runtime::testing::FakeServer;
 
 /// The flags `serve-fake` gains: `--tree N` (no tree unless given), `--tree-seed S`
-/// (default 1), `--export-ready-ms MS`, `--export-expiry-secs S`, `--tree-max-size BYTES`,
-/// `--no-hostile-titles`.
+/// (default 1), `--export-ready-ms MS`, `--export-expiry-secs S`, `--import-ready-ms MS`,
+/// `--tree-max-size BYTES`, `--no-hostile-titles`, `--uploads`.
 pub fn fake_args() -> Vec<Arg> {
     let number = || clap::value_parser!(u64);
     vec![
@@ -17,7 +19,7 @@ pub fn fake_args() -> Vec<Arg> {
             .long("tree")
             .value_name("N")
             .value_parser(clap::value_parser!(usize))
-            .help("Serve a generated Drive folder tree and wiki space of about N items each"),
+            .help("Serve a generated Drive folder tree and wiki space of about N items each (0: empty)"),
         Arg::new("tree-seed")
             .long("tree-seed")
             .value_name("S")
@@ -34,6 +36,11 @@ pub fn fake_args() -> Vec<Arg> {
             .value_name("S")
             .value_parser(number())
             .help("How long an exported file can be downloaded after success [default: 600]"),
+        Arg::new("import-ready-ms")
+            .long("import-ready-ms")
+            .value_name("MS")
+            .value_parser(number())
+            .help("Time from an import task's create to its end, with --tree and --uploads [default: 200]"),
         Arg::new("tree-max-size")
             .long("tree-max-size")
             .value_name("BYTES")
@@ -46,7 +53,7 @@ pub fn fake_args() -> Vec<Arg> {
         Arg::new("uploads")
             .long("uploads")
             .action(ArgAction::SetTrue)
-            .help("Take uploads (files into folders, import sources), whole or in parts, checking each part's size and checksum"),
+            .help("Take uploads (files into folders, import sources), whole or in parts, checking each part's size and checksum; with --tree, into the tree, which then also takes new folders, imports and wiki moves"),
     ]
 }
 
@@ -62,25 +69,38 @@ fn options_from(matches: &ArgMatches) -> Option<TreeOptions> {
             .map_or(defaults.export_ready, Duration::from_millis),
         export_expiry: number("export-expiry-secs")
             .map_or(defaults.export_expiry, Duration::from_secs),
+        import_ready: number("import-ready-ms")
+            .map_or(defaults.import_ready, Duration::from_millis),
         max_size: number("tree-max-size").unwrap_or(defaults.max_size),
         hostile_titles: !matches.get_flag("no-hostile-titles"),
     })
 }
 
-/// Installs the tree `--tree` asks for on `server` (its responders keep it alive); returns
-/// the line to print: the folder and space to back up and how many items each has. Nothing
-/// without `--tree`.
+/// Installs what the flags ask for on `server` (its responders keep it alive): `--uploads`
+/// alone, uploads kept apart; `--tree`, the tree, read only, or writable with `--uploads`.
+/// Returns the lines to print: what is served, and for a tree the folder and space to back
+/// up (or migrate into) and how many items each has.
 pub fn setup_from_args(server: &FakeServer, matches: &ArgMatches) -> Result<Vec<String>, String> {
-    let mut lines = Vec::new();
-    if matches.get_flag("uploads") {
-        super::FakeUploads::default().install(server);
-        lines.push("fake uploads: taken whole or in parts".to_owned());
-    }
+    let uploads = matches.get_flag("uploads");
     let Some(options) = options_from(matches) else {
-        return Ok(lines);
+        if uploads {
+            super::FakeUploads::default().install(server);
+            return Ok(vec!["fake uploads: taken whole or in parts".to_owned()]);
+        }
+        return Ok(Vec::new());
     };
     let tree = FakeTree::new(options);
-    tree.install(server);
+    let mut lines = Vec::new();
+    if uploads {
+        tree.install_writable(server);
+        lines.push(format!(
+            "fake uploads: taken whole or in parts into the tree; folders, imports and wiki \
+             moves too (root folder {})",
+            FakeTree::ROOT_FOLDER
+        ));
+    } else {
+        tree.install(server);
+    }
     let items = tree.items();
     let count = |source| items.iter().filter(|i| i.source == source).count();
     lines.push(format!(
@@ -141,6 +161,8 @@ mod tests {
             "5",
             "--export-expiry-secs",
             "9",
+            "--import-ready-ms",
+            "11",
             "--tree-max-size",
             "100",
             "--no-hostile-titles",
@@ -150,6 +172,7 @@ mod tests {
             items: 30,
             export_ready: Duration::from_millis(5),
             export_expiry: Duration::from_secs(9),
+            import_ready: Duration::from_millis(11),
             max_size: 100,
             hostile_titles: false,
         };
@@ -164,6 +187,12 @@ mod tests {
         );
     }
 
+    #[test]
+    fn tree_0_is_empty() {
+        let options = options_from(&matches(&["serve-fake", "--tree", "0"])).unwrap();
+        assert!(FakeTree::new(options).items().is_empty());
+    }
+
     #[tokio::test]
     async fn setup_installs_and_says_what_it_serves() {
         let server = taskapi::testing::FakeServer::start().await.unwrap();
@@ -175,5 +204,42 @@ mod tests {
             "{}",
             lines[0]
         );
+    }
+
+    #[tokio::test]
+    async fn tree_and_uploads_serve_a_writable_tree_even_an_empty_one() {
+        use taskapi::feishu::{FeishuClient, UploadFileParentType};
+        let server = taskapi::testing::FakeServer::start().await.unwrap();
+        let flags = ["serve-fake", "--tree", "0", "--uploads"];
+        let lines = setup_from_args(&server, &matches(&flags)).unwrap();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines[0].contains("into the tree"), "{}", lines[0]);
+        assert!(
+            lines[1].contains("0 drive items, 0 wiki nodes"),
+            "{}",
+            lines[1]
+        );
+        let client = server.client::<FeishuClient>().build().unwrap();
+        let root = FakeTree::ROOT_FOLDER;
+        let folder = client.create_folder("New", root).send().await.unwrap();
+        let folder = folder.token.unwrap();
+        let file = taskapi::runtime::UploadFile::bytes(b"hello".to_vec());
+        let parent = UploadFileParentType::Explorer;
+        let sent = client
+            .upload_file("a.txt", parent, folder.as_str(), file)
+            .send()
+            .await;
+        sent.unwrap();
+        let listed = client.list_files().folder_token(root).send().await.unwrap();
+        let files = listed.files.unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].token.as_deref(), Some(folder.as_str()));
+        let inside = client
+            .list_files()
+            .folder_token(folder)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(inside.files.unwrap()[0].name.as_deref(), Some("a.txt"));
     }
 }

@@ -5,6 +5,7 @@ use super::content;
 use super::generate;
 use super::model::{FakeItem, Model, Source, export_extensions};
 use super::options::TreeOptions;
+use super::state::Shared;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -14,11 +15,12 @@ const DOCUMENTS: [&str; 4] = ["docx", "doc", "sheet", "bitable"];
 
 /// A generated Drive folder tree and wiki space, with exports that finish after a while,
 /// exported files that expire, and injected failures; served by a fake server once
-/// [`install`](Self::install)ed. Clones share the same tree: keep one in the test while
+/// [`install`](Self::install)ed, or [`install_writable`](Self::install_writable) (see
+/// `writable.rs`) to take uploads, folders, imports and wiki moves too. Clones share the same tree: keep one in the test while
 /// the server's responders hold others.
 #[derive(Clone)]
 pub struct FakeTree {
-    pub(crate) model: Arc<Mutex<Model>>,
+    pub(crate) model: Shared,
 }
 
 impl std::fmt::Debug for FakeTree {
@@ -47,13 +49,12 @@ impl FakeTree {
         }
     }
 
-    /// The lock; a panic elsewhere while holding it leaves data that is still consistent
-    /// enough to serve, so a poisoned lock is taken as is (a responder must not panic).
+    /// The lock, with every task due by now ended (see `state::lock`).
     pub(crate) fn lock(&self) -> MutexGuard<'_, Model> {
-        super::model::lock(&self.model)
+        super::state::lock(&self.model)
     }
 
-    /// The options it was made with (with the current `export_ready`).
+    /// The options it was made with (with the current `export_ready` and `import_ready`).
     pub fn options(&self) -> TreeOptions {
         self.lock().options.clone()
     }

@@ -1,13 +1,22 @@
 //! [`FakeUploads`]: a Drive that takes files, into a folder or as import sources (media), in
 //! one request or in parts, and keeps what arrived (its hash and length) so a test can
-//! compare it with the file sent. Each part's
-//! stated size and Adler-32 checksum are checked against its bytes, as the real server does.
+//! compare it with the file sent. Each part's stated size and Adler-32 checksum are checked
+//! against its bytes, as the real server does.
+//!
+//! Alone ([`FakeUploads::default`]) it takes a file into any folder and keeps it to itself.
+//! Writing to a tree ([`FakeUploads::for_tree`](super::FakeUploads::for_tree), or
+//! [`FakeTree::install_writable`](super::FakeTree::install_writable)) a file into a folder
+//! must name a folder of the tree and is listed there once finished, and an import source
+//! is kept for the tree's import tasks.
 
+use super::incoming::{Stated, Upload, checked};
+use super::landing;
 use super::multipart::{parts, text};
+use super::state::Shared;
 use super::wire::{error, ok};
-use serde_json::json;
-use sha2::{Digest as _, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use super::written::Content;
+use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use taskapi::runtime::testing::{Recorded, Responded, Responder};
 
@@ -35,61 +44,6 @@ pub struct Arrived {
     pub parts: u64,
 }
 
-/// An upload in progress. Parts are hashed as they arrive in order (one that arrives ahead
-/// of its turn waits), so the fake holds no more of a large file than the client sends out
-/// of order; a part sent again must be the same bytes.
-#[derive(Default)]
-struct Upload {
-    name: String,
-    folder: String,
-    parent_type: String,
-    extra: Option<String>,
-    size: u64,
-    hash: Sha256,
-    /// Parts hashed: the next one in order.
-    hashed: i64,
-    len: u64,
-    /// Parts that arrived ahead of their turn.
-    waiting: BTreeMap<i64, Vec<u8>>,
-    /// Each part's checksum, to compare a part sent again with the first.
-    sums: HashMap<i64, u32>,
-    /// A part was sent again with other bytes.
-    corrupt: bool,
-}
-
-impl Upload {
-    fn new(
-        name: String,
-        folder: String,
-        parent_type: String,
-        extra: Option<String>,
-        size: u64,
-    ) -> Self {
-        Upload {
-            name,
-            folder,
-            parent_type,
-            extra,
-            size,
-            ..Upload::default()
-        }
-    }
-
-    fn take(&mut self, seq: i64, part: Vec<u8>) {
-        let sum = adler2::adler32_slice(&part);
-        if let Some(first) = self.sums.insert(seq, sum) {
-            self.corrupt |= first != sum;
-            return;
-        }
-        self.waiting.insert(seq, part);
-        while let Some(next) = self.waiting.remove(&self.hashed) {
-            self.hash.update(&next);
-            self.len += next.len() as u64;
-            self.hashed += 1;
-        }
-    }
-}
-
 #[derive(Default)]
 struct Model {
     next: u64,
@@ -105,15 +59,27 @@ struct Model {
 #[derive(Clone, Default)]
 pub struct FakeUploads {
     model: Arc<Mutex<Model>>,
+    /// The tree files land in, if any.
+    tree: Option<Shared>,
 }
 
 impl std::fmt::Debug for FakeUploads {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FakeUploads").finish_non_exhaustive()
+        f.debug_struct("FakeUploads")
+            .field("writes_to_a_tree", &self.tree.is_some())
+            .finish_non_exhaustive()
     }
 }
 
 impl FakeUploads {
+    /// Uploads that land in `tree`'s model.
+    pub(crate) fn writing_to(tree: Shared) -> Self {
+        FakeUploads {
+            model: Arc::default(),
+            tree: Some(tree),
+        }
+    }
+
     /// Answers the upload routes of `server`: files into folders, and media (import
     /// sources), alike.
     pub fn install(&self, server: &taskapi::runtime::testing::FakeServer) {
@@ -161,22 +127,6 @@ fn params_error() -> Responded {
     error(400, 1061002, "params error")
 }
 
-/// Whether a form's stated size and checksum are its file's.
-fn checked(form: &HashMap<String, Vec<u8>>) -> Option<Vec<u8>> {
-    let file = form.get("file")?.clone();
-    let size: u64 = text(form, "size")?.trim().parse().ok()?;
-    if size != file.len() as u64 {
-        return None;
-    }
-    if let Some(checksum) = text(form, "checksum") {
-        let stated: u32 = checksum.trim().parse().ok()?;
-        if stated != adler2::adler32_slice(&file) {
-            return None;
-        }
-    }
-    Some(file)
-}
-
 fn upload_all(uploads: &FakeUploads, request: &Recorded) -> Responded {
     let Some(form) = parts(request) else {
         return params_error();
@@ -188,21 +138,22 @@ fn upload_all(uploads: &FakeUploads, request: &Recorded) -> Responded {
     ) else {
         return params_error();
     };
-    let mut upload = Upload::new(
+    let stated = Stated {
         name,
-        text(&form, "parent_node").unwrap_or_default(),
+        folder: text(&form, "parent_node").unwrap_or_default(),
         parent_type,
-        text(&form, "extra"),
-        file.len() as u64,
-    );
+        extra: text(&form, "extra"),
+        size: file.len() as u64,
+    };
+    let mut upload = Upload::new(stated);
     upload.take(0, file);
+    let (stated, content) = upload.content(0);
     let mut model = uploads.lock();
-    let token = arrive(&mut model, upload, 0);
-    ok(json!({ "file_token": token }))
+    arrive(uploads, &mut model, stated, content)
 }
 
 fn prepare(uploads: &FakeUploads, request: &Recorded) -> Responded {
-    let Ok(body) = serde_json::from_slice::<serde_json::Value>(&request.body) else {
+    let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
         return params_error();
     };
     let (Some(name), Some(parent_type), Some(size)) = (
@@ -212,19 +163,20 @@ fn prepare(uploads: &FakeUploads, request: &Recorded) -> Responded {
     ) else {
         return params_error();
     };
+    let stated = Stated {
+        name: name.to_owned(),
+        folder: body["parent_node"].as_str().unwrap_or_default().to_owned(),
+        parent_type: parent_type.to_owned(),
+        extra: body["extra"].as_str().map(str::to_owned),
+        size,
+    };
+    if let Err(refused) = landing::admit(uploads.tree.as_ref(), &stated) {
+        return refused;
+    }
     let mut model = uploads.lock();
     model.next += 1;
     let upload_id = format!("fake-upload-{}", model.next);
-    model.uploads.insert(
-        upload_id.clone(),
-        Upload::new(
-            name.to_owned(),
-            body["parent_node"].as_str().unwrap_or_default().to_owned(),
-            parent_type.to_owned(),
-            body["extra"].as_str().map(str::to_owned),
-            size,
-        ),
-    );
+    model.uploads.insert(upload_id.clone(), Upload::new(stated));
     ok(json!({
         "upload_id": upload_id,
         "block_size": BLOCK_SIZE,
@@ -259,7 +211,7 @@ fn part(uploads: &FakeUploads, request: &Recorded) -> Responded {
 }
 
 fn finish(uploads: &FakeUploads, request: &Recorded) -> Responded {
-    let Ok(body) = serde_json::from_slice::<serde_json::Value>(&request.body) else {
+    let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
         return params_error();
     };
     let (Some(upload_id), Some(count)) = (body["upload_id"].as_str(), body["block_num"].as_i64())
@@ -270,31 +222,34 @@ fn finish(uploads: &FakeUploads, request: &Recorded) -> Responded {
     let Some(upload) = model.uploads.remove(upload_id) else {
         return params_error();
     };
-    let complete = !upload.corrupt
-        && upload.hashed == count
-        && upload.waiting.is_empty()
-        && upload.len == upload.size;
-    if !complete {
+    if !upload.complete(count) {
         model.uploads.insert(upload_id.to_owned(), upload);
         return params_error();
     }
-    let token = arrive(&mut model, upload, count as u64);
-    ok(json!({ "file_token": token }))
+    let (stated, content) = upload.content(count as u64);
+    arrive(uploads, &mut model, stated, content)
 }
 
-/// Records `upload`'s file, complete; returns its token.
-fn arrive(model: &mut Model, upload: Upload, parts: u64) -> String {
-    model.next += 1;
-    let token = format!("boxcnFakeUpload{:012}", model.next);
+/// Records a complete upload where it lands (a tree's folder or import sources, else
+/// nowhere but here) and answers with its token.
+fn arrive(uploads: &FakeUploads, model: &mut Model, stated: Stated, content: Content) -> Responded {
+    let token = match landing::land(uploads.tree.as_ref(), &stated, &content) {
+        Ok(Some(token)) => token,
+        Ok(None) => {
+            model.next += 1;
+            format!("boxcnFakeUpload{:012}", model.next)
+        }
+        Err(refused) => return refused,
+    };
     model.arrived.push(Arrived {
         token: token.clone(),
-        name: upload.name,
-        folder: upload.folder,
-        parent_type: upload.parent_type,
-        extra: upload.extra,
-        len: upload.len,
-        sha256: upload.hash.finalize().into(),
-        parts,
+        name: stated.name,
+        folder: stated.folder,
+        parent_type: stated.parent_type,
+        extra: stated.extra,
+        len: content.len,
+        sha256: content.sha256,
+        parts: content.parts,
     });
-    token
+    ok(json!({ "file_token": token }))
 }

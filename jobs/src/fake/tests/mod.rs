@@ -1,12 +1,17 @@
 //! The tree through the generated client, as a backup sees it: listings, exports,
-//! downloads, mutations and errors.
+//! downloads, mutations and errors; and as a migration writes it: folders, uploads,
+//! imports, wiki moves.
 
 mod errors;
 mod export;
+mod folders;
+mod imports;
 mod list;
+mod uploads;
+mod wiki_moves;
 
-use super::{FakeTree, TreeOptions};
-use taskapi::feishu::FeishuClient;
+use super::{FakeTree, FakeUploads, TreeOptions};
+use taskapi::feishu::{DriveFile, FeishuClient};
 use taskapi::testing::FakeServer;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
@@ -17,6 +22,47 @@ async fn serve(options: TreeOptions) -> (FakeServer, FakeTree, FeishuClient) {
     tree.install(&server);
     let client = server.client::<FeishuClient>().build().expect("client");
     (server, tree, client)
+}
+
+/// A server answering from a writable tree made of `options`, the tree's uploads, and a
+/// client of it.
+async fn serve_writable(options: TreeOptions) -> (FakeServer, FakeTree, FakeUploads, FeishuClient) {
+    let server = FakeServer::start().await.expect("fake server");
+    let tree = FakeTree::new(options);
+    let uploads = tree.install_writable(&server);
+    let client = server.client::<FeishuClient>().build().expect("client");
+    (server, tree, uploads, client)
+}
+
+/// An empty writable tree (its root folder only), imports ending after 50 ms.
+async fn empty() -> (FakeServer, FakeTree, FakeUploads, FeishuClient) {
+    serve_writable(TreeOptions {
+        items: 0,
+        import_ready: std::time::Duration::from_millis(50),
+        ..TreeOptions::default()
+    })
+    .await
+}
+
+/// Every item listed in `folder` (`""`: the drive's root), through the generated client,
+/// in small pages.
+async fn listed(client: &FeishuClient, folder: &str) -> Vec<DriveFile> {
+    let mut items = client
+        .list_files()
+        .folder_token(folder)
+        .page_size(2)
+        .items();
+    let mut listed = Vec::new();
+    while let Some(file) = items.next().await {
+        listed.push(file.expect("a page"));
+    }
+    listed
+}
+
+/// Unix seconds now.
+fn unix_now() -> u64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    now.expect("after 1970").as_secs()
 }
 
 /// The provider's code of a failed call.
