@@ -24,20 +24,38 @@ async fn a_tree_of_every_kind_arrives_in_its_folders_byte_for_byte() {
     }
     assert_eq!(fx.tree.folder_creates(), folders.len());
     let status = fx.status().await;
-    assert_eq!(status["counts"]["states"]["done"].as_u64(), Some((files.len() + folders.len()) as u64));
+    assert_eq!(
+        status["counts"]["states"]["done"].as_u64(),
+        Some((files.len() + folders.len()) as u64)
+    );
 
     // A second run finds everything done: nothing is sent.
-    let before = (fx.tree.import_creates(), fx.tree.file_creates(), fx.tree.folder_creates());
+    let before = (
+        fx.tree.import_creates(),
+        fx.tree.file_creates(),
+        fx.tree.folder_creates(),
+    );
     let output = fx.run(&[]).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    assert_eq!(before, (fx.tree.import_creates(), fx.tree.file_creates(), fx.tree.folder_creates()));
+    assert_eq!(
+        before,
+        (
+            fx.tree.import_creates(),
+            fx.tree.file_creates(),
+            fx.tree.folder_creates()
+        )
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_import_is_recorded_with_its_meaning_and_the_rest_complete() {
     let fx = Migration::new().await;
     let (files, folders) = make_tree(&fx.source(), 3, 40, false);
-    std::fs::write(fx.source().join("broken report.docx"), b"not really a document").unwrap();
+    std::fs::write(
+        fx.source().join("broken report.docx"),
+        b"not really a document",
+    )
+    .unwrap();
     fx.tree.fail_imports("broken", 112);
     let output = fx.run(&[]).await;
     assert_eq!(output.status.code(), Some(5), "{}", text(&output));
@@ -46,7 +64,10 @@ async fn a_failed_import_is_recorded_with_its_meaning_and_the_rest_complete() {
     let broken = common::migration::entry(&status, "broken report.docx");
     assert_eq!(broken["state"], "failed");
     let reason = broken["reason"].as_str().unwrap();
-    assert!(reason.contains("112") && reason.contains("格式不支持"), "{reason}");
+    assert!(
+        reason.contains("112") && reason.contains("格式不支持"),
+        "{reason}"
+    );
 
     // Retried after the cause is gone, it completes with one more import.
     fx.tree.fail_imports("broken", 0);
@@ -57,25 +78,109 @@ async fn a_failed_import_is_recorded_with_its_meaning_and_the_rest_complete() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_source_is_uploaded_again_and_imported_once() {
+    let fx = Migration::new().await;
+    std::fs::write(fx.source().join("late.md"), b"# late\n").unwrap();
+    // The first run uploads the source; its import fails, leaving the source recorded.
+    fx.tree.fail_imports("late", 108);
+    let output = fx.run(&[]).await;
+    assert_eq!(output.status.code(), Some(5), "{}", text(&output));
+    let uploads = fx.uploads.arrived().len();
+    // Past its 5 minutes the source is refused (1069913): uploaded again, then imported.
+    fx.tree.fail_imports("late", 0);
+    fx.tree.expire_import_sources();
+    let creates = fx.tree.import_creates();
+    let output = fx.run(&["--retry-failed"]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(fx.uploads.arrived().len(), uploads + 1);
+    assert_eq!(fx.tree.import_creates(), creates + 1);
+    let entry = common::migration::entry(&fx.status().await, "late.md");
+    assert_eq!(entry["state"], "done");
+    assert_eq!(entry["attempts"], 1);
+    let content = fx
+        .tree
+        .content_of(entry["token"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(content.len, 7);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_part_upload_that_failed_continues_from_its_failed_part() {
+    let fx = Migration::new().await;
+    let len = common::local::ONE_REQUEST_MAX + 5 * 1024 * 1024;
+    let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+    std::fs::write(fx.source().join("video.bin"), &bytes).unwrap();
+    // Part 3 fails every attempt of the first run (retried alone, 3 times).
+    fx.uploads.fail_part(3, taskapi_jobs::upload::PART_ATTEMPTS);
+    let output = fx.run(&[]).await;
+    assert_eq!(output.status.code(), Some(5), "{}", text(&output));
+    assert_eq!(
+        fx.uploads.part_requests(3),
+        taskapi_jobs::upload::PART_ATTEMPTS as usize
+    );
+    let entry = common::migration::entry(&fx.status().await, "video.bin");
+    assert_eq!(entry["state"], "failed");
+    assert_eq!(entry["parts"]["sent"], 3, "{entry}");
+
+    // The retry sends parts 3 to 5 of the same upload, never 0 to 2 again.
+    let output = fx.run(&["--retry-failed"]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    for seq in 0..3 {
+        assert_eq!(fx.uploads.part_requests(seq), 1, "part {seq}");
+    }
+    assert_eq!(
+        fx.uploads.part_requests(3),
+        taskapi_jobs::upload::PART_ATTEMPTS as usize + 1
+    );
+    let entry = common::migration::entry(&fx.status().await, "video.bin");
+    let content = fx
+        .tree
+        .content_of(entry["token"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(content.len, len);
+    use sha2::Digest as _;
+    assert!(content.sha256 == <[u8; 32]>::from(sha2::Sha256::digest(&bytes)));
+    assert_eq!(fx.tree.file_creates(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_changed_file_is_imported_again_only_with_update() {
     let fx = Migration::new().await;
     let (files, _) = make_tree(&fx.source(), 5, 20, false);
     let output = fx.run(&[]).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    let changed = files.keys().find(|p| p.ends_with(".md") && !p.starts_with("twin")).unwrap().clone();
+    let changed = files
+        .keys()
+        .find(|p| p.ends_with(".md") && !p.starts_with("twin"))
+        .unwrap()
+        .clone();
     let bytes = b"# rewritten\n".to_vec();
     std::fs::write(fx.source().join(&changed), &bytes).unwrap();
     let creates = fx.tree.import_creates();
 
     let output = fx.run(&[]).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    assert_eq!(fx.tree.import_creates(), creates, "changed without --update: nothing sent");
-    assert_eq!(common::migration::entry(&fx.status().await, &changed)["state"], "changed");
+    assert_eq!(
+        fx.tree.import_creates(),
+        creates,
+        "changed without --update: nothing sent"
+    );
+    assert_eq!(
+        common::migration::entry(&fx.status().await, &changed)["state"],
+        "changed"
+    );
 
-    let old = common::migration::entry(&fx.status().await, &changed)["token"].as_str().unwrap().to_owned();
+    let old = common::migration::entry(&fx.status().await, &changed)["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let output = fx.run(&["--update"]).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    assert!(String::from_utf8_lossy(&output.stderr).contains(&old), "{}", text(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains(&old),
+        "{}",
+        text(&output)
+    );
     assert_eq!(fx.tree.import_creates(), creates + 1);
     let entry = common::migration::entry(&fx.status().await, &changed);
     assert_eq!(entry["state"], "done");
@@ -92,7 +197,10 @@ async fn imports_only_leaves_plain_files_out_with_the_reason() {
     let output = fx.run(&["--imports-only"]).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     let status = fx.status().await;
-    let plain: Vec<&String> = files.keys().filter(|p| p.ends_with(".jpg") || p.ends_with(".bin") || p.ends_with(".pdf")).collect();
+    let plain: Vec<&String> = files
+        .keys()
+        .filter(|p| p.ends_with(".jpg") || p.ends_with(".bin") || p.ends_with(".pdf"))
+        .collect();
     assert!(!plain.is_empty());
     for path in plain {
         let entry = common::migration::entry(&status, path);
@@ -109,7 +217,8 @@ async fn no_window_of_any_endpoint_is_over_its_limit() {
     // The documented limits, scaled by this (`--rate-limit 3`), so the test takes seconds.
     const SCALE: u32 = 3;
     let fx = Migration::new().await;
-    fx.tree.set_import_ready(std::time::Duration::from_millis(50));
+    fx.tree
+        .set_import_ready(std::time::Duration::from_millis(50));
     let (files, folders) = make_tree(&fx.source(), 11, 60, false);
     // The fake throttles any route over the fastest pace allowed here (drive list, 20/s
     // documented), with a margin for its fixed windows.

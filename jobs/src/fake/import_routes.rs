@@ -108,7 +108,7 @@ fn stem(name: &str) -> &str {
 /// `POST /open-apis/drive/v1/import_tasks`: a ticket. Refused at once: a body without the
 /// strings and the point, a `type` other than docx, sheet or bitable, a `mount_type` other
 /// than 1, an empty or over-long token: `1069904`; a token naming no source: `1069907`
-/// (404). Decided now and told when the task ends: an injected failure (`fail_imports`),
+/// (404); an expired source (`expire_import_sources`): `1069913`. Decided now and told when the task ends: an injected failure (`fail_imports`),
 /// then `118` (extension not the source's `extra.file_extension`), `120` (type not its
 /// `extra.obj_type`), `119` (no such folder, as `mount_key`; empty is the drive's root),
 /// `117` (a deleted folder), `105` (a full one).
@@ -138,6 +138,9 @@ fn create(tree: &Shared, request: &Recorded) -> Responded {
         return invalid_param();
     }
     let mut model = lock(tree);
+    if model.writes.expired_media.contains(file_token) {
+        return error(400, 1069913, "import file token expired");
+    }
     let Some(source) = source(&model, file_token) else {
         return error(404, 1069907, "file token not found");
     };

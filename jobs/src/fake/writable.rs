@@ -55,10 +55,23 @@ impl FakeTree {
 
     /// Every import created from now on whose source's name contains `marker` ends with
     /// `job_status` (a failure status of the get page, e.g. `112`, format unsupported) and
-    /// makes no document. The first marker added that matches wins.
+    /// makes no document. The first marker added that matches wins; `0` takes the marker
+    /// away.
     pub fn fail_imports(&self, marker: &str, job_status: i64) {
-        let failing = (marker.to_owned(), job_status);
-        self.lock().writes.failing_imports.push(failing);
+        let failing = &mut self.lock().writes.failing_imports;
+        failing.retain(|(m, _)| m != marker);
+        // 0 is success: the marker's imports succeed again.
+        if job_status != 0 {
+            failing.push((marker.to_owned(), job_status));
+        }
+    }
+
+    /// Every import source uploaded so far expires, as the real ones do 5 minutes after
+    /// their upload: a create that names one is refused with 1069913.
+    pub fn expire_import_sources(&self) {
+        let mut model = self.lock();
+        let tokens: Vec<String> = model.writes.media.keys().cloned().collect();
+        model.writes.expired_media.extend(tokens);
     }
 
     /// Import tasks created (a ticket given, whatever their end); a create refused at once

@@ -81,6 +81,9 @@ pub(crate) struct Writes {
     pub contents: HashMap<String, Content>,
     /// Import sources, by file token.
     pub media: HashMap<String, Media>,
+    /// Import sources past their 5 minutes (`expire_import_sources`): a create names them
+    /// in vain (1069913).
+    pub expired_media: std::collections::HashSet<String>,
     /// Import tasks, by ticket.
     pub imports: HashMap<String, Import>,
     /// Wiki move tasks, by task id.
@@ -114,6 +117,7 @@ impl Default for Writes {
             file_creates: 0,
             import_creates: 0,
             wiki_moves: 0,
+            expired_media: Default::default(),
         }
     }
 }

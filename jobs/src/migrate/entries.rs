@@ -3,6 +3,7 @@
 
 use super::entry::{Entry, EntryState, Route};
 use crate::record::{Record, RecordError};
+use crate::upload::PartsDone;
 use rusqlite::{Connection, OptionalExtension as _, Row, params};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -62,7 +63,7 @@ impl EntryCounts {
 }
 
 const COLUMNS: &str = "id, path, parent, name, route, obj_type, extension, size, modified, state, \
-                       sent_at, source_token, ticket, token, url, reason, replaces, attempts";
+                       sent_at, source_token, ticket, token, url, reason, replaces, attempts, parts";
 
 fn entry(row: &Row<'_>) -> rusqlite::Result<Entry> {
     let route: String = row.get(4)?;
@@ -87,6 +88,9 @@ fn entry(row: &Row<'_>) -> rusqlite::Result<Entry> {
         reason: row.get(15)?,
         replaces: row.get(16)?,
         attempts: row.get(17)?,
+        parts: row
+            .get::<_, Option<String>>(18)?
+            .and_then(|json| serde_json::from_str(&json).ok()),
     })
 }
 
@@ -102,14 +106,14 @@ pub(super) fn record_scan(
     record.write(move |db| {
         let mut changes = ScanChanges::default();
         for s in &scanned {
-            let known: Option<(String, i64, i64, Option<String>)> = db
+            let known: Option<(String, i64, i64, Option<String>, String)> = db
                 .query_row(
-                    "SELECT state, size, modified, token FROM entries WHERE path = ?1",
+                    "SELECT state, size, modified, token, route FROM entries WHERE path = ?1",
                     [&s.path],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
                 )
                 .optional()?;
-            let Some((state, size, modified, token)) = known else {
+            let Some((state, size, modified, token, route)) = known else {
                 insert(db, s, seen)?;
                 changes.new += 1;
                 continue;
@@ -141,6 +145,15 @@ pub(super) fn record_scan(
                         params![s.path, seen],
                     )?;
                     changes.changed += 1;
+                }
+                // Nothing changed: what is recorded stays (a part upload under way among it).
+                Some(EntryState::Found | EntryState::Skipped | EntryState::Failed)
+                    if same && route == s.route.as_str() =>
+                {
+                    db.execute(
+                        "UPDATE entries SET seen = ?2 WHERE path = ?1",
+                        params![s.path, seen],
+                    )?;
                 }
                 Some(EntryState::Found | EntryState::Skipped) | None => {
                     let state = if s.route == Route::Skip {
@@ -199,7 +212,7 @@ fn replan(db: &Connection, s: &Scanned, state: &str, seen: i64) -> Result<(), Re
     db.execute(
         "UPDATE entries SET route = ?2, obj_type = ?3, extension = ?4, size = ?5, modified = ?6,
                             state = ?7, reason = ?8, seen = ?9, sent_at = NULL,
-                            source_token = NULL, ticket = NULL
+                            source_token = NULL, ticket = NULL, parts = NULL
          WHERE path = ?1",
         params![
             s.path,
@@ -282,6 +295,18 @@ pub(super) fn set(
         values.push(id.into());
         sql.push_str(&format!(" WHERE id = ?{}", values.len()));
         db.execute(&sql, rusqlite::params_from_iter(values))?;
+        Ok(())
+    })
+}
+
+/// Records how far entry `id`'s part upload got (its state unchanged).
+pub(super) fn set_parts(record: &Record, id: i64, parts: &PartsDone) -> Result<(), RecordError> {
+    let json = serde_json::to_string(parts).unwrap_or_default();
+    record.write(move |db| {
+        db.execute(
+            "UPDATE entries SET parts = ?2 WHERE id = ?1",
+            params![id, json],
+        )?;
         Ok(())
     })
 }

@@ -150,6 +150,8 @@ pub struct Entry {
     pub replaces: Option<String>,
     /// Uploads started again after the server lost a source (an expired upload).
     pub attempts: i64,
+    /// How far its part upload got, while one is under way.
+    pub parts: Option<crate::upload::PartsDone>,
 }
 
 impl Entry {

@@ -5,13 +5,17 @@
 //! `run.rs`: [`Migrate`], a run from the record's lock to its summary; `context.rs`: what
 //! its steps share; `scan.rs`: the local folder walked, each entry planned; `entry.rs`: an
 //! entry and its states; `entries.rs`: entries in and out of the record; `steps.rs`: one
-//! entry taken to its end; `reconcile.rs`: a create's unknown outcome found by listing;
+//! entry taken to its end (`files.rs`: uploads; `imports.rs`: import tasks; `outcome.rs`:
+//! what each step records); `reconcile.rs`: a create's unknown outcome found by listing;
 //! `event.rs`: progress and the summary.
 
 mod context;
 mod entries;
 mod entry;
 mod event;
+mod files;
+mod imports;
+mod outcome;
 mod reconcile;
 mod run;
 mod scan;

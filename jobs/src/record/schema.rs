@@ -39,7 +39,8 @@ pub(super) const BACKUP: &str = "
 /// the migrated folder), numbered in the order found, so a folder comes before what is in
 /// it. `token` is what the remote side made for it (a folder, a document, a file): a token
 /// recorded for one entry is never taken as another's when an unknown outcome is
-/// reconciled by listing.
+/// reconciled by listing. `parts` is a part upload's progress (JSON of
+/// `upload::PartsDone`), so a rerun continues a large file.
 pub(super) const MIGRATE: &str = "
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS entries (
@@ -61,6 +62,7 @@ pub(super) const MIGRATE: &str = "
         url TEXT,
         reason TEXT,
         replaces TEXT,
+        parts TEXT,
         attempts INTEGER NOT NULL DEFAULT 0,
         seen INTEGER NOT NULL
     );

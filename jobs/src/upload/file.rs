@@ -1,8 +1,8 @@
 //! [`upload_file`]: a local file into a Drive folder, in one request or in parts by size.
 
-use super::parts::{
-    BeforeCreate, UploadError, Uploaded, file_size, in_parts, nothing_before, token,
-};
+use super::error::{UploadError, Uploaded};
+use super::hooks::Hooks;
+use super::parts::{file_size, in_parts, token};
 use std::path::Path;
 use taskapi::feishu::{FeishuClient, PrepareFileParentType, UploadFileParentType};
 use taskapi::runtime::UploadFile;
@@ -23,21 +23,24 @@ pub async fn upload_file(
     name: &str,
     folder: &str,
 ) -> Result<Uploaded, UploadError> {
-    upload_file_with(client, path, name, folder, nothing_before()).await
+    upload_file_with(client, path, name, folder, Hooks::default()).await
 }
 
-/// [`upload_file`], running `before_create` right before the request that makes the file
-/// (the one request, or the finish of the parts); its error stops the upload there.
+/// [`upload_file`] with a job's [`Hooks`]: one run right before the request that makes the
+/// file (the one request, or the finish of the parts), and a part upload continued from an
+/// earlier one and told each step.
 pub async fn upload_file_with(
     client: &FeishuClient,
     path: &Path,
     name: &str,
     folder: &str,
-    before_create: BeforeCreate<'_>,
+    mut hooks: Hooks<'_>,
 ) -> Result<Uploaded, UploadError> {
     let size = file_size(path).await?;
     if size <= ONE_REQUEST_MAX {
-        before_create().await?;
+        if let Some(before_create) = hooks.before_create.take() {
+            before_create().await?;
+        }
         let reply = client
             .upload_file(
                 name,
@@ -55,20 +58,25 @@ pub async fn upload_file_with(
             parts: 0,
         });
     }
-    let reply = client
-        .prepare_file_upload(name, PrepareFileParentType::Explorer, folder, size as i64)
-        .send()
-        .await
-        .map_err(|e| UploadError::call("prepare", e))?;
+    let prepare =
+        client.prepare_file_upload(name, PrepareFileParentType::Explorer, folder, size as i64);
     in_parts(
         path,
         size,
-        (reply.upload_id, reply.block_size, reply.block_num),
+        hooks,
+        || {
+            let request = prepare.clone();
+            Box::pin(async move {
+                request
+                    .send()
+                    .await
+                    .map(|r| (r.upload_id, r.block_size, r.block_num))
+            })
+        },
         |upload_id, seq, part| {
             let request = client.upload_file_part(upload_id, seq, part);
             Box::pin(async move { request.send().await.map(drop) })
         },
-        before_create,
         |upload_id, count| {
             let request = client.finish_file_upload(upload_id, count);
             Box::pin(async move { request.send().await.map(|r| r.file_token) })

@@ -1,8 +1,10 @@
 //! [`upload_import_source`]: a local file uploaded as the source of an import task (media
 //! of type `ccm_import_open`), in one request or in parts by size.
 
+use super::error::{UploadError, Uploaded};
 use super::file::ONE_REQUEST_MAX;
-use super::parts::{UploadError, Uploaded, file_size, in_parts, nothing_before, token};
+use super::hooks::Hooks;
+use super::parts::{file_size, in_parts, token};
 use std::path::Path;
 use taskapi::feishu::{FeishuClient, MediaParentType, PrepareMediaParentType};
 use taskapi::runtime::UploadFile;
@@ -35,9 +37,24 @@ pub async fn upload_import_source(
     name: &str,
     import_as: &ImportAs,
 ) -> Result<Uploaded, UploadError> {
+    upload_import_source_with(client, path, name, import_as, Hooks::default()).await
+}
+
+/// [`upload_import_source`] with a job's [`Hooks`]: a part upload continued from an earlier
+/// one and told each step.
+pub async fn upload_import_source_with(
+    client: &FeishuClient,
+    path: &Path,
+    name: &str,
+    import_as: &ImportAs,
+    mut hooks: Hooks<'_>,
+) -> Result<Uploaded, UploadError> {
     let size = file_size(path).await?;
     // An import source goes into no document or folder: its parent node is empty.
     if size <= ONE_REQUEST_MAX {
+        if let Some(before_create) = hooks.before_create.take() {
+            before_create().await?;
+        }
         let reply = client
             .upload_media(
                 name,
@@ -55,22 +72,26 @@ pub async fn upload_import_source(
             parts: 0,
         });
     }
-    let reply = client
+    let prepare = client
         .prepare_media_upload(name, PrepareMediaParentType::CcmImportOpen, "", size as i64)
-        .extra(import_as.extra())
-        .send()
-        .await
-        .map_err(|e| UploadError::call("prepare", e))?;
+        .extra(import_as.extra());
     in_parts(
         path,
         size,
-        (reply.upload_id, reply.block_size, reply.block_num),
+        hooks,
+        || {
+            let request = prepare.clone();
+            Box::pin(async move {
+                request
+                    .send()
+                    .await
+                    .map(|r| (r.upload_id, r.block_size, r.block_num))
+            })
+        },
         |upload_id, seq, part| {
             let request = client.upload_media_part(upload_id, seq, part);
             Box::pin(async move { request.send().await.map(drop) })
         },
-        // An import source is seen by no one: sent twice, it is two unused uploads.
-        nothing_before(),
         |upload_id, count| {
             let request = client.finish_media_upload(upload_id, count);
             Box::pin(async move { request.send().await.map(|r| r.file_token) })

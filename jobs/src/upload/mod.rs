@@ -3,17 +3,22 @@
 //! finish), streamed from the file either way: memory holds one part at most, whatever the
 //! file's size.
 //!
-//! `parts.rs`: the part upload (blocks read one at a time, each retried alone) and what both
-//! kinds share; `file.rs`: [`upload_file`], into a folder; `media.rs`:
-//! [`upload_import_source`], for an import task; `imports.rs`: what a local file imports to
-//! ([`placement`]), by its extension and size.
+//! `error.rs`: [`UploadError`], [`Uploaded`]; `parts.rs`: the part upload (blocks read one at a time, each retried alone, continued
+//! from where an earlier run stopped) and what both kinds share; `hooks.rs`: what a job adds
+//! (a hook before the create, the part upload's progress); `file.rs`: [`upload_file`],
+//! into a folder; `media.rs`: [`upload_import_source`], for an import task; `imports.rs`:
+//! what a local file imports to ([`placement`]), by its extension and size.
 
+mod error;
 mod file;
+mod hooks;
 mod imports;
 mod media;
 mod parts;
 
+pub use error::{UploadError, Uploaded};
 pub use file::{ONE_REQUEST_MAX, upload_file, upload_file_with};
+pub use hooks::{BeforeCreate, Hooks, OnPart, PartsDone};
 pub use imports::{Placement, Spreadsheets, import_limit, placement};
-pub use media::{ImportAs, upload_import_source};
-pub use parts::{BeforeCreate, PART_ATTEMPTS, UploadError, Uploaded};
+pub use media::{ImportAs, upload_import_source, upload_import_source_with};
+pub use parts::PART_ATTEMPTS;

@@ -1,10 +1,11 @@
 //! The part upload: the file read a block at a time, each block sent as one part with its
 //! checksum, a part that fails sent again alone; what was sent before stays sent.
 
-use crate::step::Severity;
+use super::error::{UploadError, Uploaded};
+use super::hooks::{Hooks, PartsDone};
 use std::path::Path;
 use taskapi::ErrorDetails as _;
-use taskapi::runtime::{BoxFuture, EndpointError, UploadFile, with_causes};
+use taskapi::runtime::{BoxFuture, EndpointError, UploadFile};
 use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
 
 /// Times one part is sent before the upload fails. The client resends a part itself only
@@ -13,170 +14,102 @@ use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
 /// by its number within its upload: sent again, it stands for the same bytes.
 pub const PART_ATTEMPTS: u32 = 3;
 
-/// Why an upload failed.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UploadError {
-    /// The local file could not be read.
-    Read {
-        /// The file.
-        path: std::path::PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// A call failed: which step, and its error.
-    Call {
-        /// `upload`, `prepare`, `part N` or `finish`.
-        step: String,
-        /// Whether the provider answered with an error code (else: no usable reply).
-        api: bool,
-        /// What it means for a job.
-        severity: Severity,
-        /// The endpoint's error.
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
-    /// A reply lacked what the next step needs (an upload id, a block size, a file token).
-    Reply(String),
-    /// The file is empty: Drive takes no empty file.
-    Empty {
-        /// The file.
-        path: std::path::PathBuf,
-    },
-}
-
-impl std::fmt::Display for UploadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UploadError::Read { path, .. } => write!(f, "cannot read {}", path.display()),
-            UploadError::Call { step, .. } => write!(f, "the upload's {step} failed"),
-            UploadError::Reply(what) => write!(f, "the upload's reply {what}"),
-            UploadError::Empty { path } => {
-                write!(
-                    f,
-                    "{} is empty, and Drive takes no empty file",
-                    path.display()
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for UploadError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            UploadError::Read { source, .. } => Some(source),
-            UploadError::Call { source, .. } => Some(source.as_ref()),
-            UploadError::Reply(_) | UploadError::Empty { .. } => None,
-        }
-    }
-}
-
-impl UploadError {
-    /// A failed call of `step`.
-    pub(super) fn call<E: EndpointError>(step: impl Into<String>, error: E) -> Self {
-        UploadError::Call {
-            step: step.into(),
-            api: error.api_error().is_some(),
-            severity: Severity::of(&error),
-            source: Box::new(error),
-        }
-    }
-
-    /// What it means for a job: a call's failure as [`Severity::of`] says; the local file
-    /// unreadable, or a reply lacking a token, the item's.
-    pub fn severity(&self) -> Severity {
-        match self {
-            UploadError::Call { severity, .. } => *severity,
-            _ => Severity::Item,
-        }
-    }
-
-    /// The error and its causes, one line.
-    pub fn describe(&self) -> String {
-        with_causes(self)
-    }
-}
-
-/// What an upload made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Uploaded {
-    /// The new file's token.
-    pub file_token: String,
-    /// Its size.
-    pub bytes: u64,
-    /// Parts sent; 0 for one request.
-    pub parts: u64,
-}
-
-/// Runs right before the request that makes the file: the one request, or a part upload's
-/// finish (prepare and parts make nothing anyone sees). A job that must not make a file
-/// twice records there that the outcome is about to be unknown.
-pub type BeforeCreate<'a> = Box<dyn FnOnce() -> BoxFuture<'a, Result<(), UploadError>> + Send + 'a>;
-
-/// Nothing to do before the create.
-pub(super) fn nothing_before<'a>() -> BeforeCreate<'a> {
-    Box::new(|| Box::pin(async { Ok(()) }))
-}
-
-/// The part upload after its prepare step: `path`'s bytes sent as the parts the prepare
-/// reply (`upload_id`, block size, block count) asks for, each by `part(upload_id, seq,
-/// bytes)`, then `finish(upload_id, count)`, whose reply names the file.
-pub(super) async fn in_parts<P: EndpointError, F: EndpointError>(
+/// The part upload: `path`'s bytes sent as the parts the prepare step asks for (`prepare`
+/// returns its upload id, block size and block count), each by `part(upload_id, seq,
+/// bytes)`, then `finish(upload_id, count)`, whose reply names the file. An earlier upload
+/// in `hooks` continues from its next part; one the server refuses is begun again once.
+pub(super) async fn in_parts<Q: EndpointError, P: EndpointError, F: EndpointError>(
     path: &Path,
     size: u64,
-    (upload_id, block_size, block_num): (Option<String>, Option<i64>, Option<i64>),
+    mut hooks: Hooks<'_>,
+    prepare: impl Fn() -> BoxFuture<'static, Result<(Option<String>, Option<i64>, Option<i64>), Q>>,
     part: impl Fn(&str, i64, UploadFile) -> BoxFuture<'static, Result<(), P>>,
-    before_finish: BeforeCreate<'_>,
     finish: impl FnOnce(&str, i64) -> BoxFuture<'static, Result<Option<String>, F>>,
 ) -> Result<Uploaded, UploadError> {
-    let (upload_id, block, count) = prepared(upload_id, block_size, block_num, size)?;
-    let sent = send_parts(path, block, count, |seq, bytes| {
-        part(&upload_id, seq, bytes)
-    })
-    .await?;
-    before_finish().await?;
-    let file_token = finish(&upload_id, count as i64)
+    let earlier = hooks
+        .earlier
+        .take()
+        .filter(|e| e.block.saturating_mul(e.count) >= size && e.sent <= e.count);
+    let resumed = earlier.is_some();
+    let mut done = match earlier {
+        Some(earlier) => earlier,
+        None => begin(&prepare, size, &hooks).await?,
+    };
+    match send_parts(path, &mut done, &part, &hooks).await {
+        // An upload id past its 24 hours, or unknown: the whole file again, once.
+        Err(UploadError::Call { api: true, .. }) if resumed => {
+            done = begin(&prepare, size, &hooks).await?;
+            send_parts(path, &mut done, &part, &hooks).await?;
+        }
+        other => other?,
+    }
+    if let Some(before_create) = hooks.before_create.take() {
+        before_create().await?;
+    }
+    let file_token = finish(&done.upload_id, done.count as i64)
         .await
         .map_err(|e| UploadError::call("finish", e))?;
     Ok(Uploaded {
         file_token: token(file_token, "of the finish step")?,
-        bytes: sent,
-        parts: count,
+        bytes: size,
+        parts: done.count,
     })
 }
 
-/// Sends `path`'s bytes as `count` parts of `size` bytes (the last one shorter), part `seq`
-/// by `send(seq, bytes)`. Parts go one at a time: the pages refuse concurrent calls of an
-/// upload. Returns the bytes sent.
+/// A new part upload: prepared, checked, and told to the hooks before any part is sent.
+async fn begin<Q: EndpointError>(
+    prepare: &impl Fn() -> BoxFuture<'static, Result<(Option<String>, Option<i64>, Option<i64>), Q>>,
+    size: u64,
+    hooks: &Hooks<'_>,
+) -> Result<PartsDone, UploadError> {
+    let (upload_id, block_size, block_num) = prepare()
+        .await
+        .map_err(|e| UploadError::call("prepare", e))?;
+    let (upload_id, block, count) = prepared(upload_id, block_size, block_num, size)?;
+    let done = PartsDone {
+        upload_id,
+        block,
+        count,
+        sent: 0,
+    };
+    hooks.part_done(done.clone()).await?;
+    Ok(done)
+}
+
+/// Sends `path`'s bytes from part `done.sent` on, each of `done.block` bytes (the last one
+/// shorter), part `seq` by `send(upload_id, seq, bytes)`, telling the hooks after each.
+/// Parts go one at a time: the pages refuse concurrent calls of an upload.
 async fn send_parts<E: EndpointError>(
     path: &Path,
-    size: u64,
-    count: u64,
-    send: impl Fn(i64, UploadFile) -> BoxFuture<'static, Result<(), E>>,
-) -> Result<u64, UploadError> {
+    done: &mut PartsDone,
+    send: &impl Fn(&str, i64, UploadFile) -> BoxFuture<'static, Result<(), E>>,
+    hooks: &Hooks<'_>,
+) -> Result<(), UploadError> {
     let read = |source| UploadError::Read {
         path: path.to_owned(),
         source,
     };
     let mut file = tokio::fs::File::open(path).await.map_err(read)?;
-    let mut sent = 0;
-    for seq in 0..count {
-        let offset = seq * size;
-        file.seek(std::io::SeekFrom::Start(offset))
+    for seq in done.sent..done.count {
+        file.seek(std::io::SeekFrom::Start(seq * done.block))
             .await
             .map_err(read)?;
-        let mut block = Vec::with_capacity(size as usize);
+        let mut block = Vec::with_capacity(done.block as usize);
         (&mut file)
-            .take(size)
+            .take(done.block)
             .read_to_end(&mut block)
             .await
             .map_err(read)?;
         let block = bytes::Bytes::from(block);
-        let len = block.len() as u64;
         let mut attempt = 1;
         loop {
-            match send(seq as i64, UploadFile::bytes(block.clone())).await {
+            match send(
+                &done.upload_id,
+                seq as i64,
+                UploadFile::bytes(block.clone()),
+            )
+            .await
+            {
                 Ok(()) => break,
                 Err(e)
                     if attempt < PART_ATTEMPTS && (e.is_retryable() || e.api_error().is_none()) =>
@@ -186,9 +119,10 @@ async fn send_parts<E: EndpointError>(
                 Err(e) => return Err(UploadError::call(format!("part {seq}"), e)),
             }
         }
-        sent += len;
+        done.sent = seq + 1;
+        hooks.part_done(done.clone()).await?;
     }
-    Ok(sent)
+    Ok(())
 }
 
 /// The size of the file at `path`; an empty file is refused (Drive takes none, and a part

@@ -5,12 +5,14 @@ use super::local::LocalFile;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::process::Output;
-use taskapi_jobs::fake::{FakeItem, FakeTree, Source, TreeOptions};
+use taskapi_jobs::fake::{FakeItem, FakeTree, FakeUploads, Source, TreeOptions};
 
 /// An empty writable Drive folder on its own server, and a local folder to migrate.
 pub struct Migration {
     pub server: taskapi::testing::FakeServer,
     pub tree: FakeTree,
+    /// What arrived, uploads of every kind.
+    pub uploads: FakeUploads,
     pub dir: tempfile::TempDir,
 }
 
@@ -22,10 +24,15 @@ impl Migration {
             hostile_titles: false,
             ..TreeOptions::default()
         });
-        tree.install_writable(&server);
+        let uploads = tree.install_writable(&server);
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("source")).unwrap();
-        Migration { server, tree, dir }
+        Migration {
+            server,
+            tree,
+            uploads,
+            dir,
+        }
     }
 
     /// The local folder migrated.
