@@ -1,7 +1,8 @@
-//! Uploads: `taskapi upload FILE FOLDER` of a large file against `taskapi serve-fake
-//! --uploads` (the server in another process): the CLI's peak memory while it sends the
-//! file in 4 MiB parts, and its throughput next to curl sending the same bytes in one
-//! multipart request to the same fake.
+//! Uploads: `taskapi upload FILE FOLDER` of a large file, and `taskapi migrate folder DIR
+//! FOLDER` of a folder holding it, against `taskapi serve-fake --tree 0 --uploads` (a
+//! writable Drive in another process): the CLI's peak memory while it sends the file in
+//! 4 MiB parts, and its throughput next to curl sending the same bytes in one multipart
+//! request to the same fake.
 
 use crate::measure;
 use crate::servers::{self, CLIENT_CPU, Pinning};
@@ -10,8 +11,8 @@ use std::io::Write as _;
 use std::path::Path;
 
 const ACCESS_TOKEN: &str = "t-bench";
-/// The folder the file goes into (the fake takes any).
-pub const FOLDER: &str = "fldcnBench";
+/// The folder the file goes into: the fake tree's root.
+pub const FOLDER: &str = taskapi_jobs::fake::FakeTree::ROOT_FOLDER;
 /// The block size the fake's prepare step gives: the protocol's 4 MB parts.
 pub const PART_BYTES: u64 = 4 * 1024 * 1024;
 /// The one-request route curl posts the whole file to.
@@ -47,6 +48,12 @@ pub struct Result {
     pub curl_mb_per_s: Option<Summary>,
     /// Per round, our MB/s over curl's.
     pub ratio: Option<Summary>,
+    /// `taskapi migrate` of a folder holding the file: peak RSS MiB, wall seconds, MB/s,
+    /// and per round its MB/s over curl's.
+    pub migrate_peak_mib: Summary,
+    pub migrate_seconds: Summary,
+    pub migrate_mb_per_s: Summary,
+    pub migrate_ratio: Option<Summary>,
     pub pinning: String,
 }
 
@@ -54,7 +61,11 @@ pub fn run(taskapi: &Path, pinning: &Pinning, sizes: Sizes) -> std::result::Resu
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let file = dir.path().join("upload.bin");
     write_file(&file, sizes.bytes)?;
-    let fake = servers::fake_pinned_with(taskapi, pinning, &["--uploads".into()])?;
+    let fake = servers::fake_pinned_with(
+        taskapi,
+        pinning,
+        &["--tree".into(), "0".into(), "--uploads".into()],
+    )?;
     let curl = servers::find_program("curl");
     let curl_version = curl.as_deref().map(crate::download::curl_version);
     let parts = sizes.bytes.div_ceil(PART_BYTES);
@@ -64,6 +75,8 @@ pub fn run(taskapi: &Path, pinning: &Pinning, sizes: Sizes) -> std::result::Resu
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut curl_peaks, mut curl_seconds, mut curl_rates, mut curl_cpu, mut ratios) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut migrate_peaks, mut migrate_seconds, mut migrate_rates, mut migrate_ratios) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for round in 0..sizes.rounds {
         let curl_first = round % 2 == 1;
         let mut ours = None;
@@ -76,6 +89,18 @@ pub fn run(taskapi: &Path, pinning: &Pinning, sizes: Sizes) -> std::result::Resu
             } else {
                 ours = Some(upload(taskapi, pinning, &fake.url, &file, parts)?);
             }
+        }
+        // A folder of its own each round (the file linked in, not copied): a folder
+        // migrated before holds a record that says it is done.
+        let folder = dir.path().join(format!("migrate-{round}"));
+        std::fs::create_dir(&folder).map_err(|e| e.to_string())?;
+        std::fs::hard_link(&file, folder.join("upload.bin")).map_err(|e| e.to_string())?;
+        let migrated = migrate(taskapi, pinning, &fake.url, &folder)?;
+        migrate_peaks.push(migrated.peak_kib / 1024.0);
+        migrate_seconds.push(migrated.wall_seconds);
+        migrate_rates.push(mb / migrated.wall_seconds);
+        if let Some(theirs) = &theirs {
+            migrate_ratios.push(theirs.wall_seconds / migrated.wall_seconds);
         }
         let ours = ours.ok_or("no upload ran")?;
         peaks.push(ours.peak_kib / 1024.0);
@@ -101,6 +126,11 @@ pub fn run(taskapi: &Path, pinning: &Pinning, sizes: Sizes) -> std::result::Resu
                 theirs.wall_seconds / ours.wall_seconds
             ));
         }
+        line.push_str(&format!(
+            "; migrate {:.0} MB/s, {:.1} MiB peak",
+            mb / migrated.wall_seconds,
+            migrated.peak_kib / 1024.0
+        ));
         eprintln!("{line}");
     }
     let with_curl = |values: Vec<f64>| curl.is_some().then(|| Summary::of(values));
@@ -117,6 +147,10 @@ pub fn run(taskapi: &Path, pinning: &Pinning, sizes: Sizes) -> std::result::Resu
         curl_seconds: with_curl(curl_seconds),
         curl_mb_per_s: with_curl(curl_rates),
         ratio: with_curl(ratios),
+        migrate_peak_mib: Summary::of(migrate_peaks),
+        migrate_seconds: Summary::of(migrate_seconds),
+        migrate_mb_per_s: Summary::of(migrate_rates),
+        migrate_ratio: with_curl(migrate_ratios),
         pinning: pinning.describe(),
     })
 }
@@ -169,6 +203,33 @@ fn upload(
         .map_err(|e| format!("upload printed {:?}: {e}", measured.stdout))?;
     if printed["parts"].as_u64() != Some(parts) {
         return Err(format!("upload printed {printed}: expected {parts} parts"));
+    }
+    Ok(measured)
+}
+
+/// `taskapi --base-url URL --rate-limit off migrate folder DIR FOLDER` under the measuring
+/// wrapper: an error unless it exits with 0 (everything migrated).
+fn migrate(
+    taskapi: &Path,
+    pinning: &Pinning,
+    url: &str,
+    dir: &Path,
+) -> std::result::Result<measure::Measured, String> {
+    let mut command = measure::command(pinning, CLIENT_CPU, taskapi)?;
+    command
+        .args(["--base-url", url, "--rate-limit", "off", "migrate", "folder"])
+        .arg(dir)
+        .arg(FOLDER)
+        .arg("--json")
+        .env("FEISHU_ACCESS_TOKEN", ACCESS_TOKEN)
+        .env_remove("FEISHU_APP_ID")
+        .env_remove("FEISHU_APP_SECRET")
+        .env_remove("RUST_LOG");
+    let measured = measure::run(&mut command).map_err(|e| format!("migrate: {e}"))?;
+    let printed: serde_json::Value = serde_json::from_str(measured.stdout.trim())
+        .map_err(|e| format!("migrate printed {:?}: {e}", measured.stdout))?;
+    if printed["record"]["states"]["done"].as_u64() != Some(1) {
+        return Err(format!("migrate printed {printed}: expected one file done"));
     }
     Ok(measured)
 }

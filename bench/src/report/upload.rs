@@ -1,5 +1,5 @@
-//! The uploads section: the CLI's peak memory while it uploads a large file in parts, and
-//! its throughput next to curl sending the same bytes in one request.
+//! The uploads section: the CLI's peak memory while it uploads (and migrates) a large file
+//! in parts, and its throughput next to curl sending the same bytes in one request.
 
 use super::verdict::met;
 use crate::upload;
@@ -11,12 +11,12 @@ pub fn section(r: &mut String, command: &str, u: &upload::Result) {
     let part_mib = upload::PART_BYTES / 1024 / 1024;
     let _ = writeln!(
         r,
-        "\n## Uploads ({mib:.0} MiB, `taskapi upload` against `taskapi serve-fake --uploads`)\n"
+        "\n## Uploads ({mib:.0} MiB, `taskapi upload` and `taskapi migrate` against `taskapi serve-fake --tree 0 --uploads`)\n"
     );
     let _ = writeln!(
         r,
         "A file of {bytes} bytes (random-looking, written once in 1 MiB chunks to a tmpdir, \
-         in the page cache for every run) uploaded to `taskapi serve-fake --uploads` in another \
+         in the page cache for every run) uploaded to `taskapi serve-fake --tree 0 --uploads` in another \
          process, {rounds} rounds; {pinning}. Ours: `taskapi --base-url URL --rate-limit off \
          upload FILE {folder}` under the `measure-child` wrapper, which gives its peak RSS and \
          its wall time from process start to exit; each run must exit with 0 and print \
@@ -31,7 +31,10 @@ pub fn section(r: &mut String, command: &str, u: &upload::Result) {
          request (the fake takes any size in one request, reading the whole body before it \
          answers; the real API takes at most 20 MB so), timed the same way. The two alternate \
          which goes first each round; the ratio is our MB/s over curl's in the same round. \
-         MB = 10⁶ bytes.\n",
+         `taskapi migrate folder DIR {folder} --json` runs each round on a folder of its own \
+         holding the same file (a hard link): the whole job, record and all (the file is \
+         no import's type, so it goes as a plain file, in the same parts); it must report the \
+         file done. MB = 10⁶ bytes.\n",
         bytes = s.bytes,
         rounds = s.rounds,
         pinning = u.pinning,
@@ -53,6 +56,15 @@ pub fn section(r: &mut String, command: &str, u: &upload::Result) {
         u.seconds.show(2),
         u.mb_per_s.show(0),
         u.cpu_seconds.show(2),
+    );
+    let _ = writeln!(
+        r,
+        "| `taskapi migrate` of a folder holding the file: peak RSS, MiB | {} |\n\
+         | `taskapi migrate`: wall time, s | {} |\n\
+         | `taskapi migrate`: MB/s | {} |",
+        u.migrate_peak_mib.show(1),
+        u.migrate_seconds.show(2),
+        u.migrate_mb_per_s.show(0),
     );
     if let (Some(version), Some(peak), Some(seconds), Some(rate), Some(cpu), Some(ratio)) = (
         &u.curl_version,
@@ -76,6 +88,9 @@ pub fn section(r: &mut String, command: &str, u: &upload::Result) {
             ratio.show(3),
         );
     }
+    if let Some(ratio) = &u.migrate_ratio {
+        let _ = writeln!(r, "| ratio, `migrate` over curl's MB/s | {} |", ratio.show(3));
+    }
     let _ = writeln!(
         r,
         "\nBoth sides wait on the fake more than they work (compare their CPU times with \
@@ -94,22 +109,24 @@ pub fn section(r: &mut String, command: &str, u: &upload::Result) {
     } else {
         format!(" (measured on {mib:.0} MiB, not 1 GiB: a quick run)")
     };
-    let ratio_verdict = match &u.ratio {
-        Some(ratio) => format!(
-            "throughput at least {} of curl's (median): {}",
+    let ratio_verdict = match (&u.ratio, &u.migrate_ratio) {
+        (Some(ratio), Some(migrate)) => format!(
+            "throughput at least {} of curl's (median), upload: {}, migrate: {}",
             upload::TARGET_RATIO,
-            met(ratio.median >= upload::TARGET_RATIO)
+            met(ratio.median >= upload::TARGET_RATIO),
+            met(migrate.median >= upload::TARGET_RATIO)
         ),
-        None => format!(
+        _ => format!(
             "throughput at least {} of curl's: not measured (no curl installed)",
             upload::TARGET_RATIO
         ),
     };
     let _ = writeln!(
         r,
-        "\nTargets: an upload under {:.0} MiB in every run{size_note}: {}; {ratio_verdict}. \
-         Reproduce: `{command}`.",
+        "\nTargets: an upload and a migration under {:.0} MiB in every run{size_note}: {}, \
+         {}; {ratio_verdict}. Reproduce: `{command}`.",
         upload::TARGET_PEAK_MIB,
         met(u.peak_mib.max < upload::TARGET_PEAK_MIB),
+        met(u.migrate_peak_mib.max < upload::TARGET_PEAK_MIB),
     );
 }
