@@ -80,13 +80,14 @@ impl Stop {
     /// `error`, which means `severity`.
     pub(crate) fn with(
         severity: Severity,
-        error: impl std::error::Error + Send + Sync + 'static,
+        error: impl Into<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Stop {
+        let error = error.into();
         match severity {
-            Severity::App => Stop::Api(Box::new(error)),
-            Severity::Network => Stop::Network(Box::new(error)),
-            Severity::Local => Stop::Local(with_causes(&error)),
-            Severity::Item => Stop::Item(with_causes(&error)),
+            Severity::App => Stop::Api(error),
+            Severity::Network => Stop::Network(error),
+            Severity::Local => Stop::Local(with_causes(error.as_ref())),
+            Severity::Item => Stop::Item(with_causes(error.as_ref())),
         }
     }
 

@@ -4,9 +4,9 @@
 mod common;
 
 use common::local::make_tree;
-use common::migration::{Migration, check_arrived};
+use common::migration::{Migration, check_arrived, check_arrived_in};
 use common::text;
-use taskapi_jobs::fake::FakeItem;
+use taskapi_jobs::fake::{FakeItem, FakeTree, Source};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tree_of_every_kind_arrives_in_its_folders_byte_for_byte() {
@@ -45,6 +45,28 @@ async fn a_tree_of_every_kind_arrives_in_its_folders_byte_for_byte() {
             fx.tree.folder_creates()
         )
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tree_arrives_in_a_wiki_space_as_nodes_under_nodes() {
+    let fx = Migration::new().await;
+    let (files, folders) = make_tree(&fx.source(), 13, 60, false);
+    let run = || async {
+        fx.command_into("wiki", FakeTree::SPACE_ID, common::FAST, &[])
+            .output()
+            .await
+            .unwrap()
+    };
+    let output = run().await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    check_arrived_in(&fx.tree, Source::Wiki, &files, &folders);
+    assert_eq!(fx.tree.wiki_node_creates(), folders.len());
+    assert_eq!(fx.tree.wiki_moves(), files.len());
+    // Run again: nothing is made or moved.
+    let output = run().await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(fx.tree.wiki_node_creates(), folders.len());
+    assert_eq!(fx.tree.wiki_moves(), files.len());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

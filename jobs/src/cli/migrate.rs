@@ -1,4 +1,5 @@
-//! `taskapi migrate <DIR> folder <FOLDER_TOKEN>` and `taskapi migrate status <DIR>`.
+//! `taskapi migrate folder <DIR> <FOLDER_TOKEN>`, `taskapi migrate wiki <DIR> <SPACE_ID>` and
+//! `taskapi migrate status <DIR>`.
 
 use super::exit::{finished, stopped};
 use super::progress::{Progress, Tick};
@@ -27,11 +28,42 @@ pub(super) fn command() -> Command {
             .action(ArgAction::SetTrue)
             .help("Print the summary as JSON on stdout")
     };
+    let job_args = || -> Vec<Arg> {
+        vec![
+            Arg::new("as")
+                        .long("as")
+                        .value_name("sheet|bitable")
+                        .value_parser(["sheet", "bitable"])
+                        .help("What xlsx and csv files become (default sheet; xls is always a sheet). A folder keeps the choice of its first run"),,
+            Arg::new("imports-only")
+                        .long("imports-only")
+                        .action(ArgAction::SetTrue)
+                        .help("Leave out files no import takes (recorded skipped) instead of uploading them as they are"),,
+            Arg::new("update")
+                        .long("update")
+                        .action(ArgAction::SetTrue)
+                        .help("Import files changed since they were migrated again (prints what each replaces; the old document stays)"),,
+            Arg::new("jobs")
+                        .long("jobs")
+                        .value_name("N")
+                        .value_parser(clap::value_parser!(u64).range(1..=64))
+                        .help(format!("Entries in work at once (default {DEFAULT_WORKERS}); the rate limits set the pace")),,
+            Arg::new("retry-failed")
+                        .long("retry-failed")
+                        .action(ArgAction::SetTrue)
+                        .help("Try the entries recorded failed again, without scanning DIR"),,
+            Arg::new("reconcile-wait")
+                        .long("reconcile-wait")
+                        .value_name("SECONDS")
+                        .value_parser(clap::value_parser!(u64).range(0..=3600))
+                        .help("How long after an import whose reply was lost the target folder is watched for its document before the import is started again (default 60)"),
+        ]
+    };
     Command::new("migrate")
-        .about("Move a local folder into a Drive folder: directories become folders, files are imported as documents (or uploaded as they are); run again to continue, never duplicating")
+        .about("Move a local folder into a Drive folder or a wiki space: directories become folders (or nodes), files are imported as documents (or uploaded as they are); run again to continue, never duplicating")
         .long_about(
-            "Move a local folder into a Drive folder: DIR's entries land in the target folder, \
-             a folder is created for each directory, each file is imported as the document \
+            "Move a local folder into a Drive folder (or a wiki space): DIR's entries land in \
+             the target folder, a folder (a wiki node) is created for each directory, each file is imported as the document \
              its extension makes (docx/doc, md/txt/html -> docx; xlsx/csv -> sheet or bitable \
              per --as; xls -> sheet), within the import's size limit, else uploaded as it is \
              (or left out with --imports-only). Every step is recorded in DIR/.taskapi/ \
@@ -57,45 +89,21 @@ pub(super) fn command() -> Command {
                 .about("Migrate DIR into a Drive folder")
                 .arg(dir())
                 .arg(Arg::new("folder").value_name("FOLDER_TOKEN").required(true))
+                .args(job_args())
+                .arg(json()),
+        )
+        .subcommand(
+            Command::new("wiki")
+                .about("Migrate DIR into a wiki space: directories become nodes (documents holding their children); files are imported (or uploaded) into a Drive folder of the run's own, then moved under their directory's node")
+                .arg(dir())
+                .arg(Arg::new("space").value_name("SPACE_ID").required(true))
                 .arg(
-                    Arg::new("as")
-                        .long("as")
-                        .value_name("sheet|bitable")
-                        .value_parser(["sheet", "bitable"])
-                        .help("What xlsx and csv files become (default sheet; xls is always a sheet). A folder keeps the choice of its first run"),
+                    Arg::new("parent-node")
+                        .long("parent-node")
+                        .value_name("TOKEN")
+                        .help("Put DIR's entries under this node (default: the space's top level)"),
                 )
-                .arg(
-                    Arg::new("imports-only")
-                        .long("imports-only")
-                        .action(ArgAction::SetTrue)
-                        .help("Leave out files no import takes (recorded skipped) instead of uploading them as they are"),
-                )
-                .arg(
-                    Arg::new("update")
-                        .long("update")
-                        .action(ArgAction::SetTrue)
-                        .help("Import files changed since they were migrated again (prints what each replaces; the old document stays)"),
-                )
-                .arg(
-                    Arg::new("jobs")
-                        .long("jobs")
-                        .value_name("N")
-                        .value_parser(clap::value_parser!(u64).range(1..=64))
-                        .help(format!("Entries in work at once (default {DEFAULT_WORKERS}); the rate limits set the pace")),
-                )
-                .arg(
-                    Arg::new("retry-failed")
-                        .long("retry-failed")
-                        .action(ArgAction::SetTrue)
-                        .help("Try the entries recorded failed again, without scanning DIR"),
-                )
-                .arg(
-                    Arg::new("reconcile-wait")
-                        .long("reconcile-wait")
-                        .value_name("SECONDS")
-                        .value_parser(clap::value_parser!(u64).range(0..=3600))
-                        .help("How long after an import whose reply was lost the target folder is watched for its document before the import is started again (default 60)"),
-                )
+                .args(job_args())
                 .arg(json()),
         )
 }
@@ -116,11 +124,14 @@ pub(super) fn run<'a>(args: &'a ArgMatches, call: &'a Call<'_>) -> Dispatched<'a
         if !dir.is_dir() {
             return Outcome::usage(format!("{} is not a folder", dir.display()));
         }
-        let target = Remote::Folder {
-            token: args
-                .get_one::<String>("folder")
-                .cloned()
-                .unwrap_or_default(),
+        let target = match which {
+            "wiki" => Remote::Wiki {
+                space_id: args.get_one::<String>("space").cloned().unwrap_or_default(),
+                parent_node: args.get_one::<String>("parent-node").cloned(),
+            },
+            _ => Remote::Folder {
+                token: args.get_one::<String>("folder").cloned().unwrap_or_default(),
+            },
         };
         let client = match call.managed_client::<FeishuClient>() {
             Ok(client) => client,

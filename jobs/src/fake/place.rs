@@ -129,3 +129,37 @@ pub(crate) fn move_to_wiki(
     model.children.entry(key).or_default().push(i);
     token
 }
+
+/// Adds a wiki node of `kind` titled `title` under `parent` (checked with
+/// [`wiki_parent`]), made at `time`, with an object of its own. Returns its index.
+pub(crate) fn add_wiki_node(
+    model: &mut Model,
+    kind: &'static str,
+    parent: Option<String>,
+    title: String,
+    time: u64,
+) -> usize {
+    model.next_id += 1;
+    let token = model.token("wikcn", model.next_id);
+    model.next_id += 1;
+    let obj_token = model.token(prefix(kind), model.next_id);
+    let depth = parent
+        .as_ref()
+        .and_then(|p| model.by_token.get(p))
+        .map_or(1, |&p| model.nodes[p].depth.saturating_add(1));
+    model.push(Node {
+        source: Source::Wiki,
+        token,
+        obj_token,
+        parent,
+        title,
+        kind,
+        shortcut: None,
+        created: time,
+        modified: time,
+        node_created: time,
+        size: 0,
+        depth,
+        deleted: false,
+    })
+}

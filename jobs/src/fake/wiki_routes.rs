@@ -1,4 +1,5 @@
-//! Moving Drive documents into the wiki: `feishu.wiki.space_node.move_docs_to_wiki`
+//! Wiki nodes made (`feishu.wiki.space_node.create`) and Drive documents moved into the
+//! wiki: `feishu.wiki.space_node.move_docs_to_wiki`
 //! (answered alternately: the 1st, 3rd, ... move done at once with its `wiki_token`, the
 //! 2nd, 4th, ... as a task, so a client meets both replies the page shows) and
 //! `feishu.wiki.task.get` (the task processing, then its node or why it failed). A moved
@@ -21,7 +22,8 @@ type Answer = fn(&Shared, &Recorded) -> Responded;
 
 /// The responders of both routes.
 pub(crate) fn responders(tree: &Shared) -> Vec<(&'static str, Responder)> {
-    let routes: [(&'static str, Answer); 2] = [
+    let routes: [(&'static str, Answer); 3] = [
+        ("feishu.wiki.space_node.create", create_node),
         ("feishu.wiki.space_node.move_docs_to_wiki", move_docs),
         ("feishu.wiki.task.get", task),
     ];
@@ -44,6 +46,41 @@ fn param_err() -> Responded {
 
 fn not_found() -> Responded {
     error(400, 131005, "not found")
+}
+
+/// `POST /open-apis/wiki/v2/spaces/{space_id}/nodes`: an origin node of a new document
+/// (`docx`, `sheet`, ... as `obj_type` says) titled `title`, under `parent_node_token` or at
+/// the top; two of the same title are allowed, as on the real server. Another space or a
+/// parent that is no node: `131005`; a body without `obj_type` and `node_type`, or a node
+/// type other than `origin`: `131002`.
+fn create_node(tree: &Shared, request: &Recorded) -> Responded {
+    let space = wire::segment(&request.path, "/open-apis/wiki/v2/spaces/", "/nodes");
+    if space.as_deref() != Some(SPACE_ID) {
+        return not_found();
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
+        return param_err();
+    };
+    let kind = match body["obj_type"].as_str() {
+        Some("docx") => "docx",
+        Some("sheet") => "sheet",
+        Some("bitable") => "bitable",
+        Some("mindnote") => "mindnote",
+        _ => return param_err(),
+    };
+    if body["node_type"].as_str() != Some("origin") {
+        return param_err();
+    }
+    let parent = body["parent_node_token"].as_str().filter(|p| !p.is_empty());
+    let mut model = lock(tree);
+    if !place::wiki_parent(&model, parent) {
+        return not_found();
+    }
+    let title = body["title"].as_str().unwrap_or_default().to_owned();
+    let time = place::unix_after(Duration::ZERO);
+    let i = place::add_wiki_node(&mut model, kind, parent.map(str::to_owned), title, time);
+    model.writes.wiki_node_creates += 1;
+    ok(json!({"node": wiki_node(&model, i)}))
 }
 
 /// `POST /open-apis/wiki/v2/spaces/{space_id}/nodes/move_docs_to_wiki`: another space, a

@@ -74,6 +74,11 @@ impl FakeTree {
         model.writes.expired_media.extend(tokens);
     }
 
+    /// Wiki nodes made by `create_wiki_node`.
+    pub fn wiki_node_creates(&self) -> usize {
+        self.lock().writes.wiki_node_creates
+    }
+
     /// Import tasks created (a ticket given, whatever their end); a create refused at once
     /// is not one (the server's request count has those).
     pub fn import_creates(&self) -> usize {

@@ -100,6 +100,7 @@ pub(crate) struct Writes {
     pub file_creates: usize,
     pub import_creates: usize,
     pub wiki_moves: usize,
+    pub wiki_node_creates: usize,
 }
 
 impl Default for Writes {
@@ -117,6 +118,7 @@ impl Default for Writes {
             file_creates: 0,
             import_creates: 0,
             wiki_moves: 0,
+            wiki_node_creates: 0,
             expired_media: Default::default(),
         }
     }

@@ -12,9 +12,21 @@ use taskapi::feishu::FeishuClient;
 /// What [`Migrate::on_event`](super::Migrate::on_event) calls.
 pub(super) type Report = Arc<dyn Fn(&Event) + Send + Sync>;
 
+/// Where a run puts things.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Place {
+    /// A Drive folder: each directory becomes a Drive folder, each file goes into its own.
+    Drive,
+    /// A wiki space: each directory becomes a wiki node (a document holding its children);
+    /// each file is imported or uploaded into `staging`, a Drive folder of the run's own,
+    /// then moved under its directory's node.
+    Wiki { space_id: String, staging: String },
+}
+
 /// What the steps of a run share.
 pub(super) struct Context {
     pub(super) client: FeishuClient,
+    pub(super) place: Place,
     /// The local folder migrated.
     pub(super) dir: PathBuf,
     pub(super) record: Arc<Record>,
@@ -29,6 +41,15 @@ pub(super) struct Context {
 }
 
 impl Context {
+    /// The Drive folder an entry's file goes into first: its own folder's (`folder`) in a
+    /// Drive, the staging folder in a wiki.
+    pub(super) fn drive_folder<'a>(&'a self, folder: &'a str) -> &'a str {
+        match &self.place {
+            Place::Drive => folder,
+            Place::Wiki { staging, .. } => staging,
+        }
+    }
+
     pub(super) fn emit(&self, event: Event) {
         if let Some(report) = &self.on_event {
             report(&event);

@@ -242,7 +242,7 @@ pub(super) fn pending(
     let mut statement = db.prepare(&format!(
         "SELECT {COLUMNS} FROM entries
          WHERE id > ?1 AND route {route}
-           AND state IN ('found', 'uploaded', 'sending', 'importing')
+           AND state IN ('found', 'uploaded', 'sending', 'importing', 'staged')
          ORDER BY id LIMIT ?2"
     ))?;
     let rows = statement.query_map(params![after, limit as i64], entry)?;
@@ -311,6 +311,15 @@ pub(super) fn set_parts(record: &Record, id: i64, parts: &PartsDone) -> Result<(
     })
 }
 
+/// Entry `id` as recorded.
+pub(super) fn get(record: &Record, id: i64) -> Result<Entry, RecordError> {
+    Ok(record.lock().query_row(
+        &format!("SELECT {COLUMNS} FROM entries WHERE id = ?1"),
+        [id],
+        entry,
+    )?)
+}
+
 /// Failed entries made to be tried again.
 pub(super) fn retry_failed(record: &Record) -> Result<u64, RecordError> {
     record.write(|db| {
@@ -319,6 +328,7 @@ pub(super) fn retry_failed(record: &Record) -> Result<u64, RecordError> {
         let n = db.execute(
             "UPDATE entries SET state = CASE
                  WHEN sent_at IS NOT NULL THEN 'sending'
+                 WHEN token IS NOT NULL THEN 'staged'
                  WHEN source_token IS NOT NULL THEN 'uploaded'
                  ELSE 'found' END
              WHERE state = 'failed'",

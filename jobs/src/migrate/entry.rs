@@ -7,7 +7,7 @@ use serde::Serialize;
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Route {
-    /// A directory: a Drive folder is created for it.
+    /// A directory: a Drive folder (or a wiki node) is created for it.
     Folder,
     /// A file imported as a document (`obj_type`), from its upload as an import source.
     Import,
@@ -58,6 +58,9 @@ pub enum EntryState {
     /// An import task was started: its ticket is recorded, so it is polled, never started
     /// again.
     Importing,
+    /// A wiki migration's file in the staging folder, its token recorded: moved under its
+    /// node next (a move makes nothing new, so it is sent again as needed).
+    Staged,
     /// In the target: its token is recorded.
     Done,
     /// Done, and the local file changed since: imported again only with `--update`.
@@ -70,11 +73,12 @@ pub enum EntryState {
 
 impl EntryState {
     /// Every state, in the order an import goes through them.
-    pub const ALL: [EntryState; 8] = [
+    pub const ALL: [EntryState; 9] = [
         EntryState::Found,
         EntryState::Uploaded,
         EntryState::Sending,
         EntryState::Importing,
+        EntryState::Staged,
         EntryState::Done,
         EntryState::Changed,
         EntryState::Skipped,
@@ -88,6 +92,7 @@ impl EntryState {
             EntryState::Uploaded => "uploaded",
             EntryState::Sending => "sending",
             EntryState::Importing => "importing",
+            EntryState::Staged => "staged",
             EntryState::Done => "done",
             EntryState::Changed => "changed",
             EntryState::Skipped => "skipped",
@@ -104,7 +109,11 @@ impl EntryState {
     pub fn is_pending(self) -> bool {
         matches!(
             self,
-            EntryState::Found | EntryState::Uploaded | EntryState::Sending | EntryState::Importing
+            EntryState::Found
+                | EntryState::Uploaded
+                | EntryState::Sending
+                | EntryState::Importing
+                | EntryState::Staged
         )
     }
 }
@@ -140,7 +149,8 @@ pub struct Entry {
     pub source_token: Option<String>,
     /// An import task's ticket.
     pub ticket: Option<String>,
-    /// What the target holds for it: a folder's, document's or file's token.
+    /// What the target holds for it: a folder's, document's or file's token (in a wiki: its
+    /// node's; while staged, the document's or file's in the staging folder).
     pub token: Option<String>,
     /// Its link, when the reply gave one.
     pub url: Option<String>,
@@ -155,7 +165,8 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// The type the target lists it as: `folder`, `file`, or the imported document's type.
+    /// The type a Drive folder lists it as: `folder`, `file`, or the imported document's
+    /// type.
     pub fn remote_kind(&self) -> &str {
         match self.route {
             Route::Folder => "folder",

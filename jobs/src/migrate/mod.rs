@@ -6,7 +6,8 @@
 //! its steps share; `scan.rs`: the local folder walked, each entry planned; `entry.rs`: an
 //! entry and its states; `entries.rs`: entries in and out of the record; `steps.rs`: one
 //! entry taken to its end (`files.rs`: uploads; `imports.rs`: import tasks; `outcome.rs`:
-//! what each step records); `reconcile.rs`: a create's unknown outcome found by listing;
+//! what each step records); `reconcile.rs`: a create's unknown outcome found by listing; `wiki.rs`: a
+//! wiki as the target (nodes for directories, staged files moved under them);
 //! `event.rs`: progress and the summary.
 
 mod context;
@@ -20,6 +21,7 @@ mod reconcile;
 mod run;
 mod scan;
 mod steps;
+mod wiki;
 
 pub use crate::step::JobError;
 pub use entries::EntryCounts;

@@ -1,7 +1,7 @@
 //! What an entry's steps record as they go: a create about to be sent, an entry done, a
 //! create known to have made nothing, and a create's unknown outcome reconciled by listing.
 
-use super::context::Context;
+use super::context::{Context, Place};
 use super::entries;
 use super::entry::{Entry, EntryState, Route};
 use super::event::Event;
@@ -35,22 +35,31 @@ pub(super) async fn sending(cx: &Context, mut entry: Entry) -> Result<Entry, Sto
     Ok(entry)
 }
 
-/// Records `entry` done with what the target holds for it.
+/// Records `entry` done with what the target holds for it; in a wiki, a file is only
+/// staged: it is moved under its node next.
 pub(super) async fn done(cx: &Context, entry: &Entry, found: Found) -> Result<(), Stop> {
+    let staged = matches!(cx.place, Place::Wiki { .. }) && entry.route != Route::Folder;
+    let state = if staged {
+        EntryState::Staged
+    } else {
+        EntryState::Done
+    };
     let (id, token, url) = (entry.id, found.token.clone(), found.url);
     cx.record(move |r| {
         entries::set(
             r,
             id,
-            EntryState::Done,
+            state,
             vec![("token", Some(token)), ("url", url), ("reason", None)],
         )
     })
     .await?;
-    cx.emit(Event::Done {
-        path: entry.path.clone(),
-        token: found.token,
-    });
+    if !staged {
+        cx.emit(Event::Done {
+            path: entry.path.clone(),
+            token: found.token,
+        });
+    }
     Ok(())
 }
 
@@ -104,7 +113,7 @@ pub(super) async fn after_failed_create(
     folder: &str,
     entry: &Entry,
     severity: Severity,
-    error: impl std::error::Error + Send + Sync + 'static,
+    error: impl Into<Box<dyn std::error::Error + Send + Sync>>,
     did: &mut Did,
 ) -> Result<(), Stop> {
     if severity != Severity::Network {

@@ -7,9 +7,10 @@
 //! An import's document appears only when its task ends, so for an import the folder is
 //! watched for a while (`--reconcile-wait`) before the create is sent again.
 
-use super::context::Context;
+use super::context::{Context, Place};
 use super::entries;
 use super::entry::{Entry, Route};
+use super::wiki::nodes_under;
 use crate::step::{Stop, unix_now};
 use std::time::Duration;
 
@@ -42,8 +43,25 @@ pub(super) async fn find(cx: &Context, folder: &str, entry: &Entry) -> Result<Op
     }
 }
 
-/// One listing of `folder`, every page read.
+/// One listing of `folder`, every page read (in a wiki, a directory's node is looked for
+/// among the nodes under its parent's).
 async fn look(cx: &Context, folder: &str, entry: &Entry) -> Result<Option<Found>, Stop> {
+    if let (Place::Wiki { space_id, .. }, Route::Folder) = (&cx.place, entry.route) {
+        for node in nodes_under(cx, space_id, folder).await? {
+            let Some(token) = node.node_token.filter(|t| !t.is_empty()) else {
+                continue;
+            };
+            let docx = node.obj_type.as_ref().is_some_and(|t| t.value() == "docx");
+            if node.title.as_deref() != Some(entry.name.as_str()) || !docx {
+                continue;
+            }
+            let candidate = token.clone();
+            if !cx.record(move |r| entries::is_taken(r, &candidate)).await? {
+                return Ok(Some(Found { token, url: None }));
+            }
+        }
+        return Ok(None);
+    }
     let since = entry.sent_at.unwrap_or(0) - CLOCK_SKEW;
     let mut items = cx.client.list_files().folder_token(folder).items();
     while let Some(item) = items.next().await {

@@ -1,7 +1,7 @@
 //! [`Migrate`]: a run from the record's lock to its summary: scan, folders level by level,
 //! then every file, `workers` at a time.
 
-use super::context::{Context, Report};
+use super::context::{Context, Place, Report};
 use super::entries::{self, record_scan};
 use super::entry::Entry;
 use super::event::{Event, Summary};
@@ -22,8 +22,9 @@ use taskapi::feishu::FeishuClient;
 /// workers keep that pace while others wait for their import tasks.
 pub const DEFAULT_WORKERS: usize = 8;
 
-/// A local folder moved into a Drive folder: its directories created as folders, each file
-/// imported as the document its extension makes (or uploaded as it is). Run it again on
+/// A local folder moved into a Drive folder or a wiki space: its directories created as
+/// folders (or wiki nodes), each file imported as the document its extension makes (or
+/// uploaded as it is). Run it again on
 /// the same folder to continue it: nothing it made is made twice.
 ///
 /// ```no_run
@@ -140,18 +141,15 @@ impl Migrate {
         let started = Instant::now();
         let root = match &self.target {
             Remote::Folder { token } => token.clone(),
-            other => {
-                return Err(JobError::Local(format!(
-                    "a migration goes into a Drive folder; {other:?} is not one"
-                )));
-            }
+            Remote::Wiki { parent_node, .. } => parent_node.clone().unwrap_or_default(),
         };
         let (dir, target) = (self.dir.clone(), self.target.clone());
         let record = blocking(move || Record::open_for_job(&dir, Job::Migrate, &target))
             .await
             .map_err(JobError::Record)?;
-        let cx = Context {
+        let mut cx = Context {
             client: self.client,
+            place: Place::Drive,
             dir: self.dir,
             record: Arc::new(record),
             on_event: self.on_event,
@@ -159,6 +157,13 @@ impl Migrate {
             poll_delay: self.poll_delay,
             reconcile_wait: self.reconcile_wait,
         };
+        if let Remote::Wiki { space_id, .. } = &self.target {
+            let staging = staging_folder(&cx, &self.target).await?;
+            cx.place = Place::Wiki {
+                space_id: space_id.clone(),
+                staging,
+            };
+        }
         let spreadsheets = format!("{:?}", self.plan.spreadsheets).to_lowercase();
         cx.record(move |r| r.keep_setting("--as", &spreadsheets))
             .await?;
@@ -211,6 +216,46 @@ impl Migrate {
             elapsed: started.elapsed(),
         })
     }
+}
+
+/// The Drive folder a wiki migration stages its files in before it moves them: made once
+/// at the top of the app's space and kept in the record. Its name is the record's own (a
+/// hash of the local folder and the target), so a run killed after the create finds the
+/// folder by listing instead of making a second.
+async fn staging_folder(cx: &Context, target: &Remote) -> Result<String, Stop> {
+    if let Some(token) = cx.record(|r| r.setting("staging")).await? {
+        return Ok(token);
+    }
+    use sha2::{Digest as _, Sha256};
+    let dir = std::fs::canonicalize(&cx.dir).unwrap_or_else(|_| cx.dir.clone());
+    let hash = Sha256::digest(format!("{}\n{target:?}", dir.display()).as_bytes());
+    let hex: String = hash[..6].iter().map(|b| format!("{b:02x}")).collect();
+    let name = format!("taskapi migrate staging {hex}");
+    let mut listed = cx.client.list_files().items();
+    let mut token = None;
+    while let Some(item) = listed.next().await {
+        let item = item.map_err(Stop::from_page)?;
+        let folder = item.type_.as_ref().is_some_and(|t| t.value() == "folder");
+        if folder && item.name.as_deref() == Some(name.as_str()) {
+            token = item.token;
+            break;
+        }
+    }
+    let token = match token {
+        Some(token) => token,
+        None => cx
+            .client
+            .create_folder(name.as_str(), "")
+            .send()
+            .await
+            .map_err(Stop::from_error)?
+            .token
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| Stop::Item("the staging folder's reply has no token".into()))?,
+    };
+    let kept = token.clone();
+    cx.record(move |r| r.keep_setting("staging", &kept)).await?;
+    Ok(token)
 }
 
 fn add(total: &mut Did, did: Did) {

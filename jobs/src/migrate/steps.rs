@@ -3,13 +3,14 @@
 //! for (`files.rs`, `imports.rs`). What each records is in `outcome.rs`; an entry found
 //! sending is reconciled there before anything is sent again.
 
-use super::context::Context;
+use super::context::{Context, Place};
 use super::entries;
 use super::entry::{Entry, EntryState, Route};
 use super::event::Event;
 use super::files::{upload_plain, upload_source};
 use super::imports::{start_import, wait_import};
 use super::outcome::{Did, Found, after_failed_create, done, reconcile, sending};
+use super::wiki::{BoxError, create_node, move_into_wiki};
 use crate::step::{Severity, Stop};
 
 /// Takes `entry` (whose folder is `folder`) to done, failed or skipped. An item's own
@@ -31,33 +32,52 @@ pub(super) async fn finish(cx: &Context, folder: &str, entry: Entry) -> Result<D
     }
 }
 
+/// Takes `entry` a step at a time, re-reading it after each step that ends in the record
+/// (a wiki's file goes on from staged to its move). `folder` is its folder's token: a
+/// Drive folder, or in a wiki its directory's node (`""` at the top); files go first into
+/// [`Context::drive_folder`].
 async fn advance(cx: &Context, folder: &str, mut entry: Entry, did: &mut Did) -> Result<(), Stop> {
+    let here = if entry.route == Route::Folder {
+        folder
+    } else {
+        cx.drive_folder(folder)
+    };
     loop {
         entry = match entry.state {
-            EntryState::Sending => match reconcile(cx, folder, &entry, did).await? {
+            EntryState::Sending => match reconcile(cx, here, &entry, did).await? {
                 Some(next) => next,
-                None => return Ok(()),
+                None => reread(cx, &entry).await?,
             },
             EntryState::Found if entry.route == Route::Folder => {
                 create_folder(cx, folder, entry, did).await?;
                 return Ok(());
             }
             EntryState::Found if entry.route == Route::File => {
-                upload_plain(cx, folder, entry, did).await?;
-                return Ok(());
+                upload_plain(cx, here, entry.clone(), did).await?;
+                reread(cx, &entry).await?
             }
             EntryState::Found => upload_source(cx, entry, did).await?,
-            EntryState::Uploaded => start_import(cx, folder, entry, did).await?,
-            EntryState::Importing => match wait_import(cx, folder, &entry, did).await? {
+            EntryState::Uploaded => start_import(cx, here, entry, did).await?,
+            EntryState::Importing => match wait_import(cx, here, &entry, did).await? {
                 Some(next) => next,
-                None => return Ok(()),
+                None => reread(cx, &entry).await?,
             },
+            EntryState::Staged => {
+                move_into_wiki(cx, folder, &entry).await?;
+                return Ok(());
+            }
             _ => return Ok(()),
         };
     }
 }
 
-/// A folder created in `folder`.
+/// `entry` as the record has it now.
+async fn reread(cx: &Context, entry: &Entry) -> Result<Entry, Stop> {
+    let id = entry.id;
+    cx.record(move |r| entries::get(r, id)).await
+}
+
+/// A folder created in `folder` (in a wiki: a node under the node `folder`).
 async fn create_folder(
     cx: &Context,
     folder: &str,
@@ -66,26 +86,21 @@ async fn create_folder(
 ) -> Result<(), Stop> {
     let entry = sending(cx, entry).await?;
     did.creates += 1;
-    match cx
-        .client
-        .create_folder(entry.name.as_str(), folder)
-        .send()
-        .await
-    {
-        Ok(reply) => match reply.token.filter(|t| !t.is_empty()) {
-            Some(token) => {
-                done(
-                    cx,
-                    &entry,
-                    Found {
-                        token,
-                        url: reply.url,
-                    },
-                )
-                .await
-            }
-            None => Err(Stop::Item("the folder's reply has no token".into())),
-        },
-        Err(e) => after_failed_create(cx, folder, &entry, Severity::of(&e), e, did).await,
+    let created = match &cx.place {
+        Place::Drive => cx
+            .client
+            .create_folder(entry.name.as_str(), folder)
+            .send()
+            .await
+            .map(|reply| (reply.token, reply.url))
+            .map_err(|e| (Severity::of(&e), Box::new(e) as BoxError)),
+        Place::Wiki { space_id, .. } => create_node(cx, space_id, folder, &entry.name)
+            .await
+            .map(|token| (token, None)),
+    };
+    match created {
+        Ok((Some(token), url)) if !token.is_empty() => done(cx, &entry, Found { token, url }).await,
+        Ok(_) => Err(Stop::Item("the folder's reply has no token".into())),
+        Err((severity, e)) => after_failed_create(cx, folder, &entry, severity, e, did).await,
     }
 }

@@ -174,6 +174,18 @@ impl Record {
         }
     }
 
+    /// The record's setting `name`, if kept.
+    pub fn setting(&self, name: &str) -> Result<Option<String>, RecordError> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT value FROM meta WHERE key = ?1",
+                [format!("setting:{name}")],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// The job's folder.
     pub fn dir(&self) -> &Path {
         &self.dir

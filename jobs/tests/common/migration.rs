@@ -42,12 +42,23 @@ impl Migration {
 
     /// `taskapi --base-url .. --rate-limit <limits> migrate folder <DIR> <ROOT> <extra>`.
     pub fn command(&self, limits: &str, extra: &[&str]) -> tokio::process::Command {
+        self.command_into("folder", FakeTree::ROOT_FOLDER, limits, extra)
+    }
+
+    /// `taskapi .. migrate <which> <DIR> <target> <extra>`: `folder` or `wiki`.
+    pub fn command_into(
+        &self,
+        which: &str,
+        target: &str,
+        limits: &str,
+        extra: &[&str],
+    ) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_taskapi"));
         command
             .args(["--base-url", &self.server.uri(), "--rate-limit", limits])
-            .args(["migrate", "folder"])
+            .args(["migrate", which])
             .arg(self.source())
-            .arg(FakeTree::ROOT_FOLDER)
+            .arg(target)
             .args(extra)
             .env("FEISHU_ACCESS_TOKEN", "t-migrate-test")
             .env_remove("FEISHU_APP_ID")
@@ -97,10 +108,35 @@ pub fn check_arrived(
     files: &BTreeMap<String, LocalFile>,
     folders: &[String],
 ) -> HashMap<String, FakeItem> {
-    let items: Vec<FakeItem> = tree
-        .items()
+    check_arrived_in(tree, Source::Drive, files, folders)
+}
+
+/// [`check_arrived`] in the Drive tree or in the wiki space (where a folder is a `docx`
+/// node, and the Drive holds only the run's staging folder, empty).
+pub fn check_arrived_in(
+    tree: &FakeTree,
+    source: Source,
+    files: &BTreeMap<String, LocalFile>,
+    folders: &[String],
+) -> HashMap<String, FakeItem> {
+    let all = tree.items();
+    let folder_kind = match source {
+        Source::Drive => "folder",
+        Source::Wiki => {
+            let drive: Vec<&FakeItem> = all
+                .iter()
+                .filter(|i| i.source == Source::Drive && !i.deleted)
+                .collect();
+            assert!(
+                drive.len() == 1 && drive[0].kind == "folder",
+                "the Drive holds more than the staging folder: {drive:?}"
+            );
+            "docx"
+        }
+    };
+    let items: Vec<FakeItem> = all
         .into_iter()
-        .filter(|i| i.source == Source::Drive && !i.deleted)
+        .filter(|i| i.source == source && !i.deleted)
         .collect();
     let by_token: HashMap<&str, &FakeItem> = items.iter().map(|i| (i.token.as_str(), i)).collect();
     // Each item's path of titles from the root.
@@ -125,7 +161,7 @@ pub fn check_arrived(
     let mut arrived = HashMap::new();
     for folder in folders {
         let item = remote
-            .get(&format!("{folder}\tfolder"))
+            .get(&format!("{folder}\t{folder_kind}"))
             .unwrap_or_else(|| panic!("folder {folder} did not arrive"));
         arrived.insert(folder.clone(), (*item).clone());
     }
