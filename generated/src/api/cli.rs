@@ -481,6 +481,25 @@ fn commands() -> Vec<Command> {
         .value_parser(::clap::value_parser!(i64))).arg(Arg::new("page_token")
         .long("page-token").value_name("PAGE_TOKEN").required(false)
         .help("The `page_token` of the previous reply; absent for the first page. (分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果)")),
+        Command::new("feishu.wiki.space_node.create")
+        .about("Create a wiki node in a space, under a parent node or at the top level: a new document of the given type, or a shortcut to an existing node; the reply is the new node.")
+        .long_about("创建知识空间节点\n\nCreate a wiki node in a space, under a parent node or at the top level: a new document of the given type, or a shortcut to an existing node; the reply is the new node.\n\nSends `POST /open-apis/wiki/v2/spaces/{space_id}/nodes`. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("space_id").long("space-id").value_name("SPACE_ID").required(true)
+        .help("The wiki space to create the node in. (知识空间id<br>[获取方式](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-overview))"))
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("obj-type").long("obj-type").value_name("OBJ_TYPE")
+        .help("Body field `obj_type`: 文档类型，对于快捷方式，该字段是对应的实体的obj_type。 Required (here or in --body)."))
+        .arg(Arg::new("parent-node-token").long("parent-node-token")
+        .value_name("PARENT_NODE_TOKEN")
+        .help("Body field `parent_node_token`: 父节点 token。若当前节点为一级节点，父节点 token 为空。"))
+        .arg(Arg::new("node-type").long("node-type").value_name("NODE_TYPE")
+        .help("Body field `node_type`: 节点类型 Required (here or in --body)."))
+        .arg(Arg::new("origin-node-token").long("origin-node-token")
+        .value_name("ORIGIN_NODE_TOKEN")
+        .help("Body field `origin_node_token`: 快捷方式对应的实体node_token，当节点为快捷方式时，该值不为空。"))
+        .arg(Arg::new("title").long("title").value_name("TITLE")
+        .help("Body field `title`: 文档标题")),
         Command::new("feishu.wiki.space_node.list")
         .about("List the child nodes of a wiki node (or the top-level nodes of a space), a page at a time (page_token, has_more); a page may be empty while has_more is still true.")
         .long_about("获取知识空间子节点列表\n\nList the child nodes of a wiki node (or the top-level nodes of a space), a page at a time (page_token, has_more); a page may be empty while has_more is still true.\n\nSends `GET /open-apis/wiki/v2/spaces/{space_id}/nodes`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -1697,6 +1716,60 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
             if call.listing_all() {
                 return call.list_all(request.pages(), "items").await;
             }
+            call.outcome(request.send().await)
+        }
+        "feishu.wiki.space_node.create" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::CreateWikiNodeBody = match call
+                .body(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "obj-type",
+                            path: &["obj_type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "parent-node-token",
+                            path: &["parent_node_token"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "node-type",
+                            path: &["node_type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "origin-node-token",
+                            path: &["origin_node_token"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "title",
+                            path: &["title"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let request = client
+                .create_wiki_node(
+                    call.value::<String>("space_id").unwrap_or_default(),
+                    body.obj_type.clone(),
+                    body.node_type.clone(),
+                )
+                .inspect_raw(call.keep_raw());
+            let request = request.with_body(body);
             call.outcome(request.send().await)
         }
         "feishu.wiki.space_node.list" => {

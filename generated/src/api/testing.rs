@@ -2385,6 +2385,66 @@ pub static ROUTES: &[Route] = &[
         list: Some(&LIST_WIKI_SPACES_LIST),
     },
     Route {
+        id: "feishu.wiki.space_node.create",
+        method: "POST",
+        path: "/open-apis/wiki/v2/spaces/{space_id}/nodes",
+        envelope: ::taskapi_runtime::Envelope::CodeMsgData,
+        kind: RouteKind::Endpoint,
+        example: super::feishu::CREATE_WIKI_NODE_EXAMPLE,
+        errors: &[
+            DocumentedError {
+                code: CodeRef::Int(131001),
+                http_status: 400u16,
+                message: "rpc fail",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131002),
+                http_status: 400u16,
+                message: "param err",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131003),
+                http_status: 400u16,
+                message: "out of limit",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131004),
+                http_status: 400u16,
+                message: "invalid user",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131005),
+                http_status: 400u16,
+                message: "not found",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131006),
+                http_status: 400u16,
+                message: "permission denied",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131007),
+                http_status: 400u16,
+                message: "internal err",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131009),
+                http_status: 400u16,
+                message: "lock contention, please retry later.",
+            },
+            DocumentedError {
+                code: CodeRef::Int(131010),
+                http_status: 400u16,
+                message: "doc type is deprecated, please use docx.",
+            },
+        ],
+        common_errors: FEISHU_COMMON_ERRORS,
+        rate_limit: Some(&FEISHU_RATE_LIMIT),
+        task: None,
+        starts: None,
+        list: None,
+    },
+    Route {
         id: "feishu.wiki.space_node.list",
         method: "GET",
         path: "/open-apis/wiki/v2/spaces/{space_id}/nodes",
@@ -2744,30 +2804,37 @@ impl FakeServer {
         self.0.script(&ROUTES[30])
     }
 
+    /// Scripts `feishu.wiki.space_node.create` (`POST /open-apis/wiki/v2/spaces/{space_id}/nodes`). Unscripted, it answers with the doc example.
+    pub fn create_wiki_node(
+        &self,
+    ) -> EndpointScript<'_, super::feishu::CreateWikiNodeData> {
+        self.0.script(&ROUTES[31])
+    }
+
     /// Scripts `feishu.wiki.space_node.list` (`GET /open-apis/wiki/v2/spaces/{space_id}/nodes`). Unscripted, it answers with the doc example.
     pub fn list_wiki_nodes(
         &self,
     ) -> EndpointScript<'_, super::feishu::ListWikiNodesData> {
-        self.0.script(&ROUTES[31])
+        self.0.script(&ROUTES[32])
     }
 
     /// Scripts `feishu.wiki.space_node.move_docs_to_wiki` (`POST /open-apis/wiki/v2/spaces/{space_id}/nodes/move_docs_to_wiki`). Unscripted, it answers with the doc example.
     pub fn move_docs_to_wiki(
         &self,
     ) -> EndpointScript<'_, super::feishu::MoveDocsToWikiData> {
-        self.0.script(&ROUTES[32])
+        self.0.script(&ROUTES[33])
     }
 
     /// Scripts `feishu.wiki.task.get` (`GET /open-apis/wiki/v2/tasks/{task_id}`). Unscripted, it answers with the doc example.
     pub fn get_wiki_task(&self) -> EndpointScript<'_, super::feishu::GetWikiTaskData> {
-        self.0.script(&ROUTES[33])
+        self.0.script(&ROUTES[34])
     }
 
     /// Scripts the Feishu / Lark token endpoint (`POST /open-apis/auth/v3/tenant_access_token/internal`, requests counted as `feishu.token`). Unscripted, it issues `fake-token-N` tokens.
     pub fn feishu_token(
         &self,
     ) -> EndpointScript<'_, super::feishu::TenantAccessTokenReply> {
-        self.0.script(&ROUTES[34])
+        self.0.script(&ROUTES[35])
     }
 }
 
@@ -3345,6 +3412,31 @@ pub async fn call_by_id(
                         Called::of(
                             ::taskapi_runtime::testing::spawned(
                                     client.list_wiki_spaces().send(),
+                                )
+                                .await,
+                        )
+                    }
+                    Err(e) => Called::NotBuilt(e),
+                }
+            }
+            "feishu.wiki.space_node.create" => {
+                match settings.builder::<super::feishu::FeishuClient>().build() {
+                    Ok(client) => {
+                        Called::of(
+                            ::taskapi_runtime::testing::spawned(
+                                    client
+                                        .create_wiki_node(
+                                            "6946843325487906839",
+                                            super::feishu::CreateWikiNodeObjType::Docx,
+                                            super::feishu::CreateWikiNodeType::Origin,
+                                        )
+                                        .with_body(
+                                            ::serde_json::from_str::<
+                                                super::feishu::CreateWikiNodeBody,
+                                            >(super::feishu::CREATE_WIKI_NODE_BODY_EXAMPLE)
+                                                .expect("the spec's example body decodes as its body type"),
+                                        )
+                                        .send(),
                                 )
                                 .await,
                         )

@@ -33,6 +33,7 @@
 //! - `feishu.vc.export.resource_reservation_list`: [`FeishuClient::export_resource_reservation_list`] (导出会议室预定数据)
 //! - `feishu.wiki.space.get_node`: [`FeishuClient::get_wiki_node`] (获取知识空间节点信息)
 //! - `feishu.wiki.space.list`: [`FeishuClient::list_wiki_spaces`] (获取知识空间列表)
+//! - `feishu.wiki.space_node.create`: [`FeishuClient::create_wiki_node`] (创建知识空间节点)
 //! - `feishu.wiki.space_node.list`: [`FeishuClient::list_wiki_nodes`] (获取知识空间子节点列表)
 //! - `feishu.wiki.space_node.move_docs_to_wiki`: [`FeishuClient::move_docs_to_wiki`] (移动云空间文档至知识空间)
 //! - `feishu.wiki.task.get`: [`FeishuClient::get_wiki_task`] (获取任务结果)
@@ -120,6 +121,9 @@ pub mod get_wiki_node;
 #[cfg(feature = "feishu-wiki")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
 pub mod list_wiki_spaces;
+#[cfg(feature = "feishu-wiki")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
+pub mod create_wiki_node;
 #[cfg(feature = "feishu-wiki")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
 pub mod list_wiki_nodes;
@@ -210,6 +214,9 @@ pub use self::get_wiki_node::*;
 #[cfg(feature = "feishu-wiki")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
 pub use self::list_wiki_spaces::*;
+#[cfg(feature = "feishu-wiki")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
+pub use self::create_wiki_node::*;
 #[cfg(feature = "feishu-wiki")]
 #[cfg_attr(docsrs, doc(cfg(feature = "feishu-wiki")))]
 pub use self::list_wiki_nodes::*;
