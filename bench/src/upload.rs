@@ -217,7 +217,14 @@ fn migrate(
 ) -> std::result::Result<measure::Measured, String> {
     let mut command = measure::command(pinning, CLIENT_CPU, taskapi)?;
     command
-        .args(["--base-url", url, "--rate-limit", "off", "migrate", "folder"])
+        .args([
+            "--base-url",
+            url,
+            "--rate-limit",
+            "off",
+            "migrate",
+            "folder",
+        ])
         .arg(dir)
         .arg(FOLDER)
         .arg("--json")

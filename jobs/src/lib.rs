@@ -24,5 +24,5 @@ pub mod migrate;
 pub mod record;
 mod step;
 
-pub use step::Severity;
+pub use step::{Severity, may_have_acted};
 pub mod upload;

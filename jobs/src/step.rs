@@ -3,6 +3,7 @@
 //! synced commits, files) off the async threads.
 
 use crate::record::RecordError;
+use taskapi::ErrorDetails as _;
 use taskapi::feishu::FeishuCommonError;
 use taskapi::runtime::{EndpointError, Failure, PageError, with_causes};
 
@@ -67,6 +68,19 @@ impl Severity {
             Failure::Output(_) => Severity::Local,
             _ => Severity::Item,
         }
+    }
+}
+
+/// Whether the server may have acted on a failed call that creates something: no complete
+/// reply (the request may have reached it), a reply not understood (a gateway's page), or a
+/// server error. A refusal (a client error's code, a request refused before it was sent, no
+/// token) made nothing.
+pub fn may_have_acted<E: EndpointError>(error: &E) -> bool {
+    match error.failure() {
+        Failure::Transport(e) => e.outcome_unknown(),
+        Failure::Decode(_) => true,
+        Failure::Api(api) => api.http_status() >= 500 || error.is_retryable(),
+        _ => false,
     }
 }
 

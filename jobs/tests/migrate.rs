@@ -70,6 +70,60 @@ async fn a_tree_arrives_in_a_wiki_space_as_nodes_under_nodes() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_create_whose_reply_is_lost_is_found_in_the_target_not_made_again() {
+    let fx = Migration::new().await;
+    let (files, folders) = make_tree(&fx.source(), 17, 30, false);
+    // The server acts, and the client gets a gateway's 504 instead of the reply.
+    fx.tree.lose_replies("feishu.drive.file.create_folder", 2);
+    fx.tree.lose_replies("feishu.drive.import_task.create", 3);
+    let output = fx.run(&["--reconcile-wait", "5"]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    check_arrived(&fx.tree, &files, &folders);
+    assert_eq!(
+        fx.tree.folder_creates(),
+        folders.len(),
+        "a folder was made twice"
+    );
+    let imports = fx
+        .uploads
+        .arrived()
+        .iter()
+        .filter(|a| a.parent_type == "ccm_import_open")
+        .count();
+    assert_eq!(
+        fx.tree.import_creates(),
+        imports,
+        "an import was started twice"
+    );
+    let summary_line = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        summary_line.contains("5 found after a lost reply"),
+        "{summary_line}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_a_wiki_a_lost_reply_of_a_node_or_a_move_makes_nothing_twice() {
+    let fx = Migration::new().await;
+    let (files, folders) = make_tree(&fx.source(), 19, 30, false);
+    fx.tree.lose_replies("feishu.wiki.space_node.create", 2);
+    fx.tree
+        .lose_replies("feishu.wiki.space_node.move_docs_to_wiki", 3);
+    let output = fx
+        .command_into("wiki", FakeTree::SPACE_ID, common::FAST, &[])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    check_arrived_in(&fx.tree, Source::Wiki, &files, &folders);
+    assert_eq!(
+        fx.tree.wiki_node_creates(),
+        folders.len(),
+        "a node was made twice"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_import_is_recorded_with_its_meaning_and_the_rest_complete() {
     let fx = Migration::new().await;
     let (files, folders) = make_tree(&fx.source(), 3, 40, false);

@@ -89,7 +89,11 @@ pub fn section(r: &mut String, command: &str, u: &upload::Result) {
         );
     }
     if let Some(ratio) = &u.migrate_ratio {
-        let _ = writeln!(r, "| ratio, `migrate` over curl's MB/s | {} |", ratio.show(3));
+        let _ = writeln!(
+            r,
+            "| ratio, `migrate` over curl's MB/s | {} |",
+            ratio.show(3)
+        );
     }
     let _ = writeln!(
         r,

@@ -34,24 +34,24 @@ pub(super) fn command() -> Command {
                         .long("as")
                         .value_name("sheet|bitable")
                         .value_parser(["sheet", "bitable"])
-                        .help("What xlsx and csv files become (default sheet; xls is always a sheet). A folder keeps the choice of its first run"),,
+                        .help("What xlsx and csv files become (default sheet; xls is always a sheet). A folder keeps the choice of its first run"),
             Arg::new("imports-only")
                         .long("imports-only")
                         .action(ArgAction::SetTrue)
-                        .help("Leave out files no import takes (recorded skipped) instead of uploading them as they are"),,
+                        .help("Leave out files no import takes (recorded skipped) instead of uploading them as they are"),
             Arg::new("update")
                         .long("update")
                         .action(ArgAction::SetTrue)
-                        .help("Import files changed since they were migrated again (prints what each replaces; the old document stays)"),,
+                        .help("Import files changed since they were migrated again (prints what each replaces; the old document stays)"),
             Arg::new("jobs")
                         .long("jobs")
                         .value_name("N")
                         .value_parser(clap::value_parser!(u64).range(1..=64))
-                        .help(format!("Entries in work at once (default {DEFAULT_WORKERS}); the rate limits set the pace")),,
+                        .help(format!("Entries in work at once (default {DEFAULT_WORKERS}); the rate limits set the pace")),
             Arg::new("retry-failed")
                         .long("retry-failed")
                         .action(ArgAction::SetTrue)
-                        .help("Try the entries recorded failed again, without scanning DIR"),,
+                        .help("Try the entries recorded failed again, without scanning DIR"),
             Arg::new("reconcile-wait")
                         .long("reconcile-wait")
                         .value_name("SECONDS")
@@ -130,7 +130,10 @@ pub(super) fn run<'a>(args: &'a ArgMatches, call: &'a Call<'_>) -> Dispatched<'a
                 parent_node: args.get_one::<String>("parent-node").cloned(),
             },
             _ => Remote::Folder {
-                token: args.get_one::<String>("folder").cloned().unwrap_or_default(),
+                token: args
+                    .get_one::<String>("folder")
+                    .cloned()
+                    .unwrap_or_default(),
             },
         };
         let client = match call.managed_client::<FeishuClient>() {

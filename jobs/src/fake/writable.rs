@@ -5,10 +5,13 @@
 //! [`FakeUploads`] kept here, apart from `tree.rs`'s read side, so that neither of those
 //! files needs the other.
 
+use super::state::{Shared, lock};
 use super::tree::FakeTree;
 use super::uploads::FakeUploads;
 use super::written::Content;
+use std::sync::Arc;
 use std::time::Duration;
+use taskapi::runtime::testing::{Recorded, Responded, Responder};
 
 impl FakeUploads {
     /// Uploads that write to `tree`: a file finished into a folder (`parent_type`
@@ -33,6 +36,7 @@ impl FakeTree {
             .chain(super::import_routes::responders(&self.model))
             .chain(super::wiki_routes::responders(&self.model));
         for (route, responder) in writers {
+            let responder = losing(&self.model, route, responder);
             let installed = server.set_responder(route, responder);
             debug_assert!(installed, "no route {route}");
         }
@@ -79,6 +83,14 @@ impl FakeTree {
         self.lock().writes.wiki_node_creates
     }
 
+    /// The next `n` requests of `route` (one of the writing routes: `create_folder`, import
+    /// task create, wiki node create, the move) that succeed are acted on, then answered
+    /// with a gateway's 504 page: the reply is lost on its way, as when a connection breaks
+    /// after the server acted.
+    pub fn lose_replies(&self, route: &str, n: u32) {
+        self.lock().writes.lose.insert(route.to_owned(), n);
+    }
+
     /// Import tasks created (a ticket given, whatever their end); a create refused at once
     /// is not one (the server's request count has those).
     pub fn import_creates(&self) -> usize {
@@ -114,4 +126,23 @@ impl FakeTree {
         };
         model.writes.contents.get(obj_token).cloned()
     }
+}
+
+/// `responder`, whose successful replies are lost while [`FakeTree::lose_replies`] says so.
+fn losing(model: &Shared, route: &'static str, responder: Responder) -> Responder {
+    let model = model.clone();
+    Arc::new(move |request: &Recorded| {
+        let answer = responder(request)?;
+        let mut model = lock(&model);
+        match model.writes.lose.get_mut(route) {
+            Some(left) if *left > 0 && answer.status == 200 => {
+                *left -= 1;
+                Some(Responded::json(
+                    504,
+                    "<html><body>504 Gateway Time-out</body></html>",
+                ))
+            }
+            _ => Some(answer),
+        }
+    })
 }

@@ -101,6 +101,8 @@ pub(crate) struct Writes {
     pub import_creates: usize,
     pub wiki_moves: usize,
     pub wiki_node_creates: usize,
+    /// Successful replies to lose, by route (`lose_replies`).
+    pub lose: HashMap<String, u32>,
 }
 
 impl Default for Writes {
@@ -119,6 +121,7 @@ impl Default for Writes {
             import_creates: 0,
             wiki_moves: 0,
             wiki_node_creates: 0,
+            lose: HashMap::new(),
             expired_media: Default::default(),
         }
     }

@@ -6,7 +6,7 @@ use super::context::Context;
 use super::entries;
 use super::entry::{Entry, EntryState};
 use super::event::Event;
-use super::outcome::{Did, Found, after_failed_create, done};
+use super::outcome::{CreateFailed, Did, Found, after_failed_create, done};
 use crate::step::{Stop, blocking, unix_now};
 use crate::upload::{Hooks, ImportAs, UploadError, upload_file_with, upload_import_source_with};
 
@@ -81,10 +81,7 @@ pub(super) async fn upload_plain(
         Err(e @ (UploadError::Read { .. } | UploadError::Empty { .. })) => {
             Err(Stop::Item(e.describe()))
         }
-        Err(e) => {
-            let severity = e.severity();
-            after_failed_create(cx, folder, &sent, severity, e, did).await
-        }
+        Err(e) => after_failed_create(cx, folder, &sent, CreateFailed::upload(e), did).await,
     }
 }
 

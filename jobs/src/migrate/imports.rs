@@ -5,7 +5,9 @@ use super::context::Context;
 use super::entries;
 use super::entry::{Entry, EntryState};
 use super::event::Event;
-use super::outcome::{Did, Found, after_failed_create, done, nothing_sent, reconcile, sending};
+use super::outcome::{
+    CreateFailed, Did, Found, after_failed_create, done, nothing_sent, reconcile, sending,
+};
 use crate::step::{Severity, Stop};
 use taskapi::ErrorDetails as _;
 use taskapi::feishu::{ImportDocumentType, ImportJobStatus, ImportMountType, ImportPoint};
@@ -52,7 +54,7 @@ pub(super) async fn start_import(
             return upload_again(cx, &entry).await;
         }
         Err(e) => {
-            after_failed_create(cx, folder, &entry, Severity::of(&e), e, did).await?;
+            after_failed_create(cx, folder, &entry, CreateFailed::of(e), did).await?;
             entry.state = EntryState::Done;
             return Ok(entry);
         }

@@ -1,19 +1,20 @@
-//! A local folder moved into a Drive folder: directories become folders, files are
-//! imported as documents (or uploaded as they are), and nothing is made twice, even after
-//! a crash.
+//! A local folder moved into a Drive folder or a wiki space: directories become folders (or
+//! nodes), files are imported as documents (or uploaded as they are), and nothing is made
+//! twice, even after a crash.
 //!
 //! `run.rs`: [`Migrate`], a run from the record's lock to its summary; `context.rs`: what
 //! its steps share; `scan.rs`: the local folder walked, each entry planned; `entry.rs`: an
 //! entry and its states; `entries.rs`: entries in and out of the record; `steps.rs`: one
-//! entry taken to its end (`files.rs`: uploads; `imports.rs`: import tasks; `outcome.rs`:
-//! what each step records); `reconcile.rs`: a create's unknown outcome found by listing; `wiki.rs`: a
-//! wiki as the target (nodes for directories, staged files moved under them);
-//! `event.rs`: progress and the summary.
+//! entry taken to its end (`files.rs`: uploads; `imports.rs`: import tasks; `wiki.rs`: nodes
+//! for directories, staged files moved under them); `outcome.rs`: what each step records,
+//! with `failed.rs`, a create's failure, and `reconcile.rs`, a create's unknown outcome found
+//! by listing; `event.rs`: progress and the summary.
 
 mod context;
 mod entries;
 mod entry;
 mod event;
+mod failed;
 mod files;
 mod imports;
 mod outcome;

@@ -5,9 +5,10 @@ use super::context::{Context, Place};
 use super::entries;
 use super::entry::{Entry, EntryState, Route};
 use super::event::Event;
+pub(super) use super::failed::CreateFailed;
 pub(super) use super::reconcile::Found;
 use super::reconcile::find;
-use crate::step::{Severity, Stop, unix_now};
+use crate::step::{Stop, unix_now};
 
 /// What one entry's steps did in this run.
 #[derive(Debug, Default, Clone, Copy)]
@@ -106,27 +107,26 @@ pub(super) async fn nothing_sent(cx: &Context, entry: &Entry) -> Result<(), Stop
         .await
 }
 
-/// A create's failure: what it made is looked for at once (the server may have acted
-/// before the reply was lost); found, the entry is done; else the failure stands.
+/// A create's failure. Refused, it made nothing: a retry sends it again at once. Otherwise
+/// what it made is looked for at once (the reply may have been lost after the server
+/// acted); found, the entry is done; not found, it stays sending (failed or not), so the
+/// next attempt looks again before sending.
 pub(super) async fn after_failed_create(
     cx: &Context,
     folder: &str,
     entry: &Entry,
-    severity: Severity,
-    error: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    failed: CreateFailed,
     did: &mut Did,
 ) -> Result<(), Stop> {
-    if severity != Severity::Network {
-        // The server answered: it refused, and made nothing to look for later.
+    if !failed.may_have_acted {
         nothing_sent(cx, entry).await?;
-        return Err(Stop::with(severity, error));
+        return Err(Stop::with(failed.severity, failed.error));
     }
     match find(cx, folder, entry).await {
         Ok(Some(found)) => {
             did.reconciled += 1;
             done(cx, entry, found).await
         }
-        // Still unknown: the entry stays sending, and the next run looks again.
-        _ => Err(Stop::with(severity, error)),
+        _ => Err(Stop::with(failed.severity, failed.error)),
     }
 }

@@ -9,9 +9,9 @@ use super::entry::{Entry, EntryState, Route};
 use super::event::Event;
 use super::files::{upload_plain, upload_source};
 use super::imports::{start_import, wait_import};
-use super::outcome::{Did, Found, after_failed_create, done, reconcile, sending};
-use super::wiki::{BoxError, create_node, move_into_wiki};
-use crate::step::{Severity, Stop};
+use super::outcome::{CreateFailed, Did, Found, after_failed_create, done, reconcile, sending};
+use super::wiki::{create_node, move_into_wiki};
+use crate::step::Stop;
 
 /// Takes `entry` (whose folder is `folder`) to done, failed or skipped. An item's own
 /// failure is recorded and not returned; what stops the run is.
@@ -93,7 +93,7 @@ async fn create_folder(
             .send()
             .await
             .map(|reply| (reply.token, reply.url))
-            .map_err(|e| (Severity::of(&e), Box::new(e) as BoxError)),
+            .map_err(CreateFailed::of),
         Place::Wiki { space_id, .. } => create_node(cx, space_id, folder, &entry.name)
             .await
             .map(|token| (token, None)),
@@ -101,6 +101,6 @@ async fn create_folder(
     match created {
         Ok((Some(token), url)) if !token.is_empty() => done(cx, &entry, Found { token, url }).await,
         Ok(_) => Err(Stop::Item("the folder's reply has no token".into())),
-        Err((severity, e)) => after_failed_create(cx, folder, &entry, severity, e, did).await,
+        Err(failed) => after_failed_create(cx, folder, &entry, failed, did).await,
     }
 }

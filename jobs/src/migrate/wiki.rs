@@ -7,14 +7,12 @@ use super::context::{Context, Place};
 use super::entries;
 use super::entry::{Entry, EntryState};
 use super::event::Event;
+use super::failed::CreateFailed;
 use crate::step::{Severity, Stop};
 use taskapi::feishu::{
     CreateWikiNodeObjType, CreateWikiNodeType, MoveDocsToWikiObjType, WikiNode, WikiTaskType,
 };
 use taskapi::runtime::{WaitOutcome, with_causes};
-
-/// A failed call's error, boxed, with what it means for the run.
-pub(super) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A node titled `title` created under `parent` (`""`: the space's top level): its token.
 pub(super) async fn create_node(
@@ -22,10 +20,14 @@ pub(super) async fn create_node(
     space_id: &str,
     parent: &str,
     title: &str,
-) -> Result<Option<String>, (Severity, BoxError)> {
+) -> Result<Option<String>, CreateFailed> {
     let mut request = cx
         .client
-        .create_wiki_node(space_id, CreateWikiNodeObjType::Docx, CreateWikiNodeType::Origin)
+        .create_wiki_node(
+            space_id,
+            CreateWikiNodeObjType::Docx,
+            CreateWikiNodeType::Origin,
+        )
         .title(title);
     if !parent.is_empty() {
         request = request.parent_node_token(parent);
@@ -34,7 +36,7 @@ pub(super) async fn create_node(
         .send()
         .await
         .map(|reply| reply.node.and_then(|node| node.node_token))
-        .map_err(|e| (Severity::of(&e), Box::new(e) as BoxError))
+        .map_err(CreateFailed::of)
 }
 
 /// Every node directly under `parent` (`""`: the top level), every page read.
@@ -71,7 +73,10 @@ pub(super) async fn move_into_wiki(cx: &Context, parent: &str, entry: &Entry) ->
     let moved = match request.send().await {
         Ok(reply) => {
             let nonempty = |t: &String| !t.is_empty();
-            match (reply.wiki_token.filter(nonempty), reply.task_id.filter(nonempty)) {
+            match (
+                reply.wiki_token.filter(nonempty),
+                reply.task_id.filter(nonempty),
+            ) {
                 (Some(node), _) => Ok(Some(node)),
                 (None, Some(task)) => wait_move(cx, &task, &obj_token).await,
                 (None, None) => Ok(None),
@@ -86,15 +91,17 @@ pub(super) async fn move_into_wiki(cx: &Context, parent: &str, entry: &Entry) ->
     let node = match moved {
         Ok(Some(node)) => node,
         other => {
-            let found = nodes_under(cx, space_id, parent)
-                .await?
-                .into_iter()
-                .find(|n| n.obj_token.as_deref() == Some(obj_token.as_str()))
-                .and_then(|n| n.node_token);
+            let found = moved_node(cx, space_id, parent, &obj_token).await?;
             match (found, other) {
                 (Some(node), _) => node,
-                (None, Err(error)) => return Err(Stop::Item(format!("the move into the wiki failed: {error}"))),
-                (None, Ok(_)) => return Err(Stop::Item("the move into the wiki made no node".into())),
+                (None, Err(error)) => {
+                    return Err(Stop::Item(format!(
+                        "the move into the wiki failed: {error}"
+                    )));
+                }
+                (None, Ok(_)) => {
+                    return Err(Stop::Item("the move into the wiki made no node".into()));
+                }
             }
         }
     };
@@ -106,6 +113,30 @@ pub(super) async fn move_into_wiki(cx: &Context, parent: &str, entry: &Entry) ->
         token: node,
     });
     Ok(())
+}
+
+/// The node of `obj_token` under `parent`, looked for until `reconcile_wait` from now: a
+/// move answered as a task may end after its reply was lost.
+async fn moved_node(
+    cx: &Context,
+    space_id: &str,
+    parent: &str,
+    obj_token: &str,
+) -> Result<Option<String>, Stop> {
+    let deadline = tokio::time::Instant::now() + cx.reconcile_wait;
+    let mut pause = std::time::Duration::from_millis(250);
+    loop {
+        let found = nodes_under(cx, space_id, parent)
+            .await?
+            .into_iter()
+            .find(|n| n.obj_token.as_deref() == Some(obj_token))
+            .and_then(|n| n.node_token);
+        if found.is_some() || tokio::time::Instant::now() >= deadline {
+            return Ok(found);
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(std::time::Duration::from_secs(5));
+    }
 }
 
 /// A move's task waited for: the node it made for `obj_token`.

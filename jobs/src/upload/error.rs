@@ -1,6 +1,6 @@
 //! [`UploadError`], why an upload failed, and [`Uploaded`], what it made.
 
-use crate::step::Severity;
+use crate::step::{Severity, may_have_acted};
 use taskapi::ErrorDetails as _;
 use taskapi::runtime::{EndpointError, with_causes};
 
@@ -23,6 +23,8 @@ pub enum UploadError {
         api: bool,
         /// What it means for a job.
         severity: Severity,
+        /// Whether the server may have acted on it anyway ([`may_have_acted`]).
+        may_have_acted: bool,
         /// The endpoint's error.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
@@ -69,6 +71,7 @@ impl UploadError {
             step: step.into(),
             api: error.api_error().is_some(),
             severity: Severity::of(&error),
+            may_have_acted: may_have_acted(&error),
             source: Box::new(error),
         }
     }
@@ -80,6 +83,18 @@ impl UploadError {
             UploadError::Call { severity, .. } => *severity,
             _ => Severity::Item,
         }
+    }
+
+    /// Whether the server may have acted on the failed call (for the request that makes
+    /// the file: whether the file may exist); `false` for a failure before any call.
+    pub fn may_have_acted(&self) -> bool {
+        matches!(
+            self,
+            UploadError::Call {
+                may_have_acted: true,
+                ..
+            }
+        )
     }
 
     /// The error and its causes, one line.
