@@ -307,3 +307,41 @@ async fn no_window_of_any_endpoint_is_over_its_limit() {
     let checked = common::check_windows(&stats, SCALE);
     assert!(checked >= 4, "only {checked} limited endpoints were called");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_exits_2_with_a_clear_message_and_sends_nothing() {
+    let fx = Migration::new().await;
+    std::fs::write(fx.source().join("a.md"), b"# a").unwrap();
+    let exit = |output: &std::process::Output| output.status.code();
+    // No such folder, a file where a folder is named, a status of a folder never migrated.
+    let missing = fx.dir.path().join("missing");
+    let file = fx.source().join("a.md");
+    for dir in [&missing, &file] {
+        let output = fx.run_in(dir, "folder", FakeTree::ROOT_FOLDER, &[]).await;
+        assert_eq!(exit(&output), Some(2), "{}", text(&output));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("is not a folder"));
+    }
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_taskapi"))
+        .args(["migrate", "status"])
+        .arg(&missing)
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(exit(&output), Some(2), "{}", text(&output));
+    // A folder migrated into one target is refused for another, and told why.
+    let output = fx.run(&[]).await;
+    assert_eq!(exit(&output), Some(0), "{}", text(&output));
+    let output = fx
+        .run_in(&fx.source(), "wiki", FakeTree::SPACE_ID, &[])
+        .await;
+    assert_eq!(exit(&output), Some(2), "{}", text(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("use another folder") && !stderr.contains("run the same command"),
+        "{stderr}"
+    );
+    // A bad flag value.
+    let output = fx.run(&["--as", "table"]).await;
+    assert_eq!(exit(&output), Some(2), "{}", text(&output));
+    assert_eq!(fx.tree.import_creates(), 1);
+}

@@ -40,12 +40,15 @@ pub(super) fn stopped(job: &str, error: &JobError) -> Outcome {
         JobError::Api(_) => EXIT_API,
         _ => EXIT_TRANSPORT,
     };
+    // A refusal of the folder is not a stop to continue from.
+    let again = if exit_code == EXIT_USAGE {
+        String::new()
+    } else {
+        format!("{job}: stopped; run the same command again to continue\n")
+    };
     Outcome {
         exit_code,
         stdout: String::new(),
-        stderr: format!(
-            "error: {}\n{job}: stopped; run the same command again to continue\n",
-            with_causes(error)
-        ),
+        stderr: format!("error: {}\n{again}", with_causes(error)),
     }
 }

@@ -184,6 +184,7 @@ fn tick(event: &Event) -> Option<Tick> {
         Event::Scanned { entries, .. } => Tick::Found(*entries),
         Event::Pending { entries } => Tick::Pending(*entries),
         Event::ImportStarted { .. } => Tick::Started,
+        Event::Imported { .. } => Tick::Ended,
         Event::Done { .. } => Tick::Done,
         Event::Failed { .. } => Tick::Failed,
         Event::Replacing { path, token } => Tick::Note(format!(

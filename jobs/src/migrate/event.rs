@@ -41,6 +41,11 @@ pub enum Event {
         /// The file's path.
         path: String,
     },
+    /// An import task ended with its document.
+    Imported {
+        /// The file's path.
+        path: String,
+    },
     /// A create's unknown outcome was looked for in the target folder.
     Reconciled {
         /// The entry's path.

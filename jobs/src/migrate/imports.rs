@@ -161,6 +161,9 @@ pub(super) async fn wait_import(
         return Err(Stop::Item("the finished import names no document".into()));
     };
     let url = result.and_then(|r| r.url);
+    cx.emit(Event::Imported {
+        path: entry.path.clone(),
+    });
     done(cx, entry, Found { token, url }).await?;
     Ok(None)
 }

@@ -53,11 +53,36 @@ impl Migration {
         limits: &str,
         extra: &[&str],
     ) -> tokio::process::Command {
+        self.command_for(&self.source(), which, target, limits, extra)
+    }
+
+    /// Runs `migrate <which> <dir> <target> <extra>` on a folder of the test's choosing.
+    pub async fn run_in(
+        &self,
+        dir: &std::path::Path,
+        which: &str,
+        target: &str,
+        extra: &[&str],
+    ) -> Output {
+        self.command_for(dir, which, target, super::FAST, extra)
+            .output()
+            .await
+            .unwrap()
+    }
+
+    fn command_for(
+        &self,
+        dir: &std::path::Path,
+        which: &str,
+        target: &str,
+        limits: &str,
+        extra: &[&str],
+    ) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_taskapi"));
         command
             .args(["--base-url", &self.server.uri(), "--rate-limit", limits])
             .args(["migrate", which])
-            .arg(self.source())
+            .arg(dir)
             .arg(target)
             .args(extra)
             .env("FEISHU_ACCESS_TOKEN", "t-migrate-test")
