@@ -331,6 +331,24 @@ async fn the_subcommand_says_which_step_failed() {
     );
     assert_eq!(fake.requests(CREATE), 0);
 
+    // A file over the upload's maximum: a usage error naming --file, nothing sent.
+    let big = path.with_file_name("big.docx");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(20 * 1024 * 1024 + 1)
+        .unwrap();
+    let uploads = fake.requests(UPLOAD);
+    let out = cli(&fake, &big, &["--wait"]).await;
+    assert_eq!(out.exit_code, EXIT_USAGE, "{out:?}");
+    assert!(
+        out.stderr
+            .starts_with("error: uploading the file failed, so nothing was started: ")
+            && out.stderr.contains("fix the value of --file"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(fake.requests(UPLOAD), uploads, "nothing sent");
+
     let missing = path.with_file_name("missing.md");
     let out = cli(&fake, &missing, &["--wait"]).await;
     assert_eq!(out.exit_code, EXIT_USAGE, "{out:?}");
