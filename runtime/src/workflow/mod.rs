@@ -6,6 +6,8 @@ mod chain;
 mod fill;
 mod upload_first;
 
+// The CLI reports a chain without a download as one with.
+#[cfg(feature = "cli")]
 pub(crate) use chain::widen;
 pub use chain::{
     Download, FeedsDownload, FetchResult, Fetched, Finished, StartsTask, Workflow, WorkflowError,
