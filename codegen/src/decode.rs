@@ -47,6 +47,17 @@ pub struct Spanned<T> {
     pub path: String,
 }
 
+impl<T> Spanned<T> {
+    /// The value changed, where it stood kept.
+    pub fn map<U>(self, change: impl FnOnce(T) -> U) -> Spanned<U> {
+        Spanned {
+            value: change(self.value),
+            at: self.at,
+            path: self.path,
+        }
+    }
+}
+
 /// A type that can be read from a node. `None` means a problem was recorded.
 pub trait Decode: Sized {
     fn decode(cx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Self>;
@@ -221,6 +232,15 @@ impl<'n> Fields<'n> {
             .iter()
             .find(|(k, _)| k.name == key)
             .map(|(_, n)| n)
+    }
+
+    /// Whether the mapping has `key` with a value, whether or not it reads (a null is
+    /// absent, as for [`opt`](Self::opt)).
+    pub fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, node)| {
+            k.name == key
+                && !matches!(&node.value, Value::Scalar { text, plain: true } if is_null(text))
+        })
     }
 
     /// A field that must be present.

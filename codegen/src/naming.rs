@@ -49,6 +49,14 @@ pub fn family(id: &str) -> String {
     id.splitn(3, '.').take(2).collect::<Vec<_>>().join("-")
 }
 
+/// The CLI subcommand of a workflow that uploads first: the start endpoint's family, then
+/// the workflow (`feishu.drive.import_task.create`, `import_file` ->
+/// `feishu.drive.import_file`). Validation refuses one that is an endpoint's id.
+pub fn workflow_command(start_id: &str, workflow: &str) -> String {
+    let family: Vec<&str> = start_id.splitn(3, '.').take(2).collect();
+    format!("{}.{workflow}", family.join("."))
+}
+
 /// The client method that waits for many tasks of an endpoint whose single waiter is
 /// `waiter`: `wait_export_task` -> `wait_many_export_task`.
 pub fn wait_many_method(waiter: &str) -> String {
@@ -122,6 +130,14 @@ pub fn is_wire_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_workflow_command_is_its_family_and_its_name() {
+        assert_eq!(
+            workflow_command("feishu.drive.import_task.create", "import_file"),
+            "feishu.drive.import_file"
+        );
+    }
 
     #[test]
     fn wire_names_become_safe_idents() {

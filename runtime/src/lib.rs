@@ -78,6 +78,8 @@ pub use waiter::{
     WaitDefaults, WaitError, WaitOutcome, WaitResult, WaitState, Waiter,
 };
 pub use workflow::{
-    Download, FeedsDownload, FetchResult, Fetched, Finished, StartsTask, Workflow, WorkflowError,
-    WorkflowResult,
+    AfterUpload, Download, FeedsDownload, FetchResult, Fetched, Finished, StartsAfterUpload,
+    StartsTask, UploadThen, UploadThenError, UploadThenFetchResult, UploadThenResult,
+    UploadThenStartResult, Workflow, WorkflowError, WorkflowResult, extension_of, file_name_of,
+    json_object_text,
 };

@@ -19,7 +19,7 @@ use taskapi::testing::{
     call_by_id, content,
 };
 
-use common::{CLI_TOKEN, cli};
+use common::{CLI_TOKEN, cli, multipart_parts, part};
 
 /// What an upload sends: `common::required_args` writes these bytes to the `--file` it
 /// names, and the generated `call_by_id` uploads them too (`codegen/src/emit/example.rs`).
@@ -169,57 +169,6 @@ fn scalar_json(ty: ScalarType, text: &str) -> Value {
         ScalarType::Number => json!(text.parse::<f64>().unwrap()),
         ScalarType::Boolean => json!(text.parse::<bool>().unwrap()),
     }
-}
-
-/// A multipart body's parts: (headers, content).
-fn multipart_parts(body: &[u8], content_type: &str) -> Vec<(String, Vec<u8>)> {
-    let boundary = content_type
-        .split(';')
-        .find_map(|p| p.trim().strip_prefix("boundary="))
-        .expect("a multipart boundary")
-        .trim_matches('"');
-    let delimiter = format!("--{boundary}").into_bytes();
-    let mut parts = Vec::new();
-    let mut pieces = split_bytes(body, &delimiter).into_iter().skip(1);
-    for piece in pieces.by_ref() {
-        if piece.starts_with(b"--") {
-            break; // the closing delimiter
-        }
-        let piece = piece.strip_prefix(b"\r\n").unwrap_or(piece);
-        let piece = piece.strip_suffix(b"\r\n").unwrap_or(piece);
-        let head_end = piece
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .expect("a part has headers and a blank line");
-        let headers = String::from_utf8_lossy(&piece[..head_end]).into_owned();
-        parts.push((headers, piece[head_end + 4..].to_vec()));
-    }
-    parts
-}
-
-fn split_bytes<'b>(haystack: &'b [u8], needle: &[u8]) -> Vec<&'b [u8]> {
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while i + needle.len() <= haystack.len() {
-        if &haystack[i..i + needle.len()] == needle {
-            pieces.push(&haystack[start..i]);
-            i += needle.len();
-            start = i;
-        } else {
-            i += 1;
-        }
-    }
-    pieces.push(&haystack[start..]);
-    pieces
-}
-
-fn part<'p>(parts: &'p [(String, Vec<u8>)], wire: &str) -> Option<&'p [u8]> {
-    let name = format!("name=\"{wire}\"");
-    parts
-        .iter()
-        .find(|(headers, _)| headers.contains(&name))
-        .map(|(_, content)| content.as_slice())
 }
 
 /// What an invocation sent, when known: its flag values (the CLI), or only that the

@@ -261,14 +261,17 @@ fn value(feed: &Feed, next_module: &str) -> (TokenStream, bool) {
     }
 }
 
-fn fixed(value: &Fixed, next_module: &str) -> TokenStream {
+pub(super) fn fixed(value: &Fixed, next_module: &str) -> TokenStream {
     match value {
         Fixed::Variant {
             enumeration,
             variant,
+            shared,
         } => {
-            let (module, enumeration, variant) =
-                (ident(next_module), ident(enumeration), ident(variant));
+            // A shared enum is the provider's `types` module's; the endpoint module only
+            // imports it.
+            let module = ident(if *shared { "types" } else { next_module });
+            let (enumeration, variant) = (ident(enumeration), ident(variant));
             quote!(super::#module::#enumeration::#variant)
         }
         Fixed::Text(text) => quote!(::std::string::String::from(#text)),

@@ -1,11 +1,15 @@
-//! The CLI's subcommands, one per endpoint, and the dispatch from a subcommand to its call.
-//! The engine (environment, exit codes, output) is hand-written in `runtime/src/cli.rs`.
+//! The CLI's subcommands, one per endpoint (and one per workflow that uploads first, in
+//! `cli_upload.rs`; the flags and values both read are `cli_args.rs`'), and the dispatch
+//! from a subcommand to its call. The engine (environment, exit codes, output) is
+//! hand-written in `runtime/src/cli/`.
 
-use super::tokens::ident;
-use crate::model::{
-    Body, Endpoint, FieldRust, Model, Param, Provider, Response, ScalarType, TypeDef,
+use super::cli_args::{
+    body_flags, body_value, has_download, leaf_arg, optional_setters, param_arg, required_args,
 };
-use crate::spec::{BodyContent, CodeType};
+use super::cli_upload;
+use super::tokens::ident;
+use crate::model::{Body, Endpoint, Model, Provider, Response};
+use crate::spec::BodyContent;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -52,6 +56,11 @@ pub(super) fn emit(model: &Model) -> TokenStream {
                 paginated.push(quote!((#id, #size)));
             }
             arms.push(arm(p, e, &module, &client, &client_fn));
+            if let Some(before) = e.starts.as_ref().and_then(|c| c.before.as_ref()) {
+                commands.push(cli_upload::command(p, e, before));
+                waitable.push(before.command.clone());
+                arms.push(cli_upload::arm(p, e, before, &module, &client, &client_fn));
+            }
         }
     }
     let tokens_help = tokens_help(model);
@@ -86,7 +95,8 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             ::taskapi_runtime::cli::main(&COMMANDS)
         }
 
-        /// The endpoints whose spec declares a waiter or a chain (`--wait` works for these).
+        /// The endpoints whose spec declares a waiter or a chain, and the workflows that upload
+        /// first (`--wait` works for these).
         const WAITABLE: &[&str] = &[#(#waitable),*];
 
         /// The poll endpoints whose requests are built from parameters alone (`--batch` works
@@ -97,7 +107,8 @@ pub(super) fn emit(model: &Model) -> TokenStream {
         /// work for these).
         const PAGINATED: &[(&str, &str)] = &[#(#paginated),*];
 
-        /// One subcommand per endpoint, flags named after the wire names in kebab-case.
+        /// One subcommand per endpoint (and per workflow that uploads first), flags named
+        /// after the wire names in kebab-case.
         fn commands() -> Vec<Command> {
             vec![#(#commands),*]
         }
@@ -140,30 +151,6 @@ fn tokens_help(model: &Model) -> String {
     help
 }
 
-/// A parameter's flag: its wire name in kebab-case, parsed by its type.
-fn param_arg(param: &Param) -> TokenStream {
-    let wire = &param.wire;
-    let flag = &param.cli_flag;
-    let value_name = param.cli_flag.to_uppercase().replace('-', "_");
-    let help = format!("{} ({})", param.summary.trim(), param.description.trim());
-    let required = param.required;
-    let parser = match (&param.enumeration, param.ty) {
-        (Some((_, CodeType::String)), _) | (None, ScalarType::String) => quote!(),
-        (Some((_, CodeType::Integer)), _) => quote!(.value_parser(::clap::value_parser!(i64))),
-        (None, ScalarType::Integer | ScalarType::Int64String) => {
-            quote!(.value_parser(::clap::value_parser!(i64)))
-        }
-        (None, ScalarType::Number) => quote!(.value_parser(::clap::value_parser!(f64))),
-        (None, ScalarType::Boolean) => quote!(.value_parser(::clap::value_parser!(bool))),
-    };
-    let append = param
-        .repeated
-        .then(|| quote!(.action(::clap::ArgAction::Append)));
-    quote! {
-        Arg::new(#wire).long(#flag).value_name(#value_name).required(#required).help(#help) #parser #append
-    }
-}
-
 /// `--body`, one flag per scalar of the body, `--file` for an upload, `--output` for a
 /// download or a chain that ends in one.
 fn body_args(e: &Endpoint) -> Vec<TokenStream> {
@@ -180,24 +167,12 @@ fn body_args(e: &Endpoint) -> Vec<TokenStream> {
             Arg::new(#body_flag).long(#body_flag).value_name("JSON|@FILE").help(#help)
         });
         for leaf in &body.leaves {
-            let flag = &leaf.cli_flag;
-            let value_name = flag.to_uppercase().replace('-', "_");
             let required = if leaf.required {
                 " Required (here or in --body)."
             } else {
                 ""
             };
-            let help = format!(
-                "Body field `{}`: {}{required}",
-                leaf.wire_path.join("."),
-                leaf.description.trim()
-            );
-            let append = leaf
-                .repeated
-                .then(|| quote!(.action(::clap::ArgAction::Append)));
-            args.push(quote! {
-                Arg::new(#flag).long(#flag).value_name(#value_name).help(#help) #append
-            });
+            args.push(leaf_arg(leaf, required));
         }
         if let Some(file) = &body.file {
             let help = format!("The file to upload (part `{}`)", file.wire);
@@ -317,74 +292,12 @@ fn batch_arm(e: &Endpoint, module: &Ident, client: &Ident, client_fn: &Ident) ->
     }
 }
 
-/// The required parameters' values, the client method's first arguments. Required flags
-/// are enforced by clap: the defaults here are never used.
-fn required_args(e: &Endpoint, module: &Ident) -> Vec<TokenStream> {
-    e.params
-        .iter()
-        .filter(|p| p.required)
-        .map(|param| match (&param.enumeration, param.repeated) {
-            (Some((name, repr)), false) => {
-                let wire = &param.wire;
-                let name = ident(name);
-                let read = match repr {
-                    CodeType::String => quote!(String),
-                    CodeType::Integer => quote!(i64),
-                };
-                quote!(super::#module::#name::from(call.value::<#read>(#wire).unwrap_or_default()))
-            }
-            _ => {
-                let v = flag_value(param, module);
-                quote!(#v.unwrap_or_default())
-            }
-        })
-        .collect()
-}
-
 /// Optional flags set the request again: it is rebound mutable only then.
 fn rebind(e: &Endpoint) -> Option<TokenStream> {
     e.params
         .iter()
         .any(|p| !p.required)
         .then(|| quote!(let mut request = request;))
-}
-
-/// One statement per optional parameter: its setter, when its flag is given.
-fn optional_setters(e: &Endpoint, module: &Ident) -> Vec<TokenStream> {
-    e.params
-        .iter()
-        .filter(|p| !p.required)
-        .map(|param| {
-            let setter = ident(&param.ident);
-            let v = flag_value(param, module);
-            quote! { if let Some(value) = #v { request = request.#setter(value); } }
-        })
-        .collect()
-}
-
-/// A parameter's flag read as an `Option` of its Rust type: parsed by clap as a string or
-/// number, then converted to its enum; a repeated flag as a `Vec`.
-fn flag_value(param: &Param, module: &Ident) -> TokenStream {
-    let wire = &param.wire;
-    let read = match (&param.enumeration, param.ty) {
-        (Some((_, CodeType::String)), _) | (None, ScalarType::String) => quote!(String),
-        (Some((_, CodeType::Integer)), _)
-        | (None, ScalarType::Integer | ScalarType::Int64String) => quote!(i64),
-        (None, ScalarType::Number) => quote!(f64),
-        (None, ScalarType::Boolean) => quote!(bool),
-    };
-    let convert = param.enumeration.as_ref().map(|(name, _)| {
-        let name = ident(name);
-        quote!(super::#module::#name::from)
-    });
-    match (param.repeated, convert) {
-        (true, Some(convert)) => {
-            quote!(Some(call.values::<#read>(#wire).into_iter().map(#convert).collect::<Vec<_>>()))
-        }
-        (true, None) => quote!(Some(call.values::<#read>(#wire))),
-        (false, Some(convert)) => quote!(call.value::<#read>(#wire).map(#convert)),
-        (false, None) => quote!(call.value::<#read>(#wire)),
-    }
 }
 
 /// What an arm ends with, once the request is built: a download, a workflow (and its file
@@ -431,19 +344,7 @@ fn finish(p: &Provider, e: &Endpoint) -> TokenStream {
 /// from it, are the client method's arguments.
 fn read_body(e: &Endpoint, body: &Body, module: &Ident) -> (TokenStream, Vec<TokenStream>) {
     let ty = ident(&body.type_name);
-    let flags = body.leaves.iter().map(|leaf| {
-        let flag = &leaf.cli_flag;
-        let path = &leaf.wire_path;
-        let kind = match leaf.ty {
-            ScalarType::String => quote!(::taskapi_runtime::cli::FlagKind::String),
-            ScalarType::Integer => quote!(::taskapi_runtime::cli::FlagKind::Integer),
-            ScalarType::Int64String => quote!(::taskapi_runtime::cli::FlagKind::Int64String),
-            ScalarType::Number => quote!(::taskapi_runtime::cli::FlagKind::Number),
-            ScalarType::Boolean => quote!(::taskapi_runtime::cli::FlagKind::Boolean),
-        };
-        let repeated = leaf.repeated;
-        quote!(::taskapi_runtime::cli::BodyFlag { flag: #flag, path: &[#(#path),*], kind: #kind, repeated: #repeated })
-    });
+    let flags = body_flags(body.leaves.iter());
     let read = quote! {
         let body: super::#module::#ty = match call.body(&[#(#flags),*]) {
             Ok(body) => body,
@@ -454,14 +355,7 @@ fn read_body(e: &Endpoint, body: &Body, module: &Ident) -> (TokenStream, Vec<Tok
         .fields
         .iter()
         .filter(|f| f.required)
-        .map(|f| {
-            let name = ident(&f.ident);
-            if is_copy(e, &f.ty) {
-                quote!(body.#name)
-            } else {
-                quote!(body.#name.clone())
-            }
-        })
+        .map(|f| body_value(e, f))
         .collect();
     (read, fields)
 }
@@ -470,25 +364,4 @@ fn read_body(e: &Endpoint, body: &Body, module: &Ident) -> (TokenStream, Vec<Tok
 /// (no body, no file), so that a line of parameters is a whole request.
 fn batches(e: &Endpoint) -> bool {
     e.waiter.is_some() && e.body.is_none() && e.json_response().is_some()
-}
-
-/// Whether the poller a start endpoint feeds declares a download.
-fn has_download(p: &Provider, e: &Endpoint) -> bool {
-    let Some(chain) = &e.starts else {
-        return false;
-    };
-    p.endpoints
-        .iter()
-        .any(|other| other.id == chain.next_id && other.download.is_some())
-}
-
-/// Whether a value of this type is `Copy` (numbers, booleans, integer enums).
-fn is_copy(e: &Endpoint, ty: &FieldRust) -> bool {
-    match ty {
-        FieldRust::Scalar(ScalarType::String) | FieldRust::List(_) | FieldRust::Map(_) => false,
-        FieldRust::Scalar(_) => true,
-        FieldRust::Named(name) => e.types.iter().any(
-            |t| matches!(t, TypeDef::Enum(en) if en.name == *name && en.repr == CodeType::Integer),
-        ),
-    }
 }

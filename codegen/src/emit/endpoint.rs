@@ -1,7 +1,7 @@
 //! An endpoint module: the request builder, the reply types and the error enum.
 
 use super::tokens::{code_literal, docs, ident, module_docs, paragraphs};
-use super::{chain, pages, request, shared_types, types, waiter};
+use super::{before, chain, pages, request, shared_types, types, waiter};
 use crate::model::{Endpoint, ErrorCase, Provider, Response};
 use crate::spec::CodeType;
 use proc_macro2::{Ident, TokenStream};
@@ -48,6 +48,10 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
         .as_ref()
         .map(|w| waiter::emit(p, e, w, &arg_decls, &arg_names));
     let chains = chain::emit(p, e, &arg_decls, &arg_names);
+    let upload_first = e
+        .starts
+        .as_ref()
+        .and_then(|c| c.before.as_ref().map(|b| before::emit(p, e, c, b, &args)));
     let pages = e.pagination.as_ref().map(|list| pages::emit(p, e, list));
     let idempotent = e.idempotent;
     let rate_limit = match &e.limit {
@@ -112,6 +116,7 @@ pub(super) fn emit(p: &Provider, e: &Endpoint) -> TokenStream {
         #error
         #waiter
         #chains
+        #upload_first
     }
 }
 

@@ -24,7 +24,12 @@ pub(super) fn usage(p: &Provider, e: &Endpoint, call: &str, shown: &str) -> Stri
 /// The required arguments of an example call, for doc examples (types named from the
 /// `taskapi` crate).
 pub(super) fn args(e: &Endpoint) -> String {
-    args_with(
+    doc_arg_values(e).join(", ")
+}
+
+/// [`args`] one by one, in the client method's order.
+pub(super) fn doc_arg_values(e: &Endpoint) -> Vec<String> {
+    arg_values(
         e,
         &format!("taskapi::{}::", provider_key(e)),
         "taskapi::runtime::",
@@ -37,6 +42,11 @@ pub(super) fn args(e: &Endpoint) -> String {
 /// name; an enum's first listed value; a body object built with `new`; `runtime` names
 /// the runtime crate.
 pub(super) fn args_with(e: &Endpoint, prefix: &str, runtime: &str) -> String {
+    arg_values(e, prefix, runtime).join(", ")
+}
+
+/// [`args_with`]'s arguments one by one, in the client method's order.
+pub(super) fn arg_values(e: &Endpoint, prefix: &str, runtime: &str) -> Vec<String> {
     let mut examples = Vec::new();
     if let Some(body) = e.body.as_ref().and_then(|b| b.example.as_ref()) {
         examples.push(serde_json::from_str(body).unwrap_or_default());
@@ -64,7 +74,7 @@ pub(super) fn args_with(e: &Endpoint, prefix: &str, runtime: &str) -> String {
             args.push(format!("{runtime}UploadFile::bytes(&b\"example\"[..])"));
         }
     }
-    args.join(", ")
+    args
 }
 
 fn provider_key(e: &Endpoint) -> &str {

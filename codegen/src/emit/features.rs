@@ -15,7 +15,8 @@ pub const FEATURES_END: &str = "# @generated end of the API families.";
 pub const ALL_FAMILIES: &str = "all-families";
 
 /// Every family: the provider's feature first (it compiles the client and its common
-/// codes), then the families of every endpoint a chain of this family leads to.
+/// codes), then the families of every endpoint a chain of this family leads to (an upload
+/// sent before a start included).
 pub fn families(model: &Model) -> BTreeMap<String, BTreeSet<String>> {
     let family_of: BTreeMap<&str, &str> = model
         .providers
@@ -29,10 +30,13 @@ pub fn families(model: &Model) -> BTreeMap<String, BTreeSet<String>> {
             let needs = families.entry(e.family.clone()).or_default();
             needs.insert(p.key.clone());
             for chain in [&e.starts, &e.download].into_iter().flatten() {
-                if let Some(next) = family_of.get(chain.next_id.as_str())
-                    && *next != e.family
-                {
-                    needs.insert((*next).to_owned());
+                let upload = chain.before.as_ref().map(|b| b.upload_id.as_str());
+                for id in [Some(chain.next_id.as_str()), upload].into_iter().flatten() {
+                    if let Some(next) = family_of.get(id)
+                        && *next != e.family
+                    {
+                        needs.insert((*next).to_owned());
+                    }
                 }
             }
         }

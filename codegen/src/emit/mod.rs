@@ -1,8 +1,11 @@
 //! Model -> Rust source. Each emitter builds a token stream with `quote`; `render` parses
 //! it as a file, formats it with prettyplease and puts the do-not-edit header on top.
 
+mod before;
 mod chain;
 mod cli;
+mod cli_args;
+mod cli_upload;
 mod endpoint;
 mod example;
 mod features;

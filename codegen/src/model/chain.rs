@@ -1,11 +1,12 @@
 //! Chains with names resolved: which request a reply (or a request) feeds, and how each of
-//! its parameters is read.
+//! its parameters is read (an upload before a start: `before.rs`).
 
+use super::before::{Before, build_before};
+use super::fixed::{Fixed, fixed};
 use super::waiter::{PathStep, steps};
 use crate::naming;
 use crate::spec::{
-    DownloadSpec, EndpointSpec, FeedSource, FeedSpec, FieldType, FixedValue, ResponseSpec,
-    StartsSpec,
+    DownloadSpec, EndpointSpec, FeedSource, FeedSpec, FieldType, ResponseSpec, StartsSpec,
 };
 
 /// The next request of a chain: the poller a start endpoint feeds, or the download a
@@ -25,6 +26,8 @@ pub struct Chain {
     pub async_flag: Option<Vec<PathStep>>,
     /// An integer reply field: the file's size (`download` only).
     pub size: Option<Vec<PathStep>>,
+    /// An upload sent before the start, whose reply feeds it (`starts` only).
+    pub before: Option<Before>,
 }
 
 #[derive(Debug, Clone)]
@@ -51,19 +54,6 @@ pub enum FeedFrom {
     Value { value: Fixed, wire: String },
 }
 
-/// A fixed value as Rust code builds it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Fixed {
-    /// A variant of the next request's enum (its name, the variant's).
-    Variant {
-        enumeration: String,
-        variant: String,
-    },
-    Text(String),
-    Integer(i64),
-    Boolean(bool),
-}
-
 pub(super) fn build_starts(
     e: &EndpointSpec,
     s: &StartsSpec,
@@ -74,6 +64,10 @@ pub(super) fn build_starts(
     chain.workflow = Some(s.workflow.value.clone());
     chain.async_flag = match &s.async_flag {
         Some(flag) => Some(steps(e.response.json()?, &flag.value)?),
+        None => None,
+    };
+    chain.before = match &s.before {
+        Some(before) => Some(build_before(e, before, all)?),
         None => None,
     };
     Some(chain)
@@ -108,15 +102,7 @@ fn chain_to(e: &EndpointSpec, next: &EndpointSpec, feeds: &[FeedSpec]) -> Option
                 FeedFrom::Reply(steps(response, path)?)
             }
             FeedSource::Value(value) => FeedFrom::Value {
-                value: match param.fixed_value(value).ok()? {
-                    FixedValue::Variant(variant) => Fixed::Variant {
-                        enumeration: param.enumeration.as_ref()?.name.value.clone(),
-                        variant,
-                    },
-                    FixedValue::Text(text) => Fixed::Text(text),
-                    FixedValue::Integer(n) => Fixed::Integer(n),
-                    FixedValue::Boolean(b) => Fixed::Boolean(b),
-                },
+                value: fixed(param.fixed_value(value).ok()?, param.enumeration.as_ref())?,
                 wire: value.text.clone(),
             },
             FeedSource::Request(name) => {
@@ -159,5 +145,6 @@ fn chain_to(e: &EndpointSpec, next: &EndpointSpec, feeds: &[FeedSpec]) -> Option
         feeds: built,
         async_flag: None,
         size: None,
+        before: None,
     })
 }

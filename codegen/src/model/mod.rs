@@ -3,12 +3,16 @@
 //! Building it cannot fail: validation (`validate/`) has already rejected whatever would. The
 //! provider and its token endpoint are here, and the last step of building a provider: its
 //! pages' relative links made absolute in every text (`doc_links`). `endpoint.rs` holds an
-//! endpoint and its request, `waiter.rs` its waiter, `pagination.rs` its list, `types.rs` the structs and enums of
-//! replies, `errors.rs` the documented codes.
+//! endpoint and its request, `waiter.rs` its waiter, `chain.rs` its chains (with `before.rs`
+//! the upload a start may take first, and `fixed.rs` the fixed values both write),
+//! `pagination.rs` its list, `types.rs` the structs and enums of replies, `errors.rs` the
+//! documented codes.
 
+mod before;
 mod chain;
 mod endpoint;
 mod errors;
+mod fixed;
 mod pagination;
 mod types;
 mod waiter;
@@ -16,9 +20,11 @@ mod waiter;
 // Validation reads codes too, so `Code` is defined with the spec; the model's readers (the
 // emitters, the tests) name it here.
 pub use crate::spec::Code;
-pub use chain::{Chain, Feed, FeedFrom, Fixed};
+pub use before::{Before, FedField, FromPath, JsonMember, StepField, StepValue};
+pub use chain::{Chain, Feed, FeedFrom};
 pub use endpoint::{Body, BodyLeaf, Endpoint, FilePart, Param, PathPart, Response};
 pub use errors::ErrorCase;
+pub use fixed::Fixed;
 pub use pagination::{Pagination, ReplyField};
 pub use types::{
     EnumDef, EnumVariant, Field, FieldRust, ScalarType, StructDef, StructKind, TypeDef,

@@ -1,7 +1,9 @@
 //! Chains between endpoints: a start endpoint names the poller that waits for the task it
-//! started (`starts`), and a poller names the download its result feeds (`download`).
+//! started (`starts`, with an upload before it in `before.rs`), and a poller names the
+//! download its result feeds (`download`).
 
-use super::object::FieldType;
+use super::before::BeforeSpec;
+use super::object::{EnumSpec, FieldSpec, FieldType};
 use super::request::ParamSpec;
 use super::value::{Code, CodeType, Scalar};
 use crate::decode::{Ctx, Decode, Spanned};
@@ -18,6 +20,8 @@ pub struct StartsSpec {
     pub params: Vec<FeedSpec>,
     /// A boolean reply field: `false` means the work was done at once, with no task.
     pub async_flag: Option<Spanned<String>>,
+    /// An upload before the start, whose reply feeds it.
+    pub before: Option<BeforeSpec>,
 }
 
 /// `download:` on a poll endpoint whose successful result names a file.
@@ -60,6 +64,7 @@ impl StartsSpec {
         let workflow = f.req(cx, "workflow");
         let params = f.req(cx, "params");
         let async_flag = f.opt(cx, "async_flag");
+        let before = f.with(cx, "before", false, BeforeSpec::decode);
         f.finish(cx);
         Some(StartsSpec {
             path: path.to_owned(),
@@ -67,6 +72,7 @@ impl StartsSpec {
             workflow: workflow?,
             params: params?,
             async_flag,
+            before,
         })
     }
 }
@@ -145,49 +151,72 @@ pub enum FixedValue {
 impl ParamSpec {
     /// `value` as a value of this parameter, or why it is not one.
     pub fn fixed_value(&self, value: &Scalar) -> Result<FixedValue, String> {
-        let name = &self.name.value;
-        if let Some(enumeration) = &self.enumeration {
-            let repr = if self.ty.value == FieldType::Integer {
-                CodeType::Integer
-            } else {
-                CodeType::String
-            };
-            let code = Code::parse(repr, value)?;
-            return enumeration
-                .values
-                .iter()
-                .find(|v| Code::parse(repr, &v.value.value).as_ref() == Ok(&code))
-                .map(|v| FixedValue::Variant(v.name.value.clone()))
-                .ok_or_else(|| {
-                    format!(
-                        "{code} is not a value of {} (`{name}`)",
-                        enumeration.name.value
-                    )
-                });
-        }
-        match (self.ty.value, value.text.as_str()) {
-            (FieldType::String, text) if self.format.is_none() => {
-                Ok(FixedValue::Text(text.to_owned()))
-            }
-            (FieldType::Integer, text) if value.plain => text
-                .parse()
-                .map(FixedValue::Integer)
-                .map_err(|_| format!("`{name}` is an integer; `{text}` is not one")),
-            (FieldType::Boolean, "true") if value.plain => Ok(FixedValue::Boolean(true)),
-            (FieldType::Boolean, "false") if value.plain => Ok(FixedValue::Boolean(false)),
-            (ty @ (FieldType::Integer | FieldType::Boolean), text) => Err(format!(
-                "`{name}` is {}; `{text}` is not one (unquoted)",
-                ty.as_str()
-            )),
-            (ty, _) => Err(format!(
-                "a fixed value feeds a string, integer, boolean or enum parameter; `{name}` is {}{}",
-                ty.as_str(),
-                if self.format.is_some() {
-                    " with a format"
-                } else {
-                    ""
-                }
-            )),
-        }
+        fixed_value(
+            &self.name.value,
+            self.ty.value,
+            self.format.is_some(),
+            self.enumeration.as_ref(),
+            value,
+        )
+    }
+}
+
+impl FieldSpec {
+    /// `value` as a value of this (body) field, or why it is not one: as a parameter's.
+    pub fn fixed_value(&self, value: &Scalar) -> Result<FixedValue, String> {
+        fixed_value(
+            &self.name.value,
+            self.ty.value,
+            self.format.is_some(),
+            self.enumeration.as_ref(),
+            value,
+        )
+    }
+}
+
+/// `value` as a value of the parameter or field `name` of type `ty`, or why it is not one.
+fn fixed_value(
+    name: &str,
+    ty: FieldType,
+    formatted: bool,
+    enumeration: Option<&EnumSpec>,
+    value: &Scalar,
+) -> Result<FixedValue, String> {
+    if let Some(enumeration) = enumeration {
+        let repr = if ty == FieldType::Integer {
+            CodeType::Integer
+        } else {
+            CodeType::String
+        };
+        let code = Code::parse(repr, value)?;
+        return enumeration
+            .values
+            .iter()
+            .find(|v| Code::parse(repr, &v.value.value).as_ref() == Ok(&code))
+            .map(|v| FixedValue::Variant(v.name.value.clone()))
+            .ok_or_else(|| {
+                format!(
+                    "{code} is not a value of {} (`{name}`)",
+                    enumeration.name.value
+                )
+            });
+    }
+    match (ty, value.text.as_str()) {
+        (FieldType::String, text) if !formatted => Ok(FixedValue::Text(text.to_owned())),
+        (FieldType::Integer, text) if value.plain => text
+            .parse()
+            .map(FixedValue::Integer)
+            .map_err(|_| format!("`{name}` is an integer; `{text}` is not one")),
+        (FieldType::Boolean, "true") if value.plain => Ok(FixedValue::Boolean(true)),
+        (FieldType::Boolean, "false") if value.plain => Ok(FixedValue::Boolean(false)),
+        (ty @ (FieldType::Integer | FieldType::Boolean), text) => Err(format!(
+            "`{name}` is {}; `{text}` is not one (unquoted)",
+            ty.as_str()
+        )),
+        (ty, _) => Err(format!(
+            "a fixed value feeds a string, integer, boolean or enum parameter; `{name}` is {}{}",
+            ty.as_str(),
+            if formatted { " with a format" } else { "" }
+        )),
     }
 }

@@ -4,11 +4,12 @@
 //! file per endpoint under its `endpoints/` directory ([`EndpointSpec`], in `endpoint.rs`).
 //! Both use `object.rs` (reply and token objects, fields, enums), `errors.rs` (error tables)
 //! and `value.rs` (codes, methods, path templates); `shared.rs` what a provider declares
-//! once for its endpoints (named types, error tables); `waiter_path.rs` resolves a waiter's
-//! status path, the one kind of path that may step into an array's elements. Field meanings
-//! are documented in
-//! README.md ("Spec format").
+//! once for its endpoints (named types, error tables); `chain.rs` the chains between
+//! endpoints, with `before.rs` for the upload a start may take first; `waiter_path.rs`
+//! resolves a waiter's status path, the one kind of path that may step into an array's
+//! elements. Field meanings are documented in README.md ("Spec format").
 
+mod before;
 mod chain;
 mod endpoint;
 mod errors;
@@ -20,6 +21,9 @@ mod shared;
 mod value;
 mod waiter_path;
 
+pub use before::{
+    BeforeSpec, JsonMemberSpec, PathFact, StartFeedSpec, StartSource, StepFieldSpec, StepSource,
+};
 pub use chain::{DownloadSpec, FeedSource, FeedSpec, FixedValue, StartsSpec};
 pub use endpoint::{EndpointSpec, OverrideSpec, RateLimitSpec, ScopeSpec, WaitState, WaiterSpec};
 pub use errors::ErrorSpec;

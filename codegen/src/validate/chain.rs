@@ -1,5 +1,6 @@
 //! Chains: a start endpoint's `starts` (the poller it feeds) and a poller's `download` (the
-//! download its result feeds), checked against the endpoints they name.
+//! download its result feeds), checked against the endpoints they name; `before.rs` checks
+//! the upload a start may take first, finding it as these do.
 
 use super::report::{Names, report};
 use super::types::expect_field;
@@ -74,7 +75,7 @@ pub(super) fn validate_chains<'a>(
 
 /// Reports a chain to an endpoint that is not there, unless a file that failed to read
 /// may be it (that failure is reported already).
-fn not_found(
+pub(super) fn not_found(
     dir: &ProviderDir,
     diags: &mut Diagnostics,
     file: &str,
@@ -87,7 +88,10 @@ fn not_found(
 }
 
 /// The endpoint `id` names, in the same provider.
-fn find<'a>(dir: &'a ProviderDir, id: &Spanned<String>) -> Result<&'a EndpointSpec, String> {
+pub(super) fn find<'a>(
+    dir: &'a ProviderDir,
+    id: &Spanned<String>,
+) -> Result<&'a EndpointSpec, String> {
     dir.endpoints
         .iter()
         .find(|other| other.id.value == id.value)

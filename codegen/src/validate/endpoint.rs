@@ -1,6 +1,7 @@
 //! An endpoint file: its id and operation, request (method, path template, parameters) and
 //! example; its body, reply, errors, waiter and chains are checked by their own modules.
 
+use super::before::validate_before;
 use super::chain::validate_chains;
 use super::errors::validate_errors;
 use super::pagination::validate_pagination;
@@ -71,6 +72,9 @@ pub(super) fn validate_endpoint<'a>(
         validate_body(e, body, type_names, diags);
     }
     validate_chains(dir, e, operations, diags);
+    if let Some(before) = e.starts.as_ref().and_then(|s| s.before.as_ref()) {
+        validate_before(dir, e, before, operations, diags);
+    }
     if let Some(waiter) = &e.waiter {
         if let Err(msg) = operations.claim(waiter.name.value.clone(), file) {
             report(diags, file, &waiter.name, msg);

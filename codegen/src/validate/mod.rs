@@ -6,10 +6,14 @@
 //! endpoint), `endpoint.rs` (an endpoint file: id, operation, path and parameters),
 //! `request.rs` (parameter types and bodies), `errors.rs` (error tables), `types.rs`
 //! (objects, fields and enums, and the type names they claim), `waiter.rs` (a waiter against
-//! its reply and rate limit, with `waiter_each.rs` for a status read in an array's elements), `chain.rs` (`starts` and `download` against the endpoints they
-//! name), `pagination.rs` (a list's parameters and reply fields); `report.rs` is how they
-//! all record a problem.
+//! its reply and rate limit, with `waiter_each.rs` for a status read in an array's
+//! elements), `chain.rs` (`starts` and `download` against the endpoints they name, with
+//! `before.rs` and `before_start.rs` for the upload a start may take first),
+//! `pagination.rs` (a list's parameters and reply fields); `report.rs` is how they all
+//! record a problem.
 
+mod before;
+mod before_start;
 mod chain;
 mod endpoint;
 mod errors;

@@ -187,41 +187,31 @@ fn validate_file_part(file: &str, body: &BodySpec, part: &FilePartSpec, diags: &
         return;
     };
     for (name, fact) in from_file.parts() {
-        let Some(field) = body
-            .object
-            .fields
-            .iter()
-            .find(|f| f.name.value == name.value)
-        else {
-            report(
-                diags,
-                file,
-                name,
-                format!("no text part of the form is named `{}`", name.value),
-            );
-            continue;
-        };
-        let fits = match fact {
-            FileFactKind::Size => field.ty.value == FieldType::Integer,
-            FileFactKind::Adler32 => {
-                matches!(field.ty.value, FieldType::String | FieldType::Integer)
-            }
-        };
-        if !fits {
-            let wanted = match fact {
-                FileFactKind::Size => "an `integer` part",
-                FileFactKind::Adler32 => "a `string` or `integer` part",
-            };
-            report(
-                diags,
-                file,
-                name,
-                format!(
-                    "`{}` is a `{}` part; this fact needs {wanted}",
-                    name.value,
-                    field.ty.value.as_str()
-                ),
-            );
+        if let Some(problem) = from_file_problem(body, &name.value, fact) {
+            report(diags, file, name, problem);
         }
     }
+}
+
+/// Why the `from_file` entry naming the text part `name` for `fact` is wrong, if it is: no
+/// such part, or a part of another type. (An upload sent before a start relies on the
+/// entries that are right.)
+pub(super) fn from_file_problem(body: &BodySpec, name: &str, fact: FileFactKind) -> Option<String> {
+    let Some(field) = body.object.fields.iter().find(|f| f.name.value == name) else {
+        return Some(format!("no text part of the form is named `{name}`"));
+    };
+    let fits = match fact {
+        FileFactKind::Size => field.ty.value == FieldType::Integer,
+        FileFactKind::Adler32 => matches!(field.ty.value, FieldType::String | FieldType::Integer),
+    };
+    let wanted = match fact {
+        FileFactKind::Size => "an `integer` part",
+        FileFactKind::Adler32 => "a `string` or `integer` part",
+    };
+    (!fits).then(|| {
+        format!(
+            "`{name}` is a `{}` part; this fact needs {wanted}",
+            field.ty.value.as_str()
+        )
+    })
 }

@@ -38,7 +38,8 @@ pub fn main() -> i32 {
     ::taskapi_runtime::cli::main(&COMMANDS)
 }
 
-/// The endpoints whose spec declares a waiter or a chain (`--wait` works for these).
+/// The endpoints whose spec declares a waiter or a chain, and the workflows that upload
+/// first (`--wait` works for these).
 const WAITABLE: &[&str] = &[
     "dingtalk.doc.copy",
     "dingtalk.doc.task_info.get",
@@ -48,6 +49,7 @@ const WAITABLE: &[&str] = &[
     "feishu.drive.file.move",
     "feishu.drive.file.task_check",
     "feishu.drive.import_task.create",
+    "feishu.drive.import_file",
     "feishu.drive.import_task.get",
     "feishu.vc.export.get",
     "feishu.vc.export.meeting_list",
@@ -78,7 +80,8 @@ const PAGINATED: &[(&str, &str)] = &[
     ("feishu.wiki.space_node.list", "page_size"),
 ];
 
-/// One subcommand per endpoint, flags named after the wire names in kebab-case.
+/// One subcommand per endpoint (and per workflow that uploads first), flags named
+/// after the wire names in kebab-case.
 fn commands() -> Vec<Command> {
     vec![
         Command::new("dingtalk.doc.copy")
@@ -295,6 +298,26 @@ fn commands() -> Vec<Command> {
         .help("Body field `point.mount_key`: 云文档挂载的文件夹的 token，即云空间下文件夹的 token。空表示云空间根目录。了解如何获取文件夹 token，参考[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 Required (here or in --body)."))
         .arg(Arg::new("output").long("output").value_name("PATH|-").required(false)
         .help("With --wait, when the task ends in a file: where it goes (a path, an existing folder for the server's file name, or - for stdout)")),
+        Command::new("feishu.drive.import_file")
+        .about("Uploads --file with feishu.drive.media.upload_all, then starts feishu.drive.import_task.create with the upload's reply (with --wait, waits for the task)")
+        .long_about("Uploads --file with feishu.drive.media.upload_all, then starts feishu.drive.import_task.create with the upload's reply (with --wait, waits for the task).\n\n创建导入任务: Start importing an uploaded local file (Word, TXT, Markdown, Excel and the like) as a document, spreadsheet or bitable; the reply's ticket is polled with \"get import task\".\n\nThe upload's fields: `file_name`, `parent_type`, `parent_node`, `extra`. The upload's reply gives the start's `file_token`; `file_extension` is the extension (without its dot) of --file unless given. The token is read from FEISHU_ACCESS_TOKEN.")
+        .arg(Arg::new("body").long("body").value_name("JSON|@FILE")
+        .help("The start's JSON body (or @file.json); flags for its fields are set on top of it"))
+        .arg(Arg::new("file-extension").long("file-extension")
+        .value_name("FILE_EXTENSION")
+        .help("Body field `file_extension`: 要导入的文件的扩展名。了解支持的文件格式，参考[导入文件概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。<br><br>**注意**：此处填写的文件扩展名需与实际文件的后缀名保持严格一致。请注意区分后缀为 “markdown”、“md”、“mark” 的 Markdown 文件，并在填写相关参数时保持后缀名一致。否则将返回 1069910 错误码。 Default: the extension (without its dot) of --file."))
+        .arg(Arg::new("type").long("type").value_name("TYPE")
+        .help("Body field `type`: 目标云文档格式。不同文件支持的云文档格式不同。详情参考[导入文件概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。可选值如下所示：<br>- `docx`：新版文档<br>- `sheet`：电子表格<br>- `bitable`：多维表格 Required (here or in --body)."))
+        .arg(Arg::new("file-name").long("file-name").value_name("FILE_NAME")
+        .help("Body field `file_name`: 导入后的在线云文档名称。参数为空时，使用上传本地文件时的文件名。"))
+        .arg(Arg::new("point-mount-type").long("point-mount-type")
+        .value_name("POINT_MOUNT_TYPE")
+        .help("Body field `point.mount_type`: 挂载类型。取固定值 1，表示将该云文档挂载至云空间下。 Required (here or in --body)."))
+        .arg(Arg::new("point-mount-key").long("point-mount-key")
+        .value_name("POINT_MOUNT_KEY")
+        .help("Body field `point.mount_key`: 云文档挂载的文件夹的 token，即云空间下文件夹的 token。空表示云空间根目录。了解如何获取文件夹 token，参考[文件夹概述](https://open.feishu.cn/document/ukTMukTMukTM/ugTNzUjL4UzM14CO1MTN/folder-overview)。 Required (here or in --body)."))
+        .arg(Arg::new("file").long("file").value_name("PATH").required(true)
+        .help("The file to upload with feishu.drive.media.upload_all")),
         Command::new("feishu.drive.import_task.get")
         .about("Poll a file import task by its ticket; on success it returns the new document's token and link.")
         .long_about("查询导入结果\n\nPoll a file import task by its ticket; on success it returns the new document's token and link.\n\nSends `GET /open-apis/drive/v1/import_tasks/{ticket}`. The token is read from FEISHU_ACCESS_TOKEN.")
@@ -1138,6 +1161,66 @@ async fn run_command(command: &str, call: &Call<'_>) -> Outcome {
                 return call.workflow(request.wait()).await;
             }
             call.outcome(request.send().await)
+        }
+        "feishu.drive.import_file" => {
+            let client = match call.managed_client::<super::feishu::FeishuClient>() {
+                Ok(client) => client,
+                Err(outcome) => return outcome,
+            };
+            let path = match call.upload_path() {
+                Ok(path) => path,
+                Err(outcome) => return outcome,
+            };
+            let body: super::feishu::CreateImportTaskBody = match call
+                .body_with_defaults(
+                    &[
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "file-extension",
+                            path: &["file_extension"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "type",
+                            path: &["type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "file-name",
+                            path: &["file_name"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "point-mount-type",
+                            path: &["point", "mount_type"],
+                            kind: ::taskapi_runtime::cli::FlagKind::Integer,
+                            repeated: false,
+                        },
+                        ::taskapi_runtime::cli::BodyFlag {
+                            flag: "point-mount-key",
+                            path: &["point", "mount_key"],
+                            kind: ::taskapi_runtime::cli::FlagKind::String,
+                            repeated: false,
+                        },
+                    ],
+                    &[
+                        ("file_token", ::std::string::String::new()),
+                        ("file_extension", ::taskapi_runtime::extension_of(&path)),
+                    ],
+                )
+            {
+                Ok(body) => body,
+                Err(outcome) => return outcome,
+            };
+            let workflow = client
+                .import_file(path, body.type_.clone(), body.point.clone())
+                .map_start(|request| request.with_body(body));
+            if call.waiting() {
+                return call.upload_then_wait(workflow).await;
+            }
+            call.upload_then_start(workflow).await
         }
         "feishu.drive.import_task.get" => {
             let client = match call.managed_client::<super::feishu::FeishuClient>() {

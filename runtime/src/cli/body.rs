@@ -43,6 +43,17 @@ impl Call<'_> {
     /// The body: `--body` (JSON, or `@path` to a JSON file; `{}` when absent) with each
     /// body flag given set on top, decoded as `T`.
     pub fn body<T: DeserializeOwned>(&self, flags: &[BodyFlag]) -> Result<T, Outcome> {
+        self.body_with_defaults(flags, &[])
+    }
+
+    /// As [`body`](Self::body), each of `defaults` set where neither `--body` nor a flag
+    /// sets it: the top-level string fields a workflow fills itself (one an upload's reply
+    /// feeds, one the uploaded file's path gives).
+    pub fn body_with_defaults<T: DeserializeOwned>(
+        &self,
+        flags: &[BodyFlag],
+        defaults: &[(&str, String)],
+    ) -> Result<T, Outcome> {
         let mut body = match self.args.get_one::<String>(BODY_FLAG) {
             None => Value::Object(Map::new()),
             Some(text) => read_body(text)?,
@@ -61,6 +72,12 @@ impl Call<'_> {
             };
             set(&mut body, flag.path, value)
                 .map_err(|why| Outcome::usage(format!("--{} cannot be set: {why}", flag.flag)))?;
+        }
+        if let Value::Object(map) = &mut body {
+            for (field, value) in defaults {
+                map.entry(*field)
+                    .or_insert_with(|| Value::String(value.clone()));
+            }
         }
         serde_json::from_value(body).map_err(|e| {
             Outcome::usage(format!(

@@ -29,7 +29,8 @@
 // `extension.rs`: hand-written subcommands beside the generated ones;
 // `args.rs`: the `Commands` table, the global flags and parsing; `run.rs`: `run` and `main`;
 // `body.rs`: a request body from `--body` and body flags; `transfer.rs`: `--file`,
-// `--output` and `--wait` on start endpoints; `batch.rs`: `--batch`, reading its input
+// `--output` and `--wait` on start endpoints; `upload_first.rs`: a workflow's subcommand
+// that uploads `--file` before its start; `batch.rs`: `--batch`, reading its input
 // with `lines.rs`; `list.rs`: `--all` on a paginated endpoint.
 mod args;
 mod batch;
@@ -41,6 +42,7 @@ mod list;
 mod outcome;
 mod run;
 mod transfer;
+mod upload_first;
 
 pub use args::Commands;
 pub use body::{BODY_FLAG, BodyFlag, FlagKind};

@@ -47,6 +47,14 @@ impl Outcome {
         }
     }
 
+    /// The same outcome, its error line saying first which step of a workflow failed.
+    pub(super) fn in_step(mut self, step: &str) -> Self {
+        if let Some(rest) = self.stderr.strip_prefix("error: ") {
+            self.stderr = format!("error: {step}: {rest}");
+        }
+        self
+    }
+
     /// A usage error for a subcommand the table does not know.
     pub fn unknown_command(name: &str) -> Self {
         Self::usage(format!("unknown command `{name}`"))

@@ -8,11 +8,13 @@ use super::outcome::{
 };
 use crate::transfer::UploadFile;
 use crate::waiter::{Pollable, WaitError, WaitOutcome};
-use crate::workflow::{FeedsDownload, Fetched, StartsTask, Workflow, WorkflowError, widen};
+use crate::workflow::{
+    FeedsDownload, FetchResult, Fetched, Finished, StartsTask, Workflow, WorkflowError, widen,
+};
 use crate::{Download, DownloadTarget, EndpointError, TransferOptions};
 use serde::Serialize;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The flag naming an upload's file.
 pub const FILE_FLAG: &str = "file";
@@ -25,12 +27,17 @@ const STDOUT: &str = "-";
 impl Call<'_> {
     /// The upload's file part from `--file PATH` (opened when sent, streamed).
     pub fn upload_file(&self) -> Result<UploadFile, Outcome> {
+        self.upload_path().map(UploadFile::path)
+    }
+
+    /// `--file PATH`, checked to be a file: what a workflow that uploads first takes.
+    pub fn upload_path(&self) -> Result<PathBuf, Outcome> {
         let path = self
             .args
             .get_one::<String>(FILE_FLAG)
             .ok_or_else(|| Outcome::usage("--file is required: the file to upload"))?;
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_file() => Ok(UploadFile::path(path)),
+            Ok(meta) if meta.is_file() => Ok(PathBuf::from(path)),
             Ok(_) => Err(Outcome::usage(format!("--file {path}: not a file"))),
             Err(e) => Err(Outcome::usage(format!("--file {path}: {e}"))),
         }
@@ -84,28 +91,7 @@ impl Call<'_> {
         <S::Poll as Pollable>::Data: Serialize,
     {
         match self.configure(workflow).run().await {
-            Ok(finished) => match finished.task {
-                None => Outcome::data(&finished.started, None, EXIT_OK, String::new()),
-                Some(WaitOutcome::Succeeded(data)) => {
-                    Outcome::data(&data, None, EXIT_OK, String::new())
-                }
-                Some(WaitOutcome::Failed {
-                    status,
-                    message,
-                    data,
-                }) => Outcome::data(
-                    &data,
-                    None,
-                    EXIT_TASK_FAILED,
-                    format!(
-                        "error: {}\n",
-                        WorkflowError::<String, String, String>::TaskFailed {
-                            status: status.map_or_else(|| "none".to_owned(), |s| format!("{s:?}")),
-                            message,
-                        }
-                    ),
-                ),
-            },
+            Ok(finished) => finished_outcome::<S>(finished),
             // No download in this chain: its error type stands in for the download's.
             Err(error) => self.workflow_failure(widen::<_, _, S::Error>(error)),
         }
@@ -123,27 +109,31 @@ impl Call<'_> {
             return Outcome::usage("--output is required: a path, a folder, or - for stdout");
         };
         let workflow = self.configure(workflow);
-        let result = match target(output) {
+        fetched_outcome(output, self.fetch_into(workflow, output).await)
+            .unwrap_or_else(|error| self.workflow_failure(error))
+    }
+
+    /// Starts, waits, and writes the file where `output` says.
+    async fn fetch_into<S>(&self, workflow: Workflow<'_, S>, output: &str) -> FetchResult<S>
+    where
+        S: StartsTask,
+        S::Poll: FeedsDownload,
+    {
+        match target(output) {
             Target::Stdout => {
                 let mut stdout = tokio::io::stdout();
                 workflow.to_writer(&mut stdout).await
             }
             Target::Dir(dir) => workflow.to_dir(dir).await,
             Target::File(path) => workflow.to_file(path).await,
-        };
-        match result {
-            Ok(Fetched {
-                task, bytes, path, ..
-            }) => {
-                let path = path.map(|p| p.display().to_string());
-                summary(path.as_deref().unwrap_or(output), bytes, Some(&task))
-            }
-            Err(error) => self.workflow_failure(error),
         }
     }
 
     /// The wait flags and the terminal progress line, on a workflow.
-    fn configure<'w, S: StartsTask + 'w>(&self, mut workflow: Workflow<'w, S>) -> Workflow<'w, S> {
+    pub(super) fn configure<'w, S: StartsTask + 'w>(
+        &self,
+        mut workflow: Workflow<'w, S>,
+    ) -> Workflow<'w, S> {
         if let Some(delay) = self.wait.min_delay {
             workflow = workflow.min_delay(delay);
         }
@@ -159,7 +149,7 @@ impl Call<'_> {
         workflow
     }
 
-    fn workflow_failure<SE, PE, DE>(&self, error: WorkflowError<SE, PE, DE>) -> Outcome
+    pub(super) fn workflow_failure<SE, PE, DE>(&self, error: WorkflowError<SE, PE, DE>) -> Outcome
     where
         SE: EndpointError,
         PE: EndpointError,
@@ -177,8 +167,57 @@ impl Call<'_> {
     }
 }
 
+/// What a workflow that waited prints: the final poll data (exit 0, or 5 for a task that
+/// failed), or the start reply when the work was done at once.
+pub(super) fn finished_outcome<S: StartsTask>(
+    finished: Finished<S::Started, <S::Poll as Pollable>::Data, <S::Poll as Pollable>::Status>,
+) -> Outcome
+where
+    S::Started: Serialize,
+    <S::Poll as Pollable>::Data: Serialize,
+{
+    match finished.task {
+        None => Outcome::data(&finished.started, None, EXIT_OK, String::new()),
+        Some(WaitOutcome::Succeeded(data)) => Outcome::data(&data, None, EXIT_OK, String::new()),
+        Some(WaitOutcome::Failed {
+            status,
+            message,
+            data,
+        }) => Outcome::data(
+            &data,
+            None,
+            EXIT_TASK_FAILED,
+            format!(
+                "error: {}\n",
+                WorkflowError::<String, String, String>::TaskFailed {
+                    status: status.map_or_else(|| "none".to_owned(), |s| format!("{s:?}")),
+                    message,
+                }
+            ),
+        ),
+    }
+}
+
+/// What a workflow that fetched prints: `{"path", "bytes", "data"}`; its error handed back.
+pub(super) fn fetched_outcome<S, D, E>(
+    output: &str,
+    result: Result<Fetched<S, D>, E>,
+) -> Result<Outcome, E>
+where
+    D: Serialize,
+{
+    result.map(
+        |Fetched {
+             task, bytes, path, ..
+         }| {
+            let path = path.map(|p| p.display().to_string());
+            summary(path.as_deref().unwrap_or(output), bytes, Some(&task))
+        },
+    )
+}
+
 /// What `--output` names.
-enum Target<'a> {
+pub(super) enum Target<'a> {
     /// `-`.
     Stdout,
     /// An existing folder: the file goes in it under the server's name, made safe.
@@ -187,7 +226,7 @@ enum Target<'a> {
     File(&'a Path),
 }
 
-fn target(output: &str) -> Target<'_> {
+pub(super) fn target(output: &str) -> Target<'_> {
     let path = Path::new(output);
     if output == STDOUT {
         Target::Stdout
@@ -198,7 +237,7 @@ fn target(output: &str) -> Target<'_> {
     }
 }
 
-fn plain(exit_code: i32, error: &dyn std::fmt::Display) -> Outcome {
+pub(super) fn plain(exit_code: i32, error: &dyn std::fmt::Display) -> Outcome {
     Outcome {
         exit_code,
         stdout: String::new(),

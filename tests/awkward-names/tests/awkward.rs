@@ -133,3 +133,43 @@ async fn every_field_type_goes_on_the_wire_and_comes_back() {
     }
     assert_eq!(fake.requests("type.awkward.body.create"), requests);
 }
+
+/// A workflow that uploads first, every name around it awkward: the method is a keyword
+/// (`r#move`), the start takes a field named `path` (the file's argument is `path_`), the
+/// upload's parts are named like the generated code's locals, and a JSON member's key needs
+/// escaping.
+#[tokio::test]
+async fn an_upload_first_workflow_with_awkward_names_runs_end_to_end() {
+    let fake = FakeServer::start().await.unwrap();
+    let client: provider::Result = fake.client().build().unwrap();
+    let dir = std::env::temp_dir().join(format!("awkward-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("notes.txt");
+    std::fs::write(&file, b"awkward").unwrap();
+
+    let done = client
+        .r#move(&file, "target", provider::Kind::Doc)
+        .min_delay(std::time::Duration::from_millis(1))
+        .await
+        .unwrap();
+    assert_eq!(done.uploaded.data.as_deref(), Some("tok-1"));
+    assert!(matches!(
+        done.then.task,
+        Some(taskapi_runtime::WaitOutcome::Succeeded(_))
+    ));
+
+    let upload = fake.last_request("type.awkward.upload.create").unwrap();
+    let text = String::from_utf8_lossy(&upload.body);
+    assert!(text.contains("notes.txt"), "the file name: {text}");
+    assert!(
+        text.contains(r#"{"\"quoted\" key":"doc","path":"target","Into":"txt"}"#),
+        "the JSON member text, its key escaped: {text}"
+    );
+    let start = fake.last_request("type.awkward.start.create").unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&start.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"path": "target", "upload": "doc", "data": "tok-1", "Into": "txt"})
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -294,6 +294,60 @@ pub fn with_output(args: &[String], path: &std::path::Path) -> Vec<String> {
     args
 }
 
+// ---- multipart bodies ----
+
+/// A multipart body's parts: (headers, content).
+pub fn multipart_parts(body: &[u8], content_type: &str) -> Vec<(String, Vec<u8>)> {
+    let boundary = content_type
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))
+        .expect("a multipart boundary")
+        .trim_matches('"');
+    let delimiter = format!("--{boundary}").into_bytes();
+    let mut parts = Vec::new();
+    let mut pieces = split_bytes(body, &delimiter).into_iter().skip(1);
+    for piece in pieces.by_ref() {
+        if piece.starts_with(b"--") {
+            break; // the closing delimiter
+        }
+        let piece = piece.strip_prefix(b"\r\n").unwrap_or(piece);
+        let piece = piece.strip_suffix(b"\r\n").unwrap_or(piece);
+        let head_end = piece
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a part has headers and a blank line");
+        let headers = String::from_utf8_lossy(&piece[..head_end]).into_owned();
+        parts.push((headers, piece[head_end + 4..].to_vec()));
+    }
+    parts
+}
+
+fn split_bytes<'b>(haystack: &'b [u8], needle: &[u8]) -> Vec<&'b [u8]> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i + needle.len() <= haystack.len() {
+        if &haystack[i..i + needle.len()] == needle {
+            pieces.push(&haystack[start..i]);
+            i += needle.len();
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    pieces.push(&haystack[start..]);
+    pieces
+}
+
+/// The content of the part named `wire`.
+pub fn part<'p>(parts: &'p [(String, Vec<u8>)], wire: &str) -> Option<&'p [u8]> {
+    let name = format!("name=\"{wire}\"");
+    parts
+        .iter()
+        .find(|(headers, _)| headers.contains(&name))
+        .map(|(_, content)| content.as_slice())
+}
+
 // ---- values at a model path (a waiter's may step into an array's elements) ----
 
 /// The values at `steps`: one per element of an array a step goes on in (`each`).

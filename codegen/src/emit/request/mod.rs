@@ -294,12 +294,15 @@ fn chained_from() -> TokenStream {
     }
 }
 
-/// Whether a chain leads to `e`: another endpoint starts its task or feeds its download.
+/// Whether a chain leads to `e`: another endpoint starts its task, feeds its download, or
+/// sends it before its start (an upload).
 fn is_chain_target(p: &Provider, e: &Endpoint) -> bool {
     p.endpoints.iter().any(|other| {
         [&other.starts, &other.download]
             .into_iter()
             .flatten()
-            .any(|chain| chain.next_id == e.id)
+            .any(|chain| {
+                chain.next_id == e.id || chain.before.as_ref().is_some_and(|b| b.upload_id == e.id)
+            })
     })
 }

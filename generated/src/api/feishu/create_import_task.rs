@@ -534,3 +534,96 @@ impl ::taskapi_runtime::StartsTask for CreateImportTaskRequest {
         Some(next)
     }
 }
+
+impl super::FeishuClient {
+    /// Uploads the file at `path` with `feishu.drive.media.upload_all`, starts the task of `feishu.drive.import_task.create` with what the upload's reply gives, and waits for it with `feishu.drive.import_task.get`'s waiter.
+    ///
+    /// - The upload (`feishu.drive.media.upload_all`):
+    ///   - `file_name`: the file name of `path`
+    ///   - `parent_type`: `ccm_import_open`
+    ///   - `parent_node`: empty text
+    ///   - `extra`: the text of a JSON object of strings: `obj_type` the start's `type`, `file_extension` the start's `file_extension`
+    ///   - the file part: the file at `path`
+    /// - The start (`feishu.drive.import_task.create`):
+    ///   - `file_token`: the upload reply's `file_token`
+    ///   - `file_extension`: the extension of `path`, without its dot, as written (`md` for `notes.md`)
+    ///   - `type` (body): 目标云文档格式。不同文件支持的云文档格式不同。详情参考[导入文件概述](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/import-user-guide)。可选值如下所示：<br>- `docx`：新版文档<br>- `sheet`：电子表格<br>- `bitable`：多维表格
+    ///   - `point` (body): 挂载点（导入后的云文档所在位置）
+    ///
+    /// A file over the upload's documented maximum is refused before anything is sent. Set the start's optional fields, or replace what the path gives, with [`map_start`](::taskapi_runtime::UploadThen::map_start) (e.g. `.map_start(|start| start.with_body(body))`); what the upload's reply feeds is set after the upload, whatever the body says.
+    ///
+    /// Configure the wait (`max_wait`, `on_progress`, ...), then `.await` it: it returns the upload's reply and how the workflow ended ([`AfterUpload`](::taskapi_runtime::AfterUpload)). Each step keeps its typed error: [`UploadThenError`](::taskapi_runtime::UploadThenError) is the upload's (`Upload`, also its `source()`), a reply without what the start needs (`NotFed`), or what followed (`Then`: the start's, the wait's).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = taskapi::feishu::FeishuClient::new("t-your-token")?;
+    /// let done = client.import_file("report.xlsx", taskapi::feishu::ImportDocumentType::Docx, taskapi::feishu::ImportPoint::new(taskapi::feishu::ImportMountType::CloudSpace, "AbqrfuRTjlJEIJduwDwcnIabcef")).await?;
+    /// println!("{done:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Try it without a network with `taskapi::testing::FakeServer` (feature `testing`); the example reply of `feishu.drive.import_task.create`'s documentation is what it answers.
+    pub fn import_file<'c>(
+        &self,
+        path: impl ::std::convert::Into<::std::path::PathBuf>,
+        type_: ImportDocumentType,
+        point: ImportPoint,
+    ) -> ::taskapi_runtime::UploadThen<'c, CreateImportTaskRequest> {
+        let path: ::std::path::PathBuf = path.into();
+        let start = CreateImportTaskRequest::with_core(
+            self.core.clone(),
+            ::taskapi_runtime::extension_of(&path),
+            ::std::string::String::new(),
+            type_,
+            point,
+        );
+        ::taskapi_runtime::UploadThen::new(start, path)
+    }
+}
+
+impl ::taskapi_runtime::StartsAfterUpload for CreateImportTaskRequest {
+    type Upload = super::upload_media::UploadMediaRequest;
+    type Uploaded = super::upload_media::UploadMediaData;
+    type UploadError = super::upload_media::UploadMediaError;
+    const UPLOAD_ID: &'static str = "feishu.drive.media.upload_all";
+    fn upload(&self, path: &::std::path::Path) -> Self::Upload {
+        super::upload_media::UploadMediaRequest::with_core(
+                self.core.clone(),
+                ::taskapi_runtime::file_name_of(path),
+                super::upload_media::MediaParentType::CcmImportOpen,
+                ::std::string::String::from(""),
+                ::taskapi_runtime::UploadFile::path(path),
+            )
+            .extra(
+                ::taskapi_runtime::json_object_text(
+                    &[
+                        ("obj_type", self.body.type_.value()),
+                        ("file_extension", self.body.file_extension.as_str()),
+                    ],
+                ),
+            )
+            .chained_from(&self.options)
+    }
+
+    fn send_upload(
+        upload: Self::Upload,
+    ) -> ::taskapi_runtime::BoxFuture<
+        'static,
+        ::std::result::Result<Self::Uploaded, Self::UploadError>,
+    > {
+        upload.send()
+    }
+
+    fn fed(&self, data: &Self::Uploaded) -> ::std::result::Result<Self, &'static str> {
+        let mut next = self.clone();
+        next.body.file_token = data
+            .file_token
+            .as_ref()
+            .cloned()
+            .filter(|v| !v.is_empty())
+            .ok_or("file_token")?;
+        ::std::result::Result::Ok(next)
+    }
+}

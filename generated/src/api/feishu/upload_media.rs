@@ -107,6 +107,15 @@ impl UploadMediaRequest {
         }
     }
 
+    /// Carries the settings that go on to the next request of a chain (a user token).
+    pub(crate) fn chained_from(
+        mut self,
+        options: &::taskapi_runtime::CallOptions,
+    ) -> Self {
+        self.options = options.for_next_call();
+        self
+    }
+
     /// `size` (body): 文件的大小，单位为字节 (default: the file's size; a value the file contradicts is refused before sending)
     pub fn size(mut self, size: i64) -> Self {
         self.body.size = Some(size);

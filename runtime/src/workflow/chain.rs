@@ -142,9 +142,9 @@ where
     }
 }
 
-type Status<S> = <<S as StartsTask>::Poll as Pollable>::Status;
-type PollData<S> = <<S as StartsTask>::Poll as Pollable>::Data;
-type PollError<S> = <<S as StartsTask>::Poll as Pollable>::Error;
+pub(crate) type Status<S> = <<S as StartsTask>::Poll as Pollable>::Status;
+pub(crate) type PollData<S> = <<S as StartsTask>::Poll as Pollable>::Data;
+pub(crate) type PollError<S> = <<S as StartsTask>::Poll as Pollable>::Error;
 type ProgressFn<'c, S> = Box<dyn FnMut(&Progress<'_, Status<S>>) + Send + 'c>;
 
 /// What awaiting a [`Workflow`] gives.
@@ -227,6 +227,18 @@ impl<'c, S: StartsTask + 'c> Workflow<'c, S> {
     /// See [`Waiter::clock`].
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = Some(clock);
+        self
+    }
+
+    /// The start request, for a step before it that reads its fields.
+    pub(crate) fn start_request(&self) -> &S {
+        &self.start
+    }
+
+    /// The same workflow with its start request changed (by the caller, or completed by a
+    /// step before it), its settings kept.
+    pub(crate) fn map_start(mut self, change: impl FnOnce(S) -> S) -> Self {
+        self.start = change(self.start);
         self
     }
 
