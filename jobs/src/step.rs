@@ -7,6 +7,55 @@ use taskapi::ErrorDetails as _;
 use taskapi::feishu::FeishuCommonError;
 use taskapi::runtime::{EndpointError, Failure, PageError, with_causes};
 
+/// Every item with work left, read `batch(after)` at a time (in order of `place`, each
+/// batch after the last one's place; memory stays bounded whatever the size of the job),
+/// taken through `work`, `workers` at once. The first stop lets the items in work finish
+/// their step, starts no other, and is returned.
+pub(crate) async fn each_pending<T, B, W>(
+    batch: impl Fn(i64) -> B,
+    place: fn(&T) -> i64,
+    workers: usize,
+    work: impl Fn(T) -> W,
+) -> Result<(), Stop>
+where
+    B: std::future::Future<Output = Result<Vec<T>, Stop>>,
+    W: std::future::Future<Output = Result<(), Stop>>,
+{
+    use futures_util::StreamExt as _;
+    let stop: std::sync::Mutex<Option<Stop>> = std::sync::Mutex::new(None);
+    let stop_with = |e: Stop| {
+        stop.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert(e);
+    };
+    let stopped = || stop.lock().map_or(true, |s| s.is_some());
+    let batch = &batch;
+    let batches = futures_util::stream::unfold(0i64, |after| async move {
+        let items = match batch(after).await {
+            Ok(items) => items,
+            Err(e) => {
+                stop_with(e);
+                return None;
+            }
+        };
+        let last = place(items.last()?);
+        Some((futures_util::stream::iter(items), last))
+    })
+    .flatten();
+    batches
+        .take_while(|_| std::future::ready(!stopped()))
+        .for_each_concurrent(workers, |item| async {
+            if let Err(e) = work(item).await {
+                stop_with(e);
+            }
+        })
+        .await;
+    match stop.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        Some(stop) => Err(stop),
+        None => Ok(()),
+    }
+}
+
 pub(crate) async fn blocking<T: Send + 'static, E: Send + 'static>(
     op: impl FnOnce() -> Result<T, E> + Send + 'static,
 ) -> Result<T, E> {
@@ -162,4 +211,12 @@ impl From<Stop> for JobError {
             Stop::Record(e) => JobError::Record(e),
         }
     }
+}
+
+/// A duration as seconds, to the millisecond: how summaries say how long a run took.
+pub(crate) fn seconds<S: serde::Serializer>(
+    d: &std::time::Duration,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1000.0).round() / 1000.0)
 }

@@ -14,11 +14,7 @@ const JOBS: usize = 4;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_at_random_moments_then_rerun_fetches_each_file_once() {
-    let seed = std::env::var("TASKAPI_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| fastrand::u64(..));
-    eprintln!("crash test seed: {seed} (TASKAPI_CRASH_SEED={seed} replays it)");
+    let seed = common::crash_seed();
     let mut rng = fastrand::Rng::with_seed(seed);
     let fx = Fixture::new(TreeOptions {
         items: 160,
@@ -27,32 +23,12 @@ async fn kill_9_at_random_moments_then_rerun_fetches_each_file_once() {
     })
     .await;
     let jobs = JOBS.to_string();
-    let mut kills = 0;
-    let mut finished = false;
-    for _ in 0..60 {
-        let mut child = fx
-            .command("folder", common::FAST, &["--jobs", &jobs])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let at = Duration::from_millis(rng.u64(30..900));
-        match tokio::time::timeout(at, child.wait()).await {
-            Ok(status) => {
-                assert_eq!(status.unwrap().code(), Some(0), "a run ended badly");
-                finished = true;
-                break;
-            }
-            Err(_) => {
-                child.start_kill().unwrap();
-                child.wait().await.unwrap();
-                kills += 1;
-            }
-        }
-    }
-    assert!(finished, "no run finished in 60 tries");
-    assert!(kills > 0, "no run was killed: the moments are too late");
-    eprintln!("{kills} kills before a run finished");
+    let kills = common::kill_until_done(
+        || fx.command("folder", common::FAST, &["--jobs", &jobs]),
+        &mut rng,
+        60,
+    )
+    .await;
     let output = fx.backup("folder", &[]).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
 

@@ -19,7 +19,7 @@ const JOBS: usize = 4;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_at_random_moments_then_rerun_makes_nothing_twice() {
     let fx = Migration::new().await;
-    let seed = seed();
+    let seed = common::crash_seed();
     let (files, folders) = make_tree(&fx.source(), seed, 120, true);
     let kills = kill_until_done(&fx, seed, "folder", FakeTree::ROOT_FOLDER).await;
     check_arrived_in(&fx.tree, Source::Drive, &files, &folders);
@@ -36,7 +36,7 @@ async fn kill_9_at_random_moments_then_rerun_makes_nothing_twice() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_during_a_migration_into_a_wiki_then_rerun_makes_nothing_twice() {
     let fx = Migration::new().await;
-    let seed = seed();
+    let seed = common::crash_seed();
     let (files, folders) = make_tree(&fx.source(), seed, 60, false);
     let kills = kill_until_done(&fx, seed, "wiki", FakeTree::SPACE_ID).await;
     check_arrived_in(&fx.tree, Source::Wiki, &files, &folders);
@@ -48,19 +48,8 @@ async fn kill_9_during_a_migration_into_a_wiki_then_rerun_makes_nothing_twice() 
     );
 }
 
-/// The crash test's seed: `TASKAPI_CRASH_SEED`, else a random one; printed.
-fn seed() -> u64 {
-    let seed = std::env::var("TASKAPI_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| fastrand::u64(..));
-    eprintln!("crash test seed: {seed} (TASKAPI_CRASH_SEED={seed} replays it)");
-    seed
-}
-
-/// Runs `migrate <which> DIR <target>`, killing it at a moment drawn from `seed` (30-900 ms), again
-/// and again until a run ends by itself; then runs it once more to its end. Returns the
-/// kills.
+/// Runs `migrate <which> DIR <target>` killed at random moments until a run ends by
+/// itself, then once more to its end. Returns the kills.
 async fn kill_until_done(fx: &Migration, seed: u64, which: &str, target: &str) -> usize {
     let mut rng = fastrand::Rng::with_seed(seed);
     fx.tree.set_import_ready(Duration::from_millis(150));
@@ -68,37 +57,9 @@ async fn kill_until_done(fx: &Migration, seed: u64, which: &str, target: &str) -
     // Imports whose reply was lost are looked for a few seconds, long enough for the
     // fake's tasks to end, short enough for the loop.
     let extra = ["--jobs", &jobs, "--reconcile-wait", "3"];
-    let mut kills = 0;
-    let mut finished = false;
-    for _ in 0..80 {
-        let mut child = fx
-            .command_into(which, target, common::FAST, &extra)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let at = Duration::from_millis(rng.u64(30..900));
-        match tokio::time::timeout(at, child.wait()).await {
-            Ok(status) => {
-                assert_eq!(status.unwrap().code(), Some(0), "a run ended badly");
-                finished = true;
-                break;
-            }
-            Err(_) => {
-                child.start_kill().unwrap();
-                child.wait().await.unwrap();
-                kills += 1;
-            }
-        }
-    }
-    assert!(finished, "no run finished in 80 tries");
-    assert!(kills > 0, "no run was killed: the moments are too late");
-    eprintln!("{kills} kills before a run finished");
-    let output = fx
-        .command_into(which, target, common::FAST, &extra)
-        .output()
-        .await
-        .unwrap();
+    let command = || fx.command_into(which, target, common::FAST, &extra);
+    let kills = common::kill_until_done(command, &mut rng, 80).await;
+    let output = command().output().await.unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     kills
 }

@@ -78,12 +78,8 @@ pub struct Summary {
     /// Folders that could not be listed in this run.
     pub list_failures: u64,
     /// How long the run took.
-    #[serde(serialize_with = "seconds")]
+    #[serde(serialize_with = "crate::step::seconds")]
     pub elapsed: Duration,
-}
-
-fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64((d.as_secs_f64() * 1000.0).round() / 1000.0)
 }
 
 impl Summary {

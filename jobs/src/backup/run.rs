@@ -6,8 +6,7 @@ use super::formats::Formats;
 use super::listing::walk;
 use super::work::{Done, finish};
 use crate::record::{Job, Record, Remote};
-use crate::step::{JobError, Stop, blocking, unix_now};
-use futures_util::StreamExt as _;
+use crate::step::{JobError, Stop, blocking, each_pending, unix_now};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -169,45 +168,20 @@ impl Backup {
 async fn work(cx: &Context, workers: usize) -> Result<Done, Stop> {
     let pending = cx.record(|r| Ok(r.counts()?.pending())).await?;
     cx.emit(Event::Pending { items: pending });
-    let stop: Mutex<Option<Stop>> = Mutex::new(None);
     let total = Mutex::new(Done::default());
-    let stop_with = |e: Stop| {
-        stop.lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get_or_insert(e);
-    };
-    let batches = futures_util::stream::unfold(0i64, |after| async move {
-        let batch = match cx.record(move |r| r.pending(after, 256)).await {
-            Ok(batch) => batch,
-            Err(e) => {
-                stop_with(e);
-                return None;
-            }
-        };
-        let last = batch.last()?.0;
-        Some((futures_util::stream::iter(batch), last))
-    })
-    .flatten();
-    batches
-        .take_while(|_| std::future::ready(stop.lock().map(|s| s.is_none()).unwrap_or(false)))
-        .for_each_concurrent(workers, |(_, item)| async {
-            match finish(cx, item).await {
-                Ok(done) => {
-                    let mut total = total.lock().unwrap_or_else(|p| p.into_inner());
-                    total.exports_started += done.exports_started;
-                    total.files_saved += done.files_saved;
-                    total.bytes_saved += done.bytes_saved;
-                }
-                Err(e) => {
-                    stop.lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .get_or_insert(e);
-                }
-            }
-        })
-        .await;
-    match stop.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        Some(stop) => Err(stop),
-        None => Ok(total.into_inner().unwrap_or_else(|p| p.into_inner())),
-    }
+    each_pending(
+        |after| cx.record(move |r| r.pending(after, 256)),
+        |(place, _)| *place,
+        workers,
+        |(_, item)| async {
+            let done = finish(cx, item).await?;
+            let mut total = total.lock().unwrap_or_else(|p| p.into_inner());
+            total.exports_started += done.exports_started;
+            total.files_saved += done.files_saved;
+            total.bytes_saved += done.bytes_saved;
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(total.into_inner().unwrap_or_else(|p| p.into_inner()))
 }

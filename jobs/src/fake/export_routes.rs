@@ -6,34 +6,23 @@
 
 use super::content;
 use super::model::{Export, export_extensions};
-use super::state::{Shared, lock};
+use super::state::{self, Shared, lock};
 use super::wire::{self, error, ok};
 use serde_json::{Value, json};
-use std::sync::Arc;
 use taskapi::runtime::testing::{Recorded, Responded, Responder};
 use tokio::time::Instant;
 
-/// How one of these routes answers, from the tree.
-type Answer = fn(&Shared, &Recorded) -> Responded;
-
 /// The responders of the four routes.
 pub(crate) fn responders(tree: &Shared) -> Vec<(&'static str, Responder)> {
-    let routes: [(&'static str, Answer); 4] = [
-        ("feishu.drive.export_task.create", create),
-        ("feishu.drive.export_task.get", get),
-        ("feishu.drive.export_task.download", download_export),
-        ("feishu.drive.file.download", download_file),
-    ];
-    routes
-        .into_iter()
-        .map(|(id, answer)| {
-            let tree = tree.clone();
-            (
-                id,
-                Arc::new(move |r: &Recorded| Some(answer(&tree, r))) as Responder,
-            )
-        })
-        .collect()
+    state::responders(
+        tree,
+        &[
+            ("feishu.drive.export_task.create", create),
+            ("feishu.drive.export_task.get", get),
+            ("feishu.drive.export_task.download", download_export),
+            ("feishu.drive.file.download", download_file),
+        ],
+    )
 }
 
 /// `1069904` (invalid param, HTTP 400) of the export pages: what a request the fake cannot

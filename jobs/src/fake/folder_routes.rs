@@ -5,10 +5,9 @@
 
 use super::list_routes::url;
 use super::place::{self, Refusal};
-use super::state::{Shared, lock};
+use super::state::{self, Shared, lock};
 use super::wire::{error, ok};
 use serde_json::{Value, json};
-use std::sync::Arc;
 use std::time::Duration;
 use taskapi::runtime::testing::{Recorded, Responded, Responder};
 
@@ -17,11 +16,7 @@ const NAME_MAX_BYTES: usize = 256;
 
 /// The route's responder.
 pub(crate) fn responders(tree: &Shared) -> Vec<(&'static str, Responder)> {
-    let tree = tree.clone();
-    vec![(
-        "feishu.drive.file.create_folder",
-        Arc::new(move |r: &Recorded| Some(create_folder(&tree, r))) as Responder,
-    )]
+    state::responders(tree, &[("feishu.drive.file.create_folder", create_folder)])
 }
 
 /// `POST /open-apis/drive/v1/files/create_folder` with `{name, folder_token}`: the new

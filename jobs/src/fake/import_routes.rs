@@ -6,33 +6,22 @@
 use super::list_routes::url;
 use super::model::Model;
 use super::place::{self, Refusal};
-use super::state::{Shared, lock};
+use super::state::{self, Shared, lock};
 use super::wire::{self, error, ok};
 use super::written::{Content, Due, Import};
 use serde_json::{Value, json};
-use std::sync::Arc;
 use taskapi::runtime::testing::{Recorded, Responded, Responder};
 use tokio::time::Instant;
 
-/// How one of these routes answers, from the tree.
-type Answer = fn(&Shared, &Recorded) -> Responded;
-
 /// The responders of both routes.
 pub(crate) fn responders(tree: &Shared) -> Vec<(&'static str, Responder)> {
-    let routes: [(&'static str, Answer); 2] = [
-        ("feishu.drive.import_task.create", create),
-        ("feishu.drive.import_task.get", get),
-    ];
-    routes
-        .into_iter()
-        .map(|(id, answer)| {
-            let tree = tree.clone();
-            (
-                id,
-                Arc::new(move |r: &Recorded| Some(answer(&tree, r))) as Responder,
-            )
-        })
-        .collect()
+    state::responders(
+        tree,
+        &[
+            ("feishu.drive.import_task.create", create),
+            ("feishu.drive.import_task.get", get),
+        ],
+    )
 }
 
 /// `1069904` (invalid param, 400): what a request the fake cannot read gets.

@@ -4,10 +4,9 @@
 //! the documented codes for what a real server refuses.
 
 use super::model::{Model, ROOT_FOLDER, SPACE_ID, Source};
-use super::state::{Shared, lock};
+use super::state::{self, Shared, lock};
 use super::wire::{self, BadSize, error, ok};
 use serde_json::{Value, json};
-use std::sync::Arc;
 use taskapi::runtime::testing::{Recorded, Responded, Responder};
 
 /// The owner every item has.
@@ -15,18 +14,13 @@ const OWNER: &str = "ou_fa4e0000000000000000000000000000";
 
 /// The responders of both listings.
 pub(crate) fn responders(tree: &Shared) -> Vec<(&'static str, Responder)> {
-    let drive = tree.clone();
-    let wiki = tree.clone();
-    vec![
-        (
-            "feishu.drive.file.list",
-            Arc::new(move |r: &Recorded| Some(list_files(&drive, r))) as Responder,
-        ),
-        (
-            "feishu.wiki.space_node.list",
-            Arc::new(move |r: &Recorded| Some(list_wiki_nodes(&wiki, r))) as Responder,
-        ),
-    ]
+    state::responders(
+        tree,
+        &[
+            ("feishu.drive.file.list", list_files),
+            ("feishu.wiki.space_node.list", list_wiki_nodes),
+        ],
+    )
 }
 
 /// A Drive item's browser URL, by its type.

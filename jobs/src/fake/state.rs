@@ -6,6 +6,7 @@
 use super::due;
 use super::model::Model;
 use std::sync::{Arc, Mutex, MutexGuard};
+use taskapi::runtime::testing::{Recorded, Responded, Responder};
 
 /// The model as the tree and the server's responders share it.
 pub(crate) type Shared = Arc<Mutex<Model>>;
@@ -17,4 +18,24 @@ pub(crate) fn lock(shared: &Shared) -> MutexGuard<'_, Model> {
     let mut model = shared.lock().unwrap_or_else(|e| e.into_inner());
     due::settle(&mut model);
     model
+}
+
+/// How a route answers, from the model.
+pub(crate) type Answer = fn(&Shared, &Recorded) -> Responded;
+
+/// Each route id with its answer, as the fake server's responders, sharing `tree`.
+pub(crate) fn responders(
+    tree: &Shared,
+    routes: &[(&'static str, Answer)],
+) -> Vec<(&'static str, Responder)> {
+    routes
+        .iter()
+        .map(|&(id, answer)| {
+            let tree = tree.clone();
+            (
+                id,
+                Arc::new(move |r: &Recorded| Some(answer(&tree, r))) as Responder,
+            )
+        })
+        .collect()
 }

@@ -8,35 +8,24 @@
 use super::list_routes::wiki_node;
 use super::model::{SPACE_ID, Source};
 use super::place;
-use super::state::{Shared, lock};
+use super::state::{self, Shared, lock};
 use super::wire::{self, error, ok};
 use super::written::{Due, Move};
 use serde_json::{Value, json};
-use std::sync::Arc;
 use std::time::Duration;
 use taskapi::runtime::testing::{Recorded, Responded, Responder};
 use tokio::time::Instant;
 
-/// How one of these routes answers, from the tree.
-type Answer = fn(&Shared, &Recorded) -> Responded;
-
 /// The responders of both routes.
 pub(crate) fn responders(tree: &Shared) -> Vec<(&'static str, Responder)> {
-    let routes: [(&'static str, Answer); 3] = [
-        ("feishu.wiki.space_node.create", create_node),
-        ("feishu.wiki.space_node.move_docs_to_wiki", move_docs),
-        ("feishu.wiki.task.get", task),
-    ];
-    routes
-        .into_iter()
-        .map(|(id, answer)| {
-            let tree = tree.clone();
-            (
-                id,
-                Arc::new(move |r: &Recorded| Some(answer(&tree, r))) as Responder,
-            )
-        })
-        .collect()
+    state::responders(
+        tree,
+        &[
+            ("feishu.wiki.space_node.create", create_node),
+            ("feishu.wiki.space_node.move_docs_to_wiki", move_docs),
+            ("feishu.wiki.task.get", task),
+        ],
+    )
 }
 
 /// `131002` (param err) and `131005` (not found), both HTTP 400 as the pages give them.

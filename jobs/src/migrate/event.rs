@@ -84,12 +84,8 @@ pub struct Summary {
     /// Entries left waiting because their folder could not be created.
     pub blocked: u64,
     /// How long the run took.
-    #[serde(serialize_with = "seconds")]
+    #[serde(serialize_with = "crate::step::seconds")]
     pub elapsed: Duration,
-}
-
-fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64((d.as_secs_f64() * 1000.0).round() / 1000.0)
 }
 
 impl Summary {

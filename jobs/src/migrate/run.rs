@@ -9,9 +9,8 @@ use super::outcome::Did;
 use super::scan::{Plan, scan};
 use super::steps::finish;
 use crate::record::{Job, Record, Remote};
-use crate::step::{JobError, Stop, blocking, unix_now};
+use crate::step::{JobError, Stop, blocking, each_pending, unix_now};
 use crate::upload::Spreadsheets;
-use futures_util::StreamExt as _;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -275,31 +274,12 @@ async fn work(
     workers: usize,
     blocked: &Mutex<u64>,
 ) -> Result<Did, Stop> {
-    let stop: Mutex<Option<Stop>> = Mutex::new(None);
     let total = Mutex::new(Did::default());
-    let stop_with = |e: Stop| {
-        stop.lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get_or_insert(e);
-    };
-    let batches = futures_util::stream::unfold(0i64, |after| async move {
-        let batch = match cx
-            .record(move |r| entries::pending(r, folders_only, after, 256))
-            .await
-        {
-            Ok(batch) => batch,
-            Err(e) => {
-                stop_with(e);
-                return None;
-            }
-        };
-        let last = batch.last()?.id;
-        Some((futures_util::stream::iter(batch), last))
-    })
-    .flatten();
-    batches
-        .take_while(|_| std::future::ready(stop.lock().map(|s| s.is_none()).unwrap_or(false)))
-        .for_each_concurrent(workers, |entry: Entry| async {
+    each_pending(
+        |after| cx.record(move |r| entries::pending(r, folders_only, after, 256)),
+        |entry: &Entry| entry.id,
+        workers,
+        |entry: Entry| async {
             let folder = match &entry.parent {
                 None => root,
                 Some(parent) => match folders.get(parent) {
@@ -308,18 +288,15 @@ async fn work(
                         if !folders_only {
                             *blocked.lock().unwrap_or_else(|p| p.into_inner()) += 1;
                         }
-                        return;
+                        return Ok(());
                     }
                 },
             };
-            match finish(cx, folder, entry).await {
-                Ok(did) => add(&mut total.lock().unwrap_or_else(|p| p.into_inner()), did),
-                Err(e) => stop_with(e),
-            }
-        })
-        .await;
-    match stop.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        Some(stop) => Err(stop),
-        None => Ok(total.into_inner().unwrap_or_else(|p| p.into_inner())),
-    }
+            let did = finish(cx, folder, entry).await?;
+            add(&mut total.lock().unwrap_or_else(|p| p.into_inner()), did);
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(total.into_inner().unwrap_or_else(|p| p.into_inner()))
 }

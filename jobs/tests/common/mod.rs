@@ -267,3 +267,47 @@ pub fn check_windows(stats: &taskapi::runtime::testing::FakeStats, scale: u32) -
     }
     checked
 }
+
+/// The crash tests' seed: `TASKAPI_CRASH_SEED`, else a random one; printed, so that a
+/// failure can be replayed.
+pub fn crash_seed() -> u64 {
+    let seed = std::env::var("TASKAPI_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    eprintln!("crash test seed: {seed} (TASKAPI_CRASH_SEED={seed} replays it)");
+    seed
+}
+
+/// Runs `command()` and kills it with SIGKILL at a moment drawn from `rng` (30-900 ms),
+/// again and again, until a run ends by itself (it must exit with 0), at most `tries`
+/// times. Returns the kills (at least one: else the moments were too late to test).
+pub async fn kill_until_done(
+    mut command: impl FnMut() -> tokio::process::Command,
+    rng: &mut fastrand::Rng,
+    tries: usize,
+) -> usize {
+    let mut kills = 0;
+    for _ in 0..tries {
+        let mut child = command()
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let at = std::time::Duration::from_millis(rng.u64(30..900));
+        match tokio::time::timeout(at, child.wait()).await {
+            Ok(status) => {
+                assert_eq!(status.unwrap().code(), Some(0), "a run ended badly");
+                assert!(kills > 0, "no run was killed: the moments are too late");
+                eprintln!("{kills} kills before a run finished");
+                return kills;
+            }
+            Err(_) => {
+                child.start_kill().unwrap();
+                child.wait().await.unwrap();
+                kills += 1;
+            }
+        }
+    }
+    panic!("no run finished in {tries} tries");
+}
