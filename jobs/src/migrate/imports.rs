@@ -54,9 +54,10 @@ pub(super) async fn start_import(
             return upload_again(cx, &entry).await;
         }
         Err(e) => {
+            // Found after all: done, or in a wiki staged for its move (as recorded).
             after_failed_create(cx, folder, &entry, CreateFailed::of(e), did).await?;
-            entry.state = EntryState::Done;
-            return Ok(entry);
+            let id = entry.id;
+            return cx.record(move |r| entries::get(r, id)).await;
         }
     };
     cx.emit(Event::ImportStarted {

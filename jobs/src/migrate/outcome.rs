@@ -51,7 +51,13 @@ pub(super) async fn done(cx: &Context, entry: &Entry, found: Found) -> Result<()
             r,
             id,
             state,
-            vec![("token", Some(token)), ("url", url), ("reason", None)],
+            // A part upload's progress is over with it.
+            vec![
+                ("token", Some(token)),
+                ("url", url),
+                ("reason", None),
+                ("parts", None),
+            ],
         )
     })
     .await?;

@@ -97,20 +97,15 @@ fn walk(
                 }
             }
         };
-        planned.push((scanned, meta.is_dir() && !meta.file_type().is_symlink()));
+        planned.push((scanned, child.path()));
     }
     name_imports(&mut planned);
-    for (scanned, is_dir) in planned {
+    for (scanned, local) in planned {
         let (path, route) = (scanned.path.clone(), scanned.route);
         out.push(scanned);
-        if is_dir && route == Route::Folder {
-            walk(
-                &dir.join(path.rsplit('/').next().unwrap_or(&path)),
-                Some(&path),
-                depth + 1,
-                plan,
-                out,
-            )?;
+        // A folder's route is given to directories only (never to a link to one).
+        if route == Route::Folder {
+            walk(&local, Some(&path), depth + 1, plan, out)?;
         }
     }
     Ok(())
@@ -119,7 +114,7 @@ fn walk(
 /// An import is named without its extension, as Drive shows an imported document; when
 /// two siblings would import to the same name (`a.docx` and `a.md`), both keep their
 /// extension, so that a name in the target folder stands for one file.
-fn name_imports(planned: &mut [(Scanned, bool)]) {
+fn name_imports(planned: &mut [(Scanned, std::path::PathBuf)]) {
     let stem = |s: &Scanned| {
         let ext = s.extension.as_deref().unwrap_or("");
         s.name[..s.name.len() - ext.len() - 1].to_lowercase()
