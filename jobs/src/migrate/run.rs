@@ -190,10 +190,11 @@ impl Migrate {
         cx.emit(Event::Pending { entries: pending });
         let mut total = Did::default();
         let mut folders: HashMap<String, String> = HashMap::new();
-        let blocked = Arc::new(Mutex::new(0u64));
+        let blocked = Mutex::new(0u64);
         for folders_first in [true, false] {
-            // Folders are taken in id order, which puts a folder before its subfolders: a
-            // level is done (or failed) before the next starts, as each needs its parent.
+            // A folder is made once its parent is: each pass makes those whose parent
+            // exists (a folder comes before its subfolders in id order, so most in one
+            // pass), and passes go on while one makes progress; then the files.
             loop {
                 folders.extend(cx.record(entries::folder_tokens).await?);
                 let did = work(&cx, &root, &folders, folders_first, self.workers, &blocked).await?;
@@ -205,7 +206,7 @@ impl Migrate {
             }
         }
         let record = cx.record(entries::counts).await?;
-        let blocked = *blocked.lock().unwrap_or_else(|p| p.into_inner());
+        let blocked = blocked.into_inner().unwrap_or_else(|p| p.into_inner());
         Ok(Summary {
             record,
             creates: total.creates,
