@@ -27,8 +27,6 @@ pub(super) struct Scanned {
 /// What a scan changed in the record.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct ScanChanges {
-    /// Entries seen for the first time.
-    pub new: u64,
     /// Done entries whose file changed, left as they are (no `--update`).
     pub changed: u64,
     /// Done entries whose file changed, to be imported again (`--update`): path, and the
@@ -101,7 +99,6 @@ pub(super) fn record_scan(
     record: &Record,
     scanned: Vec<Scanned>,
     update: bool,
-    seen: i64,
 ) -> Result<ScanChanges, RecordError> {
     record.write(move |db| {
         let mut changes = ScanChanges::default();
@@ -114,22 +111,21 @@ pub(super) fn record_scan(
                 )
                 .optional()?;
             let Some((state, size, modified, token, route)) = known else {
-                insert(db, s, seen)?;
-                changes.new += 1;
+                insert(db, s)?;
                 continue;
             };
             let same = size as u64 == s.size && modified == s.modified;
             match EntryState::parse(&state) {
-                Some(EntryState::Done | EntryState::Changed)
-                    if s.route == Route::Folder || same =>
-                {
+                // Unchanged: nothing to write (a file changed back is done again).
+                Some(EntryState::Done) if s.route == Route::Folder || same => {}
+                Some(EntryState::Changed) if same => {
                     db.execute(
-                        "UPDATE entries SET state = 'done', seen = ?2 WHERE path = ?1",
-                        params![s.path, seen],
+                        "UPDATE entries SET state = 'done' WHERE path = ?1",
+                        [&s.path],
                     )?;
                 }
                 Some(EntryState::Done | EntryState::Changed) if update => {
-                    replan(db, s, "found", seen)?;
+                    replan(db, s, "found")?;
                     db.execute(
                         "UPDATE entries SET replaces = token, token = NULL, url = NULL
                          WHERE path = ?1",
@@ -141,44 +137,33 @@ pub(super) fn record_scan(
                 }
                 Some(EntryState::Done | EntryState::Changed) => {
                     db.execute(
-                        "UPDATE entries SET state = 'changed', seen = ?2 WHERE path = ?1",
-                        params![s.path, seen],
+                        "UPDATE entries SET state = 'changed' WHERE path = ?1",
+                        [&s.path],
                     )?;
                     changes.changed += 1;
                 }
                 // Nothing changed: what is recorded stays (a part upload under way among it).
                 Some(EntryState::Found | EntryState::Skipped | EntryState::Failed)
-                    if same && route == s.route.as_str() =>
-                {
-                    db.execute(
-                        "UPDATE entries SET seen = ?2 WHERE path = ?1",
-                        params![s.path, seen],
-                    )?;
-                }
+                    if same && route == s.route.as_str() => {}
                 Some(EntryState::Found | EntryState::Skipped) | None => {
                     let state = if s.route == Route::Skip {
                         "skipped"
                     } else {
                         "found"
                     };
-                    replan(db, s, state, seen)?;
+                    replan(db, s, state)?;
                 }
                 // Failed keeps its state (for --retry-failed) but takes the new plan; work in
                 // flight keeps everything.
-                Some(EntryState::Failed) => replan(db, s, "failed", seen)?,
-                Some(_) => {
-                    db.execute(
-                        "UPDATE entries SET seen = ?2 WHERE path = ?1",
-                        params![s.path, seen],
-                    )?;
-                }
+                Some(EntryState::Failed) => replan(db, s, "failed")?,
+                Some(_) => {}
             }
         }
         Ok(changes)
     })
 }
 
-fn insert(db: &Connection, s: &Scanned, seen: i64) -> Result<(), RecordError> {
+fn insert(db: &Connection, s: &Scanned) -> Result<(), RecordError> {
     let state = if s.route == Route::Skip {
         "skipped"
     } else {
@@ -186,8 +171,8 @@ fn insert(db: &Connection, s: &Scanned, seen: i64) -> Result<(), RecordError> {
     };
     db.execute(
         "INSERT INTO entries (path, parent, depth, name, route, obj_type, extension, size,
-                              modified, state, reason, seen)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                              modified, state, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             s.path,
             s.parent,
@@ -199,8 +184,7 @@ fn insert(db: &Connection, s: &Scanned, seen: i64) -> Result<(), RecordError> {
             s.size as i64,
             s.modified,
             state,
-            s.reason,
-            seen
+            s.reason
         ],
     )?;
     Ok(())
@@ -208,10 +192,10 @@ fn insert(db: &Connection, s: &Scanned, seen: i64) -> Result<(), RecordError> {
 
 /// The scan's plan for an entry nothing was sent for. Its name stays: a recorded entry
 /// keeps the name it was given (a sibling found later cannot rename it).
-fn replan(db: &Connection, s: &Scanned, state: &str, seen: i64) -> Result<(), RecordError> {
+fn replan(db: &Connection, s: &Scanned, state: &str) -> Result<(), RecordError> {
     db.execute(
         "UPDATE entries SET route = ?2, obj_type = ?3, extension = ?4, size = ?5, modified = ?6,
-                            state = ?7, reason = ?8, seen = ?9, sent_at = NULL,
+                            state = ?7, reason = ?8, sent_at = NULL,
                             source_token = NULL, ticket = NULL, parts = NULL
          WHERE path = ?1",
         params![
@@ -222,8 +206,7 @@ fn replan(db: &Connection, s: &Scanned, state: &str, seen: i64) -> Result<(), Re
             s.size as i64,
             s.modified,
             state,
-            s.reason,
-            seen
+            s.reason
         ],
     )?;
     Ok(())

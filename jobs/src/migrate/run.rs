@@ -9,7 +9,7 @@ use super::outcome::Did;
 use super::scan::{Plan, scan};
 use super::steps::finish;
 use crate::record::{Job, Record, Remote};
-use crate::step::{JobError, Stop, blocking, each_pending, unix_now};
+use crate::step::{JobError, Stop, blocking, each_pending};
 use crate::upload::Spreadsheets;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -174,10 +174,8 @@ impl Migrate {
                 .await
                 .map_err(|e| JobError::Local(format!("cannot read {}: {e}", cx.dir.display())))?;
             let count = found.len() as u64;
-            let (update, now) = (self.update, unix_now());
-            let changes = cx
-                .record(move |r| record_scan(r, found, update, now))
-                .await?;
+            let update = self.update;
+            let changes = cx.record(move |r| record_scan(r, found, update)).await?;
             for (path, token) in changes.replacing {
                 cx.emit(Event::Replacing { path, token });
             }

@@ -63,8 +63,7 @@ pub(super) const MIGRATE: &str = "
         reason TEXT,
         replaces TEXT,
         parts TEXT,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        seen INTEGER NOT NULL
+        attempts INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX IF NOT EXISTS entries_state ON entries (state);
     CREATE INDEX IF NOT EXISTS entries_token ON entries (token);
